@@ -1,0 +1,167 @@
+"""Canonical order model (schema_version "1").
+
+Every channel and format ends here. Money and quantities are ``Decimal`` and travel in
+JSON as strings, so no float ever touches a price.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+
+SCHEMA_VERSION = "1"
+
+# Decimal that serialises to a JSON string ("12.50"), never a float.
+Dec = Annotated[Decimal, PlainSerializer(lambda v: format(v, "f"), return_type=str, when_used="json")]
+
+
+class Purpose(StrEnum):
+    """What the buyer means by this document."""
+
+    ORIGINAL = "original"
+    CHANGE = "change"
+    CANCEL = "cancel"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+
+
+class Address(_Model):
+    """A postal address; ``text`` is the one-line form as printed."""
+
+    lines: list[str] = Field(default_factory=list)
+    city: str | None = None
+    region: str | None = None
+    postal_code: str | None = None
+    country: str | None = None
+    text: str | None = None
+
+    def one_line(self) -> str:
+        if self.text:
+            return self.text
+        tail = " ".join(p for p in (self.city, self.region, self.postal_code) if p)
+        parts = [*self.lines, tail, self.country or ""]
+        return ", ".join(p for p in parts if p)
+
+
+class Party(_Model):
+    """A buyer, supplier, bill-to or ship-to. ``ids`` is keyed by qualifier (e.g. X12 N103)."""
+
+    name: str | None = None
+    ids: dict[str, str] = Field(default_factory=dict)
+    address: Address | None = None
+    contact: str | None = None
+
+
+class Charge(_Model):
+    """A header or line charge or allowance (X12 SAC, EDIFACT ALC, a freight row)."""
+
+    kind: str = "charge"  # charge | allowance
+    code: str | None = None
+    description: str | None = None
+    amount: Dec | None = None
+    percent: Dec | None = None
+
+
+class OrderLine(_Model):
+    line_no: str | None = None
+    qty: Dec | None = None
+    uom: str | None = None
+    unit_price: Dec | None = None
+    price_basis: str | None = None
+    amount: Dec | None = None
+    customer_part: str | None = None
+    sku: str | None = None
+    gtin: str | None = None
+    description: str | None = None
+    ids: dict[str, str] = Field(default_factory=dict)
+    requested_date: dt.date | None = None
+    promised_date: dt.date | None = None
+    change_code: str | None = None  # POC02 / LIN action for change orders
+    charges: list[Charge] = Field(default_factory=list)
+    destinations: list[dict[str, Any]] = Field(default_factory=list)  # SDQ splits
+    notes: list[str] = Field(default_factory=list)
+
+
+class Source(_Model):
+    """Where the order came from: channel, format and the document's identity."""
+
+    channel: str | None = None  # imap | sftp | folder | portal | cli
+    format: str | None = None  # x12_850 | edifact_orders | pdf_text | pdf_ocr | spreadsheet | csv | portal_json
+    filename: str | None = None
+    sha256: str | None = None
+    sender: str | None = None
+    received_at: dt.datetime | None = None
+    control_numbers: dict[str, str] = Field(default_factory=dict)  # ISA13, GS06, ST02, UNB, UNH …
+    partner_ids: dict[str, str] = Field(default_factory=dict)  # sender/receiver ids of the envelope
+    index: int = 0  # position of this order inside its document
+
+
+class Provenance(_Model):
+    """Where one value was found: page and box, sheet and cell, or EDI segment."""
+
+    page: int | None = None
+    bbox: tuple[float, float, float, float] | None = None  # x0, top, x1, bottom in PDF points
+    sheet: str | None = None
+    cell: str | None = None
+    segment: int | None = None  # index of the segment in the file
+    raw: str | None = None
+    confidence: float = 1.0
+    extractor: str | None = None
+    hint: str | None = None  # id of the partner or learned hint that produced the value
+
+
+class CanonicalOrder(_Model):
+    schema_version: str = SCHEMA_VERSION
+    po_number: str | None = None
+    po_date: dt.date | None = None
+    purpose: Purpose = Purpose.ORIGINAL
+    revision: int = 0
+    order_type: str | None = None
+    currency: str | None = None
+    payment_terms: str | None = None
+    requested_delivery_date: dt.date | None = None
+    buyer: Party | None = None
+    supplier: Party | None = None
+    bill_to: Party | None = None
+    ship_to: Party | None = None
+    lines: list[OrderLine] = Field(default_factory=list)
+    charges: list[Charge] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+    references: dict[str, str] = Field(default_factory=dict)  # REF/RFF qualifier → value (quote, contract …)
+    declared_total: Dec | None = None
+    declared_line_count: int | None = None
+    source: Source = Field(default_factory=Source)
+    provenance: dict[str, Provenance] = Field(default_factory=dict)  # "lines[0].qty" → where
+
+    def computed_total(self) -> Decimal | None:
+        """Sum of line amounts (or qty × price) plus charges; None when no line has money."""
+        total = Decimal(0)
+        seen = False
+        for line in self.lines:
+            if line.amount is not None:
+                total += line.amount
+                seen = True
+            elif line.qty is not None and line.unit_price is not None:
+                total += line.qty * line.unit_price
+                seen = True
+        for charge in self.charges:
+            if charge.amount is not None:
+                total += -charge.amount if charge.kind == "allowance" else charge.amount
+        return total if seen else None
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+def order_json_schema() -> dict[str, Any]:
+    """The JSON Schema that ``orderflow schema`` prints."""
+    schema = CanonicalOrder.model_json_schema(mode="serialization")
+    schema["$id"] = "https://orderflow.dev/schema/canonical-order/1"
+    schema["title"] = "CanonicalOrder"
+    return schema

@@ -1,0 +1,69 @@
+"""The ERP adapter protocol: every ERP sits behind these few calls.
+
+Exactly-once rests on ``find_order``: a push first asks the ERP for the idempotency key
+(customer + PO number + purpose + revision); only when nothing is there does it create.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Protocol, runtime_checkable
+
+from orderflow.canonical import CanonicalOrder, ReferenceData
+
+
+class TransientERPError(Exception):
+    """Worth retrying: connection refused, timeout, lock contention."""
+
+
+class PermanentERPError(Exception):
+    """The ERP said no (unknown product, closed customer): back to review with this message."""
+
+
+@dataclass(frozen=True)
+class PushRequest:
+    """One order to push. ``key`` is the idempotency key; ids are resolved by validation."""
+
+    key: str
+    order: CanonicalOrder
+    customer_id: str
+    ship_to_id: str | None = None
+    resolved_skus: list[str | None] = field(default_factory=list)  # per line
+    uoms: list[str | None] = field(default_factory=list)  # per line, canonical codes
+
+
+@dataclass(frozen=True)
+class PushResult:
+    erp_order_id: str  # the ERP's sale number
+    created: bool  # False when the key was already in the ERP (a retry after a crash)
+    state: str | None = None
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ErpOrderStatus:
+    key: str
+    erp_order_id: str
+    state: str
+    total: Decimal | None = None
+    shipments: list[dict[str, Any]] = field(default_factory=list)
+
+
+@runtime_checkable
+class ErpAdapter(Protocol):
+    name: str
+
+    def find_order(self, key: str, customer_id: str, po_number: str | None) -> PushResult | None: ...
+
+    def push(self, request: PushRequest) -> PushResult: ...
+
+    def order_status(self, key: str) -> ErpOrderStatus | None: ...
+
+    def list_orders(self) -> list[ErpOrderStatus]: ...
+
+    def pull_reference_data(self) -> ReferenceData | None: ...
+
+    def credit_exposure(self, customer_id: str) -> Decimal | None:
+        """Live exposure (receivables + open orders), or None when the ERP cannot say."""
+        ...

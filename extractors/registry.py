@@ -1,0 +1,107 @@
+"""Format sniffing and dispatch: the only door into the extractors."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+from orderflow.canonical import Extraction, Issue, IssueCode, Severity
+from orderflow.extractors.base import ExtractContext, ExtractionError, Extractor
+
+log = logging.getLogger(__name__)
+
+# module path → attribute; imported lazily so `orderflow extract x.edi` never loads pdfplumber.
+_PLUGINS: list[tuple[str, str]] = [
+    ("orderflow.extractors.x12_850", "X12Extractor"),
+    ("orderflow.extractors.edifact_orders", "EdifactExtractor"),
+    ("orderflow.extractors.portal_json", "PortalJsonExtractor"),
+    ("orderflow.extractors.spreadsheet", "SpreadsheetExtractor"),
+    ("orderflow.extractors.csv_orders", "CsvExtractor"),
+    ("orderflow.extractors.pdf_text", "PdfExtractor"),
+]
+
+_loaded: list[Extractor] | None = None
+
+
+def extractors() -> list[Extractor]:
+    """All extractors whose module is present (a missing optional module is skipped)."""
+    global _loaded
+    if _loaded is None:
+        found: list[Extractor] = []
+        for module_name, attr in _PLUGINS:
+            try:
+                module = importlib.import_module(module_name)
+            except ModuleNotFoundError as exc:
+                if exc.name == module_name:
+                    continue
+                raise
+            found.append(getattr(module, attr)())
+        _loaded = found
+    return _loaded
+
+
+def sniff(data: bytes, filename: str | None = None) -> Extractor | None:
+    """The extractor most sure the bytes are its format, or None."""
+    best: tuple[float, Extractor | None] = (0.0, None)
+    for ex in extractors():
+        try:
+            score = ex.sniff(data, filename)
+        except Exception:  # a sniffer must never take the run down
+            log.exception("sniffer %s failed", ex.name)
+            continue
+        if score > best[0]:
+            best = (score, ex)
+    return best[1]
+
+
+def parse_error(fmt: str, reason: str, field: str | None = None) -> Extraction:
+    return Extraction(
+        format=fmt,
+        issues=[Issue(code=IssueCode.PARSE_ERROR, severity=Severity.ERROR, field=field, message=reason)],
+    )
+
+
+def extract(data: bytes, ctx: ExtractContext | None = None) -> Extraction:
+    """Sniff and extract. Unusable input gives a PARSE_ERROR/UNSUPPORTED_FORMAT, never a traceback."""
+    ctx = ctx or ExtractContext()
+    if not data or not data.strip():
+        return parse_error("unknown", "The file is empty.")
+    if len(data) > ctx.max_bytes:
+        return parse_error("unknown", f"The file is {len(data):,} bytes, over the {ctx.max_bytes:,}-byte limit.")
+    extractor = sniff(data, ctx.filename)
+    if extractor is None:
+        result = Extraction(
+            format="unknown",
+            issues=[
+                Issue(
+                    code=IssueCode.UNSUPPORTED_FORMAT,
+                    message="Not a format orderflow reads (EDI X12/EDIFACT, PDF, XLSX/XLS/CSV or portal JSON).",
+                )
+            ],
+        )
+        return result
+    try:
+        result = extractor.extract(data, ctx)
+    except ExtractionError as exc:
+        return parse_error(extractor.name, str(exc))
+    except RecursionError:
+        return parse_error(extractor.name, "The document is nested too deeply to read.")
+    except MemoryError:
+        return parse_error(extractor.name, "The document needs more memory than allowed to read.")
+    except Exception as exc:  # last line of defence: a bug must not lose the document
+        log.exception("extractor %s crashed on %s", extractor.name, ctx.filename)
+        return parse_error(extractor.name, f"The {extractor.name} reader failed: {type(exc).__name__}: {exc}")
+    for index, order in enumerate(result.orders):
+        order.source.format = order.source.format or result.format
+        order.source.filename = order.source.filename or ctx.filename
+        order.source.channel = order.source.channel or ctx.channel
+        order.source.sender = order.source.sender or ctx.sender
+        order.source.index = index
+    return result
+
+
+def is_unusable(result: Extraction) -> bool:
+    """No order and a PARSE_ERROR/UNSUPPORTED_FORMAT: the CLI's exit-2 case."""
+    return not result.orders and any(
+        i.code in (IssueCode.PARSE_ERROR, IssueCode.UNSUPPORTED_FORMAT, IssueCode.NOT_AN_ORDER) for i in result.issues
+    )

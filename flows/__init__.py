@@ -1,0 +1,1 @@
+"""orderflow.flows — see design.md."""

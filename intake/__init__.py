@@ -1,0 +1,1 @@
+"""orderflow.intake — see design.md."""

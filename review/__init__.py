@@ -1,0 +1,1 @@
+"""orderflow.review — see design.md."""

@@ -1,0 +1,1 @@
+"""orderflow.samples — see design.md."""

@@ -1,0 +1,1 @@
+"""orderflow.store — see design.md."""

@@ -1,0 +1,1 @@
+"""orderflow.validators — see design.md."""
