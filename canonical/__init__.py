@@ -29,7 +29,7 @@ from orderflow.canonical.reference import (
     StockRecord,
     UomConversion,
 )
-from orderflow.canonical.states import OrderState, DocumentState
+from orderflow.canonical.states import DocumentState, OrderState
 
 __all__ = [
     "SCHEMA_VERSION",

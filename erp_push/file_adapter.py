@@ -1,0 +1,180 @@
+"""File-drop ERP adapter: one JSON file per order in an outbox folder another system picks up.
+
+Exactly-once: the file name derives from the idempotency key, and the file is published with
+``os.link`` from a fully written temp file, which fails if the name exists — so a retry, or two
+workers racing on the same key, end with one file and ``created=False`` for the loser.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import tempfile
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from orderflow.canonical import ReferenceData
+from orderflow.erp_push.base import (
+    ErpOrderStatus,
+    PermanentERPError,
+    PushRequest,
+    PushResult,
+    TransientERPError,
+)
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def safe_key(key: str) -> str:
+    """A file-name-safe form of the key: readable part plus 8 hex of its hash (so 'A/B' and 'A_B' differ)."""
+    readable = _UNSAFE.sub("_", key).strip("._")[:120] or "order"
+    return f"{readable}~{key_hash(key)[:8]}"
+
+
+def erp_order_id_for(key: str) -> str:
+    return f"FILE-{key_hash(key)[:8].upper()}"
+
+
+class FileAdapter:
+    """ERP adapter writing ``<outbox>/<safe key>.json``; ``name`` is "file"."""
+
+    name = "file"
+
+    def __init__(self, outbox: Path | str) -> None:
+        self.outbox = Path(outbox)
+
+    def path_for(self, key: str) -> Path:
+        return self.outbox / f"{safe_key(key)}.json"
+
+    # -- protocol ---------------------------------------------------------------------------
+
+    def find_order(self, key: str, customer_id: str, po_number: str | None) -> PushResult | None:
+        data = self._read(self.path_for(key))
+        if data is None or data.get("key") != key:
+            return None
+        return PushResult(
+            erp_order_id=data["erp_order_id"],
+            created=False,
+            state=data.get("state"),
+            detail={"path": str(self.path_for(key))},
+        )
+
+    def push(self, request: PushRequest) -> PushResult:
+        existing = self.find_order(request.key, request.customer_id, request.order.po_number)
+        if existing is not None:
+            return existing
+        if not request.key:
+            raise PermanentERPError("an order without an idempotency key cannot be written to the outbox")
+        try:
+            self.outbox.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise TransientERPError(f"outbox {self.outbox} is not writable: {exc}") from exc
+        erp_id = erp_order_id_for(request.key)
+        order = request.order
+        body = {
+            "key": request.key,
+            "erp_order_id": erp_id,
+            "state": "received",
+            "customer_id": request.customer_id,
+            "ship_to_id": request.ship_to_id,
+            "po_number": order.po_number,
+            "total": _fmt(order.computed_total()),
+            "lines": [
+                {
+                    "line_no": line.line_no,
+                    "sku": sku,
+                    "uom": uom,
+                    "qty": _fmt(line.qty),
+                    "unit_price": _fmt(line.unit_price),
+                }
+                for line, sku, uom in zip(
+                    order.lines,
+                    _pad(request.resolved_skus, len(order.lines)),
+                    _pad(request.uoms, len(order.lines)),
+                    strict=True,
+                )
+            ],
+            "order": order.model_dump(mode="json"),
+            "written_at": dt.datetime.now(dt.UTC).isoformat(),
+        }
+        final = self.path_for(request.key)
+        try:
+            fd, tmp = tempfile.mkstemp(dir=self.outbox, prefix=".tmp-", suffix=".part")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    json.dump(body, fh, indent=2, sort_keys=True)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                os.link(tmp, final)  # atomic and exclusive: fails if another push got there first
+            finally:
+                try:
+                    os.unlink(tmp)
+                except FileNotFoundError:
+                    pass
+        except FileExistsError:
+            found = self.find_order(request.key, request.customer_id, order.po_number)
+            if found is None:
+                raise PermanentERPError(f"{final.name} exists but belongs to another key") from None
+            return found
+        except OSError as exc:
+            raise TransientERPError(f"could not write {final}: {exc}") from exc
+        return PushResult(erp_order_id=erp_id, created=True, state="received", detail={"path": str(final)})
+
+    def order_status(self, key: str) -> ErpOrderStatus | None:
+        data = self._read(self.path_for(key))
+        return _status(data) if data is not None and data.get("key") == key else None
+
+    def list_orders(self) -> list[ErpOrderStatus]:
+        if not self.outbox.is_dir():
+            return []
+        out = []
+        for p in sorted(self.outbox.glob("*.json")):
+            data = self._read(p)
+            if data is not None and "key" in data and "erp_order_id" in data:
+                out.append(_status(data))
+        return out
+
+    def pull_reference_data(self) -> ReferenceData | None:
+        return None
+
+    def credit_exposure(self, customer_id: str) -> Decimal | None:
+        return None
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _read(path: Path) -> dict[str, Any] | None:
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError):
+            return None
+
+
+def _status(data: dict[str, Any]) -> ErpOrderStatus:
+    total = None
+    if data.get("total") is not None:
+        try:
+            total = Decimal(str(data["total"]))
+        except InvalidOperation:
+            total = None
+    return ErpOrderStatus(
+        key=data["key"], erp_order_id=data["erp_order_id"], state=data.get("state") or "received", total=total
+    )
+
+
+def _fmt(v: Decimal | None) -> str | None:
+    return format(v, "f") if v is not None else None
+
+
+def _pad(values: list, n: int) -> list:
+    return (list(values) + [None] * n)[:n]

@@ -1,0 +1,245 @@
+"""Tryton as the ERP, behind the ``ErpAdapter`` protocol, through proteus.
+
+Exactly once: a sale carries the customer's PO number in ``reference`` and the idempotency key
+on a ``orderflow-key: KEY`` line of ``comment``. ``push`` first looks the sale up (party +
+reference, then the key); only when none exists does it create one. Creating (draft) and moving
+to the target state are separate ERP transactions, so a sale found in draft on a retry is simply
+moved on: a crash anywhere leaves at most one sale per key.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from orderflow.canonical import ReferenceData
+from orderflow.canonical.uom import normalize_uom
+from orderflow.erp_push.base import ErpOrderStatus, PermanentERPError, PushRequest, PushResult
+from orderflow.erp_push.tryton_config import (
+    CANONICAL_TO_TRYTON_UOM,
+    KEY_PREFIX,
+    TrytonConfig,
+    key_from_comment,
+    key_line,
+)
+from orderflow.erp_push.tryton_conn import connect, point_trytond_at, translate_errors
+
+_STATE_RANK = {"draft": 0, "quotation": 1, "confirmed": 2, "processing": 3, "done": 4}
+
+
+def _dec(value: Any) -> Decimal | None:
+    if value is None:
+        return None
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+class TrytonAdapter:
+    """One Tryton database, in-process (SQLite/PostgreSQL via trytond) or remote (XML-RPC)."""
+
+    name = "tryton"
+
+    def __init__(self, config: TrytonConfig) -> None:
+        self.config = config
+        self._conn: Any = None
+
+    # -- plumbing -------------------------------------------------------------------------
+
+    def _connection(self) -> Any:
+        if self._conn is None:
+            self._conn = connect(self.config)
+        elif self.config.config_file is not None:
+            point_trytond_at(str(self.config.config_file))
+        return self._conn
+
+    def _model(self, name: str) -> Any:
+        from proteus import Model
+
+        return Model.get(name, config=self._connection())
+
+    # -- lookups --------------------------------------------------------------------------
+
+    def _party(self, customer_id: str) -> Any:
+        Party = self._model("party.party")
+        found = Party.find([("code", "=", customer_id), ("active", "in", [True, False])], limit=1)
+        if not found:
+            raise PermanentERPError(f"customer {customer_id} does not exist in Tryton")
+        party = found[0]
+        if not party.active:
+            raise PermanentERPError(f"customer {customer_id} ({party.name}) is closed in Tryton")
+        return party
+
+    def _sales_for_key(self, key: str, customer_id: str | None = None, po_number: str | None = None) -> list[Any]:
+        Sale = self._model("sale.sale")
+        domain: list[Any] = [("comment", "like", f"%{key_line(key)}%")]
+        if customer_id:
+            domain.append(("party.code", "=", customer_id))
+        if po_number:
+            domain.append(("reference", "=", po_number))
+        sales = Sale.find(domain, order=[("id", "ASC")])
+        # ``like`` is a substring match: keep exact key lines only (KEY vs KEY-2).
+        return [s for s in sales if key_from_comment(s.comment) == key]
+
+    @staticmethod
+    def _order_id(sale: Any) -> str:
+        return sale.number or f"sale-{sale.id}"
+
+    def find_order(self, key: str, customer_id: str, po_number: str | None) -> PushResult | None:
+        with translate_errors():
+            sales = self._sales_for_key(key, customer_id, po_number)
+            if not sales and po_number:  # PO number corrected since the push: the key still decides
+                sales = self._sales_for_key(key)
+            if not sales:
+                return None
+            sale = sales[0]
+            return PushResult(erp_order_id=self._order_id(sale), created=False, state=sale.state,
+                              detail={"sale_id": sale.id, "duplicates": len(sales) - 1})
+
+    # -- push -----------------------------------------------------------------------------
+
+    def push(self, request: PushRequest) -> PushResult:
+        with translate_errors():
+            order = request.order
+            sales = self._sales_for_key(request.key, request.customer_id, order.po_number) or \
+                self._sales_for_key(request.key)
+            if sales:
+                sale = sales[0]
+                self._advance(sale, created=False)
+                return PushResult(erp_order_id=self._order_id(sale), created=False, state=sale.state,
+                                  detail={"sale_id": sale.id, "total": str(_dec(sale.untaxed_amount))})
+            sale = self._build_sale(request)
+            sale.save()  # committed: from here on the key is in the ERP
+            self._advance(sale, created=True)
+            return PushResult(erp_order_id=self._order_id(sale), created=True, state=sale.state,
+                              detail={"sale_id": sale.id, "total": str(_dec(sale.untaxed_amount))})
+
+    def _build_sale(self, request: PushRequest) -> Any:
+        order = request.order
+        party = self._party(request.customer_id)
+        Sale = self._model("sale.sale")
+        sale = Sale()
+        sale.party = party
+        ship = self._ship_address(party, request.ship_to_id)
+        if ship is not None:
+            sale.shipment_address = ship
+        sale.reference = order.po_number
+        sale.description = f"PO {order.po_number}" if order.po_number else None
+        comment = [key_line(request.key)]
+        comment += [n for n in order.notes if n and not n.startswith(KEY_PREFIX)]
+        sale.comment = "\n".join(comment)
+        if not order.lines:
+            raise PermanentERPError("the order has no lines")
+        for i, line in enumerate(order.lines):
+            label = line.line_no or str(i + 1)
+            sku = (request.resolved_skus[i] if i < len(request.resolved_skus) else None) or line.sku
+            if not sku:
+                raise PermanentERPError(f"line {label}: no item resolved")
+            product = self._product(sku, label)
+            if line.qty is None or line.qty <= 0:
+                raise PermanentERPError(f"line {label}: quantity missing or not positive")
+            code = (request.uoms[i] if i < len(request.uoms) else None) or normalize_uom(line.uom)
+            new = sale.lines.new()
+            new.product = product
+            new.unit = self._unit(product, sku, code, label)
+            new.quantity = float(line.qty)
+            if line.unit_price is not None:
+                new.unit_price = line.unit_price
+            if line.description:
+                new.description = line.description
+        return sale
+
+    def _ship_address(self, party: Any, ship_to_id: str | None) -> Any | None:
+        if ship_to_id:
+            Identifier = self._model("party.identifier")
+            found = Identifier.find([("party", "=", party.id), ("code", "=", f"shipto:{ship_to_id}"),
+                                     ("address", "!=", None)], limit=1)
+            if found:
+                return found[0].address
+            raise PermanentERPError(f"ship-to {ship_to_id} is not an address of {party.code} in Tryton")
+        return None  # Tryton's default delivery address
+
+    def _product(self, sku: str, label: str) -> Any:
+        Product = self._model("product.product")
+        found = Product.find([("code", "=", sku), ("active", "in", [True, False])], limit=1)
+        if not found:
+            raise PermanentERPError(f"line {label}: product {sku} does not exist in Tryton")
+        product = found[0]
+        if not (product.active and product.template.active and product.template.salable):
+            raise PermanentERPError(f"line {label}: product {sku} is not sold any more in Tryton")
+        return product
+
+    def _unit(self, product: Any, sku: str, code: str | None, label: str) -> Any:
+        base = product.default_uom
+        if not code:
+            return product.sale_uom or base
+        if CANONICAL_TO_TRYTON_UOM.get(code) == base.symbol or base.symbol == f"{code}:{sku}":
+            return base
+        Uom = self._model("product.uom")
+        for symbol in (f"{code}:{sku}", code):
+            found = Uom.find([("symbol", "=", symbol), ("category", "=", base.category.id)], limit=1)
+            if found:
+                return found[0]
+        raise PermanentERPError(f"line {label}: product {sku} is not sold in {code} in Tryton")
+
+    def _advance(self, sale: Any, *, created: bool) -> None:
+        """Move the sale to the configured state; undo a just-created sale Tryton refuses."""
+        target = _STATE_RANK[self.config.target_state]
+        try:
+            with translate_errors():
+                if sale.state == "draft" and target >= 1:
+                    sale.click("quote")
+                if sale.state == "quotation" and target >= 2:
+                    sale.click("confirm")
+        except PermanentERPError as exc:
+            if created:
+                self._discard(sale)
+                raise PermanentERPError(f"{exc} (sale {self._order_id(sale)} withdrawn)") from exc
+            raise
+
+    def _discard(self, sale: Any) -> None:
+        with translate_errors():
+            sale.reload()
+            if sale.state == "quotation":
+                sale.click("draft")
+            if sale.state == "draft":
+                sale.delete()
+
+    # -- status ---------------------------------------------------------------------------
+
+    def _status(self, sale: Any) -> ErpOrderStatus:
+        shipments = [
+            {"number": s.number, "state": s.state,
+             "planned_date": s.planned_date.isoformat() if s.planned_date else None,
+             "effective_date": s.effective_date.isoformat() if s.effective_date else None}
+            for s in sale.shipments
+        ]
+        return ErpOrderStatus(key=key_from_comment(sale.comment) or "", erp_order_id=self._order_id(sale),
+                              state=sale.state, total=_dec(sale.untaxed_amount), shipments=shipments)
+
+    def order_status(self, key: str) -> ErpOrderStatus | None:
+        with translate_errors():
+            sales = self._sales_for_key(key)
+            return self._status(sales[0]) if sales else None
+
+    def list_orders(self) -> list[ErpOrderStatus]:
+        """Every sale orderflow created (with a key line), cancelled ones included."""
+        with translate_errors():
+            Sale = self._model("sale.sale")
+            sales = Sale.find([("comment", "like", f"%{KEY_PREFIX}%")], order=[("id", "ASC")])
+            return [self._status(s) for s in sales if key_from_comment(s.comment)]
+
+    # -- reference data and credit ----------------------------------------------------------
+
+    def pull_reference_data(self) -> ReferenceData:
+        from orderflow.erp_push.tryton_pull import pull_reference_data
+
+        with translate_errors():
+            return pull_reference_data(self._connection())
+
+    def credit_exposure(self, customer_id: str) -> Decimal | None:
+        """Tryton's ``credit_amount``: receivables plus confirmed, not yet invoiced sales."""
+        with translate_errors():
+            Party = self._model("party.party")
+            found = Party.find([("code", "=", customer_id), ("active", "in", [True, False])], limit=1)
+            if not found:
+                return None
+            return _dec(found[0].credit_amount)

@@ -1,0 +1,166 @@
+"""Reading Tryton's reference data into a ``ReferenceData`` (``orderflow erp sync``).
+
+Reads with ``search_read`` (one call per model, not one per record) so that a big catalogue
+is a handful of round trips. The field conventions are the ones ``tryton_setup`` writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from orderflow.canonical import (
+    Address,
+    CreditRecord,
+    CrossReference,
+    Customer,
+    Item,
+    PriceAgreement,
+    ReferenceData,
+    ShipTo,
+    UomConversion,
+)
+from orderflow.erp_push.tryton_config import PRICE_LIST_RE, TRYTON_TO_CANONICAL_UOM
+
+
+def _read(conn: Any, model: str, domain: list[Any], fields: list[str]) -> list[dict[str, Any]]:
+    proxy = conn.get_proxy(model)
+    ctx = {**conn.context, "active_test": False}
+    return proxy.search_read(domain, 0, None, [("id", "ASC")], fields, ctx)
+
+
+def _dec(value: Any) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def _date(value: str) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _uom_code(uom: dict[str, Any]) -> str:
+    symbol = uom["symbol"]
+    return TRYTON_TO_CANONICAL_UOM.get(symbol, symbol.split(":", 1)[0])
+
+
+def pull_reference_data(conn: Any) -> ReferenceData:
+    uoms = {u["id"]: u for u in _read(conn, "product.uom", [], ["symbol", "category", "factor"])}
+    # the reference unit of each category (factor 1), to express generic conversions against
+    category_ref = {u["category"]: u for u in uoms.values() if u["factor"] == 1.0 and ":" not in u["symbol"]}
+    templates = {t["id"]: t for t in _read(conn, "product.template", [],
+                                           ["code", "name", "default_uom", "active", "salable", "lead_time"])}
+    products = _read(conn, "product.product", [], ["code", "template", "active", "identifiers"])
+    idents = {i["id"]: i for i in _read(conn, "product.identifier", [], ["code", "type"])}
+    by_product_id: dict[int, str] = {}
+    sku_uoms: dict[str, list[dict[str, Any]]] = {}
+    for u in uoms.values():
+        if ":" in u["symbol"]:
+            sku_uoms.setdefault(u["symbol"].split(":", 1)[1].upper(), []).append(u)
+
+    items: list[Item] = []
+    conversions: list[UomConversion] = []
+    for p in products:
+        tmpl = templates.get(p["template"])
+        if not tmpl or not p["code"] or not tmpl["salable"]:
+            continue
+        sku = p["code"]
+        by_product_id[p["id"]] = sku
+        base = uoms[tmpl["default_uom"]]
+        base_code = _uom_code(base)
+        sellable = [base_code]
+        for u in sku_uoms.get(sku.upper(), []):
+            code = _uom_code(u)
+            if u["id"] == base["id"] or code == base_code:
+                continue
+            sellable.append(code)
+            conversions.append(UomConversion(from_uom=code, to_uom=base_code, sku=sku,
+                                             factor=(_dec(u["factor"]) / _dec(base["factor"])).normalize()))
+        gtins = [idents[i]["code"] for i in p["identifiers"] if i in idents and idents[i]["type"] in ("ean", None)]
+        lead = tmpl.get("lead_time")
+        items.append(Item(sku=sku, description=tmpl["name"], gtin=gtins[0] if gtins else None, base_uom=base_code,
+                          sellable_uoms=sellable, active=bool(p["active"] and tmpl["active"]),
+                          lead_time_days=lead.days if isinstance(lead, dt.timedelta) else None))
+    for u in uoms.values():  # generic conversions made by the set-up (symbol = a canonical code)
+        ref = category_ref.get(u["category"])
+        if ":" in u["symbol"] or u["symbol"] in TRYTON_TO_CANONICAL_UOM or ref is None or u["id"] == ref["id"]:
+            continue
+        conversions.append(UomConversion(from_uom=u["symbol"], to_uom=_uom_code(ref),
+                                         factor=(_dec(u["factor"]) / _dec(ref["factor"])).normalize()))
+
+    company = _read(conn, "company.company", [], ["party", "currency"])
+    company_party = company[0]["party"] if company else None
+    currency = "USD"
+    if company:
+        cur = _read(conn, "currency.currency", [("id", "=", company[0]["currency"])], ["code"])
+        currency = cur[0]["code"] if cur else currency
+    parties = _read(conn, "party.party", [("code", "!=", None), ("id", "!=", company_party)],
+                    ["code", "name", "active", "identifiers", "contact_mechanisms", "addresses",
+                     "credit_limit_amount", "credit_amount", "receivable"])
+    party_code = {p["id"]: p["code"] for p in parties}
+    pidents = {i["id"]: i["code"] for i in _read(conn, "party.identifier", [], ["code"])}
+    emails = {m["id"]: m["value"] for m in _read(conn, "party.contact_mechanism", [("type", "=", "email")],
+                                                 ["value"])}
+    customers, credit = [], []
+    for p in parties:
+        codes = [pidents.get(i, "") for i in p["identifiers"]]
+        customers.append(Customer(
+            id=p["code"], name=p["name"], currency=currency, active=bool(p["active"]),
+            emails=[emails[m] for m in p["contact_mechanisms"] if m in emails],
+            edi_ids=[c[4:] for c in codes if c.startswith("edi:")],
+            email_domains=[c[7:] for c in codes if c.startswith("domain:")]))
+        if p["credit_limit_amount"] is not None:
+            exposure = _dec(p["credit_amount"] or 0)
+            receivable = max(_dec(p["receivable"] or 0), Decimal(0))
+            credit.append(CreditRecord(customer_id=p["code"], limit=_dec(p["credit_limit_amount"]),
+                                       open_receivables=receivable, open_orders=max(exposure - receivable, Decimal(0)),
+                                       hold=_dec(p["credit_limit_amount"]) == 0,
+                                       as_of=dt.datetime.now(dt.UTC)))
+
+    ship_tos = []
+    addr_idents: dict[int, list[str]] = {}
+    for ident in _read(conn, "party.identifier", [("address", "!=", None)], ["address", "code"]):
+        addr_idents.setdefault(ident["address"], []).append(ident["code"] or "")
+    addresses = _read(conn, "party.address", [("id", "in", list(addr_idents))],
+                      ["party", "party_name", "street", "city", "postal_code"]) if addr_idents else []
+    for a in addresses:
+        cust = party_code.get(a["party"])
+        codes = addr_idents.get(a["id"], [])
+        st_id = next((c[7:] for c in codes if c.startswith("shipto:")), None)
+        if cust is None or st_id is None:
+            continue
+        ids = dict(c[4:].split("=", 1) for c in codes if c.startswith("loc:") and "=" in c)
+        ship_tos.append(ShipTo(customer_id=cust, id=st_id, name=a["party_name"] or "", ids=ids,
+                               address=Address(lines=[s for s in (a["street"] or "").splitlines() if s],
+                                               city=a["city"], postal_code=a["postal_code"])))
+
+    xrefs = []
+    for x in _read(conn, "sale.product_customer", [], ["party", "code", "product", "template"]):
+        cust = party_code.get(x["party"])
+        sku = by_product_id.get(x["product"]) if x["product"] else (templates.get(x["template"]) or {}).get("code")
+        if cust and sku and x["code"]:
+            xrefs.append(CrossReference(customer_id=cust, customer_part=x["code"], sku=sku, source="erp"))
+
+    agreements = []
+    item_by_sku = {i.sku: i for i in items}
+    lists = {pl["id"]: pl for pl in _read(conn, "product.price_list", [("name", "like", "orderflow:%")], ["name"])}
+    if lists:
+        lines = _read(conn, "product.price_list.line", [("price_list", "in", list(lists))],
+                      ["price_list", "product", "quantity", "formula"])
+        for n, ln in enumerate(lines):
+            m = PRICE_LIST_RE.match(lists[ln["price_list"]]["name"])
+            sku = by_product_id.get(ln["product"]) if ln["product"] else None
+            if not m or not sku:
+                continue
+            try:
+                price = Decimal(ln["formula"].strip())
+            except (InvalidOperation, AttributeError):
+                continue  # a formula, not a fixed contract price
+            agreements.append(PriceAgreement(
+                id=f"TRY-{ln['id'] or n}", customer_id=m["customer"], sku=sku, price=price,
+                uom=item_by_sku[sku].base_uom if sku in item_by_sku else "EA", currency=currency,
+                min_qty=_dec(ln["quantity"] or 0).normalize(),
+                valid_from=_date(m["start"]), valid_to=_date(m["end"])))
+
+    return ReferenceData(items=items, uom_conversions=conversions, customers=customers, ship_tos=ship_tos,
+                         cross_references=xrefs, price_agreements=agreements, credit=credit,
+                         as_of=dt.datetime.now(dt.UTC), source="tryton")

@@ -1,0 +1,242 @@
+"""Simple CSV order files: one column-title row, one order line per row.
+
+PO-level columns (po_number, customer, po_date, ship_to …) repeat on every row, so a file
+may carry several POs: rows are grouped by PO number, one order each. A CSV that is really
+a form (header block, then a table, no PO-number column) goes to the spreadsheet engine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from orderflow.canonical import (
+    Address,
+    CanonicalOrder,
+    Extraction,
+    Issue,
+    IssueCode,
+    OrderLine,
+    Party,
+    Provenance,
+    Severity,
+)
+from orderflow.extractors.base import ExtractContext
+from orderflow.extractors.sheet.build import clean_description
+from orderflow.extractors.sheet.grid import Sheet, SheetError, cell_ref
+from orderflow.extractors.sheet.keyvalue import split_party
+from orderflow.extractors.sheet.labels import HEADER_FIELDS, LINE_FIELDS
+from orderflow.extractors.sheet.loaders import load_csv
+from orderflow.extractors.sheet.table import assign_columns
+from orderflow.extractors.spreadsheet import extract_grid_orders, looks_like_delimited_text
+from orderflow.extractors.values import detect_currency, guess_day_first, parse_date, parse_decimal
+
+NAME = "csv"
+CSV_FIELDS = LINE_FIELDS + [f for f in HEADER_FIELDS if f not in LINE_FIELDS] + ["ship_to_address", "total"]
+ITEM_FIELDS = ("sku", "customer_part", "code", "gtin", "description")
+SHEET = "csv"
+
+
+def _title_row(sheet: Sheet) -> tuple[int, dict[str, int]] | None:
+    """The first row (of the first ten) whose labels name a quantity and two more fields."""
+    rows = sheet.rows()
+    for r in list(rows)[:10]:
+        labels = {c.col: c.text for c in rows[r] if isinstance(c.value, str) and parse_decimal(c.text) is None}
+        if len(labels) < 3:
+            continue
+        cols, _ = assign_columns(labels, CSV_FIELDS)
+        if len(cols) >= 3 and any(f in cols for f in ITEM_FIELDS) and ("qty" in cols or "po_number" in cols
+                                                                       or len(cols) >= 4):
+            return r, {f: c.col for f, c in cols.items()}
+    return None
+
+
+class CsvExtractor:
+    """Tabular CSV order exports (one line per row)."""
+
+    name = NAME
+
+    def sniff(self, data: bytes, filename: str | None) -> float:
+        if not looks_like_delimited_text(data):
+            return 0.0
+        try:
+            sheet = load_csv(data[:65536].rsplit(b"\n", 1)[0] if len(data) > 65536 else data)[0]
+        except SheetError:
+            return 0.0
+        found = _title_row(sheet)
+        if found is None:
+            return 0.0
+        _, cols = found
+        return 0.8 if "po_number" in cols and "qty" in cols else 0.62
+
+    def extract(self, data: bytes, ctx: ExtractContext) -> Extraction:
+        try:
+            sheet = load_csv(data, SHEET)[0]
+        except SheetError as exc:
+            return _error(str(exc))
+        if not sheet.cells:
+            return _error("The CSV file has no data.")
+        found = _title_row(sheet)
+        if found is None:
+            form = extract_grid_orders(data, NAME)
+            if form.orders:
+                return form
+            return _error("The CSV has no column-title row naming order columns (PO number, qty, SKU, …).")
+        title, cols = found
+        if "po_number" not in cols:
+            form = extract_grid_orders(data, NAME)
+            if form.orders and any(o.po_number for o in form.orders):
+                return form
+        if "code" in cols:
+            if "sku" not in cols:
+                cols["sku" if "customer_part" in cols else "customer_part"] = cols.pop("code")
+            else:
+                cols["customer_part"] = cols.pop("code")
+        missing = [f for f in ("po_number", "qty") if f not in cols]
+        if not any(f in cols for f in ITEM_FIELDS):
+            missing.append("sku/customer_part/description")
+        if missing:
+            form = extract_grid_orders(data, NAME)
+            if form.orders and all(o.po_number for o in form.orders):
+                return form
+            return _error(
+                f"The CSV lacks required column(s): {', '.join(missing)} "
+                f"(found: {', '.join(sheet.text(title, c) for c in sorted(cols.values()))}).",
+                missing=missing,
+            )
+        return _build(sheet, title, cols)
+
+
+def _error(message: str, missing: list[str] | None = None) -> Extraction:
+    return Extraction(
+        format=NAME,
+        issues=[Issue(code=IssueCode.PARSE_ERROR, message=message, expected=missing or None)],
+    )
+
+
+def _build(sheet: Sheet, title: int, cols: dict[str, int]) -> Extraction:
+    rows = sheet.rows()
+    day_first = guess_day_first([sheet.text(r, cols["po_date"]) for r in rows if "po_date" in cols] +
+                                [sheet.text(r, cols["requested_date"]) for r in rows if "requested_date" in cols])
+    orders: dict[str, CanonicalOrder] = {}
+    issues: list[Issue] = []
+
+    def text(r: int, f: str) -> str:
+        return sheet.text(r, cols[f]) if f in cols else ""
+
+    def prov(o: CanonicalOrder, path: str, r: int, f: str, conf: float = 0.95) -> None:
+        o.provenance[path] = Provenance(sheet=SHEET, cell=cell_ref(r, cols[f]), raw=text(r, f), confidence=conf,
+                                        extractor=NAME)
+
+    for r in [r for r in rows if r > title]:
+        po = text(r, "po_number")
+        qty = parse_decimal(text(r, "qty"))
+        if not po and qty is None:
+            continue
+        if not po:
+            issues.append(Issue(code=IssueCode.MISSING_FIELD, severity=Severity.WARNING, field="po_number",
+                                message=f"CSV row {r + 1} has a quantity but no PO number; row skipped."))
+            continue
+        order = orders.get(po)
+        if order is None:
+            order = orders[po] = CanonicalOrder(po_number=po)
+            prov(order, "po_number", r, "po_number")
+            _header(order, r, text, prov, day_first)
+        i = len(order.lines)
+        values: dict[str, Any] = {}
+        for f in ("qty", "unit_price", "amount"):
+            v = parse_decimal(text(r, f)) if text(r, f) else None
+            if v is not None:
+                values[f] = v
+                prov(order, f"lines[{i}].{f}", r, f)
+        for f in ("line_no", "sku", "customer_part", "gtin", "uom"):
+            if text(r, f):
+                values[f] = text(r, f)
+                prov(order, f"lines[{i}].{f}", r, f, 0.9)
+        if text(r, "description"):
+            values["description"] = clean_description(text(r, "description"))
+            prov(order, f"lines[{i}].description", r, "description", 0.9)
+        if text(r, "requested_date"):
+            d = parse_date(text(r, "requested_date"), day_first=day_first)
+            if d:
+                values["requested_date"] = d
+        if not values.get("sku") and values.get("gtin"):
+            values["sku"] = values["gtin"]
+        if "qty" not in values:
+            issues.append(Issue(code=IssueCode.PARSE_ERROR, severity=Severity.WARNING, field=f"lines[{i}].qty",
+                                message=f"PO {po}, CSV row {r + 1}: quantity {text(r, 'qty')!r} is not a number."))
+        order.lines.append(OrderLine(**values))
+        if not order.currency and text(r, "currency"):
+            order.currency = detect_currency(text(r, "currency")) or text(r, "currency").upper()[:3]
+            prov(order, "currency", r, "currency")
+    if not orders:
+        return _error("The CSV has a column-title row but no order rows.")
+    for order in orders.values():
+        if not order.currency:
+            order.currency = next((detect_currency(text(title, f)) for f in ("unit_price", "amount")
+                                   if detect_currency(text(title, f))), None)
+        issues.extend(_checks(order))
+    return Extraction(format=NAME, orders=list(orders.values()), issues=issues,
+                      metadata={"kind": "csv", "orders": len(orders)})
+
+
+def _header(order: CanonicalOrder, r: int, text: Any, prov: Any, day_first: bool | None) -> None:
+    if text(r, "po_date"):
+        d = parse_date(text(r, "po_date"), day_first=day_first)
+        if isinstance(d, dt.date):
+            order.po_date = d
+            prov(order, "po_date", r, "po_date", 0.9)
+    if text(r, "buyer"):
+        order.buyer = Party(name=text(r, "buyer"))
+        prov(order, "buyer.name", r, "buyer")
+    if text(r, "supplier"):
+        order.supplier = Party(name=text(r, "supplier"))
+        prov(order, "supplier.name", r, "supplier")
+    if text(r, "payment_terms"):
+        order.payment_terms = text(r, "payment_terms")
+        prov(order, "payment_terms", r, "payment_terms")
+    name, addr = text(r, "ship_to"), text(r, "ship_to_address")
+    if name and not addr and ("," in name or "\n" in name):
+        name, addr = split_party(name)  # type: ignore[assignment]
+    elif addr and not name:
+        name, addr = split_party(addr)  # type: ignore[assignment]
+    if name or addr:
+        order.ship_to = Party(name=name or None, address=Address(text=" ".join(addr.split())) if addr else None)
+        if text(r, "ship_to"):
+            prov(order, "ship_to.name", r, "ship_to", 0.9)
+        if text(r, "ship_to_address"):
+            prov(order, "ship_to.address", r, "ship_to_address", 0.9)
+    if text(r, "total"):
+        total = parse_decimal(text(r, "total"))
+        if total is not None:
+            order.declared_total = total
+            prov(order, "declared_total", r, "total")
+    if text(r, "currency"):
+        order.currency = detect_currency(text(r, "currency")) or text(r, "currency").upper()[:3]
+        prov(order, "currency", r, "currency")
+
+
+def _checks(order: CanonicalOrder) -> list[Issue]:
+    out: list[Issue] = []
+    for i, ln in enumerate(order.lines):
+        if ln.qty is not None and ln.unit_price is not None and ln.amount is not None:
+            expect = ln.qty * ln.unit_price
+            if abs(expect - ln.amount) > max(Decimal("0.02"), abs(ln.amount) * Decimal("0.001")):
+                out.append(Issue(
+                    code=IssueCode.ARITHMETIC, severity=Severity.WARNING, field=f"lines[{i}].amount",
+                    message=(f"PO {order.po_number} line {ln.line_no or i + 1}: qty × unit_price = "
+                             f"{ln.qty} × {ln.unit_price} = {expect.normalize():f}, but amount is {ln.amount}."),
+                    expected=format(expect, "f"), actual=format(ln.amount, "f"),
+                ))
+    amounts = [ln.amount for ln in order.lines if ln.amount is not None]
+    if order.declared_total is not None and amounts and len(amounts) == len(order.lines):
+        s = sum(amounts, Decimal(0))
+        if abs(s - order.declared_total) > Decimal("0.05"):
+            out.append(Issue(
+                code=IssueCode.TOTAL_MISMATCH, severity=Severity.WARNING, field="declared_total",
+                message=(f"PO {order.po_number}: sum of line amounts {s.normalize():f} differs from the "
+                         f"declared total {order.declared_total}."),
+                expected=format(s, "f"), actual=format(order.declared_total, "f"),
+            ))
+    return out

@@ -1,0 +1,458 @@
+"""Tolerant X12 tokenizer and envelope checker.
+
+Real partner files break the standard in many ways (unpadded ISA, newline or space as segment
+terminator, empty segments, a last segment without terminator, odd versions, bare ST..SE).
+So the ISA is found by counting element separators, not by offset, and every envelope fault
+becomes a structured diagnostic instead of an exception. Speed matters: segments are split
+with ``str.split`` (C speed), never character by character.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from orderflow.canonical import Diagnostic
+
+_ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+_ISA_START = re.compile(r"ISA(?=[^A-Za-z0-9\s])")
+_ST_START = re.compile(r"(?:^|[\s~'|!])(ST)([^A-Za-z0-9\s])(?=\d{3})")
+
+# AK5/AK9/TA1 codes used in diagnostics (X12 element 718, 716, I18)
+SET_TRAILER_MISSING = "2"
+SET_CONTROL_MISMATCH = "3"
+SET_COUNT_MISMATCH = "4"
+SET_SEGMENTS_IN_ERROR = "5"
+SET_CONTROL_NOT_UNIQUE = "23"
+GROUP_TRAILER_MISSING = "3"
+GROUP_CONTROL_MISMATCH = "4"
+GROUP_COUNT_MISMATCH = "5"
+ISA_CONTROL_MISMATCH = "001"
+ISA_COUNT_MISMATCH = "021"
+ISA_TRAILER_MISSING = "023"
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else latin-1, which never fails."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+@dataclass
+class Delimiters:
+    element: str = "*"
+    component: str = ">"
+    segment: str = "~"
+    repetition: str | None = None
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {
+            "element": self.element,
+            "component": self.component,
+            "segment": self.segment,
+            "repetition": self.repetition,
+        }
+
+
+@dataclass
+class Segments:
+    """The file as segments: ``items[i]`` is the element list (tag first), ``raws[i]`` its text."""
+
+    items: list[list[str]] = field(default_factory=list)
+    raws: list[str] = field(default_factory=list)
+    delimiters: list[tuple[int, Delimiters]] = field(default_factory=list)  # (first index, delims)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def delims_at(self, index: int) -> Delimiters:
+        current = self.delimiters[0][1] if self.delimiters else Delimiters()
+        for start, delims in self.delimiters:
+            if start > index:
+                break
+            current = delims
+        return current
+
+
+def _isa_delimiters(text: str, pos: int) -> tuple[Delimiters, int] | None:
+    """Delimiters of the ISA at ``pos`` and the offset just after its terminator, by counting separators."""
+    elem = text[pos + 3]
+    count = 0
+    i = pos + 3
+    n = len(text)
+    limit = min(n, pos + 400)
+    while i < limit and count < 16:
+        if text[i] == elem:
+            count += 1
+        i += 1
+    if count < 16 or i >= n:
+        return None
+    component = text[i]  # ISA16 is one character
+    j = i + 1
+    if j >= n:
+        return None
+    seg = text[j]
+    if seg in "\r\n":
+        seg = "\n"
+    isa = text[pos:i].split(elem)
+    repetition = None
+    if len(isa) > 12:
+        version = isa[12].strip()
+        rep = isa[11].strip()
+        if version >= "00402" and len(rep) == 1 and rep not in _ALNUM and rep not in (elem, component, seg):
+            repetition = rep
+    return Delimiters(elem, component, seg, repetition), j + 1
+
+
+def _bare_delimiters(text: str) -> Delimiters | None:
+    """Guess delimiters for a file with ST..SE but no ISA envelope."""
+    m = _ST_START.search(text)
+    if not m:
+        return None
+    elem = m.group(2)
+    i = m.end(2)
+    n = len(text)
+    while i < n and (text[i] in _ALNUM or text[i] == elem or text[i] == " "):
+        i += 1
+    if i >= n:
+        return None
+    seg = text[i]
+    if seg in "\r\n":
+        seg = "\n"
+    component = ">"
+    for cand in (">", ":", "\\", "^", "<"):
+        if cand not in (elem, seg) and cand in text:
+            component = cand
+            break
+    return Delimiters(elem, component, seg, None)
+
+
+def _split(chunk: str, delims: Delimiters, out: Segments) -> None:
+    seg = delims.segment
+    if seg == "\n":
+        chunk = chunk.replace("\r", "")
+    elif seg == "\r":
+        chunk = chunk.replace("\n", "")
+    elif "\n" in chunk or "\r" in chunk:
+        chunk = chunk.replace("\r", "").replace("\n", "")
+    elem = delims.element
+    items = out.items
+    raws = out.raws
+    for raw in chunk.split(seg):
+        if not raw or raw.isspace():
+            continue  # empty segments are skipped, never the end of the file
+        if raw[0] in " \t" or raw[-1] in " \t":
+            raw = raw.strip()
+        parts = raw.split(elem)
+        parts[0] = parts[0].upper()
+        items.append(parts)
+        raws.append(raw)
+
+
+def tokenize(text: str) -> Segments:
+    """Every segment of every interchange in the text; bare ST..SE files too."""
+    out = Segments()
+    m = _ISA_START.search(text)
+    if m is None:
+        delims = _bare_delimiters(text)
+        if delims is None:
+            return out
+        out.delimiters.append((0, delims))
+        _split(text, delims, out)
+        return out
+    pos = m.start()
+    if text[:pos].strip():
+        out.diagnostics.append(
+            Diagnostic(
+                code="LEADING_GARBAGE",
+                level="warning",
+                message=f"{len(text[:pos].strip())} characters before the first ISA were ignored.",
+                position={"offset": 0},
+            )
+        )
+    while pos is not None:
+        found = _isa_delimiters(text, pos)
+        if found is None:
+            out.diagnostics.append(
+                Diagnostic(
+                    code="ISA_TRUNCATED",
+                    message="The ISA header is incomplete: fewer than 16 element separators.",
+                    position={"offset": pos},
+                    syntax_code="024",
+                )
+            )
+            break
+        delims, _ = found
+        nxt = re.compile(re.escape(delims.segment) + r"\s*ISA(?=[^A-Za-z0-9\s])")
+        m2 = nxt.search(text, pos + 3)
+        end = m2.start() + len(delims.segment) if m2 else len(text)
+        out.delimiters.append((len(out.items), delims))
+        _split(text[pos:end], delims, out)
+        pos = m2.end() - 3 if m2 else None
+    return out
+
+
+def _diag(code: str, message: str, syntax_code: str, level: str = "error", **position: Any) -> Diagnostic:
+    return Diagnostic(code=code, message=message, level=level, position=position, syntax_code=syntax_code)
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value.strip()) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _get(parts: list[str], i: int) -> str:
+    return parts[i].strip() if len(parts) > i else ""
+
+
+def envelope(segs: Segments) -> tuple[dict[str, Any], list[Diagnostic]]:
+    """Walk ISA/GS/ST and their trailers; return the envelope tree (JSON-able) and faults.
+
+    Every transaction set records its segment span (``start``/``end`` indexes) so that the
+    mapper reads it, and its status/error codes so that the 997 can be built from it alone.
+    """
+    diags: list[Diagnostic] = list(segs.diagnostics)
+    interchanges: list[dict[str, Any]] = []
+    ic: dict[str, Any] | None = None
+    grp: dict[str, Any] | None = None
+    tx: dict[str, Any] | None = None
+
+    def new_ic(parts: list[str] | None, index: int) -> dict[str, Any]:
+        p = parts or []
+        d = {
+            "control": _get(p, 13),
+            "sender_qualifier": _get(p, 5),
+            "sender": _get(p, 6),
+            "receiver_qualifier": _get(p, 7),
+            "receiver": _get(p, 8),
+            "date": _get(p, 9),
+            "time": _get(p, 10),
+            "version": _get(p, 12),
+            "usage": _get(p, 15),
+            "segment": index,
+            "declared_groups": None,
+            "errors": [],
+            "groups": [],
+            "implicit": parts is None,
+            "delimiters": segs.delims_at(index).as_dict(),
+        }
+        interchanges.append(d)
+        return d
+
+    def new_grp(parts: list[str] | None, index: int) -> dict[str, Any]:
+        nonlocal ic
+        if ic is None:
+            ic = new_ic(None, index)
+        p = parts or []
+        d = {
+            "functional_id": _get(p, 1),
+            "sender": _get(p, 2),
+            "receiver": _get(p, 3),
+            "date": _get(p, 4),
+            "control": _get(p, 6),
+            "version": _get(p, 8),
+            "segment": index,
+            "declared_sets": None,
+            "errors": [],
+            "sets": [],
+            "implicit": parts is None,
+        }
+        ic["groups"].append(d)
+        return d
+
+    def close_set(end: int, missing: bool) -> None:
+        nonlocal tx
+        if tx is None:
+            return
+        tx["end"] = end
+        if missing:
+            tx["errors"].append(SET_TRAILER_MISSING)
+            diags.append(
+                _diag(
+                    "SE_MISSING",
+                    f"Transaction set {tx['id']} {tx['control']} has no SE trailer.",
+                    SET_TRAILER_MISSING,
+                    segment=tx["start"],
+                    set=tx["control"],
+                )
+            )
+        tx = None
+
+    def close_group(missing: bool, index: int) -> None:
+        nonlocal grp
+        if grp is None:
+            return
+        if missing and not grp["implicit"]:
+            grp["errors"].append(GROUP_TRAILER_MISSING)
+            diags.append(
+                _diag(
+                    "GE_MISSING",
+                    f"Functional group {grp['control']} has no GE trailer.",
+                    GROUP_TRAILER_MISSING,
+                    segment=index,
+                    group=grp["control"],
+                )
+            )
+        grp = None
+
+    items = segs.items
+    for index, parts in enumerate(items):
+        tag = parts[0]
+        if tag == "ISA":
+            close_set(index, True)
+            close_group(True, index)
+            if ic is not None and not ic["implicit"] and ic.get("closed") is not True:
+                ic["errors"].append(ISA_TRAILER_MISSING)
+                diags.append(
+                    _diag("IEA_MISSING", f"Interchange {ic['control']} has no IEA trailer.", ISA_TRAILER_MISSING,
+                          segment=index)
+                )
+            ic = new_ic(parts, index)
+        elif tag == "GS":
+            close_set(index, True)
+            close_group(True, index)
+            grp = new_grp(parts, index)
+        elif tag == "ST":
+            close_set(index, True)
+            if grp is None:
+                grp = new_grp(None, index)
+            control = _get(parts, 2)
+            t = {
+                "id": _get(parts, 1),
+                "control": control,
+                "version": _get(parts, 3),
+                "start": index,
+                "end": None,
+                "declared_segments": None,
+                "errors": [],
+                "segment_errors": [],
+                "order_index": None,
+            }
+            if any(s["control"] == control for s in grp["sets"]):
+                t["errors"].append(SET_CONTROL_NOT_UNIQUE)
+                diags.append(
+                    _diag("ST_DUPLICATE", f"ST02 {control} is used twice in group {grp['control']}.",
+                          SET_CONTROL_NOT_UNIQUE, segment=index, set=control)
+                )
+            grp["sets"].append(t)
+            tx = t
+        elif tag == "SE":
+            if tx is None:
+                diags.append(
+                    _diag("SE_UNEXPECTED", "SE trailer without a matching ST header.", "5", segment=index)
+                )
+                continue
+            declared = _int(_get(parts, 1))
+            actual = index - tx["start"] + 1
+            tx["declared_segments"] = declared
+            if declared != actual:
+                tx["errors"].append(SET_COUNT_MISMATCH)
+                diags.append(
+                    _diag("SE_COUNT", f"SE01 says {_get(parts, 1) or 'nothing'} segments, set {tx['control']} has "
+                          f"{actual}.", SET_COUNT_MISMATCH, segment=index, set=tx["control"],
+                          expected=actual, actual=declared)
+                )
+            if _get(parts, 2) != tx["control"]:
+                tx["errors"].append(SET_CONTROL_MISMATCH)
+                diags.append(
+                    _diag("SE_CONTROL", f"SE02 {_get(parts, 2)} does not match ST02 {tx['control']}.",
+                          SET_CONTROL_MISMATCH, segment=index, set=tx["control"])
+                )
+            close_set(index, False)
+        elif tag == "GE":
+            close_set(index, True)
+            if grp is None:
+                diags.append(_diag("GE_UNEXPECTED", "GE trailer without a matching GS header.", "3", segment=index))
+                continue
+            declared = _int(_get(parts, 1))
+            grp["declared_sets"] = declared
+            if declared != len(grp["sets"]):
+                grp["errors"].append(GROUP_COUNT_MISMATCH)
+                diags.append(
+                    _diag("GE_COUNT", f"GE01 says {_get(parts, 1) or 'nothing'} sets, group {grp['control']} has "
+                          f"{len(grp['sets'])}.", GROUP_COUNT_MISMATCH, segment=index, group=grp["control"])
+                )
+            if _get(parts, 2) != grp["control"]:
+                grp["errors"].append(GROUP_CONTROL_MISMATCH)
+                diags.append(
+                    _diag("GE_CONTROL", f"GE02 {_get(parts, 2)} does not match GS06 {grp['control']}.",
+                          GROUP_CONTROL_MISMATCH, segment=index, group=grp["control"])
+                )
+            grp = None
+        elif tag == "IEA":
+            close_set(index, True)
+            close_group(True, index)
+            if ic is None:
+                diags.append(_diag("IEA_UNEXPECTED", "IEA trailer without an ISA header.", "024", segment=index))
+                continue
+            declared = _int(_get(parts, 1))
+            ic["declared_groups"] = declared
+            if declared != len(ic["groups"]):
+                ic["errors"].append(ISA_COUNT_MISMATCH)
+                diags.append(
+                    _diag("IEA_COUNT", f"IEA01 says {_get(parts, 1) or 'nothing'} groups, interchange "
+                          f"{ic['control']} has {len(ic['groups'])}.", ISA_COUNT_MISMATCH, segment=index)
+                )
+            if _get(parts, 2) != ic["control"]:
+                ic["errors"].append(ISA_CONTROL_MISMATCH)
+                diags.append(
+                    _diag("IEA_CONTROL", f"IEA02 {_get(parts, 2)} does not match ISA13 {ic['control']}.",
+                          ISA_CONTROL_MISMATCH, segment=index)
+                )
+            ic["closed"] = True
+            ic = None
+        elif tx is None and grp is None and ic is None:
+            diags.append(
+                _diag("SEGMENT_OUTSIDE", f"Segment {tag} outside any envelope was ignored.", "024",
+                      level="warning", segment=index)
+            )
+    end = len(items)
+    close_set(end, True)
+    close_group(True, end)
+    if ic is not None and not ic["implicit"] and ic.get("closed") is not True:
+        ic["errors"].append(ISA_TRAILER_MISSING)
+        diags.append(_diag("IEA_MISSING", f"Interchange {ic['control']} has no IEA trailer.", ISA_TRAILER_MISSING,
+                           segment=end))
+    for d in interchanges:
+        d.pop("closed", None)
+    return {"standard": "X12", "interchanges": interchanges}, diags
+
+
+def iter_sets(meta: dict[str, Any]):
+    """(interchange, group, set) for every transaction set, in file order."""
+    for ic in meta["interchanges"]:
+        for grp in ic["groups"]:
+            for tx in grp["sets"]:
+                yield ic, grp, tx
+
+
+def finalize_status(meta: dict[str, Any]) -> None:
+    """Set each set's and group's 997 status (A accepted, E accepted with errors, R rejected, P partial)."""
+    for ic in meta["interchanges"]:
+        for grp in ic["groups"]:
+            for tx in grp["sets"]:
+                errs = tx["errors"]
+                if tx.get("rejected") or SET_TRAILER_MISSING in errs:
+                    tx["status"] = "R"
+                elif errs or tx["segment_errors"]:
+                    tx["status"] = "E"
+                    if tx["segment_errors"] and SET_SEGMENTS_IN_ERROR not in errs:
+                        errs.append(SET_SEGMENTS_IN_ERROR)
+                else:
+                    tx["status"] = "A"
+            statuses = [t["status"] for t in grp["sets"]]
+            accepted = sum(1 for s in statuses if s != "R")
+            grp["accepted_sets"] = accepted
+            if not statuses or accepted == 0:
+                grp["status"] = "R"
+            elif accepted < len(statuses):
+                grp["status"] = "P"
+            elif grp["errors"] or any(s == "E" for s in statuses):
+                grp["status"] = "E"
+            else:
+                grp["status"] = "A"

@@ -1,0 +1,375 @@
+"""EDIFACT ORDERS (and ORDCHG) to canonical orders: one order per UNH..UNT.
+
+Tokenizing, character sets and envelope checks live in ``extractors.edi.edifact``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from orderflow.canonical import (
+    Address,
+    CanonicalOrder,
+    Charge,
+    Extraction,
+    Issue,
+    IssueCode,
+    OrderLine,
+    Party,
+    Provenance,
+    Purpose,
+    Severity,
+    Source,
+)
+from orderflow.extractors.base import ExtractContext
+from orderflow.extractors.edi import edifact
+from orderflow.extractors.edi.partners import (
+    PartnerDirectory,
+    TradingPartner,
+    default_partner,
+    partner_from_hints,
+    pick,
+)
+from orderflow.extractors.edi.values import no_gc, provenance, to_date, to_decimal
+
+NAME = "edifact_orders"
+ORDER_TYPES = {"ORDERS": "edifact_orders", "ORDCHG": "edifact_ordchg"}
+# BGM 1225 message function codes
+_FUNCTION = {"1": Purpose.CANCEL, "3": Purpose.CANCEL, "4": Purpose.CHANGE, "5": Purpose.CHANGE}
+_PARTY_FIELD = {"BY": "buyer", "DP": "ship_to", "ST": "ship_to", "IV": "bill_to", "SU": "supplier"}
+_TOTAL_MOA = ("86", "128", "79", "39", "77")
+
+
+class _MessageMapper:
+    def __init__(self, segs: edifact.Segments, msg: dict[str, Any], partner: TradingPartner) -> None:
+        self.segs = segs
+        self.msg = msg
+        self.comp = segs.seps.component
+        self.tr = segs.restore
+        self.dec = segs.seps.decimal
+        self.rep = segs.seps.repetition if msg.get("syntax_version") == "4" else ""
+        self.sku_q, self.part_q, self.gtin_q = partner.qualifiers("EDIFACT")
+        self.issues: list[Issue] = []
+
+    def val(self, parts: list[str], i: int, c: int = 0) -> str:
+        if len(parts) <= i:
+            return ""
+        e = parts[i]
+        if c or self.comp in e:
+            cs = e.split(self.comp)
+            e = cs[c] if len(cs) > c else ""
+        if self.rep and self.rep in e:
+            e = e.split(self.rep)[0]
+        if self.tr:
+            e = e.translate(self.tr)
+        return e.strip()
+
+    def num(self, raw: str, index: int, position: int) -> Decimal | None:
+        if not raw:
+            return None
+        v = to_decimal(raw.replace(",", "."), ".")
+        if v is None:
+            self.msg["segment_errors"].append({"tag": self.segs.items[index][0],
+                                               "position": index - self.msg["start"] + 1,
+                                               "element": position, "code": "12", "value": raw[:35]})
+        return v
+
+    def prov(self, index: int) -> Provenance:
+        return Provenance.model_construct(segment=index, raw=self.segs.raws[index], extractor=NAME, confidence=1.0)
+
+    def run(self) -> CanonicalOrder:  # noqa: C901 - one flat dispatch over segment tags
+        items = self.segs.items
+        start, end = self.msg["start"], self.msg["end"]
+        order = CanonicalOrder()
+        prov = order.provenance
+        line: OrderLine | None = None
+        party: Party | None = None
+        charge: Charge | None = None
+        saw_bgm = False
+        in_summary = False
+        val = self.val
+        for index in range(start + 1, end if end is not None else len(items)):
+            parts = items[index]
+            tag = parts[0]
+            if tag == "LIN":
+                line = self._line(parts)
+                order.lines.append(line)
+                prov[f"lines[{len(order.lines) - 1}].qty"] = self.prov(index)
+                party = charge = None
+            elif tag == "PIA" and line is not None:
+                for i in range(2, min(len(parts), 7)):
+                    ident, typ = val(parts, i, 0), val(parts, i, 1)
+                    if ident and typ:
+                        line.ids.setdefault(typ, ident)
+                self._resolve(line)
+            elif tag == "IMD" and line is not None:
+                desc = " ".join(x for x in (val(parts, 3, 3), val(parts, 3, 4)) if x)
+                if desc:
+                    if line.description is None:
+                        line.description = desc
+                        prov[f"lines[{len(order.lines) - 1}].description"] = self.prov(index)
+                    else:
+                        line.notes.append(desc)
+            elif tag == "QTY":
+                q, amount, unit = val(parts, 1, 0), val(parts, 1, 1), val(parts, 1, 2)
+                if line is None:
+                    continue
+                if q in ("21", "113") and line.qty is None:
+                    line.qty = self.num(amount, index, 1)
+                    line.uom = unit or None
+                elif q:
+                    line.notes.append(f"QTY {q}: {amount} {unit}".strip())
+            elif tag == "PRI" and line is not None:
+                q, price = val(parts, 1, 0), self.num(val(parts, 1, 1), index, 1)
+                if price is not None and (q in ("AAA", "CAL", "INV") or (q == "AAB" and line.unit_price is None)):
+                    line.unit_price = price
+                    basis_qty, basis_unit = val(parts, 1, 4), val(parts, 1, 5)
+                    if basis_qty:
+                        line.price_basis = f"per {basis_qty} {basis_unit}".strip()
+                    else:
+                        line.price_basis = q
+            elif tag == "MOA":
+                q, amount = val(parts, 1, 0), self.num(val(parts, 1, 1), index, 1)
+                if amount is None:
+                    continue
+                if charge is not None and q in ("8", "23", "204", "25"):
+                    charge.amount = amount
+                elif line is not None and not in_summary and q in ("203", "66", "146"):
+                    if q == "203" or line.amount is None:
+                        line.amount = amount
+                elif (line is None or in_summary) and q in _TOTAL_MOA:
+                    if order.declared_total is None or q in ("86", "128"):
+                        order.declared_total = amount
+                        prov["declared_total"] = self.prov(index)
+            elif tag == "ALC":
+                flag = val(parts, 1)
+                charge = Charge(kind="allowance" if flag == "A" else "charge",
+                                code=val(parts, 5) or val(parts, 2) or None,
+                                description=val(parts, 5, 3) or None)
+                (line.charges if line is not None else order.charges).append(charge)
+            elif tag == "PCD" and charge is not None:
+                charge.percent = self.num(val(parts, 1, 1), index, 1)
+            elif tag == "BGM":
+                saw_bgm = True
+                self._bgm(order, parts, index)
+            elif tag == "DTM":
+                q, raw, fmt = val(parts, 1, 0), val(parts, 1, 1), val(parts, 1, 2)
+                d = to_date(raw, fmt or None)
+                if raw and d is None:
+                    self.msg["segment_errors"].append({"tag": "DTM", "position": index - start + 1,
+                                                       "element": 1, "code": "12", "value": raw[:35]})
+                if d is None:
+                    continue
+                if line is not None:
+                    if q in ("2", "10", "63", "64", "69") and line.requested_date is None:
+                        line.requested_date = d
+                    continue
+                order.references.setdefault(f"DTM{q}", d.isoformat())
+                if q in ("137", "4") and order.po_date is None:
+                    order.po_date = d
+                    prov["po_date"] = self.prov(index)
+                elif q in ("2", "10", "63", "64", "69") and (order.requested_delivery_date is None or q == "2"):
+                    order.requested_delivery_date = d
+                    prov["requested_delivery_date"] = self.prov(index)
+            elif tag == "RFF":
+                q, v = val(parts, 1, 0), val(parts, 1, 1)
+                if q and v:
+                    if line is not None:
+                        line.notes.append(f"RFF {q}: {v}")
+                    else:
+                        order.references.setdefault(q, v)
+            elif tag == "NAD":
+                party = self._nad(order, parts, index, line is not None)
+            elif tag == "CTA" and party is not None:
+                party.contact = val(parts, 2, 1) or val(parts, 2, 0) or party.contact
+            elif tag == "CUX":
+                order.currency = val(parts, 1, 1) or order.currency
+                prov["currency"] = self.prov(index)
+            elif tag == "PAT":
+                terms = self._terms(parts)
+                if terms and order.payment_terms is None:
+                    order.payment_terms = terms
+                    prov["payment_terms"] = self.prov(index)
+            elif tag == "FTX":
+                text = " ".join(x for x in (val(parts, 4, i) for i in range(5)) if x)
+                if text:
+                    (line.notes if line is not None else order.notes).append(text)
+            elif tag == "UNS":
+                in_summary = val(parts, 1) == "S"
+                line = None
+                charge = None
+            elif tag == "CNT":
+                q, v = val(parts, 1, 0), val(parts, 1, 1)
+                if q == "2":
+                    n = self.num(v, index, 1)
+                    order.declared_line_count = int(n) if n is not None and n == n.to_integral_value() else None
+        if not saw_bgm:
+            self.msg["segment_errors"].append({"tag": "BGM", "position": 2, "code": "13"})
+        self._checks(order)
+        return order
+
+    def _bgm(self, order: CanonicalOrder, parts: list[str], index: int) -> None:
+        order.order_type = self.val(parts, 1, 0) or None
+        order.po_number = self.val(parts, 2, 0) or None
+        function = self.val(parts, 3, 0)
+        order.purpose = _FUNCTION.get(function, Purpose.ORIGINAL)
+        if self.msg["type"] == "ORDCHG" and order.purpose == Purpose.ORIGINAL:
+            order.purpose = Purpose.CHANGE
+        if function:
+            order.references["message_function"] = function
+        for key in ("po_number", "purpose"):
+            order.provenance[key] = self.prov(index)
+
+    def _line(self, parts: list[str]) -> OrderLine:
+        ids: dict[str, str] = {}
+        ident, typ = self.val(parts, 3, 0), self.val(parts, 3, 1)
+        if ident:
+            ids[typ or "LIN"] = ident
+        line = OrderLine.model_construct(
+            line_no=self.val(parts, 1) or None, qty=None, uom=None, unit_price=None, price_basis=None, amount=None,
+            customer_part=None, sku=None, gtin=None, description=None, ids=ids, requested_date=None,
+            promised_date=None, change_code=self.val(parts, 2) or None, charges=[], destinations=[], notes=[])
+        self._resolve(line)
+        return line
+
+    def _resolve(self, line: OrderLine) -> None:
+        line.sku = pick(line.ids, self.sku_q)
+        line.customer_part = pick(line.ids, self.part_q)
+        line.gtin = pick(line.ids, self.gtin_q)
+
+    def _nad(self, order: CanonicalOrder, parts: list[str], index: int, in_line: bool) -> Party:
+        val = self.val
+        code = val(parts, 1)
+        ident = val(parts, 2, 0)
+        qual = val(parts, 2, 2) or val(parts, 2, 1) or "ZZZ"
+        name = " ".join(x for x in (val(parts, 4, i) for i in range(5)) if x) or val(parts, 3, 0) or None
+        party = Party(name=name, ids={qual: ident} if ident else {})
+        street = [x for x in (val(parts, 5, i) for i in range(4)) if x]
+        city, region, postal, country = val(parts, 6), val(parts, 7), val(parts, 8), val(parts, 9)
+        if street or city or postal or country:
+            party.address = Address(lines=street, city=city or None, region=region or None,
+                                    postal_code=postal or None, country=country or None)
+        if in_line and order.lines:
+            order.lines[-1].destinations.append({"qualifier": code, "name": name, "ids": dict(party.ids)})
+            return party
+        key = _PARTY_FIELD.get(code)
+        if key and (getattr(order, key) is None or (key == "ship_to" and code == "DP")):
+            setattr(order, key, party)
+            order.provenance[key] = self.prov(index)
+        else:
+            order.notes.append(f"Party {code}: {name or ''} {party.ids or ''}".strip())
+        return party
+
+    def _terms(self, parts: list[str]) -> str | None:
+        val = self.val
+        text = val(parts, 2, 3) or val(parts, 2, 4)
+        if text:
+            return text
+        ref, rel, period, count = val(parts, 3, 0), val(parts, 3, 1), val(parts, 3, 2), val(parts, 3, 3)
+        units = {"D": "days", "WK": "weeks", "M": "months", "CD": "days"}
+        refs = {"5": "invoice date", "1": "date of order", "66": "specified date", "21": "receipt of goods"}
+        if count:
+            rel_txt = {"3": "after", "1": "before", "2": "on"}.get(rel, "after")
+            return f"{count} {units.get(period, period or 'days')} {rel_txt} {refs.get(ref, 'reference ' + ref)}"
+        return val(parts, 1) and f"payment terms type {val(parts, 1)}" or None
+
+    def _checks(self, order: CanonicalOrder) -> None:
+        where = f"orders[{self.msg['order_index']}]"
+        if order.declared_line_count is not None and order.declared_line_count != len(order.lines):
+            self.issues.append(Issue(
+                code=IssueCode.LINE_COUNT_MISMATCH, severity=Severity.WARNING, field=f"{where}.lines",
+                message=f"CNT says {order.declared_line_count} lines, the order has {len(order.lines)}.",
+                expected=order.declared_line_count, actual=len(order.lines), rule="edifact_cnt"))
+        if order.declared_total is not None:
+            computed = order.computed_total()
+            if computed is not None and abs(computed - order.declared_total) > Decimal("0.01"):
+                self.issues.append(Issue(
+                    code=IssueCode.TOTAL_MISMATCH, severity=Severity.WARNING, field=f"{where}.declared_total",
+                    message=f"MOA says {order.declared_total}, the lines add up to {computed}.",
+                    expected=str(order.declared_total), actual=str(computed), rule="edifact_moa"))
+
+
+def sniff_edifact(data: bytes) -> float:
+    head = data[:2048]
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    head = head.lstrip(b" \t\r\n\x00")
+    if head.startswith(b"UNA") and len(head) >= 9:
+        return 1.0
+    if head.startswith((b"UNB", b"UNH", b"UNG")) and len(head) > 3 and not chr(head[3]).isalnum():
+        return 1.0 if b"UNH" in head or head.startswith(b"UNB") else 0.8
+    return 0.0
+
+
+class EdifactExtractor:
+    """Extractor plug-in for EDIFACT ORDERS/ORDCHG (any directory, any separators, any UNOx charset)."""
+
+    name = NAME
+
+    def __init__(self, partners: PartnerDirectory | None = None) -> None:
+        self.partners = partners or PartnerDirectory()
+
+    def sniff(self, data: bytes, filename: str | None) -> float:
+        return sniff_edifact(data)
+
+    def extract(self, data: bytes, ctx: ExtractContext | None = None) -> Extraction:
+        ctx = ctx or ExtractContext()
+        try:
+            with no_gc():
+                return self._extract(data, ctx)
+        except Exception as exc:  # bad input never escapes as a traceback
+            return Extraction(format=NAME, issues=[Issue(
+                code=IssueCode.PARSE_ERROR,
+                message=f"The EDIFACT file could not be read: {type(exc).__name__}: {exc}")])
+
+    def _extract(self, data: bytes, ctx: ExtractContext) -> Extraction:
+        text, charset, diags0 = edifact.decode(data)
+        segs = edifact.tokenize(text)
+        segs.charset = charset
+        segs.diagnostics.extend(diags0)
+        meta, diags = edifact.envelope(segs)
+        hinted = partner_from_hints(ctx.hints)
+        orders: list[CanonicalOrder] = []
+        issues: list[Issue] = []
+        skipped: list[str] = []
+        for ic, grp, msg in edifact.iter_messages(meta):
+            fmt = ORDER_TYPES.get(msg["type"].upper())
+            if fmt is None:
+                skipped.append(f"{msg['type']} {msg['control']}")
+                continue
+            partner = hinted or self.partners.match((ic["sender"], grp["sender"] if grp else None)) \
+                or default_partner()
+            msg["order_index"] = len(orders)
+            msg["syntax_version"] = ic["syntax_version"]
+            mapper = _MessageMapper(segs, msg, partner)
+            order = mapper.run()
+            controls = {"UNB05": ic["control"], "UNG05": grp["control"] if grp else "", "UNH01": msg["control"]}
+            order.source = Source(
+                format=fmt, filename=ctx.filename, channel=ctx.channel, sender=ctx.sender,
+                control_numbers={k: v for k, v in controls.items() if v},
+                partner_ids={k: v for k, v in (
+                    ("UNB02", ic["sender"]), ("UNB02.qualifier", ic["sender_qualifier"]),
+                    ("UNB03", ic["receiver"]), ("UNB03.qualifier", ic["receiver_qualifier"]),
+                    ("UNG02", grp["sender"] if grp else ""), ("customer_id", partner.customer_id or "")) if v},
+                index=len(orders))
+            issues.extend(mapper.issues)
+            if msg["errors"]:
+                level = Severity.ERROR if edifact.MISSING in msg["errors"] else Severity.WARNING
+                issues.append(Issue(
+                    code=IssueCode.ENVELOPE, severity=level, field=f"orders[{len(orders)}]",
+                    message=f"Message {msg['control']} has envelope errors (codes {', '.join(msg['errors'])}); "
+                    + ("it may be truncated." if level == Severity.ERROR else "the content was read anyway."),
+                    rule="edifact_envelope"))
+            orders.append(order)
+        edifact.finalize_status(meta)
+        meta["skipped_messages"] = skipped
+        if not orders:
+            if skipped:
+                issues.append(Issue(code=IssueCode.NOT_AN_ORDER,
+                                    message=f"The EDIFACT file holds no ORDERS message; it holds {', '.join(skipped)}."))
+            else:
+                issues.append(Issue(code=IssueCode.PARSE_ERROR,
+                                    message="No EDIFACT message found: the file has no UNH segment."))
+        return Extraction(format=NAME, orders=orders, issues=issues, diagnostics=diags,
+                          metadata={"edi": meta, "segments": len(segs.items)})

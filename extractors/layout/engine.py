@@ -1,0 +1,379 @@
+"""Words of every page → one CanonicalOrder with per-field provenance, plus warnings."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from orderflow.canonical import (
+    Address,
+    CanonicalOrder,
+    Issue,
+    IssueCode,
+    OrderLine,
+    Party,
+    Provenance,
+    Severity,
+)
+from orderflow.extractors.layout import fields as F
+from orderflow.extractors.layout.lines import Line, Word, bbox, group_lines, phrase_text, to_words
+from orderflow.extractors.layout.table import Row, read_tables
+from orderflow.extractors.values import (
+    ISO_CURRENCIES,
+    detect_currency,
+    guess_day_first,
+    parse_date,
+    parse_decimal,
+)
+
+LOW_CONFIDENCE = 0.6
+_DATE_TOKEN = re.compile(r"\b\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}\b")
+_EMBEDDED_IDS = [
+    ("sku", re.compile(r"\b(?:SE_ID|seller\s+id|supplier\s+(?:item|part)|vendor\s+(?:item|part))\s*[:#]?\s*([\w./-]+)",
+                       re.IGNORECASE)),
+    ("customer_part", re.compile(r"\b(?:BY_ID|buyer\s+id|customer\s+(?:item|part)|buyer\s+(?:item|part))\s*[:#]?\s*"
+                                 r"([\w./-]+)", re.IGNORECASE)),
+    ("gtin", re.compile(r"\b(?:GTIN|EAN|UPC)\s*[:#]?\s*(\d{8,14})\b", re.IGNORECASE)),
+]
+
+
+@dataclass
+class PageWords:
+    """One page's words (pdfplumber format) and size; ``extractor`` names the source of the words."""
+
+    number: int  # 1-based
+    width: float
+    height: float
+    words: list[dict[str, Any]]
+    extractor: str = "pdf_text"
+
+
+@dataclass
+class _Ctx:
+    extractor: dict[int, str]
+    decimal_comma: bool | None
+    day_first: bool | None
+    prov: dict[str, Provenance] = field(default_factory=dict)
+
+    def put(self, path: str, words: list[Word], raw: str | None = None, confidence: float | None = None) -> None:
+        if not words:
+            return
+        conf = confidence if confidence is not None else min(w.conf for w in words) / 100.0
+        pages = {w.page for w in words}
+        page = min(pages)
+        ws = [w for w in words if w.page == page]
+        self.prov[path] = Provenance(page=page, bbox=bbox(ws), raw=raw if raw is not None else phrase_text(words),
+                                     confidence=round(conf, 3), extractor=self.extractor.get(page, "pdf_text"))
+
+
+def _dec(text: str, ctx: _Ctx) -> Decimal | None:
+    return parse_decimal(text, decimal_comma=ctx.decimal_comma)
+
+
+def _decimal_comma(words: list[Word]) -> bool | None:
+    comma = sum(1 for w in words if re.fullmatch(r"[-(]?[\d .]*\d,\d{2}\)?", w.text))
+    dot = sum(1 for w in words if re.fullmatch(r"[-(]?[$€£₹]?[\d ,]*\d\.\d{2,4}\)?", w.text))
+    if comma == dot:
+        return None
+    return comma > dot
+
+
+def extract_order(pages: list[PageWords], *, hints: dict[str, Any] | None = None) -> tuple[CanonicalOrder, list[Issue]]:
+    """Template-free extraction of one PO from positioned words; never raises for odd layouts."""
+    page_lines: list[list[Line]] = []
+    all_words: list[Word] = []
+    widths, heights, extractor = {}, {}, {}
+    for p in pages:
+        ws = to_words(p.words, p.number)
+        all_words += ws
+        page_lines.append(group_lines(ws, p.number))
+        widths[p.number], heights[p.number], extractor[p.number] = p.width, p.height, p.extractor
+    hints = hints or {}
+    text = "\n".join(ln.text for lines in page_lines for ln in lines)
+    day_first = hints.get("day_first")
+    if day_first is None:
+        day_first = guess_day_first(_DATE_TOKEN.findall(text), country="US" if "$" in text else None)
+    ctx = _Ctx(extractor, hints.get("decimal_comma", _decimal_comma(all_words)), day_first)
+    issues: list[Issue] = []
+    order = CanonicalOrder()
+    doc = F.Doc([ln for lines in page_lines for ln in lines], widths, set())
+
+    buyer_first = F.find_party(doc, "buyer")
+    buyer_words = set()
+    if buyer_first and buyer_first.value:
+        buyer_words = {w.lower() for w in buyer_first.value.split() if len(w) >= 4}
+    lh = F.letterhead(doc, set())
+    if lh:
+        buyer_words |= {w.lower() for w in lh.value.split() if len(w) >= 4}
+    buyer_words -= {"limited", "supply", "international", "company", "industries", "group", "solutions"}
+    tables = read_tables(page_lines, heights, buyer_words)
+    for t in tables:
+        for ln in t.header_lines:
+            doc.skip.add(id(ln))
+        for r in t.rows:
+            doc.skip.add(id(r.anchor))
+            doc.skip.update(id(x) for x in r.extra)
+
+    _header(doc, ctx, order, text, lh)
+    for t in tables:
+        for row in t.rows:
+            line = _line(row, ctx, len(order.lines))
+            if line is not None:
+                order.lines.append(line)
+    order.provenance = ctx.prov
+    issues += _checks(order, ctx)
+    return order, issues
+
+
+def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found | None) -> None:
+    def po_ok(val: str, words: list[Word]) -> str | None:
+        tok = val.split()[0] if val.split() else ""
+        tok = tok.strip(":#.,")
+        if not tok or "{" in tok or not any(c.isdigit() for c in tok) or len(tok) > 30:
+            return None
+        if parse_date(tok) is not None and _DATE_TOKEN.fullmatch(tok):
+            return None
+        return tok
+
+    f = F.find_simple(doc, "po_number", po_ok)
+    if f:
+        order.po_number = f.value
+        ctx.put("po_number", [w for w in f.words if f.value in w.text] or f.words, raw=phrase_text(f.words))
+
+    for key, attr in (("po_date", "po_date"), ("delivery_date", "requested_delivery_date")):
+        def date_ok(val: str, words: list[Word]) -> str | None:
+            return val if parse_date(val, day_first=ctx.day_first) else None
+
+        f = F.find_simple(doc, key, date_ok)
+        if f:
+            setattr(order, attr, parse_date(f.value, day_first=ctx.day_first))
+            ctx.put(attr, f.words)
+
+    def terms_ok(val: str, words: list[Word]) -> str | None:
+        v = val.strip(" :")
+        if not v or len(v) > 80 or not re.search(r"[A-Za-z0-9]", v) or F.STOP_LABELS.match(v):
+            return None
+        return v
+
+    f = F.find_simple(doc, "payment_terms", terms_ok)
+    if f:
+        order.payment_terms = f.value
+        ctx.put("payment_terms", f.words)
+
+    def cur_ok(val: str, words: list[Word]) -> str | None:
+        tok = val.strip().split()[0].upper() if val.strip() else ""
+        return tok if tok in ISO_CURRENCIES else detect_currency(val)
+
+    f = F.find_simple(doc, "currency", cur_ok)
+    if f:
+        order.currency = f.value if f.value in ISO_CURRENCIES else detect_currency(f.value)
+        ctx.put("currency", f.words)
+    else:
+        codes = Counter(c for c in (detect_currency(w.text) for ln in doc.lines for w in ln.words) if c)
+        hdr = re.findall(r"\(([A-Z]{3})\)", text)
+        codes.update(h for h in hdr if h in ISO_CURRENCIES)
+        if codes:
+            order.currency = codes.most_common(1)[0][0]
+
+    def total_ok(val: str, words: list[Word]) -> str | None:
+        v = _dec(val, ctx)
+        if v is None and val.split():
+            v = _dec(val.split()[-1], ctx) or _dec(" ".join(val.split()[:2]), ctx)
+        return format(v, "f") if v is not None else None
+
+    f = F.find_simple(doc, "total", total_ok, below=False, last=True)
+    if f:
+        order.declared_total = Decimal(f.value)
+        ctx.put("declared_total", f.words)
+
+    # parties
+    sup = F.find_party(doc, "supplier")
+    if sup is None:
+        for ln in doc.lines:
+            for ph in ln.phrases:
+                t = phrase_text(ph)
+                if t.endswith("御中") and len(t) > 3:
+                    sup = F.Found(t[:-2].strip(), ph)
+                    break
+            if sup:
+                break
+    if sup and sup.value:
+        order.supplier = Party(name=sup.value)
+        ctx.put("supplier.name", sup.words)
+    buyer = F.find_party(doc, "buyer")
+    if buyer and (not buyer.value or F.looks_like_person(buyer.value)):
+        buyer = None
+    if buyer is None:
+        exclude = {order.supplier.name.lower()} if order.supplier and order.supplier.name else set()
+        buyer = lh
+        if buyer is not None and (any(e in buyer.value.lower() for e in exclude) or F.looks_like_person(buyer.value)):
+            buyer = None
+        if buyer is None or not F.ORG_HINT.search(buyer.value):
+            for ln in doc.lines[:40]:
+                for ph in ln.phrases:
+                    t = phrase_text(ph)
+                    if F.ORG_HINT.search(t) and not any(e in t.lower() for e in exclude) and not F._TITLE.search(t) \
+                            and ":" not in t and not t.endswith("御中") and len(t) < 60:
+                        buyer = F.Found(t, ph)
+                        break
+                else:
+                    continue
+                break
+    if buyer and buyer.value:
+        order.buyer = Party(name=buyer.value)
+        ctx.put("buyer.name", buyer.words)
+    for key in ("ship_to", "bill_to"):
+        blk = F.find_party(doc, key)
+        if not blk or not blk.lines:
+            continue
+        texts = [phrase_text(b) for b in blk.lines]
+        name, addr_lines = texts[0], texts[1:]
+        if not addr_lines:
+            m = re.split(r"\s+[—–]\s+|\s+-\s+", name, maxsplit=1)
+            if len(m) == 2:
+                name, addr_lines = m[0], [m[1]]
+        joined = ""
+        for a in addr_lines:
+            if joined and re.fullmatch(r"[\d -]{4,10}|[A-Z]{1,2}\d[\w ]{2,6}", a):
+                joined += " " + a
+            else:
+                joined = f"{joined}, {a}" if joined else a
+        party = Party(name=name, address=Address(lines=addr_lines, text=joined or None) if addr_lines else None)
+        setattr(order, key, party)
+        ctx.put(f"{key}.name", blk.lines[0])
+        if addr_lines:
+            ctx.put(f"{key}.address", [w for b in blk.lines[1:] for w in b] or blk.lines[0], raw=joined)
+
+
+def _join_desc(parts: list[str]) -> str:
+    out = ""
+    for p in parts:
+        p = p.strip()
+        if not p:
+            continue
+        if out.endswith("-") and not out.endswith(" -"):
+            out += p
+        else:
+            out = f"{out} {p}" if out else p
+    return out
+
+
+def _line(row: Row, ctx: _Ctx, index: int) -> OrderLine | None:
+    c = row.cells
+    path = f"lines[{index}]"
+    line = OrderLine()
+
+    def txt(role: str) -> str:
+        return phrase_text(c.get(role, []))
+
+    if c.get("line_no"):
+        tok = txt("line_no").split()[0]
+        if len(tok) <= 12:
+            line.line_no = tok.rstrip(".")
+            ctx.put(f"{path}.line_no", c["line_no"][:1])
+    qty_text = txt("qty")
+    if qty_text:
+        m = re.match(r"^\s*([-+(]?[\d.,' ]*\d\)?)\s*(?:/\s*|\s+)?([A-Za-z]{1,5})?\b", qty_text)
+        if m:
+            line.qty = _dec(m.group(1), ctx)
+            if m.group(2) and not c.get("uom"):
+                line.uom = m.group(2).upper()
+        ctx.put(f"{path}.qty", c["qty"])
+    if c.get("uom"):
+        u = txt("uom").split()[0]
+        if u.isalpha() and len(u) <= 6:
+            line.uom = u.upper()
+            ctx.put(f"{path}.uom", c["uom"][:1])
+    if c.get("unit_price"):
+        line.unit_price = _money(txt("unit_price"), ctx, prefer="last")
+        basis = _dec(txt("price_basis"), ctx) if c.get("price_basis") else None
+        if line.unit_price is not None and basis and basis not in (0, 1):
+            line.unit_price = (line.unit_price / basis).quantize(line.unit_price)
+            line.price_basis = format(basis, "f")
+        ctx.put(f"{path}.unit_price", c["unit_price"])
+    if c.get("amount"):
+        line.amount = _money(txt("amount"), ctx, prefer="first")
+        ctx.put(f"{path}.amount", c["amount"])
+    overflow: list[Word] = []
+    for role in ("sku", "customer_part", "gtin"):
+        if c.get(role):
+            tok = txt(role).split()[0]
+            if c.get("description") and len(c[role]) > 1:
+                overflow += c[role][1:]  # description text overflowing into the code cell
+            if any(ch.isdigit() for ch in tok) or len(tok) >= 3:
+                setattr(line, role, tok)
+                ctx.put(f"{path}.{role}", c[role][:1])
+    # description: the anchor's description cell plus wrapped lines, top to bottom
+    pieces: list[tuple[float, list[Word]]] = []
+    if c.get("description") or overflow:
+        pieces.append((row.anchor.top, sorted(overflow + c.get("description", []), key=lambda w: w.x0)))
+    desc_col = c.get("description")
+    for ln in row.extra:
+        ws = [w for w in ln.words if _in_desc(w, row, desc_col)]
+        if ws:
+            pieces.append((ln.top, ws))
+    pieces.sort(key=lambda p: p[0])
+    raw_desc = _join_desc([phrase_text(ws) for _, ws in pieces])
+    for role, rx in _EMBEDDED_IDS:
+        for m in rx.finditer(raw_desc + " " + row.anchor.text):
+            if getattr(line, role) is None:
+                setattr(line, role, m.group(1))
+        raw_desc = rx.sub("", raw_desc)
+    m = re.match(r"^\s*\[([\w./-]+)\]\s*(.*)", raw_desc)
+    if m and line.sku is None:
+        line.sku, raw_desc = m.group(1), m.group(2)
+    desc = re.sub(r"\s+", " ", re.sub(r"\s+-\s+(?=-|$)|^\s*-\s*", " ", raw_desc)).strip(" -")
+    if desc:
+        line.description = desc
+        ctx.put(f"{path}.description", [w for _, ws in pieces for w in ws], raw=desc)
+    if line.sku is None and line.gtin:
+        line.sku = line.gtin
+    if line.qty is None and line.amount is None and line.unit_price is None:
+        return None
+    return line
+
+
+def _in_desc(w: Word, row: Row, desc_col: list[Word] | None) -> bool:
+    if desc_col:
+        x0 = min(x.x0 for x in desc_col) - 40
+        x1 = max(x.x1 for x in desc_col) + 60
+        return x0 <= w.xc <= x1
+    return True
+
+
+def _money(text: str, ctx: _Ctx, *, prefer: str) -> Decimal | None:
+    v = _dec(text, ctx)
+    if v is not None:
+        return v
+    toks = re.findall(r"[-(]?[$€£₹]?\s?\d[\d.,' ]*\d|\d", text)
+    vals = [x for x in (_dec(t.strip(), ctx) for t in toks) if x is not None]
+    if not vals:
+        return None
+    return vals[-1] if prefer == "last" else vals[0]
+
+
+def _checks(order: CanonicalOrder, ctx: _Ctx) -> list[Issue]:
+    issues: list[Issue] = []
+    for i, line in enumerate(order.lines):
+        if line.qty is not None and line.unit_price is not None and line.amount is not None:
+            calc = line.qty * line.unit_price
+            if abs(calc - line.amount) > max(Decimal("0.02"), abs(line.amount) * Decimal("0.005")):
+                issues.append(Issue(code=IssueCode.ARITHMETIC, severity=Severity.WARNING, field=f"lines[{i}].amount",
+                                    message=f"Line {line.line_no or i + 1}: qty × unit price = {calc} but the amount "
+                                            f"printed is {line.amount} (lines[{i}].qty, unit_price, amount).",
+                                    expected=str(calc), actual=str(line.amount)))
+    computed = order.computed_total()
+    if order.declared_total is not None and computed is not None and computed != order.declared_total:
+        issues.append(Issue(code=IssueCode.TOTAL_MISMATCH, severity=Severity.WARNING, field="declared_total",
+                            message=f"The lines add up to {computed} but the document's total is "
+                                    f"{order.declared_total} (lines[*].amount vs declared_total).",
+                            expected=str(computed), actual=str(order.declared_total)))
+    for path, prov in ctx.prov.items():
+        if prov.confidence < LOW_CONFIDENCE:
+            issues.append(Issue(code=IssueCode.LOW_CONFIDENCE, severity=Severity.WARNING, field=path,
+                                message=f"'{prov.raw}' was read with low confidence ({prov.confidence:.0%}) on "
+                                        f"page {prov.page}: please check it.", actual=prov.raw))
+    return issues

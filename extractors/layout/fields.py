@@ -1,0 +1,224 @@
+"""Header fields found by label and layout: value right of the label, or in the block below it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from orderflow.extractors.layout.lexicon import FIELD_LABELS, ORG_HINT, STOP_LABELS, compiled
+from orderflow.extractors.layout.lines import Line, Word, phrase_text
+
+_PATTERNS = {k: compiled(v) for k, v in FIELD_LABELS.items()}
+_SEP = r"\s*[:#.\-–]*\s*"
+_KEYVAL = re.compile(r"^[A-Za-z][\w .,/()&-]{1,30}:\s|@|\b(?:phone|tel|fax|vat|gln|e-?mail|contact|id)\b\s*[:.]",
+                     re.IGNORECASE)
+_TITLE = re.compile(r"purchase\s+order|^order$|bestellung|bon\s+de\s+commande|orden\s+de\s+compra|pedido"
+                    r"|inkooporder|注文書|発注書", re.IGNORECASE)
+
+
+@dataclass
+class Found:
+    """A value and the words it came from (for provenance)."""
+
+    value: str
+    words: list[Word]
+    lines: list[list[Word]] | None = None  # block fields: one word list per printed line
+
+
+@dataclass
+class Doc:
+    lines: list[Line]  # all pages, in reading order
+    widths: dict[int, float]
+    skip: set[int]  # id() of lines that are table headers/rows (not header-field sources)
+
+
+def _match_label(pattern: re.Pattern[str], text: str, *, anywhere: bool) -> tuple[int, str] | None:
+    """(end of label in text, rest) when the phrase starts with the label (or has 'label:' inside)."""
+    m = re.match(r"(?:" + pattern.pattern + r")(?![\w])" + _SEP, text, re.IGNORECASE)
+    if m:
+        return m.end(), text[m.end():]
+    if anywhere:
+        m = re.search(r"(?:^|[\s(])(?:" + pattern.pattern + r")\s*:\s*", text, re.IGNORECASE)
+        if m:
+            return m.end(), text[m.end():]
+    return None
+
+
+def _words_after(phrase: list[Word], label_end: int) -> list[Word]:
+    out, pos = [], 0
+    for w in phrase:
+        if pos >= label_end:
+            out.append(w)
+        pos += len(w.text) + 1
+    return out
+
+
+def label_hits(doc: Doc, field: str):
+    """Yield (pattern index, line, phrase index, value words on the same phrase) for a field's labels."""
+    for pi, pattern in enumerate(_PATTERNS[field]):
+        for line in doc.lines:
+            if id(line) in doc.skip:
+                continue
+            for k, phrase in enumerate(line.phrases):
+                text = phrase_text(phrase)
+                if STOP_LABELS.match(text) and field not in ("buyer", "supplier"):
+                    continue
+                hit = _match_label(pattern, text, anywhere=field in ("payment_terms", "total", "currency"))
+                if hit is None and k + 1 <= len(line.phrases):
+                    # label wrapped onto the next line ("Payment" / "Terms:")
+                    below = _word_below(doc, line, phrase)
+                    if below is not None:
+                        hit2 = _match_label(pattern, text + " " + phrase_text(below), anywhere=False)
+                        if hit2 and not hit2[1].strip():
+                            yield pi, line, k, []
+                    continue
+                if hit is None:
+                    continue
+                if STOP_LABELS.match(text):
+                    continue
+                yield pi, line, k, _words_after(phrase, hit[0])
+
+
+def _word_below(doc: Doc, line: Line, phrase: list[Word]) -> list[Word] | None:
+    nxt = _next_line(doc, line)
+    if nxt is None:
+        return None
+    for ph in nxt.phrases:
+        if abs(ph[0].x0 - phrase[0].x0) < 3 and len(ph) <= 2 and ph[-1].text.endswith(":"):
+            return ph
+    return None
+
+
+def _next_line(doc: Doc, line: Line) -> Line | None:
+    i = doc.lines.index(line)
+    if i + 1 < len(doc.lines) and doc.lines[i + 1].page == line.page:
+        return doc.lines[i + 1]
+    return None
+
+
+def value_right(doc: Doc, line: Line, k: int, same: list[Word]) -> list[Word]:
+    """The value of a label: rest of its phrase, else the next phrase on the line (if not a label)."""
+    if same:
+        return same
+    if k + 1 < len(line.phrases):
+        ph = line.phrases[k + 1]
+        gap = ph[0].x0 - line.phrases[k][-1].x1
+        if gap < 0.45 * doc.widths.get(line.page, 600):
+            return ph
+    return []
+
+
+def value_below(doc: Doc, line: Line, k: int) -> list[Word]:
+    nxt = _next_line(doc, line)
+    if nxt is None or nxt.top - line.bottom > 2.5 * line.height:
+        return []
+    label = line.phrases[k]
+    for ph in nxt.phrases:
+        if ph[0].x0 < label[-1].x1 + 5 and ph[-1].x1 > label[0].x0 - 5:
+            return ph
+    return []
+
+
+def find_simple(doc: Doc, field: str, accept, *, below: bool = True, last: bool = False) -> Found | None:
+    """First (or last) label hit whose value passes ``accept`` (returns the cleaned value or None)."""
+    best_pi, chosen = None, None
+    for pi, line, k, same in label_hits(doc, field):
+        if best_pi is not None and pi != best_pi:
+            break
+        cands = [value_right(doc, line, k, same)]
+        if below:
+            cands.append(value_below(doc, line, k))
+        for words in cands:
+            if not words:
+                continue
+            val = accept(phrase_text(words), words)
+            if val:
+                best_pi = pi
+                chosen = Found(val if isinstance(val, str) else phrase_text(words), words)
+                if not last:
+                    return chosen
+                break
+    return chosen
+
+
+def _right_limit(doc: Doc, line: Line, after: Word) -> float:
+    for ph in line.phrases:
+        if ph[0].x0 > after.x1 + 5:
+            return ph[0].x0 - 3
+    return doc.widths.get(line.page, 10_000)
+
+
+def find_party(doc: Doc, field: str) -> Found | None:
+    """A party block: name (right of the label or first line below) + address lines below it."""
+    for _pi, line, k, same in label_hits(doc, field):
+        label = line.phrases[k]
+        right = value_right(doc, line, k, same)
+        if right and right is not same and right[0].x0 - label[-1].x1 > 0.25 * doc.widths.get(line.page, 600):
+            right = []
+        block: list[list[Word]] = []
+        x_from = label[0].x0 - 6
+        if right:
+            x_to = _right_limit(doc, line, right[-1])
+            block.append(right)
+            x_from = min(x_from, right[0].x0 - 6)
+        else:
+            x_to = _right_limit(doc, line, label[-1])
+        prev = line
+        i = doc.lines.index(line) + 1
+        while i < len(doc.lines) and len(block) < 8:
+            nxt = doc.lines[i]
+            if nxt.page != line.page or nxt.top - prev.bottom > 1.9 * prev.height or id(nxt) in doc.skip:
+                break
+            ws = [w for w in nxt.words if x_from <= w.x0 and w.x1 <= x_to + 4]
+            if ws:
+                text = phrase_text(ws)
+                if _KEYVAL.search(text) or any(_match_label(p, text, anywhere=False) for f in
+                                               ("ship_to", "bill_to", "buyer", "supplier") for p in _PATTERNS[f]):
+                    break
+                block.append(ws)
+                prev = nxt
+            elif any(w.x0 < x_to for w in nxt.words):
+                prev = nxt
+                if block:
+                    break
+            i += 1
+        block = [b for b in block if phrase_text(b).strip(" -:")]
+        if not block:
+            continue
+        name = phrase_text(block[0])
+        if field in ("supplier", "buyer") and re.fullmatch(r"[\d\s-]+", name):
+            return Found("", [], [])  # vendor number only: the document names no supplier
+        return Found(name, block[0], block)
+    return None
+
+
+def looks_like_person(name: str) -> bool:
+    if ORG_HINT.search(name) or any(c.isdigit() for c in name):
+        return False
+    parts = name.split()
+    return 2 <= len(parts) <= 3 and all(p[:1].isupper() and p[1:2].islower() for p in parts)
+
+
+def letterhead(doc: Doc, exclude: set[str]) -> Found | None:
+    """The purchasing organisation from the letterhead: the largest text near the top of page 1."""
+    first = [ln for ln in doc.lines if ln.page == doc.lines[0].page] if doc.lines else []
+    if not first:
+        return None
+    page_h = max(ln.bottom for ln in first)
+    cands = []
+    for ln in first:
+        if ln.top > 0.3 * max(page_h, 400):
+            break
+        for ph in ln.phrases:
+            text = phrase_text(ph)
+            if _TITLE.search(text) or len(text) < 3 or any(c.isdigit() for c in text) or ":" in text:
+                continue
+            if text.lower() in exclude:
+                continue
+            size = sum(w.height for w in ph) / len(ph)
+            cands.append((size + (2 if ORG_HINT.search(text) else 0), -ln.top, text, ph))
+    if not cands:
+        return None
+    cands.sort(key=lambda c: (c[0], c[1]), reverse=True)
+    _, _, text, ph = cands[0]
+    return Found(text, ph)

@@ -1,0 +1,136 @@
+"""Text-layer PDF purchase orders (pdfplumber words → layout engine), with OCR for pages
+whose text layer is missing or garbage.
+
+Bounded: page count, bytes and seconds come from ``ExtractContext``; a password-protected,
+corrupt or empty file ends as an ``ExtractionError`` (→ PARSE_ERROR) with a reason.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import time
+from typing import Any
+
+from orderflow.canonical import Extraction, Issue, IssueCode, Severity
+from orderflow.extractors.base import ExtractContext, ExtractionError
+from orderflow.extractors.layout import PageWords, extract_order
+
+log = logging.getLogger(__name__)
+
+_GARBAGE = re.compile(r"[a-z][A-Z]|[A-Za-z]\d[A-Za-z]|\d[a-z]{2,}")
+
+
+def _garbage_ratio(words: list[dict[str, Any]]) -> float:
+    """Share of longer tokens that look like broken OCR (``1NCOaron``, ``nTSo``)."""
+    toks = [w["text"] for w in words if len(w["text"]) >= 3]
+    if not toks:
+        return 1.0
+    bad = sum(1 for t in toks if _GARBAGE.search(t) and not re.fullmatch(r"[A-Z0-9_./#-]+", t)
+              and not re.fullmatch(r"[A-Z][a-z]+[A-Z][a-z]+", t))
+    return bad / len(toks)
+
+
+def _ocr_module():
+    try:
+        from orderflow.extractors import pdf_ocr  # noqa: PLC0415 - optional, lazily imported
+    except ImportError:
+        return None
+    return pdf_ocr if hasattr(pdf_ocr, "ocr_page_words") else None
+
+
+class PdfExtractor:
+    """Template-free PDF PO reader (name ``pdf_text``)."""
+
+    name = "pdf_text"
+
+    def sniff(self, data: bytes, filename: str | None) -> float:
+        head = data[:1024].lstrip()
+        if head.startswith(b"%PDF-"):
+            return 0.95
+        if b"%PDF-" in data[:1024]:
+            return 0.8
+        if filename and filename.lower().endswith(".pdf"):
+            return 0.3
+        return 0.0
+
+    def extract(self, data: bytes, ctx: ExtractContext) -> Extraction:
+        import pdfplumber  # noqa: PLC0415 - heavy import only when a PDF arrives
+        from pdfminer.pdfdocument import PDFPasswordIncorrect  # noqa: PLC0415
+
+        started = time.monotonic()
+        if not data.lstrip()[:1024].count(b"%PDF-"):
+            raise ExtractionError("The file is not a PDF (no %PDF- header).")
+        try:
+            pdf = pdfplumber.open(io.BytesIO(data))
+        except PDFPasswordIncorrect as exc:
+            raise ExtractionError("The PDF is password-protected; ask the sender for an unprotected copy.") from exc
+        except Exception as exc:
+            if "password" in str(exc).lower() or "PDFPasswordIncorrect" in repr(exc):
+                raise ExtractionError("The PDF is password-protected; ask the sender for an unprotected copy.") from exc
+            raise ExtractionError(f"The PDF is damaged and cannot be opened ({type(exc).__name__}).") from exc
+        issues: list[Issue] = []
+        pages: list[PageWords] = []
+        try:
+            try:
+                n = len(pdf.pages)
+            except Exception as exc:
+                msg = str(exc) or repr(exc)
+                if "password" in msg.lower():
+                    raise ExtractionError("The PDF is password-protected; ask the sender for an unprotected copy.") \
+                        from exc
+                raise ExtractionError(f"The PDF's page tree is damaged ({type(exc).__name__}).") from exc
+            if n == 0:
+                raise ExtractionError("The PDF has no pages.")
+            if n > ctx.max_pages:
+                raise ExtractionError(f"The PDF has {n:,} pages, over the {ctx.max_pages}-page limit for one order.")
+            ocr = _ocr_module() if ctx.ocr else None
+            for index, page in enumerate(pdf.pages):
+                if time.monotonic() - started > ctx.max_seconds:
+                    raise ExtractionError(f"Reading the PDF took longer than {ctx.max_seconds:.0f} s (stopped at "
+                                          f"page {index + 1} of {n}).")
+                try:
+                    words = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False)
+                    width, height = float(page.width), float(page.height)
+                except Exception as exc:
+                    issues.append(Issue(code=IssueCode.PARSE_ERROR, severity=Severity.WARNING,
+                                        field=f"page {index + 1}",
+                                        message=f"Page {index + 1} could not be read ({type(exc).__name__})."))
+                    continue
+                source = "pdf_text"
+                if len(words) < 3 or _garbage_ratio(words) > 0.25:
+                    if ocr is not None:
+                        try:
+                            words = ocr.ocr_page_words(data, index)
+                            width, height = ocr.page_size(data, index)
+                            source = "pdf_ocr"
+                        except Exception as exc:  # OCR trouble must not lose the text we have
+                            log.warning("OCR of page %s failed: %s", index + 1, exc)
+                    elif len(words) < 3:
+                        issues.append(Issue(code=IssueCode.LOW_CONFIDENCE, severity=Severity.WARNING,
+                                            field=f"page {index + 1}",
+                                            message=f"Page {index + 1} has no text layer and OCR is not available."))
+                pages.append(PageWords(index + 1, width, height, words, source))
+        finally:
+            pdf.close()
+        if not any(p.words for p in pages):
+            raise ExtractionError("The PDF has no readable text (scanned pages and no OCR result).")
+        hints = _hints_for(ctx)
+        order, order_issues = extract_order(pages, hints=hints)
+        fmt = "pdf_ocr" if all(p.extractor == "pdf_ocr" for p in pages) else "pdf_text"
+        if not order.lines and not order.po_number:
+            raise ExtractionError("No purchase-order content found in the PDF (no PO number and no line items).")
+        order.source.format = fmt
+        return Extraction(format=fmt, orders=[order], issues=issues + order_issues,
+                          metadata={"pages": len(pages), "seconds": round(time.monotonic() - started, 3),
+                                    "ocr_pages": [p.number for p in pages if p.extractor == "pdf_ocr"]})
+
+
+def _hints_for(ctx: ExtractContext) -> dict[str, Any]:
+    """Partner hints (YAML-loaded dicts) flattened: later hints override earlier ones."""
+    merged: dict[str, Any] = {}
+    for h in ctx.hints or []:
+        if isinstance(h, dict):
+            merged.update(h.get("pdf", h))
+    return merged

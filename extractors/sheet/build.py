@@ -1,0 +1,345 @@
+"""Turn sheets (grids) into canonical orders: header block + line table + totals + checks.
+
+Shared by the spreadsheet extractor (XLSX/XLS/SpreadsheetML/CSV forms). Every value set on
+the order gets a Provenance naming its sheet and cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from orderflow.canonical import (
+    Address,
+    CanonicalOrder,
+    Issue,
+    IssueCode,
+    OrderLine,
+    Party,
+    Provenance,
+    Severity,
+)
+from orderflow.extractors.sheet.grid import Cell, Sheet, cell_ref, stored_decimal
+from orderflow.extractors.sheet.keyvalue import KV, company_name, find_header_values, split_party
+from orderflow.extractors.sheet.table import TOTAL_RE, Table, find_tables, is_total_row
+from orderflow.extractors.values import detect_currency, guess_day_first, parse_date, parse_decimal
+
+SUBLINE = re.compile(r"^\s*(colou?r|size|brand|batch|lot|hsn|mrp|ean|style|variant|pack size)\s*:", re.I)
+GRAND_TOTAL = re.compile(r"grand\s*total|order\s*total|po\s*total|total\s*payable|net\s*payable|total\s*due", re.I)
+TAX_LABEL = re.compile(r"\b(tax|gst|cgst|sgst|igst|vat|mwst|iva|tva)\b", re.I)
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+@dataclass
+class SheetOrder:
+    """What one sheet contributed: an order draft plus its issues."""
+
+    order: CanonicalOrder
+    issues: list[Issue] = field(default_factory=list)
+    has_lines: bool = False
+
+
+class _Builder:
+    def __init__(self, sheet: Sheet, extractor: str):
+        self.sheet = sheet
+        self.extractor = extractor
+        self.order = CanonicalOrder()
+        self.issues: list[Issue] = []
+        self.day_first = guess_day_first(
+            [c.text for c in sheet.cells.values() if isinstance(c.value, str) and len(c.text) < 40]
+        )
+
+    def prov(self, path: str, row: int, col: int, raw: Any, confidence: float = 0.9) -> None:
+        self.order.provenance[path] = Provenance(
+            sheet=self.sheet.name, cell=cell_ref(row, col), raw=str(raw)[:500], confidence=round(confidence, 3),
+            extractor=self.extractor,
+        )
+
+    # ------------------------------------------------------------------ values
+
+    def number(self, cell: Cell | None) -> Decimal | None:
+        if cell is None:
+            return None
+        d = stored_decimal(cell.value)
+        if d is not None:
+            return d
+        return parse_decimal(cell.text) if isinstance(cell.value, str) else None
+
+    def date(self, value: Any) -> dt.date | None:
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        d = stored_decimal(value)
+        if d is not None:
+            return EXCEL_EPOCH + dt.timedelta(days=int(d)) if 20000 <= d <= 80000 else None
+        return parse_date(str(value), day_first=self.day_first)
+
+    # ------------------------------------------------------------------ lines
+
+    def lines(self, table: Table) -> tuple[int, int]:
+        """Read the table's rows into order lines; returns (first, last) row used."""
+        cols = {f: c.col for f, c in table.columns.items()}
+        code_to = None
+        if "code" in cols:
+            if "sku" in cols and "customer_part" not in cols:
+                code_to = "customer_part"
+            elif "customer_part" in cols and "sku" not in cols:
+                code_to = "sku"
+            elif "sku" not in cols:
+                code_to = "customer_part"
+            if code_to:
+                cols[code_to] = cols.pop("code")
+        rows = self.sheet.rows()
+        last = table.header_row
+        misses = 0
+        for r in [r for r in rows if r > table.header_row]:
+            cells = rows[r]
+            if is_total_row(cells, table):
+                self.total_from_row(r, cells, cols)
+                last = r
+                break
+            line, used = self.line_from_row(r, cols, len(self.order.lines))
+            if line is None:
+                misses += 1
+                if misses >= 4:
+                    break
+                continue
+            misses = 0
+            self.order.lines.append(line)
+            last = r
+            for key, (cc, raw, conf) in used.items():
+                self.prov(f"lines[{len(self.order.lines) - 1}].{key}", r, cc, raw, conf)
+        return table.first_header_row, last
+
+    def line_from_row(self, r: int, cols: dict[str, int], index: int) -> tuple[OrderLine | None, dict]:
+        sheet = self.sheet
+        used: dict[str, tuple[int, Any, float]] = {}
+        values: dict[str, Any] = {}
+
+        def cell(f: str) -> Cell | None:
+            return sheet.get(r, cols[f]) if f in cols else None
+
+        qty = self.number(cell("qty"))
+        price = self.number(cell("unit_price"))
+        amount = self.number(cell("amount"))
+        desc_cell = cell("description")
+        desc = clean_description(desc_cell.text) if desc_cell else None
+        codes = {f: cell(f).text for f in ("sku", "customer_part", "gtin", "line_no") if cell(f) is not None}
+        if qty is None and not (desc and (price is not None or amount is not None)) and not (
+            qty is None and codes.get("sku") and amount is not None
+        ):
+            return None, {}
+        if qty is None and not any(codes.get(f) for f in ("sku", "customer_part", "gtin")) and not desc:
+            return None, {}
+        for f, v in (("qty", qty), ("unit_price", price), ("amount", amount)):
+            if v is not None:
+                values[f] = v
+                used[f] = (cols[f], cell(f).value, 0.95)  # type: ignore[union-attr]
+        if desc:
+            values["description"] = desc
+            used["description"] = (cols["description"], desc_cell.text, 0.9)  # type: ignore[union-attr]
+        for f, text in codes.items():
+            if text:
+                values[f] = _code_text(cell(f))  # type: ignore[arg-type]
+                used[f] = (cols[f], text, 0.9)
+        if "uom" in cols and cell("uom") is not None and cell("uom").text:  # type: ignore[union-attr]
+            values["uom"] = cell("uom").text  # type: ignore[union-attr]
+            used["uom"] = (cols["uom"], values["uom"], 0.9)
+        if "requested_date" in cols and cell("requested_date") is not None:
+            d = self.date(cell("requested_date").value)  # type: ignore[union-attr]
+            if d:
+                values["requested_date"] = d
+                used["requested_date"] = (cols["requested_date"], cell("requested_date").text, 0.85)  # type: ignore[union-attr]
+        if "currency" in cols and cell("currency") is not None and not self.order.currency:
+            self.order.currency = detect_currency(cell("currency").text) or cell("currency").text.upper()[:3]  # type: ignore[union-attr]
+        if not values.get("sku") and values.get("gtin"):
+            values["sku"] = values["gtin"]
+            used["sku"] = used["gtin"]
+        return OrderLine(**values), used
+
+    def total_from_row(self, r: int, cells: list[Cell], cols: dict[str, int]) -> None:
+        if self.order.declared_total is not None:
+            return
+        target = None
+        if "amount" in cols:
+            target = self.sheet.get(r, cols["amount"])
+        if target is None or self.number(target) is None:
+            nums = [c for c in cells if self.number(c) is not None]
+            target = nums[-1] if nums else None
+        if target is not None:
+            self.order.declared_total = self.number(target)
+            self.prov("declared_total", r, target.col, target.text, 0.85)
+
+    def grand_total(self, after_row: int) -> None:
+        """A ``Grand Total`` row below the table wins over the table's own total row."""
+        for r, cells in self.sheet.rows().items():
+            if r <= after_row:
+                continue
+            for c in cells:
+                if isinstance(c.value, str) and GRAND_TOTAL.search(c.text) and len(c.text) < 60:
+                    nums = [x for x in cells if x.col > c.col and self.number(x) is not None]
+                    if nums:
+                        self.order.declared_total = self.number(nums[-1])
+                        self.prov("declared_total", r, nums[-1].col, nums[-1].text, 0.9)
+                        return
+
+    # ------------------------------------------------------------------ header
+
+    def header(self, kvs: list[KV]) -> None:
+        best: dict[str, KV] = {}
+        for kv in kvs:
+            if kv.field not in best or kv.score > best[kv.field].score:
+                best[kv.field] = kv
+        o = self.order
+        if "po_number" in best:
+            kv = best["po_number"]
+            v = str(kv.value).strip().split("\n")[0].strip()
+            v = v.split()[0] if v.split() else ""
+            if v and re.search(r"\d", v):
+                o.po_number = _code_text_value(kv.value) if not isinstance(kv.value, str) else v
+                self.prov("po_number", kv.row, kv.col, kv.value, 0.9)
+        if "po_date" in best:
+            kv = best["po_date"]
+            d = self.date(kv.value if not isinstance(kv.value, str) else kv.value.split("\n")[0])
+            if d:
+                o.po_date = d
+                self.prov("po_date", kv.row, kv.col, kv.value, 0.85)
+        if "payment_terms" in best:
+            kv = best["payment_terms"]
+            o.payment_terms = " ".join(str(kv.value).split())
+            self.prov("payment_terms", kv.row, kv.col, kv.value, 0.85)
+        if "supplier" in best:
+            kv = best["supplier"]
+            name = company_name(str(kv.value))
+            if name:
+                o.supplier = Party(name=name)
+                self.prov("supplier.name", kv.row, kv.col, kv.value, 0.75)
+        if "ship_to" in best:
+            kv = best["ship_to"]
+            name, addr = split_party(str(kv.value))
+            if name:
+                o.ship_to = Party(name=name, address=Address(text=addr) if addr else None)
+                self.prov("ship_to.name", kv.row, kv.col, kv.value, 0.75)
+                if addr:
+                    self.prov("ship_to.address", kv.row, kv.col, kv.value, 0.75)
+        if "buyer" in best:
+            kv = best["buyer"]
+            name, addr = split_party(str(kv.value))
+            if name:
+                o.buyer = Party(name=name)
+                self.prov("buyer.name", kv.row, kv.col, kv.value, 0.7)
+        if "currency" in best and not o.currency:
+            cur = detect_currency(str(best["currency"].value))
+            if cur:
+                o.currency = cur
+                self.prov("currency", best["currency"].row, best["currency"].col, best["currency"].value, 0.9)
+        if o.buyer is None:
+            self.buyer_fallback()
+
+    def buyer_fallback(self) -> None:
+        """No buyer label: the first company-looking name in an address block (top of the sheet)."""
+        company = re.compile(r"\b(private limited|pvt\.? ?ltd|ltd|limited|inc|llc|gmbh|corp|corporation|s\.a\.|plc)\b",
+                             re.I)
+        taken = {p.name for p in (self.order.supplier, self.order.ship_to) if p and p.name}
+        for (r, c), cell in sorted(self.sheet.cells.items()):
+            if not isinstance(cell.value, str) or len(cell.text) > 300:
+                continue
+            name = cell.text.split("\n")[0].split(",")[0].strip()
+            if company.search(name) and name not in taken and len(name) < 80:
+                self.order.buyer = Party(name=name)
+                self.prov("buyer.name", r, c, cell.text, 0.5)
+                return
+
+    def currency(self, table: Table | None) -> None:
+        if self.order.currency:
+            return
+        texts: list[tuple[int, int, str]] = []
+        if table:
+            texts += [(table.header_row, col, label) for col, label in table.labels.items()]
+        for (r, c), cell in sorted(self.sheet.cells.items()):
+            if isinstance(cell.value, str) and len(cell.text) <= 400:
+                texts.append((r, c, cell.text))
+        for r, c, text in texts:
+            cur = detect_currency(text)
+            if cur:
+                self.order.currency = cur
+                self.prov("currency", r, c, text, 0.8)
+                return
+
+    # ------------------------------------------------------------------ checks
+
+    def checks(self, table: Table | None) -> None:
+        o = self.order
+        taxed = bool(table) and any(TAX_LABEL.search(label) for label in table.labels.values())  # type: ignore[union-attr]
+        for i, line in enumerate(o.lines):
+            if line.qty is not None and line.unit_price is not None and line.amount is not None:
+                expect = line.qty * line.unit_price
+                tol = max(Decimal("0.02"), abs(line.amount) * Decimal("0.001"))
+                if taxed and expect > 0 and Decimal(1) < line.amount / expect <= Decimal("1.35"):
+                    continue  # the amount column includes the tax the table shows
+                if abs(expect - line.amount) > tol:
+                    self.issues.append(Issue(
+                        code=IssueCode.ARITHMETIC, severity=Severity.WARNING, field=f"lines[{i}].amount",
+                        message=(f"Line {line.line_no or i + 1}: qty × unit_price = {line.qty} × {line.unit_price} = "
+                                 f"{expect.normalize():f}, but amount is {line.amount}."),
+                        expected=format(expect, "f"), actual=format(line.amount, "f"),
+                    ))
+        amounts = [ln.amount for ln in o.lines if ln.amount is not None]
+        if o.declared_total is not None and amounts and len(amounts) == len(o.lines):
+            s = sum(amounts, Decimal(0))
+            if abs(s - o.declared_total) > max(Decimal("0.05"), abs(o.declared_total) * Decimal("0.0005")):
+                self.issues.append(Issue(
+                    code=IssueCode.TOTAL_MISMATCH, severity=Severity.WARNING, field="declared_total",
+                    message=f"Sum of line amounts {s.normalize():f} differs from the declared total {o.declared_total}.",
+                    expected=format(s, "f"), actual=format(o.declared_total, "f"),
+                ))
+
+
+def _code_text(cell: Cell) -> str:
+    return _code_text_value(cell.value)
+
+
+def _code_text_value(value: Any) -> str:
+    """Codes stored as numbers lose nothing: 40304417.0 → '40304417'."""
+    d = stored_decimal(value)
+    if d is not None and d == d.to_integral_value():
+        return str(int(d))
+    return " ".join(str(value).split())
+
+
+def clean_description(text: str) -> str | None:
+    """Description without Colour:/Size:/Brand: sub-lines; fixed-width wraps joined without a space."""
+    lines = [ln for ln in str(text).split("\n") if ln.strip() and not SUBLINE.match(ln)]
+    if not lines:
+        return None
+    if len(lines) >= 2:
+        widths = {len(ln) for ln in lines[:-1]}
+        fixed = len(widths) == 1 and min(widths) >= 8 and len(lines[-1]) <= max(widths)
+        joined = "".join(lines) if fixed else " ".join(ln.strip() for ln in lines)
+    else:
+        joined = lines[0]
+    return " ".join(joined.split()) or None
+
+
+def build_sheet_order(sheet: Sheet, extractor: str) -> SheetOrder:
+    """One order draft from one sheet (lines may be empty when the sheet holds only a header block)."""
+    b = _Builder(sheet, extractor)
+    tables = find_tables(sheet)
+    table = tables[0] if tables else None
+    skip: set[int] = set()
+    last = -1
+    for t in tables:
+        first, last = b.lines(t)
+        skip |= set(range(first, last + 1))
+    b.grand_total(last)
+    b.header(find_header_values(sheet, skip))
+    b.currency(table)
+    b.checks(table)
+    return SheetOrder(b.order, b.issues, bool(b.order.lines))
+
+
+__all__ = ["SheetOrder", "TOTAL_RE", "build_sheet_order", "clean_description"]

@@ -1,0 +1,167 @@
+"""The header block: label/value pairs anywhere on the sheet.
+
+A value sits in the same cell (``PO Number: 123``, ``PO Date\\n06-Aug-2025``), in the next
+filled cell to the right, or in the cells below the label (address blocks). Each found
+value keeps the cell it came from, so provenance can point at it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from orderflow.extractors.sheet.grid import Sheet, cell_ref
+from orderflow.extractors.sheet.labels import HEADER_FIELDS, label_score
+
+_SEP = re.compile(r"^(?P<label>[^:#=\n]{1,40}?)\s*(?::|#|=|\bno\.)\s*(?P<value>.*)$", re.I | re.S)
+ID_LINE = re.compile(
+    r"^\s*(gstin|gst|pan|cin|tel|phone|ph|fax|mobile|contact|e-?mail|email|vat|tin|state code|fssai|website|www)\b",
+    re.I,
+)
+EMAIL = re.compile(r"^\S+@\S+\.\S+$")
+LABEL_PREFIX = re.compile(r"^\s*(address|addr|state|city|location|name)\s*:\s*", re.I)
+
+
+@dataclass
+class KV:
+    field: str
+    value: str  # raw text of the value (may be several lines)
+    row: int
+    col: int
+    score: float
+    label: str
+
+    @property
+    def ref(self) -> str:
+        return cell_ref(self.row, self.col)
+
+
+def _label_field(text: str) -> tuple[str | None, float]:
+    t = text.strip().rstrip(":#=-").strip()
+    if not t or len(t) > 40:
+        return None, 0.0
+    best: tuple[str | None, float] = (None, 0.0)
+    for f in HEADER_FIELDS:
+        s = label_score(t, f)
+        if s > best[1]:
+            best = (f, s)
+    return best if best[1] >= 86 else (None, 0.0)
+
+
+def is_label_text(text: str) -> bool:
+    first = text.strip().split("\n", 1)[0]
+    m = _SEP.match(first)
+    return _label_field(m.group("label") if m else first)[0] is not None
+
+
+def _block_below(sheet: Sheet, row: int, col: int, skip_rows: set[int]) -> tuple[str, int, int] | None:
+    """Consecutive filled cells under a label (same column), stopping at a blank, an id line or a label."""
+    r0 = row
+    for mr0, mc0, mr1, _mc1 in sheet.merges:
+        if mr0 == row and mc0 == col:
+            r0 = mr1
+    lines: list[str] = []
+    start: tuple[int, int] | None = None
+    r = r0 + 1
+    while r < r0 + 12 and r not in skip_rows:
+        c = sheet.get(r, col)
+        if c is None or not c.text:
+            if lines:
+                break
+            if r > r0 + 2:
+                break
+            r += 1
+            continue
+        if ID_LINE.match(c.text) or is_label_text(c.text):
+            break
+        if start is None:
+            start = (r, col)
+        lines.append(c.text)
+        if "\n" in c.text:
+            break
+        r += 1
+    if not lines or start is None:
+        return None
+    return "\n".join(lines), start[0], start[1]
+
+
+def _value_right(sheet: Sheet, row: int, col: int) -> tuple[str, int, int] | None:
+    _, c1 = sheet.merge_span(row, col)
+    for c in range(c1 + 1, c1 + 15):
+        cell = sheet.get(row, c)
+        if cell is None or not cell.text:
+            continue
+        if isinstance(cell.value, str) and is_label_text(cell.text):
+            return None
+        return cell.text if isinstance(cell.value, str) else cell.value, row, c  # type: ignore[return-value]
+    return None
+
+
+def find_header_values(sheet: Sheet, skip_rows: set[int] | None = None) -> list[KV]:
+    """All label/value pairs on the sheet outside ``skip_rows`` (the line table)."""
+    skip_rows = skip_rows or set()
+    found: list[KV] = []
+    for (r, c), cell in sorted(sheet.cells.items()):
+        if r in skip_rows or not isinstance(cell.value, str):
+            continue
+        text = cell.value.strip()
+        if not text:
+            continue
+        first, _, rest = text.partition("\n")
+        m = _SEP.match(first)
+        label, inline = (m.group("label"), m.group("value").strip()) if m else (first, "")
+        f, s = _label_field(label)
+        if f is None:
+            continue
+        value: object = "\n".join(p for p in (inline, rest.strip()) if p)
+        vr, vc = r, c
+        if not value:
+            right = _value_right(sheet, r, c)
+            below = _block_below(sheet, r, c, skip_rows)
+            pick = right or below
+            if f in ("ship_to", "buyer", "supplier") and below and not right:
+                pick = below
+            if pick is None:
+                continue
+            value, vr, vc = pick
+        found.append(KV(f, value if isinstance(value, str) else value, vr, vc, s, label.strip()))  # type: ignore[arg-type]
+    return found
+
+
+def clean_lines(text: str) -> list[str]:
+    """Lines of a party block without id/contact lines and ``Address :`` prefixes, cut at ``Phone :``."""
+    out: list[str] = []
+    for line in str(text).split("\n"):
+        line = re.split(r"\s+(?:phone|tel|ph|mobile|contact|gstin|email)\s*:", line, maxsplit=1, flags=re.I)[0]
+        line = LABEL_PREFIX.sub("", line)
+        line = " ".join(line.split()).strip(" ,;")
+        if not line or ID_LINE.match(line) or EMAIL.match(line):
+            continue
+        out.append(line)
+    return out
+
+
+def split_party(text: str) -> tuple[str | None, str | None]:
+    """(name, one-line address) of a party block: first line is the name; one line splits at its first comma."""
+    lines = clean_lines(text)
+    if not lines:
+        return None, None
+    if len(lines) == 1:
+        name, _, addr = lines[0].partition(",")
+        return name.strip() or None, (addr.strip() or None)
+    return lines[0], ", ".join(lines[1:]) or None
+
+
+def company_name(text: str) -> str | None:
+    """A party's name: the first line, without a leading vendor code or a truncated ``- Xyz`` tail."""
+    name, _ = split_party(text)
+    if not name:
+        return None
+    parts = [p.strip() for p in re.split(r"\s+-\s+", name) if p.strip()]
+    parts = [p for p in parts if re.search(r"[A-Za-z]{2}", p)]
+    if len(parts) > 1:
+        name = max(parts, key=len)
+    return name
+
+
+__all__ = ["KV", "clean_lines", "company_name", "find_header_values", "is_label_text", "split_party"]

@@ -1,0 +1,127 @@
+"""Column-label and header-label synonyms, matched fuzzily (rapidfuzz) in several languages.
+
+A label maps to a canonical field when it is close to a synonym and carries none of the
+field's veto words (``Tax Amount`` is not the line amount, ``Case Quantity`` not the qty).
+"""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import fuzz
+
+# Column labels of the line table. "code" is an item code whose owner the label does not say.
+COLUMN_SYNONYMS: dict[str, list[str]] = {
+    "line_no": ["s no", "sr no", "sl no", "serial no", "line", "line no", "line number", "ln", "no", "pos",
+                "position", "item no", "line item", "nr", "lfd nr", "num", "n"],
+    "sku": ["sku", "vendor sku", "supplier sku", "vendor item", "vendor item no", "vendor part", "vendor part no",
+            "supplier part", "supplier part no", "supplier item code", "supplier code", "vendor code",
+            "seller sku", "seller id", "manufacturer part", "mfr part", "mfg part no", "our item",
+            "your item no", "artikelnummer lieferant", "referencia proveedor"],
+    "customer_part": ["customer part", "customer part no", "customer item", "buyer part", "buyer item",
+                      "our part no", "cust part", "customer sku", "fsn", "fsn isbn13", "buyer sku"],
+    "code": ["item code", "sku code", "product code", "product number", "product no", "article", "article no",
+             "article number", "item", "item number", "part no", "part number", "part", "material",
+             "material no", "artikel nr", "artikelnummer", "codigo", "referencia", "ref", "code", "item id",
+             "product id"],
+    "gtin": ["ean", "upc", "gtin", "ean upc code", "ean code", "upc code", "barcode", "ean13", "isbn"],
+    "description": ["description", "item description", "item desc", "product description", "product name",
+                    "item name", "title", "product", "name", "bezeichnung", "beschreibung", "artikel",
+                    "descripcion", "designation", "libelle", "article description", "particulars"],
+    "qty": ["qty", "quantity", "qty ordered", "ordered qty", "order qty", "order quantity", "qty ord",
+            "quantity ordered", "units", "menge", "bestellmenge", "cantidad", "quantite", "qte", "pcs",
+            "no of units", "qty units"],
+    "uom": ["uom", "unit", "unit of measure", "units of measure", "um", "u m", "einheit", "me", "unidad",
+            "unite", "measure", "pack unit", "sales unit"],
+    "unit_price": ["unit price", "price", "rate", "unit cost", "cost", "basic cost", "price per unit",
+                   "unit base cost", "supplier price", "net price", "unit rate", "each", "price each",
+                   "preis", "einzelpreis", "stuckpreis", "precio", "precio unitario", "prix unitaire",
+                   "prix", "list price", "po price", "buying price"],
+    "amount": ["amount", "total", "line total", "total amount", "total value", "extended price", "ext price",
+               "extended", "net amount", "line amount", "value", "net value", "gesamtpreis", "betrag",
+               "importe", "total linea", "montant", "subtotal", "total price", "extended cost"],
+    "requested_date": ["required by date", "delivery date", "need by", "need by date", "ship date",
+                       "requested date", "due date", "date required", "liefertermin", "fecha entrega"],
+    "currency": ["currency", "curr", "ccy", "wahrung", "moneda", "devise"],
+    "po_number": ["po number", "po no", "po", "po num", "purchase order", "purchase order number",
+                  "purchase order no", "order number", "order no", "order id", "bestellnummer", "numero pedido",
+                  "pedido", "po id", "p o number", "p o no", "indent no", "order ref"],
+    "po_date": ["po date", "order date", "date", "datum", "order datum", "purchase order date", "bestelldatum", "fecha pedido",
+                "fecha", "date ordered"],
+    "buyer": ["customer", "customer name", "bill to", "billed to", "purchaser",
+              "company", "kunde", "cliente", "sold to", "bill to name", "billing address", "bill to address", "billed to address", "invoice to"],
+    "supplier": ["supplier", "vendor", "supplier name", "vendor name", "seller", "lieferant", "proveedor", "bill from",
+                 "billed by", "vendor details", "supplier details"],
+    "ship_to": ["ship to", "ship to name", "shipped to name", "deliver to",
+                "lieferadresse", "shipping address", "delivery address", "direccion de entrega", "consignee", "destination", "shipped to", "shipped to address",
+                "ship to location", "delivery location", "deliver to address"],
+    "ship_to_address": ["ship to address", "shipping address", "delivery address", "ship address",
+                        "ship to street", "lieferanschrift"],
+    "total": ["order total", "po total", "grand total", "document total", "total order value", "invoice total",
+              "total po value"],
+    "payment_terms": ["payment terms", "terms", "credit term", "credit terms", "zahlungsbedingungen",
+                      "condiciones de pago"],
+}
+
+# Words that disqualify a label for a field (the label names something else).
+VETOES: dict[str, tuple[str, ...]] = {
+    "qty": ("pending", "case", "pack", "received", "shipped", "free", "total", "open", "inner", "outer", "min",
+            "moq", "balance", "delivered"),
+    "unit_price": ("tax", "gst", "cgst", "sgst", "igst", "vat", "cess", "mrp", "landing", "discount", "total",
+                   "amount", "amt", "value", "margin", "ust", "iva"),
+    "amount": ("tax", "taxable", "gst", "cgst", "sgst", "igst", "vat", "cess", "discount", "mrp", "qty",
+               "quantity", "rate", "words", "amt", "ust", "iva", "unit"),
+    "description": ("hsn", "code", "brand", "type", "vertical", "category", "date"),
+    "uom": ("price", "cost", "rate", "value", "amount", "qty", "quantity"),
+    "line_no": ("part", "sku", "product", "code", "date", "po", "order"),
+    "code": ("hsn", "ean", "upc", "tax", "description", "desc", "name", "type", "qty", "price", "date", "vendor",
+             "supplier", "customer", "buyer"),
+    "po_date": ("delivery", "expiry", "expected", "release", "required", "due", "ship", "invoice", "need"),
+    "po_number": ("date", "line", "expiry", "reference", "contract", "vendor", "account"),
+    "buyer": ("by", "from", "gstin", "id", "code", "number", "phone", "email", "contact"),
+    "supplier": ("address", "gstin", "id", "code", "number", "phone", "email", "contact", "price", "mrp"),
+}
+
+_NORM = re.compile(r"[^a-z0-9]+")
+_ACCENTS = str.maketrans("áàâäãéèêëíìîïóòôöõúùûüñçß", "aaaaaeeeeiiiiooooouuuuncs")
+
+
+def norm_label(text: str) -> str:
+    """Lower-case, accents folded, punctuation to single spaces, currency tags like (INR) dropped."""
+    t = str(text).lower().translate(_ACCENTS)
+    t = re.sub(r"\((?:[a-z]{3}|rs|%|in [a-z]{3})\)", " ", t)
+    return _NORM.sub(" ", t).strip()
+
+
+def label_score(label: str, field: str) -> float:
+    """0–100: how surely ``label`` names ``field``."""
+    n = norm_label(label)
+    if not n or len(n) > 60:
+        return 0.0
+    tokens = set(n.split())
+    for veto in VETOES.get(field, ()):
+        if veto in tokens:
+            return 0.0
+    best = 0.0
+    for syn in COLUMN_SYNONYMS[field]:
+        if n == syn:
+            return 100.0
+        if len(syn) <= 3 or len(n) <= 3:
+            continue  # short words only match exactly
+        best = max(best, fuzz.ratio(n, syn))
+    return best
+
+
+def best_field(label: str, fields: list[str] | None = None, threshold: float = 84.0) -> tuple[str | None, float]:
+    """The field ``label`` most likely names, and the score; (None, 0) below the threshold."""
+    best: tuple[str | None, float] = (None, 0.0)
+    for f in fields or list(COLUMN_SYNONYMS):
+        s = label_score(label, f)
+        if s > best[1]:
+            best = (f, s)
+    return best if best[1] >= threshold else (None, 0.0)
+
+
+LINE_FIELDS = ["line_no", "sku", "customer_part", "code", "gtin", "description", "qty", "uom", "unit_price",
+               "amount", "requested_date", "currency"]
+HEADER_FIELDS = ["po_number", "po_date", "buyer", "supplier", "ship_to", "payment_terms", "currency"]

@@ -1,0 +1,170 @@
+"""Wiring intake channels to the store: the commit callable and the per-channel configs.
+
+A poller hands each envelope to ``commit``; it is stored (document first, nothing lost)
+before the poller acknowledges the source. Processing happens after, from the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, MutableMapping
+from pathlib import Path
+from typing import Any
+
+from orderflow.canonical import Envelope
+from orderflow.flows.pipeline import Services, ingest
+from orderflow.flows.settings import ImapMailbox, SftpDrop, WatchedFolder
+
+
+def make_commit(services: Services, stored: list[int] | None = None) -> Callable[[Envelope], str]:
+    """``commit`` for the pollers: saves the document and says stored/duplicate; raises if it could not."""
+
+    def commit(envelope: Envelope) -> str:
+        doc_id, created = ingest(services, envelope)
+        if stored is not None and created:
+            stored.append(doc_id)
+        return "stored" if created else "duplicate"
+
+    return commit
+
+
+def imap_config(box: ImapMailbox):
+    from orderflow.intake.imap import ImapConfig
+
+    return ImapConfig(
+        host=box.host,
+        user=box.user,
+        port=box.port,
+        tls=box.tls,
+        password_env=box.password_env,
+        password_file=box.password_file,
+        folder=box.folder,
+        processed_folder=box.processed_folder,
+        failed_folder=box.failed_folder,
+        name=box.name,
+    )
+
+
+def sftp_config(drop: SftpDrop):
+    from orderflow.intake.sftp import SftpConfig
+
+    return SftpConfig(
+        host=drop.host,
+        user=drop.user,
+        known_host_key=drop.host_key or "",
+        port=drop.port,
+        key_file=drop.key_file,
+        password_env=drop.password_env,
+        inbound=drop.inbound,
+        archive=drop.archive,
+        failed=drop.failed,
+        outbox=drop.outbox,
+        name=drop.name,
+    )
+
+
+def folder_config(folder: WatchedFolder):
+    from orderflow.intake.folder import FolderConfig
+
+    inbound = Path(folder.inbound)
+    return FolderConfig(
+        inbound=str(inbound),
+        archive=folder.archive or str(inbound.parent / "archive"),
+        failed=folder.failed or str(inbound.parent / "failed"),
+        name=folder.name,
+        settle_seconds=0.5,
+    )
+
+
+def poll_channel(kind: str, config: Any, services: Services) -> tuple[Any, list[int]]:
+    """Poll one channel into the store; returns the poll report and the new document ids."""
+    stored: list[int] = []
+    commit = make_commit(services, stored)
+    if kind == "imap":
+        from orderflow.intake.imap import poll_imap
+
+        report = poll_imap(imap_config(config), commit)
+    elif kind == "sftp":
+        from orderflow.intake.sftp import poll_sftp
+
+        report = poll_sftp(sftp_config(config), commit)
+    elif kind == "folder":
+        from orderflow.intake.folder import poll_folder
+
+        report = poll_folder(folder_config(config), commit)
+    else:
+        raise ValueError(f"unknown channel kind {kind!r}")
+    return report, stored
+
+
+class StoreIdempotencyCache(MutableMapping[tuple[str, str], tuple[str, int, dict]]):
+    """The portal API's first-answer cache kept in the store, so every worker replays the same answer."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    def __getitem__(self, key: tuple[str, str]) -> tuple[str, int, dict]:
+        from orderflow.store import repository as repo
+
+        with self.services.session_factory() as s:
+            found = repo.portal_response(s, key[0], key[1])
+        if found is None:
+            raise KeyError(key)
+        return found["fingerprint"], int(found["status"]), found["body"]
+
+    def __setitem__(self, key: tuple[str, str], value: tuple[str, int, dict]) -> None:
+        from orderflow.store import repository as repo
+
+        with self.services.session_factory() as s, s.begin():
+            repo.save_portal_response(s, key[0], key[1], {"fingerprint": value[0], "status": value[1], "body": value[2]})
+
+    def __delitem__(self, key: tuple[str, str]) -> None:  # answers are kept for audit
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
+def make_portal_app(services: Services, tokens: dict[str, str]):
+    """The portal API wired to the pipeline: a posted order is stored as a document, then processed."""
+    import json
+
+    from orderflow.intake.portal_api import create_portal_app
+    from orderflow.flows.pipeline import ingest_and_process
+    from orderflow.store import repository as repo
+
+    def submit(order_json: dict, client: str, key: str) -> tuple[int, dict]:
+        body = json.dumps(order_json, sort_keys=True).encode()
+        env = Envelope(
+            data=body,
+            filename=f"portal-{client}-{key}.json",
+            channel="portal",
+            sender=client,
+            content_type="application/json",
+            metadata={"portal_client": client, "idempotency_key": key},
+        )
+        out = ingest_and_process(services, env)
+        if not out.orders:
+            return 422, {"detail": out.reason or "not an order"}
+        first = out.orders[0]
+        with services.session_factory() as s:
+            row = repo.get_order(s, first.id)
+            issues = [i.model_dump(mode="json") for i in repo.order_issues(row)]
+        return 201, {"id": first.id, "state": first.state, "issues": issues}
+
+    def get_order(client: str, order_id: int) -> dict | None:
+        with services.session_factory() as s:
+            row = repo.get_order(s, order_id)
+            if row is None or row.document is None or row.document.sender != client:
+                return None
+            return {
+                "id": row.id,
+                "po_number": row.po_number,
+                "state": row.state,
+                "erp_order_id": row.erp_order_id,
+                "issues": [i.model_dump(mode="json") for i in repo.order_issues(row)],
+            }
+
+    return create_portal_app(submit, get_order, tokens, idempotency_cache=StoreIdempotencyCache(services))

@@ -1,0 +1,344 @@
+"""The ``orderflow`` command line.
+
+Exit codes: 0 ok, 1 processed with exceptions, 2 unusable input or configuration (one
+line on stderr, never a traceback). Heavy imports (Prefect, SQLAlchemy, pdfplumber) are
+deferred so ``orderflow extract`` starts fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Purchase-order intake: extract, validate, review, push.")
+queue_app = typer.Typer(no_args_is_help=True, help="The review queue.")
+erp_app = typer.Typer(no_args_is_help=True, help="The ERP: demo database, reference-data sync, reconciliation.")
+users_app = typer.Typer(no_args_is_help=True, help="Review-app users.")
+edi_app = typer.Typer(no_args_is_help=True, help="EDI tools.")
+app.add_typer(queue_app, name="queue")
+app.add_typer(erp_app, name="erp")
+app.add_typer(users_app, name="users")
+app.add_typer(edi_app, name="edi")
+
+
+class UsageFailure(Exception):
+    """Unusable input or configuration: exit 2 with this message."""
+
+
+def _emit_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, indent=2, default=str, ensure_ascii=False) + "\n")
+
+
+def _read_file(path: Path) -> bytes:
+    if not path.exists():
+        raise UsageFailure(f"{path}: no such file")
+    if path.is_dir():
+        raise UsageFailure(f"{path}: is a directory")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise UsageFailure(f"{path}: cannot read ({exc.strerror})") from None
+
+
+def _settings():
+    from orderflow.flows.settings import load_settings
+
+    return load_settings()
+
+
+def _services(**kw: Any):
+    from orderflow.flows.services import build_services
+
+    return build_services(_settings(), **kw)
+
+
+@app.command()
+def extract(
+    file: Path,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the canonical orders as a JSON array.")] = False,
+) -> None:
+    """Extraction only: the canonical orders found in FILE (a JSON array with --json)."""
+    from orderflow.extractors import ExtractContext, is_unusable
+    from orderflow.extractors import extract as run_extract
+
+    data = _read_file(file)
+    result = run_extract(data, ExtractContext(filename=file.name))
+    if is_unusable(result) or not result.orders:
+        reason = "; ".join(i.message for i in result.issues) or "no purchase order found"
+        raise UsageFailure(f"{file.name}: {reason}")
+    orders = [o.to_json_dict() for o in result.orders]
+    if as_json:
+        _emit_json(orders)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{file.name} ({result.format})")
+    for col in ("PO", "date", "buyer", "lines", "total"):
+        table.add_column(col)
+    for o in result.orders:
+        table.add_row(
+            o.po_number or "-",
+            str(o.po_date or "-"),
+            (o.buyer.name if o.buyer else None) or "-",
+            str(len(o.lines)),
+            str(o.declared_total or "-"),
+        )
+    Console().print(table)
+    for issue in result.issues:
+        typer.echo(f"{issue.severity}: {issue.code}: {issue.message}", err=True)
+
+
+def _print_outcomes(outcomes: list, title: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title)
+    for col in ("document", "channel", "format", "PO", "customer", "state", "issues / reason"):
+        table.add_column(col, overflow="fold")
+    for out in outcomes:
+        if not out.orders:
+            table.add_row(out.document or "-", out.channel or "-", out.format or "-", "-", "-", out.state, out.reason or "")
+        for o in out.orders:
+            table.add_row(
+                out.document or "-",
+                out.channel or "-",
+                out.format or "-",
+                o.po_number or "-",
+                o.customer or "-",
+                o.state,
+                ", ".join(sorted(set(o.issues))),
+            )
+    Console(width=160).print(table)
+
+
+@app.command()
+def process(
+    files: list[Path],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per document.")] = False,
+    prefect: Annotated[bool, typer.Option("--prefect", help="Run as a Prefect flow (a task per document).")] = False,
+    push: Annotated[bool, typer.Option("--push/--no-push", help="Push approved orders afterwards.")] = True,
+) -> None:
+    """The whole pipeline on local files: store, extract, validate, route (and push)."""
+    from orderflow.canonical import Envelope
+
+    envelopes = [Envelope(data=_read_file(f), filename=f.name, channel="cli") for f in files]
+    settings = _settings()
+    if prefect or settings.engine == "prefect":
+        from orderflow.flows.prefect_flows import run_process_envelopes
+
+        outcomes = run_process_envelopes(envelopes, push=push)
+    else:
+        from orderflow.flows.pipeline import ingest_and_process, push_approved
+
+        services = _services()
+        outcomes = [ingest_and_process(services, env) for env in envelopes]
+        if push:
+            push_approved(services)
+            outcomes = _refresh(services, outcomes)
+    if as_json:
+        _emit_json([o.as_json() for o in outcomes])
+    else:
+        _print_outcomes(outcomes, "orderflow process")
+    if any(o.has_exceptions for o in outcomes):
+        raise typer.Exit(1)
+
+
+def _refresh(services, outcomes: list) -> list:
+    from orderflow.flows.pipeline import existing_outcome
+    from orderflow.store import repository as repo
+
+    fresh = []
+    with services.session_factory() as s:
+        for out in outcomes:
+            doc = repo.get_document(s, out.document_id)
+            fresh.append(existing_outcome(s, doc, duplicate=out.duplicate))
+    return fresh
+
+
+@app.command()
+def reprocess(target: str) -> None:
+    """Run a stored document (by id) or a file again through the pipeline."""
+    from orderflow.canonical import Envelope
+    from orderflow.flows.pipeline import ingest, process_document
+
+    services = _services()
+    if target.isdigit():
+        doc_id = int(target)
+    else:
+        doc_id, _ = ingest(services, Envelope(data=_read_file(Path(target)), filename=Path(target).name))
+    try:
+        outcome = process_document(services, doc_id, actor="cli")
+    except LookupError as exc:
+        raise UsageFailure(str(exc)) from None
+    _print_outcomes([outcome], "orderflow reprocess")
+    if outcome.has_exceptions:
+        raise typer.Exit(1)
+
+
+@app.command("push")
+def push_cmd() -> None:
+    """Push every approved order to the ERP (exactly once per order)."""
+    from orderflow.flows.pipeline import push_approved
+
+    results = push_approved(_services())
+    for r in results:
+        typer.echo(f"order {r.order_id}: " + (f"pushed as {r.erp_order_id}" if r.ok else f"not pushed: {r.error}"))
+    if any(not r.ok for r in results):
+        raise typer.Exit(1)
+
+
+@app.command()
+def schema() -> None:
+    """Print the canonical order's JSON Schema."""
+    from orderflow.canonical import order_json_schema
+
+    _emit_json(order_json_schema())
+
+
+# ---- review queue -------------------------------------------------------------------------
+
+
+def _revalidator(services):
+    from orderflow.flows.pipeline import resolved_payload, validate_order
+
+    def revalidate(order, row):
+        with services.session_factory() as s:
+            result = validate_order(services, s, order, document_id=row.document_id)
+        return result.issues, resolved_payload(result)
+
+    return revalidate
+
+
+@queue_app.command("list")
+def queue_list(
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    channel: str | None = None,
+    customer: str | None = None,
+    code: str | None = None,
+) -> None:
+    """Open review items."""
+    from orderflow.store import repository as repo
+
+    services = _services()
+    with services.session_factory() as s:
+        rows = repo.list_queue(s, channel=channel, customer=customer, code=code)
+        items = [
+            {
+                "id": r.id,
+                "document": (r.document.meta or {}).get("filename") if r.document else None,
+                "sha256": r.document.sha256 if r.document else None,
+                "po_number": r.po_number,
+                "customer": r.customer_id,
+                "state": str(r.state),
+                "issues": [i.code for i in r.issues],
+            }
+            for r in rows
+        ]
+    if as_json:
+        _emit_json(items)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"review queue ({len(items)})")
+    for col in ("id", "document", "PO", "customer", "issues"):
+        table.add_column(col)
+    for it in items:
+        table.add_row(str(it["id"]), it["document"] or "-", it["po_number"] or "-", it["customer"] or "-", ", ".join(it["issues"]))
+    Console(width=160).print(table)
+
+
+@queue_app.command("show")
+def queue_show(order_id: int) -> None:
+    """An order with its issues, audit trail and push attempts (JSON)."""
+    from orderflow.review import actions
+
+    services = _services()
+    with services.session_factory() as s:
+        try:
+            _emit_json(actions.show_order(s, order_id))
+        except actions.ReviewError as exc:
+            raise UsageFailure(str(exc)) from None
+
+
+def _review_call(fn_name: str, order_id: int, *args: Any, **kw: Any) -> None:
+    from orderflow.review import actions
+
+    services = _services()
+    with services.session_factory() as s, s.begin():
+        try:
+            getattr(actions, fn_name)(s, order_id, *args, **kw)
+        except actions.ReviewError as exc:
+            raise UsageFailure(str(exc)) from None
+    typer.echo(f"order {order_id}: {fn_name} done")
+
+
+@queue_app.command("fix")
+def queue_fix(order_id: int, path: str, value: str, user: str = "cli") -> None:
+    """Set a field (e.g. lines[0].sku) and re-validate."""
+    services = _services()
+    _review_call("fix_field", order_id, path, value, user=user, revalidate=_revalidator(services))
+
+
+@queue_app.command("approve")
+def queue_approve(order_id: int, user: str = "cli", role: str = "lead", push: bool = True) -> None:
+    """Approve an order (and push it)."""
+    _review_call("approve", order_id, user=user, role=role)
+    if push:
+        from orderflow.flows.pipeline import push_order
+
+        r = push_order(_services(), order_id, actor=user)
+        typer.echo(f"order {order_id}: " + (f"pushed as {r.erp_order_id}" if r.ok else f"not pushed: {r.error}"))
+
+
+@queue_app.command("reject")
+def queue_reject(order_id: int, reason: Annotated[str, typer.Option(help="Why (required).")], user: str = "cli") -> None:
+    """Reject an order with a reason."""
+    _review_call("reject", order_id, user=user, reason=reason)
+
+
+# ---- demo ---------------------------------------------------------------------------------
+
+
+@app.command()
+def demo(
+    prefect: Annotated[bool, typer.Option("--prefect/--no-prefect", help="Run through Prefect (ephemeral).")] = True,
+) -> None:
+    """The sample inbox end to end on the embedded defaults; running it twice adds nothing."""
+    from orderflow.flows.demo import run_demo
+
+    code = run_demo(_settings(), use_prefect=prefect)
+    raise typer.Exit(code)
+
+
+def main() -> None:
+    """Console-script entry: turns configuration and input failures into exit 2 without a traceback."""
+    from orderflow.flows.settings import ConfigError
+
+    try:
+        rc = app(standalone_mode=False)
+        sys.exit(rc if isinstance(rc, int) else 0)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except (UsageFailure, ConfigError) as exc:
+        typer.echo(f"orderflow: {exc}", err=True)
+        sys.exit(2)
+    except Exception as exc:  # click usage errors and anything unforeseen
+        import click
+
+        if isinstance(exc, click.exceptions.Abort):
+            sys.exit(130)
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(2)
+        typer.echo(f"orderflow: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

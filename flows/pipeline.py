@@ -1,0 +1,381 @@
+"""The pipeline as plain functions: ingest → extract → validate → route → push.
+
+Prefect flows in ``flows/prefect_flows.py`` wrap these same functions as tasks, so the
+benchmark can measure Prefect's overhead against the plain calls, and tests can run the
+whole path without a Prefect server.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from orderflow.canonical import (
+    CanonicalOrder,
+    Envelope,
+    Extraction,
+    Issue,
+    IssueCode,
+    ReferenceData,
+    Severity,
+)
+from orderflow.canonical.states import OPEN_STATES, OrderState
+from orderflow.erp_push.base import ErpAdapter, PermanentERPError, PushRequest, TransientERPError
+from orderflow.extractors import ExtractContext, extract, is_unusable
+from orderflow.store import repository as repo
+from orderflow.validators import (
+    ExistingOrder,
+    ValidationConfig,
+    ValidationContext,
+    ValidationResult,
+    validate,
+)
+
+log = logging.getLogger("orderflow.pipeline")
+
+
+@dataclass
+class Services:
+    """Everything a pipeline step needs, built once by ``flows/services.py``."""
+
+    session_factory: sessionmaker[Session]
+    reference: ReferenceData
+    validation: ValidationConfig
+    adapter: ErpAdapter
+    auto_approve: bool = True
+    push_attempts: int = 5
+    push_backoff_seconds: float = 2.0
+    hints_for: Callable[[str | None], list[dict[str, Any]]] = lambda sender: []
+    partners: list[Any] = field(default_factory=list)
+    replies_dir: Path | None = None
+    live_credit: Callable[[str], Decimal | None] | None = None
+    on_replies: Callable[[Any, list[tuple[str, bytes]]], None] | None = None
+
+
+@dataclass
+class OrderOutcome:
+    id: int
+    po_number: str | None
+    customer: str | None
+    state: str
+    issues: list[str]
+
+
+@dataclass
+class DocumentOutcome:
+    document_id: int
+    document: str | None
+    sha256: str
+    state: str
+    reason: str | None = None
+    format: str | None = None
+    channel: str | None = None
+    orders: list[OrderOutcome] = field(default_factory=list)
+    duplicate: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "document": self.document,
+            "document_id": self.document_id,
+            "sha256": self.sha256,
+            "format": self.format,
+            "channel": self.channel,
+            "state": self.state,
+            "reason": self.reason,
+            "duplicate": self.duplicate,
+            "orders": [o.__dict__ for o in self.orders],
+        }
+
+    @property
+    def has_exceptions(self) -> bool:
+        return self.state == "failed" or any(
+            o.state in (OrderState.NEEDS_REVIEW, OrderState.FAILED, OrderState.REJECTED) for o in self.orders
+        )
+
+
+def ingest(services: Services, envelope: Envelope) -> tuple[int, bool]:
+    """Commit the raw document first (nothing lost); returns (document id, newly stored)."""
+    with services.session_factory() as s, s.begin():
+        doc, created = repo.save_document(s, envelope)
+        return doc.id, created
+
+
+def _reason(extraction: Extraction) -> str:
+    return "; ".join(i.message for i in extraction.issues if i.severity == Severity.ERROR) or "unreadable"
+
+
+def _existing_orders(s: Session, order: CanonicalOrder, customer_id: str | None, exclude_doc: int) -> list[ExistingOrder]:
+    if not order.po_number:
+        return []
+    rows = repo.find_orders(s, customer_id=customer_id, po_number=order.po_number)
+    return [
+        ExistingOrder(
+            customer_id=r.customer_id, po_number=r.po_number, state=r.state, order_id=r.id, purpose=r.purpose
+        )
+        for r in rows
+        if r.document_id != exclude_doc and r.state not in (OrderState.REJECTED, OrderState.SUPERSEDED)
+    ]
+
+
+def validate_order(
+    services: Services, s: Session, order: CanonicalOrder, *, document_id: int, extra_issues: list[Issue] = ()
+) -> ValidationResult:
+    """Validate against the snapshot; duplicates are looked up in the store first."""
+    ctx = ValidationContext(
+        sender=order.source.sender,
+        channel=order.source.channel,
+        partner_ids=dict(order.source.partner_ids),
+        existing_orders=[],
+        live_credit=services.live_credit,
+    )
+    first = validate(order, services.reference, ctx, services.validation)
+    existing = _existing_orders(s, order, first.customer_id, document_id)
+    if existing:
+        ctx.existing_orders = existing
+        first = validate(order, services.reference, ctx, services.validation)
+    first.issues.extend(extra_issues)
+    return first
+
+
+def resolved_payload(result: ValidationResult) -> dict[str, Any]:
+    """The enrichment kept beside the order (resolved SKUs, UOMs, prices, approvals)."""
+    lines = []
+    for line in result.lines:
+        data = line.__dict__ if hasattr(line, "__dict__") else dict(line)
+        lines.append({k: (str(v) if isinstance(v, Decimal) else v) for k, v in data.items()})
+    return {
+        "customer_id": result.customer_id,
+        "ship_to_id": result.ship_to_id,
+        "lines": lines,
+        "order_total": str(result.order_total) if result.order_total is not None else None,
+        "approvals_required": list(result.approvals_required),
+        "approvals": [],
+    }
+
+
+def route_state(result: ValidationResult, services: Services) -> OrderState:
+    if result.blocking or result.approvals_required:
+        return OrderState.NEEDS_REVIEW
+    return OrderState.APPROVED if services.auto_approve else OrderState.VALID
+
+
+def process_document(services: Services, document_id: int, *, actor: str = "system") -> DocumentOutcome:
+    """Extract, validate and route one stored document. Bad input ends as a failed document."""
+    with services.session_factory() as s, s.begin():
+        doc = repo.get_document(s, document_id)
+        if doc is None:
+            raise LookupError(f"document {document_id} not found")
+        data = bytes(doc.data)
+        meta = dict(doc.meta or {})
+        repo.mark_document(s, doc, "processing", actor=actor)
+    outcome = DocumentOutcome(
+        document_id=document_id,
+        document=meta.get("filename"),
+        sha256=doc.sha256,
+        state="processing",
+        channel=meta.get("channel"),
+    )
+    if meta.get("not_an_order"):
+        return _fail(services, outcome, f"Not an order: {meta['not_an_order']}", None, actor)
+    sender = meta.get("sender")
+    ctx = ExtractContext(
+        filename=meta.get("filename"),
+        sender=sender,
+        channel=meta.get("channel") or "cli",
+        hints=services.hints_for(sender),
+    )
+    try:
+        extraction = extract(data, ctx)
+    except Exception as exc:  # the registry already catches; this is the last guard
+        log.exception("extraction crashed for document %s", document_id)
+        extraction = Extraction(
+            format="unknown",
+            issues=[Issue(code=IssueCode.PARSE_ERROR, message=f"Extraction failed: {type(exc).__name__}: {exc}")],
+        )
+    outcome.format = extraction.format
+    if is_unusable(extraction) or not extraction.orders:
+        return _fail(services, outcome, _reason(extraction), extraction.format, actor)
+    doc_issues = [i for i in extraction.issues if i.severity == Severity.ERROR]
+    with services.session_factory() as s, s.begin():
+        doc = repo.get_document(s, document_id)
+        for index, order in enumerate(extraction.orders):
+            order.source.sha256 = doc.sha256
+            order.source.channel = meta.get("channel") or order.source.channel
+            order.source.sender = sender or order.source.sender
+            order.source.filename = meta.get("filename") or order.source.filename
+            current = next((o for o in doc.orders if o.doc_index == index), None)
+            if current is not None and current.state in _SETTLED:
+                outcome.orders.append(_order_outcome(current))  # already in the ERP or closed: untouched
+                continue
+            result = validate_order(services, s, order, document_id=document_id, extra_issues=doc_issues)
+            state = route_state(result, services)
+            row = repo.save_order(
+                s,
+                doc,
+                index,
+                order,
+                state=state,
+                issues=result.issues,
+                customer_id=result.customer_id,
+                ship_to_id=result.ship_to_id,
+                resolved=resolved_payload(result),
+                actor=actor,
+            )
+            outcome.orders.append(
+                OrderOutcome(
+                    id=row.id,
+                    po_number=order.po_number,
+                    customer=result.customer_id,
+                    state=str(row.state),
+                    issues=[i.code for i in result.issues],
+                )
+            )
+        repo.mark_document(s, doc, "processed", fmt=extraction.format, actor=actor)
+    outcome.state = "processed"
+    if services.on_replies is not None:
+        try:
+            services.on_replies(extraction, [])
+        except Exception:  # an acknowledgement failure never loses the order
+            log.exception("writing acknowledgements failed for document %s", document_id)
+    return outcome
+
+
+def _fail(services: Services, outcome: DocumentOutcome, reason: str, fmt: str | None, actor: str) -> DocumentOutcome:
+    with services.session_factory() as s, s.begin():
+        doc = repo.get_document(s, outcome.document_id)
+        repo.mark_document(s, doc, "failed", reason=reason, fmt=fmt, actor=actor)
+    outcome.state = "failed"
+    outcome.reason = reason
+    return outcome
+
+
+def ingest_and_process(services: Services, envelope: Envelope, *, force: bool = False) -> DocumentOutcome:
+    """The CLI's unit of work: store first, then process unless already processed."""
+    doc_id, created = ingest(services, envelope)
+    if not created and not force:
+        with services.session_factory() as s:
+            doc = repo.get_document(s, doc_id)
+            if doc.state in ("processed", "failed"):
+                return existing_outcome(s, doc, duplicate=True)
+    return process_document(services, doc_id)
+
+
+def existing_outcome(s: Session, doc: Any, *, duplicate: bool = False) -> DocumentOutcome:
+    meta = dict(doc.meta or {})
+    out = DocumentOutcome(
+        document_id=doc.id,
+        document=meta.get("filename"),
+        sha256=doc.sha256,
+        state=doc.state,
+        reason=doc.reason,
+        format=doc.format,
+        channel=meta.get("channel"),
+        duplicate=duplicate,
+    )
+    for row in sorted(doc.orders, key=lambda o: o.doc_index):
+        out.orders.append(_order_outcome(row))
+    return out
+
+
+_SETTLED = frozenset(
+    {OrderState.PUSHED, OrderState.ACKNOWLEDGED, OrderState.REJECTED, OrderState.SUPERSEDED, OrderState.APPROVED}
+)
+
+
+def _order_outcome(row: Any) -> OrderOutcome:
+    return OrderOutcome(
+        id=row.id,
+        po_number=row.po_number,
+        customer=row.customer_id,
+        state=str(row.state),
+        issues=[i.code for i in row.issues],
+    )
+
+
+def idempotency_key(customer_id: str | None, order: CanonicalOrder) -> str:
+    """(customer, po_number, purpose, revision): the key the ERP push checks first."""
+    return f"{customer_id or '?'}|{order.po_number or '?'}|{order.purpose}|{order.revision}"
+
+
+@dataclass
+class PushOutcome:
+    order_id: int
+    ok: bool
+    erp_order_id: str | None = None
+    error: str | None = None
+    created: bool = False
+
+
+def push_order(services: Services, order_id: int, *, actor: str = "system") -> PushOutcome:
+    """Push one approved order exactly once: the adapter looks the key up before creating."""
+    with services.session_factory() as s, s.begin():
+        row = repo.get_order(s, order_id)
+        if row is None:
+            raise LookupError(f"order {order_id} not found")
+        if row.state == OrderState.PUSHED and row.erp_order_id:
+            return PushOutcome(order_id, True, row.erp_order_id)
+        if row.state != OrderState.APPROVED:
+            return PushOutcome(order_id, False, error=f"order is {row.state}, not approved")
+        order = repo.order_canonical(row)
+        resolved = dict(row.resolved or {})
+        lines = resolved.get("lines") or []
+        request = PushRequest(
+            key=idempotency_key(row.customer_id, order),
+            order=order,
+            customer_id=row.customer_id or "",
+            ship_to_id=row.ship_to_id,
+            resolved_skus=[ln.get("sku") for ln in lines] or [ln.sku for ln in order.lines],
+            uoms=[ln.get("uom") for ln in lines] or [ln.uom for ln in order.lines],
+        )
+        attempt_no = len(row.push_attempts) + 1
+    error: str | None = None
+    transient = False
+    try:
+        result = services.adapter.push(request)
+    except TransientERPError as exc:
+        error, transient = str(exc) or type(exc).__name__, True
+    except PermanentERPError as exc:
+        error = str(exc) or type(exc).__name__
+    except Exception as exc:  # unknown failures count as transient: the key makes a retry safe
+        error, transient = f"{type(exc).__name__}: {exc}", True
+    with services.session_factory() as s, s.begin():
+        row = repo.get_order(s, order_id)
+        if error is None:
+            repo.record_push_attempt(s, row, adapter=services.adapter.name, ok=True, erp_order_id=result.erp_order_id)
+            row.erp_order_id = result.erp_order_id
+            repo.set_order_state(
+                s, row, OrderState.PUSHED, actor=actor, reason=f"ERP order {result.erp_order_id}"
+            )
+            return PushOutcome(order_id, True, result.erp_order_id, created=result.created)
+        repo.record_push_attempt(s, row, adapter=services.adapter.name, ok=False, error=error, transient=transient)
+        if not transient:
+            repo.replace_issues(
+                s,
+                row,
+                [*repo.order_issues(row), Issue(code=IssueCode.ERP_REJECTED, message=f"The ERP refused the order: {error}")],
+            )
+            repo.set_order_state(s, row, OrderState.NEEDS_REVIEW, actor=actor, reason=f"ERP rejected: {error}")
+        elif attempt_no >= services.push_attempts:
+            repo.set_order_state(
+                s, row, OrderState.FAILED, actor=actor, reason=f"dead-lettered after {attempt_no} attempts: {error}"
+            )
+        return PushOutcome(order_id, False, error=error)
+
+
+def pending_pushes(services: Services) -> list[int]:
+    with services.session_factory() as s:
+        return [o.id for o in repo.list_queue(s, states=(OrderState.APPROVED,))]
+
+
+def push_approved(services: Services) -> list[PushOutcome]:
+    return [push_order(services, oid) for oid in pending_pushes(services)]
+
+
+def open_states() -> frozenset[OrderState]:
+    return OPEN_STATES

@@ -1,0 +1,123 @@
+"""Prefect flows: the same pipeline functions as tasks, with names that read like an ops log.
+
+Only this module (and ``flows/serve.py``) imports Prefect, lazily, because ``import prefect``
+costs seconds. Retries are for transient errors only: a parse error is an outcome, not a
+failure to retry.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from orderflow.canonical import Envelope
+from orderflow.flows.pipeline import DocumentOutcome, Services
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "false")
+
+from prefect import flow, task  # noqa: E402
+from prefect.cache_policies import NO_CACHE  # noqa: E402
+
+_services: Services | None = None
+
+
+def services() -> Services:
+    """One Services per worker process, built from the settings (flows read configuration)."""
+    global _services
+    if _services is None:
+        from orderflow.flows.services import build_services
+        from orderflow.flows.settings import load_settings
+
+        _services = build_services(load_settings())
+    return _services
+
+
+def set_services(value: Services | None) -> None:
+    """Tests and the demo hand in services they built."""
+    global _services
+    _services = value
+
+
+def _transient(task_obj: Any, task_run: Any, state: Any) -> bool:
+    """Retry only what may succeed next time (database busy, connection reset, timeouts)."""
+    try:
+        state.result()
+    except (ConnectionError, TimeoutError, OSError):
+        return True
+    except Exception as exc:
+        name = type(exc).__name__
+        return name in {"OperationalError", "TransientERPError", "DBAPIError"}
+    return False
+
+
+@task(
+    name="process-document",
+    task_run_name="process {channel}:{label}",
+    retries=2,
+    retry_delay_seconds=1,
+    retry_condition_fn=_transient,
+    cache_policy=NO_CACHE,
+    persist_result=False,
+)
+def process_document_task(document_id: int, channel: str, label: str) -> DocumentOutcome:
+    from orderflow.flows.pipeline import process_document
+
+    return process_document(services(), document_id)
+
+
+@task(name="ingest", task_run_name="store {channel}:{label}", cache_policy=NO_CACHE, persist_result=False)
+def ingest_task(envelope: Envelope, channel: str, label: str) -> tuple[int, bool]:
+    from orderflow.flows.pipeline import ingest
+
+    return ingest(services(), envelope)
+
+
+@task(
+    name="push-order",
+    task_run_name="push order {order_id}",
+    cache_policy=NO_CACHE,
+    persist_result=False,
+    tags=["erp"],
+)
+def push_order_task(order_id: int):
+    from orderflow.flows.pipeline import push_order
+
+    return push_order(services(), order_id)
+
+
+@flow(name="process-documents", flow_run_name="process {count} document(s)", log_prints=False)
+def process_envelopes_flow(envelopes: list[Envelope], count: int, push: bool = True) -> list[DocumentOutcome]:
+    """Store each document first, then a task per document; then push what was approved."""
+    from orderflow.flows.pipeline import existing_outcome, pending_pushes
+    from orderflow.store import repository as repo
+
+    outcomes: list[DocumentOutcome] = []
+    for env in envelopes:
+        label = env.filename or env.sha256[:12]
+        doc_id, created = ingest_task(env, env.channel, label)
+        svc = services()
+        with svc.session_factory() as s:
+            doc = repo.get_document(s, doc_id)
+            if not created and doc.state in ("processed", "failed"):
+                outcomes.append(existing_outcome(s, doc, duplicate=True))
+                continue
+        outcomes.append(process_document_task(doc_id, env.channel, label))
+    if push:
+        for order_id in pending_pushes(services()):
+            push_order_task(order_id)
+    svc = services()
+    with svc.session_factory() as s:
+        return [existing_outcome(s, repo.get_document(s, o.document_id), duplicate=o.duplicate) for o in outcomes]
+
+
+@flow(name="push-approved", flow_run_name="push approved orders")
+def push_approved_flow() -> list[Any]:
+    from orderflow.flows.pipeline import pending_pushes
+
+    return [push_order_task(oid) for oid in pending_pushes(services())]
+
+
+def run_process_envelopes(envelopes: list[Envelope], *, push: bool = True) -> list[DocumentOutcome]:
+    return process_envelopes_flow(envelopes, count=len(envelopes), push=push)

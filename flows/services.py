@@ -1,0 +1,92 @@
+"""Builds the pipeline's services from settings: store, reference data, ERP adapter."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from orderflow.canonical import ReferenceData
+from orderflow.erp_push.base import ErpAdapter
+from orderflow.flows.pipeline import Services
+from orderflow.flows.settings import ConfigError, Settings
+from orderflow.validators import ValidationConfig
+
+log = logging.getLogger("orderflow.services")
+
+
+def open_store(settings: Settings):
+    """Engine + session factory with migrations applied."""
+    from orderflow.store.db import make_engine, migrate, session_factory
+
+    engine = make_engine(settings.db_url)
+    migrate(engine)
+    return engine, session_factory(engine)
+
+
+def load_reference(settings: Settings, session_factory, *, refresh: bool = False) -> ReferenceData:
+    """The latest snapshot in the store (taking one from the CSVs on first use) plus learned xrefs."""
+    from orderflow.erp_push.reference_csv import load_reference_csv
+    from orderflow.store import repository as repo
+
+    with session_factory() as s, s.begin():
+        ref = None if refresh else repo.latest_reference_snapshot(s)
+        if ref is None:
+            folder = Path(settings.reference_dir)
+            if not folder.is_dir():
+                raise ConfigError(f"Reference data folder {folder} does not exist.")
+            ref = load_reference_csv(folder)
+            repo.save_reference_snapshot(s, ref, source=f"csv:{folder}")
+        learned = repo.learned_cross_references(s)
+    if learned:
+        known = {(x.customer_id, x.customer_part.upper()) for x in ref.cross_references}
+        ref.cross_references.extend(x for x in learned if (x.customer_id, x.customer_part.upper()) not in known)
+        ref.invalidate()
+    return ref
+
+
+def make_adapter(settings: Settings) -> ErpAdapter:
+    if settings.erp == "file":
+        from orderflow.erp_push.file_adapter import FileAdapter
+
+        settings.outbox.mkdir(parents=True, exist_ok=True)
+        return FileAdapter(settings.outbox)
+    if settings.erp == "tryton":
+        from orderflow.flows.erp import tryton_adapter
+
+        return tryton_adapter(settings)
+    if settings.erp == "rest":
+        from orderflow.flows.erp import rest_adapter
+
+        return rest_adapter(settings)
+    raise ConfigError(f"Unknown ERP adapter {settings.erp!r}: use file, tryton or rest.")
+
+
+def validation_config(settings: Settings) -> ValidationConfig:
+    v = settings.validation
+    return ValidationConfig(
+        price_tolerance_abs=v.price_tolerance_abs,
+        price_tolerance_pct=v.price_tolerance_pct,
+        fuzzy_accept_score=v.fuzzy_accept_score,
+        fuzzy_accept_margin=v.fuzzy_accept_margin,
+        case_pack_severity=v.case_pack_severity,
+        moq_severity=v.moq_severity,
+        approval_thresholds=list(v.approval_thresholds),
+    )
+
+
+def build_services(settings: Settings, *, adapter: ErpAdapter | None = None) -> Services:
+    _, factory = open_store(settings)
+    reference = load_reference(settings, factory)
+    adapter = adapter or make_adapter(settings)
+    live = getattr(adapter, "credit_exposure", None)
+    return Services(
+        session_factory=factory,
+        reference=reference,
+        validation=validation_config(settings),
+        adapter=adapter,
+        auto_approve=settings.auto_approve,
+        push_attempts=settings.push_attempts,
+        push_backoff_seconds=settings.push_backoff_seconds,
+        replies_dir=settings.replies,
+        live_credit=live if settings.erp != "file" else None,
+    )

@@ -1,0 +1,176 @@
+"""Settings: environment variables (``ORDERFLOW_*``) over ``orderflow.toml`` over defaults.
+
+``flows/`` is the only room that reads configuration; every other package takes plain
+parameters. Secrets (passwords, tokens) are named by environment variable or secret file,
+never stored in the TOML.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+SAMPLES_DIR = PACKAGE_DIR / "samples"
+
+
+class ValidationSettings(BaseModel):
+    price_tolerance_abs: Decimal = Decimal("0.01")
+    price_tolerance_pct: Decimal = Decimal("0.5")
+    fuzzy_accept_score: float = 92
+    fuzzy_accept_margin: float = 8
+    case_pack_severity: str = "warning"
+    moq_severity: str = "warning"
+    approval_thresholds: list[tuple[Decimal, str]] = Field(
+        default_factory=lambda: [(Decimal("25000"), "lead"), (Decimal("100000"), "finance")]
+    )
+
+
+class ImapMailbox(BaseModel):
+    name: str
+    host: str = "127.0.0.1"
+    port: int = 993
+    tls: str = "ssl"  # none | ssl | starttls
+    user: str
+    password_env: str | None = None
+    password_file: str | None = None
+    folder: str = "INBOX"
+    processed_folder: str = "Processed"
+    failed_folder: str = "Failed"
+    interval_seconds: int = 60
+    cron: str | None = None
+
+
+class SftpDrop(BaseModel):
+    name: str
+    host: str = "127.0.0.1"
+    port: int = 22
+    user: str
+    key_file: str | None = None
+    password_env: str | None = None
+    host_key: str | None = None  # "ssh-ed25519 AAAA…"
+    inbound: str = "inbound"
+    archive: str = "archive"
+    failed: str = "failed"
+    outbox: str = "outbox"
+    interval_seconds: int = 60
+    cron: str | None = None
+
+
+class WatchedFolder(BaseModel):
+    name: str
+    inbound: str
+    archive: str | None = None
+    failed: str | None = None
+    interval_seconds: int = 30
+    cron: str | None = None
+
+
+class TrytonSettings(BaseModel):
+    database: str = "orderflow"
+    config_file: str | None = None  # in-process mode (embedded SQLite)
+    url: str | None = None  # remote mode: http://user:password@host:8000/database/
+    data_dir: str | None = None
+    sale_state: str = "quotation"  # draft | quotation | confirmed
+
+
+class Settings(BaseSettings):
+    """Everything orderflow can be told. ``orderflow.toml`` in the working directory, or
+    ``ORDERFLOW_CONFIG=path``; each key can be overridden by ``ORDERFLOW_<KEY>``."""
+
+    model_config = SettingsConfigDict(env_prefix="ORDERFLOW_", env_nested_delimiter="__", extra="ignore")
+
+    home: Path = Path("var")
+    database_url: str | None = None
+    reference_dir: Path = SAMPLES_DIR / "reference"
+    partners_file: Path | None = None
+    hints_dir: Path | None = None
+    erp: str = "file"  # file | tryton | rest
+    outbox_dir: Path | None = None  # file adapter outbox
+    replies_dir: Path | None = None  # EDI acknowledgements for channels without an outbox
+    rest_url: str | None = None
+    rest_token_env: str | None = None
+    tryton: TrytonSettings = Field(default_factory=TrytonSettings)
+    engine: str = "local"  # local | prefect: how `process` runs
+    auto_approve: bool = True  # a valid order with no approval step goes straight to the push
+    push_attempts: int = 5
+    push_backoff_seconds: float = 2.0
+    validation: ValidationSettings = Field(default_factory=ValidationSettings)
+    imap: list[ImapMailbox] = Field(default_factory=list)
+    sftp: list[SftpDrop] = Field(default_factory=list)
+    folders: list[WatchedFolder] = Field(default_factory=list)
+    push_interval_seconds: int = 60
+    sync_interval_seconds: int = 3600
+    portal_tokens_file: Path | None = None
+    ui_secret_env: str = "ORDERFLOW_UI_SECRET"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, _TomlSource(settings_cls), file_secret_settings)
+
+    @property
+    def db_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        self.home.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{(self.home / 'orderflow.db').resolve()}"
+
+    @property
+    def outbox(self) -> Path:
+        return self.outbox_dir or self.home / "outbox"
+
+    @property
+    def replies(self) -> Path:
+        return self.replies_dir or self.home / "replies"
+
+
+class _TomlSource(PydanticBaseSettingsSource):
+    """Reads ``orderflow.toml`` (or the file named by ``ORDERFLOW_CONFIG``)."""
+
+    def __call__(self) -> dict[str, Any]:
+        path = Path(os.environ.get("ORDERFLOW_CONFIG", "orderflow.toml"))
+        if not path.is_file():
+            return {}
+        try:
+            with path.open("rb") as fh:
+                return tomllib.load(fh)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: {exc}") from None
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:  # pragma: no cover - unused
+        return None, field_name, False
+
+
+class ConfigError(Exception):
+    """Configuration is unusable: the CLI prints the message and exits 2."""
+
+
+def load_settings(**overrides: Any) -> Settings:
+    try:
+        return Settings(**overrides)
+    except ConfigError:
+        raise
+    except Exception as exc:  # pydantic validation of env/TOML values
+        raise ConfigError(f"Configuration is invalid: {exc}") from None
+
+
+def secret(env_name: str | None, file_name: str | None = None) -> str | None:
+    """A secret from an environment variable or a secret file; never logged."""
+    if env_name and os.environ.get(env_name):
+        return os.environ[env_name]
+    if file_name and Path(file_name).is_file():
+        return Path(file_name).read_text().strip()
+    return None

@@ -1,0 +1,151 @@
+"""The shared file-drop algorithm behind the SFTP and watched-folder pollers.
+
+list → skip names still being written → two looks agree on (size, mtime) → read →
+commit → rename into archive (orders) or failed (not orders). The rename happens only
+after commit returned, so a crash anywhere leaves the file in the inbound directory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from orderflow.canonical import Envelope
+from orderflow.intake.base import (
+    NOT_AN_ORDER,
+    Commit,
+    PollReport,
+    SizeTracker,
+    describe_error,
+    outcome_of,
+    record,
+)
+from orderflow.intake.sniff import Kind, classify, in_progress_name
+
+
+@dataclass(frozen=True)
+class FileStat:
+    name: str
+    size: int
+    mtime: float  # seconds since the epoch
+
+
+class DropFS(Protocol):
+    def list(self, directory: str) -> list[FileStat]: ...  # regular files only
+    def read(self, path: str) -> bytes: ...
+    def rename(self, src: str, dst: str) -> None: ...  # atomic, replaces dst
+    def join(self, directory: str, name: str) -> str: ...
+    def alive(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class DropPlan:
+    channel: str
+    label: str
+    inbound: str
+    archive: str
+    failed: str
+    settle_seconds: float = 2.0
+    empty_grace_seconds: float = 300.0
+    max_files: int = 500
+
+
+def _stable_files(
+    fs: DropFS,
+    plan: DropPlan,
+    report: PollReport,
+    tracker: SizeTracker | None,
+    sleep: Callable[[float], None],
+) -> list[FileStat]:
+    first = [f for f in fs.list(plan.inbound)]
+    candidates = []
+    for f in sorted(first, key=lambda f: (f.mtime, f.name)):
+        if in_progress_name(f.name):
+            report.skipped.append(f"{plan.label} {f.name}: temporary or hidden name, still being written")
+        else:
+            candidates.append(f)
+    if tracker is not None:
+        tracker.keep_only({f.name for f in candidates})
+        stable = []
+        for f in candidates:
+            if tracker.stable(f.name, f.size, f.mtime):
+                stable.append(f)
+            else:
+                report.skipped.append(f"{plan.label} {f.name}: first seen or still growing, next poll")
+        return stable
+    if not candidates:
+        return []
+    sleep(plan.settle_seconds)
+    second = {f.name: f for f in fs.list(plan.inbound)}
+    stable = []
+    for f in candidates:
+        again = second.get(f.name)
+        if again is None:
+            continue  # taken by someone else meanwhile
+        if (again.size, again.mtime) != (f.size, f.mtime):
+            report.skipped.append(f"{plan.label} {f.name}: size changing ({f.size} → {again.size} bytes)")
+        else:
+            stable.append(again)
+    return stable
+
+
+def poll_drop(
+    fs: DropFS,
+    plan: DropPlan,
+    commit: Commit,
+    tracker: SizeTracker | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> PollReport:
+    """One pass over the inbound directory. Never raises; problems land in ``report.errors``."""
+    report = PollReport(channel=plan.channel)
+    try:
+        files = _stable_files(fs, plan, report, tracker, sleep)
+    except Exception as exc:
+        report.errors.append(f"{plan.label}: cannot list {plan.inbound}: {describe_error(exc)}")
+        return report
+    now = time.time()
+    for f in files[: plan.max_files]:
+        label = f"{plan.label} {f.name}"
+        if f.size == 0 and now - f.mtime < plan.empty_grace_seconds:
+            report.skipped.append(f"{label}: empty file, waiting {plan.empty_grace_seconds:.0f}s for content")
+            continue
+        try:
+            _take(fs, plan, f, commit, report, label)
+        except Exception as exc:
+            report.errors.append(f"{label}: left in {plan.inbound}: {describe_error(exc)}")
+            if not fs.alive():
+                report.errors.append(f"{plan.label}: connection lost, stopping this poll")
+                break
+        if tracker is not None:
+            tracker.forget(f.name)
+    return report
+
+
+def _take(fs: DropFS, plan: DropPlan, f: FileStat, commit: Commit, report: PollReport, label: str) -> None:
+    src = fs.join(plan.inbound, f.name)
+    data = fs.read(src)
+    if len(data) != f.size:
+        report.skipped.append(f"{label}: changed while reading ({f.size} → {len(data)} bytes), next poll")
+        return
+    kind, reason = classify(f.name, data)
+    meta: dict = {"drop": plan.label, "path": src, "size": f.size, "mtime": f.mtime}
+    if kind is not Kind.ORDER:
+        meta[NOT_AN_ORDER] = reason
+    env = Envelope(
+        data=data,
+        filename=f.name,
+        channel=plan.channel,
+        received_at=dt.datetime.fromtimestamp(f.mtime, dt.UTC),
+        metadata=meta,
+    )
+    try:
+        outcome = outcome_of(commit(env))
+    except Exception as exc:
+        report.errors.append(f"{label}: not stored, left in {plan.inbound}: {describe_error(exc)}")
+        return
+    record(report, env, outcome, label)
+    dest_dir = plan.failed if NOT_AN_ORDER in meta else plan.archive
+    fs.rename(src, fs.join(dest_dir, f.name))

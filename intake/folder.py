@@ -1,0 +1,87 @@
+"""Watched local folder: files appear in ``inbound``, are taken once, moved after commit."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from orderflow.intake.base import Commit, PollReport, SizeTracker
+from orderflow.intake.drop import DropPlan, FileStat, poll_drop
+
+
+@dataclass(frozen=True)
+class FolderConfig:
+    inbound: str
+    archive: str
+    failed: str
+    name: str | None = None
+    settle_seconds: float = 2.0  # pause between the two looks when no SizeTracker is kept
+    empty_grace_seconds: float = 300.0  # a 0-byte file younger than this may still be filled
+    max_files: int = 500
+
+    @property
+    def label(self) -> str:
+        return self.name or self.inbound
+
+
+class LocalFS:
+    def list(self, directory: str) -> list[FileStat]:
+        out = []
+        with os.scandir(directory) as it:
+            for entry in it:
+                st = entry.stat(follow_symlinks=False)
+                if stat.S_ISREG(st.st_mode):
+                    out.append(FileStat(entry.name, st.st_size, st.st_mtime))
+        return out
+
+    def read(self, path: str) -> bytes:
+        return Path(path).read_bytes()
+
+    def rename(self, src: str, dst: str) -> None:
+        try:
+            os.replace(src, dst)
+        except OSError as exc:
+            if exc.errno != 18:  # EXDEV: archive on another filesystem
+                raise
+            tmp = dst + ".part"
+            shutil.copy2(src, tmp)
+            os.replace(tmp, dst)
+            os.remove(src)
+
+    def join(self, directory: str, name: str) -> str:
+        return os.path.join(directory, name)
+
+    def alive(self) -> bool:
+        return True
+
+
+def poll_folder(
+    config: FolderConfig,
+    commit: Commit,
+    tracker: SizeTracker | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> PollReport:
+    """Take every finished file in ``config.inbound``. Never raises."""
+    for d in (config.archive, config.failed):
+        try:
+            os.makedirs(d, exist_ok=True)
+        except OSError as exc:
+            report = PollReport(channel="folder")
+            report.errors.append(f"{config.label}: cannot create {d}: {exc.strerror}")
+            return report
+    plan = DropPlan(
+        channel="folder",
+        label=config.label,
+        inbound=config.inbound,
+        archive=config.archive,
+        failed=config.failed,
+        settle_seconds=config.settle_seconds,
+        empty_grace_seconds=config.empty_grace_seconds,
+        max_files=config.max_files,
+    )
+    return poll_drop(LocalFS(), plan, commit, tracker, sleep)

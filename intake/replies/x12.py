@@ -1,0 +1,210 @@
+"""Outbound X12: 997 functional acknowledgments and 855 purchase-order acknowledgments.
+
+Written with pyx12's ``X12Writer`` (it counts SE/GE/IEA for us). Builders are pure: control
+numbers come in as parameters (the store keeps the per-partner counters), the text comes out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from pyx12.segment import Segment
+from pyx12.x12file import X12Writer
+
+from orderflow.canonical import CanonicalOrder
+
+SEG, ELEM, COMP = "~", "*", ">"
+
+
+@dataclass(frozen=True)
+class Party12:
+    """An ISA/GS party: ISA05 qualifier + ISA06 id, and the GS02/GS03 application id."""
+
+    id: str
+    qualifier: str = "ZZ"
+    app_id: str | None = None
+
+
+@dataclass
+class LineStatus:
+    """What we answer for one PO line in an 855/ORDRSP.
+
+    ``status``: IA accepted, IR rejected, IQ quantity changed, IP price changed, IB backordered,
+    DR date rescheduled. ``qty``/``unit_price``/``date`` are the values we commit to.
+    """
+
+    line_no: str
+    status: str = "IA"
+    qty: Decimal | None = None
+    uom: str | None = None
+    unit_price: Decimal | None = None
+    date: dt.date | None = None
+
+
+def _clean(value: Any) -> str:
+    text = "" if value is None else (format(value, "f") if isinstance(value, Decimal) else str(value))
+    for ch in (SEG, ELEM, COMP, "^", "\n", "\r"):
+        text = text.replace(ch, " ")
+    return text.strip()
+
+
+def _seg(*elements: Any) -> Segment:
+    parts = [_clean(e) for e in elements]
+    while len(parts) > 1 and parts[-1] == "":
+        parts.pop()
+    return Segment(ELEM.join(parts), SEG, ELEM, COMP)
+
+
+def _isa(sender: Party12, receiver: Party12, control: int, now: dt.datetime, usage: str, version: str) -> Segment:
+    rep = "^" if version >= "00402" else "U"
+    fields = [
+        "ISA", "00", " " * 10, "00", " " * 10,
+        sender.qualifier.ljust(2)[:2], sender.id.ljust(15)[:15],
+        receiver.qualifier.ljust(2)[:2], receiver.id.ljust(15)[:15],
+        now.strftime("%y%m%d"), now.strftime("%H%M"), rep, version, f"{control:09d}", "0", usage or "P", COMP,
+    ]
+    return Segment(ELEM.join(fields), SEG, ELEM, COMP)
+
+
+def _write(segments: list[Segment], eol: str) -> str:
+    buf = io.StringIO()
+    writer = X12Writer(buf, seg_term=SEG, ele_term=ELEM, subele_term=COMP, eol=eol, repetition_term="^")
+    for s in segments:
+        writer.Write(s)
+    writer.close()
+    return buf.getvalue()
+
+
+def _parties(ic: dict[str, Any], grp: dict[str, Any] | None, sender: Party12 | None,
+             receiver: Party12 | None) -> tuple[Party12, Party12]:
+    """Reply parties default to the inbound envelope, reversed."""
+    me = sender or Party12(ic.get("receiver") or "RECEIVER", ic.get("receiver_qualifier") or "ZZ",
+                           (grp or {}).get("receiver") or None)
+    them = receiver or Party12(ic.get("sender") or "SENDER", ic.get("sender_qualifier") or "ZZ",
+                               (grp or {}).get("sender") or None)
+    return me, them
+
+
+def build_997(
+    edi_meta: dict[str, Any],
+    *,
+    isa_control: int,
+    gs_control: int,
+    sender: Party12 | None = None,
+    receiver: Party12 | None = None,
+    now: dt.datetime | None = None,
+    version: str = "00401",
+    eol: str = "\n",
+) -> str:
+    """One interchange with one 997 per inbound functional group (acknowledgment groups are not acked).
+
+    ``edi_meta`` is ``Extraction.metadata["edi"]`` from the X12 extractor (statuses already set).
+    Returns "" when there is nothing to acknowledge.
+    """
+    now = now or dt.datetime.now(dt.UTC)
+    groups = [(ic, g) for ic in edi_meta.get("interchanges", []) for g in ic["groups"] if g["functional_id"] != "FA"]
+    if not groups:
+        return ""
+    ic0, g0 = groups[0]
+    me, them = _parties(ic0, g0, sender, receiver)
+    gs_version = "005010X231A1" if version >= "00501" else "004010"
+    segs = [
+        _isa(me, them, isa_control, now, ic0.get("usage") or "P", version),
+        _seg("GS", "FA", me.app_id or me.id, them.app_id or them.id, now.strftime("%Y%m%d"), now.strftime("%H%M"),
+             gs_control, "X", gs_version),
+    ]
+    for n, (_ic, g) in enumerate(groups, start=1):
+        st = f"{n:04d}"
+        segs.append(_seg("ST", "997", st))
+        ak1 = ["AK1", g["functional_id"] or "PO", g["control"]]
+        if version >= "00501" and g.get("version"):
+            ak1.append(g["version"])
+        segs.append(_seg(*ak1))
+        for tx in g["sets"]:
+            segs.append(_seg("AK2", tx["id"], tx["control"]))
+            for err in tx.get("segment_errors", [])[:20]:
+                segs.append(_seg("AK3", err["tag"], err["position"], "", err.get("code", "8")))
+                for el in err.get("elements", [])[:5]:
+                    segs.append(_seg("AK4", el["position"], "", el.get("code", "6"), el.get("value", "")[:99]))
+            segs.append(_seg("AK5", tx.get("status", "A"), *tx["errors"][:5]))
+        received = len(g["sets"])
+        accepted = g.get("accepted_sets", received)
+        segs.append(_seg("AK9", g.get("status", "A"), received, received, accepted, *g["errors"][:5]))
+        segs.append(_seg("SE", 0, st))
+    return _write(segs, eol)
+
+
+def ack_type(statuses: list[LineStatus]) -> str:
+    """BAK02: AD accepted as sent, RJ all rejected, AC accepted with changes."""
+    if statuses and all(s.status == "IR" for s in statuses):
+        return "RJ"
+    if all(s.status == "IA" for s in statuses):
+        return "AD"
+    return "AC"
+
+
+def build_855(
+    order: CanonicalOrder,
+    line_statuses: list[LineStatus],
+    *,
+    isa_control: int,
+    gs_control: int,
+    st_control: int = 1,
+    sender: Party12 | None = None,
+    receiver: Party12 | None = None,
+    erp_order_no: str | None = None,
+    now: dt.datetime | None = None,
+    version: str = "00401",
+    usage: str = "P",
+    eol: str = "\n",
+) -> str:
+    """An 855 for one order: BAK (AD/AC/RJ) and, per line, PO1 with the committed values plus ACK.
+
+    Lines without a status are acknowledged as sent (IA). Parties default to the order's own
+    envelope ids, reversed.
+    """
+    now = now or dt.datetime.now(dt.UTC)
+    pid = order.source.partner_ids
+    me = sender or Party12(pid.get("ISA08") or "RECEIVER", pid.get("ISA07") or "ZZ", pid.get("GS03"))
+    them = receiver or Party12(pid.get("ISA06") or "SENDER", pid.get("ISA05") or "ZZ", pid.get("GS02"))
+    by_line = {s.line_no: s for s in line_statuses}
+    statuses = [by_line.get(ln.line_no or str(i + 1)) or LineStatus(ln.line_no or str(i + 1))
+                for i, ln in enumerate(order.lines)]
+    st = f"{st_control:04d}"
+    gs_version = "005010" if version >= "00501" else "004010"
+    segs = [
+        _isa(me, them, isa_control, now, usage, version),
+        _seg("GS", "PR", me.app_id or me.id, them.app_id or them.id, now.strftime("%Y%m%d"), now.strftime("%H%M"),
+             gs_control, "X", gs_version),
+        _seg("ST", "855", st),
+        _seg("BAK", "00", ack_type(statuses), order.po_number or "", (order.po_date or now.date()).strftime("%Y%m%d"),
+             "", "", "", erp_order_no or "", now.strftime("%Y%m%d")),
+    ]
+    if order.currency:
+        segs.append(_seg("CUR", "SE", order.currency))
+    if order.ship_to is not None:
+        qual, ident = next(iter(order.ship_to.ids.items()), ("", ""))
+        segs.append(_seg("N1", "ST", order.ship_to.name or "", qual if ident else "", ident))
+    hash_total = Decimal(0)
+    for line, status in zip(order.lines, statuses, strict=True):
+        qty = status.qty if status.qty is not None else (Decimal(0) if status.status == "IR" else line.qty)
+        price = status.unit_price if status.unit_price is not None else line.unit_price
+        uom = status.uom or line.uom or "EA"
+        pairs: list[str] = []
+        for q, v in list(line.ids.items())[:10]:
+            pairs += [q, v]
+        segs.append(_seg("PO1", status.line_no, line.qty, line.uom or uom, price, line.price_basis or "", *pairs))
+        if line.description:
+            segs.append(_seg("PID", "F", "", "", "", line.description[:80]))
+        ack = ["ACK", status.status, qty if qty is not None else "", uom]
+        if status.date is not None:
+            ack += ["068", status.date.strftime("%Y%m%d")]
+        segs.append(_seg(*ack))
+        hash_total += qty or 0
+    segs.append(_seg("CTT", len(order.lines), hash_total))
+    segs.append(_seg("SE", 0, st))
+    return _write(segs, eol)

@@ -1,0 +1,445 @@
+"""Exception-queue actions: claim, fix a field, approve, reject (no UI; the web app and CLI call these).
+
+Every function takes a Session and plain values, writes an audit event and leaves the commit
+to the caller. Re-validation is injected (``revalidate``) so review never has to know how the
+caller builds ``ReferenceData``.
+
+Approval policy: an order with blocking (error) issues is refused with ``BlockingIssues``
+unless ``override_reason`` is given by a user whose role may override (``OVERRIDE_ROLES``);
+the override, its reason and the codes it overrode are recorded in the order's approvals and
+in the audit trail. Roles outside ``APPROVE_ROLES`` cannot approve at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import or_, update
+from sqlalchemy.orm import Session
+
+from orderflow.canonical import CanonicalOrder, CrossReference, Issue
+from orderflow.canonical.states import OrderState, can_transition
+from orderflow.store import repository as repo
+from orderflow.store.models import Order
+from orderflow.store.types import utcnow
+
+Revalidate = Callable[[CanonicalOrder, Order], tuple[list[Issue], dict]]
+
+APPROVE_ROLES = frozenset({"csr", "supervisor", "admin", "finance"})
+OVERRIDE_ROLES = frozenset({"supervisor", "admin", "finance"})
+EDITABLE_STATES = frozenset({OrderState.NEEDS_REVIEW.value, OrderState.VALID.value})
+DECIMAL_FIELDS = frozenset({"qty", "unit_price", "amount", "declared_total", "percent"})
+
+
+class ReviewError(Exception):
+    """Base class; ``str(err)`` is a message a CSR can read."""
+
+
+class OrderNotFound(ReviewError):
+    pass
+
+
+class ClaimedByOther(ReviewError):
+    def __init__(self, order_id: int, holder: str, until: dt.datetime) -> None:
+        super().__init__(f"order {order_id} is being worked on by {holder} until {until:%Y-%m-%d %H:%M} UTC")
+        self.holder, self.until = holder, until
+
+
+class InvalidField(ReviewError):
+    """The path does not name a field of the order, or the value does not fit it."""
+
+
+class NotAllowed(ReviewError):
+    """The order's state or the user's role does not allow this action."""
+
+
+class BlockingIssues(ReviewError):
+    def __init__(self, order_id: int, codes: list[str]) -> None:
+        super().__init__(
+            f"order {order_id} still has blocking issues ({', '.join(codes)}); fix them or override with a reason"
+        )
+        self.codes = codes
+
+
+class ReasonRequired(ReviewError):
+    pass
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def list_queue(
+    s: Session,
+    *,
+    states: tuple[str, ...] = ("needs_review",),
+    channel: str | None = None,
+    customer: str | None = None,
+    code: str | None = None,
+    older_than: dt.timedelta | None = None,
+) -> list[dict[str, Any]]:
+    """One summary row per queued order (oldest first), for the queue table and ``queue list``."""
+    now = utcnow()
+    rows = []
+    for o in repo.list_queue(
+        s, states=states, channel=channel, customer=customer, code=code, older_than=older_than
+    ):
+        claimed = o.claimed_by if o.claim_expires_at and o.claim_expires_at > now else None
+        rows.append(
+            {
+                "id": o.id,
+                "po_number": o.po_number,
+                "customer_id": o.customer_id,
+                "state": o.state,
+                "channel": o.channel,
+                "codes": sorted({i.code for i in o.issues}),
+                "blocking": sum(1 for i in o.issues if i.severity == "error"),
+                "created_at": o.created_at,
+                "age_minutes": int((now - o.created_at).total_seconds() // 60),
+                "claimed_by": claimed,
+            }
+        )
+    return rows
+
+
+def show_order(s: Session, order_id: int) -> dict[str, Any]:
+    """Everything a CSR needs beside the source document: order JSON, issues, audit trail, pushes."""
+    o = _get(s, order_id)
+    doc = o.document
+    return {
+        "id": o.id,
+        "state": o.state,
+        "po_number": o.po_number,
+        "customer_id": o.customer_id,
+        "ship_to_id": o.ship_to_id,
+        "idempotency_key": o.idem_key,
+        "erp_order_id": o.erp_order_id,
+        "claimed_by": o.claimed_by,
+        "claim_expires_at": o.claim_expires_at,
+        "previous_order_id": o.previous_order_id,
+        "document": {
+            "id": doc.id,
+            "filename": doc.filename,
+            "channel": doc.channel,
+            "sender": doc.sender,
+            "format": doc.format,
+            "sha256": doc.sha256,
+            "content_type": doc.content_type,
+        },
+        "order": o.canonical,
+        "resolved": o.resolved,
+        "approvals": o.approvals,
+        "issues": [i.model_dump(mode="json") for i in repo.order_issues(o)],
+        "audit": [
+            {
+                "at": a.at,
+                "action": a.action,
+                "actor": a.actor,
+                "before": a.before,
+                "after": a.after,
+                "reason": a.reason,
+            }
+            for a in repo.audit_trail(s, "order", o.id)
+        ],
+        "push_attempts": [
+            {
+                "at": p.at,
+                "attempt": p.attempt,
+                "adapter": p.adapter,
+                "ok": p.ok,
+                "erp_order_id": p.erp_order_id,
+                "error": p.error,
+                "transient": p.transient,
+            }
+            for p in repo.push_attempts(s, o)
+        ],
+    }
+
+
+# --------------------------------------------------------------------------- claiming
+
+
+def claim(s: Session, order_id: int, user: str, minutes: int = 15) -> Order:
+    """Lock the order for ``user`` for ``minutes``; another user's live claim raises ``ClaimedByOther``.
+
+    The claim is a compare-and-set ``UPDATE ... WHERE claimed_by IS NULL OR mine OR expired``,
+    atomic on PostgreSQL and SQLite alike, so two CSRs clicking at once cannot both win.
+    Claiming again extends one's own claim.
+    """
+    o = _get(s, order_id)
+    before = {"claimed_by": o.claimed_by, "claim_expires_at": o.claim_expires_at}
+    now = utcnow()
+    until = now + dt.timedelta(minutes=minutes)
+    free = or_(
+        Order.claimed_by.is_(None),
+        Order.claimed_by == user,
+        Order.claim_expires_at.is_(None),
+        Order.claim_expires_at <= now,
+    )
+    won = s.execute(
+        update(Order)
+        .where(Order.id == order_id, free)
+        .values(claimed_by=user, claim_expires_at=until)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    s.refresh(o)
+    if not won:
+        raise ClaimedByOther(o.id, o.claimed_by or "someone", o.claim_expires_at or now)
+    repo.add_audit(
+        s,
+        entity="order",
+        entity_id=o.id,
+        action="claim",
+        actor=user,
+        before=before,
+        after={"claimed_by": user, "claim_expires_at": o.claim_expires_at},
+    )
+    return o
+
+
+def release(s: Session, order_id: int, user: str) -> None:
+    """Give up one's claim (no-op when the user holds none)."""
+    o = _get(s, order_id, for_update=True)
+    if o.claimed_by != user:
+        return
+    o.claimed_by = None
+    o.claim_expires_at = None
+    s.flush()
+    repo.add_audit(s, entity="order", entity_id=o.id, action="release", actor=user)
+
+
+# --------------------------------------------------------------------------- fixing
+
+
+def fix_field(
+    s: Session, order_id: int, path: str, value: str | None, *, user: str, revalidate: Revalidate
+) -> Order:
+    """Set one field by path (``po_number``, ``ship_to.name``, ``lines[2].sku``, ``lines[0].qty``), re-validate.
+
+    The order ends ``valid`` when no blocking issue is left, otherwise ``needs_review``. An
+    empty value clears the field. Fixing a line's SKU where the line has a customer part
+    teaches a learned cross-reference for the order's customer (saved before re-validation,
+    so a ``revalidate`` that reads learned cross-references sees it).
+    """
+    o = _get(s, order_id, for_update=True)
+    _check_claim(o, user)
+    if o.state not in EDITABLE_STATES:
+        raise NotAllowed(f"order {o.id} is '{o.state}'; only orders in review or valid can be corrected")
+    data = repo.order_canonical(o).model_dump(mode="json")
+    tokens = _parse_path(path)
+    new_value = _coerce(tokens, value)
+    old_value = _set_path(data, tokens, new_value, path)
+    try:
+        canonical = CanonicalOrder.model_validate(data)
+    except ValidationError as exc:
+        msg = exc.errors()[0].get("msg", str(exc)) if exc.errors() else str(exc)
+        raise InvalidField(f"'{value}' is not a valid value for {path}: {msg}") from None
+    repo.update_order_data(s, o, canonical)
+    repo.add_audit(
+        s,
+        entity="order",
+        entity_id=o.id,
+        action="fix",
+        actor=user,
+        before={"field": path, "value": old_value},
+        after={"field": path, "value": new_value},
+    )
+    _learn_from_fix(s, o, canonical, tokens, user)
+    issues, resolved = revalidate(canonical, o)
+    repo.replace_issues(s, o, issues)
+    repo.update_order_data(s, o, canonical, resolved=resolved)
+    target = OrderState.NEEDS_REVIEW if any(i.blocking for i in issues) else OrderState.VALID
+    repo.set_order_state(s, o, target.value, actor=user, reason=f"after fixing {path}", action="revalidate")
+    return o
+
+
+def revalidate_order(s: Session, order_id: int, *, user: str, revalidate: Revalidate) -> Order:
+    """Run validation again without a change (e.g. after reference data was refreshed)."""
+    o = _get(s, order_id, for_update=True)
+    if o.state not in EDITABLE_STATES:
+        raise NotAllowed(f"order {o.id} is '{o.state}'; only orders in review or valid are re-validated")
+    canonical = repo.order_canonical(o)
+    issues, resolved = revalidate(canonical, o)
+    repo.replace_issues(s, o, issues)
+    repo.update_order_data(s, o, canonical, resolved=resolved)
+    target = OrderState.NEEDS_REVIEW if any(i.blocking for i in issues) else OrderState.VALID
+    repo.set_order_state(s, o, target.value, actor=user, reason="revalidated", action="revalidate")
+    return o
+
+
+def _learn_from_fix(
+    s: Session, o: Order, canonical: CanonicalOrder, tokens: list[str | int], user: str
+) -> None:
+    if len(tokens) != 3 or tokens[0] != "lines" or tokens[2] != "sku" or not o.customer_id:
+        return
+    line = canonical.lines[tokens[1]]
+    if not line.customer_part or not line.sku:
+        return
+    xref = CrossReference(
+        customer_id=o.customer_id,
+        customer_part=line.customer_part,
+        sku=line.sku,
+        source="learned",
+        created_by=user,
+        created_at=utcnow(),
+    )
+    repo.add_cross_reference(s, xref)
+    repo.add_audit(
+        s,
+        entity="cross_reference",
+        entity_id=f"{o.customer_id}|{line.customer_part}",
+        action="learned",
+        actor=user,
+        after=xref.model_dump(mode="json"),
+        reason=f"fix on order {o.id}",
+    )
+
+
+# --------------------------------------------------------------------------- decisions
+
+
+def approve(s: Session, order_id: int, *, user: str, role: str, override_reason: str | None = None) -> Order:
+    """Approve an order in review or valid; see the module docstring for the override policy."""
+    o = _get(s, order_id, for_update=True)
+    _check_claim(o, user)
+    if role not in APPROVE_ROLES:
+        raise NotAllowed(f"role '{role}' cannot approve orders")
+    if not can_transition(OrderState(o.state), OrderState.APPROVED) or o.state == OrderState.APPROVED.value:
+        raise NotAllowed(f"order {o.id} is '{o.state}' and cannot be approved")
+    blocking = sorted({i.code for i in o.issues if i.severity == "error"})
+    override = bool(blocking)
+    if blocking:
+        if not (override_reason and override_reason.strip()):
+            raise BlockingIssues(o.id, blocking)
+        if role not in OVERRIDE_ROLES:
+            raise NotAllowed(f"role '{role}' cannot override blocking issues ({', '.join(blocking)})")
+    o.approvals = [
+        *(o.approvals or []),
+        {
+            "user": user,
+            "role": role,
+            "at": utcnow().isoformat(),
+            "override": override,
+            "overridden_codes": blocking,
+            "reason": override_reason,
+        },
+    ]
+    repo.set_order_state(
+        s,
+        o,
+        OrderState.APPROVED.value,
+        actor=user,
+        action="approve",
+        reason=override_reason if override else None,
+    )
+    _drop_claim(o)
+    return o
+
+
+def reject(s: Session, order_id: int, *, user: str, reason: str) -> Order:
+    """Reject an order; a reason is required (it goes to the audit trail and the buyer reply)."""
+    if not reason or not reason.strip():
+        raise ReasonRequired("a reason is required to reject an order")
+    o = _get(s, order_id, for_update=True)
+    _check_claim(o, user)
+    if not can_transition(OrderState(o.state), OrderState.REJECTED):
+        raise NotAllowed(f"order {o.id} is '{o.state}' and cannot be rejected")
+    repo.set_order_state(s, o, OrderState.REJECTED.value, actor=user, action="reject", reason=reason.strip())
+    _drop_claim(o)
+    return o
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _get(s: Session, order_id: int, *, for_update: bool = False) -> Order:
+    o = repo.get_order(s, order_id, for_update=for_update)
+    if o is None:
+        raise OrderNotFound(f"order {order_id} does not exist")
+    return o
+
+
+def _check_claim(o: Order, user: str) -> None:
+    if o.claimed_by and o.claimed_by != user and o.claim_expires_at and o.claim_expires_at > utcnow():
+        raise ClaimedByOther(o.id, o.claimed_by, o.claim_expires_at)
+
+
+def _drop_claim(o: Order) -> None:
+    o.claimed_by = None
+    o.claim_expires_at = None
+
+
+_TOKEN = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\.([A-Za-z0-9_]+)")
+
+
+def _parse_path(path: str) -> list[str | int]:
+    """``lines[2].sku`` → ["lines", 2, "sku"]; anything else raises ``InvalidField``."""
+    tokens: list[str | int] = []
+    pos = 0
+    p = (path or "").strip()
+    while pos < len(p):
+        m = _TOKEN.match(p, pos)
+        if not m or (pos == 0 and not m.group(1)) or (pos > 0 and m.group(1)):
+            raise InvalidField(
+                f"'{path}' is not a field path (expected e.g. po_number, lines[0].qty, ship_to.name)"
+            )
+        tokens.append(int(m.group(2)) if m.group(2) is not None else (m.group(1) or m.group(3)))
+        pos = m.end()
+    if not tokens:
+        raise InvalidField("a field path is required")
+    if tokens[0] in ("source", "provenance", "schema_version"):
+        raise InvalidField(f"'{path}' is recorded by the pipeline and cannot be edited")
+    return tokens
+
+
+def _coerce(tokens: list[str | int], value: str | None) -> Any:
+    """Empty → None; Decimal fields parsed strictly (so '1,5' or 'abc' is refused with a clear message)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    value = value.strip() if isinstance(value, str) else value
+    last = tokens[-1]
+    if last in DECIMAL_FIELDS:
+        try:
+            d = Decimal(str(value).replace(" ", ""))
+        except InvalidOperation:
+            raise InvalidField(f"'{value}' is not a number") from None
+        if not d.is_finite():
+            raise InvalidField(f"'{value}' is not a number")
+        return format(d, "f")
+    return value
+
+
+def _set_path(data: dict[str, Any], tokens: list[str | int], value: Any, path: str) -> Any:
+    """Set ``value`` at ``tokens`` inside the JSON dict, creating missing parties/addresses; returns the old value."""
+    cur: Any = data
+    for i, tok in enumerate(tokens[:-1]):
+        nxt = tokens[i + 1]
+        if isinstance(tok, int):
+            if not isinstance(cur, list) or not -len(cur) <= tok < len(cur):
+                raise InvalidField(
+                    f"{path}: there is no item {tok} (the order has {len(cur) if isinstance(cur, list) else 0})"
+                )
+            cur = cur[tok]
+        else:
+            if not isinstance(cur, dict):
+                raise InvalidField(f"{path}: '{tok}' is not a field here")
+            if cur.get(tok) is None:
+                if isinstance(nxt, int):
+                    raise InvalidField(f"{path}: '{tok}' is empty")
+                cur[tok] = {}
+            cur = cur[tok]
+    last = tokens[-1]
+    if isinstance(last, int):
+        if not isinstance(cur, list) or not -len(cur) <= last < len(cur):
+            raise InvalidField(f"{path}: there is no item {last}")
+        old, cur[last] = cur[last], value
+        return old
+    if not isinstance(cur, dict):
+        raise InvalidField(f"{path}: '{last}' is not a field here")
+    old = cur.get(last)
+    cur[last] = value
+    return old

@@ -1,0 +1,665 @@
+"""The CSR review web app: FastAPI + Jinja2 templates + htmx, no JavaScript build step.
+
+One screen per exception: the source document on the left (page image with a box per
+extracted field, the sheet grid, or the EDI segments), the order form on the right with
+each issue beside its field. State changes go through ``review.actions`` (which audits
+them); this module adds sign-in, CSRF, claim locks on open, approval steps per role and
+the ERP push after the final approval.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from orderflow.canonical import CanonicalOrder, Issue, Provenance
+from orderflow.canonical.states import OrderState
+from orderflow.review import actions, render
+from orderflow.review.auth import (
+    CurrentUser,
+    approvals_done,
+    approvals_required,
+    authenticate,
+    can_sign,
+    csrf_ok,
+    load_user,
+    new_csrf_token,
+    pending_steps,
+    record_approval,
+)
+from orderflow.store import repository as repo
+from orderflow.store.models import Document, Order
+from orderflow.store.types import utcnow
+
+log = logging.getLogger(__name__)
+
+HERE = Path(__file__).resolve().parent
+CLAIM_MINUTES = 15
+SLA_WARN_HOURS = 4
+SLA_LATE_HOURS = 24
+QUEUE_STATES = ("needs_review", "valid", "approved", "pushed", "rejected", "failed")
+AGE_FILTERS = [(1, "1 h"), (4, "4 h"), (24, "24 h"), (72, "3 days")]
+# review.actions knows "supervisor" where the UI's roles say "lead".
+ACTIONS_ROLE = {"lead": "supervisor"}
+
+Revalidate = Callable[[CanonicalOrder, Order], tuple[list[Issue], dict]]
+Push = Callable[[Session, Order], str]
+
+HEADER_FIELDS = [
+    ("po_number", "PO number", None),
+    ("po_date", "PO date", "date"),
+    ("purpose", "Purpose", None),
+    ("currency", "Currency", None),
+    ("payment_terms", "Payment terms", None),
+    ("requested_delivery_date", "Requested delivery", "date"),
+    ("declared_total", "Declared total", None),
+]
+PARTIES = [("buyer", "Buyer"), ("bill_to", "Bill to"), ("ship_to", "Ship to")]
+LINE_COLS = [
+    ("line_no", "#"),
+    ("customer_part", "Customer part"),
+    ("sku", "SKU"),
+    ("description", "Description"),
+    ("qty", "Qty"),
+    ("uom", "UOM"),
+    ("unit_price", "Unit price"),
+    ("amount", "Amount"),
+]
+
+
+class _Redirect(Exception):
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+
+# ------------------------------------------------------------------------- helpers
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if hasattr(value, "value"):
+        return str(value.value)
+    return str(value)
+
+
+def _when(value: dt.datetime | None) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _age(received: dt.datetime | None, now: dt.datetime) -> tuple[str, str, float]:
+    """Human age, SLA class (ok|warn|late) and hours."""
+    if received is None:
+        return "?", "ok", 0.0
+    hours = max((now - received).total_seconds() / 3600, 0)
+    label = f"{int(hours * 60)}m" if hours < 1 else f"{hours:.0f}h" if hours < 48 else f"{hours / 24:.0f}d"
+    sla = "late" if hours >= SLA_LATE_HOURS else "warn" if hours >= SLA_WARN_HOURS else "ok"
+    return label, sla, hours
+
+
+def _brief(value: Any, limit: int = 80) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, default=str)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _change(before: Any, after: Any) -> str:
+    """A one-line before → after summary for the audit timeline."""
+    if isinstance(before, dict) and isinstance(after, dict) and "field" in after:
+        return f"{after['field']}: {_brief(before.get('value'))} → {_brief(after.get('value'))}"
+    if isinstance(before, dict) or isinstance(after, dict):
+        b, a = before or {}, after or {}
+        if not isinstance(b, dict):
+            b = {"value": b}
+        if not isinstance(a, dict):
+            a = {"value": a}
+        parts = []
+        for key in [*a.keys(), *[k for k in b if k not in a]]:
+            if key == "canonical":
+                continue
+            if b.get(key) != a.get(key):
+                parts.append(f"{key}: {_brief(b.get(key), 40)} → {_brief(a.get(key), 40)}" if key in b
+                             else f"{key}: {_brief(a.get(key), 40)}")
+        return "; ".join(parts)
+    if before is None and after is None:
+        return ""
+    return f"{_brief(before)} → {_brief(after)}"
+
+
+def _issue_view(row: Any) -> dict[str, Any]:
+    def show(v: Any) -> str:
+        return v if isinstance(v, str) else json.dumps(v, default=str)
+
+    return {
+        "code": row.code,
+        "severity": row.severity,
+        "field": row.field,
+        "message": row.message,
+        "expected": row.expected,
+        "actual": row.actual,
+        "expected_text": show(row.expected),
+        "actual_text": show(row.actual),
+        "suggestions": [s for s in (row.suggestions or []) if isinstance(s, dict) and s.get("value") is not None],
+    }
+
+
+def form_values(co: CanonicalOrder) -> dict[str, str]:
+    """Every editable path → its current text, as the form shows it (save compares against this)."""
+    values = {path: _text(getattr(co, path)) for path, _, _ in HEADER_FIELDS}
+    for key, _ in PARTIES:
+        party = getattr(co, key)
+        values[f"{key}.name"] = _text(party.name) if party else ""
+        values[f"{key}.address.text"] = party.address.one_line() if party and party.address else ""
+    for i, line in enumerate(co.lines):
+        for col, _ in LINE_COLS:
+            values[f"lines[{i}].{col}"] = _text(getattr(line, col))
+    return values
+
+
+# ------------------------------------------------------------------------- the app
+
+
+def create_review_app(
+    session_factory: sessionmaker[Session],
+    *,
+    revalidate: Revalidate,
+    push: Push,
+    secret_key: str,
+    secure_cookies: bool = True,
+    claim_minutes: int = CLAIM_MINUTES,
+) -> FastAPI:
+    """The review web app. ``push(session, order)`` returns the ERP order id or raises with the reason."""
+    app = FastAPI(title="orderflow review", docs_url=None, redoc_url=None, openapi_url=None)
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    # ---------------------------------------------------------------- plumbing
+
+    def csrf_token(request: Request) -> str:
+        token = request.session.get("csrf")
+        if not token:
+            token = request.session["csrf"] = new_csrf_token()
+        return token
+
+    def flash(request: Request, text: str, kind: str = "ok") -> None:
+        request.session["flash"] = {"text": text, "kind": kind}
+
+    def page(request: Request, name: str, ctx: dict[str, Any], status: int = 200) -> HTMLResponse:
+        ctx = {"user": getattr(request.state, "user", None), "csrf_token": csrf_token(request),
+               "flash": request.session.pop("flash", None), **ctx}
+        return templates.TemplateResponse(request, name, ctx, status_code=status)
+
+    async def check_csrf(request: Request) -> None:
+        given = request.headers.get("x-csrf-token")
+        if not given:
+            form = await request.form()
+            given = form.get("csrf_token")  # type: ignore[assignment]
+        if not csrf_ok(request.session.get("csrf"), given):
+            raise HTTPException(403, "The form's security token is missing or out of date. Reload the page and try again.")
+
+    async def current_user(request: Request) -> CurrentUser:
+        """Signed-in user or a redirect to sign-in; POSTs must carry the session's CSRF token."""
+        with session_factory() as s:
+            user = load_user(s, request.session.get("user"))
+        if user is None:
+            request.session.pop("user", None)
+            if request.method == "GET":
+                raise _Redirect(f"/login?next={quote(str(request.url.path))}")
+            raise HTTPException(401, "Sign in first.")
+        if request.method == "POST":
+            await check_csrf(request)
+        request.state.user = user
+        return user
+
+    def back_to(order_id: int) -> RedirectResponse:
+        return RedirectResponse(f"/orders/{order_id}", status_code=303)
+
+    @app.exception_handler(_Redirect)
+    async def _redirect(request: Request, exc: _Redirect) -> Response:
+        if request.headers.get("hx-request"):
+            return Response(status_code=204, headers={"HX-Redirect": exc.url})
+        return RedirectResponse(exc.url, status_code=303)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        titles = {400: "Bad request", 401: "Not signed in", 403: "Not allowed", 404: "Not found", 409: "Conflict"}
+        back = request.headers.get("referer") if request.method == "POST" else "/"
+        return page(request, "error.html", {"status": exc.status_code, "title": titles.get(exc.status_code, "Error"),
+                                            "message": exc.detail, "back": back}, status=exc.status_code)
+
+    @app.middleware("http")
+    async def _headers(request: Request, call_next: Callable) -> Response:
+        response = await call_next(request)
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+            "frame-ancestors 'none'; form-action 'self'",
+        )
+        if request.url.path.startswith(("/orders", "/documents", "/login")) or request.url.path == "/":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    # Added last so it wraps everything: request.session is there for handlers and middleware.
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=secret_key,
+        session_cookie="orderflow_session",
+        max_age=12 * 3600,
+        same_site="lax",
+        https_only=secure_cookies,
+    )
+
+    # ---------------------------------------------------------------- sign-in
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> PlainTextResponse:
+        return PlainTextResponse("ok")
+
+    @app.get("/login")
+    async def login_form(request: Request, next: str = "/") -> HTMLResponse:
+        return page(request, "login.html", {"next": next if next.startswith("/") else "/", "user": None})
+
+    @app.post("/login")
+    async def login(request: Request) -> Response:
+        await check_csrf(request)
+        form = await request.form()
+        username, password = str(form.get("username") or ""), str(form.get("password") or "")
+        target = str(form.get("next") or "/")
+        if not target.startswith("/") or target.startswith("//"):
+            target = "/"
+        with session_factory() as s:
+            user = authenticate(s, username, password)
+            s.commit()
+        if user is None:
+            log.info("failed sign-in for %r", username)
+            return page(request, "login.html", {"error": "Wrong username or password.", "next": target, "user": None},
+                        status=401)
+        request.session.clear()
+        request.session["user"] = user.username
+        request.session["csrf"] = new_csrf_token()
+        return RedirectResponse(target, status_code=303)
+
+    @app.post("/logout")
+    async def logout(request: Request) -> Response:
+        await current_user(request)
+        request.session.clear()
+        return RedirectResponse("/login", status_code=303)
+
+    # ---------------------------------------------------------------- queue
+
+    @app.get("/")
+    async def queue(
+        request: Request, channel: str = "", customer: str = "", code: str = "", age: str = "", q: str = "",
+        state: str = "needs_review",
+    ) -> HTMLResponse:
+        await current_user(request)
+        now = utcnow()
+        states = (state,) if state in QUEUE_STATES else ("needs_review",)
+        with session_factory() as s:
+            base = repo.list_queue(s, states=states)
+            channels = sorted({o.channel for o in base if o.channel})
+            customers = sorted({o.customer_id for o in base if o.customer_id})
+            counts: dict[str, int] = {}
+            for o in base:
+                for c in {i.code for i in o.issues}:
+                    counts[c] = counts.get(c, 0) + 1
+            rows = []
+            for o in base:
+                doc = o.document
+                received = doc.received_at if doc is not None else o.created_at
+                label, sla, hours = _age(received, now)
+                co = o.canonical or {}
+                buyer = (co.get("buyer") or {}).get("name") if isinstance(co.get("buyer"), dict) else None
+                if channel and o.channel != channel:
+                    continue
+                if customer and o.customer_id != customer:
+                    continue
+                if code and code not in {i.code for i in o.issues}:
+                    continue
+                if age and age.isdigit() and hours < int(age):
+                    continue
+                haystack = " ".join(str(x or "") for x in (o.po_number, o.customer_id, buyer, doc.filename if doc else "",
+                                                          doc.sender if doc else "", o.id)).lower()
+                if q and q.lower() not in haystack:
+                    continue
+                claimed = o.claimed_by if o.claim_expires_at and o.claim_expires_at > now else None
+                codes: dict[str, str] = {}
+                for i in o.issues:
+                    if codes.get(i.code) != "error":
+                        codes[i.code] = i.severity
+                rows.append({
+                    "id": o.id, "po": o.po_number, "customer": o.customer_id or buyer, "channel": o.channel,
+                    "format": (doc.format if doc else None) or (co.get("source") or {}).get("format"),
+                    "state": o.state, "codes": sorted(codes.items()), "age": label, "sla": sla,
+                    "received": _when(received), "claimed_by": claimed, "claim_until": _when(o.claim_expires_at),
+                })
+        f = {"channel": channel, "customer": customer, "code": code, "age": age, "q": q, "state": states[0]}
+        return page(request, "queue.html", {
+            "rows": rows, "f": f, "channels": channels, "customers": customers,
+            "all_codes": sorted(counts), "counts": sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])),
+            "ages": AGE_FILTERS, "states": QUEUE_STATES, "nav": "queue",
+        })
+
+    # ---------------------------------------------------------------- order screen
+
+    def source_view(doc: Document, co: CanonicalOrder, order: Order) -> dict[str, Any]:
+        kind = render.document_kind(doc.data or b"", doc.filename, doc.format)
+        prov: dict[str, Provenance] = co.provenance
+        view: dict[str, Any] = {"kind": kind, "doc_id": doc.id, "filename": doc.filename, "channel": doc.channel,
+                                "format": doc.format or co.source.format, "sender": doc.sender}
+        if kind in ("pdf", "image"):
+            view["pages"] = render.page_views(doc.data, kind, prov)
+        elif kind == "sheet":
+            view["grids"] = render.sheet_grids(doc.data, doc.filename, prov)
+        elif kind == "edi":
+            diags = (order.resolved or {}).get("diagnostics") or (doc.meta or {}).get("diagnostics") or []
+            view["segments"] = render.edi_segments(doc.data, prov, diags if isinstance(diags, list) else [])
+        else:
+            raw = (doc.data or b"")[:200_000].decode("utf-8", "replace")
+            if kind == "json":
+                try:
+                    raw = json.dumps(json.loads(raw), indent=2)
+                except ValueError:
+                    pass
+            view["text"] = raw
+        return view
+
+    def order_context(s: Session, order: Order, user: CurrentUser) -> dict[str, Any]:
+        co = repo.order_canonical(order)
+        now = utcnow()
+        issues = [_issue_view(r) for r in order.issues]
+        used: set[int] = set()
+
+        def take(match: Callable[[str], bool]) -> list[dict[str, Any]]:
+            out = []
+            for n, i in enumerate(issues):
+                if n not in used and i["field"] and match(i["field"]):
+                    used.add(n)
+                    out.append(i)
+            return out
+
+        values = form_values(co)
+        header = []
+        for path, label, typ in HEADER_FIELDS:
+            header.append({"path": path, "label": label, "value": values[path], "type": typ,
+                           "choices": ["original", "change", "cancel"] if path == "purpose" else None,
+                           "issues": take(lambda f, p=path: f == p)})
+        parties = []
+        for key, label in PARTIES:
+            party = getattr(co, key)
+            parties.append({
+                "key": key, "label": label, "name_path": f"{key}.name", "name": values[f"{key}.name"],
+                "address_path": f"{key}.address.text", "address": values[f"{key}.address.text"],
+                "ids": ", ".join(f"{k}:{v}" for k, v in (party.ids if party else {}).items()),
+                "issues": take(lambda f, k=key: f == k or f.startswith((f"{k}.", f"{k}["))),
+            })
+        lines = []
+        for n in range(len(co.lines)):
+            prefix = f"lines[{n}]"
+            line_issues = take(lambda f, p=prefix: f == p or f.startswith((f"{p}.", f"{p}[")))
+            bad = {i["field"] for i in line_issues}
+            cells = [{"key": col, "path": f"{prefix}.{col}", "value": values[f"{prefix}.{col}"],
+                      "bad": f"{prefix}.{col}" in bad} for col, _ in LINE_COLS]
+            lines.append({"index": n, "cells": cells, "issues": line_issues})
+        general = [i for n, i in enumerate(issues) if n not in used]
+
+        claim_live = bool(order.claimed_by and order.claim_expires_at and order.claim_expires_at > now)
+        claim = {"by": order.claimed_by if claim_live else None, "mine": claim_live and order.claimed_by == user.username,
+                 "until": _when(order.claim_expires_at) + " UTC" if claim_live else ""}
+        editable = order.state in actions.EDITABLE_STATES and not (claim_live and not claim["mine"])
+
+        attempts = repo.push_attempts(s, order)
+        push_error = None
+        if attempts and not attempts[-1].ok and not order.erp_order_id:
+            push_error = attempts[-1].error
+        required, done = approvals_required(order), approvals_done(order)
+        pending = pending_steps(order)
+        if pending:
+            approve_label = f"Approve for {pending[0]}" if can_sign(user.role, pending[0]) else "Approve"
+        else:
+            approve_label = "Approve & push"
+        audit = [{"at": _when(e.at), "actor": e.actor, "action": e.action, "change": _change(e.before, e.after),
+                  "reason": e.reason} for e in reversed(repo.audit_trail(s, "order", order.id))]
+        return {
+            "order": order, "co": co, "header": header, "parties": parties, "lines": lines, "line_cols": LINE_COLS,
+            "general_issues": general, "issue_fields": {i["field"] for i in issues if i["field"]},
+            "source": source_view(order.document, co, order), "claim": claim, "editable": editable,
+            "blocking": any(i["severity"] == "error" for i in issues),
+            "steps": {"required": required, "done": done, "done_names": {a["step"] for a in done}, "pending": pending},
+            "approve_label": approve_label, "attempts": [
+                {"at": _when(a.at), "adapter": a.adapter, "ok": a.ok, "transient": a.transient,
+                 "erp_order_id": a.erp_order_id, "error": a.error} for a in attempts],
+            "push_error": push_error, "audit": audit, "total": _text(co.computed_total()) or None,
+        }
+
+    def load_order(s: Session, order_id: int) -> Order:
+        order = repo.get_order(s, order_id)
+        if order is None:
+            raise HTTPException(404, f"Order {order_id} does not exist.")
+        return order
+
+    @app.get("/orders/{order_id}")
+    async def order_screen(request: Request, order_id: int) -> HTMLResponse:
+        user = await current_user(request)
+        with session_factory() as s:
+            order = load_order(s, order_id)
+            now = utcnow()
+            fresh = (order.claimed_by == user.username and order.claim_expires_at is not None
+                     and order.claim_expires_at > now + dt.timedelta(minutes=claim_minutes / 2))
+            if order.state in actions.EDITABLE_STATES and not fresh:  # extend only when half-spent: fewer audit rows
+                try:
+                    actions.claim(s, order_id, user.username, minutes=claim_minutes)
+                    s.commit()
+                except actions.ClaimedByOther:
+                    s.rollback()
+                order = load_order(s, order_id)
+            ctx = order_context(s, order, user)
+            return page(request, "order.html", ctx)
+
+    def review_error(exc: actions.ReviewError) -> HTTPException:
+        status = 404 if isinstance(exc, actions.OrderNotFound) else 409 if isinstance(
+            exc, actions.ClaimedByOther | actions.BlockingIssues) else 403 if isinstance(
+            exc, actions.NotAllowed) else 400
+        return HTTPException(status, str(exc))
+
+    @app.post("/orders/{order_id}/fix")
+    async def fix(request: Request, order_id: int) -> Response:
+        """One field from a suggestion button: path + value."""
+        user = await current_user(request)
+        form = await request.form()
+        path, value = str(form.get("path") or ""), form.get("value")
+        with session_factory() as s:
+            try:
+                order = actions.fix_field(s, order_id, path, None if value is None else str(value),
+                                          user=user.username, revalidate=revalidate)
+                s.commit()
+            except actions.ReviewError as exc:
+                s.rollback()
+                raise review_error(exc) from None
+            flash(request, f"{path} set to {value}; order is now {order.state.replace('_', ' ')}.")
+        return back_to(order_id)
+
+    @app.post("/orders/{order_id}/save")
+    async def save(request: Request, order_id: int) -> Response:
+        """The whole form: every changed field is applied (each re-validates), in one transaction."""
+        user = await current_user(request)
+        form = await request.form()
+        with session_factory() as s:
+            order = load_order(s, order_id)
+            before = form_values(repo.order_canonical(order))
+            changed = [(p, str(form.get(p))) for p in before if p in form and str(form.get(p)).strip() != before[p]]
+            if not changed:
+                flash(request, "No changes to save.", "warn")
+                return back_to(order_id)
+            try:
+                for path, value in changed:
+                    order = actions.fix_field(s, order_id, path, value, user=user.username, revalidate=revalidate)
+                s.commit()
+            except actions.ReviewError as exc:
+                s.rollback()
+                flash(request, f"Not saved: {exc}", "error")
+                return back_to(order_id)
+            flash(request, f"Saved {len(changed)} change(s); order is now {order.state.replace('_', ' ')}.")
+        return back_to(order_id)
+
+    @app.post("/orders/{order_id}/approve")
+    async def approve(request: Request, order_id: int) -> Response:
+        user = await current_user(request)
+        form = await request.form()
+        override = str(form.get("override_reason") or "").strip() or None
+        with session_factory() as s:
+            order = load_order(s, order_id)
+            pending = pending_steps(order)
+            if pending:
+                step = pending[0]
+                if not can_sign(user.role, step):
+                    total = _text(repo.order_canonical(order).computed_total())
+                    raise HTTPException(403, f"This order needs {step} approval (order total {total}). "
+                                             f"A {user.role} cannot give it: use 'Send for {step} approval'.")
+                if order.state not in actions.EDITABLE_STATES:
+                    raise HTTPException(409, f"Order {order_id} is '{order.state}' and cannot be approved.")
+                record_approval(order, step, user)
+                repo.add_audit(s, entity="order", entity_id=order.id, action="approval_step", actor=user.username,
+                               after={"step": step, "role": user.role})
+                if len(pending) > 1:
+                    s.commit()
+                    flash(request, f"{step.title()} approval recorded; waiting for {pending[1]} approval.")
+                    return back_to(order_id)
+            try:
+                actions.approve(s, order_id, user=user.username, role=ACTIONS_ROLE.get(user.role, user.role),
+                                override_reason=override)
+                s.commit()
+            except actions.ReviewError as exc:
+                s.rollback()
+                raise review_error(exc) from None
+        message = run_push(order_id)
+        flash(request, *message)
+        return back_to(order_id)
+
+    def run_push(order_id: int) -> tuple[str, str]:
+        """Push the approved order; record the outcome unless the push callable already did."""
+        with session_factory() as s:
+            order = load_order(s, order_id)
+            seen = len(repo.push_attempts(s, order))
+            try:
+                erp_id = push(s, order)
+            except Exception as exc:  # the adapter's reason is what the CSR needs to see
+                s.rollback()
+                order = load_order(s, order_id)
+                if len(repo.push_attempts(s, order)) == seen:
+                    repo.record_push_attempt(s, order, adapter="erp", ok=False, error=str(exc) or type(exc).__name__,
+                                             transient=type(exc).__name__.startswith("Transient"))
+                repo.add_audit(s, entity="order", entity_id=order.id, action="push_failed", actor="system",
+                               reason=str(exc))
+                s.commit()
+                return f"Approved, but the ERP push failed: {exc}", "error"
+            if len(repo.push_attempts(s, order)) == seen:
+                repo.record_push_attempt(s, order, adapter="erp", ok=True, erp_order_id=erp_id)
+            order.erp_order_id = erp_id
+            if order.state == OrderState.APPROVED.value:
+                repo.set_order_state(s, order, OrderState.PUSHED.value, actor="system", action="pushed",
+                                     reason=f"ERP order {erp_id}")
+            s.commit()
+            return f"Approved and pushed: ERP order {erp_id}.", "ok"
+
+    @app.post("/orders/{order_id}/send-for-approval")
+    async def send_for_approval(request: Request, order_id: int) -> Response:
+        user = await current_user(request)
+        with session_factory() as s:
+            order = load_order(s, order_id)
+            pending = pending_steps(order)
+            if not pending:
+                raise HTTPException(409, "This order needs no further approval.")
+            if order.state not in actions.EDITABLE_STATES:
+                raise HTTPException(409, f"Order {order_id} is '{order.state}'.")
+            repo.add_audit(s, entity="order", entity_id=order.id, action="sent_for_approval", actor=user.username,
+                           after={"steps": pending})
+            try:
+                actions.release(s, order_id, user.username)
+            except actions.ReviewError as exc:
+                raise review_error(exc) from None
+            s.commit()
+        flash(request, f"Sent for {' + '.join(pending)} approval.")
+        return RedirectResponse("/", status_code=303)
+
+    @app.post("/orders/{order_id}/reject")
+    async def reject(request: Request, order_id: int) -> Response:
+        user = await current_user(request)
+        form = await request.form()
+        with session_factory() as s:
+            try:
+                actions.reject(s, order_id, user=user.username, reason=str(form.get("reason") or ""))
+                s.commit()
+            except actions.ReviewError as exc:
+                s.rollback()
+                raise review_error(exc) from None
+        flash(request, f"Order {order_id} rejected.")
+        return back_to(order_id)
+
+    @app.post("/orders/{order_id}/release")
+    async def release(request: Request, order_id: int) -> Response:
+        user = await current_user(request)
+        with session_factory() as s:
+            try:
+                actions.release(s, order_id, user.username)
+                s.commit()
+            except actions.ReviewError as exc:
+                raise review_error(exc) from None
+        flash(request, "Claim released.")
+        return RedirectResponse("/", status_code=303)
+
+    # ---------------------------------------------------------------- documents
+
+    def load_document(s: Session, doc_id: int) -> Document:
+        doc = s.scalar(select(Document).where(Document.id == doc_id))
+        if doc is None:
+            raise HTTPException(404, f"Document {doc_id} does not exist.")
+        return doc
+
+    @app.get("/documents/{doc_id}/pages/{number}.png")
+    async def page_image(request: Request, doc_id: int, number: int) -> Response:
+        await current_user(request)
+        with session_factory() as s:
+            doc = load_document(s, doc_id)
+            kind = render.document_kind(doc.data, doc.filename, doc.format)
+            if kind not in ("pdf", "image"):
+                raise HTTPException(404, "This document has no pages.")
+            try:
+                png = render.page_png(doc.sha256, doc.data, kind, number)
+            except (IndexError, ValueError, OSError) as exc:
+                raise HTTPException(404, f"Page {number} cannot be drawn: {exc}") from None
+        return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
+
+    @app.get("/documents/{doc_id}/raw")
+    async def raw_document(request: Request, doc_id: int) -> Response:
+        await current_user(request)
+        with session_factory() as s:
+            doc = load_document(s, doc_id)
+            kind = render.document_kind(doc.data, doc.filename, doc.format)
+            media = {"pdf": "application/pdf"}.get(kind, "application/octet-stream")
+            name = (doc.filename or f"document-{doc.id}").replace('"', "")
+            return Response(doc.data, media_type=media,
+                            headers={"Content-Disposition": f'inline; filename="{name}"'})
+
+    return app

@@ -1,0 +1,95 @@
+/* orderflow review: keyboard shortcuts and source/field highlighting.
+   Listeners are delegated on document so they survive htmx body swaps. */
+(function () {
+  "use strict";
+
+  function esc(s) { return window.CSS && CSS.escape ? CSS.escape(s) : s.replace(/([\[\].])/g, "\\$1"); }
+
+  function sourceTargets(field) {
+    var sel = '.box[data-field="' + field + '"], [data-fields~="' + esc(field) + '"]';
+    try { return document.querySelectorAll(sel); } catch (e) { return []; }
+  }
+
+  function clearActive() {
+    document.querySelectorAll(".source .active").forEach(function (el) { el.classList.remove("active"); });
+    document.querySelectorAll(".work .linked").forEach(function (el) { el.classList.remove("linked"); });
+  }
+
+  function highlight(field, scroll) {
+    clearActive();
+    if (!field) return;
+    var found = sourceTargets(field);
+    found.forEach(function (el) { el.classList.add("active"); });
+    if (scroll && found.length) {
+      var el = found[0], pane = document.querySelector(".source");
+      var r = el.getBoundingClientRect(), p = pane.getBoundingClientRect();
+      if (r.top < p.top || r.bottom > p.bottom) el.scrollIntoView({ block: "center", behavior: "auto" });
+    }
+  }
+
+  function fieldOf(el) {
+    var f = el && el.closest && el.closest("[data-field]");
+    return f && f.closest(".work") ? f.getAttribute("data-field") : null;
+  }
+
+  document.addEventListener("focusin", function (ev) {
+    var f = fieldOf(ev.target);
+    if (f) highlight(f, true);
+  });
+  document.addEventListener("mouseover", function (ev) {
+    var f = fieldOf(ev.target);
+    if (f) highlight(f, false);
+  });
+
+  // Clicking a box, cell or segment focuses the field that came from it.
+  document.addEventListener("click", function (ev) {
+    var src = ev.target.closest && ev.target.closest(".source .box, .source [data-fields]");
+    if (!src) return;
+    var field = src.getAttribute("data-field") || (src.getAttribute("data-fields") || "").split(" ")[0];
+    var input = document.querySelector('.work [data-field="' + field + '"]');
+    if (input) { input.focus(); if (input.select) input.select(); }
+  });
+
+  // Queue selection.
+  function rows() { return Array.prototype.slice.call(document.querySelectorAll("tr.qrow")); }
+  function move(delta) {
+    var all = rows(); if (!all.length) return;
+    var i = all.findIndex(function (r) { return r.classList.contains("selected"); });
+    var next = Math.max(0, Math.min(all.length - 1, (i < 0 ? 0 : i + delta)));
+    all.forEach(function (r) { r.classList.remove("selected"); });
+    all[next].classList.add("selected");
+    all[next].scrollIntoView({ block: "nearest" });
+  }
+  function open() {
+    var r = document.querySelector("tr.qrow.selected");
+    if (r) { var a = r.querySelector("a"); if (a) a.click(); else window.location = r.getAttribute("data-href"); }
+  }
+
+  document.addEventListener("click", function (ev) {
+    var r = ev.target.closest && ev.target.closest("tr.qrow");
+    if (r && !ev.target.closest("a")) {
+      rows().forEach(function (x) { x.classList.remove("selected"); });
+      r.classList.add("selected");
+    }
+  });
+
+  document.addEventListener("keydown", function (ev) {
+    if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    var t = ev.target, tag = t && t.tagName;
+    var typing = tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (t && t.isContentEditable);
+    if (typing) {
+      if (ev.key === "Escape") t.blur();
+      return;
+    }
+    if (ev.key === "j") { move(1); ev.preventDefault(); }
+    else if (ev.key === "k") { move(-1); ev.preventDefault(); }
+    else if (ev.key === "Enter" || ev.key === "o") { if (rows().length) { open(); ev.preventDefault(); } }
+    else if (ev.key === "/") {
+      var s = document.getElementById("search");
+      if (s) { s.focus(); s.select(); ev.preventDefault(); }
+    } else if (ev.key === "a") {
+      var b = document.getElementById("approve-btn");
+      if (b && !b.disabled) { b.click(); ev.preventDefault(); }
+    }
+  });
+})();

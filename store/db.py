@@ -1,0 +1,83 @@
+"""Engines, migrations and sessions for the store.
+
+SQLite is the embedded default (WAL, foreign keys, a busy timeout so concurrent workers wait
+instead of failing); PostgreSQL is used by URL (``postgresql+psycopg://...``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """Create an engine; a bare ``postgresql://`` URL is routed to psycopg 3."""
+    u = make_url(url)
+    if u.drivername in ("postgresql", "postgres"):
+        u = u.set(drivername="postgresql+psycopg")
+    if u.get_backend_name() == "sqlite":
+        memory = u.database in (None, "", ":memory:")
+        opts: dict[str, Any] = {
+            "connect_args": {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        }
+        if memory:
+            opts["poolclass"] = StaticPool
+        else:
+            Path(u.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(u, **{**opts, **kwargs})
+        event.listen(engine, "connect", _sqlite_pragmas(wal=not memory))
+        return engine
+    return create_engine(u, pool_pre_ping=True, **kwargs)
+
+
+def _sqlite_pragmas(*, wal: bool):
+    def on_connect(dbapi_conn: Any, _record: Any) -> None:
+        cur = dbapi_conn.cursor()
+        if wal:
+            cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    return on_connect
+
+
+def alembic_config(engine: Engine | None = None) -> Config:
+    """An Alembic config that needs no ini file and no particular working directory."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if engine is not None:
+        cfg.set_main_option(
+            "sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%")
+        )
+    return cfg
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema up to ``revision`` (Alembic upgrade, programmatic)."""
+    cfg = alembic_config(engine)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def open_store(url: str) -> sessionmaker[Session]:
+    """Engine + migrations + session factory in one call (what flows and the CLI need)."""
+    engine = make_engine(url)
+    migrate(engine)
+    return session_factory(engine)

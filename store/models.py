@@ -1,0 +1,222 @@
+"""SQLAlchemy 2 schema of the store: the only state shared between workers.
+
+Alembic (``store/migrations``) creates these tables; keep ``0001_initial`` and this module in step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from orderflow.store.types import JSONType, UTCDateTime, utcnow
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dt.datetime: UTCDateTime(), dict[str, Any]: JSONType, list[Any]: JSONType}
+
+
+class Document(Base):
+    """One received document: raw bytes plus channel metadata; known by its sha256."""
+
+    __tablename__ = "documents"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    filename: Mapped[str | None] = mapped_column(String(500))
+    content_type: Mapped[str | None] = mapped_column(String(200))
+    channel: Mapped[str] = mapped_column(String(50), default="cli", index=True)
+    sender: Mapped[str | None] = mapped_column(String(500))
+    subject: Mapped[str | None] = mapped_column(Text)
+    message_id: Mapped[str | None] = mapped_column(String(500))
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    meta: Mapped[dict[str, Any]] = mapped_column(default=dict)  # full channel metadata
+    state: Mapped[str] = mapped_column(String(20), default="received", index=True)
+    reason: Mapped[str | None] = mapped_column(Text)
+    format: Mapped[str | None] = mapped_column(String(50))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(200))
+    claimed_at: Mapped[dt.datetime | None] = mapped_column()
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    orders: Mapped[list[Order]] = relationship(back_populates="document", order_by="Order.doc_index")
+
+
+class Order(Base):
+    """One canonical order found in a document, with its state, issues and history."""
+
+    __tablename__ = "orders"
+    __table_args__ = (UniqueConstraint("document_id", "doc_index", name="uq_orders_document_index"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    doc_index: Mapped[int] = mapped_column(Integer, default=0)
+    idem_key: Mapped[str | None] = mapped_column(String(500), unique=True)
+    state: Mapped[str] = mapped_column(String(30), index=True)
+    canonical: Mapped[dict[str, Any]] = mapped_column()
+    customer_id: Mapped[str | None] = mapped_column(String(100), index=True)
+    ship_to_id: Mapped[str | None] = mapped_column(String(100))
+    po_number: Mapped[str | None] = mapped_column(String(200), index=True)
+    purpose: Mapped[str] = mapped_column(String(20), default="original")
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    channel: Mapped[str | None] = mapped_column(String(50))
+    previous_order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id", ondelete="SET NULL"))
+    resolved: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    erp_order_id: Mapped[str | None] = mapped_column(String(200))
+    claimed_by: Mapped[str | None] = mapped_column(String(200))
+    claim_expires_at: Mapped[dt.datetime | None] = mapped_column()
+    approvals: Mapped[list[Any]] = mapped_column(default=list)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    document: Mapped[Document] = relationship(back_populates="orders")
+    issues: Mapped[list[IssueRow]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="IssueRow.id"
+    )
+    push_attempts: Mapped[list[PushAttempt]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="PushAttempt.id"
+    )
+    previous: Mapped[Order | None] = relationship(remote_side="Order.id")
+
+
+class IssueRow(Base):
+    """One ``canonical.Issue`` of an order (replaced wholesale on every validation)."""
+
+    __tablename__ = "issues"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(50), index=True)
+    severity: Mapped[str] = mapped_column(String(10))
+    field: Mapped[str | None] = mapped_column(String(200))
+    message: Mapped[str] = mapped_column(Text)
+    expected: Mapped[Any | None] = mapped_column(JSONType)
+    actual: Mapped[Any | None] = mapped_column(JSONType)
+    suggestions: Mapped[list[Any]] = mapped_column(default=list)
+    rule: Mapped[str | None] = mapped_column(String(100))
+
+    order: Mapped[Order] = relationship(back_populates="issues")
+
+
+class AuditEvent(Base):
+    """Who did what to which entity, when, with the before/after values."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity: Mapped[str] = mapped_column(String(50))
+    entity_id: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(50))
+    actor: Mapped[str] = mapped_column(String(200))
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    before: Mapped[Any | None] = mapped_column(JSONType)
+    after: Mapped[Any | None] = mapped_column(JSONType)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class PushAttempt(Base):
+    __tablename__ = "push_attempts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    adapter: Mapped[str] = mapped_column(String(50))
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    ok: Mapped[bool] = mapped_column(Boolean)
+    erp_order_id: Mapped[str | None] = mapped_column(String(200))
+    error: Mapped[str | None] = mapped_column(Text)
+    transient: Mapped[bool] = mapped_column(Boolean, default=False)
+    attempt: Mapped[int] = mapped_column(Integer, default=1)
+
+    order: Mapped[Order] = relationship(back_populates="push_attempts")
+
+
+class ReferenceSnapshot(Base):
+    """A whole ``canonical.ReferenceData`` as JSON (Decimals as strings)."""
+
+    __tablename__ = "reference_snapshots"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    taken_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    source: Mapped[str] = mapped_column(String(100))
+    data: Mapped[dict[str, Any]] = mapped_column()
+
+
+class ControlCounter(Base):
+    """Last control number issued per (partner, kind), e.g. ISA13 or UNB interchange ref."""
+
+    __tablename__ = "control_counters"
+    partner: Mapped[str] = mapped_column(String(100), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(50), primary_key=True)
+    last_value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class LearnedCrossReference(Base):
+    """A customer part number → SKU mapping a CSR taught the system by fixing an order."""
+
+    __tablename__ = "learned_cross_references"
+    __table_args__ = (UniqueConstraint("customer_id", "customer_part", name="uq_learned_xref_part"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(100))
+    customer_part: Mapped[str] = mapped_column(String(200))
+    sku: Mapped[str] = mapped_column(String(200))
+    uom: Mapped[str | None] = mapped_column(String(20))
+    created_by: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    uses: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class User(Base):
+    """A review-UI user; ``password_hash`` is argon2 (hashed by the caller)."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(30), default="csr")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class PortalIdempotencyKey(Base):
+    """The response the portal endpoint gave for (client, Idempotency-Key), replayed on retry."""
+
+    __tablename__ = "portal_idempotency_keys"
+    client: Mapped[str] = mapped_column(String(100), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    response: Mapped[dict[str, Any]] = mapped_column()
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ExtractionHint(Base):
+    """A learned extraction hint (e.g. where a sender's PO number sits on the page)."""
+
+    __tablename__ = "extraction_hints"
+    __table_args__ = (Index("ix_hints_scope", "sender_scope", "fingerprint"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sender_scope: Mapped[str | None] = mapped_column(String(300))
+    fingerprint: Mapped[str | None] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(50))
+    payload: Mapped[dict[str, Any]] = mapped_column()
+    created_by: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    uses: Mapped[int] = mapped_column(Integer, default=0)
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)

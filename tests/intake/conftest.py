@@ -1,0 +1,11 @@
+"""Intake test fixtures: real Dovecot and OpenSSH servers from tests/fixtures/."""
+
+import sys
+from pathlib import Path
+
+_TESTS = str(Path(__file__).resolve().parent.parent)
+if _TESTS not in sys.path:
+    sys.path.insert(0, _TESTS)
+
+from fixtures.dovecot import dovecot_server, imap_account  # noqa: E402,F401
+from fixtures.sshd import sftp_drop, sshd_server  # noqa: E402,F401

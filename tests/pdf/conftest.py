@@ -1,0 +1,39 @@
+"""Fixtures for the PDF extractor tests: generated POs and the corpus text PDFs."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+sys.path.insert(0, str(Path(__file__).parent))
+
+CORPUS = Path("/work/shared/corpus/docs/po")
+
+
+@pytest.fixture(scope="session")
+def generated(tmp_path_factory) -> Path:
+    import generate
+
+    out = tmp_path_factory.mktemp("gen")
+    for seed in range(6):
+        generate.make(out / f"gen_{seed:03d}.pdf", seed)
+    return out
+
+
+@pytest.fixture(scope="session")
+def corpus_text(tmp_path_factory) -> Path:
+    """The corpus text PDFs (not the scans) with their gold, linked into one folder."""
+    if not CORPUS.exists():
+        pytest.fail(f"corpus missing at {CORPUS}")
+    out = tmp_path_factory.mktemp("corpus")
+    for pdf in CORPUS.glob("*.pdf"):
+        if "_scan" in pdf.name:
+            continue
+        (out / pdf.name).symlink_to(pdf)
+        gold = pdf.with_suffix(".expected.json")
+        (out / gold.name).symlink_to(gold)
+    return out

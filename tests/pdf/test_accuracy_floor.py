@@ -1,0 +1,14 @@
+"""Hold the accuracy reached on the corpus text PDFs: a change may raise it, never drop it."""
+
+from orderflow.bench.accuracy import score_folder
+
+FLOOR_FIELDS = 0.90
+FLOOR_PERFECT = 2
+
+
+def test_corpus_text_pdf_accuracy_floor(corpus_text):
+    report = score_folder(corpus_text, ocr=False)
+    assert report["documents"] == 8
+    assert report["field_accuracy"] >= FLOOR_FIELDS, report["errors_by_field"]
+    assert report["perfect_documents"] >= FLOOR_PERFECT
+    assert report["median_seconds_per_page"] < 0.3

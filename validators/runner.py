@@ -1,0 +1,103 @@
+"""The rule runner: one call validates one order against one reference-data snapshot.
+
+Rules run in dependency order (customer → ship-to → SKU → UOM → price → totals → credit →
+duplicates → approvals) and each is isolated: a rule that crashes on odd input becomes a
+RULE_ERROR issue naming the rule, never an exception out of ``validate``.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from decimal import Decimal
+from typing import TypeVar
+
+from orderflow.canonical import CanonicalOrder, Issue, ReferenceData
+from orderflow.validators.approvals import required_approvals
+from orderflow.validators.completeness import check_completeness
+from orderflow.validators.credit import check_credit
+from orderflow.validators.customer import resolve_customer
+from orderflow.validators.duplicates import check_duplicates
+from orderflow.validators.model import (
+    ResolvedLine,
+    ValidationConfig,
+    ValidationContext,
+    ValidationResult,
+    make_issue,
+)
+from orderflow.validators.pricing import check_prices
+from orderflow.validators.ship_to import resolve_ship_to
+from orderflow.validators.sku import resolve_skus
+from orderflow.validators.totals import check_totals
+from orderflow.validators.uom import check_uoms
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def _guard(name: str, issues: list[Issue], fn: Callable[[], T], fallback: T) -> T:
+    try:
+        return fn()
+    except Exception as exc:  # a rule bug must not lose the order
+        log.error("validation rule %s failed: %s", name, traceback.format_exc())
+        issues.append(make_issue(
+            "RULE_ERROR", f"The {name} check could not run ({type(exc).__name__}: {exc}); check this part by hand.",
+            rule=name))
+        return fallback
+
+
+def order_total(order: CanonicalOrder, lines: list[ResolvedLine]) -> Decimal | None:
+    """Sum of effective line amounts (PO price, or contract fill) plus charges less allowances."""
+    total = Decimal(0)
+    seen = False
+    for rl in lines:
+        if rl.amount is not None:
+            total += rl.amount
+            seen = True
+    for charge in order.charges:
+        if charge.amount is not None:
+            total += -charge.amount if charge.kind == "allowance" else charge.amount
+    return total if seen else None
+
+
+def validate(
+    order: CanonicalOrder,
+    ref: ReferenceData,
+    ctx: ValidationContext | None = None,
+    config: ValidationConfig | None = None,
+) -> ValidationResult:
+    """Check one order; return issues plus the enrichment (customer, ship-to, per-line resolution)."""
+    ctx = ctx or ValidationContext()
+    config = config or ValidationConfig()
+    issues: list[Issue] = []
+    result = ValidationResult(issues=issues)
+
+    issues += _guard("completeness", issues, lambda: check_completeness(order), [])
+    match = _guard("customer", issues, lambda: resolve_customer(order, ref, ctx, config), None)
+    if match is not None:
+        result.customer_id = match.customer_id
+        issues += match.issues
+    cid = result.customer_id
+    ship = _guard("ship_to", issues, lambda: resolve_ship_to(order, ref, cid, config), None)
+    if ship is not None:
+        result.ship_to_id = ship.ship_to_id
+        issues += ship.issues
+
+    default_lines = [ResolvedLine(index=i, line_no=line.line_no) for i, line in enumerate(order.lines)]
+    lines, sku_issues = _guard("sku", issues, lambda: resolve_skus(order, ref, cid, config), (default_lines, []))
+    result.lines = lines
+    issues += sku_issues
+    issues += _guard("uom", issues, lambda: check_uoms(order, lines, ref, config), [])
+    issues += _guard("pricing", issues, lambda: check_prices(order, lines, ref, cid, ctx, config), [])
+    issues += _guard("totals", issues, lambda: check_totals(order, config.total_tolerance), [])
+    result.order_total = order_total(order, lines)
+    total = result.order_total
+    issues += _guard("credit", issues, lambda: check_credit(order, total, ref, cid, ctx, config), [])
+    issues += _guard("duplicates", issues, lambda: check_duplicates(order, cid, ctx), [])
+    roles, approval_issues = _guard(
+        "approvals", issues, lambda: required_approvals(total, lines, ctx, config), ([], [])
+    )
+    result.approvals_required = roles
+    issues += approval_issues
+    return result

@@ -1,0 +1,61 @@
+"""Small text normalisers shared by the matching rules (codes, GTINs, emails)."""
+
+from __future__ import annotations
+
+import re
+from email.utils import parseaddr
+
+from rapidfuzz import utils as rf_utils
+
+_NON_ALNUM = re.compile(r"[^0-9A-Z]")
+
+
+def norm_code(value: str | None) -> str:
+    """Codes compare without case, spaces or punctuation: "fas-1001 " == "FAS1001"."""
+    return _NON_ALNUM.sub("", value.upper()) if value else ""
+
+
+def norm_text(value: str | None) -> str:
+    """Free text for fuzzy scoring: lower case, punctuation to spaces, trimmed."""
+    return rf_utils.default_process(value) if value else ""
+
+
+def norm_gtin(value: str | None) -> str | None:
+    """GTIN-8/12/13/14 compare on their digits without leading zeros; None if not a GTIN."""
+    if not value:
+        return None
+    digits = re.sub(r"[\s-]", "", value)
+    if not digits.isdigit() or len(digits) not in (8, 12, 13, 14):
+        return None
+    return digits.lstrip("0") or None
+
+
+def gtin_check_ok(value: str) -> bool:
+    """True when the last digit is the GS1 check digit of the others."""
+    digits = re.sub(r"[\s-]", "", value)
+    if not digits.isdigit() or len(digits) < 8:
+        return False
+    body, check = digits[:-1], int(digits[-1])
+    total = sum(int(c) * (3 if i % 2 == 0 else 1) for i, c in enumerate(reversed(body)))
+    return (10 - total % 10) % 10 == check
+
+
+def email_parts(sender: str | None) -> tuple[str | None, str | None]:
+    """"Jane <Jane@Acme-Mfg.example>" → ("jane@acme-mfg.example", "acme-mfg.example")."""
+    if not sender:
+        return None, None
+    address = parseaddr(sender)[1].strip().lower()
+    if "@" not in address:
+        return None, None
+    return address, address.rsplit("@", 1)[1]
+
+
+def partner_id_variants(value: str | None) -> list[str]:
+    """EDI ids arrive as "4405197800", "12:4405197800" or "ZZ:ACMEMFG"; try each form."""
+    if not value:
+        return []
+    raw = value.strip().upper()
+    out = [raw]
+    if ":" in raw:
+        out.extend(p.strip() for p in raw.split(":") if p.strip())
+    return out
