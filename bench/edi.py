@@ -16,7 +16,9 @@ import warnings
 def build_x12(pos: int, lines: int) -> str:
     seg = []
     a = seg.append
-    a("ISA*00*          *00*          *ZZ*BUYERCO        *ZZ*SELLERCO       *260101*1200*U*00401*000000001*0*P*>")
+    a(
+        "ISA*00*          *00*          *ZZ*BUYERCO        *ZZ*SELLERCO       *260101*1200*U*00401*000000001*0*P*>"
+    )
     a("GS*PO*BUYERCO*SELLERCO*20260101*1200*1*X*004010")
     for p in range(1, pos + 1):
         start = len(seg)
@@ -95,10 +97,24 @@ def run(pos: int = 1000, lines: int = 50) -> list[dict]:
     t_ours = _time(ours_x12)
     assert len(result["x12"].orders) == pos and len(result["x12"].orders[-1].lines) == lines
     t_pyx12 = _time(pyx12_tok)
-    rows.append({"format": "X12 850", "reader": "orderflow → canonical", "segments": x12_segs, "seconds": t_ours,
-                 "orders": pos})
-    rows.append({"format": "X12 850", "reader": "pyx12 X12Reader (tokenize only)", "segments": x12_segs,
-                 "seconds": t_pyx12, "orders": None})
+    rows.append(
+        {
+            "format": "X12 850",
+            "reader": "orderflow → canonical",
+            "segments": x12_segs,
+            "seconds": t_ours,
+            "orders": pos,
+        }
+    )
+    rows.append(
+        {
+            "format": "X12 850",
+            "reader": "pyx12 X12Reader (tokenize only)",
+            "segments": x12_segs,
+            "seconds": t_pyx12,
+            "orders": None,
+        }
+    )
 
     ed_text = build_edifact(pos, lines)
     ed_bytes = ed_text.encode()
@@ -117,23 +133,42 @@ def run(pos: int = 1000, lines: int = 50) -> list[dict]:
     t_ours_ed = _time(ours_ed)
     assert len(result["ed"].orders) == pos and len(result["ed"].orders[-1].lines) == lines
     t_pyd = _time(pydifact_parse)
-    rows.append({"format": "EDIFACT ORDERS", "reader": "orderflow → canonical", "segments": ed_segs,
-                 "seconds": t_ours_ed, "orders": pos})
-    rows.append({"format": "EDIFACT ORDERS", "reader": "pydifact Interchange (parse only)", "segments": ed_segs,
-                 "seconds": t_pyd, "orders": None})
+    rows.append(
+        {
+            "format": "EDIFACT ORDERS",
+            "reader": "orderflow → canonical",
+            "segments": ed_segs,
+            "seconds": t_ours_ed,
+            "orders": pos,
+        }
+    )
+    rows.append(
+        {
+            "format": "EDIFACT ORDERS",
+            "reader": "pydifact Interchange (parse only)",
+            "segments": ed_segs,
+            "seconds": t_pyd,
+            "orders": None,
+        }
+    )
     rows[0]["ratio"] = t_pyx12 / t_ours
     rows[2]["ratio"] = t_pyd / t_ours_ed
     return rows
 
 
 def table(rows: list[dict]) -> str:
-    out = ["| format | reader | segments | seconds | segments/s | orders/s | speed-up |", "|---|---|---|---|---|---|---|"]
+    out = [
+        "| format | reader | segments | seconds | segments/s | orders/s | speed-up |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for r in rows:
         orders = f"{r['orders'] / r['seconds']:,.0f}" if r["orders"] else "—"
         ratio = f"{r['ratio']:.1f}x" if "ratio" in r else ""
         rate = r["segments"] / r["seconds"]
-        out.append(f"| {r['format']} | {r['reader']} | {r['segments']:,} | {r['seconds']:.2f} | {rate:,.0f} | "
-                   f"{orders} | {ratio} |")
+        out.append(
+            f"| {r['format']} | {r['reader']} | {r['segments']:,} | {r['seconds']:.2f} | {rate:,.0f} | "
+            f"{orders} | {ratio} |"
+        )
     return "\n".join(out)
 
 

@@ -79,8 +79,12 @@ def _typo(text: str, rng: random.Random) -> str:
     return text[:i] + rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ0123456789") + text[i + 1 :]
 
 
-def build_order(ref: ReferenceData, n_lines: int, unknown_share: float, rng: random.Random) -> CanonicalOrder:
+def build_order(
+    ref: ReferenceData, n_lines: int, unknown_share: float, rng: random.Random
+) -> tuple[CanonicalOrder, dict[int, str]]:
+    """The order, and for the garbled lines the SKU a person would pick (to score suggestions)."""
     lines = []
+    truth: dict[int, str] = {}
     n_unknown = round(n_lines * unknown_share)
     unknown_at = set(rng.sample(range(n_lines), n_unknown))
     xref_parts = [x.customer_part for x in ref.cross_references]
@@ -89,6 +93,7 @@ def build_order(ref: ReferenceData, n_lines: int, unknown_share: float, rng: ran
         qty = Decimal(rng.randint(1, 50) * 100)
         if i in unknown_at:
             kind = i % 3
+            truth[i] = item.sku if kind == 0 else ""  # "" = ambiguous on purpose: must not be auto-accepted
             if kind == 0:  # typo in our code + the description a buyer would type
                 line = OrderLine(line_no=str(i + 1), qty=qty, uom="EA", sku=_typo(item.sku, rng),
                                  description=item.description.lower())
@@ -105,8 +110,9 @@ def build_order(ref: ReferenceData, n_lines: int, unknown_share: float, rng: ran
         else:
             line = OrderLine(line_no=str(i + 1), qty=qty, uom="EA", sku=item.sku, unit_price=Decimal("1.25"))
         lines.append(line)
-    return CanonicalOrder(po_number="BENCH-1", po_date=dt.date(2026, 11, 1), lines=lines,
-                          source=Source(sender="buyer@bench.example"), ship_to=Party(name="Bench DC"))
+    order = CanonicalOrder(po_number="BENCH-1", po_date=dt.date(2026, 11, 1), lines=lines,
+                           source=Source(sender="buyer@bench.example"), ship_to=Party(name="Bench DC"))
+    return order, truth
 
 
 def main() -> None:
@@ -121,7 +127,7 @@ def main() -> None:
 
     t0 = time.perf_counter()
     ref = build_reference(args.items, rng)
-    order = build_order(ref, args.lines, args.unknown, rng)
+    order, truth = build_order(ref, args.lines, args.unknown, rng)
     t_build = time.perf_counter() - t0
     ctx, config = ValidationContext(), ValidationConfig(today=dt.date(2026, 11, 1))
 
@@ -139,6 +145,14 @@ def main() -> None:
     for rl in result.lines:
         by_how[rl.resolved_by or "unresolved"] = by_how.get(rl.resolved_by or "unresolved", 0) + 1
     unknown = sum(1 for i in result.issues if i.code == "SKU_UNKNOWN")
+    answerable = {i: sku for i, sku in truth.items() if sku}
+    in_top3 = sum(1 for i, sku in answerable.items()
+                  if result.lines[i].sku == sku or sku in [s.value for s in result.lines[i].candidates])
+    top1 = sum(1 for i, sku in answerable.items()
+               if result.lines[i].sku == sku or [s.value for s in result.lines[i].candidates][:1] == [sku])
+    accepted_wrong = sum(1 for i, sku in answerable.items() if result.lines[i].sku not in (None, sku))
+    ambiguous = [i for i, sku in truth.items() if not sku]
+    ambiguous_accepted = sum(1 for i in ambiguous if result.lines[i].sku is not None)
     print(f"## validate() — {args.items:,} items, {args.lines:,} lines, {args.unknown:.0%} unknown\n")
     print("| figure | value |\n|---|---|")
     print(f"| build catalog + order (not timed as validation) | {t_build:.2f} s |")
@@ -148,6 +162,11 @@ def main() -> None:
     print(f"| per line (best) | {min(runs) / args.lines * 1e6:.0f} µs |")
     print(f"| lines resolved by | {', '.join(f'{k}={v}' for k, v in sorted(by_how.items()))} |")
     print(f"| SKU_UNKNOWN issues | {unknown} |")
+    print(f"| mistyped code + full description lines | {len(answerable)} |")
+    print(f"| … right item accepted or top suggestion / in top 3 | {top1} / {in_top3} |")
+    print(f"| … another item taken (typo hit a real SKU exactly, or fuzzy) | {accepted_wrong} |")
+    print(f"| truncated-description or never-seen lines | {len(ambiguous)} |")
+    print(f"| … auto-accepted (must be 0) | {ambiguous_accepted} |")
     print(f"| issues total | {len(result.issues)} |")
     print(f"| under 1 s (best) | {'yes' if min(runs) < 1 else 'NO'} |")
 

@@ -54,7 +54,11 @@ class TrytonAdapter:
     def _model(self, name: str) -> Any:
         from proteus import Model
 
-        return Model.get(name, config=self._connection())
+        try:
+            return Model.get(name, config=self._connection())
+        except Exception:
+            self._conn = None  # e.g. an expired session: log in again next time
+            raise
 
     # -- lookups --------------------------------------------------------------------------
 
@@ -191,8 +195,9 @@ class TrytonAdapter:
                     sale.click("confirm")
         except PermanentERPError as exc:
             if created:
+                label = self._order_id(sale)
                 self._discard(sale)
-                raise PermanentERPError(f"{exc} (sale {self._order_id(sale)} withdrawn)") from exc
+                raise PermanentERPError(f"{exc} (sale {label} withdrawn)") from exc
             raise
 
     def _discard(self, sale: Any) -> None:

@@ -49,25 +49,35 @@ def point_trytond_at(config_file: str) -> None:
 
 
 def remote_url(cfg: TrytonConfig) -> str:
-    """``http://user:password@host:port/DATABASE/``: proteus' XML-RPC form, Basic auth in the URL."""
+    """``http://host:port/DATABASE/rpc/``: the Tryton 8 RPC route of one database."""
     assert cfg.url is not None
-    parts = urllib.parse.urlsplit(cfg.url)
-    netloc = parts.hostname or "127.0.0.1"
-    if parts.port:
-        netloc = f"{netloc}:{parts.port}"
-    user = urllib.parse.quote(cfg.user, safe="")
-    password = urllib.parse.quote(cfg.password or "", safe="")
-    base = parts.path.rstrip("/")
-    return urllib.parse.urlunsplit((parts.scheme, f"{user}:{password}@{netloc}", f"{base}/{cfg.database}/", "", ""))
+    return f"{cfg.url.rstrip('/')}/{urllib.parse.quote(cfg.database)}/rpc/"
+
+
+def _remote_login(cfg: TrytonConfig) -> Any:
+    """Log in (``common.db.login``) and return a proteus XmlrpcConfig carrying the session.
+
+    Basic auth is not enough on a server that has not loaded the database yet (trytond 8
+    checks the user before loading the pool); the login call loads it.
+    """
+    import base64
+
+    from proteus.config import XmlrpcConfig
+
+    url = remote_url(cfg)
+    server = xmlrpc.client.ServerProxy(url, allow_none=True, use_builtin_types=True,
+                                       transport=_TimeoutTransport(cfg.timeout))
+    user_id, session, _ = server.common.db.login(cfg.user, {"password": cfg.password or ""})
+    token = base64.b64encode(f"{cfg.user}:{user_id}:{session}".encode()).decode("ascii")
+    return XmlrpcConfig(url, transport=_TimeoutTransport(cfg.timeout),
+                        headers=[("Authorization", f"Session {token}")])
 
 
 def connect(cfg: TrytonConfig) -> Any:
     """A proteus config for ``cfg``; raises TransientERPError when the ERP cannot be reached."""
     with translate_errors():
         if cfg.remote:
-            from proteus.config import XmlrpcConfig
-
-            return XmlrpcConfig(remote_url(cfg), transport=_TimeoutTransport(cfg.timeout))
+            return _remote_login(cfg)
         from proteus.config import TrytondConfig
 
         conf_file = str(cfg.config_file)
@@ -125,6 +135,8 @@ def translate_errors() -> Iterator[None]:
         raise
     except xmlrpc.client.Fault as exc:
         text = str(exc.faultString)
+        if exc.faultCode == 3:
+            raise PermanentERPError(f"Tryton login refused: {text}") from exc
         if exc.faultCode == 4 or any(h in text.lower() for h in _TRANSIENT_HINTS):
             raise TransientERPError(f"Tryton busy: {text}") from exc
         raise PermanentERPError(f"Tryton refused: {text}") from exc

@@ -23,7 +23,7 @@ from orderflow.canonical import (
     Severity,
 )
 from orderflow.extractors.base import ExtractContext
-from orderflow.extractors.sheet.build import clean_description
+from orderflow.extractors.sheet.build import clean_description, decimal_comma_of
 from orderflow.extractors.sheet.grid import Sheet, SheetError, cell_ref
 from orderflow.extractors.sheet.keyvalue import split_party
 from orderflow.extractors.sheet.labels import HEADER_FIELDS, LINE_FIELDS
@@ -119,6 +119,8 @@ def _build(sheet: Sheet, title: int, cols: dict[str, int]) -> Extraction:
     rows = sheet.rows()
     day_first = guess_day_first([sheet.text(r, cols["po_date"]) for r in rows if "po_date" in cols] +
                                 [sheet.text(r, cols["requested_date"]) for r in rows if "requested_date" in cols])
+    dec_comma = decimal_comma_of([sheet.text(r, cols[f]) for r in rows if r > title
+                                  for f in ("qty", "unit_price", "amount", "total") if f in cols])
     orders: dict[str, CanonicalOrder] = {}
     issues: list[Issue] = []
 
@@ -131,7 +133,7 @@ def _build(sheet: Sheet, title: int, cols: dict[str, int]) -> Extraction:
 
     for r in [r for r in rows if r > title]:
         po = text(r, "po_number")
-        qty = parse_decimal(text(r, "qty"))
+        qty = parse_decimal(text(r, "qty"), decimal_comma=dec_comma)
         if not po and qty is None:
             continue
         if not po:
@@ -142,11 +144,11 @@ def _build(sheet: Sheet, title: int, cols: dict[str, int]) -> Extraction:
         if order is None:
             order = orders[po] = CanonicalOrder(po_number=po)
             prov(order, "po_number", r, "po_number")
-            _header(order, r, text, prov, day_first)
+            _header(order, r, text, prov, day_first, dec_comma)
         i = len(order.lines)
         values: dict[str, Any] = {}
         for f in ("qty", "unit_price", "amount"):
-            v = parse_decimal(text(r, f)) if text(r, f) else None
+            v = parse_decimal(text(r, f), decimal_comma=dec_comma) if text(r, f) else None
             if v is not None:
                 values[f] = v
                 prov(order, f"lines[{i}].{f}", r, f)
@@ -181,7 +183,8 @@ def _build(sheet: Sheet, title: int, cols: dict[str, int]) -> Extraction:
                       metadata={"kind": "csv", "orders": len(orders)})
 
 
-def _header(order: CanonicalOrder, r: int, text: Any, prov: Any, day_first: bool | None) -> None:
+def _header(order: CanonicalOrder, r: int, text: Any, prov: Any, day_first: bool | None,
+            dec_comma: bool | None) -> None:
     if text(r, "po_date"):
         d = parse_date(text(r, "po_date"), day_first=day_first)
         if isinstance(d, dt.date):
@@ -208,7 +211,7 @@ def _header(order: CanonicalOrder, r: int, text: Any, prov: Any, day_first: bool
         if text(r, "ship_to_address"):
             prov(order, "ship_to.address", r, "ship_to_address", 0.9)
     if text(r, "total"):
-        total = parse_decimal(text(r, "total"))
+        total = parse_decimal(text(r, "total"), decimal_comma=dec_comma)
         if total is not None:
             order.declared_total = total
             prov(order, "declared_total", r, "total")

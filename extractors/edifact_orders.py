@@ -31,7 +31,7 @@ from orderflow.extractors.edi.partners import (
     partner_from_hints,
     pick,
 )
-from orderflow.extractors.edi.values import no_gc, provenance, to_date, to_decimal
+from orderflow.extractors.edi.values import no_gc, to_date, to_decimal
 
 NAME = "edifact_orders"
 ORDER_TYPES = {"ORDERS": "edifact_orders", "ORDCHG": "edifact_ordchg"}
@@ -70,13 +70,21 @@ class _MessageMapper:
             return None
         v = to_decimal(raw.replace(",", "."), ".")
         if v is None:
-            self.msg["segment_errors"].append({"tag": self.segs.items[index][0],
-                                               "position": index - self.msg["start"] + 1,
-                                               "element": position, "code": "12", "value": raw[:35]})
+            self.msg["segment_errors"].append(
+                {
+                    "tag": self.segs.items[index][0],
+                    "position": index - self.msg["start"] + 1,
+                    "element": position,
+                    "code": "12",
+                    "value": raw[:35],
+                }
+            )
         return v
 
     def prov(self, index: int) -> Provenance:
-        return Provenance.model_construct(segment=index, raw=self.segs.raws[index], extractor=NAME, confidence=1.0)
+        return Provenance.model_construct(
+            segment=index, raw=self.segs.raws[index], extractor=NAME, confidence=1.0
+        )
 
     def run(self) -> CanonicalOrder:  # noqa: C901 - one flat dispatch over segment tags
         items = self.segs.items
@@ -122,7 +130,9 @@ class _MessageMapper:
                     line.notes.append(f"QTY {q}: {amount} {unit}".strip())
             elif tag == "PRI" and line is not None:
                 q, price = val(parts, 1, 0), self.num(val(parts, 1, 1), index, 1)
-                if price is not None and (q in ("AAA", "CAL", "INV") or (q == "AAB" and line.unit_price is None)):
+                if price is not None and (
+                    q in ("AAA", "CAL", "INV") or (q == "AAB" and line.unit_price is None)
+                ):
                     line.unit_price = price
                     basis_qty, basis_unit = val(parts, 1, 4), val(parts, 1, 5)
                     if basis_qty:
@@ -138,15 +148,20 @@ class _MessageMapper:
                 elif line is not None and not in_summary and q in ("203", "66", "146"):
                     if q == "203" or line.amount is None:
                         line.amount = amount
-                elif (line is None or in_summary) and q in _TOTAL_MOA:
-                    if order.declared_total is None or q in ("86", "128"):
-                        order.declared_total = amount
-                        prov["declared_total"] = self.prov(index)
+                elif (
+                    (line is None or in_summary)
+                    and q in _TOTAL_MOA
+                    and (order.declared_total is None or q in ("86", "128"))
+                ):
+                    order.declared_total = amount
+                    prov["declared_total"] = self.prov(index)
             elif tag == "ALC":
                 flag = val(parts, 1)
-                charge = Charge(kind="allowance" if flag == "A" else "charge",
-                                code=val(parts, 5) or val(parts, 2) or None,
-                                description=val(parts, 5, 3) or None)
+                charge = Charge(
+                    kind="allowance" if flag == "A" else "charge",
+                    code=val(parts, 5) or val(parts, 2) or None,
+                    description=val(parts, 5, 3) or None,
+                )
                 (line.charges if line is not None else order.charges).append(charge)
             elif tag == "PCD" and charge is not None:
                 charge.percent = self.num(val(parts, 1, 1), index, 1)
@@ -157,8 +172,15 @@ class _MessageMapper:
                 q, raw, fmt = val(parts, 1, 0), val(parts, 1, 1), val(parts, 1, 2)
                 d = to_date(raw, fmt or None)
                 if raw and d is None:
-                    self.msg["segment_errors"].append({"tag": "DTM", "position": index - start + 1,
-                                                       "element": 1, "code": "12", "value": raw[:35]})
+                    self.msg["segment_errors"].append(
+                        {
+                            "tag": "DTM",
+                            "position": index - start + 1,
+                            "element": 1,
+                            "code": "12",
+                            "value": raw[:35],
+                        }
+                    )
                 if d is None:
                     continue
                 if line is not None:
@@ -169,7 +191,9 @@ class _MessageMapper:
                 if q in ("137", "4") and order.po_date is None:
                     order.po_date = d
                     prov["po_date"] = self.prov(index)
-                elif q in ("2", "10", "63", "64", "69") and (order.requested_delivery_date is None or q == "2"):
+                elif q in ("2", "10", "63", "64", "69") and (
+                    order.requested_delivery_date is None or q == "2"
+                ):
                     order.requested_delivery_date = d
                     prov["requested_delivery_date"] = self.prov(index)
             elif tag == "RFF":
@@ -203,7 +227,9 @@ class _MessageMapper:
                 q, v = val(parts, 1, 0), val(parts, 1, 1)
                 if q == "2":
                     n = self.num(v, index, 1)
-                    order.declared_line_count = int(n) if n is not None and n == n.to_integral_value() else None
+                    order.declared_line_count = (
+                        int(n) if n is not None and n == n.to_integral_value() else None
+                    )
         if not saw_bgm:
             self.msg["segment_errors"].append({"tag": "BGM", "position": 2, "code": "13"})
         self._checks(order)
@@ -227,9 +253,24 @@ class _MessageMapper:
         if ident:
             ids[typ or "LIN"] = ident
         line = OrderLine.model_construct(
-            line_no=self.val(parts, 1) or None, qty=None, uom=None, unit_price=None, price_basis=None, amount=None,
-            customer_part=None, sku=None, gtin=None, description=None, ids=ids, requested_date=None,
-            promised_date=None, change_code=self.val(parts, 2) or None, charges=[], destinations=[], notes=[])
+            line_no=self.val(parts, 1) or None,
+            qty=None,
+            uom=None,
+            unit_price=None,
+            price_basis=None,
+            amount=None,
+            customer_part=None,
+            sku=None,
+            gtin=None,
+            description=None,
+            ids=ids,
+            requested_date=None,
+            promised_date=None,
+            change_code=self.val(parts, 2) or None,
+            charges=[],
+            destinations=[],
+            notes=[],
+        )
         self._resolve(line)
         return line
 
@@ -248,8 +289,13 @@ class _MessageMapper:
         street = [x for x in (val(parts, 5, i) for i in range(4)) if x]
         city, region, postal, country = val(parts, 6), val(parts, 7), val(parts, 8), val(parts, 9)
         if street or city or postal or country:
-            party.address = Address(lines=street, city=city or None, region=region or None,
-                                    postal_code=postal or None, country=country or None)
+            party.address = Address(
+                lines=street,
+                city=city or None,
+                region=region or None,
+                postal_code=postal or None,
+                country=country or None,
+            )
         if in_line and order.lines:
             order.lines[-1].destinations.append({"qualifier": code, "name": name, "ids": dict(party.ids)})
             return party
@@ -271,23 +317,39 @@ class _MessageMapper:
         refs = {"5": "invoice date", "1": "date of order", "66": "specified date", "21": "receipt of goods"}
         if count:
             rel_txt = {"3": "after", "1": "before", "2": "on"}.get(rel, "after")
-            return f"{count} {units.get(period, period or 'days')} {rel_txt} {refs.get(ref, 'reference ' + ref)}"
+            return (
+                f"{count} {units.get(period, period or 'days')} {rel_txt} {refs.get(ref, 'reference ' + ref)}"
+            )
         return val(parts, 1) and f"payment terms type {val(parts, 1)}" or None
 
     def _checks(self, order: CanonicalOrder) -> None:
         where = f"orders[{self.msg['order_index']}]"
         if order.declared_line_count is not None and order.declared_line_count != len(order.lines):
-            self.issues.append(Issue(
-                code=IssueCode.LINE_COUNT_MISMATCH, severity=Severity.WARNING, field=f"{where}.lines",
-                message=f"CNT says {order.declared_line_count} lines, the order has {len(order.lines)}.",
-                expected=order.declared_line_count, actual=len(order.lines), rule="edifact_cnt"))
+            self.issues.append(
+                Issue(
+                    code=IssueCode.LINE_COUNT_MISMATCH,
+                    severity=Severity.WARNING,
+                    field=f"{where}.lines",
+                    message=f"CNT says {order.declared_line_count} lines, the order has {len(order.lines)}.",
+                    expected=order.declared_line_count,
+                    actual=len(order.lines),
+                    rule="edifact_cnt",
+                )
+            )
         if order.declared_total is not None:
             computed = order.computed_total()
             if computed is not None and abs(computed - order.declared_total) > Decimal("0.01"):
-                self.issues.append(Issue(
-                    code=IssueCode.TOTAL_MISMATCH, severity=Severity.WARNING, field=f"{where}.declared_total",
-                    message=f"MOA says {order.declared_total}, the lines add up to {computed}.",
-                    expected=str(order.declared_total), actual=str(computed), rule="edifact_moa"))
+                self.issues.append(
+                    Issue(
+                        code=IssueCode.TOTAL_MISMATCH,
+                        severity=Severity.WARNING,
+                        field=f"{where}.declared_total",
+                        message=f"MOA says {order.declared_total}, the lines add up to {computed}.",
+                        expected=str(order.declared_total),
+                        actual=str(computed),
+                        rule="edifact_moa",
+                    )
+                )
 
 
 def sniff_edifact(data: bytes) -> float:
@@ -319,9 +381,15 @@ class EdifactExtractor:
             with no_gc():
                 return self._extract(data, ctx)
         except Exception as exc:  # bad input never escapes as a traceback
-            return Extraction(format=NAME, issues=[Issue(
-                code=IssueCode.PARSE_ERROR,
-                message=f"The EDIFACT file could not be read: {type(exc).__name__}: {exc}")])
+            return Extraction(
+                format=NAME,
+                issues=[
+                    Issue(
+                        code=IssueCode.PARSE_ERROR,
+                        message=f"The EDIFACT file could not be read: {type(exc).__name__}: {exc}",
+                    )
+                ],
+            )
 
     def _extract(self, data: bytes, ctx: ExtractContext) -> Extraction:
         text, charset, diags0 = edifact.decode(data)
@@ -338,38 +406,79 @@ class EdifactExtractor:
             if fmt is None:
                 skipped.append(f"{msg['type']} {msg['control']}")
                 continue
-            partner = hinted or self.partners.match((ic["sender"], grp["sender"] if grp else None)) \
+            partner = (
+                hinted
+                or self.partners.match((ic["sender"], grp["sender"] if grp else None))
                 or default_partner()
+            )
             msg["order_index"] = len(orders)
             msg["syntax_version"] = ic["syntax_version"]
             mapper = _MessageMapper(segs, msg, partner)
             order = mapper.run()
-            controls = {"UNB05": ic["control"], "UNG05": grp["control"] if grp else "", "UNH01": msg["control"]}
+            controls = {
+                "UNB05": ic["control"],
+                "UNG05": grp["control"] if grp else "",
+                "UNH01": msg["control"],
+            }
             order.source = Source(
-                format=fmt, filename=ctx.filename, channel=ctx.channel, sender=ctx.sender,
+                format=fmt,
+                filename=ctx.filename,
+                channel=ctx.channel,
+                sender=ctx.sender,
                 control_numbers={k: v for k, v in controls.items() if v},
-                partner_ids={k: v for k, v in (
-                    ("UNB02", ic["sender"]), ("UNB02.qualifier", ic["sender_qualifier"]),
-                    ("UNB03", ic["receiver"]), ("UNB03.qualifier", ic["receiver_qualifier"]),
-                    ("UNG02", grp["sender"] if grp else ""), ("customer_id", partner.customer_id or "")) if v},
-                index=len(orders))
+                partner_ids={
+                    k: v
+                    for k, v in (
+                        ("UNB02", ic["sender"]),
+                        ("UNB02.qualifier", ic["sender_qualifier"]),
+                        ("UNB03", ic["receiver"]),
+                        ("UNB03.qualifier", ic["receiver_qualifier"]),
+                        ("UNG02", grp["sender"] if grp else ""),
+                        ("customer_id", partner.customer_id or ""),
+                    )
+                    if v
+                },
+                index=len(orders),
+            )
             issues.extend(mapper.issues)
             if msg["errors"]:
                 level = Severity.ERROR if edifact.MISSING in msg["errors"] else Severity.WARNING
-                issues.append(Issue(
-                    code=IssueCode.ENVELOPE, severity=level, field=f"orders[{len(orders)}]",
-                    message=f"Message {msg['control']} has envelope errors (codes {', '.join(msg['errors'])}); "
-                    + ("it may be truncated." if level == Severity.ERROR else "the content was read anyway."),
-                    rule="edifact_envelope"))
+                issues.append(
+                    Issue(
+                        code=IssueCode.ENVELOPE,
+                        severity=level,
+                        field=f"orders[{len(orders)}]",
+                        message=f"Message {msg['control']} has envelope errors (codes {', '.join(msg['errors'])}); "
+                        + (
+                            "it may be truncated."
+                            if level == Severity.ERROR
+                            else "the content was read anyway."
+                        ),
+                        rule="edifact_envelope",
+                    )
+                )
             orders.append(order)
         edifact.finalize_status(meta)
         meta["skipped_messages"] = skipped
         if not orders:
             if skipped:
-                issues.append(Issue(code=IssueCode.NOT_AN_ORDER,
-                                    message=f"The EDIFACT file holds no ORDERS message; it holds {', '.join(skipped)}."))
+                issues.append(
+                    Issue(
+                        code=IssueCode.NOT_AN_ORDER,
+                        message=f"The EDIFACT file holds no ORDERS message; it holds {', '.join(skipped)}.",
+                    )
+                )
             else:
-                issues.append(Issue(code=IssueCode.PARSE_ERROR,
-                                    message="No EDIFACT message found: the file has no UNH segment."))
-        return Extraction(format=NAME, orders=orders, issues=issues, diagnostics=diags,
-                          metadata={"edi": meta, "segments": len(segs.items)})
+                issues.append(
+                    Issue(
+                        code=IssueCode.PARSE_ERROR,
+                        message="No EDIFACT message found: the file has no UNH segment.",
+                    )
+                )
+        return Extraction(
+            format=NAME,
+            orders=orders,
+            issues=issues,
+            diagnostics=diags,
+            metadata={"edi": meta, "segments": len(segs.items)},
+        )

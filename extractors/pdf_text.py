@@ -32,6 +32,39 @@ def _garbage_ratio(words: list[dict[str, Any]]) -> float:
     return bad / len(toks)
 
 
+_FONT_SIZE = re.compile(rb"([\d.]+)\s+Tf")
+
+
+def _annotation_words(page: Any) -> list[dict[str, Any]]:
+    """Visible typewriter/free-text annotations (a name stamped onto the form with a PDF editor) as
+    words: they are printed on the page but are not in the content stream pdfplumber reads."""
+    out: list[dict[str, Any]] = []
+    try:
+        annots = page.annots or []
+    except Exception:  # a broken annotation dictionary must not lose the page
+        return out
+    for a in annots[:50]:
+        data = a.get("data") or {}
+        if str(data.get("Subtype", "")).strip("/'") != "FreeText":
+            continue
+        text = a.get("contents") or ""
+        if isinstance(text, bytes):
+            text = text.decode("utf-8", "replace")
+        text = " ".join(str(text).split())[:500]
+        if not text:
+            continue
+        x0, x1, top, bottom = float(a["x0"]), float(a["x1"]), float(a["top"]), float(a["bottom"])
+        m = _FONT_SIZE.search(data.get("DA") or b"") if isinstance(data.get("DA"), bytes) else None
+        size = min(float(m.group(1)), bottom - top) if m else bottom - top
+        step = (x1 - x0) / max(len(text), 1)
+        pos = 0
+        for tok in text.split(" "):
+            out.append({"text": tok, "x0": x0 + pos * step, "x1": x0 + (pos + len(tok)) * step,
+                        "top": top, "bottom": top + size})
+            pos += len(tok) + 1
+    return out
+
+
 def _ocr_module():
     try:
         from orderflow.extractors import pdf_ocr  # noqa: PLC0415 - optional, lazily imported
@@ -92,6 +125,7 @@ class PdfExtractor:
                                           f"page {index + 1} of {n}).")
                 try:
                     words = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False)
+                    words += _annotation_words(page)
                     width, height = float(page.width), float(page.height)
                 except Exception as exc:
                     issues.append(Issue(code=IssueCode.PARSE_ERROR, severity=Severity.WARNING,

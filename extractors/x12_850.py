@@ -14,7 +14,6 @@ from orderflow.canonical import (
     Address,
     CanonicalOrder,
     Charge,
-    Diagnostic,
     Extraction,
     Issue,
     IssueCode,
@@ -32,7 +31,6 @@ from orderflow.extractors.edi.partners import (
     TradingPartner,
     default_partner,
     partner_from_hints,
-    pick,
 )
 from orderflow.extractors.edi.values import fast_model, implied, no_gc, provenance, to_date, to_decimal
 
@@ -41,11 +39,24 @@ ORDER_SETS = {"850": "x12_850", "860": "x12_860", "875": "x12_850"}
 
 # BEG01 / BCH01 transaction set purpose codes (353)
 _PURPOSE = {
-    "00": Purpose.ORIGINAL, "06": Purpose.ORIGINAL, "07": Purpose.ORIGINAL, "22": Purpose.ORIGINAL,
-    "01": Purpose.CANCEL, "03": Purpose.CANCEL, "04": Purpose.CHANGE, "05": Purpose.CHANGE,
+    "00": Purpose.ORIGINAL,
+    "06": Purpose.ORIGINAL,
+    "07": Purpose.ORIGINAL,
+    "22": Purpose.ORIGINAL,
+    "01": Purpose.CANCEL,
+    "03": Purpose.CANCEL,
+    "04": Purpose.CHANGE,
+    "05": Purpose.CHANGE,
 }
-_PARTY_FIELD = {"BY": "buyer", "ST": "ship_to", "BT": "bill_to", "VN": "supplier", "SU": "supplier",
-                "SE": "supplier", "SF": "ship_from"}
+_PARTY_FIELD = {
+    "BY": "buyer",
+    "ST": "ship_to",
+    "BT": "bill_to",
+    "VN": "supplier",
+    "SU": "supplier",
+    "SE": "supplier",
+    "SF": "ship_from",
+}
 _LINE_DATE = {"002", "010", "106", "074", "037"}
 
 
@@ -56,8 +67,14 @@ def _g(parts: list[str], i: int) -> str:
 class _SetMapper:
     """Maps the segments of one transaction set; collects segment errors for the 997."""
 
-    def __init__(self, items: list[list[str]], raws: list[str], tx: dict[str, Any], delims: x12.Delimiters,
-                 partner: TradingPartner) -> None:
+    def __init__(
+        self,
+        items: list[list[str]],
+        raws: list[str],
+        tx: dict[str, Any],
+        delims: x12.Delimiters,
+        partner: TradingPartner,
+    ) -> None:
         self.items = items
         self.raws = raws
         self.tx = tx
@@ -65,9 +82,19 @@ class _SetMapper:
         self.sku_q, self.part_q, self.gtin_q = partner.qualifiers("X12")
         self.issues: list[Issue] = []
 
-    def seg_error(self, index: int, code: str, element: int | None = None, element_code: str | None = None,
-                  value: str | None = None) -> None:
-        err: dict[str, Any] = {"tag": self.items[index][0], "position": index - self.tx["start"] + 1, "code": code}
+    def seg_error(
+        self,
+        index: int,
+        code: str,
+        element: int | None = None,
+        element_code: str | None = None,
+        value: str | None = None,
+    ) -> None:
+        err: dict[str, Any] = {
+            "tag": self.items[index][0],
+            "position": index - self.tx["start"] + 1,
+            "code": code,
+        }
         if element is not None:
             err["elements"] = [{"position": element, "code": element_code, "value": (value or "")[:40]}]
         self.tx["segment_errors"].append(err)
@@ -119,8 +146,9 @@ class _SetMapper:
                 if line is not None and desc:
                     if line.description is None:
                         line.__dict__["description"] = desc  # hot path: skip pydantic's __setattr__
-                        prov[f"lines[{len(lines) - 1}].description"] = provenance(Provenance, index, raws[index],
-                                                                                   NAME)
+                        prov[f"lines[{len(lines) - 1}].description"] = provenance(
+                            Provenance, index, raws[index], NAME
+                        )
                     else:
                         line.notes.append(desc)
                 elif desc:
@@ -145,7 +173,12 @@ class _SetMapper:
                     if not loc:
                         continue
                     line.destinations.append(
-                        {"qualifier": qual, "location": loc, "qty": self.num(parts, i + 1, index), "uom": uom or None}
+                        {
+                            "qualifier": qual,
+                            "location": loc,
+                            "qty": self.num(parts, i + 1, index),
+                            "uom": uom or None,
+                        }
                     )
             elif tag == "BEG" or tag == "BCH":
                 saw_header = True
@@ -187,7 +220,9 @@ class _SetMapper:
                     order.requested_delivery_date is None or q == "002"
                 ):
                     order.requested_delivery_date = d
-                    prov["requested_delivery_date"] = Provenance(segment=index, raw=raws[index], extractor=NAME)
+                    prov["requested_delivery_date"] = Provenance(
+                        segment=index, raw=raws[index], extractor=NAME
+                    )
             elif tag == "N1":
                 code = _g(parts, 1)
                 party = Party(name=self.text(parts, 2) or None)
@@ -238,7 +273,8 @@ class _SetMapper:
             order.notes.append(f"Party {code}: {p.name or ''} {p.ids or ''}".strip())
         if not saw_header:
             self.tx["segment_errors"].append(
-                {"tag": "BEG" if self.tx["id"] != "860" else "BCH", "position": 2, "code": "3"})
+                {"tag": "BEG" if self.tx["id"] != "860" else "BCH", "position": 2, "code": "3"}
+            )
         self._checks(order, qty_hash, amt, last_line_seg)
         return order
 
@@ -318,11 +354,28 @@ class _SetMapper:
             if q in ids:
                 gtin = ids[q]
                 break
-        return fast_model(OrderLine, {
-            "line_no": line_no.strip() or str(count), "qty": qty, "uom": uom.strip() or None, "unit_price": price,
-            "price_basis": basis.strip() or None, "amount": None, "customer_part": part, "sku": sku, "gtin": gtin,
-            "description": None, "ids": ids, "requested_date": None, "promised_date": None,
-            "change_code": change_code, "charges": [], "destinations": [], "notes": []})
+        return fast_model(
+            OrderLine,
+            {
+                "line_no": line_no.strip() or str(count),
+                "qty": qty,
+                "uom": uom.strip() or None,
+                "unit_price": price,
+                "price_basis": basis.strip() or None,
+                "amount": None,
+                "customer_part": part,
+                "sku": sku,
+                "gtin": gtin,
+                "description": None,
+                "ids": ids,
+                "requested_date": None,
+                "promised_date": None,
+                "change_code": change_code,
+                "charges": [],
+                "destinations": [],
+                "notes": [],
+            },
+        )
 
     def _charge(self, parts: list[str], index: int) -> Charge | None:
         flag = _g(parts, 1)
@@ -353,34 +406,70 @@ class _SetMapper:
             bits.append(f"net {net_days}")
         return ", ".join(bits) or None
 
-    def _checks(self, order: CanonicalOrder, qty_hash: Decimal | None, amt: tuple[str, Decimal] | None,
-                last_line_seg: int) -> None:
+    def _checks(
+        self,
+        order: CanonicalOrder,
+        qty_hash: Decimal | None,
+        amt: tuple[str, Decimal] | None,
+        last_line_seg: int,
+    ) -> None:
         idx = self.tx.get("order_index")
         where = f"orders[{idx}]" if idx is not None else "order"
         if order.declared_line_count is not None and order.declared_line_count != len(order.lines):
-            self.issues.append(Issue(
-                code=IssueCode.LINE_COUNT_MISMATCH, severity=Severity.WARNING, field=f"{where}.lines",
-                message=f"CTT says {order.declared_line_count} lines, the order has {len(order.lines)}.",
-                expected=order.declared_line_count, actual=len(order.lines), rule="x12_ctt"))
+            self.issues.append(
+                Issue(
+                    code=IssueCode.LINE_COUNT_MISMATCH,
+                    severity=Severity.WARNING,
+                    field=f"{where}.lines",
+                    message=f"CTT says {order.declared_line_count} lines, the order has {len(order.lines)}.",
+                    expected=order.declared_line_count,
+                    actual=len(order.lines),
+                    rule="x12_ctt",
+                )
+            )
         if qty_hash is not None:
             total_qty = sum((ln.qty for ln in order.lines if ln.qty is not None), Decimal(0))
             if total_qty != qty_hash:
-                self.issues.append(Issue(
-                    code=IssueCode.LINE_COUNT_MISMATCH, severity=Severity.WARNING, field=f"{where}.lines",
-                    message=f"CTT02 quantity hash {qty_hash} differs from the sum of line quantities {total_qty}.",
-                    expected=str(qty_hash), actual=str(total_qty), rule="x12_ctt_hash"))
+                self.issues.append(
+                    Issue(
+                        code=IssueCode.LINE_COUNT_MISMATCH,
+                        severity=Severity.WARNING,
+                        field=f"{where}.lines",
+                        message=f"CTT02 quantity hash {qty_hash} differs from the sum of line quantities {total_qty}.",
+                        expected=str(qty_hash),
+                        actual=str(total_qty),
+                        rule="x12_ctt_hash",
+                    )
+                )
         if amt is not None:
             qual, declared = amt
             if qual == "1":
-                computed = sum((ln.qty * ln.unit_price for ln in order.lines
-                                if ln.qty is not None and ln.unit_price is not None), Decimal(0))
+                computed = sum(
+                    (
+                        ln.qty * ln.unit_price
+                        for ln in order.lines
+                        if ln.qty is not None and ln.unit_price is not None
+                    ),
+                    Decimal(0),
+                )
             else:
                 computed = order.computed_total()
+                for ln in order.lines:
+                    for ch in ln.charges:
+                        if computed is not None and ch.amount is not None:
+                            computed += -ch.amount if ch.kind == "allowance" else ch.amount
             if computed is not None and abs(computed - declared) > Decimal("0.01"):
-                self.issues.append(Issue(
-                    code=IssueCode.TOTAL_MISMATCH, severity=Severity.WARNING, field=f"{where}.declared_total",
-                    message=f"AMT*{qual} says {declared}, the lines add up to {computed}.",
-                    expected=str(declared), actual=str(computed), rule="x12_amt"))
+                self.issues.append(
+                    Issue(
+                        code=IssueCode.TOTAL_MISMATCH,
+                        severity=Severity.WARNING,
+                        field=f"{where}.declared_total",
+                        message=f"AMT*{qual} says {declared}, the lines add up to {computed}.",
+                        expected=str(declared),
+                        actual=str(computed),
+                        rule="x12_amt",
+                    )
+                )
 
 
 def _int(v: str) -> int | None:
@@ -396,8 +485,15 @@ def sniff_x12(data: bytes) -> float:
         return 1.0
     if x12._ISA_START.search(head.decode("latin-1")) and b"GS" in head:
         return 0.9
-    if head.startswith(b"GS") and head[2:3] in (b"*", b"|", b"~", b"^") or (
-        head.startswith(b"ST") and len(head) > 6 and head[2:3] in (b"*", b"|", b"^") and head[3:6].isdigit()
+    if (
+        head.startswith(b"GS")
+        and head[2:3] in (b"*", b"|", b"~", b"^")
+        or (
+            head.startswith(b"ST")
+            and len(head) > 6
+            and head[2:3] in (b"*", b"|", b"^")
+            and head[3:6].isdigit()
+        )
     ):
         return 0.8
     return 0.0
@@ -420,17 +516,30 @@ class X12Extractor:
             with no_gc():
                 return self._extract(data, ctx)
         except Exception as exc:  # bad input never escapes as a traceback
-            return Extraction(format=NAME, issues=[Issue(
-                code=IssueCode.PARSE_ERROR, message=f"The X12 file could not be read: {type(exc).__name__}: {exc}")])
+            return Extraction(
+                format=NAME,
+                issues=[
+                    Issue(
+                        code=IssueCode.PARSE_ERROR,
+                        message=f"The X12 file could not be read: {type(exc).__name__}: {exc}",
+                    )
+                ],
+            )
 
     def _extract(self, data: bytes, ctx: ExtractContext) -> Extraction:
         text = x12.decode(data)
         segs = x12.tokenize(text)
         if not segs.items:
-            return Extraction(format=NAME, issues=[Issue(
-                code=IssueCode.PARSE_ERROR,
-                message="No X12 segments found: the file has no ISA header and no ST..SE transaction set.")],
-                diagnostics=segs.diagnostics)
+            return Extraction(
+                format=NAME,
+                issues=[
+                    Issue(
+                        code=IssueCode.PARSE_ERROR,
+                        message="No X12 segments found: the file has no ISA header and no ST..SE transaction set.",
+                    )
+                ],
+                diagnostics=segs.diagnostics,
+            )
         meta, diags = x12.envelope(segs)
         hinted = partner_from_hints(ctx.hints)
         orders: list[CanonicalOrder] = []
@@ -450,32 +559,59 @@ class X12Extractor:
                 filename=ctx.filename,
                 channel=ctx.channel,
                 sender=ctx.sender,
-                control_numbers={k: v for k, v in (("ISA13", ic["control"]), ("GS06", grp["control"]),
-                                                    ("ST02", tx["control"])) if v},
-                partner_ids={k: v for k, v in (
-                    ("ISA05", ic["sender_qualifier"]), ("ISA06", ic["sender"]), ("ISA07", ic["receiver_qualifier"]),
-                    ("ISA08", ic["receiver"]), ("GS02", grp["sender"]), ("GS03", grp["receiver"]),
-                    ("customer_id", partner.customer_id or "")) if v},
+                control_numbers={
+                    k: v
+                    for k, v in (("ISA13", ic["control"]), ("GS06", grp["control"]), ("ST02", tx["control"]))
+                    if v
+                },
+                partner_ids={
+                    k: v
+                    for k, v in (
+                        ("ISA05", ic["sender_qualifier"]),
+                        ("ISA06", ic["sender"]),
+                        ("ISA07", ic["receiver_qualifier"]),
+                        ("ISA08", ic["receiver"]),
+                        ("GS02", grp["sender"]),
+                        ("GS03", grp["receiver"]),
+                        ("customer_id", partner.customer_id or ""),
+                    )
+                    if v
+                },
                 index=len(orders),
             )
             issues.extend(mapper.issues)
             if tx["errors"]:
                 level = Severity.ERROR if x12.SET_TRAILER_MISSING in tx["errors"] else Severity.WARNING
-                issues.append(Issue(
-                    code=IssueCode.ENVELOPE, severity=level, field=f"orders[{len(orders)}]",
-                    message=f"Transaction set {tx['control']} has envelope errors (codes {', '.join(tx['errors'])}); "
-                    + ("it may be truncated." if level == Severity.ERROR else "the content was read anyway."),
-                    rule="x12_envelope"))
+                issues.append(
+                    Issue(
+                        code=IssueCode.ENVELOPE,
+                        severity=level,
+                        field=f"orders[{len(orders)}]",
+                        message=f"Transaction set {tx['control']} has envelope errors (codes {', '.join(tx['errors'])}); "
+                        + (
+                            "it may be truncated."
+                            if level == Severity.ERROR
+                            else "the content was read anyway."
+                        ),
+                        rule="x12_envelope",
+                    )
+                )
             orders.append(order)
         x12.finalize_status(meta)
         meta["skipped_sets"] = skipped
         if not orders:
-            reason = (f"The X12 file holds no purchase order (850/860); it holds {', '.join(skipped)}."
-                      if skipped else "The X12 file holds no transaction set (no ST segment).")
-            issues.append(Issue(code=IssueCode.NOT_AN_ORDER if skipped else IssueCode.PARSE_ERROR, message=reason))
-        return Extraction(format=NAME, orders=orders, issues=issues, diagnostics=diags,
-                          metadata={"edi": meta, "segments": len(segs.items)})
-
-
-def diagnostics_summary(diags: list[Diagnostic]) -> list[str]:
-    return [f"{d.code}: {d.message}" for d in diags]
+            reason = (
+                f"The X12 file holds no purchase order (850/860); it holds {', '.join(skipped)}."
+                if skipped
+                else "The X12 file holds no transaction set (no ST segment)."
+            )
+            issues.append(
+                Issue(code=IssueCode.NOT_AN_ORDER if skipped else IssueCode.PARSE_ERROR, message=reason)
+            )
+        return Extraction(
+            format=NAME,
+            orders=orders,
+            issues=issues,
+            diagnostics=diags,
+            metadata={"edi": meta, "segments": len(segs.items)},
+        )

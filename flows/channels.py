@@ -131,8 +131,8 @@ def make_portal_app(services: Services, tokens: dict[str, str]):
     """The portal API wired to the pipeline: a posted order is stored as a document, then processed."""
     import json
 
-    from orderflow.intake.portal_api import create_portal_app
     from orderflow.flows.pipeline import ingest_and_process
+    from orderflow.intake.portal_api import create_portal_app
     from orderflow.store import repository as repo
 
     def submit(order_json: dict, client: str, key: str) -> tuple[int, dict]:

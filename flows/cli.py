@@ -316,6 +316,128 @@ def demo(
     raise typer.Exit(code)
 
 
+@app.command()
+def poll(
+    channel: Annotated[str | None, typer.Option(help="Only this channel name.")] = None,
+    process_now: Annotated[bool, typer.Option("--process/--no-process")] = True,
+) -> None:
+    """Poll every configured mailbox, SFTP drop and folder once; process and push what came in."""
+    from orderflow.flows.channels import poll_channel
+    from orderflow.flows.pipeline import process_document, push_approved
+
+    settings = _settings()
+    services = _services()
+    outcomes = []
+    errors = 0
+    for kind, configs in (("imap", settings.imap), ("sftp", settings.sftp), ("folder", settings.folders)):
+        for cfg in configs:
+            if channel and cfg.name != channel:
+                continue
+            report, stored = poll_channel(kind, cfg, services)
+            typer.echo(report.summary())
+            for err in report.errors:
+                typer.echo(f"  error: {err}", err=True)
+            errors += len(report.errors)
+            if process_now:
+                outcomes.extend(process_document(services, doc_id) for doc_id in stored)
+    if process_now:
+        push_approved(services)
+        if outcomes:
+            _print_outcomes(_refresh(services, outcomes), "orderflow poll")
+    if errors or any(o.has_exceptions for o in outcomes):
+        raise typer.Exit(1)
+
+
+@app.command()
+def serve() -> None:
+    """Serve every flow on its schedule (Prefect serve); starts a local Prefect server if none is set."""
+    from orderflow.flows.serve import serve as run_serve
+
+    run_serve(_settings())
+
+
+@app.command()
+def ui(
+    host: str = "127.0.0.1",
+    port: int = 8080,
+    insecure_cookies: Annotated[bool, typer.Option(help="Allow cookies over plain HTTP (local use).")] = False,
+) -> None:
+    """The CSR review web app."""
+    import os
+    import secrets
+
+    import uvicorn
+
+    from orderflow.flows.pipeline import push_in_session
+    from orderflow.review.app import create_review_app
+
+    settings = _settings()
+    services = _services()
+    secret = os.environ.get(settings.ui_secret_env) or secrets.token_hex(32)
+    app_ = create_review_app(
+        services.session_factory,
+        revalidate=_revalidator(services),
+        push=lambda s, row: push_in_session(services, s, row),
+        secret_key=secret,
+        secure_cookies=not insecure_cookies,
+    )
+    uvicorn.run(app_, host=host, port=port, log_level="info")
+
+
+@app.command()
+def portal(host: str = "127.0.0.1", port: int = 8081) -> None:
+    """The portal API (POST /api/orders); client tokens from `portal_tokens_file` (token client per line)."""
+    import uvicorn
+
+    from orderflow.flows.channels import make_portal_app
+
+    settings = _settings()
+    tokens: dict[str, str] = {}
+    if settings.portal_tokens_file:
+        for line in Path(settings.portal_tokens_file).read_text().splitlines():
+            if line.strip() and not line.startswith("#"):
+                token, client = line.split(None, 1)
+                tokens[token] = client.strip()
+    if not tokens:
+        raise UsageFailure("No portal clients configured: set portal_tokens_file (lines of 'TOKEN CLIENT').")
+    uvicorn.run(make_portal_app(_services(), tokens), host=host, port=port)
+
+
+@users_app.command("add")
+def users_add(
+    username: str,
+    role: Annotated[str, typer.Option(help="csr, lead, finance or admin")] = "csr",
+    password: Annotated[str | None, typer.Option(help="Prompted for when not given.")] = None,
+) -> None:
+    """Add a review-app user (argon2-hashed password)."""
+    from orderflow.review.auth import add_user
+
+    if role not in ("csr", "lead", "finance", "admin"):
+        raise UsageFailure(f"unknown role {role!r}: use csr, lead, finance or admin")
+    if password is None:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    services = _services()
+    with services.session_factory() as s, s.begin():
+        try:
+            add_user(s, username, password, role)
+        except ValueError as exc:
+            raise UsageFailure(str(exc)) from None
+    typer.echo(f"user {username} ({role}) added")
+
+
+@edi_app.command("lint")
+def edi_lint(file: Path) -> None:
+    """Strict check of an EDI file with pyx12 / pydifact (exit 1 when it finds problems)."""
+    from orderflow.extractors.edi.lint import lint
+
+    problems = lint(_read_file(file))
+    for p in problems:
+        typer.echo(p)
+    if problems:
+        raise typer.Exit(1)
+    typer.echo(f"{file.name}: clean")
+
+
 def main() -> None:
     """Console-script entry: turns configuration and input failures into exit 2 without a traceback."""
     from orderflow.flows.settings import ConfigError

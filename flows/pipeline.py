@@ -312,6 +312,26 @@ class PushOutcome:
     created: bool = False
 
 
+def build_push_request(row: Any) -> PushRequest:
+    """The adapter's view of a stored order: key, customer, resolved SKUs and UOMs per line."""
+    order = repo.order_canonical(row)
+    resolved = dict(row.resolved or {})
+    lines = resolved.get("lines") or []
+    return PushRequest(
+        key=idempotency_key(row.customer_id, order),
+        order=order,
+        customer_id=row.customer_id or "",
+        ship_to_id=row.ship_to_id,
+        resolved_skus=[ln.get("sku") for ln in lines] or [ln.sku for ln in order.lines],
+        uoms=[ln.get("uom") for ln in lines] or [ln.uom for ln in order.lines],
+    )
+
+
+def push_in_session(services: Services, s: Session, row: Any) -> str:
+    """For the review app: push one approved order now; raises with the ERP's reason on failure."""
+    return services.adapter.push(build_push_request(row)).erp_order_id
+
+
 def push_order(services: Services, order_id: int, *, actor: str = "system") -> PushOutcome:
     """Push one approved order exactly once: the adapter looks the key up before creating."""
     with services.session_factory() as s, s.begin():
@@ -322,17 +342,7 @@ def push_order(services: Services, order_id: int, *, actor: str = "system") -> P
             return PushOutcome(order_id, True, row.erp_order_id)
         if row.state != OrderState.APPROVED:
             return PushOutcome(order_id, False, error=f"order is {row.state}, not approved")
-        order = repo.order_canonical(row)
-        resolved = dict(row.resolved or {})
-        lines = resolved.get("lines") or []
-        request = PushRequest(
-            key=idempotency_key(row.customer_id, order),
-            order=order,
-            customer_id=row.customer_id or "",
-            ship_to_id=row.ship_to_id,
-            resolved_skus=[ln.get("sku") for ln in lines] or [ln.sku for ln in order.lines],
-            uoms=[ln.get("uom") for ln in lines] or [ln.uom for ln in order.lines],
-        )
+        request = build_push_request(row)
         attempt_no = len(row.push_attempts) + 1
     error: str | None = None
     transient = False

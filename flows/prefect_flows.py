@@ -121,3 +121,41 @@ def push_approved_flow() -> list[Any]:
 
 def run_process_envelopes(envelopes: list[Envelope], *, push: bool = True) -> list[DocumentOutcome]:
     return process_envelopes_flow(envelopes, count=len(envelopes), push=push)
+
+
+@flow(name="poll-channel", flow_run_name="poll {kind}:{name}")
+def poll_channel_flow(kind: str, name: str, push: bool = True) -> dict[str, Any]:
+    """Poll one configured channel, then a task per new document, then push what was approved."""
+    from orderflow.flows.channels import poll_channel
+    from orderflow.flows.pipeline import pending_pushes
+    from orderflow.flows.settings import load_settings
+
+    settings = load_settings()
+    configs = {"imap": settings.imap, "sftp": settings.sftp, "folder": settings.folders}[kind]
+    config = next((c for c in configs if c.name == name), None)
+    if config is None:
+        raise ValueError(f"no {kind} channel named {name!r} in the configuration")
+    report, stored = poll_channel(kind, config, services())
+    outcomes = [process_document_task(doc_id, kind, f"{name}#{doc_id}") for doc_id in stored]
+    if push:
+        for order_id in pending_pushes(services()):
+            push_order_task(order_id)
+    return {
+        "report": report.counts(),
+        "errors": report.errors,
+        "documents": [o.as_json() for o in outcomes],
+    }
+
+
+@flow(name="sync-reference-data", flow_run_name="sync reference data from the ERP")
+def sync_reference_flow() -> int:
+    from orderflow.flows.erp import sync_reference
+
+    return sync_reference(services())
+
+
+@flow(name="reconcile", flow_run_name="reconcile pushed orders with the ERP")
+def reconcile_flow() -> dict[str, Any]:
+    from orderflow.flows.erp import reconcile_with_erp
+
+    return reconcile_with_erp(services())

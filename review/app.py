@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -116,8 +117,12 @@ def _age(received: dt.datetime | None, now: dt.datetime) -> tuple[str, str, floa
     return label, sla, hours
 
 
+_ISO = re.compile(r"(\d{4}-\d\d-\d\d)T(\d\d:\d\d)(:\d\d(\.\d+)?)?(\+00:00|Z)?")
+
+
 def _brief(value: Any, limit: int = 80) -> str:
     text = value if isinstance(value, str) else json.dumps(value, default=str)
+    text = _ISO.sub(r"\1 \2", text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -351,7 +356,7 @@ def create_review_app(
                 rows.append({
                     "id": o.id, "po": o.po_number, "customer": o.customer_id or buyer, "channel": o.channel,
                     "format": (doc.format if doc else None) or (co.get("source") or {}).get("format"),
-                    "state": o.state, "codes": sorted(codes.items()), "age": label, "sla": sla,
+                    "state": o.state, "codes": sorted(codes.items(), key=lambda kv: (kv[1] != "error", kv[0])), "age": label, "sla": sla,
                     "received": _when(received), "claimed_by": claimed, "claim_until": _when(o.claim_expires_at),
                 })
         f = {"channel": channel, "customer": customer, "code": code, "age": age, "q": q, "state": states[0]}
@@ -444,6 +449,7 @@ def create_review_app(
         return {
             "order": order, "co": co, "header": header, "parties": parties, "lines": lines, "line_cols": LINE_COLS,
             "general_issues": general, "issue_fields": {i["field"] for i in issues if i["field"]},
+            "error_fields": {i["field"] for i in issues if i["field"] and i["severity"] == "error"},
             "source": source_view(order.document, co, order), "claim": claim, "editable": editable,
             "blocking": any(i["severity"] == "error" for i in issues),
             "steps": {"required": required, "done": done, "done_names": {a["step"] for a in done}, "pending": pending},
@@ -583,6 +589,19 @@ def create_review_app(
             s.commit()
             return f"Approved and pushed: ERP order {erp_id}.", "ok"
 
+    @app.post("/orders/{order_id}/push")
+    async def retry_push(request: Request, order_id: int) -> Response:
+        """Push again an approved order whose earlier push failed (the adapter is idempotent)."""
+        user = await current_user(request)
+        with session_factory() as s:
+            order = load_order(s, order_id)
+            if order.state != OrderState.APPROVED.value or order.erp_order_id:
+                raise HTTPException(409, f"Order {order_id} is '{order.state}'; only approved, unpushed orders are pushed.")
+            repo.add_audit(s, entity="order", entity_id=order.id, action="push_retry", actor=user.username)
+            s.commit()
+        flash(request, *run_push(order_id))
+        return back_to(order_id)
+
     @app.post("/orders/{order_id}/send-for-approval")
     async def send_for_approval(request: Request, order_id: int) -> Response:
         user = await current_user(request)
@@ -647,7 +666,7 @@ def create_review_app(
                 raise HTTPException(404, "This document has no pages.")
             try:
                 png = render.page_png(doc.sha256, doc.data, kind, number)
-            except (IndexError, ValueError, OSError) as exc:
+            except (IndexError, ValueError, OSError, RuntimeError) as exc:
                 raise HTTPException(404, f"Page {number} cannot be drawn: {exc}") from None
         return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
 

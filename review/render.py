@@ -144,6 +144,8 @@ def render_page_png(data: bytes, kind: str, number: int) -> bytes:
 
         pdf = pdfium.PdfDocument(data)
         try:
+            if number > len(pdf):
+                raise IndexError(f"page {number} does not exist (the document has {len(pdf)})")
             page = pdf[number - 1]
             image = page.render(scale=PDF_SCALE).to_pil()
             image.save(out, format="PNG", optimize=False)

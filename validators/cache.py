@@ -1,14 +1,15 @@
 """Lookup indexes over one ReferenceData, built once and reused by every rule.
 
 Why here and not in canonical: the indexes are matching policy (normalised codes, fuzzy
-choice lists, n-gram blocking), not data. They live in the ReferenceData instance's
-``__dict__`` (like ``cached_property``) and are rebuilt per section when that section's
+choice lists, n-gram blocking), not data. They are kept per ReferenceData instance
+(released when it is garbage-collected) and rebuilt per section when that section's
 lists change identity or length, so appending a learned cross-reference is picked up
 without rebuilding the 100,000-item fuzzy index.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,7 +27,9 @@ from orderflow.canonical import (
 )
 from orderflow.validators.text import norm_code, norm_gtin, norm_text, partner_id_variants
 
-_KEY = "_orderflow_validator_cache"
+# id(ReferenceData) → section → (signature, index). Kept outside the model so that copying,
+# pickling or comparing a snapshot never drags the indexes along.
+_CACHES: dict[int, dict[str, tuple[tuple[int, ...], Any]]] = {}
 _XREF_PRIORITY = {"manual": 0, "erp": 1, "learned": 2}
 
 
@@ -114,8 +117,17 @@ class PriceIndex:
     by_customer_sku: dict[tuple[str, str], list[PriceAgreement]]
 
 
+def _store(ref: ReferenceData) -> dict[str, tuple[tuple[int, ...], Any]]:
+    key = id(ref)
+    store = _CACHES.get(key)
+    if store is None:
+        store = _CACHES[key] = {}
+        weakref.finalize(ref, _CACHES.pop, key, None)  # dropped with the snapshot
+    return store
+
+
 def _section(ref: ReferenceData, name: str, lists: tuple[list[Any], ...], build: Callable[[], Any]) -> Any:
-    store: dict[str, tuple[tuple[int, ...], Any]] = ref.__dict__.setdefault(_KEY, {})
+    store = _store(ref)
     signature = tuple(x for lst in lists for x in (id(lst), len(lst)))
     hit = store.get(name)
     if hit is not None and hit[0] == signature:
@@ -213,3 +225,9 @@ def customer_chain(ref: ReferenceData, customer_id: str) -> list[str]:
         record = customers.get(current)
         current = record.parent_id if record else None
     return chain
+
+
+def invalidate(ref: ReferenceData) -> None:
+    """Forget every index of ``ref``: needed only after editing records in place
+    (appending or replacing lists is detected automatically)."""
+    _CACHES.pop(id(ref), None)

@@ -49,9 +49,10 @@ def resolve_customer(
         if _is_receiver(key):
             continue
         for variant in partner_id_variants(value):
-            found = idx.customer_by_edi.get(variant) or idx.customer_by_id_upper.get(variant)
-            if found:
-                return _checked(found, "edi_id")
+            if variant in idx.customer_by_edi:
+                return _checked(idx.customer_by_edi[variant], "edi_id")
+            if variant in idx.customer_by_id_upper:  # a portal account is our customer id
+                return _checked(idx.customer_by_id_upper[variant], "account")
 
     # 2. Sender email address, then its domain.
     sender = ctx.sender or order.source.sender

@@ -153,11 +153,12 @@ def _plain(value: Any) -> Any:
 
 
 def fmt(value: Decimal | None) -> str:
-    """Decimal → short plain string: "120", "6.50", "0.125" (never an exponent)."""
+    """Decimal → plain string keeping its own scale, trimmed to at least two decimals:
+    "120", "75.00", "0.15", "0.125" (never an exponent)."""
     if value is None:
         return "?"
-    text = format(value.normalize(), "f")
+    text = format(value, "f")
     if "." in text:
         whole, frac = text.split(".")
-        text = f"{whole}.{frac.ljust(2, '0')}"
+        text = f"{whole}.{frac.rstrip('0').ljust(2, '0')}"
     return text

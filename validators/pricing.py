@@ -86,7 +86,7 @@ def check_prices(
                 agreement, per_base = found
                 expected = per_base * rl.factor
                 rl.contract_price, rl.agreement_id = expected, agreement.id
-                shown = expected.quantize(_CENT).normalize()
+                shown = expected.quantize(_CENT)
                 if line.unit_price is None:
                     rl.unit_price, rl.price_source = expected, "contract"
                     issues.append(make_issue(

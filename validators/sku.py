@@ -15,16 +15,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from orderflow.canonical import CanonicalOrder, Issue, IssueCode, Item, OrderLine, ReferenceData, Suggestion
 from orderflow.validators.cache import ItemIndex, customer_chain, item_index, xref_index
 from orderflow.validators.model import ResolvedLine, ValidationConfig, make_issue
-from orderflow.validators.text import norm_code, norm_gtin, norm_text
+from orderflow.validators.text import norm_code, norm_gtin, norm_text, ocr_fold
 
 RULE = "sku"
 _GRAM_SHARE = 0.02  # a code trigram in more than 2% of items does not narrow the search
 _TOKEN_SHARE = 0.05
 _MAX_CANDIDATES = 20000
+_ENOUGH_CANDIDATES = 5000
+_FOLD_WEIGHT = 0.97
 
 
 @dataclass
@@ -67,11 +70,11 @@ def _blocked(postings: dict[str, list[int]], keys: set[str], limit: int) -> set[
     chosen = [p for p in lists if len(p) <= limit]
     if not chosen:
         return None
-    out: set[int] = set()
-    for p in chosen:
-        out.update(p)
-        if len(out) > _MAX_CANDIDATES:
+    out: set[int] = set(chosen[0])
+    for p in chosen[1:]:  # rarest first; stop once the set is big enough to hold the answer
+        if len(out) + len(p) > _ENOUGH_CANDIDATES:
             break
+        out.update(p)
     return out
 
 
@@ -85,9 +88,15 @@ def fuzzy_candidates(idx: ItemIndex, code: str | None, description: str | None, 
     if len(q_code) >= 3:
         grams = {q_code[i : i + 3] for i in range(len(q_code) - 2)}
         block = _blocked(idx.grams, grams, max(50, int(n * _GRAM_SHARE))) if len(q_code) >= 5 else None
-        choices = {p: idx.codes[p] for p in block} if block is not None else idx.codes
-        for _c, score, pos in process.extract(q_code, choices, scorer=fuzz.ratio, limit=5, score_cutoff=cutoff):
-            best[pos] = max(best.get(pos, 0.0), float(score))
+        choices: dict[int, str] | list[str] = {p: idx.codes[p] for p in block} if block is not None else idx.codes
+        # Levenshtein (not indel) so one mistyped character costs one edit, as a typo does; a
+        # code equal after folding OCR look-alikes (O/0, S/5, B/8 …) scores just under exact.
+        folded = ocr_fold(q_code)
+        for choice, score, pos in process.extract(
+            q_code, choices, scorer=Levenshtein.normalized_similarity, limit=10, score_cutoff=cutoff / 100
+        ):
+            look_alike = Levenshtein.normalized_similarity(folded, ocr_fold(choice)) * _FOLD_WEIGHT
+            best[pos] = max(best.get(pos, 0.0), float(max(score, look_alike)) * 100)
     q_desc = norm_text(description)
     if q_desc:
         block = _blocked(idx.tokens, set(q_desc.split()), max(50, int(n * _TOKEN_SHARE)))

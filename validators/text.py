@@ -8,6 +8,8 @@ from email.utils import parseaddr
 from rapidfuzz import utils as rf_utils
 
 _NON_ALNUM = re.compile(r"[^0-9A-Z]")
+# "18 in", "1500 ft", "24 oz" → "18in": PO text and catalog spell measures both ways.
+_NUMBER_UNIT = re.compile(r"\b(\d+(?:\.\d+)?)\s+(mm|cm|m|in|inch|ft|oz|gal|lb|lbs|l|ml|qt|w|v|mil|ply|db)\b")
 
 
 def norm_code(value: str | None) -> str:
@@ -15,9 +17,19 @@ def norm_code(value: str | None) -> str:
     return _NON_ALNUM.sub("", value.upper()) if value else ""
 
 
+_OCR_FOLD = str.maketrans("OQDILSBZG", "001115826")
+
+
+def ocr_fold(code: str) -> str:
+    """Fold characters OCR and typists confuse (O/0, I/1, S/5, B/8 …) to one form."""
+    return code.translate(_OCR_FOLD)
+
+
 def norm_text(value: str | None) -> str:
     """Free text for fuzzy scoring: lower case, punctuation to spaces, trimmed."""
-    return rf_utils.default_process(value) if value else ""
+    if not value:
+        return ""
+    return _NUMBER_UNIT.sub(r"\1\2", rf_utils.default_process(value))
 
 
 def norm_gtin(value: str | None) -> str | None:

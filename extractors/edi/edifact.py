@@ -15,10 +15,22 @@ from orderflow.canonical import Diagnostic
 
 # UNB S001 syntax identifier → Python codec
 CHARSETS = {
-    "UNOA": "ascii", "UNOB": "ascii", "UNOC": "iso-8859-1", "UNOD": "iso-8859-2", "UNOE": "iso-8859-5",
-    "UNOF": "iso-8859-7", "UNOG": "iso-8859-3", "UNOH": "iso-8859-4", "UNOI": "iso-8859-6",
-    "UNOJ": "iso-8859-8", "UNOK": "iso-8859-9", "UNOL": "iso-8859-15", "UNOW": "utf-8",
-    "UNOX": "iso2022_jp", "UNOY": "utf-8", "KECA": "euc-kr",
+    "UNOA": "ascii",
+    "UNOB": "ascii",
+    "UNOC": "iso-8859-1",
+    "UNOD": "iso-8859-2",
+    "UNOE": "iso-8859-5",
+    "UNOF": "iso-8859-7",
+    "UNOG": "iso-8859-3",
+    "UNOH": "iso-8859-4",
+    "UNOI": "iso-8859-6",
+    "UNOJ": "iso-8859-8",
+    "UNOK": "iso-8859-9",
+    "UNOL": "iso-8859-15",
+    "UNOW": "utf-8",
+    "UNOX": "iso2022_jp",
+    "UNOY": "utf-8",
+    "KECA": "euc-kr",
 }
 _PLACE = "\ue000\ue001\ue002\ue003\ue004\ue005"
 
@@ -71,15 +83,20 @@ def decode(data: bytes) -> tuple[str, str | None, list[Diagnostic]]:
     charset = None
     i = probe.find("UNB")
     if i >= 0 and i + 8 <= len(probe):
-        charset = probe[i + 4:i + 8].upper()
-    codec = "utf-8" if bom else CHARSETS.get(charset or "", None)
+        charset = probe[i + 4 : i + 8].upper()
+    codec = "utf-8" if bom else CHARSETS.get(charset or "")
     if codec:
         try:
             return data.decode(codec), charset, diags
         except (UnicodeDecodeError, LookupError):
-            diags.append(Diagnostic(
-                code="CHARSET", level="warning", syntax_code=CHARSET_NOT_SUPPORTED,
-                message=f"The bytes are not valid {charset or codec}; read as UTF-8 or Latin-1 instead."))
+            diags.append(
+                Diagnostic(
+                    code="CHARSET",
+                    level="warning",
+                    syntax_code=CHARSET_NOT_SUPPORTED,
+                    message=f"The bytes are not valid {charset or codec}; read as UTF-8 or Latin-1 instead.",
+                )
+            )
     try:
         return data.decode("utf-8"), charset, diags
     except UnicodeDecodeError:
@@ -179,12 +196,22 @@ def envelope(segs: Segments) -> tuple[dict[str, Any], list[Diagnostic]]:
     def new_ic(parts: list[str] | None, index: int) -> dict[str, Any]:
         p = parts or []
         d = {
-            "syntax": val(p, 1), "syntax_version": val(p, 1, 1),
-            "sender": val(p, 2), "sender_qualifier": val(p, 2, 1),
-            "receiver": val(p, 3), "receiver_qualifier": val(p, 3, 1),
-            "date": val(p, 4), "time": val(p, 4, 1), "control": val(p, 5),
-            "test": val(p, 11), "segment": index, "declared_count": None, "errors": [], "groups": [],
-            "implicit": parts is None, "separators": segs.seps.as_dict(),
+            "syntax": val(p, 1),
+            "syntax_version": val(p, 1, 1),
+            "sender": val(p, 2),
+            "sender_qualifier": val(p, 2, 1),
+            "receiver": val(p, 3),
+            "receiver_qualifier": val(p, 3, 1),
+            "date": val(p, 4),
+            "time": val(p, 4, 1),
+            "control": val(p, 5),
+            "test": val(p, 11),
+            "segment": index,
+            "declared_count": None,
+            "errors": [],
+            "groups": [],
+            "implicit": parts is None,
+            "separators": segs.seps.as_dict(),
         }
         interchanges.append(d)
         return d
@@ -194,8 +221,17 @@ def envelope(segs: Segments) -> tuple[dict[str, Any], list[Diagnostic]]:
         if ic is None:
             ic = new_ic(None, index)
         p = parts or []
-        d = {"functional_id": val(p, 1), "sender": val(p, 2), "receiver": val(p, 3), "control": val(p, 5),
-             "segment": index, "declared_count": None, "errors": [], "messages": [], "implicit": parts is None}
+        d = {
+            "functional_id": val(p, 1),
+            "sender": val(p, 2),
+            "receiver": val(p, 3),
+            "control": val(p, 5),
+            "segment": index,
+            "declared_count": None,
+            "errors": [],
+            "messages": [],
+            "implicit": parts is None,
+        }
         ic["groups"].append(d)
         return d
 
@@ -206,8 +242,15 @@ def envelope(segs: Segments) -> tuple[dict[str, Any], list[Diagnostic]]:
         msg["end"] = end
         if missing:
             msg["errors"].append(MISSING)
-            diags.append(_diag("UNT_MISSING", f"Message {msg['control']} has no UNT trailer.", MISSING,
-                               segment=msg["start"], message_ref=msg["control"]))
+            diags.append(
+                _diag(
+                    "UNT_MISSING",
+                    f"Message {msg['control']} has no UNT trailer.",
+                    MISSING,
+                    segment=msg["start"],
+                    message_ref=msg["control"],
+                )
+            )
         msg = None
 
     def close_grp(missing: bool, index: int) -> None:
@@ -216,7 +259,9 @@ def envelope(segs: Segments) -> tuple[dict[str, Any], list[Diagnostic]]:
             return
         if missing and not grp["implicit"]:
             grp["errors"].append(MISSING)
-            diags.append(_diag("UNE_MISSING", f"Group {grp['control']} has no UNE trailer.", MISSING, segment=index))
+            diags.append(
+                _diag("UNE_MISSING", f"Group {grp['control']} has no UNE trailer.", MISSING, segment=index)
+            )
         grp = None
 
     for index, parts in enumerate(segs.items):
@@ -228,7 +273,9 @@ def envelope(segs: Segments) -> tuple[dict[str, Any], list[Diagnostic]]:
             close_grp(True, index)
             if ic is not None and not ic["implicit"] and not ic.get("closed"):
                 ic["errors"].append(MISSING)
-                diags.append(_diag("UNZ_MISSING", f"Interchange {ic['control']} has no UNZ.", MISSING, segment=index))
+                diags.append(
+                    _diag("UNZ_MISSING", f"Interchange {ic['control']} has no UNZ.", MISSING, segment=index)
+                )
             ic = new_ic(parts, index)
         elif tag == "UNG":
             close_msg(index, True)
@@ -240,15 +287,31 @@ def envelope(segs: Segments) -> tuple[dict[str, Any], list[Diagnostic]]:
                 ic = new_ic(None, index)
             container = grp if grp is not None else None
             control = val(parts, 1)
-            m = {"control": control, "type": val(parts, 2), "version": val(parts, 2, 1),
-                 "release": val(parts, 2, 2), "agency": val(parts, 2, 3), "association": val(parts, 2, 4),
-                 "start": index, "end": None, "declared_segments": None, "errors": [], "segment_errors": [],
-                 "order_index": None}
+            m = {
+                "control": control,
+                "type": val(parts, 2),
+                "version": val(parts, 2, 1),
+                "release": val(parts, 2, 2),
+                "agency": val(parts, 2, 3),
+                "association": val(parts, 2, 4),
+                "start": index,
+                "end": None,
+                "declared_segments": None,
+                "errors": [],
+                "segment_errors": [],
+                "order_index": None,
+            }
             siblings = container["messages"] if container is not None else ic.setdefault("messages", [])
             if any(s["control"] == control for s in siblings):
                 m["errors"].append(DUPLICATE)
-                diags.append(_diag("UNH_DUPLICATE", f"Message reference {control} is used twice.", DUPLICATE,
-                                   segment=index))
+                diags.append(
+                    _diag(
+                        "UNH_DUPLICATE",
+                        f"Message reference {control} is used twice.",
+                        DUPLICATE,
+                        segment=index,
+                    )
+                )
             siblings.append(m)
             msg = m
         elif tag == "UNT":
@@ -260,13 +323,27 @@ def envelope(segs: Segments) -> tuple[dict[str, Any], list[Diagnostic]]:
             msg["declared_segments"] = declared
             if declared != actual:
                 msg["errors"].append(COUNT_MISMATCH)
-                diags.append(_diag("UNT_COUNT", f"UNT says {val(parts, 1) or 'nothing'} segments, message "
-                                   f"{msg['control']} has {actual}.", COUNT_MISMATCH, segment=index,
-                                   expected=actual, actual=declared))
+                diags.append(
+                    _diag(
+                        "UNT_COUNT",
+                        f"UNT says {val(parts, 1) or 'nothing'} segments, message "
+                        f"{msg['control']} has {actual}.",
+                        COUNT_MISMATCH,
+                        segment=index,
+                        expected=actual,
+                        actual=declared,
+                    )
+                )
             if val(parts, 2) != msg["control"]:
                 msg["errors"].append(REFERENCE_MISMATCH)
-                diags.append(_diag("UNT_REFERENCE", f"UNT reference {val(parts, 2)} does not match UNH "
-                                   f"{msg['control']}.", REFERENCE_MISMATCH, segment=index))
+                diags.append(
+                    _diag(
+                        "UNT_REFERENCE",
+                        f"UNT reference {val(parts, 2)} does not match UNH {msg['control']}.",
+                        REFERENCE_MISMATCH,
+                        segment=index,
+                    )
+                )
             close_msg(index, False)
         elif tag == "UNE":
             close_msg(index, True)
@@ -277,12 +354,24 @@ def envelope(segs: Segments) -> tuple[dict[str, Any], list[Diagnostic]]:
             grp["declared_count"] = declared
             if declared != len(grp["messages"]):
                 grp["errors"].append(COUNT_MISMATCH)
-                diags.append(_diag("UNE_COUNT", f"UNE says {val(parts, 1)} messages, group has "
-                                   f"{len(grp['messages'])}.", COUNT_MISMATCH, segment=index))
+                diags.append(
+                    _diag(
+                        "UNE_COUNT",
+                        f"UNE says {val(parts, 1)} messages, group has {len(grp['messages'])}.",
+                        COUNT_MISMATCH,
+                        segment=index,
+                    )
+                )
             if val(parts, 2) != grp["control"]:
                 grp["errors"].append(REFERENCE_MISMATCH)
-                diags.append(_diag("UNE_REFERENCE", f"UNE reference {val(parts, 2)} does not match UNG "
-                                   f"{grp['control']}.", REFERENCE_MISMATCH, segment=index))
+                diags.append(
+                    _diag(
+                        "UNE_REFERENCE",
+                        f"UNE reference {val(parts, 2)} does not match UNG {grp['control']}.",
+                        REFERENCE_MISMATCH,
+                        segment=index,
+                    )
+                )
             grp = None
         elif tag == "UNZ":
             close_msg(index, True)
@@ -295,12 +384,24 @@ def envelope(segs: Segments) -> tuple[dict[str, Any], list[Diagnostic]]:
             actual = len(ic["groups"]) if ic["groups"] else len(ic.get("messages", []))
             if declared != actual:
                 ic["errors"].append(COUNT_MISMATCH)
-                diags.append(_diag("UNZ_COUNT", f"UNZ says {val(parts, 1) or 'nothing'}, the interchange has "
-                                   f"{actual}.", COUNT_MISMATCH, segment=index))
+                diags.append(
+                    _diag(
+                        "UNZ_COUNT",
+                        f"UNZ says {val(parts, 1) or 'nothing'}, the interchange has {actual}.",
+                        COUNT_MISMATCH,
+                        segment=index,
+                    )
+                )
             if val(parts, 2) != ic["control"]:
                 ic["errors"].append(REFERENCE_MISMATCH)
-                diags.append(_diag("UNZ_REFERENCE", f"UNZ reference {val(parts, 2)} does not match UNB "
-                                   f"{ic['control']}.", REFERENCE_MISMATCH, segment=index))
+                diags.append(
+                    _diag(
+                        "UNZ_REFERENCE",
+                        f"UNZ reference {val(parts, 2)} does not match UNB {ic['control']}.",
+                        REFERENCE_MISMATCH,
+                        segment=index,
+                    )
+                )
             ic["closed"] = True
             ic = None
     end = len(segs.items)
@@ -308,8 +409,15 @@ def envelope(segs: Segments) -> tuple[dict[str, Any], list[Diagnostic]]:
     close_grp(True, end)
     if ic is not None and not ic["implicit"] and not ic.get("closed"):
         ic["errors"].append(MISSING)
-        diags.append(_diag("UNZ_MISSING", f"Interchange {ic['control']} has no UNZ trailer.", MISSING, segment=end,
-                           level="warning"))
+        diags.append(
+            _diag(
+                "UNZ_MISSING",
+                f"Interchange {ic['control']} has no UNZ trailer.",
+                MISSING,
+                segment=end,
+                level="warning",
+            )
+        )
     for d in interchanges:
         d.pop("closed", None)
         d.setdefault("messages", [])

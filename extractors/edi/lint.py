@@ -20,9 +20,7 @@ def _lint_x12(text: str) -> list[str]:
     problems: list[str] = []
     try:
         reader = X12Reader(io.StringIO(text.lstrip("\ufeff")))
-        count = 0
-        for _seg in reader:
-            count += 1
+        count = sum(1 for _seg in reader)
         reader.cleanup()
         for err in reader.pop_errors():
             problems.append(f"pyx12: {err[0]} error {err[1]}: {err[2]}")
@@ -34,8 +32,10 @@ def _lint_x12(text: str) -> list[str]:
         count = 0
     ours = x12.tokenize(text)
     if count and count < len(ours.items):
-        problems.append(f"pyx12 read {count} segments, the file has {len(ours.items)} (empty segment or "
-                        "unterminated last segment).")
+        problems.append(
+            f"pyx12 read {count} segments, the file has {len(ours.items)} (empty segment or "
+            "unterminated last segment)."
+        )
     _meta, diags = x12.envelope(ours)
     problems += [f"envelope: {d.message}" for d in diags]
     return list(dict.fromkeys(problems))

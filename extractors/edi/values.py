@@ -69,8 +69,20 @@ _set = object.__setattr__
 
 
 def provenance(cls: type, segment: int, raw: str, extractor: str) -> object:
-    return fast_model(cls, {"page": None, "bbox": None, "sheet": None, "cell": None, "segment": segment,
-                            "raw": raw, "confidence": 1.0, "extractor": extractor, "hint": None})
+    return fast_model(
+        cls,
+        {
+            "page": None,
+            "bbox": None,
+            "sheet": None,
+            "cell": None,
+            "segment": segment,
+            "raw": raw,
+            "confidence": 1.0,
+            "extractor": extractor,
+            "hint": None,
+        },
+    )
 
 
 class no_gc:

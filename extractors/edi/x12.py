@@ -309,8 +309,12 @@ def envelope(segs: Segments) -> tuple[dict[str, Any], list[Diagnostic]]:
             if ic is not None and not ic["implicit"] and ic.get("closed") is not True:
                 ic["errors"].append(ISA_TRAILER_MISSING)
                 diags.append(
-                    _diag("IEA_MISSING", f"Interchange {ic['control']} has no IEA trailer.", ISA_TRAILER_MISSING,
-                          segment=index)
+                    _diag(
+                        "IEA_MISSING",
+                        f"Interchange {ic['control']} has no IEA trailer.",
+                        ISA_TRAILER_MISSING,
+                        segment=index,
+                    )
                 )
             ic = new_ic(parts, index)
         elif tag == "GS":
@@ -336,8 +340,13 @@ def envelope(segs: Segments) -> tuple[dict[str, Any], list[Diagnostic]]:
             if any(s["control"] == control for s in grp["sets"]):
                 t["errors"].append(SET_CONTROL_NOT_UNIQUE)
                 diags.append(
-                    _diag("ST_DUPLICATE", f"ST02 {control} is used twice in group {grp['control']}.",
-                          SET_CONTROL_NOT_UNIQUE, segment=index, set=control)
+                    _diag(
+                        "ST_DUPLICATE",
+                        f"ST02 {control} is used twice in group {grp['control']}.",
+                        SET_CONTROL_NOT_UNIQUE,
+                        segment=index,
+                        set=control,
+                    )
                 )
             grp["sets"].append(t)
             tx = t
@@ -353,71 +362,118 @@ def envelope(segs: Segments) -> tuple[dict[str, Any], list[Diagnostic]]:
             if declared != actual:
                 tx["errors"].append(SET_COUNT_MISMATCH)
                 diags.append(
-                    _diag("SE_COUNT", f"SE01 says {_get(parts, 1) or 'nothing'} segments, set {tx['control']} has "
-                          f"{actual}.", SET_COUNT_MISMATCH, segment=index, set=tx["control"],
-                          expected=actual, actual=declared)
+                    _diag(
+                        "SE_COUNT",
+                        f"SE01 says {_get(parts, 1) or 'nothing'} segments, set {tx['control']} has "
+                        f"{actual}.",
+                        SET_COUNT_MISMATCH,
+                        segment=index,
+                        set=tx["control"],
+                        expected=actual,
+                        actual=declared,
+                    )
                 )
             if _get(parts, 2) != tx["control"]:
                 tx["errors"].append(SET_CONTROL_MISMATCH)
                 diags.append(
-                    _diag("SE_CONTROL", f"SE02 {_get(parts, 2)} does not match ST02 {tx['control']}.",
-                          SET_CONTROL_MISMATCH, segment=index, set=tx["control"])
+                    _diag(
+                        "SE_CONTROL",
+                        f"SE02 {_get(parts, 2)} does not match ST02 {tx['control']}.",
+                        SET_CONTROL_MISMATCH,
+                        segment=index,
+                        set=tx["control"],
+                    )
                 )
             close_set(index, False)
         elif tag == "GE":
             close_set(index, True)
             if grp is None:
-                diags.append(_diag("GE_UNEXPECTED", "GE trailer without a matching GS header.", "3", segment=index))
+                diags.append(
+                    _diag("GE_UNEXPECTED", "GE trailer without a matching GS header.", "3", segment=index)
+                )
                 continue
             declared = _int(_get(parts, 1))
             grp["declared_sets"] = declared
             if declared != len(grp["sets"]):
                 grp["errors"].append(GROUP_COUNT_MISMATCH)
                 diags.append(
-                    _diag("GE_COUNT", f"GE01 says {_get(parts, 1) or 'nothing'} sets, group {grp['control']} has "
-                          f"{len(grp['sets'])}.", GROUP_COUNT_MISMATCH, segment=index, group=grp["control"])
+                    _diag(
+                        "GE_COUNT",
+                        f"GE01 says {_get(parts, 1) or 'nothing'} sets, group {grp['control']} has "
+                        f"{len(grp['sets'])}.",
+                        GROUP_COUNT_MISMATCH,
+                        segment=index,
+                        group=grp["control"],
+                    )
                 )
             if _get(parts, 2) != grp["control"]:
                 grp["errors"].append(GROUP_CONTROL_MISMATCH)
                 diags.append(
-                    _diag("GE_CONTROL", f"GE02 {_get(parts, 2)} does not match GS06 {grp['control']}.",
-                          GROUP_CONTROL_MISMATCH, segment=index, group=grp["control"])
+                    _diag(
+                        "GE_CONTROL",
+                        f"GE02 {_get(parts, 2)} does not match GS06 {grp['control']}.",
+                        GROUP_CONTROL_MISMATCH,
+                        segment=index,
+                        group=grp["control"],
+                    )
                 )
             grp = None
         elif tag == "IEA":
             close_set(index, True)
             close_group(True, index)
             if ic is None:
-                diags.append(_diag("IEA_UNEXPECTED", "IEA trailer without an ISA header.", "024", segment=index))
+                diags.append(
+                    _diag("IEA_UNEXPECTED", "IEA trailer without an ISA header.", "024", segment=index)
+                )
                 continue
             declared = _int(_get(parts, 1))
             ic["declared_groups"] = declared
             if declared != len(ic["groups"]):
                 ic["errors"].append(ISA_COUNT_MISMATCH)
                 diags.append(
-                    _diag("IEA_COUNT", f"IEA01 says {_get(parts, 1) or 'nothing'} groups, interchange "
-                          f"{ic['control']} has {len(ic['groups'])}.", ISA_COUNT_MISMATCH, segment=index)
+                    _diag(
+                        "IEA_COUNT",
+                        f"IEA01 says {_get(parts, 1) or 'nothing'} groups, interchange "
+                        f"{ic['control']} has {len(ic['groups'])}.",
+                        ISA_COUNT_MISMATCH,
+                        segment=index,
+                    )
                 )
             if _get(parts, 2) != ic["control"]:
                 ic["errors"].append(ISA_CONTROL_MISMATCH)
                 diags.append(
-                    _diag("IEA_CONTROL", f"IEA02 {_get(parts, 2)} does not match ISA13 {ic['control']}.",
-                          ISA_CONTROL_MISMATCH, segment=index)
+                    _diag(
+                        "IEA_CONTROL",
+                        f"IEA02 {_get(parts, 2)} does not match ISA13 {ic['control']}.",
+                        ISA_CONTROL_MISMATCH,
+                        segment=index,
+                    )
                 )
             ic["closed"] = True
             ic = None
         elif tx is None and grp is None and ic is None:
             diags.append(
-                _diag("SEGMENT_OUTSIDE", f"Segment {tag} outside any envelope was ignored.", "024",
-                      level="warning", segment=index)
+                _diag(
+                    "SEGMENT_OUTSIDE",
+                    f"Segment {tag} outside any envelope was ignored.",
+                    "024",
+                    level="warning",
+                    segment=index,
+                )
             )
     end = len(items)
     close_set(end, True)
     close_group(True, end)
     if ic is not None and not ic["implicit"] and ic.get("closed") is not True:
         ic["errors"].append(ISA_TRAILER_MISSING)
-        diags.append(_diag("IEA_MISSING", f"Interchange {ic['control']} has no IEA trailer.", ISA_TRAILER_MISSING,
-                           segment=end))
+        diags.append(
+            _diag(
+                "IEA_MISSING",
+                f"Interchange {ic['control']} has no IEA trailer.",
+                ISA_TRAILER_MISSING,
+                segment=end,
+            )
+        )
     for d in interchanges:
         d.pop("closed", None)
     return {"standard": "X12", "interchanges": interchanges}, diags

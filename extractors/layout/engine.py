@@ -30,6 +30,8 @@ from orderflow.extractors.values import (
 )
 
 LOW_CONFIDENCE = 0.6
+# sub-rows under an item that are not its description: "Colour: Red", "- BR: brand", "Note Code, Content: …"
+_SUBROW = re.compile(r"^\s*[-–•*]?\s*[A-Za-z][\w .,/()]{0,30}\s?:(?:\s|$)")
 _DATE_TOKEN = re.compile(r"\b\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}\b")
 _EMBEDDED_IDS = [
     ("sku", re.compile(r"\b(?:SE_ID|seller\s+id|supplier\s+(?:item|part)|vendor\s+(?:item|part))\s*[:#]?\s*([\w./-]+)",
@@ -118,11 +120,20 @@ def extract_order(pages: list[PageWords], *, hints: dict[str, Any] | None = None
             doc.skip.update(id(x) for x in r.extra)
 
     _header(doc, ctx, order, text, lh)
-    for t in tables:
+    table_of: list[int] = []
+    for ti, t in enumerate(tables):
         for row in t.rows:
             line = _line(row, ctx, len(order.lines))
             if line is not None:
                 order.lines.append(line)
+                table_of.append(ti)
+    keep = _drop_pack_breakdown(order.lines)
+    if len(keep) < len(order.lines):
+        _reindex_lines(ctx, keep)
+        order.lines = [order.lines[i] for i in keep]
+        table_of = [table_of[i] for i in keep]
+    if order.declared_total is None:
+        _table_total(order, tables, table_of, ctx)
     order.provenance = ctx.prov
     issues += _checks(order, ctx)
     return order, issues
@@ -223,6 +234,7 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
                     continue
                 break
     if buyer and buyer.value:
+        buyer = F.Found(_trim_after_legal_form(buyer.value), buyer.words)
         order.buyer = Party(name=buyer.value)
         ctx.put("buyer.name", buyer.words)
     for key in ("ship_to", "bill_to"):
@@ -246,6 +258,75 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
         ctx.put(f"{key}.name", blk.lines[0])
         if addr_lines:
             ctx.put(f"{key}.address", [w for b in blk.lines[1:] for w in b] or blk.lines[0], raw=joined)
+
+
+_PACK = re.compile(r"\bpre-?\s?pack|\bprepack|\bratio\s+pack|\bassort(?:ed|ment)\b|\bpack\s+of\s+\d+", re.IGNORECASE)
+
+
+def _drop_pack_breakdown(lines: list[OrderLine]) -> list[int]:
+    """Indexes of the lines to keep: the rows right under a pre-pack/assortment line that repeat its
+    quantity at a lower price are its size/colour breakdown, not orderable lines."""
+    keep: list[int] = []
+    pack: OrderLine | None = None
+    for i, ln in enumerate(lines):
+        desc = ln.description or ""
+        if pack is not None and not _PACK.search(desc) and ln.qty == pack.qty and (
+                ln.unit_price is None or pack.unit_price is None or ln.unit_price < pack.unit_price):
+            continue
+        pack = ln if _PACK.search(desc) and ln.qty is not None else None
+        keep.append(i)
+    return keep
+
+
+def _reindex_lines(ctx: _Ctx, keep: list[int]) -> None:
+    new_index = {old: new for new, old in enumerate(keep)}
+    prov: dict[str, Provenance] = {}
+    for path, p in ctx.prov.items():
+        m = re.match(r"lines\[(\d+)\](.*)", path)
+        if not m:
+            prov[path] = p
+        elif int(m.group(1)) in new_index:
+            prov[f"lines[{new_index[int(m.group(1))]}]{m.group(2)}"] = p
+    ctx.prov = prov
+
+
+def _table_total(order: CanonicalOrder, tables: list, table_of: list[int], ctx: _Ctx) -> None:
+    """An unlabelled numbers-only row closing the only line table is its total when one of its numbers
+    equals the lines' sum (several such rows are per-delivery subtotals: no grand total)."""
+    closing = [ti for ti, t in enumerate(tables) if t.total_line is not None]
+    if len(closing) != 1 or closing[0] != len(tables) - 1 or not order.lines:
+        return
+    total = Decimal(0)
+    for ln in order.lines:
+        if ln.amount is not None:
+            total += ln.amount
+        elif ln.qty is not None and ln.unit_price is not None:
+            total += ln.qty * ln.unit_price
+        else:
+            return
+    for ph in tables[closing[0]].total_line.phrases:
+        v = _dec(phrase_text(ph), ctx)
+        if v is not None and v == total:
+            order.declared_total = v
+            ctx.put("declared_total", ph, confidence=0.8)
+            return
+
+
+_LEGAL = re.compile(r"(?:\b(?:inc|llc|ltd|limited|corp|corporation|gmbh|ag|sas|sarl|s\.?a|b\.?v|n\.?v|plc|pvt|llp|"
+                    r"s\.?r\.?l|s\.?p\.?a)\b\.?|株式会社|有限会社|合同会社)", re.IGNORECASE)
+
+
+def _trim_after_legal_form(name: str) -> str:
+    """'Demo Customer 株式会社 Osaka' → 'Demo Customer 株式会社': a word or two after the legal form is a
+    city or department printed on the same line, not part of the organisation's name."""
+    ms = list(_LEGAL.finditer(name))
+    if not ms:
+        return name
+    m = ms[-1]
+    rest = name[m.end():].strip(" ,")
+    if m.start() > 0 and rest and len(rest.split()) <= 2 and not _LEGAL.search(rest):
+        return name[:m.end()].strip()
+    return name
 
 
 def _join_desc(parts: list[str]) -> str:
@@ -297,28 +378,23 @@ def _line(row: Row, ctx: _Ctx, index: int) -> OrderLine | None:
     if c.get("amount"):
         line.amount = _money(txt("amount"), ctx, prefer="first")
         ctx.put(f"{path}.amount", c["amount"])
-    overflow: list[Word] = []
-    for role in ("sku", "customer_part", "gtin"):
-        if c.get(role):
-            tok = txt(role).split()[0]
-            if c.get("description") and len(c[role]) > 1:
-                overflow += c[role][1:]  # description text overflowing into the code cell
-            if any(ch.isdigit() for ch in tok) or len(tok) >= 3:
-                setattr(line, role, tok)
-                ctx.put(f"{path}.{role}", c[role][:1])
+    overflow = _ids(row, line, ctx, path)
     # description: the anchor's description cell plus wrapped lines, top to bottom
     pieces: list[tuple[float, list[Word]]] = []
     if c.get("description") or overflow:
         pieces.append((row.anchor.top, sorted(overflow + c.get("description", []), key=lambda w: w.x0)))
     desc_col = c.get("description")
-    for ln in row.extra:
-        ws = [w for w in ln.words if _in_desc(w, row, desc_col)]
-        if ws:
+    for ln, cells in zip(row.extra, row.extra_cells or [{}] * len(row.extra), strict=False):
+        if "description" in row.roles:
+            ws = cells.get("description", [])
+        else:
+            ws = [w for w in ln.words if _in_desc(w, row, desc_col)]
+        if ws and not _SUBROW.match(phrase_text(ws)):
             pieces.append((ln.top, ws))
     pieces.sort(key=lambda p: p[0])
     raw_desc = _join_desc([phrase_text(ws) for _, ws in pieces])
     for role, rx in _EMBEDDED_IDS:
-        for m in rx.finditer(raw_desc + " " + row.anchor.text):
+        for m in rx.finditer(raw_desc):
             if getattr(line, role) is None:
                 setattr(line, role, m.group(1))
         raw_desc = rx.sub("", raw_desc)
@@ -334,6 +410,45 @@ def _line(row: Row, ctx: _Ctx, index: int) -> OrderLine | None:
     if line.qty is None and line.amount is None and line.unit_price is None:
         return None
     return line
+
+
+def _ids(row: Row, line: OrderLine, ctx: _Ctx, path: str) -> list[Word]:
+    """Line number and item codes: from the anchor's cells, else from the record's stacked lines
+    (Order-X prints # and GTIN/SE_ID/BY_ID above and below the quantities). Labelled IDs inside a
+    code cell (``SE_ID: 542668``) name their role. Returns description words that overflowed into
+    a code cell."""
+    c = row.cells
+    stacks = [c] + [ec for ec in row.extra_cells]
+    if not c.get("line_no"):
+        for ec in row.extra_cells:
+            ws = ec.get("line_no")
+            if ws and re.fullmatch(r"\d{1,6}[.)]?", ws[0].text):
+                line.line_no = ws[0].text.rstrip(".)")
+                ctx.put(f"{path}.line_no", ws[:1])
+                break
+    code_words = [w for st in stacks for role in ("sku", "customer_part", "gtin") for w in st.get(role, [])]
+    code_text = phrase_text(code_words)
+    labelled = False
+    for role, rx in _EMBEDDED_IDS:
+        m = rx.search(code_text)
+        if m:
+            labelled = True
+            setattr(line, role, m.group(1))
+            ctx.put(f"{path}.{role}", [w for w in code_words if m.group(1) in w.text] or code_words[:1])
+    if labelled:
+        return []
+    overflow: list[Word] = []
+    for role in ("sku", "customer_part", "gtin"):
+        ws = c.get(role)
+        if not ws:
+            continue
+        tok = ws[0].text
+        if len(ws) > 1 and "description" in row.roles:
+            overflow += ws[1:]  # description text overflowing into the code cell
+        if any(ch.isdigit() for ch in tok) or len(tok) >= 3:
+            setattr(line, role, tok)
+            ctx.put(f"{path}.{role}", ws[:1])
+    return overflow
 
 
 def _in_desc(w: Word, row: Row, desc_col: list[Word] | None) -> bool:

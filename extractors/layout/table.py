@@ -15,8 +15,11 @@ from orderflow.extractors.layout.lines import Line, Word, phrase_text
 from orderflow.extractors.values import parse_decimal
 
 _ROLE_RE = [(role, re.compile(p, re.IGNORECASE)) for role, p in COLUMN_ROLES]
+_ROLE_RE.insert(0, ("uom", re.compile(r"\b(?:qty|quantity)\s+unit$", re.IGNORECASE)))
 _ROLE_RE.insert(0, ("price_basis", re.compile(r"base\s+qty|^per$|price\s+unit$|preiseinheit|^pe$", re.IGNORECASE)))
 _NUMERIC = re.compile(r"^[-+(]?[$€£₹¥]?\s?[\d.,' ]*\d[)]?(?:\s?[A-Za-z]{0,3})?$")
+_BREAKUP = re.compile(r"break\s*-?\s*up|breakdown", re.IGNORECASE)
+_LABELS = re.compile(r"\w\s?:(?:\s|$)")
 _KEYVAL = re.compile(r"^[A-Za-z][\w ,/()&-]{1,40}:\s|\b(?:QUOT ID|Q_LINE|DEL_START|DEL_END)\b")
 
 
@@ -35,7 +38,9 @@ class Row:
     anchor: Line
     cells: dict[str, list[Word]] = field(default_factory=dict)
     extra: list[Line] = field(default_factory=list)  # wrapped lines (above/below)
+    extra_cells: list[dict[str, list[Word]]] = field(default_factory=list)  # their cells, same order
     page: int = 0
+    roles: frozenset[str] = frozenset()  # the roles the table's columns carry
 
 
 @dataclass
@@ -43,6 +48,7 @@ class Table:
     columns: list[Column]
     rows: list[Row]
     header_lines: list[Line]
+    total_line: Line | None = None  # unlabelled numbers-only row closing the table
 
 
 def _is_numberish(text: str) -> bool:
@@ -88,7 +94,8 @@ def _gutters(body: list[Line], head: list[Line]) -> list[Column]:
     x_max = max(w.x1 for ln in body + head for w in ln.words)
     size = int(x_max - x_min) + 3
     cover = [0] * size
-    rows = [ln for ln in body if sum(1 for w in ln.words if _is_numberish(w.text)) >= 2] or body
+    rows = [ln for ln in body if sum(1 for w in ln.words if _is_numberish(w.text)) >= 2
+            and not _KEYVAL.match(ln.text) and len(_LABELS.findall(ln.text)) < 2] or body
     for ln in rows:
         seen = [False] * size
         for w in ln.words:
@@ -107,20 +114,97 @@ def _gutters(body: list[Line], head: list[Line]) -> list[Column]:
         elif not on and start is not None:
             cols.append(Column(start + x_min, x - 1 + x_min))
             start = None
-    return cols
+    return _merge_text_runs(cols, rows)
+
+
+def _merge_text_runs(cols: list[Column], rows: list[Line]) -> list[Column]:
+    """A narrow gutter between two text-only columns is a word gap inside one text column (a long
+    description pushing past the common right edge), not a column break."""
+    if len(cols) < 2:
+        return cols
+    hs = sorted(w.height for ln in rows for w in ln.words)
+    h = hs[len(hs) // 2] if hs else 8.0
+
+    def text_only(c: Column) -> bool:
+        ws = [w for ln in rows for w in ln.words if c.x0 - 1 <= w.xc <= c.x1 + 1]
+        return bool(ws) and not any(_is_numberish(w.text) for w in ws)
+
+    out = [cols[0]]
+    for c in cols[1:]:
+        prev = out[-1]
+        if c.x0 - prev.x1 < 0.5 * h and text_only(c) and text_only(prev):
+            prev.x1 = c.x1
+        else:
+            out.append(c)
+    return out
+
+
+def _header_pieces(head: list[Line], cols: list[Column]) -> list[tuple[Column, str]]:
+    """(column, text) for every header phrase: a phrase goes to the body column it overlaps; a phrase
+    spanning several columns is split by word; a phrase over no column (an empty column, like a gross
+    price or discount printed on other rows only) is dropped unless a column sits right beside it."""
+    out: list[tuple[Column, str]] = []
+
+    def overlapping(x0: float, x1: float) -> list[Column]:
+        return [c for c in cols if min(c.x1, x1) - max(c.x0, x0) > -0.5]
+
+    for ln in head:
+        for ph in ln.phrases:
+            hits = overlapping(ph[0].x0, ph[-1].x1)
+            if len(hits) <= 1:
+                target = hits[0] if hits else _near(cols, ph[0].x0, ph[-1].x1, ph[0].height)
+                if target is not None:
+                    out.append((target, phrase_text(ph)))
+                continue
+            picks: list[Column | None] = []
+            for w in ph:
+                wh = overlapping(w.x0, w.x1)
+                if len(wh) > 1:
+                    wh = [min(wh, key=lambda c: abs((c.x0 + c.x1) / 2 - w.xc))]
+                picks.append(wh[0] if wh else _near(cols, w.x0, w.x1, w.height))
+            for k, w in enumerate(ph):  # a word over no column belongs with its phrase neighbour
+                col = picks[k]
+                if col is None:
+                    known = [j for j, c in enumerate(picks) if c is not None]
+                    col = picks[min(known, key=lambda j: abs(j - k))] if known else None
+                if col is not None:
+                    out.append((col, w.text))
+    return out
+
+
+def _near(cols: list[Column], x0: float, x1: float, height: float) -> Column | None:
+    if not cols:
+        return None
+    near = min(cols, key=lambda c: max(c.x0 - x1, x0 - c.x1))
+    return near if max(near.x0 - x1, x0 - near.x1) < 1.5 * height else None
+
+
+def _split_by_header(cols: list[Column], head: list[Line]) -> list[Column]:
+    """A body column under two separate header labels (a description overflowing into the part-number
+    cell merges their gutters) is split where the second label starts."""
+    out: list[Column] = []
+    for c in cols:
+        starts = sorted({round(ph[0].x0) for ln in head for ph in ln.phrases
+                         if c.x0 - 2 <= ph[0].x0 and ph[-1].x1 <= c.x1 + 2})
+        labels = [ph for ln in head for ph in ln.phrases if c.x0 - 2 <= ph[0].x0 and ph[-1].x1 <= c.x1 + 2]
+        if len(starts) >= 2 and len(head) >= 1 and c.x1 - c.x0 > 120:
+            labels.sort(key=lambda ph: ph[0].x0)
+            first, second = labels[0], labels[-1]
+            if second[0].x0 - first[-1].x1 > 40:
+                cut = (first[-1].x1 + second[0].x0) / 2
+                out += [Column(c.x0, cut - 1), Column(cut + 1, c.x1)]
+                continue
+        out.append(c)
+    return out
 
 
 def _assign_headers(cols: list[Column], head: list[Line], buyer_words: set[str]) -> None:
     for i, c in enumerate(cols):
         c.left = (cols[i - 1].x1 + c.x0) / 2 if i else -1e9
         c.right = (c.x1 + cols[i + 1].x0) / 2 if i + 1 < len(cols) else 1e9
-    for ln in head:
-        for w in ln.words:
-            for c in cols:
-                if c.left <= w.xc < c.right:
-                    c.header = (c.header + " " + w.text).strip()
-                    break
-    used: set[str] = set()
+    for c, text in _header_pieces(head, cols):
+        c.header = (c.header + " " + text).strip()
+    used: dict[str, Column] = {}
     for c in cols:
         h = c.header.lower()
         if not h:
@@ -128,6 +212,8 @@ def _assign_headers(cols: list[Column], head: list[Line], buyer_words: set[str])
         role = None
         if buyer_words and any(b in h.split() for b in buyer_words) and re.search(r"item|part|code|no", h):
             role = "customer_part"
+        elif _BREAKUP.search(h):
+            role = "breakup"
         else:
             for r, rx in _ROLE_RE:
                 if rx.search(h):
@@ -136,26 +222,43 @@ def _assign_headers(cols: list[Column], head: list[Line], buyer_words: set[str])
             if role is None and re.search(r"\bitem\b", h):
                 role = "sku"
         if role in used and role not in ("date",):
+            prev = used[role]
             if role == "amount":  # the right-most money column is the line amount
-                for other in cols:
-                    if other.role == "amount":
-                        other.role = None
+                prev.role = None
+            elif role == "unit_price" and re.search(r"\bnet\b", h) and not re.search(r"\bnet\b", prev.header.lower()):
+                prev.role = None  # net price beats a gross/list price column
             else:
                 role = None
         if role:
-            used.add(role)
+            used[role] = c
         c.role = role
+    for i, c in enumerate(cols):  # an unheaded column right of the description holds its overflow
+        if not c.header and i and cols[i - 1].role == "description":
+            c.role = "description"
+
+
+_STRICT = {"qty", "unit_price", "amount", "uom", "price_basis", "line_no"}
 
 
 def _cells(line: Line, cols: list[Column]) -> dict[str, list[Word]]:
+    """Words by column role. Numeric/code columns take only words over (or just beside) their
+    extent, so a value printed between columns (an allowance under an unread header) is not misread."""
     out: dict[str, list[Word]] = {}
     for w in line.words:
         for c in cols:
             if c.left <= w.xc < c.right:
+                if c.role in _STRICT:
+                    tol = w.height
+                    if w.x1 < c.x0 - tol or w.x0 > c.x1 + tol:
+                        break
                 if c.role:
                     out.setdefault(c.role, []).append(w)
                 break
     return out
+
+
+_CLEAN_NUM = re.compile(r"^(?:[A-Z]{3}\s?)?[-+(]?[$€£₹¥]?\s?[\d.,' ]*\d\)?-?(?:\s*/?\s*[A-Za-z]{1,5}\.?)?$")
+_DATEISH = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}|\d{1,2}:\d{2}")
 
 
 def _anchor_value(cells: dict[str, list[Word]]) -> bool:
@@ -163,7 +266,11 @@ def _anchor_value(cells: dict[str, list[Word]]) -> bool:
         ws = cells.get(role)
         if ws:
             text = phrase_text(ws)
-            first = re.split(r"\s*/\s*|\s+(?=[A-Za-z]{2,})", text)[0]
+            if _DATEISH.search(text):
+                continue
+            if not _CLEAN_NUM.match(text):
+                continue
+            first = re.split(r"\s*/\s*(?=[A-Za-z])|\s+(?=[A-Za-z]{2,})", text)[0]
             if parse_decimal(first) is not None or parse_decimal(text) is not None:
                 return role == "qty" or "qty" not in cells
     return False
@@ -200,28 +307,11 @@ def read_tables(pages: list[list[Line]], heights: dict[int, float], buyer_words:
                 i += 1
                 continue
             started = True
-            body: list[Line] = []
-            ended = False
-            while i < len(lines):
-                b = lines[i]
-                if is_header_line(b):
-                    break
-                if PAGE_FOOTER.search(b.text) and (b.top > 0.85 * page_h or len(b.words) < 12):
-                    i += 1
-                    continue
-                if _is_stop(b):
-                    ended = True
-                    i += 1
-                    break
-                if body and b.top - body[-1].bottom > 4 * body[-1].height:
-                    ended = True
-                    break
-                body.append(b)
-                i += 1
+            body, i, why = _take(lines, i, page_h)
             if not body:
                 continue
             if head:
-                cols = _gutters(body, head)
+                cols = _split_by_header(_gutters(body, head), head)
                 _assign_headers(cols, head, buyer_words)
             elif carry:
                 cols = carry[0]
@@ -230,34 +320,79 @@ def read_tables(pages: list[list[Line]], heights: dict[int, float], buyer_words:
                 continue
             if not any(c.role == "qty" for c in cols) and not any(c.role == "amount" for c in cols):
                 continue
-            rows = _rows(body, cols)
+            while why == "gap":  # records spaced far apart: the table goes on while the next chunk has rows
+                chunk, j, why2 = _take(lines, i, page_h)
+                if not chunk or not _rows(chunk, cols)[0]:
+                    break
+                body += chunk
+                i, why = j, why2
+            ended = why in ("gap", "stop")
+            rows, total_line = _rows(body, cols)
             if rows:
-                tables.append(Table(cols, rows, head))
+                tables.append(Table(cols, rows, head, total_line))
             carry = None if ended else (cols, head)
         # a table running off the page bottom continues on the next page
     return tables
 
 
-def _rows(body: list[Line], cols: list[Column]) -> list[Row]:
+def _take(lines: list[Line], i: int, page_h: float) -> tuple[list[Line], int, str]:
+    """Body lines from ``i`` up to a header, a stop row, a wide gap or the page end (footers dropped)."""
+    body: list[Line] = []
+    while i < len(lines):
+        b = lines[i]
+        if is_header_line(b):
+            return body, i, "header"
+        if PAGE_FOOTER.search(b.text) and (b.top > 0.85 * page_h or len(b.words) < 12):
+            i += 1
+            continue
+        if _is_stop(b):
+            return body, i + 1, "stop"
+        if body and b.top - body[-1].bottom > 4 * body[-1].height:
+            return body, i, "gap"
+        body.append(b)
+        i += 1
+    return body, i, "end"
+
+
+_IDENT = ("description", "sku", "customer_part", "line_no", "gtin")
+
+
+def _rows(body: list[Line], cols: list[Column]) -> tuple[list[Row], Line | None]:
+    """Anchored rows, and the numbers-only line that closes the table (an unlabelled total), if any.
+
+    A numbers-only line right below identity lines that no row has claimed (a stacked cell: line
+    number and codes on the lines above the quantities, as in Order-X) anchors that record."""
     anchors: list[Row] = []
     loose: list[Line] = []
+    pending: list[Line] = []  # identity lines since the last anchor
+    total_line: Line | None = None
+    roles = frozenset(c.role for c in cols if c.role)
     for ln in body:
         cells = _cells(ln, cols)
-        ident = any(cells.get(r) for r in ("description", "sku", "customer_part", "line_no", "gtin"))
+        ident = any(cells.get(r) for r in _IDENT)
         if len(re.findall(r"\w\s:\s", ln.text)) >= 2:
             continue  # a key : value strip inside the table area, not a line item
         if _anchor_value(cells) and ident:
-            anchors.append(Row(ln, cells, page=ln.page))
+            anchors.append(Row(ln, cells, page=ln.page, roles=roles))
+            pending, total_line = [], None
         elif _anchor_value(cells):
-            continue  # numbers with no identity: a subtotal/carry-over row
+            near = [p for p in pending if ln.top - p.bottom < 3.5 * ln.height]
+            if near and any(_cells(p, cols).get(r) for p in near for r in ("line_no", "sku", "customer_part", "gtin")):
+                anchors.append(Row(ln, cells, page=ln.page, roles=roles))
+                pending, total_line = [], None
+            elif anchors:
+                total_line = ln  # numbers with no identity after the rows: a subtotal/carry-over row
         else:
             loose.append(ln)
+            if any(cells.get(r) for r in _IDENT):
+                pending.append(ln)
     if not anchors:
-        return []
+        return [], None
     for ln in loose:
         mid = (ln.top + ln.bottom) / 2
         best = min(anchors, key=lambda r: abs((r.anchor.top + r.anchor.bottom) / 2 - mid))
         dist = abs((best.anchor.top + best.anchor.bottom) / 2 - mid)
-        if dist < 3.2 * ln.height and not _KEYVAL.search(ln.text):
+        if dist < 3.2 * ln.height:
             best.extra.append(ln)
-    return anchors
+            best.extra_cells.append(_cells(ln, cols))
+    return anchors, total_line

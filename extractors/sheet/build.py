@@ -48,6 +48,10 @@ class _Builder:
         self.extractor = extractor
         self.order = CanonicalOrder()
         self.issues: list[Issue] = []
+        self.skip: set[int] = set()  # rows of the line tables
+        self.decimal_comma = decimal_comma_of(
+            [c.text for c in sheet.cells.values() if isinstance(c.value, str) and len(c.text) < 30]
+        )
         self.day_first = guess_day_first(
             [c.text for c in sheet.cells.values() if isinstance(c.value, str) and len(c.text) < 40]
         )
@@ -66,7 +70,7 @@ class _Builder:
         d = stored_decimal(cell.value)
         if d is not None:
             return d
-        return parse_decimal(cell.text) if isinstance(cell.value, str) else None
+        return parse_decimal(cell.text, decimal_comma=self.decimal_comma) if isinstance(cell.value, str) else None
 
     def date(self, value: Any) -> dt.date | None:
         if isinstance(value, dt.datetime):
@@ -245,8 +249,9 @@ class _Builder:
         company = re.compile(r"\b(private limited|pvt\.? ?ltd|ltd|limited|inc|llc|gmbh|corp|corporation|s\.a\.|plc)\b",
                              re.I)
         taken = {p.name for p in (self.order.supplier, self.order.ship_to) if p and p.name}
-        for (r, c), cell in sorted(self.sheet.cells.items()):
-            if not isinstance(cell.value, str) or len(cell.text) > 300:
+        cells = [(k, c) for k, c in self.sheet.cells.items() if isinstance(c.value, str) and k[0] not in self.skip]
+        for (r, c), cell in sorted(cells, key=lambda kc: kc[0]):
+            if len(cell.text) > 300:
                 continue
             name = cell.text.split("\n")[0].split(",")[0].strip()
             if company.search(name) and name not in taken and len(name) < 80:
@@ -254,14 +259,20 @@ class _Builder:
                 self.prov("buyer.name", r, c, cell.text, 0.5)
                 return
 
-    def currency(self, table: Table | None) -> None:
+    def currency(self, table: Table | None, skip: set[int]) -> None:
+        """ISO code from the table's labels, its first money cells, then any short text off the table."""
         if self.order.currency:
             return
         texts: list[tuple[int, int, str]] = []
         if table:
             texts += [(table.header_row, col, label) for col, label in table.labels.items()]
-        for (r, c), cell in sorted(self.sheet.cells.items()):
-            if isinstance(cell.value, str) and len(cell.text) <= 400:
+            rows = [r for r in self.sheet.rows() if r > table.header_row][:5]
+            for f in ("unit_price", "amount"):
+                if f in table.columns:
+                    texts += [(r, table.columns[f].col, self.sheet.text(r, table.columns[f].col)) for r in rows]
+        cells = [(k, c) for k, c in self.sheet.cells.items() if k[0] not in skip and isinstance(c.value, str)]
+        for (r, c), cell in sorted(cells, key=lambda kc: kc[0]):
+            if len(cell.text) <= 400:
                 texts.append((r, c, cell.text))
         for r, c, text in texts:
             cur = detect_currency(text)
@@ -297,6 +308,21 @@ class _Builder:
                     message=f"Sum of line amounts {s.normalize():f} differs from the declared total {o.declared_total}.",
                     expected=format(s, "f"), actual=format(o.declared_total, "f"),
                 ))
+
+
+_COMMA_DEC = re.compile(r"\d,\d{1,2}$")
+_POINT_DEC = re.compile(r"\d\.\d{1,2}$")
+
+
+def decimal_comma_of(texts: list[str]) -> bool | None:
+    """True when the document writes decimals with a comma (``0,25``), False with a point, None if unclear."""
+    comma = sum(1 for t in texts if _COMMA_DEC.search(t.strip()))
+    point = sum(1 for t in texts if _POINT_DEC.search(t.strip()))
+    if comma and not point:
+        return True
+    if point and not comma:
+        return False
+    return None
 
 
 def _code_text(cell: Cell) -> str:
@@ -335,11 +361,12 @@ def build_sheet_order(sheet: Sheet, extractor: str) -> SheetOrder:
     for t in tables:
         first, last = b.lines(t)
         skip |= set(range(first, last + 1))
+    b.skip = skip
     b.grand_total(last)
     b.header(find_header_values(sheet, skip))
-    b.currency(table)
+    b.currency(table, skip)
     b.checks(table)
     return SheetOrder(b.order, b.issues, bool(b.order.lines))
 
 
-__all__ = ["SheetOrder", "TOTAL_RE", "build_sheet_order", "clean_description"]
+__all__ = ["SheetOrder", "TOTAL_RE", "build_sheet_order", "clean_description", "decimal_comma_of"]

@@ -89,6 +89,8 @@ class Sheet:
     name: str
     cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    _rows: dict[int, list[Cell]] | None = field(default=None, repr=False)
+    _rows_n: int = field(default=-1, repr=False)
 
     def put(self, row: int, col: int, value: Any, number_format: str | None = None) -> None:
         if value is None or (isinstance(value, str) and not value.strip()):
@@ -116,13 +118,16 @@ class Sheet:
         return sorted((c for (r, _), c in self.cells.items() if r == row), key=lambda c: c.col)
 
     def rows(self) -> dict[int, list[Cell]]:
-        """Row index → its cells in column order (empty rows absent)."""
+        """Row index → its cells in column order (empty rows absent); cached until the next put."""
+        if self._rows is not None and self._rows_n == len(self.cells):
+            return self._rows
         out: dict[int, list[Cell]] = {}
         for (r, _), c in self.cells.items():
             out.setdefault(r, []).append(c)
         for cells in out.values():
             cells.sort(key=lambda c: c.col)
-        return dict(sorted(out.items()))
+        self._rows, self._rows_n = dict(sorted(out.items())), len(self.cells)
+        return self._rows
 
     def merge_span(self, row: int, col: int) -> tuple[int, int]:
         """Columns (c0, c1) covered by the merged range whose top-left is (row, col)."""

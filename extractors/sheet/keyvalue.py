@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from orderflow.extractors.sheet.grid import Sheet, cell_ref
 from orderflow.extractors.sheet.labels import HEADER_FIELDS, label_score
@@ -25,7 +26,7 @@ LABEL_PREFIX = re.compile(r"^\s*(address|addr|state|city|location|name)\s*:\s*",
 @dataclass
 class KV:
     field: str
-    value: str  # raw text of the value (may be several lines)
+    value: Any  # text of the value (may be several lines), or a typed cell value (date, number)
     row: int
     col: int
     score: float
@@ -85,7 +86,7 @@ def _block_below(sheet: Sheet, row: int, col: int, skip_rows: set[int]) -> tuple
     return "\n".join(lines), start[0], start[1]
 
 
-def _value_right(sheet: Sheet, row: int, col: int) -> tuple[str, int, int] | None:
+def _value_right(sheet: Sheet, row: int, col: int) -> tuple[Any, int, int] | None:
     _, c1 = sheet.merge_span(row, col)
     for c in range(c1 + 1, c1 + 15):
         cell = sheet.get(row, c)
@@ -93,7 +94,7 @@ def _value_right(sheet: Sheet, row: int, col: int) -> tuple[str, int, int] | Non
             continue
         if isinstance(cell.value, str) and is_label_text(cell.text):
             return None
-        return cell.text if isinstance(cell.value, str) else cell.value, row, c  # type: ignore[return-value]
+        return (cell.text if isinstance(cell.value, str) else cell.value), row, c
     return None
 
 
@@ -101,9 +102,8 @@ def find_header_values(sheet: Sheet, skip_rows: set[int] | None = None) -> list[
     """All label/value pairs on the sheet outside ``skip_rows`` (the line table)."""
     skip_rows = skip_rows or set()
     found: list[KV] = []
-    for (r, c), cell in sorted(sheet.cells.items()):
-        if r in skip_rows or not isinstance(cell.value, str):
-            continue
+    cells = [(k, c) for k, c in sheet.cells.items() if k[0] not in skip_rows and isinstance(c.value, str)]
+    for (r, c), cell in sorted(cells, key=lambda kc: kc[0]):
         text = cell.value.strip()
         if not text:
             continue
@@ -113,18 +113,16 @@ def find_header_values(sheet: Sheet, skip_rows: set[int] | None = None) -> list[
         f, s = _label_field(label)
         if f is None:
             continue
-        value: object = "\n".join(p for p in (inline, rest.strip()) if p)
+        value: Any = "\n".join(p for p in (inline, rest.strip()) if p)
         vr, vc = r, c
         if not value:
             right = _value_right(sheet, r, c)
             below = _block_below(sheet, r, c, skip_rows)
             pick = right or below
-            if f in ("ship_to", "buyer", "supplier") and below and not right:
-                pick = below
             if pick is None:
                 continue
             value, vr, vc = pick
-        found.append(KV(f, value if isinstance(value, str) else value, vr, vc, s, label.strip()))  # type: ignore[arg-type]
+        found.append(KV(f, value, vr, vc, s, label.strip()))
     return found
 
 

@@ -7,6 +7,7 @@ field's veto words (``Tax Amount`` is not the line amount, ``Case Quantity`` not
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -93,6 +94,7 @@ def norm_label(text: str) -> str:
     return _NORM.sub(" ", t).strip()
 
 
+@lru_cache(maxsize=65536)
 def label_score(label: str, field: str) -> float:
     """0–100: how surely ``label`` names ``field``."""
     n = norm_label(label)

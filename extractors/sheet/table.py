@@ -100,8 +100,8 @@ def find_tables(sheet: Sheet) -> list[Table]:
         if r <= skip_until:
             continue
         labels = _row_labels(sheet, r, rows[r])
-        if len(labels) < 2:
-            continue
+        if len(labels) < 2 or len(labels) < len(rows[r]) // 2 or any(is_number(c) for c in rows[r]):
+            continue  # a header row is labels, not data
         columns, score = assign_columns(labels)
         header_row = r
         nxt = order[i + 1] if i + 1 < len(order) else None

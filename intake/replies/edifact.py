@@ -35,10 +35,12 @@ def _serialize(segments: list[Segment], break_lines: bool) -> str:
     return Serializer(Characters()).serialize(segments, with_una_header=True, break_lines=break_lines)
 
 
-def _unb(me: tuple[str, str | None], them: tuple[str, str | None], ref: str, now: dt.datetime,
-         syntax: str) -> Segment:
-    return Segment("UNB", [syntax, "3"], _party(*me), _party(*them), [now.strftime("%y%m%d"), now.strftime("%H%M")],
-                   ref)
+def _unb(
+    me: tuple[str, str | None], them: tuple[str, str | None], ref: str, now: dt.datetime, syntax: str
+) -> Segment:
+    return Segment(
+        "UNB", [syntax, "3"], _party(*me), _party(*them), [now.strftime("%y%m%d"), now.strftime("%H%M")], ref
+    )
 
 
 def build_contrl(
@@ -65,13 +67,17 @@ def build_contrl(
     segs: list[Segment] = [_unb(me, them, ref, now, syntax)]
     for n, ic in enumerate(ics, start=1):
         body: list[Segment] = []
-        uci = [ic.get("control") or "", _party(ic.get("sender") or "", ic.get("sender_qualifier") or None),
-               _party(ic.get("receiver") or "", ic.get("receiver_qualifier") or None), ic.get("action", "7")]
+        uci = [
+            ic.get("control") or "",
+            _party(ic.get("sender") or "", ic.get("sender_qualifier") or None),
+            _party(ic.get("receiver") or "", ic.get("receiver_qualifier") or None),
+            ic.get("action", "7"),
+        ]
         if ic["errors"]:
             uci.append(ic["errors"][0])
         body.append(Segment("UCI", *uci))
 
-        def ucm(m: dict[str, Any]) -> None:
+        def ucm(m: dict[str, Any], body: list[Segment] = body) -> None:
             ident = [m["type"], m["version"], m["release"], m["agency"]]
             el = [m["control"], [x for x in ident if x] or [m["type"] or "ORDERS"], m.get("action", "7")]
             if m["errors"]:
@@ -118,8 +124,10 @@ def build_ordrsp(
     me = sender or (pid.get("UNB03") or "RECEIVER", pid.get("UNB03.qualifier"))
     them = receiver or (pid.get("UNB02") or "SENDER", pid.get("UNB02.qualifier"))
     by_line = {s.line_no: s for s in line_statuses}
-    statuses = [by_line.get(ln.line_no or str(i + 1)) or LineStatus(ln.line_no or str(i + 1))
-                for i, ln in enumerate(order.lines)]
+    statuses = [
+        by_line.get(ln.line_no or str(i + 1)) or LineStatus(ln.line_no or str(i + 1))
+        for i, ln in enumerate(order.lines)
+    ]
     if statuses and all(s.status == "IR" for s in statuses):
         function = "27"
     elif all(s.status == "IA" for s in statuses):

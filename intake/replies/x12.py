@@ -59,13 +59,28 @@ def _seg(*elements: Any) -> Segment:
     return Segment(ELEM.join(parts), SEG, ELEM, COMP)
 
 
-def _isa(sender: Party12, receiver: Party12, control: int, now: dt.datetime, usage: str, version: str) -> Segment:
+def _isa(
+    sender: Party12, receiver: Party12, control: int, now: dt.datetime, usage: str, version: str
+) -> Segment:
     rep = "^" if version >= "00402" else "U"
     fields = [
-        "ISA", "00", " " * 10, "00", " " * 10,
-        sender.qualifier.ljust(2)[:2], sender.id.ljust(15)[:15],
-        receiver.qualifier.ljust(2)[:2], receiver.id.ljust(15)[:15],
-        now.strftime("%y%m%d"), now.strftime("%H%M"), rep, version, f"{control:09d}", "0", usage or "P", COMP,
+        "ISA",
+        "00",
+        " " * 10,
+        "00",
+        " " * 10,
+        sender.qualifier.ljust(2)[:2],
+        sender.id.ljust(15)[:15],
+        receiver.qualifier.ljust(2)[:2],
+        receiver.id.ljust(15)[:15],
+        now.strftime("%y%m%d"),
+        now.strftime("%H%M"),
+        rep,
+        version,
+        f"{control:09d}",
+        "0",
+        usage or "P",
+        COMP,
     ]
     return Segment(ELEM.join(fields), SEG, ELEM, COMP)
 
@@ -79,13 +94,18 @@ def _write(segments: list[Segment], eol: str) -> str:
     return buf.getvalue()
 
 
-def _parties(ic: dict[str, Any], grp: dict[str, Any] | None, sender: Party12 | None,
-             receiver: Party12 | None) -> tuple[Party12, Party12]:
+def _parties(
+    ic: dict[str, Any], grp: dict[str, Any] | None, sender: Party12 | None, receiver: Party12 | None
+) -> tuple[Party12, Party12]:
     """Reply parties default to the inbound envelope, reversed."""
-    me = sender or Party12(ic.get("receiver") or "RECEIVER", ic.get("receiver_qualifier") or "ZZ",
-                           (grp or {}).get("receiver") or None)
-    them = receiver or Party12(ic.get("sender") or "SENDER", ic.get("sender_qualifier") or "ZZ",
-                               (grp or {}).get("sender") or None)
+    me = sender or Party12(
+        ic.get("receiver") or "RECEIVER",
+        ic.get("receiver_qualifier") or "ZZ",
+        (grp or {}).get("receiver") or None,
+    )
+    them = receiver or Party12(
+        ic.get("sender") or "SENDER", ic.get("sender_qualifier") or "ZZ", (grp or {}).get("sender") or None
+    )
     return me, them
 
 
@@ -106,7 +126,9 @@ def build_997(
     Returns "" when there is nothing to acknowledge.
     """
     now = now or dt.datetime.now(dt.UTC)
-    groups = [(ic, g) for ic in edi_meta.get("interchanges", []) for g in ic["groups"] if g["functional_id"] != "FA"]
+    groups = [
+        (ic, g) for ic in edi_meta.get("interchanges", []) for g in ic["groups"] if g["functional_id"] != "FA"
+    ]
     if not groups:
         return ""
     ic0, g0 = groups[0]
@@ -114,8 +136,17 @@ def build_997(
     gs_version = "005010X231A1" if version >= "00501" else "004010"
     segs = [
         _isa(me, them, isa_control, now, ic0.get("usage") or "P", version),
-        _seg("GS", "FA", me.app_id or me.id, them.app_id or them.id, now.strftime("%Y%m%d"), now.strftime("%H%M"),
-             gs_control, "X", gs_version),
+        _seg(
+            "GS",
+            "FA",
+            me.app_id or me.id,
+            them.app_id or them.id,
+            now.strftime("%Y%m%d"),
+            now.strftime("%H%M"),
+            gs_control,
+            "X",
+            gs_version,
+        ),
     ]
     for n, (_ic, g) in enumerate(groups, start=1):
         st = f"{n:04d}"
@@ -129,7 +160,9 @@ def build_997(
             for err in tx.get("segment_errors", [])[:20]:
                 segs.append(_seg("AK3", err["tag"], err["position"], "", err.get("code", "8")))
                 for el in err.get("elements", [])[:5]:
-                    segs.append(_seg("AK4", el["position"], "", el.get("code", "6"), el.get("value", "")[:99]))
+                    segs.append(
+                        _seg("AK4", el["position"], "", el.get("code", "6"), el.get("value", "")[:99])
+                    )
             segs.append(_seg("AK5", tx.get("status", "A"), *tx["errors"][:5]))
         received = len(g["sets"])
         accepted = g.get("accepted_sets", received)
@@ -172,17 +205,38 @@ def build_855(
     me = sender or Party12(pid.get("ISA08") or "RECEIVER", pid.get("ISA07") or "ZZ", pid.get("GS03"))
     them = receiver or Party12(pid.get("ISA06") or "SENDER", pid.get("ISA05") or "ZZ", pid.get("GS02"))
     by_line = {s.line_no: s for s in line_statuses}
-    statuses = [by_line.get(ln.line_no or str(i + 1)) or LineStatus(ln.line_no or str(i + 1))
-                for i, ln in enumerate(order.lines)]
+    statuses = [
+        by_line.get(ln.line_no or str(i + 1)) or LineStatus(ln.line_no or str(i + 1))
+        for i, ln in enumerate(order.lines)
+    ]
     st = f"{st_control:04d}"
     gs_version = "005010" if version >= "00501" else "004010"
     segs = [
         _isa(me, them, isa_control, now, usage, version),
-        _seg("GS", "PR", me.app_id or me.id, them.app_id or them.id, now.strftime("%Y%m%d"), now.strftime("%H%M"),
-             gs_control, "X", gs_version),
+        _seg(
+            "GS",
+            "PR",
+            me.app_id or me.id,
+            them.app_id or them.id,
+            now.strftime("%Y%m%d"),
+            now.strftime("%H%M"),
+            gs_control,
+            "X",
+            gs_version,
+        ),
         _seg("ST", "855", st),
-        _seg("BAK", "00", ack_type(statuses), order.po_number or "", (order.po_date or now.date()).strftime("%Y%m%d"),
-             "", "", "", erp_order_no or "", now.strftime("%Y%m%d")),
+        _seg(
+            "BAK",
+            "00",
+            ack_type(statuses),
+            order.po_number or "",
+            (order.po_date or now.date()).strftime("%Y%m%d"),
+            "",
+            "",
+            "",
+            erp_order_no or "",
+            now.strftime("%Y%m%d"),
+        ),
     ]
     if order.currency:
         segs.append(_seg("CUR", "SE", order.currency))
@@ -197,7 +251,9 @@ def build_855(
         pairs: list[str] = []
         for q, v in list(line.ids.items())[:10]:
             pairs += [q, v]
-        segs.append(_seg("PO1", status.line_no, line.qty, line.uom or uom, price, line.price_basis or "", *pairs))
+        segs.append(
+            _seg("PO1", status.line_no, line.qty, line.uom or uom, price, line.price_basis or "", *pairs)
+        )
         if line.description:
             segs.append(_seg("PID", "F", "", "", "", line.description[:80]))
         ack = ["ACK", status.status, qty if qty is not None else "", uom]

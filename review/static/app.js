@@ -78,7 +78,7 @@
     var t = ev.target, tag = t && t.tagName;
     var typing = tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (t && t.isContentEditable);
     if (typing) {
-      if (ev.key === "Escape") t.blur();
+      if (ev.key === "Escape") { ev.preventDefault(); t.blur(); }  // keep the search text (search inputs clear on Esc)
       return;
     }
     if (ev.key === "j") { move(1); ev.preventDefault(); }

@@ -39,7 +39,7 @@ def test_extract_json_is_an_array_of_canonical_orders(tmp_path: Path, home: Path
     orders = json.loads(res.stdout)
     assert isinstance(orders, list) and len(orders) == 1
     assert orders[0]["po_number"] == "CLI-1001"
-    assert orders[0]["lines"][0]["qty"] == "10"  # Decimal travels as a string
+    assert orders[0]["lines"][0]["qty"] == "100"  # Decimal travels as a string
     assert orders[0]["schema_version"] == "1"
 
 

@@ -303,6 +303,9 @@ class UiStore:
                              message="No contract price for JAN-TOW-2; the PO price 25.00 will be used.")
                 self.orders[key] = _save(s, pdf, f"{po}.pdf", order, [sku_issue(1, UNKNOWN_SKU), warn],
                                          received_hours_ago=hours)
+            ok_rows = [r if r[1] != UNKNOWN_SKU else (r[0], "GLV-NIT-L", *r[2:]) for r in GLOVE_ROWS]
+            ok_pdf = po_pdf("PO-48218", ok_rows)
+            self.orders["pusherr"] = _save(s, ok_pdf, "PO-48218.pdf", pdf_order("PO-48218", ok_rows, ok_pdf), [])
             big_pdf = po_pdf("PO-48214", BIG_ROWS)
             big = pdf_order("PO-48214", BIG_ROWS, big_pdf)
             approval = Issue(code="APPROVAL_REQUIRED", severity="warning", field=None,
@@ -391,3 +394,8 @@ def sign_in(chromium, ui_url):
     yield open_as
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(scope="session")
+def ui_password() -> str:
+    return PASSWORD

@@ -1,0 +1,98 @@
+"""`orderflow serve`: every flow on its schedule, on one machine, with Prefect's own ``serve``.
+
+Prefect schedules only against a running API server (not the ephemeral one), so when
+``PREFECT_API_URL`` is not set this starts ``prefect server start`` on 127.0.0.1 first.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from orderflow.flows.settings import Settings
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_prefect_server(home: Path, port: int | None = None, timeout: float = 120.0) -> tuple[subprocess.Popen, str]:
+    """Start a local Prefect API server and wait until it answers /api/health."""
+    port = port or free_port()
+    home.mkdir(parents=True, exist_ok=True)
+    log = (home / "prefect-server.log").open("ab")
+    env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_HOME": str(home / "prefect")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}/api"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"prefect server exited with {proc.returncode}; see {home / 'prefect-server.log'}")
+        try:
+            with urllib.request.urlopen(f"{url}/health", timeout=2) as resp:
+                if resp.status == 200:
+                    return proc, url
+        except OSError:
+            time.sleep(0.5)
+    proc.terminate()
+    raise TimeoutError(f"prefect server did not answer within {timeout:.0f} s")
+
+
+def schedule_kwargs(interval_seconds: int | None, cron: str | None) -> dict[str, Any]:
+    if cron:
+        return {"cron": cron}
+    return {"interval": max(int(interval_seconds or 60), 1)}
+
+
+def deployments(settings: Settings) -> list[Any]:
+    """One deployment per configured channel, plus push, reference sync and reconcile."""
+    from orderflow.flows import prefect_flows as pf
+
+    out = []
+    for kind, channels in (("imap", settings.imap), ("sftp", settings.sftp), ("folder", settings.folders)):
+        for ch in channels:
+            out.append(
+                pf.poll_channel_flow.to_deployment(
+                    name=f"poll-{kind}-{ch.name}",
+                    parameters={"kind": kind, "name": ch.name},
+                    **schedule_kwargs(ch.interval_seconds, ch.cron),
+                )
+            )
+    out.append(pf.push_approved_flow.to_deployment(name="push-approved", interval=settings.push_interval_seconds))
+    if settings.erp != "file":
+        out.append(pf.sync_reference_flow.to_deployment(name="sync-reference", interval=settings.sync_interval_seconds))
+        out.append(pf.reconcile_flow.to_deployment(name="reconcile", interval=settings.sync_interval_seconds))
+    return out
+
+
+def serve(settings: Settings) -> None:
+    """Block serving every deployment; starts a local Prefect server when none is configured."""
+    server = None
+    if not os.environ.get("PREFECT_API_URL"):
+        server, url = start_prefect_server(Path(settings.home).resolve())
+        os.environ["PREFECT_API_URL"] = url
+    try:
+        from prefect import serve as prefect_serve
+
+        prefect_serve(*deployments(settings))
+    finally:
+        if server is not None:
+            server.terminate()
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()

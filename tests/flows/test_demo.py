@@ -1,0 +1,70 @@
+"""`orderflow demo`: every sample ends in its expected state, asserted from the store; twice adds nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from sqlalchemy import func, select
+
+from orderflow.flows.demo import INBOX, run_demo
+from orderflow.flows.services import open_store
+from orderflow.flows.settings import load_settings
+from orderflow.store import models
+from orderflow.store import repository as repo
+
+MANIFEST = json.loads((INBOX / "manifest.json").read_text())
+
+
+def _check_store(settings) -> None:
+    _, factory = open_store(settings)
+    with factory() as s:
+        for entry in MANIFEST["documents"]:
+            data = (INBOX / entry["file"]).read_bytes()
+            import hashlib
+
+            doc = repo.find_document(s, hashlib.sha256(data).hexdigest())
+            assert doc is not None, entry["file"]
+            expect = entry["expect"]
+            assert doc.state == expect["document"], (entry["file"], doc.state, doc.reason)
+            if "reason_contains" in expect:
+                assert expect["reason_contains"] in (doc.reason or "")
+            orders = sorted(doc.orders, key=lambda o: o.doc_index)
+            assert len(orders) == len(expect.get("orders", [])), entry["file"]
+            for row, want in zip(orders, expect.get("orders", []), strict=True):
+                assert row.state == want["state"], (entry["file"], row.state, [i.code for i in row.issues])
+                codes = {i.code for i in row.issues}
+                for code in want.get("issues", []):
+                    assert code in codes, (entry["file"], codes)
+                if want["state"] == "pushed":
+                    assert row.erp_order_id, entry["file"]
+                    assert any(a.ok for a in row.push_attempts)
+
+
+def _counts(settings) -> tuple[int, int, int]:
+    _, factory = open_store(settings)
+    with factory() as s:
+        return (
+            s.scalar(select(func.count()).select_from(models.Document)),
+            s.scalar(select(func.count()).select_from(models.Order)),
+            s.scalar(select(func.count()).select_from(models.PushAttempt)),
+        )
+
+
+@pytest.mark.parametrize("use_prefect", [False, True], ids=["plain", "prefect"])
+def test_demo_states_and_idempotent_rerun(tmp_path: Path, use_prefect: bool) -> None:
+    settings = load_settings(home=tmp_path / "var")
+    quiet = Console(file=open("/dev/null", "w"), width=200)
+    assert run_demo(settings, use_prefect=use_prefect, console=quiet) == 0
+    _check_store(settings)
+    first = _counts(settings)
+    outbox_files = sorted(p.name for p in (tmp_path / "var" / "outbox").glob("*.json"))
+    assert len(outbox_files) == sum(
+        1 for e in MANIFEST["documents"] for o in e["expect"].get("orders", []) if o["state"] == "pushed"
+    )
+    assert run_demo(settings, use_prefect=use_prefect, console=quiet) == 0
+    assert _counts(settings) == first  # no new documents, orders or pushes
+    assert sorted(p.name for p in (tmp_path / "var" / "outbox").glob("*.json")) == outbox_files
+    _check_store(settings)

@@ -1,0 +1,39 @@
+"""The demo reference data must give the demo inbox the outcomes its manifest promises."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from validators_helpers import SAMPLES
+
+from orderflow.extractors.base import ExtractContext
+from orderflow.extractors.registry import extract
+from orderflow.validators import ExistingOrder, ValidationConfig, ValidationContext, validate
+
+INBOX = SAMPLES.parent / "inbox"
+
+
+def test_demo_inbox_validates_as_the_manifest_says(sample_ref):
+    manifest = json.loads((INBOX / "manifest.json").read_text())
+    existing: list[ExistingOrder] = []
+    checked = 0
+    for doc in manifest["documents"]:
+        if doc["expect"]["document"] != "processed":
+            continue
+        extraction = extract((INBOX / doc["file"]).read_bytes(),
+                             ExtractContext(filename=doc["file"], sender=doc["sender"], channel=doc["channel"]))
+        assert len(extraction.orders) == len(doc["expect"]["orders"]), doc["file"]
+        for order, expect in zip(extraction.orders, doc["expect"]["orders"], strict=True):
+            ctx = ValidationContext(sender=doc["sender"], channel=doc["channel"], existing_orders=list(existing))
+            result = validate(order, sample_ref, ctx, ValidationConfig(today=dt.date(2026, 11, 23)))
+            errors = [i.code for i in result.issues if i.blocking]
+            assert result.customer_id and result.ship_to_id, (doc["file"], result.issues)
+            assert all(rl.sku for rl in result.lines) or "SKU_UNKNOWN" in errors, doc["file"]
+            if expect["state"] == "pushed":
+                assert errors == [], (doc["file"], [i.message for i in result.issues])
+            if "issues" in expect:
+                assert errors == expect["issues"], (doc["file"], [i.message for i in result.issues])
+            existing.append(ExistingOrder(result.customer_id, order.po_number, "pushed", doc["file"]))
+            checked += 1
+    assert checked >= 9
