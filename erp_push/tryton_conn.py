@@ -27,8 +27,8 @@ _CURRENT_ETC: list[str | None] = [None]
 class _TimeoutTransport(xmlrpc.client.Transport):
     """xmlrpc's default transport waits forever; an ERP that hangs must become a transient error."""
 
-    def __init__(self, timeout: float) -> None:
-        super().__init__(use_builtin_types=True)
+    def __init__(self, timeout: float, headers: list[tuple[str, str]] | None = None) -> None:
+        super().__init__(use_builtin_types=True, headers=headers or ())
         self._timeout = timeout
 
     def make_connection(self, host: Any) -> http.client.HTTPConnection:
@@ -69,8 +69,8 @@ def _remote_login(cfg: TrytonConfig) -> Any:
                                        transport=_TimeoutTransport(cfg.timeout))
     user_id, session, _ = server.common.db.login(cfg.user, {"password": cfg.password or ""})
     token = base64.b64encode(f"{cfg.user}:{user_id}:{session}".encode()).decode("ascii")
-    return XmlrpcConfig(url, transport=_TimeoutTransport(cfg.timeout),
-                        headers=[("Authorization", f"Session {token}")])
+    # ServerProxy ignores ``headers`` when given a transport: the transport carries them.
+    return XmlrpcConfig(url, transport=_TimeoutTransport(cfg.timeout, [("Authorization", f"Session {token}")]))
 
 
 def connect(cfg: TrytonConfig) -> Any:

@@ -16,6 +16,7 @@ from typing import Any
 from orderflow.canonical import Extraction, Issue, IssueCode, Severity
 from orderflow.extractors.base import ExtractContext, ExtractionError
 from orderflow.extractors.layout import PageWords, extract_order
+from orderflow.extractors.layout.hints import hints_for_sender
 
 log = logging.getLogger(__name__)
 
@@ -161,10 +162,8 @@ class PdfExtractor:
                                     "ocr_pages": [p.number for p in pages if p.extractor == "pdf_ocr"]})
 
 
-def _hints_for(ctx: ExtractContext) -> dict[str, Any]:
-    """Partner hints (YAML-loaded dicts) flattened: later hints override earlier ones."""
-    merged: dict[str, Any] = {}
-    for h in ctx.hints or []:
-        if isinstance(h, dict):
-            merged.update(h.get("pdf", h))
-    return merged
+def _hints_for(ctx: ExtractContext) -> list[dict[str, Any]]:
+    """Partner/learned hints for this document: scoped to ``ctx.sender`` when it is known; without a
+    sender the caller already chose them, so all are applied (see ``layout.hints`` for the format)."""
+    hints = [h for h in ctx.hints or [] if isinstance(h, dict)]
+    return hints_for_sender(hints, ctx.sender) if ctx.sender else hints

@@ -8,6 +8,8 @@ deferred so ``orderflow extract`` starts fast.
 from __future__ import annotations
 
 import json
+import logging
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -438,10 +440,50 @@ def edi_lint(file: Path) -> None:
     typer.echo(f"{file.name}: clean")
 
 
+def _register_optional_commands() -> None:
+    """Commands that live in their own modules (ops, changes, hints) register themselves here."""
+    import importlib
+
+    for name in ("orderflow.flows.cli_ops", "orderflow.flows.cli_erp", "orderflow.flows.cli_hints"):
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+        module.register(app)
+
+
+_register_optional_commands()
+
+
+class _QuietFormatter(logging.Formatter):
+    """One line per log record; tracebacks only with ORDERFLOW_DEBUG=1 (a CSR's terminal is no debugger)."""
+
+    def formatException(self, ei) -> str:  # noqa: N802 - logging's name
+        return super().formatException(ei) if os.environ.get("ORDERFLOW_DEBUG") else ""
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        if not os.environ.get("ORDERFLOW_DEBUG") and record.exc_info and record.exc_info[1] is not None:
+            exc = record.exc_info[1]
+            text = f"{text.rstrip()} ({type(exc).__name__}: {exc})"
+        return text.rstrip()
+
+
+def _configure_logging() -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_QuietFormatter("orderflow: %(levelname)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.DEBUG if os.environ.get("ORDERFLOW_DEBUG") else logging.WARNING)
+
+
 def main() -> None:
     """Console-script entry: turns configuration and input failures into exit 2 without a traceback."""
     from orderflow.flows.settings import ConfigError
 
+    _configure_logging()
     try:
         rc = app(standalone_mode=False)
         sys.exit(rc if isinstance(rc, int) else 0)

@@ -8,6 +8,7 @@ whole path without a Prefect server.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -28,6 +29,7 @@ from orderflow.canonical import (
 from orderflow.canonical.states import OPEN_STATES, OrderState
 from orderflow.erp_push.base import ErpAdapter, PermanentERPError, PushRequest, TransientERPError
 from orderflow.extractors import ExtractContext, extract, is_unusable
+from orderflow.flows.chaos import chaos_point
 from orderflow.store import repository as repo
 from orderflow.validators import (
     ExistingOrder,
@@ -198,10 +200,11 @@ def process_document(services: Services, document_id: int, *, actor: str = "syst
             format="unknown",
             issues=[Issue(code=IssueCode.PARSE_ERROR, message=f"Extraction failed: {type(exc).__name__}: {exc}")],
         )
+    chaos_point("after_extract")
     outcome.format = extraction.format
     if is_unusable(extraction) or not extraction.orders:
         return _fail(services, outcome, _reason(extraction), extraction.format, actor)
-    doc_issues = [i for i in extraction.issues if i.severity == Severity.ERROR]
+    per_order = issues_per_order(extraction)
     with services.session_factory() as s, s.begin():
         doc = repo.get_document(s, document_id)
         for index, order in enumerate(extraction.orders):
@@ -213,7 +216,7 @@ def process_document(services: Services, document_id: int, *, actor: str = "syst
             if current is not None and current.state in _SETTLED:
                 outcome.orders.append(_order_outcome(current))  # already in the ERP or closed: untouched
                 continue
-            result = validate_order(services, s, order, document_id=document_id, extra_issues=doc_issues)
+            result = validate_order(services, s, order, document_id=document_id, extra_issues=per_order[index])
             state = route_state(result, services)
             row = repo.save_order(
                 s,
@@ -236,14 +239,58 @@ def process_document(services: Services, document_id: int, *, actor: str = "syst
                     issues=[i.code for i in result.issues],
                 )
             )
+        chaos_point("mid_orders_txn")
+        if extraction.diagnostics:
+            doc.meta = {**(doc.meta or {}), "diagnostics": [d.model_dump(mode="json") for d in extraction.diagnostics]}
         repo.mark_document(s, doc, "processed", fmt=extraction.format, actor=actor)
+    chaos_point("after_process")
     outcome.state = "processed"
-    if services.on_replies is not None:
-        try:
-            services.on_replies(extraction, [])
-        except Exception:  # an acknowledgement failure never loses the order
-            log.exception("writing acknowledgements failed for document %s", document_id)
+    _acknowledge_receipt(services, extraction, document_id)
     return outcome
+
+
+def _acknowledge_receipt(services: Services, extraction: Extraction, document_id: int) -> None:
+    """997/CONTRL for EDI documents; a failure here is logged, never loses the order."""
+    from orderflow.flows import acks
+
+    try:
+        acks.send(services.replies_dir, acks.functional_acks(services.session_factory, extraction))
+    except Exception:
+        log.exception("writing the functional acknowledgement failed for document %s", document_id)
+
+
+def _acknowledge_order(services: Services, order_id: int, *, accepted: bool) -> None:
+    """855/ORDRSP once the order is in the ERP (or rejected); EDI orders only."""
+    from orderflow.flows import acks
+
+    try:
+        with services.session_factory() as s:
+            row = repo.get_order(s, order_id)
+            order, erp_no = repo.order_canonical(row), row.erp_order_id
+        reply = acks.order_ack(services.session_factory, order, accepted=accepted, erp_order_no=erp_no)
+        if reply is not None:
+            acks.send(services.replies_dir, [reply])
+    except Exception:
+        log.exception("writing the order acknowledgement failed for order %s", order_id)
+
+
+_ORDER_PREFIX = re.compile(r"^orders\[(\d+)\]\.?")
+
+
+def issues_per_order(extraction: Extraction) -> list[list[Issue]]:
+    """Extraction issues attached to their order: ``orders[i].field`` goes to order i (as ``field``),
+    anything else concerns the whole document and goes to every order."""
+    out: list[list[Issue]] = [[] for _ in extraction.orders]
+    for issue in extraction.issues:
+        m = _ORDER_PREFIX.match(issue.field or "")
+        if m:
+            index = int(m.group(1))
+            if index < len(out):
+                out[index].append(issue.model_copy(update={"field": issue.field[m.end():] or None}))
+            continue
+        for bucket in out:
+            bucket.append(issue)
+    return out
 
 
 def _fail(services: Services, outcome: DocumentOutcome, reason: str, fmt: str | None, actor: str) -> DocumentOutcome:
@@ -328,8 +375,20 @@ def build_push_request(row: Any) -> PushRequest:
 
 
 def push_in_session(services: Services, s: Session, row: Any) -> str:
-    """For the review app: push one approved order now; raises with the ERP's reason on failure."""
-    return services.adapter.push(build_push_request(row)).erp_order_id
+    """For the review app: push one approved order now; raises with the ERP's reason on failure.
+
+    The EDI confirmation (855/ORDRSP) goes out once the ERP has the order."""
+    from orderflow.flows import acks
+
+    request = build_push_request(row)
+    erp_order_id = services.adapter.push(request).erp_order_id
+    try:
+        reply = acks.order_ack(services.session_factory, request.order, accepted=True, erp_order_no=erp_order_id)
+        if reply is not None:
+            acks.send(services.replies_dir, [reply])
+    except Exception:
+        log.exception("writing the order acknowledgement failed for order %s", row.id)
+    return erp_order_id
 
 
 def push_order(services: Services, order_id: int, *, actor: str = "system") -> PushOutcome:
@@ -346,6 +405,7 @@ def push_order(services: Services, order_id: int, *, actor: str = "system") -> P
         attempt_no = len(row.push_attempts) + 1
     error: str | None = None
     transient = False
+    chaos_point("before_push")
     try:
         result = services.adapter.push(request)
     except TransientERPError as exc:
@@ -354,28 +414,27 @@ def push_order(services: Services, order_id: int, *, actor: str = "system") -> P
         error = str(exc) or type(exc).__name__
     except Exception as exc:  # unknown failures count as transient: the key makes a retry safe
         error, transient = f"{type(exc).__name__}: {exc}", True
-    with services.session_factory() as s, s.begin():
-        row = repo.get_order(s, order_id)
-        if error is None:
+    chaos_point("after_push")
+    if error is None:
+        with services.session_factory() as s, s.begin():
+            row = repo.get_order(s, order_id)
             repo.record_push_attempt(s, row, adapter=services.adapter.name, ok=True, erp_order_id=result.erp_order_id)
             row.erp_order_id = result.erp_order_id
-            repo.set_order_state(
-                s, row, OrderState.PUSHED, actor=actor, reason=f"ERP order {result.erp_order_id}"
-            )
-            return PushOutcome(order_id, True, result.erp_order_id, created=result.created)
+            repo.set_order_state(s, row, OrderState.PUSHED, actor=actor, reason=f"ERP order {result.erp_order_id}")
+        _acknowledge_order(services, order_id, accepted=True)
+        return PushOutcome(order_id, True, result.erp_order_id, created=result.created)
+    with services.session_factory() as s, s.begin():
+        row = repo.get_order(s, order_id)
         repo.record_push_attempt(s, row, adapter=services.adapter.name, ok=False, error=error, transient=transient)
         if not transient:
-            repo.replace_issues(
-                s,
-                row,
-                [*repo.order_issues(row), Issue(code=IssueCode.ERP_REJECTED, message=f"The ERP refused the order: {error}")],
-            )
+            rejected = Issue(code=IssueCode.ERP_REJECTED, message=f"The ERP refused the order: {error}")
+            repo.replace_issues(s, row, [*repo.order_issues(row), rejected])
             repo.set_order_state(s, row, OrderState.NEEDS_REVIEW, actor=actor, reason=f"ERP rejected: {error}")
         elif attempt_no >= services.push_attempts:
             repo.set_order_state(
                 s, row, OrderState.FAILED, actor=actor, reason=f"dead-lettered after {attempt_no} attempts: {error}"
             )
-        return PushOutcome(order_id, False, error=error)
+    return PushOutcome(order_id, False, error=error)
 
 
 def pending_pushes(services: Services) -> list[int]:

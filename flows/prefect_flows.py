@@ -61,10 +61,10 @@ def _transient(task_obj: Any, task_run: Any, state: Any) -> bool:
     cache_policy=NO_CACHE,
     persist_result=False,
 )
-def process_document_task(document_id: int, channel: str, label: str) -> DocumentOutcome:
+def process_document_task(document_id: int, channel: str, label: str, worker: str = "system") -> DocumentOutcome:
     from orderflow.flows.pipeline import process_document
 
-    return process_document(services(), document_id)
+    return process_document(services(), document_id, actor=worker)
 
 
 @task(name="ingest", task_run_name="store {channel}:{label}", cache_policy=NO_CACHE, persist_result=False)
@@ -77,22 +77,51 @@ def ingest_task(envelope: Envelope, channel: str, label: str) -> tuple[int, bool
 @task(
     name="push-order",
     task_run_name="push order {order_id}",
+    retries=2,
+    retry_delay_seconds=2,
+    retry_condition_fn=_transient,
     cache_policy=NO_CACHE,
     persist_result=False,
     tags=["erp"],
 )
-def push_order_task(order_id: int):
-    from orderflow.flows.pipeline import push_order
+def push_order_task(order_id: int, worker: str = "system"):
+    """Push one claimed order; the "erp" tag carries the concurrency limit on the ERP."""
+    from orderflow.flows.workers import push_claimed
 
-    return push_order(services(), order_id)
+    return push_claimed(services(), order_id, worker=worker)
 
 
-@flow(name="process-documents", flow_run_name="process {count} document(s)", log_prints=False)
+def _push_claimed_orders(worker: str, batch: int = 10) -> list[Any]:
+    """Claim approved orders (row locks) and push each as a task, until none is left."""
+    from orderflow.flows.workers import claim_orders
+
+    out = []
+    while ids := claim_orders(services(), worker=worker, batch=batch):
+        out.extend(push_order_task(oid, worker) for oid in ids)
+    return out
+
+
+def _run_label() -> str:
+    """This flow run's name (unique in the Prefect UI), used as the worker name in the audit trail."""
+    from orderflow.flows.workers import default_worker_name
+
+    try:
+        from prefect.runtime import flow_run
+
+        name = flow_run.name
+        return f"{default_worker_name()}/{name}" if name else default_worker_name()
+    except Exception:
+        return default_worker_name()
+
+
+@flow(name="process-files", flow_run_name="process {count} document(s)", log_prints=False)
 def process_envelopes_flow(envelopes: list[Envelope], count: int, push: bool = True) -> list[DocumentOutcome]:
     """Store each document first, then a task per document; then push what was approved."""
-    from orderflow.flows.pipeline import existing_outcome, pending_pushes
+    from orderflow.flows.pipeline import existing_outcome
+    from orderflow.flows.workers import claim_document_ids
     from orderflow.store import repository as repo
 
+    me = _run_label()
     outcomes: list[DocumentOutcome] = []
     for env in envelopes:
         label = env.filename or env.sha256[:12]
@@ -103,10 +132,10 @@ def process_envelopes_flow(envelopes: list[Envelope], count: int, push: bool = T
             if not created and doc.state in ("processed", "failed"):
                 outcomes.append(existing_outcome(s, doc, duplicate=True))
                 continue
-        outcomes.append(process_document_task(doc_id, env.channel, label))
+        claim_document_ids(svc, [doc_id], worker=me)  # keeps scale-out workers off it
+        outcomes.append(process_document_task(doc_id, env.channel, label, me))
     if push:
-        for order_id in pending_pushes(services()):
-            push_order_task(order_id)
+        _push_claimed_orders(me)
     svc = services()
     with svc.session_factory() as s:
         return [existing_outcome(s, repo.get_document(s, o.document_id), duplicate=o.duplicate) for o in outcomes]
@@ -114,9 +143,51 @@ def process_envelopes_flow(envelopes: list[Envelope], count: int, push: bool = T
 
 @flow(name="push-approved", flow_run_name="push approved orders")
 def push_approved_flow() -> list[Any]:
-    from orderflow.flows.pipeline import pending_pushes
+    """Push every approved order; concurrent runs on other machines take disjoint orders."""
+    return _push_claimed_orders(_run_label())
 
-    return [push_order_task(oid) for oid in pending_pushes(services())]
+
+def _worker_run_name() -> str:
+    from prefect.runtime import flow_run
+
+    worker = (flow_run.parameters or {}).get("worker")
+    return f"claim and process documents ({worker})" if worker else "claim and process documents"
+
+
+@flow(name="process-documents", flow_run_name=_worker_run_name)
+def process_documents_flow(
+    worker: str | None = None, batch: int = 10, push: bool = True, stale_after_seconds: int = 900
+) -> dict[str, int]:
+    """Scale-out: claim received documents with row locks, a task per document, until none is left.
+
+    Runs on any number of Prefect workers at once; each document is processed exactly once.
+    """
+    import datetime as dt
+
+    from orderflow.flows.workers import claim_documents
+
+    name = worker or _run_label()
+    counts = {"processed": 0, "failed": 0, "pushed": 0}
+    while ids := claim_documents(
+        services(), worker=name, batch=batch, stale_after=dt.timedelta(seconds=stale_after_seconds)
+    ):
+        with services().session_factory() as s:
+            labels = {i: _doc_label(s, i) for i in ids}
+        for doc_id in ids:
+            channel, label = labels[doc_id]
+            outcome = process_document_task(doc_id, channel, label, name)
+            counts[outcome.state if outcome.state in counts else "failed"] += 1
+    if push:
+        counts["pushed"] = sum(1 for p in _push_claimed_orders(name, batch) if p.ok)
+    return counts
+
+
+def _doc_label(s: Any, doc_id: int) -> tuple[str, str]:
+    from orderflow.store import repository as repo
+
+    doc = repo.get_document(s, doc_id)
+    meta = dict(doc.meta or {}) if doc is not None else {}
+    return meta.get("channel") or "?", meta.get("filename") or f"document {doc_id}"
 
 
 def run_process_envelopes(envelopes: list[Envelope], *, push: bool = True) -> list[DocumentOutcome]:
@@ -127,8 +198,8 @@ def run_process_envelopes(envelopes: list[Envelope], *, push: bool = True) -> li
 def poll_channel_flow(kind: str, name: str, push: bool = True) -> dict[str, Any]:
     """Poll one configured channel, then a task per new document, then push what was approved."""
     from orderflow.flows.channels import poll_channel
-    from orderflow.flows.pipeline import pending_pushes
     from orderflow.flows.settings import load_settings
+    from orderflow.flows.workers import claim_document_ids
 
     settings = load_settings()
     configs = {"imap": settings.imap, "sftp": settings.sftp, "folder": settings.folders}[kind]
@@ -136,10 +207,11 @@ def poll_channel_flow(kind: str, name: str, push: bool = True) -> dict[str, Any]
     if config is None:
         raise ValueError(f"no {kind} channel named {name!r} in the configuration")
     report, stored = poll_channel(kind, config, services())
-    outcomes = [process_document_task(doc_id, kind, f"{name}#{doc_id}") for doc_id in stored]
+    me = _run_label()
+    mine = claim_document_ids(services(), stored, worker=me)  # scale-out workers may have taken some
+    outcomes = [process_document_task(doc_id, kind, f"{name}#{doc_id}", me) for doc_id in mine]
     if push:
-        for order_id in pending_pushes(services()):
-            push_order_task(order_id)
+        _push_claimed_orders(me)
     return {
         "report": report.counts(),
         "errors": report.errors,

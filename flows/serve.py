@@ -7,6 +7,7 @@ Prefect schedules only against a running API server (not the ephemeral one), so 
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -48,8 +49,26 @@ def start_prefect_server(home: Path, port: int | None = None, timeout: float = 1
                     return proc, url
         except OSError:
             time.sleep(0.5)
-    proc.terminate()
+    stop_prefect_server(proc)
     raise TimeoutError(f"prefect server did not answer within {timeout:.0f} s")
+
+
+def stop_prefect_server(proc: subprocess.Popen, timeout: float = 15.0) -> None:
+    """Stop the server and everything it started (its own process group)."""
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait(timeout=5)
 
 
 def schedule_kwargs(interval_seconds: int | None, cron: str | None) -> dict[str, Any]:
@@ -73,6 +92,10 @@ def deployments(settings: Settings) -> list[Any]:
                 )
             )
     out.append(pf.push_approved_flow.to_deployment(name="push-approved", interval=settings.push_interval_seconds))
+    # documents stored by the portal or left behind by a crashed run are claimed here
+    out.append(
+        pf.process_documents_flow.to_deployment(name="process-documents", interval=settings.push_interval_seconds)
+    )
     if settings.erp != "file":
         out.append(pf.sync_reference_flow.to_deployment(name="sync-reference", interval=settings.sync_interval_seconds))
         out.append(pf.reconcile_flow.to_deployment(name="reconcile", interval=settings.sync_interval_seconds))
@@ -85,14 +108,12 @@ def serve(settings: Settings) -> None:
     if not os.environ.get("PREFECT_API_URL"):
         server, url = start_prefect_server(Path(settings.home).resolve())
         os.environ["PREFECT_API_URL"] = url
+    # SIGTERM (a process manager, a test's teardown) ends serve through the finally below
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         from prefect import serve as prefect_serve
 
         prefect_serve(*deployments(settings))
     finally:
         if server is not None:
-            server.terminate()
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            stop_prefect_server(server)

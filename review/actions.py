@@ -30,8 +30,8 @@ from orderflow.store.types import utcnow
 
 Revalidate = Callable[[CanonicalOrder, Order], tuple[list[Issue], dict]]
 
-APPROVE_ROLES = frozenset({"csr", "supervisor", "admin", "finance"})
-OVERRIDE_ROLES = frozenset({"supervisor", "admin", "finance"})
+APPROVE_ROLES = frozenset({"csr", "lead", "supervisor", "admin", "finance"})
+OVERRIDE_ROLES = frozenset({"lead", "supervisor", "admin", "finance"})
 EDITABLE_STATES = frozenset({OrderState.NEEDS_REVIEW.value, OrderState.VALID.value})
 DECIMAL_FIELDS = frozenset({"qty", "unit_price", "amount", "declared_total", "percent"})
 

@@ -56,7 +56,7 @@ SLA_LATE_HOURS = 24
 QUEUE_STATES = ("needs_review", "valid", "approved", "pushed", "rejected", "failed")
 AGE_FILTERS = [(1, "1 h"), (4, "4 h"), (24, "24 h"), (72, "3 days")]
 # review.actions knows "supervisor" where the UI's roles say "lead".
-ACTIONS_ROLE = {"lead": "supervisor"}
+ACTIONS_ROLE: dict[str, str] = {}  # review roles and action roles are the same names
 
 Revalidate = Callable[[CanonicalOrder, Order], tuple[list[Issue], dict]]
 Push = Callable[[Session, Order], str]
@@ -423,9 +423,11 @@ def create_review_app(
         for n in range(len(co.lines)):
             prefix = f"lines[{n}]"
             line_issues = take(lambda f, p=prefix: f == p or f.startswith((f"{p}.", f"{p}[")))
-            bad = {i["field"] for i in line_issues}
+            bad = {i["field"] for i in line_issues if i["severity"] == "error"}
+            warn = {i["field"] for i in line_issues}
             cells = [{"key": col, "path": f"{prefix}.{col}", "value": values[f"{prefix}.{col}"],
-                      "bad": f"{prefix}.{col}" in bad} for col, _ in LINE_COLS]
+                      "mark": "bad" if f"{prefix}.{col}" in bad else "warn" if f"{prefix}.{col}" in warn else ""}
+                     for col, _ in LINE_COLS]
             lines.append({"index": n, "cells": cells, "issues": line_issues})
         general = [i for n, i in enumerate(issues) if n not in used]
 

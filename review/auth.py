@@ -35,7 +35,7 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
 
-class AuthError(Exception):
+class AuthError(ValueError):
     """A readable reason why a user cannot be added or signed in."""
 
 

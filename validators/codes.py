@@ -73,3 +73,7 @@ def markdown_table() -> str:
     rows = ["| code | severity | meaning | what the CSR does |", "|---|---|---|---|"]
     rows += [f"| `{c.code}` | {c.severity} | {c.meaning} | {c.action} |" for c in CODES]
     return "\n".join(rows)
+
+
+if __name__ == "__main__":  # python -m orderflow.validators.codes > table for the README
+    print(markdown_table())

@@ -54,9 +54,16 @@ def resolve_customer(
             if variant in idx.customer_by_id_upper:  # a portal account is our customer id
                 return _checked(idx.customer_by_id_upper[variant], "account")
 
-    # 2. Sender email address, then its domain.
+    # 2. Sender email address, then its domain; a sender that is not an address is an id
+    #    (SFTP and AS2 channels report the partner's EDI id as the sender).
     sender = ctx.sender or order.source.sender
     address, domain = email_parts(sender)
+    if sender and not address:
+        for variant in partner_id_variants(sender):
+            if variant in idx.customer_by_edi:
+                return _checked(idx.customer_by_edi[variant], "edi_id")
+            if variant in idx.customer_by_id_upper:
+                return _checked(idx.customer_by_id_upper[variant], "account")
     if address and address in idx.customer_by_email:
         return _checked(idx.customer_by_email[address], "email")
     if domain:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -120,6 +120,20 @@ class ValidationResult:
 
     def codes(self) -> list[str]:
         return [i.code for i in self.issues]
+
+    def enrichment(self) -> dict[str, Any]:
+        """JSON-safe enrichment (Decimals as strings) for the store and the review UI."""
+        return {
+            "customer_id": self.customer_id,
+            "ship_to_id": self.ship_to_id,
+            "order_total": _plain(self.order_total),
+            "approvals_required": list(self.approvals_required),
+            "lines": [
+                {k: _plain(v) for k, v in asdict(rl).items() if k != "candidates"}
+                | {"candidates": [s.model_dump() for s in rl.candidates]}
+                for rl in self.lines
+            ],
+        }
 
 
 def make_issue(

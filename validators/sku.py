@@ -109,7 +109,7 @@ def fuzzy_candidates(idx: ItemIndex, code: str | None, description: str | None, 
         for choice, score, pos in process.extract(
             q_desc, choices_d, scorer=fuzz.token_set_ratio, limit=10, score_cutoff=cutoff
         ):
-            blended = 0.85 * float(score) + 0.15 * fuzz.token_sort_ratio(q_desc, choice)
+            blended = 0.7 * float(score) + 0.3 * fuzz.token_sort_ratio(q_desc, choice)
             best[pos] = max(best.get(pos, 0.0), blended)
     ranked = sorted(best.items(), key=lambda kv: (-kv[1], idx.codes[kv[0]]))[:3]
     return [(idx.positions[p], round(s, 1)) for p, s in ranked]

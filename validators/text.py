@@ -42,16 +42,6 @@ def norm_gtin(value: str | None) -> str | None:
     return digits.lstrip("0") or None
 
 
-def gtin_check_ok(value: str) -> bool:
-    """True when the last digit is the GS1 check digit of the others."""
-    digits = re.sub(r"[\s-]", "", value)
-    if not digits.isdigit() or len(digits) < 8:
-        return False
-    body, check = digits[:-1], int(digits[-1])
-    total = sum(int(c) * (3 if i % 2 == 0 else 1) for i, c in enumerate(reversed(body)))
-    return (10 - total % 10) % 10 == check
-
-
 def email_parts(sender: str | None) -> tuple[str | None, str | None]:
     """"Jane <Jane@Acme-Mfg.example>" → ("jane@acme-mfg.example", "acme-mfg.example")."""
     if not sender:

@@ -19,6 +19,7 @@ from orderflow.canonical import (
     Severity,
 )
 from orderflow.extractors.layout import fields as F
+from orderflow.extractors.layout.hints import Hints, compile_hints
 from orderflow.extractors.layout.lines import Line, Word, bbox, group_lines, phrase_text, to_words
 from orderflow.extractors.layout.table import Row, read_tables
 from orderflow.extractors.values import (
@@ -59,8 +60,10 @@ class _Ctx:
     decimal_comma: bool | None
     day_first: bool | None
     prov: dict[str, Provenance] = field(default_factory=dict)
+    date_hint: str | None = None  # id of the date_order hint, named on the dates it resolved
 
-    def put(self, path: str, words: list[Word], raw: str | None = None, confidence: float | None = None) -> None:
+    def put(self, path: str, words: list[Word], raw: str | None = None, confidence: float | None = None,
+            hint: str | None = None) -> None:
         if not words:
             return
         conf = confidence if confidence is not None else min(w.conf for w in words) / 100.0
@@ -68,7 +71,8 @@ class _Ctx:
         page = min(pages)
         ws = [w for w in words if w.page == page]
         self.prov[path] = Provenance(page=page, bbox=bbox(ws), raw=raw if raw is not None else phrase_text(words),
-                                     confidence=round(conf, 3), extractor=self.extractor.get(page, "pdf_text"))
+                                     confidence=round(conf, 3), extractor=self.extractor.get(page, "pdf_text"),
+                                     hint=hint)
 
 
 def _dec(text: str, ctx: _Ctx) -> Decimal | None:
@@ -83,7 +87,8 @@ def _decimal_comma(words: list[Word]) -> bool | None:
     return comma > dot
 
 
-def extract_order(pages: list[PageWords], *, hints: dict[str, Any] | None = None) -> tuple[CanonicalOrder, list[Issue]]:
+def extract_order(pages: list[PageWords], *, hints: list[dict[str, Any]] | dict[str, Any] | None = None
+                  ) -> tuple[CanonicalOrder, list[Issue]]:
     """Template-free extraction of one PO from positioned words; never raises for odd layouts."""
     page_lines: list[list[Line]] = []
     all_words: list[Word] = []
@@ -93,15 +98,16 @@ def extract_order(pages: list[PageWords], *, hints: dict[str, Any] | None = None
         all_words += ws
         page_lines.append(group_lines(ws, p.number))
         widths[p.number], heights[p.number], extractor[p.number] = p.width, p.height, p.extractor
-    hints = hints or {}
+    hints = compile_hints(hints)
     text = "\n".join(ln.text for lines in page_lines for ln in lines)
-    day_first = hints.get("day_first")
+    day_first = hints.day_first
     if day_first is None:
         day_first = guess_day_first(_DATE_TOKEN.findall(text), country="US" if "$" in text else None)
-    ctx = _Ctx(extractor, hints.get("decimal_comma", _decimal_comma(all_words)), day_first)
+    ctx = _Ctx(extractor, hints.decimal_comma if hints.decimal_comma is not None else _decimal_comma(all_words),
+               day_first, date_hint=hints.day_first_hint)
     issues: list[Issue] = []
     order = CanonicalOrder()
-    doc = F.Doc([ln for lines in page_lines for ln in lines], widths, set())
+    doc = F.Doc([ln for lines in page_lines for ln in lines], widths, set(), extra_labels=hints.labels)
 
     buyer_first = F.find_party(doc, "buyer")
     buyer_words = set()
@@ -111,7 +117,7 @@ def extract_order(pages: list[PageWords], *, hints: dict[str, Any] | None = None
     if lh:
         buyer_words |= {w.lower() for w in lh.value.split() if len(w) >= 4}
     buyer_words -= {"limited", "supply", "international", "company", "industries", "group", "solutions"}
-    tables = read_tables(page_lines, heights, buyer_words)
+    tables = read_tables(page_lines, heights, buyer_words, hints)
     for t in tables:
         for ln in t.header_lines:
             doc.skip.add(id(ln))
@@ -120,6 +126,7 @@ def extract_order(pages: list[PageWords], *, hints: dict[str, Any] | None = None
             doc.skip.update(id(x) for x in r.extra)
 
     _header(doc, ctx, order, text, lh)
+    _apply_regions(doc, ctx, order, hints)
     table_of: list[int] = []
     for ti, t in enumerate(tables):
         for row in t.rows:
@@ -152,7 +159,8 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
     f = F.find_simple(doc, "po_number", po_ok)
     if f:
         order.po_number = f.value
-        ctx.put("po_number", [w for w in f.words if f.value in w.text] or f.words, raw=phrase_text(f.words))
+        ctx.put("po_number", [w for w in f.words if f.value in w.text] or f.words, raw=phrase_text(f.words),
+                hint=f.hint)
 
     for key, attr in (("po_date", "po_date"), ("delivery_date", "requested_delivery_date")):
         def date_ok(val: str, words: list[Word]) -> str | None:
@@ -161,7 +169,7 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
         f = F.find_simple(doc, key, date_ok)
         if f:
             setattr(order, attr, parse_date(f.value, day_first=ctx.day_first))
-            ctx.put(attr, f.words)
+            ctx.put(attr, f.words, hint=f.hint or ctx.date_hint)
 
     def terms_ok(val: str, words: list[Word]) -> str | None:
         v = val.strip(" :")
@@ -172,7 +180,7 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
     f = F.find_simple(doc, "payment_terms", terms_ok)
     if f:
         order.payment_terms = f.value
-        ctx.put("payment_terms", f.words)
+        ctx.put("payment_terms", f.words, hint=f.hint)
 
     def cur_ok(val: str, words: list[Word]) -> str | None:
         tok = val.strip().split()[0].upper() if val.strip() else ""
@@ -181,7 +189,7 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
     f = F.find_simple(doc, "currency", cur_ok)
     if f:
         order.currency = f.value if f.value in ISO_CURRENCIES else detect_currency(f.value)
-        ctx.put("currency", f.words)
+        ctx.put("currency", f.words, hint=f.hint)
     else:
         codes = Counter(c for c in (detect_currency(w.text) for ln in doc.lines for w in ln.words) if c)
         hdr = re.findall(r"\(([A-Z]{3})\)", text)
@@ -198,7 +206,7 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
     f = F.find_simple(doc, "total", total_ok, below=False, last=True)
     if f:
         order.declared_total = Decimal(f.value)
-        ctx.put("declared_total", f.words)
+        ctx.put("declared_total", f.words, hint=f.hint)
 
     # parties
     sup = F.find_party(doc, "supplier")
@@ -213,7 +221,7 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
                 break
     if sup and sup.value:
         order.supplier = Party(name=sup.value)
-        ctx.put("supplier.name", sup.words)
+        ctx.put("supplier.name", sup.words, hint=sup.hint)
     buyer = F.find_party(doc, "buyer")
     if buyer and (not buyer.value or F.looks_like_person(buyer.value)):
         buyer = None
@@ -234,9 +242,9 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
                     continue
                 break
     if buyer and buyer.value:
-        buyer = F.Found(_trim_after_legal_form(buyer.value), buyer.words)
+        buyer = F.Found(_trim_after_legal_form(buyer.value), buyer.words, hint=buyer.hint)
         order.buyer = Party(name=buyer.value)
-        ctx.put("buyer.name", buyer.words)
+        ctx.put("buyer.name", buyer.words, hint=buyer.hint)
     for key in ("ship_to", "bill_to"):
         blk = F.find_party(doc, key)
         if not blk or not blk.lines:
@@ -255,7 +263,7 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
                 joined = f"{joined}, {a}" if joined else a
         party = Party(name=name, address=Address(lines=addr_lines, text=joined or None) if addr_lines else None)
         setattr(order, key, party)
-        ctx.put(f"{key}.name", blk.lines[0])
+        ctx.put(f"{key}.name", blk.lines[0], hint=blk.hint)
         if addr_lines:
             ctx.put(f"{key}.address", [w for b in blk.lines[1:] for w in b] or blk.lines[0], raw=joined)
 
@@ -327,6 +335,56 @@ def _trim_after_legal_form(name: str) -> str:
     if m.start() > 0 and rest and len(rest.split()) <= 2 and not _LEGAL.search(rest):
         return name[:m.end()].strip()
     return name
+
+
+def _apply_regions(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, hints: Hints) -> None:
+    """Region hints: the value sits in a box placed relative to an anchor label (fixed-layout forms)."""
+    for r in hints.regions:
+        anchor = None
+        for ln in doc.lines:
+            for ph in ln.phrases:
+                if re.sub(r"\s+", " ", phrase_text(ph)).lower().startswith(r["anchor"]):
+                    anchor = ph
+                    break
+            if anchor:
+                break
+        if anchor is None:
+            continue
+        x0, top = anchor[0].x0 + r["dx"], min(w.top for w in anchor) + r["dy"]
+        x1, bottom = x0 + r["w"], top + r["h"]
+        page = anchor[0].page
+        words = [w for ln in doc.lines if ln.page == page for w in ln.words
+                 if x0 <= w.xc <= x1 and top <= (w.top + w.bottom) / 2 <= bottom and w not in anchor]
+        words.sort(key=lambda w: (round(w.top), w.x0))
+        if not words:
+            continue
+        value = phrase_text(words)
+        fld, hid = r["field"], r["id"]
+        if fld == "po_number":
+            order.po_number = value.split()[0].strip(":#")
+            ctx.put("po_number", words, hint=hid)
+        elif fld in ("po_date", "delivery_date"):
+            d = parse_date(value, day_first=ctx.day_first)
+            if d:
+                attr = "po_date" if fld == "po_date" else "requested_delivery_date"
+                setattr(order, attr, d)
+                ctx.put(attr, words, hint=hid)
+        elif fld == "payment_terms":
+            order.payment_terms = value
+            ctx.put("payment_terms", words, hint=hid)
+        elif fld == "currency":
+            cur = value.split()[0].upper() if value.split()[0].upper() in ISO_CURRENCIES else detect_currency(value)
+            if cur:
+                order.currency = cur
+                ctx.put("currency", words, hint=hid)
+        elif fld == "total":
+            v = _dec(value, ctx) or _dec(value.split()[-1], ctx)
+            if v is not None:
+                order.declared_total = v
+                ctx.put("declared_total", words, hint=hid)
+        elif fld in ("buyer", "supplier"):
+            setattr(order, fld, Party(name=value))
+            ctx.put(f"{fld}.name", words, hint=hid)
 
 
 def _join_desc(parts: list[str]) -> str:
@@ -405,6 +463,9 @@ def _line(row: Row, ctx: _Ctx, index: int) -> OrderLine | None:
     if desc:
         line.description = desc
         ctx.put(f"{path}.description", [w for _, ws in pieces for w in ws], raw=desc)
+    for role, hid in row.hints.items():  # values read from a column a partner hint named
+        for key in [k for k in ctx.prov if k == f"{path}.{role}"]:
+            ctx.prov[key] = ctx.prov[key].model_copy(update={"hint": hid})
     if line.sku is None and line.gtin:
         line.sku = line.gtin
     if line.qty is None and line.amount is None and line.unit_price is None:

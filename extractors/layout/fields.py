@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from orderflow.extractors.layout.lexicon import FIELD_LABELS, ORG_HINT, STOP_LABELS, compiled
 from orderflow.extractors.layout.lines import Line, Word, phrase_text
@@ -23,6 +23,7 @@ class Found:
     value: str
     words: list[Word]
     lines: list[list[Word]] | None = None  # block fields: one word list per printed line
+    hint: str | None = None  # id of the partner hint whose label found it
 
 
 @dataclass
@@ -30,6 +31,12 @@ class Doc:
     lines: list[Line]  # all pages, in reading order
     widths: dict[int, float]
     skip: set[int]  # id() of lines that are table headers/rows (not header-field sources)
+    extra_labels: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # hint labels: (regex, id)
+
+    def patterns(self, name: str) -> list[tuple[re.Pattern[str], str | None]]:
+        """Hint labels first (they name what the lexicon does not know), then the lexicon."""
+        extra = [(re.compile(p, re.IGNORECASE), hid) for p, hid in self.extra_labels.get(name, [])]
+        return extra + [(p, None) for p in _PATTERNS[name]]
 
 
 def _match_label(pattern: re.Pattern[str], text: str, *, anywhere: bool) -> tuple[int, str] | None:
@@ -55,7 +62,7 @@ def _words_after(phrase: list[Word], label_end: int) -> list[Word]:
 
 def label_hits(doc: Doc, field: str):
     """Yield (pattern index, line, phrase index, value words on the same phrase) for a field's labels."""
-    for pi, pattern in enumerate(_PATTERNS[field]):
+    for pi, (pattern, _hid) in enumerate(doc.patterns(field)):
         for line in doc.lines:
             if id(line) in doc.skip:
                 continue
@@ -134,7 +141,8 @@ def find_simple(doc: Doc, field: str, accept, *, below: bool = True, last: bool 
             val = accept(phrase_text(words), words)
             if val:
                 best_pi = pi
-                chosen = Found(val if isinstance(val, str) else phrase_text(words), words)
+                chosen = Found(val if isinstance(val, str) else phrase_text(words), words,
+                               hint=doc.patterns(field)[pi][1])
                 if not last:
                     return chosen
                 break
@@ -150,7 +158,7 @@ def _right_limit(doc: Doc, line: Line, after: Word) -> float:
 
 def find_party(doc: Doc, field: str) -> Found | None:
     """A party block: name (right of the label or first line below) + address lines below it."""
-    for _pi, line, k, same in label_hits(doc, field):
+    for pi, line, k, same in label_hits(doc, field):
         label = line.phrases[k]
         right = value_right(doc, line, k, same)
         if right and right is not same and right[0].x0 - label[-1].x1 > 0.25 * doc.widths.get(line.page, 600):
@@ -188,7 +196,7 @@ def find_party(doc: Doc, field: str) -> Found | None:
         name = phrase_text(block[0])
         if field in ("supplier", "buyer") and re.fullmatch(r"[\d\s-]+", name):
             return Found("", [], [])  # vendor number only: the document names no supplier
-        return Found(name, block[0], block)
+        return Found(name, block[0], block, hint=doc.patterns(field)[pi][1])
     return None
 
 

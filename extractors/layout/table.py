@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from orderflow.extractors.layout.hints import Hints
 from orderflow.extractors.layout.lexicon import COLUMN_ROLES, HEADER_WORDS, PAGE_FOOTER, STOP_ROW
 from orderflow.extractors.layout.lines import Line, Word, phrase_text
 from orderflow.extractors.values import parse_decimal
@@ -31,6 +32,7 @@ class Column:
     role: str | None = None
     left: float = -1e9
     right: float = 1e9
+    hint: str | None = None  # id of the column_map hint that named it
 
 
 @dataclass
@@ -41,6 +43,7 @@ class Row:
     extra_cells: list[dict[str, list[Word]]] = field(default_factory=list)  # their cells, same order
     page: int = 0
     roles: frozenset[str] = frozenset()  # the roles the table's columns carry
+    hints: dict[str, str] = field(default_factory=dict)  # role → id of the column_map hint behind it
 
 
 @dataclass
@@ -162,11 +165,8 @@ def _header_pieces(head: list[Line], cols: list[Column]) -> list[tuple[Column, s
                 if len(wh) > 1:
                     wh = [min(wh, key=lambda c: abs((c.x0 + c.x1) / 2 - w.xc))]
                 picks.append(wh[0] if wh else _near(cols, w.x0, w.x1, w.height))
-            for k, w in enumerate(ph):  # a word over no column belongs with its phrase neighbour
-                col = picks[k]
-                if col is None:
-                    known = [j for j, c in enumerate(picks) if c is not None]
-                    col = picks[min(known, key=lambda j: abs(j - k))] if known else None
+            for k, w in enumerate(ph):  # a word of a multi-column phrase over no column: the nearest one
+                col = picks[k] or min(cols, key=lambda c: max(c.x0 - w.x1, w.x0 - c.x1))
                 if col is not None:
                     out.append((col, w.text))
     return out
@@ -198,7 +198,7 @@ def _split_by_header(cols: list[Column], head: list[Line]) -> list[Column]:
     return out
 
 
-def _assign_headers(cols: list[Column], head: list[Line], buyer_words: set[str]) -> None:
+def _assign_headers(cols: list[Column], head: list[Line], buyer_words: set[str], hints: Hints | None = None) -> None:
     for i, c in enumerate(cols):
         c.left = (cols[i - 1].x1 + c.x0) / 2 if i else -1e9
         c.right = (c.x1 + cols[i + 1].x0) / 2 if i + 1 < len(cols) else 1e9
@@ -210,7 +210,12 @@ def _assign_headers(cols: list[Column], head: list[Line], buyer_words: set[str])
         if not h:
             continue
         role = None
-        if buyer_words and any(b in h.split() for b in buyer_words) and re.search(r"item|part|code|no", h):
+        mapped = hints.column_role(c.header) if hints else None
+        if mapped:
+            role, c.hint = mapped
+            if role == "ignore":
+                role = None
+        elif buyer_words and any(b in h.split() for b in buyer_words) and re.search(r"item|part|code|no", h):
             role = "customer_part"
         elif _BREAKUP.search(h):
             role = "breakup"
@@ -223,7 +228,11 @@ def _assign_headers(cols: list[Column], head: list[Line], buyer_words: set[str])
                 role = "sku"
         if role in used and role not in ("date",):
             prev = used[role]
-            if role == "amount":  # the right-most money column is the line amount
+            if c.hint and not prev.hint:
+                prev.role = None  # a partner's column mapping beats the lexicon's guess
+            elif prev.hint:
+                role = None
+            elif role == "amount":  # the right-most money column is the line amount
                 prev.role = None
             elif role == "unit_price" and re.search(r"\bnet\b", h) and not re.search(r"\bnet\b", prev.header.lower()):
                 prev.role = None  # net price beats a gross/list price column
@@ -287,7 +296,8 @@ def _is_stop(line: Line) -> bool:
     return len(texts) <= 3 and any(STOP_ROW.match(t) for t in texts) and not _is_numberish(texts[0])
 
 
-def read_tables(pages: list[list[Line]], heights: dict[int, float], buyer_words: set[str]) -> list[Table]:
+def read_tables(pages: list[list[Line]], heights: dict[int, float], buyer_words: set[str],
+                hints: Hints | None = None) -> list[Table]:
     tables: list[Table] = []
     carry: tuple[list[Column], list[Line]] | None = None
     for lines in pages:
@@ -312,7 +322,7 @@ def read_tables(pages: list[list[Line]], heights: dict[int, float], buyer_words:
                 continue
             if head:
                 cols = _split_by_header(_gutters(body, head), head)
-                _assign_headers(cols, head, buyer_words)
+                _assign_headers(cols, head, buyer_words, hints)
             elif carry:
                 cols = carry[0]
                 head = carry[1]
@@ -367,18 +377,19 @@ def _rows(body: list[Line], cols: list[Column]) -> tuple[list[Row], Line | None]
     pending: list[Line] = []  # identity lines since the last anchor
     total_line: Line | None = None
     roles = frozenset(c.role for c in cols if c.role)
+    col_hints = {c.role: c.hint for c in cols if c.role and c.hint}
     for ln in body:
         cells = _cells(ln, cols)
         ident = any(cells.get(r) for r in _IDENT)
         if len(re.findall(r"\w\s:\s", ln.text)) >= 2:
             continue  # a key : value strip inside the table area, not a line item
         if _anchor_value(cells) and ident:
-            anchors.append(Row(ln, cells, page=ln.page, roles=roles))
+            anchors.append(Row(ln, cells, page=ln.page, roles=roles, hints=col_hints))
             pending, total_line = [], None
         elif _anchor_value(cells):
             near = [p for p in pending if ln.top - p.bottom < 3.5 * ln.height]
             if near and any(_cells(p, cols).get(r) for p in near for r in ("line_no", "sku", "customer_part", "gtin")):
-                anchors.append(Row(ln, cells, page=ln.page, roles=roles))
+                anchors.append(Row(ln, cells, page=ln.page, roles=roles, hints=col_hints))
                 pending, total_line = [], None
             elif anchors:
                 total_line = ln  # numbers with no identity after the rows: a subtotal/carry-over row
@@ -390,6 +401,18 @@ def _rows(body: list[Line], cols: list[Column]) -> tuple[list[Row], Line | None]
         return [], None
     for ln in loose:
         mid = (ln.top + ln.bottom) / 2
+        below = [r for r in anchors if r.page == ln.page and (r.anchor.top + r.anchor.bottom) / 2 > mid]
+        above = [r for r in anchors if r.page == ln.page and (r.anchor.top + r.anchor.bottom) / 2 <= mid]
+        # a row whose description cell is empty has it printed around it (vertically centred): nearest
+        # row wins; otherwise wrapped lines hang below their row, chained to the row above
+        split_below = bool(below) and not below[0].cells.get("description")
+        if above and not split_below:
+            best = above[-1]
+            last = max([best.anchor.bottom] + [x.bottom for x in best.extra])
+            if ln.top - last < 1.2 * ln.height:
+                best.extra.append(ln)
+                best.extra_cells.append(_cells(ln, cols))
+                continue
         best = min(anchors, key=lambda r: abs((r.anchor.top + r.anchor.bottom) / 2 - mid))
         dist = abs((best.anchor.top + best.anchor.bottom) / 2 - mid)
         if dist < 3.2 * ln.height:

@@ -36,16 +36,11 @@ def tryton(tryton_config: TrytonConfig) -> TrytonAdapter:
     return TrytonAdapter(tryton_config)
 
 
-@pytest.fixture(scope="session")
-def trytond_server(tryton_template: TrytonTemplate):
-    """One trytond HTTP server over the template's directory (it serves every per-test copy)."""
-    server = start_trytond(tryton_template.db_dir / "server", db_dir=tryton_template.db_dir)
-    yield server
-    server.stop()
-
-
 @pytest.fixture
-def remote_config(tryton_template: TrytonTemplate, trytond_server):
+def remote_config(tryton_template: TrytonTemplate, tmp_path: Path):
+    """A fresh database copy served by its own trytond process (HTTP on 127.0.0.1)."""
     cfg = tryton_template.copy()
-    yield cfg.with_url(trytond_server.url)
+    server = start_trytond(tmp_path / "trytond", [cfg.database], db_dir=tryton_template.db_dir)
+    yield cfg.with_url(server.url)
+    server.stop()
     (tryton_template.db_dir / f"{cfg.database}.sqlite").unlink(missing_ok=True)

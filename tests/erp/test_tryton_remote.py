@@ -73,7 +73,7 @@ def test_retry_succeeds_once_the_erp_comes_back(tryton_template, tmp_path) -> No
     remote = cfg.with_url(f"http://127.0.0.1:{port}/")
     servers = []
     starter = threading.Timer(1.0, lambda: servers.append(
-        start_trytond(tmp_path, db_dir=tryton_template.db_dir, port=port)))
+        start_trytond(tmp_path, [cfg.database], db_dir=tryton_template.db_dir, port=port)))
     starter.start()
     seen = []
     try:

@@ -119,8 +119,118 @@ def make(path: Path, seed: int) -> dict:
     return gold
 
 
+HARD_WORDS = ["Stainless", "Socket", "Head", "Cap", "Screw", "Metric", "Thread", "Assortment", "Heavy", "Duty",
+              "Cable", "Tie", "Black", "UV", "Resistant", "Pneumatic", "Quick", "Release", "Coupling", "Female"]
+
+
+def make_hard(path: Path, seed: int, *, po_label: str = "PO Number", part_header: str = "Our Part",
+              sku_header: str = "Vendor Part") -> dict:
+    """Harder English layouts: labels above values, Ship To / Bill To side by side, buyer part + vendor
+    part + UOM columns, $ prices, descriptions wrapped over 2-3 lines, subtotal/tax/total rows, no rulings."""
+    import datetime as dt
+
+    from reportlab.lib.pagesizes import letter
+    from reportlab.pdfgen import canvas
+
+    rnd = random.Random(1000 + seed)
+    W, H = letter
+    po = f"{rnd.choice(['45', '77', 'PO'])}{rnd.randint(100000, 999999)}"
+    date = dt.date(2026, rnd.randint(1, 12), rnd.randint(1, 12))  # ambiguous day/month…
+    due = dt.date(2026, rnd.randint(1, 12), rnd.randint(13, 28))  # …resolved by a day > 12 (US: MM/DD)
+    buyer = rnd.choice(["Keystone Fabrication LLC", "Harborline Marine Corp.", "Pinecrest Foods Inc."])
+    vendor = rnd.choice(["Allied Fastener Supply", "Midwest Industrial Parts Co.", "Summit Tooling Ltd"])
+    ship = (rnd.choice(["Plant 2 Receiving", "Dock 4"]), ["1800 Industrial Pkwy", "Dayton, OH 45414"])
+    bill = ("Accounts Payable", ["PO Box 5521", "Dayton, OH 45401"])
+    c = canvas.Canvas(str(path), pagesize=letter)
+    c.setFont("Helvetica-Bold", 18)
+    c.drawString(40, H - 48, buyer)
+    c.setFont("Helvetica-Bold", 14)
+    c.drawRightString(W - 40, H - 48, "PURCHASE ORDER")
+    # labels above values (value-below-label), four boxes in a row
+    c.setFont("Helvetica-Bold", 8)
+    heads = [(po_label, po), ("Order Date", date.strftime("%m/%d/%Y")), ("Required Date", due.strftime("%m/%d/%Y")),
+             ("Payment Terms", "2% 10 Net 30")]
+    for k, (lab, val) in enumerate(heads):
+        x = 40 + k * 135
+        c.setFont("Helvetica-Bold", 8)
+        c.drawString(x, H - 80, lab)
+        c.setFont("Helvetica", 9)
+        c.drawString(x, H - 92, val)
+    c.setFont("Helvetica-Bold", 8)
+    c.drawString(40, H - 116, "Vendor:")
+    c.setFont("Helvetica", 9)
+    c.drawString(80, H - 116, vendor)
+    # Ship To / Bill To side by side
+    for x, title, (name, addr) in ((40, "Ship To:", ship), (320, "Bill To:", bill)):
+        c.setFont("Helvetica-Bold", 9)
+        c.drawString(x, H - 140, title)
+        c.setFont("Helvetica", 9)
+        for k, t in enumerate([name, *addr]):
+            c.drawString(x, H - 152 - 11 * k, t)
+    cols = [(40, "Line", "l"), (68, part_header, "l"), (130, sku_header, "l"), (200, "Description", "l"),
+            (400, "Qty", "r"), (412, "UOM", "l"), (505, "Unit Price", "r"), (572, "Extended", "r")]
+
+    def header(y: float) -> float:
+        c.setFont("Helvetica-Bold", 8)
+        for x, name, al in cols:
+            (c.drawRightString if al == "r" else c.drawString)(x, y, name)
+        c.setFont("Helvetica", 8)
+        return y - 16
+
+    y = header(H - 215)
+    lines, sub = [], Decimal(0)
+    for i in range(rnd.choice([3, 6, 12, 24])):
+        qty = Decimal(rnd.choice([2, 10, 24, 100, 250, 1500]))
+        price = Decimal(rnd.randint(50, 90000)) / 100
+        amt = (qty * price).quantize(Decimal("0.01"))
+        sub += amt
+        n = rnd.choice([3, 4, 7, 10, 13])
+        desc = " ".join(rnd.choice(HARD_WORDS) for _ in range(n))
+        wrapped, cur = [], ""
+        for w in desc.split():  # word-wrap at ~34 characters: 1-3 printed lines
+            if cur and len(cur) + 1 + len(w) > 34:
+                wrapped.append(cur)
+                cur = w
+            else:
+                cur = f"{cur} {w}".strip()
+        wrapped.append(cur)
+        need = 12 * len(wrapped) + 4
+        if y - need < 60:
+            c.drawString(40, 30, f"Page {c.getPageNumber()}")
+            c.showPage()
+            y = header(H - 50)
+        ln = dict(line_no=str(i + 1), sku=f"{rnd.choice(['AF', 'MW', 'ST'])}-{rnd.randint(10000, 99999)}",
+                  customer_part=f"{rnd.randint(100000, 999999)}", description=desc, qty=str(qty),
+                  uom=rnd.choice(["EA", "BX", "CS", "FT"]), unit_price=f"{price:.2f}", amount=f"{amt:.2f}")
+        lines.append(ln)
+        vals = [ln["line_no"], ln["customer_part"], ln["sku"], wrapped[0], f"{qty:,}", ln["uom"], f"${price:,.2f}",
+                f"${amt:,.2f}"]
+        for (x, _, al), v in zip(cols, vals, strict=True):
+            (c.drawRightString if al == "r" else c.drawString)(x, y, v)
+        for k, extra in enumerate(wrapped[1:], 1):
+            c.drawString(200, y - 11 * k, extra)
+        y -= need
+    tax = (sub * Decimal("0.0725")).quantize(Decimal("0.01"))
+    total = sub + tax
+    if y < 110:
+        c.showPage()
+        y = H - 60
+    c.setFont("Helvetica", 9)
+    for k, (lab, val) in enumerate((("Subtotal", sub), ("Sales Tax 7.25%", tax), ("Total", total))):
+        c.drawRightString(505, y - 14 - 13 * k, lab)
+        c.drawRightString(572, y - 14 - 13 * k, f"${val:,.2f}")
+    c.save()
+    gold = dict(po_number=po, po_date=date.isoformat(), buyer=buyer, supplier=vendor,
+                ship_to=dict(name=ship[0], address=", ".join(ship[1])), currency="USD",
+                payment_terms="2% 10 Net 30", lines=lines, total=f"{total:.2f}")
+    path.with_suffix(".expected.json").write_text(json.dumps(gold, indent=1, ensure_ascii=False))
+    return gold
+
+
 if __name__ == "__main__":
     out = Path(sys.argv[1])
     out.mkdir(parents=True, exist_ok=True)
     for s in range(int(sys.argv[2]) if len(sys.argv) > 2 else 20):
         make(out / f"gen_{s:03d}.pdf", s)
+    for s in range(int(sys.argv[3]) if len(sys.argv) > 3 else 0):
+        make_hard(out / f"hard_{s:03d}.pdf", s)

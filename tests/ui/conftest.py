@@ -306,6 +306,9 @@ class UiStore:
             ok_rows = [r if r[1] != UNKNOWN_SKU else (r[0], "GLV-NIT-L", *r[2:]) for r in GLOVE_ROWS]
             ok_pdf = po_pdf("PO-48218", ok_rows)
             self.orders["pusherr"] = _save(s, ok_pdf, "PO-48218.pdf", pdf_order("PO-48218", ok_rows, ok_pdf), [])
+            edit_pdf = po_pdf("PO-48219", GLOVE_ROWS)
+            self.orders["edit"] = _save(s, edit_pdf, "PO-48219.pdf", pdf_order("PO-48219", GLOVE_ROWS, edit_pdf),
+                                        [sku_issue(1, UNKNOWN_SKU)])
             big_pdf = po_pdf("PO-48214", BIG_ROWS)
             big = pdf_order("PO-48214", BIG_ROWS, big_pdf)
             approval = Issue(code="APPROVAL_REQUIRED", severity="warning", field=None,

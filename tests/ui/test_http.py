@@ -181,3 +181,25 @@ def test_an_expired_claim_no_longer_locks(ui_app, ui_store, ui_password):
     html = signed_in(ui_app, "csr1", ui_password).get(f"/orders/{order_id}").text
     assert "Claimed by you" in html and "Locked:" not in html
     assert ui_store.order("sheet")[0].claimed_by == "csr1"
+
+
+def test_saving_the_form_applies_changed_fields_and_revalidates(ui_app, ui_store, ui_password):
+    order_id = ui_store.orders["edit"]
+    client = signed_in(ui_app, "lead1", ui_password)
+    html = client.get(f"/orders/{order_id}").text
+    token = TOKEN.search(html).group(1)
+    form = dict(re.findall(r'<input name="((?:lines\[\d\]\.|po_)[a-z_]+)" id="[^"]*" data-field="[^"]*" value="([^"]*)"',
+                           html))
+    assert form["lines[1].sku"] == "WID-999" and form["lines[0].qty"] == "100"
+    bad = client.post(f"/orders/{order_id}/save", data={**form, "lines[0].qty": "lots", "csrf_token": token})
+    assert "Not saved" in bad.text and "is not a number" in bad.text
+    assert ui_store.order("edit")[1].lines[0].qty == 100
+
+    good = client.post(f"/orders/{order_id}/save",
+                       data={**form, "lines[0].qty": "120", "lines[1].sku": "GLV-NIT-M", "csrf_token": token})
+    assert "Saved 2 change(s); order is now valid" in good.text
+    row, co, codes, audit = ui_store.order("edit")
+    # The real validators now see 120 × 0.25 ≠ 25.00: a warning, so the order is valid.
+    assert (str(co.lines[0].qty), co.lines[1].sku, row.state, codes) == ("120", "GLV-NIT-M", "valid", ["ARITHMETIC"])
+    fixes = [(e.before["field"], e.before["value"], e.after["value"]) for e in audit if e.action == "fix"]
+    assert fixes == [("lines[0].qty", "100", "120"), ("lines[1].sku", "WID-999", "GLV-NIT-M")]

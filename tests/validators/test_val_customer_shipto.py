@@ -112,3 +112,10 @@ def test_ship_to_unknown_offers_closest_and_defaults(ref):
 def test_ship_to_location_code_with_same_qualifier(ref):
     order = acme_order(ship_to=Party(ids={"92": "0002"}), po_date=dt.date(2026, 1, 5))
     assert resolve_ship_to(order, ref, "ACME", CFG).ship_to_id == "ACME-DC"
+
+
+def test_sftp_sender_that_is_an_edi_id(ref):
+    match = resolve_customer(_order(), ref, ValidationContext(sender="8711576000012", channel="sftp"), CFG)
+    assert (match.customer_id, match.how) == ("GLOBEX", "edi_id")
+    match = resolve_customer(_order(), ref, ValidationContext(sender="umbrella", channel="portal"), CFG)
+    assert (match.customer_id, match.how) == ("UMBRELLA", "account")

@@ -116,3 +116,14 @@ def test_every_raised_code_is_documented():
     assert all(code in IssueCode.__members__ or code == "RULE_ERROR" for code in documented)
     table = markdown_table()
     assert all(f"`{code}`" in table for code in documented) and table.count("\n") == len(CODES) + 1
+
+
+def test_enrichment_is_json_safe(ref):
+    import json
+
+    order = acme_order(line(qty=3, uom="CA", sku="JAN-3001"))
+    data = validate(order, ref).enrichment()
+    text = json.dumps(data)
+    assert data["order_total"] == "115.20" and data["customer_id"] == "ACME"
+    assert data["lines"][0]["contract_price"] == "38.40" and data["lines"][0]["base_qty"] == "36"
+    assert data["lines"][0]["price_source"] == "contract" and '"agreement_id": "PA-ACME-009"' in text

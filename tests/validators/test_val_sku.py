@@ -144,3 +144,12 @@ def test_in_place_edit_needs_invalidate_appends_do_not(ref):
     assert [i.code for i in _resolve(ref, line(qty=1, sku="FAS-1003"))[1]] == ["SKU_INACTIVE"]
     ref.items.append(Item(sku="NEW-1", description="brand new"))  # append: picked up without invalidate
     assert _resolve(ref, line(qty=1, sku="NEW-1"))[1] == []
+
+
+def test_a_few_words_contained_in_one_description_are_not_enough(ref):
+    # "hex bolt m8 zinc" is contained only in FAS-1001, but four words are weak evidence: suggest, do not take
+    lines, issues = _resolve(ref, line(qty=1, description="hex bolt M8 zinc"))
+    assert lines[0].sku is None and issues[0].suggestions[0].value == "FAS-1001"
+    lone = ReferenceData(items=[Item(sku="A", description="hex bolt")])
+    lines, issues = resolve_skus(acme_order(line(qty=1, description="hex")), lone, None, CFG)
+    assert lines[0].sku is None and [s.value for s in issues[0].suggestions] == ["A"]
