@@ -48,6 +48,7 @@ class IssueCode(StrEnum):
     QUOTE_MISMATCH = "QUOTE_MISMATCH"
     APPROVAL_REQUIRED = "APPROVAL_REQUIRED"
     ERP_REJECTED = "ERP_REJECTED"
+    RULE_ERROR = "RULE_ERROR"
 
 
 class Suggestion(BaseModel):

@@ -109,6 +109,17 @@ class IncomingSupply(_Ref):
     expected_date: dt.date
 
 
+class CustomerLeadTime(_Ref):
+    """A customer's own lead time (days from order to shipment); ``sku`` None = all its items.
+
+    Overrides ``Item.lead_time_days`` where a customer has a different agreement (e.g. direct delivery).
+    """
+
+    customer_id: str
+    sku: str | None = None
+    days: int
+
+
 class QuoteLine(_Ref):
     sku: str
     qty: Dec
@@ -136,6 +147,7 @@ class ReferenceData(_Ref):
     stock: list[StockRecord] = Field(default_factory=list)
     incoming: list[IncomingSupply] = Field(default_factory=list)
     quotes: list[Quote] = Field(default_factory=list)
+    lead_times: list[CustomerLeadTime] = Field(default_factory=list)
     as_of: dt.datetime | None = None
     source: str = "samples"
 

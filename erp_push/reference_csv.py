@@ -17,6 +17,7 @@ Files (only ``items.csv`` and ``customers.csv`` are required; list columns use `
 - stock.csv: sku, warehouse, on_hand, committed
 - incoming.csv: sku, warehouse, qty, expected_date
 - quotes.csv: number, customer_id, valid_to; quote_lines.csv: quote_number, sku, qty, price, uom
+- lead_times.csv: customer_id, sku (blank = all the customer's items), days
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from orderflow.canonical import (
     CreditRecord,
     CrossReference,
     Customer,
+    CustomerLeadTime,
     IncomingSupply,
     Item,
     PriceAgreement,
@@ -314,8 +316,15 @@ def load_reference_csv(folder: Path) -> ReferenceData:
         for r in _rows(folder, "quotes.csv", ["number", "customer_id"], False)
     ]
 
+    lead_times = []
+    for r in _rows(folder, "lead_times.csv", ["customer_id", "days"], False):
+        days = r.int("days")
+        if days is None or days < 0:
+            raise ReferenceCsvError(r.file, "days must be a whole number of days, 0 or more", r.lineno, "days")
+        lead_times.append(_build(r, CustomerLeadTime, customer_id=r.req("customer_id"), sku=r.str("sku"), days=days))
+
     return ReferenceData(
         items=items, uom_conversions=conversions, customers=customers, ship_tos=ship_tos,
         cross_references=xrefs, price_agreements=agreements, credit=credit, stock=stock,
-        incoming=incoming, quotes=quotes, source=f"csv:{folder}",
+        incoming=incoming, quotes=quotes, lead_times=lead_times, source=f"csv:{folder}",
     )

@@ -8,7 +8,6 @@ file, so this module never calls ``set_trytond``: every model is fetched with an
 from __future__ import annotations
 
 import http.client
-import socket
 import threading
 import urllib.parse
 import xmlrpc.client
@@ -144,7 +143,7 @@ def translate_errors() -> Iterator[None]:
         if exc.errcode in (401, 403):
             raise PermanentERPError(f"Tryton login refused ({exc.errcode} {exc.errmsg})") from exc
         raise TransientERPError(f"Tryton HTTP {exc.errcode} {exc.errmsg}") from exc
-    except (ConnectionError, socket.timeout, TimeoutError, http.client.HTTPException) as exc:
+    except (ConnectionError, TimeoutError, http.client.HTTPException) as exc:
         raise TransientERPError(f"Tryton unreachable: {exc!r}") from exc
     except FileNotFoundError as exc:
         raise PermanentERPError(f"Tryton configuration missing: {exc}") from exc

@@ -1,6 +1,12 @@
 """EDIFACT ORDERS (and ORDCHG) to canonical orders: one order per UNH..UNT.
 
 Tokenizing, character sets and envelope checks live in ``extractors.edi.edifact``.
+
+Issues about one order carry a field path ``orders[i].<canonical field>`` (i = position in
+``Extraction.orders``): ``orders[i].declared_line_count`` (CNT differs from the line count),
+``orders[i].declared_total`` (MOA total differs from the lines), ``orders[i].source`` (envelope
+errors of its message). The pipeline files them under order i; unprefixed issues concern the
+whole document.
 """
 
 from __future__ import annotations
@@ -329,7 +335,7 @@ class _MessageMapper:
                 Issue(
                     code=IssueCode.LINE_COUNT_MISMATCH,
                     severity=Severity.WARNING,
-                    field=f"{where}.lines",
+                    field=f"{where}.declared_line_count",
                     message=f"CNT says {order.declared_line_count} lines, the order has {len(order.lines)}.",
                     expected=order.declared_line_count,
                     actual=len(order.lines),
@@ -447,7 +453,7 @@ class EdifactExtractor:
                     Issue(
                         code=IssueCode.ENVELOPE,
                         severity=level,
-                        field=f"orders[{len(orders)}]",
+                        field=f"orders[{len(orders)}].source",
                         message=f"Message {msg['control']} has envelope errors (codes {', '.join(msg['errors'])}); "
                         + (
                             "it may be truncated."

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import math
 import os
+import re
+from dataclasses import dataclass
 from typing import Any
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # tesseract is ~4x faster single-threaded here
 
 MAX_PIXELS = 14_000_000  # ~A4 at 300 dpi is 8.7 Mpx; larger pages are rendered at a lower dpi
 MAX_SKEW = 3.0  # degrees searched either way
-TESS_CONFIG = "--psm 3 --oem 1"
 
 
 def _page(pdf_bytes: bytes, page_index: int):  # -> (PdfDocument, PdfPage)
@@ -87,12 +88,7 @@ def estimate_skew(image) -> float:
     return best
 
 
-def clean_image(image):
-    """Remove speckle and binarise with Otsu's threshold (tesseract reads clean bilevel best)."""
-    from PIL import ImageFilter
-
-    image = image.filter(ImageFilter.MedianFilter(3))
-    hist = image.histogram()
+def _otsu(hist: list[int]) -> int:
     total = sum(hist)
     sum_all = sum(i * h for i, h in enumerate(hist))
     w_b = s_b = 0.0
@@ -109,7 +105,201 @@ def clean_image(image):
         v = w_b * w_f * (m_b - m_f) ** 2
         if v > best_v:
             best_t, best_v = t, v
-    return image.point(lambda v: 255 if v > best_t else 0).convert("L")
+    return best_t
+
+
+def clean_image(image):
+    """Remove speckle and binarise (tesseract reads clean bilevel best).
+
+    The cut sits between Otsu's threshold and the paper's grey: Otsu alone splits ink from paper
+    in the middle and so drops light-grey print (footers, "Date generated"), which forms carry often.
+    """
+    from PIL import ImageFilter
+
+    image = image.filter(ImageFilter.MedianFilter(3))
+    hist = image.histogram()
+    otsu = _otsu(hist)
+    paper = max(range(otsu, 256), key=lambda i: hist[i]) if otsu < 255 else 255
+    cut = otsu + int(0.12 * max(0, paper - otsu))
+    return image.point(lambda v: 255 if v > cut else 0).convert("L")
+
+
+# ---------------------------------------------------------------- OCR token cleanup
+
+_DIGITISH = re.compile(r"^[-+($€£¥]?[\dOoIlSB.,]*\d[\dOoIlSB.,]*[)%]?$")
+_FIX = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "S": "5", "B": "8"})
+
+
+def clean_token(text: str) -> str:
+    """OCR-aware cleanup of one token: table rules read as ``|`` or an unmatched ``)``/``[`` around a
+    value, and letter look-alikes inside numbers (``1O0`` → ``100``, ``3l.50`` → ``31.50``).
+
+    Only tokens that are mostly digits are touched, so words and codes keep their letters.
+    """
+    t = text.strip().strip("|¦").strip()
+    if len(t) > 1 and t[0] in "‘“" and not any(c in t[1:] for c in "’”"):
+        t = t[1:]  # an unmatched opening curly quote is a speck before the word
+    if len(t) > 2 and t.endswith("!") and t[-2].isalnum():
+        t = t[:-1]  # a table rule read as "!" after a word
+    if len(t) > 2 and t.endswith("¥") and t[-2].isdigit():
+        t = t[:-1] + "Y"  # "6-7¥": a yen sign follows no amount; it is a Y (sizes)
+    if not t:
+        return ""
+    if t.endswith(")") and "(" not in t:
+        t = t[:-1]
+    if t.startswith("(") and ")" not in t:
+        t = t[1:]
+    t = t.strip("[]{}|").replace("|", "")
+    if not t:
+        return ""
+    if _DIGITISH.match(t) and sum(c.isdigit() for c in t) >= max(1, len(t) - 2) and any(c.isalpha() for c in t):
+        t = t.translate(_FIX)
+    return t
+
+
+def _normalise_lines(words: list[dict]) -> None:
+    """Give the words of one tesseract line a common top/bottom (cap line to baseline/descender).
+
+    Tesseract boxes are tight around the ink, so "on" is half as tall as "Ship"; the layout engine
+    reads heights as font sizes (phrase gaps, size buckets) and would split such phrases.
+    """
+    groups: dict[tuple, list[dict]] = {}
+    for w in words:
+        groups.setdefault(w["_line"], []).append(w)
+    for ws in groups.values():
+        hs = sorted(w["bottom"] - w["top"] for w in ws)
+        tops = sorted(w["top"] for w in ws)
+        bottoms = sorted(w["bottom"] for w in ws)
+        h = hs[len(hs) // 2]
+        top, bottom = tops[len(tops) // 2], bottoms[len(bottoms) // 2]
+        tol = 0.3 * h
+        for w in ws:
+            if w["bottom"] - w["top"] > 1.6 * h and w["top"] < top + tol and w["bottom"] > bottom - tol:
+                w["top"], w["bottom"] = top, bottom  # a box swallowed a rule or a neighbour: the line's
+            elif w["top"] >= top - tol and w["bottom"] <= bottom + tol:
+                # inside the line's band: a short word ("on", "ar") takes the line's full height. A word
+                # off the band (tesseract joins stacked header labels into one line) keeps its own box.
+                w["top"], w["bottom"] = min(w["top"], top), max(w["bottom"], bottom)
+
+
+# ---------------------------------------------------------------- the OCR pass
+
+
+@dataclass
+class OcrPage:
+    """One OCR'd page: words on the straightened page (level rows) and how to map boxes back."""
+
+    words: list[dict]
+    width: float
+    height: float
+    angle: float  # degrees the page was turned (counter-clockwise) to straighten it
+    seconds: float = 0.0
+
+    def to_original(self, box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+        """A (x0, top, x1, bottom) box on the straightened page → the same box on the scanned page."""
+        return rotate_box(box, self.angle, self.width, self.height)
+
+
+def rotate_box(box: tuple[float, float, float, float], angle: float, width: float, height: float
+               ) -> tuple[float, float, float, float]:
+    """Undo a counter-clockwise turn by ``angle`` degrees about the page centre (y axis down)."""
+    if abs(angle) < 0.05:
+        return box
+    x0, top, x1, bottom = box
+    cx, cy = width / 2.0, height / 2.0
+    rad = math.radians(angle)
+    cos_a, sin_a = math.cos(rad), math.sin(rad)
+    w, h = x1 - x0, bottom - top
+    mx, my = (x0 + x1) / 2 - cx, (top + bottom) / 2 - cy
+    ox, oy = cx + mx * cos_a - my * sin_a, cy + mx * sin_a + my * cos_a
+    return (round(ox - w / 2, 2), round(oy - h / 2, 2), round(ox + w / 2, 2), round(oy + h / 2, 2))
+
+
+def _tesseract(image, dpi: int, psm: int = 3) -> dict[str, list[Any]]:
+    import pytesseract
+    from pytesseract import Output
+
+    return pytesseract.image_to_data(image, lang="eng", config=f"--psm {psm} --oem 1 --dpi {dpi}",
+                                     output_type=Output.DICT)
+
+
+_NUMERIC_WORD = re.compile(r"^[-+($€£¥]?[\d.,]*\d[\d.,]*\)?$")
+SECOND_PASS_CONF = 75.0  # numbers read below this are read again alone
+SECOND_PASS_WORD_CONF = 60.0  # other words read below this too (bold headers, single digits)
+MAX_SECOND_PASS = 40
+
+
+def _second_pass(image, words: list[dict], scale: float) -> None:
+    """Re-read low-confidence numeric words alone (psm 7 on a crop of the line, enlarged): a number
+    squeezed between table rules is often misread in the page pass and right on its own."""
+    from PIL import Image
+
+    todo = [w for w in words if w["conf"] < SECOND_PASS_CONF and _NUMERIC_WORD.match(w["text"])
+            or w["conf"] < SECOND_PASS_WORD_CONF and len(w["text"]) <= 14]
+    for w in sorted(todo, key=lambda w: w["conf"])[:MAX_SECOND_PASS]:
+        numeric = bool(_NUMERIC_WORD.match(w["text"]))
+        pad_x, pad_y = 4 * scale, 3 * scale
+        box = (int(max(0, w["x0"] * scale - pad_x)), int(max(0, w["top"] * scale - pad_y)),
+               int(min(image.width, w["x1"] * scale + pad_x)), int(min(image.height, w["bottom"] * scale + pad_y)))
+        if box[2] - box[0] < 4 or box[3] - box[1] < 4:
+            continue
+        crop = image.crop(box)
+        crop = crop.resize((crop.width * 2, crop.height * 2), Image.LANCZOS).point(lambda v: 255 if v > 128 else 0)
+        try:  # one short token: a single word (psm 8); else a single line (psm 7)
+            data = _tesseract(crop, int(round(scale * 72 * 2)), psm=8 if len(w["text"]) <= 3 else 7)
+        except Exception:  # noqa: BLE001 - the first reading stands
+            continue
+        toks = [(clean_token(t or ""), float(c)) for t, c in zip(data["text"], data["conf"], strict=False)
+                if (t or "").strip() and float(c) >= 0]
+        toks = [(t, c) for t, c in toks if t]
+        if len(toks) != 1 or toks[0][1] <= w["conf"] + 5:
+            continue
+        text = toks[0][0]
+        if numeric and not _NUMERIC_WORD.match(text):
+            continue  # a number stays a number: the page pass saw digits there
+        w["text"], w["conf"] = text, round(toks[0][1], 1)
+
+
+def ocr_page(pdf_bytes: bytes, page_index: int, *, dpi: int = 300) -> OcrPage:
+    """OCR one page: render, straighten, clean, tesseract, token cleanup, a second look at doubtful numbers.
+
+    Words are in pdfplumber's format (``text, x0, x1, top, bottom`` in points, plus ``conf``)
+    on the straightened page, so the rows of a table are level for the layout engine.
+    """
+    import time
+
+    from PIL import Image
+
+    started = time.monotonic()
+    image, scale = render_page(pdf_bytes, page_index, dpi)
+    width, height = image.width / scale, image.height / scale
+    angle = estimate_skew(image)
+    if abs(angle) >= 0.05:
+        image = image.rotate(angle, resample=Image.BICUBIC, expand=False, fillcolor=255)
+    image = clean_image(image)
+    data = _tesseract(image, round(scale * 72))
+    words: list[dict] = []
+    for i, raw in enumerate(data["text"]):
+        try:
+            conf = float(data["conf"][i])
+        except (TypeError, ValueError):
+            conf = -1.0
+        text = clean_token(raw or "")
+        if not text or conf < 0:
+            continue
+        left, top, w, h = (float(data[k][i]) for k in ("left", "top", "width", "height"))
+        words.append({"text": text, "x0": left / scale, "x1": (left + w) / scale, "top": top / scale,
+                      "bottom": (top + h) / scale, "conf": round(conf, 1),
+                      "_line": (data["block_num"][i], data["par_num"][i], data["line_num"][i])})
+    _normalise_lines(words)
+    _second_pass(image, words, scale)
+    for w in words:
+        del w["_line"]
+        for k in ("x0", "x1", "top", "bottom"):
+            w[k] = round(w[k], 2)
+        w.update(doctop=w["top"], width=round(w["x1"] - w["x0"], 2), height=round(w["bottom"] - w["top"], 2),
+                 upright=True, direction="ltr")
+    return OcrPage(words, width, height, angle, round(time.monotonic() - started, 3))
 
 
 def ocr_page_words(pdf_bytes: bytes, page_index: int, *, dpi: int = 300, deskewed: bool = False) -> list[dict]:
@@ -118,46 +308,15 @@ def ocr_page_words(pdf_bytes: bytes, page_index: int, *, dpi: int = 300, deskewe
     Boxes sit on the original page (the deskew is undone) unless ``deskewed`` is True, which
     gives coordinates on the straightened page — level rows, better for grouping table rows.
     """
-    import pytesseract
-    from PIL import Image
-    from pytesseract import Output
-
-    image, scale = render_page(pdf_bytes, page_index, dpi)
-    angle = estimate_skew(image)
-    if abs(angle) >= 0.05:
-        image = image.rotate(angle, resample=Image.BICUBIC, expand=False, fillcolor=255)
-    image = clean_image(image)
-    data: dict[str, list[Any]] = pytesseract.image_to_data(
-        image, lang="eng", config=TESS_CONFIG + f" --dpi {round(scale * 72)}", output_type=Output.DICT
-    )
-    cx, cy = image.width / 2.0, image.height / 2.0
-    # PIL rotates counter-clockwise by `angle`; mapping straightened → original is the reverse turn.
-    rad = math.radians(angle)
-    cos_a, sin_a = math.cos(rad), math.sin(rad)
-    words: list[dict] = []
-    for i, text in enumerate(data["text"]):
-        text = (text or "").strip()
-        try:
-            conf = float(data["conf"][i])
-        except (TypeError, ValueError):
-            conf = -1.0
-        if not text or conf < 0:
-            continue
-        left, top, width, height = (float(data[k][i]) for k in ("left", "top", "width", "height"))
-        if not deskewed and abs(angle) >= 0.05:
-            mx, my = left + width / 2 - cx, top + height / 2 - cy
-            # inverse of PIL's counter-clockwise rotation (image y axis points down)
-            ox = cx + mx * cos_a - my * sin_a
-            oy = cy + mx * sin_a + my * cos_a
-            left, top = ox - width / 2, oy - height / 2
-        x0, x1 = left / scale, (left + width) / scale
-        y0, y1 = top / scale, (top + height) / scale
-        words.append({
-            "text": text, "x0": round(x0, 2), "x1": round(x1, 2), "top": round(y0, 2), "bottom": round(y1, 2),
-            "doctop": round(y0, 2), "width": round(x1 - x0, 2), "height": round(y1 - y0, 2), "upright": True,
-            "direction": "ltr", "conf": round(conf, 1),
-        })
-    return words
+    page = ocr_page(pdf_bytes, page_index, dpi=dpi)
+    if deskewed:
+        return page.words
+    out = []
+    for w in page.words:
+        x0, top, x1, bottom = page.to_original((w["x0"], w["top"], w["x1"], w["bottom"]))
+        out.append(w | {"x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top})
+    return out
 
 
-__all__ = ["clean_image", "estimate_skew", "ocr_page_words", "page_size", "render_page"]
+__all__ = ["OcrPage", "clean_image", "clean_token", "estimate_skew", "ocr_page", "ocr_page_words", "page_size",
+           "render_page", "rotate_box"]

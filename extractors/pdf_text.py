@@ -19,6 +19,8 @@ from orderflow.extractors.layout import PageWords, extract_order
 from orderflow.extractors.layout.hints import hints_for_sender
 
 log = logging.getLogger(__name__)
+# pdfminer logs raw document bytes (prices, names, addresses) at DEBUG: keep it out of our logs.
+logging.getLogger("pdfminer").setLevel(logging.WARNING)
 
 _GARBAGE = re.compile(r"[a-z][A-Z]|[A-Za-z]\d[A-Za-z]|\d[a-z]{2,}")
 
@@ -71,7 +73,7 @@ def _ocr_module():
         from orderflow.extractors import pdf_ocr  # noqa: PLC0415 - optional, lazily imported
     except ImportError:
         return None
-    return pdf_ocr if hasattr(pdf_ocr, "ocr_page_words") else None
+    return pdf_ocr if hasattr(pdf_ocr, "ocr_page") else None
 
 
 class PdfExtractor:
@@ -106,6 +108,7 @@ class PdfExtractor:
             raise ExtractionError(f"The PDF is damaged and cannot be opened ({type(exc).__name__}).") from exc
         issues: list[Issue] = []
         pages: list[PageWords] = []
+        straightened: dict[int, Any] = {}  # page number → OcrPage (its words are on the straightened page)
         try:
             try:
                 n = len(pdf.pages)
@@ -137,8 +140,9 @@ class PdfExtractor:
                 if len(words) < 3 or _garbage_ratio(words) > 0.25:
                     if ocr is not None:
                         try:
-                            words = ocr.ocr_page_words(data, index)
-                            width, height = ocr.page_size(data, index)
+                            scanned = ocr.ocr_page(data, index)
+                            words, width, height = scanned.words, scanned.width, scanned.height
+                            straightened[index + 1] = scanned
                             source = "pdf_ocr"
                         except Exception as exc:  # OCR trouble must not lose the text we have
                             log.warning("OCR of page %s failed: %s", index + 1, exc)
@@ -148,7 +152,10 @@ class PdfExtractor:
                                             message=f"Page {index + 1} has no text layer and OCR is not available."))
                 pages.append(PageWords(index + 1, width, height, words, source))
         finally:
-            pdf.close()
+            try:
+                pdf.close()
+            except Exception:  # closing walks the page tree again; a damaged tree must not escape
+                log.debug("closing a damaged PDF failed", exc_info=True)
         if not any(p.words for p in pages):
             raise ExtractionError("The PDF has no readable text (scanned pages and no OCR result).")
         hints = _hints_for(ctx)
@@ -157,9 +164,19 @@ class PdfExtractor:
         if not order.lines and not order.po_number:
             raise ExtractionError("No purchase-order content found in the PDF (no PO number and no line items).")
         order.source.format = fmt
+        _unskew_provenance(order, straightened)
         return Extraction(format=fmt, orders=[order], issues=issues + order_issues,
                           metadata={"pages": len(pages), "seconds": round(time.monotonic() - started, 3),
                                     "ocr_pages": [p.number for p in pages if p.extractor == "pdf_ocr"]})
+
+
+def _unskew_provenance(order: Any, straightened: dict[int, Any]) -> None:
+    """OCR words are read on the straightened page (level table rows); provenance boxes must point at
+    the page as scanned, where the review UI draws them."""
+    for path, prov in list(order.provenance.items()):
+        page = straightened.get(prov.page)
+        if page is not None and prov.bbox:
+            order.provenance[path] = prov.model_copy(update={"bbox": page.to_original(tuple(prov.bbox))})
 
 
 def _hints_for(ctx: ExtractContext) -> list[dict[str, Any]]:

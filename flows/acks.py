@@ -7,9 +7,12 @@ flows upload that folder to the partner's SFTP outbox.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import re
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -64,31 +67,198 @@ def functional_acks(session_factory, extraction: Extraction) -> list[tuple[str, 
     return []
 
 
-def order_ack(session_factory, order: CanonicalOrder, *, accepted: bool, erp_order_no: str | None) -> tuple[str, str, str] | None:
-    """(partner, file name, text) for the 855 / ORDRSP that tells the buyer what we decided."""
-    from orderflow.intake.replies import LineStatus, build_855, build_ordrsp
+def order_ack(
+    session_factory,
+    order: CanonicalOrder,
+    *,
+    accepted: bool,
+    erp_order_no: str | None,
+    resolved: dict[str, Any] | None = None,
+) -> tuple[str, str, str] | None:
+    """(partner, file name, text) for the 855 / ORDRSP that tells the buyer what we decided.
 
-    status = "IA" if accepted else "IR"
-    lines = [
-        LineStatus(line_no=ln.line_no or str(i + 1), status=status, qty=ln.qty, uom=ln.uom, unit_price=ln.unit_price,
-                   date=ln.promised_date)
-        for i, ln in enumerate(order.lines)
-    ]
+    With ``resolved`` (the order's stored validation payload) each line says what availability
+    found: accepted (IA), date rescheduled (DR), backordered with its date (IB), quantity changed
+    (IQ) or rejected (IR); a line shipped partly now and partly later carries both parts.
+    """
+    from orderflow.intake.replies import build_855, build_ordrsp
+
+    plans = line_plans(order, resolved, accepted=accepted)
     pid = order.source.partner_ids
     if order.source.format == "x12_850":
         partner = pid.get("ISA06") or pid.get("GS02") or "unknown"
         with session_factory() as s, s.begin():
             isa = repo.next_control_number(s, partner, "isa")
             gs = repo.next_control_number(s, partner, "gs")
-        text = build_855(order, lines, isa_control=isa, gs_control=gs, erp_order_no=erp_order_no)
-        return partner, f"855-{_safe(order.po_number or 'po')}-{isa:09d}.edi", text
+        text = build_855(order, [p.x12 for p in plans], isa_control=isa, gs_control=gs, erp_order_no=erp_order_no)
+        return partner, f"855-{_safe(order.po_number or 'po')}-{isa:09d}.edi", add_x12_ship_now(text, plans)
     if order.source.format == "edifact_orders":
         partner = pid.get("UNB02") or "unknown"
         with session_factory() as s, s.begin():
             ref = repo.next_control_number(s, partner, "unb")
-        text = build_ordrsp(order, lines, control_ref=ref, document_number=erp_order_no)
-        return partner, f"ORDRSP-{_safe(order.po_number or 'po')}-{ref:09d}.edi", text
+        text = build_ordrsp(order, [p.edifact for p in plans], control_ref=ref, document_number=erp_order_no)
+        return partner, f"ORDRSP-{_safe(order.po_number or 'po')}-{ref:09d}.edi", add_edifact_backorders(text, plans)
     return None
+
+
+@dataclass
+class LinePlan:
+    """What we promise for one line, as the 855 (``x12`` + optional ship-now ACK) and ORDRSP see it."""
+
+    line_no: str
+    x12: Any  # LineStatus: IB carries the backordered part
+    edifact: Any  # LineStatus: IB carries the ship-now part
+    ship_now: Any = None  # LineStatus IA for the part that ships now, when a line is split
+    backorder: Any = None  # (qty, uom, date) of the later part, when a line is split
+
+
+def _dec(value: Any) -> Decimal | None:
+    try:
+        return Decimal(str(value)) if value not in (None, "") else None
+    except ArithmeticError:
+        return None
+
+
+def _day(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def line_plans(order: CanonicalOrder, resolved: dict[str, Any] | None, *, accepted: bool) -> list[LinePlan]:
+    """Per-line acknowledgement from the resolved availability (all IA / all IR without it)."""
+    from orderflow.intake.replies import LineStatus
+
+    by_index = {ln.get("index", i): ln for i, ln in enumerate((resolved or {}).get("lines") or [])}
+    plans = []
+    for i, line in enumerate(order.lines):
+        no = line.line_no or str(i + 1)
+        info = by_index.get(i) or {}
+        uom = info.get("uom") or line.uom
+        price = _dec(info.get("unit_price")) if info.get("unit_price") is not None else line.unit_price
+        status = info.get("ack_status") or "IA"
+        if not accepted:
+            st = LineStatus(no, "IR", qty=Decimal(0), uom=uom, unit_price=price)
+            plans.append(LinePlan(no, st, st))
+            continue
+        now_qty, now_day = _dec(info.get("ship_now_qty")), _day(info.get("ship_date"))
+        back_qty, back_day = _dec(info.get("backorder_qty")), _day(info.get("backorder_date"))
+        promised = _day(info.get("promised_date")) or line.promised_date
+        if status == "IR":
+            st = LineStatus(no, "IR", qty=Decimal(0), uom=uom, unit_price=price)
+            plans.append(LinePlan(no, st, st))
+        elif status == "IQ":
+            st = LineStatus(no, "IQ", qty=now_qty, uom=uom, unit_price=price, date=now_day)
+            plans.append(LinePlan(no, st, st))
+        elif status == "IB" and now_qty and back_qty:
+            later = LineStatus(no, "IB", qty=back_qty, uom=uom, unit_price=price, date=back_day)
+            first = LineStatus(no, "IB", qty=now_qty, uom=uom, unit_price=price, date=now_day)
+            ship = LineStatus(no, "IA", qty=now_qty, uom=uom, unit_price=price, date=now_day)
+            plans.append(LinePlan(no, later, first, ship_now=ship, backorder=(back_qty, uom, back_day)))
+        elif status == "IB":
+            st = LineStatus(no, "IB", qty=back_qty or line.qty, uom=uom, unit_price=price, date=back_day or promised)
+            plans.append(LinePlan(no, st, st))
+        else:
+            st = LineStatus(no, status, qty=line.qty, uom=uom, unit_price=price, date=promised)
+            plans.append(LinePlan(no, st, st))
+    return plans
+
+
+def add_x12_ship_now(text: str, plans: list[LinePlan]) -> str:
+    """Put an ``ACK*IA`` for the part that ships now before a split line's ``ACK*IB`` (ACK repeats
+    in the 855's PO1 loop), and recount SE01."""
+    from orderflow.intake.replies.x12 import ELEM, SEG
+
+    if not any(p.ship_now for p in plans):
+        return text
+    eol = "\n" if f"{SEG}\n" in text else ""
+    segs = [x.strip("\r\n") for x in text.split(SEG)]
+    trailer = segs.pop() if not segs[-1] else ""
+    out: list[str] = []
+    ack_no, st_at = 0, 0
+    for seg in segs:
+        tag = seg.split(ELEM, 1)[0]
+        if tag == "ST":
+            st_at = len(out)
+        if tag == "ACK":
+            plan = plans[ack_no] if ack_no < len(plans) else None
+            ack_no += 1
+            if plan is not None and plan.ship_now is not None:
+                ship = plan.ship_now
+                parts = ["ACK", "IA", format(ship.qty, "f"), ship.uom or ""]
+                if ship.date:
+                    parts += ["068", ship.date.strftime("%Y%m%d")]
+                out.append(ELEM.join(parts))
+        if tag == "SE":
+            fields = seg.split(ELEM)
+            fields[1] = str(len(out) - st_at + 1)
+            seg = ELEM.join(fields)
+        out.append(seg)
+    return "".join(f"{x}{SEG}{eol}" for x in out) + trailer
+
+
+_EDI_SEG = re.compile(r"(?<!\?)'")
+
+
+def add_edifact_backorders(text: str, plans: list[LinePlan]) -> str:
+    """After a split line's ship-now QTY/DTM, add ``QTY+83`` (backorder quantity) and
+    ``DTM+69`` (promised date for it); recount UNT."""
+    if not any(p.backorder for p in plans):
+        return text
+    eol = "\n" if "'\n" in text else ""
+    segs = [x.strip("\r\n") for x in _EDI_SEG.split(text)]
+    if segs and not segs[-1]:
+        segs.pop()
+    plans_by_no = {p.line_no: p for p in plans}
+    out: list[str] = []
+    current: LinePlan | None = None
+    unh_at = 0
+
+    def flush() -> None:
+        if current is not None and current.backorder is not None:
+            qty, uom, day = current.backorder
+            out.append(f"QTY+83:{format(qty, 'f')}" + (f":{uom}" if uom else ""))
+            if day is not None:
+                out.append(f"DTM+69:{day.strftime('%Y%m%d')}:102")
+
+    for seg in segs:
+        tag = seg[:3]
+        if tag in ("LIN", "UNS"):
+            flush()
+            current = plans_by_no.get(seg.split("+")[1]) if tag == "LIN" else None
+        if tag == "UNH":
+            unh_at = len(out)
+        if tag == "UNT":
+            fields = seg.split("+")
+            fields[1] = str(len(out) - unh_at + 1)
+            seg = "+".join(fields)
+        out.append(seg)
+    return "".join(f"{x}'{eol}" for x in out)
+
+
+def promise_summary(order: CanonicalOrder, resolved: dict[str, Any] | None) -> list[str]:
+    """One human line per order line with its promise dates, for the email / portal confirmation."""
+    lines = []
+    for plan, line in zip(line_plans(order, resolved, accepted=True), order.lines, strict=True):
+        what = f"Line {plan.line_no}: {line.sku or line.customer_part or line.description or ''} {line.qty} {line.uom or ''}"
+        st = plan.x12
+        if plan.ship_now is not None:
+            qty, uom, day = plan.backorder
+            text = (f"{plan.ship_now.qty} ship {plan.ship_now.date or 'now'}, {qty} {uom or ''} backordered "
+                    f"to {day or 'a date to be confirmed'}")
+        elif st.status == "IR":
+            text = "cannot be supplied (rejected)"
+        elif st.status == "IQ":
+            text = f"only {st.qty} {st.uom or ''} available, ships {st.date or 'now'}; the rest is cancelled"
+        elif st.status == "IB":
+            text = f"backordered, ships {st.date or 'on a date to be confirmed'}"
+        else:
+            text = f"ships {st.date}" if st.date else "accepted"
+        lines.append(" ".join(f"{what} — {text}".split()))
+    return lines
 
 
 def send(replies_dir: Path | None, replies: list[tuple[str, str, str]]) -> list[Path]:

@@ -94,11 +94,13 @@ def process_pending(
     stale_after: dt.timedelta = dt.timedelta(0),
     batch: int = 50,
     db_retries: int = 3,
+    after_batch: Callable[[], None] | None = None,
 ) -> dict[str, int]:
     """Process every unfinished document: ``received`` ones and ``processing`` ones older than ``stale_after``.
 
     A dropped database connection fails the document's attempt; it is retried (fresh
-    connection) up to ``db_retries`` times and otherwise left for the next run.
+    connection) up to ``db_retries`` times and otherwise left for the next run. ``after_batch``
+    runs after each claimed batch (the runner pushes there, so pushes interleave with processing).
     """
     from orderflow.flows.pipeline import process_document
     from orderflow.store import repository as repo
@@ -127,6 +129,8 @@ def process_pending(
                     continue
                 counts["processed" if out.state == "processed" else "failed"] += 1
                 break
+        if after_batch is not None:
+            after_batch()
 
 
 def push_in_order(services: Any, *, actor: str = "system") -> dict[str, int]:
@@ -199,14 +203,26 @@ def main(argv: list[str] | None = None) -> int:
     pb.add_argument("--push-attempts", type=int, default=1000)
     pb.add_argument("--push-seconds", type=float, default=30.0, help="keep retrying pushes this long")
     pb.add_argument("--no-push", action="store_true")
+    pb.add_argument("--batch", type=int, default=20, help="documents per claim; a push pass follows each")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     services = build(args.home, erp_url=args.erp_url, database_url=args.database_url,
                      push_attempts=args.push_attempts)
     ingested = ingest_folder(services, args.folder)
-    report: dict[str, Any] = {"ingested": len(ingested), **process_pending(services)}
+    pushes: dict[str, int] = {"pushed": 0, "transient": 0, "rejected": 0}
+
+    def push_pass() -> None:
+        for k, v in push_in_order(services).items():
+            if k in pushes:
+                pushes[k] += v
+
+    report: dict[str, Any] = {
+        "ingested": len(ingested),
+        **process_pending(services, batch=args.batch, after_batch=None if args.no_push else push_pass),
+    }
     if not args.no_push:
-        report["push"] = push_until_done(services, max_seconds=args.push_seconds)
+        final = push_until_done(services, max_seconds=args.push_seconds)
+        report["push"] = {**final, **{k: pushes[k] + final[k] for k in pushes}}
     print(json.dumps(report))
     return 0
 

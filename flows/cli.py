@@ -284,7 +284,11 @@ def _review_call(fn_name: str, order_id: int, *args: Any, **kw: Any) -> None:
 def queue_fix(order_id: int, path: str, value: str, user: str = "cli") -> None:
     """Set a field (e.g. lines[0].sku) and re-validate."""
     services = _services()
-    _review_call("fix_field", order_id, path, value, user=user, revalidate=_revalidator(services))
+    from orderflow.flows.learning_wiring import make_learner
+
+    _review_call(
+        "fix_field", order_id, path, value, user=user, revalidate=_revalidator(services), learner=make_learner()
+    )
 
 
 @queue_app.command("approve")
@@ -370,6 +374,7 @@ def ui(
 
     import uvicorn
 
+    from orderflow.flows.learning_wiring import make_learner
     from orderflow.flows.pipeline import push_in_session
     from orderflow.review.app import create_review_app
 
@@ -382,6 +387,7 @@ def ui(
         push=lambda s, row: push_in_session(services, s, row),
         secret_key=secret,
         secure_cookies=not insecure_cookies,
+        learner=make_learner(),
     )
     uvicorn.run(app_, host=host, port=port, log_level="info")
 

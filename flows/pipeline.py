@@ -53,7 +53,7 @@ class Services:
     auto_approve: bool = True
     push_attempts: int = 5
     push_backoff_seconds: float = 2.0
-    hints_for: Callable[[str | None], list[dict[str, Any]]] = lambda sender: []
+    hints_for: Callable[..., list[dict[str, Any]]] = lambda sender, data=None: []
     partners: list[Any] = field(default_factory=list)
     replies_dir: Path | None = None
     live_credit: Callable[[str], Decimal | None] | None = None
@@ -190,7 +190,7 @@ def process_document(services: Services, document_id: int, *, actor: str = "syst
         filename=meta.get("filename"),
         sender=sender,
         channel=meta.get("channel") or "cli",
-        hints=services.hints_for(sender),
+        hints=services.hints_for(sender, data),
     )
     try:
         extraction = extract(data, ctx)

@@ -25,20 +25,46 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_prefect_server(home: Path, port: int | None = None, timeout: float = 120.0) -> tuple[subprocess.Popen, str]:
-    """Start a local Prefect API server and wait until it answers /api/health."""
+def start_prefect_server(
+    home: Path, port: int | None = None, timeout: float = 120.0, extra_env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen, str]:
+    """Start a local Prefect API server and wait until it answers /api/health.
+
+    ``extra_env`` e.g. ``PREFECT_API_DATABASE_CONNECTION_URL=postgresql+asyncpg://...`` for a
+    server that takes concurrent workers (the SQLite-backed one answers 503 under load).
+    """
+    proc, url = launch_prefect_server(home, port, extra_env)
+    wait_for_prefect_server(proc, url, home, timeout)
+    return proc, url
+
+
+def launch_prefect_server(
+    home: Path, port: int | None = None, extra_env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen, str]:
+    """Start the server (through ``prefect_server``, which carries the compatibility fixes); no wait."""
     port = port or free_port()
     home.mkdir(parents=True, exist_ok=True)
-    log = (home / "prefect-server.log").open("ab")
-    env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_HOME": str(home / "prefect")}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=env,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}/api"
+    env = {
+        **os.environ,
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_HOME": str(home / "prefect"),
+        **(extra_env or {}),
+    }
+    env.pop("PREFECT_API_URL", None)
+    with (home / "prefect-server.log").open("ab") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "orderflow.flows.prefect_server", "server", "start"]
+            + ["--host", "127.0.0.1", "--port", str(port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,
+        )
+    return proc, f"http://127.0.0.1:{port}/api"
+
+
+def wait_for_prefect_server(proc: subprocess.Popen, url: str, home: Path, timeout: float = 120.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -46,7 +72,7 @@ def start_prefect_server(home: Path, port: int | None = None, timeout: float = 1
         try:
             with urllib.request.urlopen(f"{url}/health", timeout=2) as resp:
                 if resp.status == 200:
-                    return proc, url
+                    return
         except OSError:
             time.sleep(0.5)
     stop_prefect_server(proc)

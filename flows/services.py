@@ -74,6 +74,39 @@ def validation_config(settings: Settings) -> ValidationConfig:
     )
 
 
+def partner_hints(settings: Settings) -> list[dict]:
+    """Hand-written partner hints: every *.yaml/*.yml in ``hints_dir`` (same format as learned hints)."""
+    if not settings.hints_dir:
+        return []
+    folder = Path(settings.hints_dir)
+    if not folder.is_dir():
+        raise ConfigError(f"hints_dir {folder} does not exist.")
+    from orderflow.extractors.layout.hints import load_hints_yaml
+
+    hints: list[dict] = []
+    for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
+        try:
+            hints.extend(load_hints_yaml(path))
+        except Exception as exc:
+            raise ConfigError(f"{path}: {exc}") from None
+    return hints
+
+
+def make_hints_for(settings: Settings, session_factory):
+    """Partner hints (YAML) plus hints learned from CSR corrections, for one sender and document."""
+    from orderflow.extractors.layout.hints import hints_for_sender
+    from orderflow.flows.learning_wiring import hints_for_factory
+
+    static = partner_hints(settings)
+    learned = hints_for_factory(session_factory)
+
+    def hints_for(sender: str | None, data: bytes | None = None) -> list[dict]:
+        chosen = hints_for_sender(static, sender) if (static and sender) else []
+        return [*chosen, *learned(sender, data)]
+
+    return hints_for
+
+
 def build_services(settings: Settings, *, adapter: ErpAdapter | None = None) -> Services:
     _, factory = open_store(settings)
     reference = load_reference(settings, factory)
@@ -88,5 +121,6 @@ def build_services(settings: Settings, *, adapter: ErpAdapter | None = None) -> 
         push_attempts=settings.push_attempts,
         push_backoff_seconds=settings.push_backoff_seconds,
         replies_dir=settings.replies,
+        hints_for=make_hints_for(settings, factory),
         live_credit=live if settings.erp != "file" else None,
     )

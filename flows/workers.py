@@ -34,8 +34,8 @@ PUSH_PREFIX = "push:"
 
 
 def default_worker_name() -> str:
-    """host:pid — unique per process, readable in the audit trail."""
-    return f"{socket.gethostname()}:{os.getpid()}"
+    """``ORDERFLOW_WORKER_NAME`` (or the host name) plus the pid: unique per process, readable in the audit trail."""
+    return f"{os.environ.get('ORDERFLOW_WORKER_NAME') or socket.gethostname()}:{os.getpid()}"
 
 
 @dataclass

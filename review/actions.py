@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from orderflow.canonical import CanonicalOrder, CrossReference, Issue
 from orderflow.canonical.states import OrderState, can_transition
+from orderflow.review import learning
 from orderflow.store import repository as repo
 from orderflow.store.models import Order
 from orderflow.store.types import utcnow
@@ -216,7 +217,8 @@ def release(s: Session, order_id: int, user: str) -> None:
 
 
 def fix_field(
-    s: Session, order_id: int, path: str, value: str | None, *, user: str, revalidate: Revalidate
+    s: Session, order_id: int, path: str, value: str | None, *, user: str, revalidate: Revalidate,
+    evidence: dict[str, Any] | None = None, learner: learning.Learner | None = None, learn: bool = True,
 ) -> Order:
     """Set one field by path (``po_number``, ``ship_to.name``, ``lines[2].sku``, ``lines[0].qty``), re-validate.
 
@@ -224,12 +226,18 @@ def fix_field(
     empty value clears the field. Fixing a line's SKU where the line has a customer part
     teaches a learned cross-reference for the order's customer (saved before re-validation,
     so a ``revalidate`` that reads learned cross-references sees it).
+
+    Every fix of a PDF order also keeps its evidence and may teach an extraction hint for the
+    sender (``review.learning``); ``evidence`` may carry ``{"click": {"page", "x0", "top", "x1",
+    "bottom"}}``, the word the CSR clicked on the page image to say "the right value is here".
+    ``learn=False`` skips that (bulk edits, tests).
     """
     o = _get(s, order_id, for_update=True)
     _check_claim(o, user)
     if o.state not in EDITABLE_STATES:
         raise NotAllowed(f"order {o.id} is '{o.state}'; only orders in review or valid can be corrected")
-    data = repo.order_canonical(o).model_dump(mode="json")
+    before = repo.order_canonical(o)
+    data = before.model_dump(mode="json")
     tokens = _parse_path(path)
     new_value = _coerce(tokens, value)
     old_value = _set_path(data, tokens, new_value, path)
@@ -249,6 +257,9 @@ def fix_field(
         after={"field": path, "value": new_value},
     )
     _learn_from_fix(s, o, canonical, tokens, user)
+    if learn and old_value != new_value:
+        o.learned = learning.learn_from_fix(s, o, before, path, old_value, new_value, user=user,
+                                            evidence=evidence, learner=learner)
     issues, resolved = revalidate(canonical, o)
     repo.replace_issues(s, o, issues)
     repo.update_order_data(s, o, canonical, resolved=resolved)

@@ -30,7 +30,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from orderflow.canonical import CanonicalOrder, Issue, Provenance
 from orderflow.canonical.states import OrderState
-from orderflow.review import actions, render
+from orderflow.review import actions, learning, render
 from orderflow.review.auth import (
     CurrentUser,
     approvals_done,
@@ -190,8 +190,12 @@ def create_review_app(
     secret_key: str,
     secure_cookies: bool = True,
     claim_minutes: int = CLAIM_MINUTES,
+    learner: learning.Learner | None = None,
 ) -> FastAPI:
-    """The review web app. ``push(session, order)`` returns the ERP order id or raises with the reason."""
+    """The review web app. ``push(session, order)`` returns the ERP order id or raises with the reason.
+
+    ``learner`` (``flows.learning_wiring.make_learner()``) is how corrections teach extraction
+    hints; without it the text layer is read and candidate hints are not verified."""
     app = FastAPI(title="orderflow review", docs_url=None, redoc_url=None, openapi_url=None)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
@@ -261,7 +265,7 @@ def create_review_app(
             "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
             "frame-ancestors 'none'; form-action 'self'",
         )
-        if request.url.path.startswith(("/orders", "/documents", "/login")) or request.url.path == "/":
+        if request.url.path.startswith(("/orders", "/documents", "/login", "/learned")) or request.url.path == "/":
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
@@ -375,6 +379,7 @@ def create_review_app(
                                 "format": doc.format or co.source.format, "sender": doc.sender}
         if kind in ("pdf", "image"):
             view["pages"] = render.page_views(doc.data, kind, prov)
+            view["words"] = page_words(doc) if kind == "pdf" else {}
         elif kind == "sheet":
             view["grids"] = render.sheet_grids(doc.data, doc.filename, prov)
         elif kind == "edi":
@@ -389,6 +394,21 @@ def create_review_app(
                     pass
             view["text"] = raw
         return view
+
+    def page_words(doc: Document) -> dict[int, list[dict[str, Any]]]:
+        """Clickable words over the page image (percent boxes + PDF-point boxes), so a CSR can point at
+        the right value ("the right value is here") for the field being corrected."""
+        out: dict[int, list[dict[str, Any]]] = {}
+        for p in learning.pdf_words(doc.data or b"", max_pages=10):
+            ws = []
+            for w in p.words[:3000]:
+                x0, top, x1, bottom = (float(w[k]) for k in ("x0", "top", "x1", "bottom"))
+                ws.append({"text": w["text"], "box": f"{x0:.1f},{top:.1f},{x1:.1f},{bottom:.1f}",
+                           "left": round(100 * x0 / p.width, 4), "top": round(100 * top / p.height, 4),
+                           "width": round(100 * max(x1 - x0, 1) / p.width, 4),
+                           "height": round(100 * max(bottom - top, 1) / p.height, 4)})
+            out[p.number] = ws
+        return out
 
     def order_context(s: Session, order: Order, user: CurrentUser) -> dict[str, Any]:
         co = repo.order_canonical(order)
@@ -500,12 +520,13 @@ def create_review_app(
         with session_factory() as s:
             try:
                 order = actions.fix_field(s, order_id, path, None if value is None else str(value),
-                                          user=user.username, revalidate=revalidate)
+                                          user=user.username, revalidate=revalidate, learner=learner)
+                learned = learned_text(order)
                 s.commit()
             except actions.ReviewError as exc:
                 s.rollback()
                 raise review_error(exc) from None
-            flash(request, f"{path} set to {value}; order is now {order.state.replace('_', ' ')}.")
+            flash(request, f"{path} set to {value}; order is now {order.state.replace('_', ' ')}.{learned}")
         return back_to(order_id)
 
     @app.post("/orders/{order_id}/save")
@@ -520,16 +541,57 @@ def create_review_app(
             if not changed:
                 flash(request, "No changes to save.", "warn")
                 return back_to(order_id)
+            learned = ""
             try:
                 for path, value in changed:
-                    order = actions.fix_field(s, order_id, path, value, user=user.username, revalidate=revalidate)
+                    order = actions.fix_field(s, order_id, path, value, user=user.username, revalidate=revalidate,
+                                              evidence=click_evidence(form.get(f"evidence:{path}")), learner=learner)
+                    learned += learned_text(order)
                 s.commit()
             except actions.ReviewError as exc:
                 s.rollback()
                 flash(request, f"Not saved: {exc}", "error")
                 return back_to(order_id)
-            flash(request, f"Saved {len(changed)} change(s); order is now {order.state.replace('_', ' ')}.")
+            flash(request, f"Saved {len(changed)} change(s); order is now {order.state.replace('_', ' ')}.{learned}")
         return back_to(order_id)
+
+    def learned_text(order: Order) -> str:
+        got = getattr(order, "learned", None)
+        return "".join(f" Learned: {d}" for d in got.descriptions) if got else ""
+
+    def click_evidence(raw: Any) -> dict[str, Any] | None:
+        """The word the CSR clicked for a field: {"click": {page, x0, top, x1, bottom}} or None."""
+        if not raw:
+            return None
+        try:
+            data = json.loads(str(raw))
+            click = {k: float(data[k]) for k in ("x0", "top", "x1", "bottom")}
+            click["page"] = int(data.get("page") or 1)
+        except (ValueError, TypeError, KeyError):
+            return None
+        return {"click": click, "word": str(data.get("text") or "")[:200]}
+
+    # ---------------------------------------------------------------- learned hints
+
+    @app.get("/learned")
+    async def learned_page(request: Request, retired: int = 0) -> HTMLResponse:
+        await current_user(request)
+        with session_factory() as s:
+            rows = learning.list_hints(s, include_retired=bool(retired))
+        for r in rows:
+            r["when"] = _when(r["created_at"])
+        return page(request, "learned.html", {"hints": rows, "nav": "learned", "show_retired": bool(retired)})
+
+    @app.post("/learned/{hint_id}/undo")
+    async def learned_undo(request: Request, hint_id: int) -> Response:
+        user = await current_user(request)
+        with session_factory() as s:
+            found = learning.get_hint(s, hint_id)
+            if found is None or not learning.delete_hint(s, hint_id, user=user.username):
+                raise HTTPException(404, f"Learned hint {hint_id} does not exist.")
+            s.commit()
+        flash(request, f"Undone: {found['description']}")
+        return RedirectResponse("/learned", status_code=303)
 
     @app.post("/orders/{order_id}/approve")
     async def approve(request: Request, order_id: int) -> Response:

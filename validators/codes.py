@@ -56,6 +56,18 @@ CODES: list[CodeInfo] = [
              "Reject the copy; if it differs, treat it as a change of the original."),
     CodeInfo("ORIGINAL_NOT_FOUND", "error", "A change or cancel arrived but no original order with that PO exists.",
              "Wait for the original or check the PO number with the buyer."),
+    CodeInfo("AVAILABILITY_SHORT", "config (warning)", "Available-to-promise (on hand − committed − reserved by our "
+             "open orders + incoming by the ship date) is below the line quantity. The message gives the quantity "
+             "available, the earliest full date and the split the customer's ship policy implies (partial: ship "
+             "now + backorder; complete: all on the full date; reject_short: line rejected).",
+             "Confirm the split with the buyer, or reduce the quantity to what is available (suggestion)."),
+    CodeInfo("LEAD_TIME", "config (warning)", "The requested date is earlier than today + the lead time (customer's "
+             "own, else the item's).", "Tell the buyer the earliest date (suggestion); it is the promised date."),
+    CodeInfo("QUOTE_EXPIRED", "config (error)", "The PO cites a quotation that expired before the PO date.",
+             "Re-quote, or honour the old quote as an exception with sales' approval."),
+    CodeInfo("QUOTE_MISMATCH", "config (error)", "The cited quote is unknown or another customer's, or a line's "
+             "quantity is above the quoted one or its price differs from the quoted price.",
+             "Use the quoted values (suggestions) or agree the difference with sales."),
     CodeInfo("ARITHMETIC", "warning", "qty x unit price differs from the line amount on the document.",
              "Compare quantity and price with the document and correct the misread value."),
     CodeInfo("LINE_COUNT_MISMATCH", "warning", "The document's declared line count differs from the lines read.",

@@ -49,6 +49,11 @@ class ValidationConfig:
     partner_qualifiers: dict[str, dict[str, str]] = field(default_factory=dict)
     default_qualifiers: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_QUALIFIERS))
     total_tolerance: Decimal = Decimal("0.01")
+    # Availability (issue 12): "error" routes a short order to review, "warning" only tells.
+    availability_severity: str = "warning"
+    lead_time_severity: str = "warning"
+    availability_warehouses: list[str] | None = None  # None = stock of every warehouse counts
+    quote_severity: str = "error"
 
     def current_date(self) -> dt.date:
         return self.today or (self.now.date() if self.now else dt.date.today())
@@ -81,6 +86,9 @@ class ValidationContext:
     price_overrides: set[int] = field(default_factory=set)  # line indexes whose PO price a CSR accepted
     approvals_granted: list[str] = field(default_factory=list)  # roles that already approved
     customer_id: str | None = None  # set by a CSR in review: skips customer resolution
+    # Base-UOM quantity per SKU already promised to other open/pushed orders that the ERP's
+    # committed figure does not include yet (see availability.reserved_quantities).
+    reserved: dict[str, Decimal] = field(default_factory=dict)
 
 
 @dataclass
@@ -103,6 +111,17 @@ class ResolvedLine:
     price_override: bool = False
     amount: Decimal | None = None
     candidates: list[Suggestion] = field(default_factory=list)
+    # Availability (dates are ISO strings so the payload stays JSON-safe; quantities in the ordered UOM).
+    requested_date: str | None = None
+    available_now: Decimal | None = None  # ATP now, ordered UOM
+    ship_now_qty: Decimal | None = None
+    ship_date: str | None = None  # when ship_now_qty leaves
+    backorder_qty: Decimal | None = None
+    backorder_date: str | None = None  # None with a backorder = no date can be promised
+    promised_date: str | None = None  # when the whole accepted quantity will have shipped
+    ack_status: str | None = None  # IA | IB | IQ | IR | DR for the 855/ORDRSP
+    quote_number: str | None = None
+    quote_price: Decimal | None = None  # per ordered UOM
 
 
 @dataclass

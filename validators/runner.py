@@ -1,13 +1,14 @@
 """The rule runner: one call validates one order against one reference-data snapshot.
 
-Rules run in dependency order (customer → ship-to → SKU → UOM → price → totals → credit →
-duplicates → approvals) and each is isolated: a rule that crashes on odd input becomes a
+Rules run in dependency order (customer → ship-to → SKU → UOM → price → quotes → availability →
+totals → credit → duplicates → approvals) and each is isolated: a rule that crashes on odd input becomes a
 RULE_ERROR issue naming the rule, never an exception out of ``validate``.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import traceback
 from collections.abc import Callable
 from decimal import Decimal
@@ -15,6 +16,7 @@ from typing import TypeVar
 
 from orderflow.canonical import CanonicalOrder, Issue, ReferenceData
 from orderflow.validators.approvals import required_approvals
+from orderflow.validators.availability import check_availability
 from orderflow.validators.completeness import check_completeness
 from orderflow.validators.credit import check_credit
 from orderflow.validators.customer import resolve_customer
@@ -27,6 +29,7 @@ from orderflow.validators.model import (
     make_issue,
 )
 from orderflow.validators.pricing import check_prices
+from orderflow.validators.quotes import check_quotes
 from orderflow.validators.ship_to import resolve_ship_to
 from orderflow.validators.sku import resolve_skus
 from orderflow.validators.totals import check_totals
@@ -45,6 +48,14 @@ def _guard(name: str, issues: list[Issue], fn: Callable[[], T], fallback: T) -> 
             "RULE_ERROR", f"The {name} check could not run ({type(exc).__name__}: {exc}); check this part by hand.",
             rule=name))
         return fallback
+
+
+_LINE = re.compile(r"^lines\[(\d+)\]")
+
+
+def _line_index(field: str | None) -> int | None:
+    m = _LINE.match(field or "")
+    return int(m.group(1)) if m else None
 
 
 def order_total(order: CanonicalOrder, lines: list[ResolvedLine]) -> Decimal | None:
@@ -90,6 +101,11 @@ def validate(
     issues += sku_issues
     issues += _guard("uom", issues, lambda: check_uoms(order, lines, ref, config), [])
     issues += _guard("pricing", issues, lambda: check_prices(order, lines, ref, cid, ctx, config), [])
+    quote_issues, quoted = _guard("quotes", issues, lambda: check_quotes(order, lines, ref, cid, config), ([], set()))
+    if quoted:  # a valid quote prices these lines: contract-price findings no longer apply
+        issues[:] = [i for i in issues if not (i.rule == "pricing" and _line_index(i.field) in quoted)]
+    issues += quote_issues
+    issues += _guard("availability", issues, lambda: check_availability(order, lines, ref, cid, ctx, config), [])
     issues += _guard("totals", issues, lambda: check_totals(order, config.total_tolerance), [])
     result.order_total = order_total(order, lines)
     total = result.order_total

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from orderflow.canonical import Diagnostic
+from orderflow.extractors.edi.x12 import check_segment_lengths
 
 # UNB S001 syntax identifier → Python codec
 CHARSETS = {
@@ -150,7 +151,9 @@ def tokenize(text: str) -> Segments:
             text = text.replace("\r", "").replace("\n", "")
     elem = seps.element
     items, raws = out.items, out.raws
-    for raw in text.split(seps.segment):
+    pieces = text.split(seps.segment)
+    check_segment_lengths(pieces, len(raws))
+    for raw in pieces:
         if not raw or raw.isspace():
             continue
         if raw[0] in " \t" or raw[-1] in " \t":

@@ -31,6 +31,7 @@ GROUP_COUNT_MISMATCH = "5"
 ISA_CONTROL_MISMATCH = "001"
 ISA_COUNT_MISMATCH = "021"
 ISA_TRAILER_MISSING = "023"
+_ENVELOPE_TAGS = frozenset(("ISA", "GS", "ST", "SE", "GE", "IEA"))
 
 
 def decode(data: bytes) -> str:
@@ -130,7 +131,27 @@ def _bare_delimiters(text: str) -> Delimiters | None:
     return Delimiters(elem, component, seg, None)
 
 
+MAX_SEGMENT_CHARS = 100_000  # real segments are under a few hundred characters
+
+
+def check_segment_lengths(raws: list[str], first_index: int = 0) -> None:
+    """An endless segment (no terminator, or not EDI) is refused before it becomes a 40 MB quantity."""
+    if raws and max(map(len, raws)) > MAX_SEGMENT_CHARS:
+        from orderflow.extractors.base import ExtractionError
+
+        i = next(i for i, r in enumerate(raws) if len(r) > MAX_SEGMENT_CHARS)
+        raise ExtractionError(
+            f"Segment {first_index + i + 1} is {len(raws[i]):,} characters long (limit {MAX_SEGMENT_CHARS:,}): "
+            "the file is missing its segment terminators or is not EDI."
+        )
+
+
 def _split(chunk: str, delims: Delimiters, out: Segments) -> None:
+    """Split one interchange into segments with C-speed ``str.split`` and list comprehensions.
+
+    Empty and whitespace-only segments are skipped (never the end of the file); segments with
+    padding are stripped; tags are upper-cased. The common clean file takes only the fast path.
+    """
     seg = delims.segment
     if seg == "\n":
         chunk = chunk.replace("\r", "")
@@ -138,18 +159,24 @@ def _split(chunk: str, delims: Delimiters, out: Segments) -> None:
         chunk = chunk.replace("\n", "")
     elif "\n" in chunk or "\r" in chunk:
         chunk = chunk.replace("\r", "").replace("\n", "")
+    raws = chunk.split(seg)
+    if " " + seg in chunk or seg + " " in chunk or "\t" in chunk or chunk[-1:] == " ":
+        raws = [r.strip() if r and (r[0] in " \t" or r[-1] in " \t") else r for r in raws]
+    raws = [r for r in raws if r and not r.isspace()]
+    check_segment_lengths(raws, len(out.raws))
     elem = delims.element
-    items = out.items
-    raws = out.raws
-    for raw in chunk.split(seg):
-        if not raw or raw.isspace():
-            continue  # empty segments are skipped, never the end of the file
-        if raw[0] in " \t" or raw[-1] in " \t":
-            raw = raw.strip()
-        parts = raw.split(elem)
-        parts[0] = parts[0].upper()
-        items.append(parts)
-        raws.append(raw)
+    items = [r.split(elem) for r in raws]
+    if not "".join([parts[0] for parts in items]).isupper():  # some tag is lower-case: rare
+        for parts in items:
+            tag = parts[0]
+            if not tag.isupper():
+                parts[0] = tag.upper()
+    if out.items:
+        out.items.extend(items)
+        out.raws.extend(raws)
+    else:
+        out.items = items
+        out.raws = raws
 
 
 def tokenize(text: str) -> Segments:
@@ -300,8 +327,28 @@ def envelope(segs: Segments) -> tuple[dict[str, Any], list[Diagnostic]]:
             )
         grp = None
 
+    def outside(first: int, stop: int) -> None:
+        for i in range(first, stop):
+            diags.append(
+                _diag(
+                    "SEGMENT_OUTSIDE",
+                    f"Segment {items[i][0]} outside any envelope was ignored.",
+                    "024",
+                    level="warning",
+                    segment=i,
+                )
+            )
+
     items = segs.items
-    for index, parts in enumerate(items):
+    # Only envelope segments change state, so only they are visited; the segments between two
+    # of them are reported as outside when no envelope is open.
+    env_tags = _ENVELOPE_TAGS
+    prev = -1
+    for index in [i for i, parts in enumerate(items) if parts[0] in env_tags]:
+        if tx is None and grp is None and ic is None and index > prev + 1:
+            outside(prev + 1, index)
+        prev = index
+        parts = items[index]
         tag = parts[0]
         if tag == "ISA":
             close_set(index, True)
@@ -337,7 +384,8 @@ def envelope(segs: Segments) -> tuple[dict[str, Any], list[Diagnostic]]:
                 "segment_errors": [],
                 "order_index": None,
             }
-            if any(s["control"] == control for s in grp["sets"]):
+            seen = grp.setdefault("_controls", set())
+            if control in seen:
                 t["errors"].append(SET_CONTROL_NOT_UNIQUE)
                 diags.append(
                     _diag(
@@ -348,6 +396,7 @@ def envelope(segs: Segments) -> tuple[dict[str, Any], list[Diagnostic]]:
                         set=control,
                     )
                 )
+            seen.add(control)
             grp["sets"].append(t)
             tx = t
         elif tag == "SE":
@@ -451,17 +500,9 @@ def envelope(segs: Segments) -> tuple[dict[str, Any], list[Diagnostic]]:
                 )
             ic["closed"] = True
             ic = None
-        elif tx is None and grp is None and ic is None:
-            diags.append(
-                _diag(
-                    "SEGMENT_OUTSIDE",
-                    f"Segment {tag} outside any envelope was ignored.",
-                    "024",
-                    level="warning",
-                    segment=index,
-                )
-            )
     end = len(items)
+    if tx is None and grp is None and ic is None and end > prev + 1:
+        outside(prev + 1, end)
     close_set(end, True)
     close_group(True, end)
     if ic is not None and not ic["implicit"] and ic.get("closed") is not True:
@@ -476,6 +517,8 @@ def envelope(segs: Segments) -> tuple[dict[str, Any], list[Diagnostic]]:
         )
     for d in interchanges:
         d.pop("closed", None)
+        for g in d["groups"]:
+            g.pop("_controls", None)
     return {"standard": "X12", "interchanges": interchanges}, diags
 
 

@@ -268,7 +268,7 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
             ctx.put(f"{key}.address", [w for b in blk.lines[1:] for w in b] or blk.lines[0], raw=joined)
 
 
-_PACK = re.compile(r"\bpre-?\s?pack|\bprepack|\bratio\s+pack|\bassort(?:ed|ment)\b|\bpack\s+of\s+\d+", re.IGNORECASE)
+_PACK = re.compile(r"\bpre-?\s?pack|\bprepack|\bratio\s+pack|\b\d+\s*pcs?\s+pack|\bpack\s+of\s+\d+", re.IGNORECASE)
 
 
 def _drop_pack_breakdown(lines: list[OrderLine]) -> list[int]:

@@ -102,11 +102,12 @@ STOP_LABELS = re.compile(
 
 COLUMN_ROLES: list[tuple[str, str]] = [
     ("unit_price", r"unit\s*(?:price|cost)|price\s*/?\s*unit|net\s+(?:unit\s+)?price|cost\s+price|ratio\s+pack\s+cost"
-                   r"|prix\s+unit|einzelpreis|precio\s+unit|stückpreis|prijs\s+per|eenheidsprijs|単価|^rate$"),
+                   r"|prix\s+unit|einzelpreis|precio\s+unit|stückpreis|prijs\s+per|eenheidsprijs|単価|^rate$"
+                   r"|^(?:price|cost)(?:\s*\(\w{3}\))?$"),
     ("amount", r"ext(?:ended|\.)?\s*(?:price|amount|cost)?|line\s+total|(?:net\s+)?amount|order\s+value|total\s+value"
                r"|^total$|^value$|^net$|gesamt(?:preis|betrag)?|betrag|montant|importe|bedrag|金額|total\s+price"
                r"|line\s+total\s+net"),
-    ("qty", r"q(?:uan)?ty|quantity|qté|quantité|menge|anzahl|cantidad|cant\.|aantal|数量|qty\s+ordered|^ordered$"
+    ("qty", r"q(?:uan)?\s?ty|quantity|qté|quantité|menge|anzahl|cantidad|cant\.|aantal|数量|qty\s+ordered|^ordered$"
             r"|no\s+of\s+ratio\s+packs|qty\s+of\s+ratio"),
     ("uom", r"^u\s*/?\s*o?\s*m$|^uom$|^unit$|^units?\s+of\s+measure|^um$|^me$|einheit|unité|^unidad$|eenheid|単位"),
     ("line_no", r"^(?:ln|line|line\s*#|line\s+no\.?|#|no\.?|pos\.?|position|item\s*#|nr\.?|n[°º]|lfd|item\s+no\.?)$"
@@ -130,7 +131,7 @@ HEADER_WORDS = re.compile(
 )
 
 STOP_ROW = re.compile(
-    r"^(?:sub\s*-?\s*total|total|grand\s+total|tax|sales\s+tax|vat|tva|mwst|iva|btw|freight|shipping|"
+    r"^(?:sub\s*-?\s*totals?|totals?|grand\s+totals?|tax|sales\s+tax|vat|tva|mwst|iva|btw|freight|shipping|"
     r"amount\s+due|balance|gesamt|zwischensumme|summe|sous-total|totaal|subtotaal|税抜金額|合計|小計|消費税)\b",
     re.IGNORECASE,
 )

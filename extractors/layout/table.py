@@ -16,11 +16,12 @@ from orderflow.extractors.layout.lines import Line, Word, phrase_text
 from orderflow.extractors.values import parse_decimal
 
 _ROLE_RE = [(role, re.compile(p, re.IGNORECASE)) for role, p in COLUMN_ROLES]
-_ROLE_RE.insert(0, ("uom", re.compile(r"\b(?:qty|quantity)\s+unit$", re.IGNORECASE)))
-_ROLE_RE.insert(0, ("price_basis", re.compile(r"base\s+qty|^per$|price\s+unit$|preiseinheit|^pe$", re.IGNORECASE)))
+_ROLE_RE.insert(0, ("uom", re.compile(r"\b(?:q\s?ty|quantity)\s+unit$", re.IGNORECASE)))
+_ROLE_RE.insert(0, ("price_basis", re.compile(r"base\s+q\s?ty|^per$|price\s+unit$|preiseinheit|^pe$", re.IGNORECASE)))
 _NUMERIC = re.compile(r"^[-+(]?[$€£₹¥]?\s?[\d.,' ]*\d[)]?(?:\s?[A-Za-z]{0,3})?$")
 _BREAKUP = re.compile(r"break\s*-?\s*up|breakdown", re.IGNORECASE)
 _LABELS = re.compile(r"\w\s?:(?:\s|$)")
+_VARIANT = re.compile(r"^(?:size|colou?r|style|variant|flavou?r)$", re.IGNORECASE)
 _KEYVAL = re.compile(r"^[A-Za-z][\w ,/()&-]{1,40}:\s|\b(?:QUOT ID|Q_LINE|DEL_START|DEL_END)\b")
 
 
@@ -63,8 +64,14 @@ def is_header_line(line: Line) -> bool:
     if len(words) < 3:
         return False
     hits = len(HEADER_WORDS.findall(line.text))
-    nums = sum(1 for w in words if any(c.isdigit() for c in w.text))
-    return hits >= 3 and nums <= 1
+    return hits >= 3 and _values(line) <= 1
+
+
+def _values(line: Line) -> int:
+    """Words carrying numbers: in a long line, stray single digits are not values (OCR reads an "&" or
+    a table rule as "8" or "1" inside a header row)."""
+    need = 2 if len(line.words) >= 8 else 1
+    return sum(1 for w in line.words if sum(c.isdigit() for c in w.text) >= need)
 
 
 def _header_block(lines: list[Line], i: int) -> list[Line]:
@@ -73,7 +80,7 @@ def _header_block(lines: list[Line], i: int) -> list[Line]:
     j = i + 1
     while j < len(lines) and len(block) < 4:
         ln = lines[j]
-        if ln.top - block[-1].bottom > 0.9 * block[-1].height or any(c.isdigit() for c in ln.text):
+        if ln.top - block[-1].bottom > 0.9 * block[-1].height or _values(ln):
             break
         if not HEADER_WORDS.search(ln.text) and len(ln.words) < 2:
             break
@@ -82,7 +89,7 @@ def _header_block(lines: list[Line], i: int) -> list[Line]:
     k = i - 1
     while k >= 0 and len(block) < 5:
         ln = lines[k]
-        if block[0].top - ln.bottom > 0.9 * ln.height or any(c.isdigit() for c in ln.text):
+        if block[0].top - ln.bottom > 0.9 * ln.height or _values(ln):
             break
         if not HEADER_WORDS.search(ln.text) or ln.x1 - ln.x0 < 0.3 * (lines[i].x1 - lines[i].x0) and len(ln.words) > 6:
             break
@@ -241,6 +248,11 @@ def _assign_headers(cols: list[Column], head: list[Line], buyer_words: set[str],
         if role:
             used[role] = c
         c.role = role
+    if not any(c.role == "description" for c in cols):  # no description column: a variant column names the item
+        for c in cols:
+            if c.role is None and _VARIANT.search(c.header):
+                c.role = "description"
+                break
     for i, c in enumerate(cols):  # an unheaded column right of the description holds its overflow
         if not c.header and i and cols[i - 1].role == "description":
             c.role = "description"

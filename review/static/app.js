@@ -50,6 +50,34 @@
     if (input) { input.focus(); if (input.select) input.select(); }
   });
 
+  // "The right value is here": with a form field selected, clicking a word on the page image puts the
+  // word into the field and keeps where it was (evidence for learning), in a hidden input.
+  var lastField = null;
+  document.addEventListener("focusin", function (ev) {
+    var f = ev.target && ev.target.closest && ev.target.closest(".work input[data-field], .work select[data-field]");
+    if (f) lastField = f;
+  });
+  document.addEventListener("click", function (ev) {
+    var w = ev.target.closest && ev.target.closest(".source .word");
+    if (!w || !lastField || lastField.disabled) return;
+    var form = document.getElementById("order-form");
+    if (!form) return;
+    var path = lastField.getAttribute("data-field"), b = (w.getAttribute("data-box") || "").split(",");
+    lastField.value = w.getAttribute("data-text");
+    lastField.dispatchEvent(new Event("input", { bubbles: true }));
+    var name = "evidence:" + path, hidden = form.querySelector('input[type=hidden][name="' + name + '"]');
+    if (!hidden) {
+      hidden = document.createElement("input");
+      hidden.type = "hidden"; hidden.name = name;
+      form.appendChild(hidden);
+    }
+    hidden.value = JSON.stringify({ page: Number(w.getAttribute("data-page")), x0: +b[0], top: +b[1], x1: +b[2],
+                                    bottom: +b[3], text: w.getAttribute("data-text") });
+    document.querySelectorAll(".source .word.picked").forEach(function (el) { el.classList.remove("picked"); });
+    w.classList.add("picked");
+    lastField.focus();
+  });
+
   // Queue selection.
   function rows() { return Array.prototype.slice.call(document.querySelectorAll("tr.qrow")); }
   function move(delta) {

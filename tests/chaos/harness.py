@@ -53,7 +53,7 @@ class ErpProcess:
                 return
             except OSError:
                 if self.proc.poll() is not None:
-                    raise RuntimeError(f"ERP server exited: {self.log.read_text(errors='replace')[-1000:]}")
+                    raise RuntimeError(f"ERP server exited: {self.log.read_text(errors='replace')[-1000:]}") from None
                 time.sleep(0.05)
         raise RuntimeError("ERP server did not open its port")
 
@@ -209,3 +209,42 @@ def kill_schedule(rng: random.Random, runs: int, max_hit: int) -> list[str]:
     chosen = points[:runs]
     rng.shuffle(chosen)
     return [f"{p}:{rng.randint(1, max_hit)}" for p in chosen]
+
+
+def outage_run(workdir: Path, erp: ErpProcess, outage_seconds: float, docs: int = 24) -> dict[str, Any]:
+    """Approve ``docs`` orders, kill the ERP after the 5th push, start it again after ``outage_seconds``;
+    returns what happened (the outage test asserts on the same scenario in more detail)."""
+    import threading
+
+    from orderflow.flows import chaos
+
+    inbox, home = workdir / "outage-inbox", workdir / "outage-home"
+    make_batch(inbox, docs, broken_every=0, seed=11)
+    services = chaos.build(home, erp_url=erp.url, database_url=None, push_attempts=100_000)
+    chaos.ingest_folder(services, inbox)
+    chaos.process_pending(services)
+    state: dict[str, Any] = {"n": 0}
+
+    def hook(point: str) -> None:
+        if point == "after_push" and "down_at" not in state:
+            state["n"] += 1
+            if state["n"] == 5:
+                erp.kill()
+                state["down_at"] = time.monotonic()
+                threading.Timer(outage_seconds, erp.start).start()
+
+    chaos.set_hook(hook)
+    try:
+        totals = chaos.push_until_done(services, max_seconds=outage_seconds + 60, interval=0.25)
+    finally:
+        chaos.set_hook(None)
+    led = read_ledger(home)
+    keys_in_erp = [s["key"] for s in erp.sales()]
+    return {
+        "survived_seconds": time.monotonic() - state["down_at"],
+        "pushed": totals["pushed"],
+        "retries": totals["transient"],
+        "duplicates": len(keys_in_erp) - len(set(keys_in_erp)),
+        "in_order": keys_in_erp == sorted(keys_in_erp),
+        "stuck": len(led.stuck),
+    }

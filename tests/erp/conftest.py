@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,8 @@ _TESTS = str(Path(__file__).resolve().parent.parent)
 if _TESTS not in sys.path:
     sys.path.insert(0, _TESTS)
 
-from fixtures.tryton import TrytonTemplate, build_template, start_trytond  # noqa: E402
+from fixtures.postgres import make_postgres_fixture  # noqa: E402
+from fixtures.tryton import TrytonTemplate, build_template, demo_reference, start_trytond  # noqa: E402
 
 from orderflow.erp_push.tryton import TrytonAdapter  # noqa: E402
 from orderflow.erp_push.tryton_config import TrytonConfig  # noqa: E402
@@ -44,3 +47,54 @@ def remote_config(tryton_template: TrytonTemplate, tmp_path: Path):
     yield cfg.with_url(server.url)
     server.stop()
     (tryton_template.db_dir / f"{cfg.database}.sqlite").unlink(missing_ok=True)
+
+
+postgres_server = make_postgres_fixture()
+
+_PG_INIT = """
+import sys, pathlib
+from orderflow.canonical import ReferenceData
+from orderflow.erp_push.tryton_setup import init_demo_database
+ref = ReferenceData.model_validate_json(pathlib.Path(sys.argv[2]).read_text())
+init_demo_database(pathlib.Path(sys.argv[1]), ref, database=sys.argv[3], database_uri=sys.argv[4])
+"""
+
+
+@dataclass
+class PgTryton:
+    """A demo Tryton database being created on PostgreSQL by a background process."""
+
+    database: str
+    uri: str
+    work_dir: Path
+    proc: subprocess.Popen
+    log: Path
+
+    def wait(self, timeout: float = 600) -> None:
+        code = self.proc.wait(timeout)
+        if code != 0:
+            raise RuntimeError(f"init-demo on PostgreSQL failed ({code}): {self.log.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def tryton_on_postgres(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """Start creating the PostgreSQL demo database at session start (it takes a minute) so it
+    overlaps the other tests; only when the PostgreSQL test is selected. Its own process:
+    trytond chooses its database backend once per process."""
+    if not any(Path(str(item.fspath)).name == "test_tryton_postgres.py" for item in request.session.items):
+        yield None
+        return
+    pg = request.getfixturevalue("postgres_server")
+    name = pg.create_database().rsplit("/", 1)[1]
+    uri = f"postgresql://postgres@127.0.0.1:{pg.port}/"
+    work = tmp_path_factory.mktemp("tryton-pg")
+    ref_file = work / "ref.json"
+    ref_file.write_text(demo_reference().model_dump_json())
+    log = work / "init.log"
+    with open(log, "wb") as logf:
+        proc = subprocess.Popen([sys.executable, "-c", _PG_INIT, str(work / "erp"), str(ref_file), name, uri],
+                                stdout=logf, stderr=subprocess.STDOUT)
+    yield PgTryton(database=name, uri=uri, work_dir=work, proc=proc, log=log)
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait(10)

@@ -25,6 +25,17 @@ def generated(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def generated_hard(tmp_path_factory) -> Path:
+    """Harder generated layouts (labels above values, side-by-side addresses, wrapped descriptions, tax rows)."""
+    import generate
+
+    out = tmp_path_factory.mktemp("hard")
+    for seed in range(8):
+        generate.make_hard(out / f"hard_{seed:03d}.pdf", seed)
+    return out
+
+
+@pytest.fixture(scope="session")
 def corpus_text(tmp_path_factory) -> Path:
     """The corpus text PDFs (not the scans) with their gold, linked into one folder."""
     if not CORPUS.exists():

@@ -227,6 +227,34 @@ def make_hard(path: Path, seed: int, *, po_label: str = "PO Number", part_header
     return gold
 
 
+def make_scan(src: Path, dst: Path, seed: int, *, dpi: int = 200, max_angle: float = 1.0) -> None:
+    """A simulated scan of a generated PO: every page rasterised at ``dpi``, turned up to ±``max_angle``°,
+    salt-and-pepper noise, bilevel, saved as an image-only PDF; the gold JSON is copied beside it."""
+    import io
+    import shutil
+
+    import pypdfium2 as pdfium
+    from PIL import Image
+
+    rnd = random.Random(5000 + seed)
+    doc = pdfium.PdfDocument(src.read_bytes())
+    images = []
+    for page in doc:
+        img = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+        angle = rnd.uniform(-max_angle, max_angle)
+        img = img.rotate(angle, resample=Image.BICUBIC, expand=False, fillcolor=255)
+        px = img.load()
+        for _ in range(img.width * img.height // 500):
+            px[rnd.randrange(img.width), rnd.randrange(img.height)] = rnd.choice((0, 255))
+        images.append(img.point(lambda v: 255 if v > 150 else 0).convert("1"))
+        page.close()
+    doc.close()
+    buf = io.BytesIO()
+    images[0].save(buf, format="PDF", resolution=dpi, save_all=True, append_images=images[1:])
+    dst.write_bytes(buf.getvalue())
+    shutil.copy(src.with_suffix(".expected.json"), dst.with_suffix(".expected.json"))
+
+
 if __name__ == "__main__":
     out = Path(sys.argv[1])
     out.mkdir(parents=True, exist_ok=True)
@@ -234,3 +262,7 @@ if __name__ == "__main__":
         make(out / f"gen_{s:03d}.pdf", s)
     for s in range(int(sys.argv[3]) if len(sys.argv) > 3 else 0):
         make_hard(out / f"hard_{s:03d}.pdf", s)
+    if "--scans" in sys.argv:  # an image-only twin of every PO written above
+        for pdf in sorted(out.glob("*.pdf")):
+            if not pdf.stem.endswith("_scan"):
+                make_scan(pdf, pdf.with_name(pdf.stem + "_scan.pdf"), int(pdf.stem.split("_")[-1]))

@@ -1,0 +1,95 @@
+"""Wiring of learned extraction hints: the store → the extractor (``hints_for``) and the extractor →
+review (``make_learner``: OCR-aware word reading and re-extraction to verify a candidate hint).
+
+Lives in flows because it joins rooms that may not import each other (review never imports
+extractors). How a hint's use is counted: ``hints_for(sender, data)`` counts one use per document
+a hint is handed out for, i.e. the document's sender matches the hint's scope and its page-1
+layout fingerprint is similar enough (``review.learning.LAYOUT_MIN_SIMILARITY``). When a value that
+a learned hint produced (its ``Provenance.hint`` is ``learned-<id>``) is later corrected,
+``review.actions.fix_field`` counts a correction on that hint and retires it when
+``corrected >= 2`` or ``2 * corrected > uses``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from orderflow.extractors.layout.hints import hints_for_sender
+from orderflow.review import learning
+
+log = logging.getLogger(__name__)
+
+HintsFor = Callable[..., list[dict[str, Any]]]
+
+
+def read_words(data: bytes) -> list[learning.PageText]:
+    """The document's words as the PDF extractor sees them: the text layer, else OCR (page 1 … 3)."""
+    pages = learning.pdf_words(data, max_pages=3)
+    if pages and all(len(p.words) >= 3 for p in pages):
+        return pages
+    try:
+        from orderflow.extractors import pdf_ocr  # noqa: PLC0415 - tesseract only for scans
+    except ImportError:
+        return pages
+    out = []
+    for i, p in enumerate(pages):
+        if len(p.words) >= 3:
+            out.append(p)
+            continue
+        try:
+            w, h = pdf_ocr.page_size(data, i)
+            out.append(learning.PageText(p.number, w, h, pdf_ocr.ocr_page_words(data, i)))
+        except Exception as exc:  # OCR trouble: learn from what there is
+            log.info("OCR for learning failed on page %s: %s", i + 1, exc)
+            out.append(p)
+    return out
+
+
+def reextract(data: bytes, hints: list[dict[str, Any]], sender: str | None) -> dict[str, Any] | None:
+    """The first order of the document extracted with ``hints`` (JSON dict), or None when it fails."""
+    from orderflow.extractors.base import ExtractContext, ExtractionError  # noqa: PLC0415
+    from orderflow.extractors.pdf_text import PdfExtractor  # noqa: PLC0415
+
+    try:
+        ext = PdfExtractor().extract(data, ExtractContext(sender=sender, hints=hints, ocr=True, max_seconds=60))
+    except ExtractionError:
+        return None
+    return ext.orders[0].model_dump(mode="json") if ext.orders else None
+
+
+def make_learner(*, verify: bool = True) -> learning.Learner:
+    """The learner the review app and ``queue fix`` should pass to ``review.actions.fix_field``."""
+    return learning.Learner(read_words=read_words, verify=reextract if verify else None)
+
+
+def hints_for_factory(session_factory: sessionmaker[Session], *,
+                      min_similarity: float = learning.LAYOUT_MIN_SIMILARITY) -> HintsFor:
+    """``hints_for(sender, data=None)`` → active learned hint dicts for this sender (and, given the
+    document bytes, for its layout), counting a use on each hint handed out. Never raises: a store
+    problem means no learned hints, not a lost document."""
+
+    def hints_for(sender: str | None, data: bytes | None = None) -> list[dict[str, Any]]:
+        if not sender:
+            return []
+        try:
+            with session_factory() as s:
+                rows = [r for r in learning.active_hint_rows(s)
+                        if (r.payload or {}).get("hint") and hints_for_sender([r.payload["hint"]], sender)]
+                if rows and data is not None:
+                    tokens = learning.fingerprint(read_words(data)[:1])
+                    rows = [r for r in rows if not (r.payload or {}).get("layout")
+                            or learning.similarity(r.payload["layout"], tokens) >= min_similarity]
+                for r in rows:
+                    r.uses = (r.uses or 0) + 1
+                hints = [dict(r.payload["hint"]) for r in rows]
+                s.commit()
+                return hints
+        except Exception:
+            log.exception("learned hints for %s could not be read", sender)
+            return []
+
+    return hints_for
