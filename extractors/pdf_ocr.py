@@ -176,10 +176,11 @@ def _normalise_lines(words: list[dict]) -> None:
         for w in ws:
             if w["bottom"] - w["top"] > 1.6 * h and w["top"] < top + tol and w["bottom"] > bottom - tol:
                 w["top"], w["bottom"] = top, bottom  # a box swallowed a rule or a neighbour: the line's
-            elif w["top"] >= top - tol and w["bottom"] <= bottom + tol:
-                # inside the line's band: a short word ("on", "ar") takes the line's full height. A word
+            elif w["top"] >= top - tol and w["bottom"] <= bottom + tol + 0.3 * h:
+                # inside the line's band (a descender may hang below): every word takes the line's box, as
+                # in a text layer where "on" is as tall as "Ship". A word
                 # off the band (tesseract joins stacked header labels into one line) keeps its own box.
-                w["top"], w["bottom"] = min(w["top"], top), max(w["bottom"], bottom)
+                w["top"], w["bottom"] = top, bottom
 
 
 # ---------------------------------------------------------------- the OCR pass

@@ -23,16 +23,33 @@ log = logging.getLogger(__name__)
 logging.getLogger("pdfminer").setLevel(logging.WARNING)
 
 _GARBAGE = re.compile(r"[a-z][A-Z]|[A-Za-z]\d[A-Za-z]|\d[a-z]{2,}")
+_CLEAN_CODE = re.compile(r"[A-Z0-9_./#-]+|(?:[A-Z][a-z]+){2,3}")
+_ODD = set("-./,:;()#&%$@'_+")
 
 
 def _garbage_ratio(words: list[dict[str, Any]]) -> float:
-    """Share of longer tokens that look like broken OCR (``1NCOaron``, ``nTSo``)."""
-    toks = [w["text"] for w in words if len(w["text"]) >= 3]
-    if not toks:
+    """How broken a text layer looks, 0..1: the share of its characters in tokens no printer makes
+    (``1NCOaronnTSo``, ``WIW[E6tl,NYN9lWE…``: a bad OCR layer under a scan) plus the share of stray
+    single letters (a layer of scattered glyphs). A clean layer scores under 0.05."""
+    toks = [str(w.get("text", "")) for w in words]
+    total = sum(len(t) for t in toks)
+    if not toks or total == 0:
         return 1.0
-    bad = sum(1 for t in toks if _GARBAGE.search(t) and not re.fullmatch(r"[A-Z0-9_./#-]+", t)
-              and not re.fullmatch(r"[A-Z][a-z]+[A-Z][a-z]+", t))
-    return bad / len(toks)
+    bad = 0
+    for t in toks:
+        core = t.strip(".,:;()")
+        if len(core) < 3:
+            continue
+        odd = sum(1 for c in core if not (c.isalnum() or c in _ODD))
+        mixed = _GARBAGE.search(core) and not _CLEAN_CODE.fullmatch(core)
+        run_on = len(core) > 25 and not any(c in core for c in "@/_")
+        if mixed or odd >= 2 or run_on:
+            bad += len(t)
+    single = sum(1 for t in toks if len(t) == 1 and t.isalpha() and t not in "aAI")
+    return bad / total + single / len(toks)
+
+
+GARBAGE_LIMIT = 0.2  # above: OCR the page instead of trusting its text layer
 
 
 _FONT_SIZE = re.compile(rb"([\d.]+)\s+Tf")
@@ -137,7 +154,7 @@ class PdfExtractor:
                                         message=f"Page {index + 1} could not be read ({type(exc).__name__})."))
                     continue
                 source = "pdf_text"
-                if len(words) < 3 or _garbage_ratio(words) > 0.25:
+                if len(words) < 3 or _garbage_ratio(words) > GARBAGE_LIMIT:
                     if ocr is not None:
                         try:
                             scanned = ocr.ocr_page(data, index)

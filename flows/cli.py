@@ -314,11 +314,14 @@ def queue_reject(order_id: int, reason: Annotated[str, typer.Option(help="Why (r
 @app.command()
 def demo(
     prefect: Annotated[bool, typer.Option("--prefect/--no-prefect", help="Run through Prefect (ephemeral).")] = True,
+    erp: Annotated[str, typer.Option(help="tryton (embedded, created on first run) or file.")] = "tryton",
 ) -> None:
     """The sample inbox end to end on the embedded defaults; running it twice adds nothing."""
     from orderflow.flows.demo import run_demo
 
-    code = run_demo(_settings(), use_prefect=prefect)
+    settings = _settings()
+    settings.erp = erp
+    code = run_demo(settings, use_prefect=prefect)
     raise typer.Exit(code)
 
 

@@ -43,6 +43,13 @@ def run_demo(settings: Settings, *, use_prefect: bool = True, console: Console |
     from orderflow.flows.services import build_services
 
     console = console or Console(width=170)
+    if settings.erp == "tryton":
+        from orderflow.erp_push.reference_csv import load_reference_csv
+        from orderflow.flows.erp import init_demo, tryton_database_exists
+
+        if not tryton_database_exists(settings):
+            with console.status("Creating the demo Tryton ERP database (once, about a minute)..."):
+                init_demo(settings, load_reference_csv(settings.reference_dir))
     services = build_services(settings)
     envelopes = demo_envelopes()
     if use_prefect:

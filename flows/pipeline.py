@@ -125,6 +125,22 @@ def _existing_orders(s: Session, order: CanonicalOrder, customer_id: str | None,
     ]
 
 
+_RESERVING = (OrderState.NEEDS_REVIEW, OrderState.VALID, OrderState.APPROVED, OrderState.PUSHED)
+
+
+def reserved_elsewhere(s: Session, document_id: int) -> dict[str, Decimal]:
+    """Stock already promised to other open orders (not yet in the ERP's committed figure)."""
+    from orderflow.validators.availability import reserved_quantities
+
+    payloads = [
+        row.resolved
+        for state in _RESERVING
+        for row in repo.orders_in_state(s, state)
+        if row.document_id != document_id and row.resolved
+    ]
+    return reserved_quantities(payloads)
+
+
 def validate_order(
     services: Services, s: Session, order: CanonicalOrder, *, document_id: int, extra_issues: list[Issue] = ()
 ) -> ValidationResult:
@@ -136,6 +152,7 @@ def validate_order(
         existing_orders=[],
         live_credit=services.live_credit,
     )
+    ctx.reserved = reserved_elsewhere(s, document_id)
     first = validate(order, services.reference, ctx, services.validation)
     existing = _existing_orders(s, order, first.customer_id, document_id)
     if existing:
@@ -146,19 +163,8 @@ def validate_order(
 
 
 def resolved_payload(result: ValidationResult) -> dict[str, Any]:
-    """The enrichment kept beside the order (resolved SKUs, UOMs, prices, approvals)."""
-    lines = []
-    for line in result.lines:
-        data = line.__dict__ if hasattr(line, "__dict__") else dict(line)
-        lines.append({k: (str(v) if isinstance(v, Decimal) else v) for k, v in data.items()})
-    return {
-        "customer_id": result.customer_id,
-        "ship_to_id": result.ship_to_id,
-        "lines": lines,
-        "order_total": str(result.order_total) if result.order_total is not None else None,
-        "approvals_required": list(result.approvals_required),
-        "approvals": [],
-    }
+    """The enrichment kept beside the order (resolved SKUs, UOMs, prices, promises, approvals)."""
+    return {**result.enrichment(), "approvals": []}
 
 
 def route_state(result: ValidationResult, services: Services) -> OrderState:
@@ -266,8 +272,8 @@ def _acknowledge_order(services: Services, order_id: int, *, accepted: bool) -> 
     try:
         with services.session_factory() as s:
             row = repo.get_order(s, order_id)
-            order, erp_no = repo.order_canonical(row), row.erp_order_id
-        reply = acks.order_ack(services.session_factory, order, accepted=accepted, erp_order_no=erp_no)
+            order, erp_no, resolved = repo.order_canonical(row), row.erp_order_id, row.resolved
+        reply = acks.order_ack(services.session_factory, order, accepted=accepted, erp_order_no=erp_no, resolved=resolved)
         if reply is not None:
             acks.send(services.replies_dir, [reply])
     except Exception:
@@ -383,7 +389,9 @@ def push_in_session(services: Services, s: Session, row: Any) -> str:
     request = build_push_request(row)
     erp_order_id = services.adapter.push(request).erp_order_id
     try:
-        reply = acks.order_ack(services.session_factory, request.order, accepted=True, erp_order_no=erp_order_id)
+        reply = acks.order_ack(
+            services.session_factory, request.order, accepted=True, erp_order_no=erp_order_id, resolved=row.resolved
+        )
         if reply is not None:
             acks.send(services.replies_dir, [reply])
     except Exception:

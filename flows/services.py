@@ -71,6 +71,10 @@ def validation_config(settings: Settings) -> ValidationConfig:
         case_pack_severity=v.case_pack_severity,
         moq_severity=v.moq_severity,
         approval_thresholds=list(v.approval_thresholds),
+        availability_severity=v.availability_severity,
+        lead_time_severity=v.lead_time_severity,
+        availability_warehouses=v.availability_warehouses,
+        quote_severity=v.quote_severity,
     )
 
 

@@ -27,6 +27,10 @@ class ValidationSettings(BaseModel):
     fuzzy_accept_margin: float = 8
     case_pack_severity: str = "warning"
     moq_severity: str = "warning"
+    availability_severity: str = "warning"  # "error" routes short orders to review
+    lead_time_severity: str = "warning"
+    availability_warehouses: list[str] | None = None
+    quote_severity: str = "error"
     approval_thresholds: list[tuple[Decimal, str]] = Field(
         default_factory=lambda: [(Decimal("25000"), "lead"), (Decimal("100000"), "finance")]
     )

@@ -177,7 +177,7 @@ def find_party(doc: Doc, field: str) -> Found | None:
             nxt = doc.lines[i]
             if nxt.page != line.page or nxt.top - prev.bottom > 1.9 * prev.height or id(nxt) in doc.skip:
                 break
-            ws = [w for w in nxt.words if x_from <= w.x0 and w.x1 <= x_to + 4]
+            ws = _first_column([w for w in nxt.words if x_from <= w.x0 and w.x1 <= x_to + 4])
             if ws:
                 text = phrase_text(ws)
                 if _KEYVAL.search(text) or any(_match_label(p, text, anywhere=False) for f in
@@ -198,6 +198,17 @@ def find_party(doc: Doc, field: str) -> Found | None:
             return Found("", [], [])  # vendor number only: the document names no supplier
         return Found(name, block[0], block, hint=doc.patterns(field)[pi][1])
     return None
+
+
+def _first_column(words: list[Word]) -> list[Word]:
+    """The words of a block line up to the first column-wide gap: a party block printed beside
+    another column (key/value boxes, a second address) must not absorb it."""
+    out: list[Word] = []
+    for w in sorted(words, key=lambda w: w.x0):
+        if out and w.x0 - out[-1].x1 > 3.0 * max(w.height, out[-1].height):
+            break
+        out.append(w)
+    return out
 
 
 def looks_like_person(name: str) -> bool:

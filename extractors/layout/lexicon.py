@@ -28,7 +28,7 @@ FIELD_LABELS: dict[str, list[str]] = {
     ],
     "po_date": [
         r"(?:p\.?\s?o\.?|order|purchase\s+order)\s*(?:create\s+|creation\s+|issue\s+)?date",
-        r"date\s+of\s+order",
+        r"date\s+of\s+order|date\s+ordered|ordered\s+(?:on|date)",
         r"bestelldatum",
         r"date\s+de\s+(?:la\s+)?commande",
         r"fecha\s+(?:del?\s+)?pedido",
@@ -83,8 +83,8 @@ FIELD_LABELS: dict[str, list[str]] = {
         r"seller|sold\s+by|lieferant|fournisseur|proveedor|leverancier|auftragnehmer",
     ],
     "ship_to": [
-        r"ship[\s-]*to(?!\s*(?:code|id|vat|electronic))",
-        r"deliver(?:y)?\s+to|delivery\s+address|shipping\s+address|consignee",
+        r"ship[\s-]*to(?:\s+(?:address|location))?(?!\s*(?:code|id|vat|electronic))",
+        r"deliver(?:y)?\s+to(?:\s+address)?|delivery\s+address|shipping\s+address|consignee",
         r"lieferadresse|lieferanschrift|adresse\s+de\s+livraison|livrer\s+[àa]|direcci[oó]n\s+de\s+entrega",
         r"enviar\s+a|entregar\s+en|afleveradres|leveringsadres",
     ],
@@ -103,11 +103,11 @@ STOP_LABELS = re.compile(
 COLUMN_ROLES: list[tuple[str, str]] = [
     ("unit_price", r"unit\s*(?:price|cost)|price\s*/?\s*unit|net\s+(?:unit\s+)?price|cost\s+price|ratio\s+pack\s+cost"
                    r"|prix\s+unit|einzelpreis|precio\s+unit|stückpreis|prijs\s+per|eenheidsprijs|単価|^rate$"
-                   r"|^(?:price|cost)(?:\s*\(\w{3}\))?$"),
+                   r"|^(?:list\s+)?(?:price|cost)(?:\s*\(\w{3}\))?\W*$"),
     ("amount", r"ext(?:ended|\.)?\s*(?:price|amount|cost)?|line\s+total|(?:net\s+)?amount|order\s+value|total\s+value"
                r"|^total$|^value$|^net$|gesamt(?:preis|betrag)?|betrag|montant|importe|bedrag|金額|total\s+price"
                r"|line\s+total\s+net"),
-    ("qty", r"q(?:uan)?\s?ty|quantity|qté|quantité|menge|anzahl|cantidad|cant\.|aantal|数量|qty\s+ordered|^ordered$"
+    ("qty", r"q(?:uan)?\s?ty|^[ao0]ty\.?$|quantity|qté|quantité|menge|anzahl|cantidad|cant\.|aantal|数量|qty\s+ordered|^ordered$"
             r"|no\s+of\s+ratio\s+packs|qty\s+of\s+ratio"),
     ("uom", r"^u\s*/?\s*o?\s*m$|^uom$|^unit$|^units?\s+of\s+measure|^um$|^me$|einheit|unité|^unidad$|eenheid|単位"),
     ("line_no", r"^(?:ln|line|line\s*#|line\s+no\.?|#|no\.?|pos\.?|position|item\s*#|nr\.?|n[°º]|lfd|item\s+no\.?)$"

@@ -21,6 +21,7 @@ _ROLE_RE.insert(0, ("price_basis", re.compile(r"base\s+q\s?ty|^per$|price\s+unit
 _NUMERIC = re.compile(r"^[-+(]?[$€£₹¥]?\s?[\d.,' ]*\d[)]?(?:\s?[A-Za-z]{0,3})?$")
 _BREAKUP = re.compile(r"break\s*-?\s*up|breakdown", re.IGNORECASE)
 _LABELS = re.compile(r"\w\s?:(?:\s|$)")
+_PER_PACK = re.compile(r"\b(?:per|to|in|inner|pack|case|carton)\b", re.IGNORECASE)
 _VARIANT = re.compile(r"^(?:size|colou?r|style|variant|flavou?r)$", re.IGNORECASE)
 _KEYVAL = re.compile(r"^[A-Za-z][\w ,/()&-]{1,40}:\s|\b(?:QUOT ID|Q_LINE|DEL_START|DEL_END)\b")
 
@@ -125,6 +126,64 @@ def _gutters(body: list[Line], head: list[Line]) -> list[Column]:
             cols.append(Column(start + x_min, x - 1 + x_min))
             start = None
     return _merge_text_runs(cols, rows)
+
+
+def _text_columns(cols: list[Column], body: list[Line], head: list[Line]) -> list[Column]:
+    """A header label over no value column (a description printed on the lines above and below the
+    numbers, vertically centred in a tall cell) gets the column its text lines fill under it."""
+    if not cols:
+        return cols
+    out = list(cols)
+    for ln in head:
+        for ph in ln.phrases:
+            x0, x1 = ph[0].x0, ph[-1].x1
+            if not _DESC_HEAD.search(phrase_text(ph)) or any(min(c.x1, x1) - max(c.x0, x0) > -0.5 for c in out):
+                continue
+            left = max((c.x1 for c in out if c.x1 < x0), default=-1e9)
+            right = min((c.x0 for c in out if c.x0 > x1), default=1e9)
+            ws = [w for b in body for w in b.words if left < w.x0 and w.x1 < right]
+            near = [w for w in ws if min(w.x1, x1) - max(w.x0, x0) > -2 * w.height]
+            if not near:
+                continue
+            lo, hi = min(w.x0 for w in near), max(w.x1 for w in near)
+            out.append(Column(max(lo, left + 1), min(hi, right - 1)))
+    out.sort(key=lambda c: c.x0)
+    return out
+
+
+_DESC_HEAD = re.compile(dict(COLUMN_ROLES)["description"], re.IGNORECASE)
+_CODE = re.compile(r"^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9][\w./-]{3,}$")
+
+
+def _unheaded_codes(cols: list[Column], body: list[Line]) -> None:
+    """An unheaded column of item codes (its header lost: white on a dark band, or never printed) is the
+    item number when no column carries one."""
+    if any(c.role in ("sku", "customer_part", "gtin") for c in cols):
+        return
+    for c in cols:
+        if c.role or c.header:
+            continue
+        vals = [w.text for b in body if sum(1 for w in b.words if _is_numberish(w.text)) >= 2
+                for w in b.words if c.x0 - 1 <= w.xc <= c.x1 + 1]
+        if vals and len(vals) >= 1 and sum(bool(_CODE.match(v)) for v in vals) >= max(1, 0.8 * len(vals)):
+            c.role = "sku"
+            return
+
+
+_LINE_NO = re.compile(r"^\d{1,5}[.)]?$")
+
+
+def _codes_not_line_numbers(cols: list[Column], body: list[Line]) -> None:
+    """A column headed like a line number ("Item #", "No.") whose values are item codes (``BR-4118-XL``)
+    holds the item number: it goes to the sku (or the buyer's part when the sku is taken)."""
+    for c in cols:
+        if c.role != "line_no":
+            continue
+        vals = [w.text for b in body if sum(1 for w in b.words if _is_numberish(w.text)) >= 2
+                for w in b.words if c.left <= w.xc < c.right]
+        if vals and sum(1 for v in vals if not _LINE_NO.match(v)) > len(vals) / 2:
+            taken = {x.role for x in cols}
+            c.role = "sku" if "sku" not in taken else ("customer_part" if "customer_part" not in taken else None)
 
 
 def _merge_text_runs(cols: list[Column], rows: list[Line]) -> list[Column]:
@@ -233,6 +292,8 @@ def _assign_headers(cols: list[Column], head: list[Line], buyer_words: set[str],
                     break
             if role is None and re.search(r"\bitem\b", h):
                 role = "sku"
+        if role == "line_no" and "line_no" in used and re.search(r"\bitem\b", h):
+            role = "sku" if "sku" not in used else "customer_part"  # "Item No." beside a "Line" column
         if role in used and role not in ("date",):
             prev = used[role]
             if c.hint and not prev.hint:
@@ -243,11 +304,14 @@ def _assign_headers(cols: list[Column], head: list[Line], buyer_words: set[str],
                 prev.role = None
             elif role == "unit_price" and re.search(r"\bnet\b", h) and not re.search(r"\bnet\b", prev.header.lower()):
                 prev.role = None  # net price beats a gross/list price column
+            elif role == "qty" and _PER_PACK.search(prev.header) and not _PER_PACK.search(h):
+                prev.role = None  # "quantity to case" / "qty per pack" is packing, the plain quantity is ordered
             else:
                 role = None
         if role:
             used[role] = c
         c.role = role
+    _price_between(cols)
     if not any(c.role == "description" for c in cols):  # no description column: a variant column names the item
         for c in cols:
             if c.role is None and _VARIANT.search(c.header):
@@ -256,6 +320,18 @@ def _assign_headers(cols: list[Column], head: list[Line], buyer_words: set[str],
     for i, c in enumerate(cols):  # an unheaded column right of the description holds its overflow
         if not c.header and i and cols[i - 1].role == "description":
             c.role = "description"
+
+
+def _price_between(cols: list[Column]) -> None:
+    """A headed column whose header was not understood (misread by OCR: "Einzelprefs"), sitting between
+    the quantity and the amount, is the unit price when no column claimed that role."""
+    roles = [c.role for c in cols]
+    if "unit_price" in roles or "qty" not in roles or "amount" not in roles:
+        return
+    q, a = roles.index("qty"), roles.index("amount")
+    between = [c for c in cols[q + 1:a] if c.role is None and c.header]
+    if len(between) == 1:
+        between[0].role = "unit_price"
 
 
 _STRICT = {"qty", "unit_price", "amount", "uom", "price_basis", "line_no"}
@@ -333,8 +409,10 @@ def read_tables(pages: list[list[Line]], heights: dict[int, float], buyer_words:
             if not body:
                 continue
             if head:
-                cols = _split_by_header(_gutters(body, head), head)
+                cols = _split_by_header(_text_columns(_gutters(body, head), body, head), head)
                 _assign_headers(cols, head, buyer_words, hints)
+                _unheaded_codes(cols, body)
+                _codes_not_line_numbers(cols, body)
             elif carry:
                 cols = carry[0]
                 head = carry[1]

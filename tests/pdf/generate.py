@@ -227,6 +227,129 @@ def make_hard(path: Path, seed: int, *, po_label: str = "PO Number", part_header
     return gold
 
 
+VARIED_PO = ["P.O. #", "Order No.", "Purchase Order No", "PO Number", "P.O. No.", "Order Number"]
+VARIED_DATE = ["Date Ordered", "Order Date", "PO Date", "Date"]
+VARIED_SHIP = ["Deliver To", "Ship-To Address", "Ship To", "Delivery Address"]
+VARIED_TOTAL = ["Grand Total", "Order Total", "Total Due", "Total Amount"]
+VARIED_COLS = [  # (header, role) left to right; roles name the gold field
+    [("Line", "line_no"), ("Item No.", "sku"), ("Description", "description"), ("Qty Ordered", "qty"),
+     ("UOM", "uom"), ("Unit Price", "unit_price"), ("Amount", "amount")],
+    [("Item #", "sku"), ("Description", "description"), ("Quantity", "qty"), ("Unit", "uom"),
+     ("Price", "unit_price"), ("Ext. Price", "amount")],
+    [("Ln", "line_no"), ("Part Number", "sku"), ("Item Description", "description"), ("Qty", "qty"),
+     ("U/M", "uom"), ("Unit Cost", "unit_price"), ("Extended", "amount")],
+    [("Line", "line_no"), ("Our Item", "customer_part"), ("Vendor Item No.", "sku"), ("Description", "description"),
+     ("Ordered", "qty"), ("UOM", "uom"), ("Price", "unit_price"), ("Line Total", "amount")],
+]
+VARIED_UOMS = [["Each", "Case", "Box"], ["EA", "CS", "PK"], ["each", "case", "roll"]]
+
+
+def make_varied(path: Path, seed: int) -> dict:
+    """Unseen-layout variety (English): other labels for the PO number, date, ship-to and total,
+    header fields in ruled key/value boxes or as ``label: value`` text, other column sets (an
+    "Item No." beside a "Line" column), UOM words, ``$`` prices with thousands separators."""
+    import datetime as dt
+
+    from reportlab.lib.pagesizes import A4, letter
+    from reportlab.pdfgen import canvas
+
+    rnd = random.Random(7000 + seed)
+    size = rnd.choice([letter, A4])
+    W, H = size
+    po_label, date_label = VARIED_PO[seed % len(VARIED_PO)], VARIED_DATE[seed % len(VARIED_DATE)]
+    ship_label, total_label = VARIED_SHIP[seed % len(VARIED_SHIP)], VARIED_TOTAL[(seed // 2) % len(VARIED_TOTAL)]
+    cols = VARIED_COLS[seed % len(VARIED_COLS)]
+    uoms = VARIED_UOMS[seed % len(VARIED_UOMS)]
+    boxed = seed % 2 == 0
+    po = f"{rnd.choice(['', 'PO-', '45'])}{rnd.randint(100000, 999999)}"
+    date = dt.date(2026, rnd.randint(1, 12), rnd.randint(13, 28))
+    buyer = rnd.choice(["Cascade Hardware Inc.", "Riverbend Foods LLC", "Northgate Electric Corp."])
+    vendor = rnd.choice(["Fastenal Supply Co.", "Apex Packaging Ltd", "Brightway Components Inc."])
+    ship_name = rnd.choice(["Warehouse 3", "Receiving Dock B", "Main Plant"])
+    ship_addr = ["2250 Commerce Drive", "Columbus, OH 43219"]
+    terms = rnd.choice(["Net 30", "Net 45", "2% 10 Net 30"])
+    c = canvas.Canvas(str(path), pagesize=size)
+    c.setFont("Helvetica-Bold", 17)
+    c.drawString(40, H - 50, buyer)
+    c.setFont("Helvetica", 9)
+    c.drawString(40, H - 64, "100 Main Street, Springfield, IL 62701")
+    c.setFont("Helvetica-Bold", 15)
+    c.drawRightString(W - 40, H - 50, "PURCHASE ORDER")
+    fields = [(po_label, po), (date_label, date.strftime("%m/%d/%Y")), ("Payment Terms", terms), ("Vendor", vendor)]
+    y = H - 100
+    if boxed:  # a key/value table with boxes, right half of the page
+        x0, kw, vw, rh = W - 300, 100, 160, 16
+        for k, (lab, val) in enumerate(fields):
+            top = y - k * rh
+            c.rect(x0, top - rh, kw, rh)
+            c.rect(x0 + kw, top - rh, vw, rh)
+            c.setFont("Helvetica-Bold", 8)
+            c.drawString(x0 + 4, top - 11, lab)
+            c.setFont("Helvetica", 9)
+            c.drawString(x0 + kw + 4, top - 11, val)
+    else:
+        for k, (lab, val) in enumerate(fields):
+            c.setFont("Helvetica-Bold", 9)
+            c.drawString(40, y - 14 * k, f"{lab}:")
+            c.setFont("Helvetica", 9)
+            c.drawString(150, y - 14 * k, val)
+    y = H - 100 - 14 * 4 - 24 if not boxed else H - 100
+    sx = 40
+    c.setFont("Helvetica-Bold", 9)
+    c.drawString(sx, y, f"{ship_label}:")
+    c.setFont("Helvetica", 9)
+    for k, t in enumerate([ship_name, *ship_addr]):
+        c.drawString(sx, y - 12 * (k + 1), t)
+    y -= 12 * 4 + 30
+    # line table
+    width = W - 80
+    weights = {"line_no": 0.6, "sku": 1.3, "customer_part": 1.1, "description": 3.4, "qty": 1.0, "uom": 0.7,
+               "unit_price": 1.2, "amount": 1.3}
+    tot_w = sum(weights[r] for _, r in cols)
+    xs, x = [], 40.0
+    for _, r in cols:
+        w = width * weights[r] / tot_w
+        xs.append((x, x + w, r))
+        x += w
+    right = {"qty", "unit_price", "amount"}
+    c.setFont("Helvetica-Bold", 8)
+    for (h, _), (a, b, r) in zip(cols, xs, strict=True):
+        (c.drawRightString(b - 4, y, h) if r in right else c.drawString(a + 2, y, h))
+    c.line(40, y - 4, W - 40, y - 4)
+    y -= 18
+    c.setFont("Helvetica", 8)
+    lines, total = [], Decimal(0)
+    for i in range(rnd.choice([3, 4, 6, 8])):
+        qty = Decimal(rnd.choice([1, 6, 24, 100, 1200, 2500]))
+        price = Decimal(rnd.randint(99, 450000)) / 100
+        amt = (qty * price).quantize(Decimal("0.01"))
+        total += amt
+        ln = dict(line_no=str(i + 1) if any(r == "line_no" for _, r in cols) else None,
+                  sku=f"{rnd.choice(['HX', 'BR', 'PL'])}-{rnd.randint(1000, 9999)}{rnd.choice(['', '-A', '-XL'])}",
+                  customer_part=f"C{rnd.randint(10000, 99999)}" if any(r == "customer_part" for _, r in cols) else None,
+                  description=" ".join(rnd.choice(HARD_WORDS) for _ in range(rnd.randint(2, 4))),
+                  qty=str(qty), uom=rnd.choice(uoms), unit_price=f"{price:.2f}", amount=f"{amt:.2f}")
+        if not any(r == "sku" for _, r in cols):
+            ln["sku"] = None
+        lines.append(ln)
+        text = {"line_no": ln["line_no"], "sku": ln["sku"], "customer_part": ln["customer_part"],
+                "description": ln["description"], "qty": f"{qty:,}", "uom": ln["uom"],
+                "unit_price": f"${price:,.2f}", "amount": f"${amt:,.2f}"}
+        for a, b, r in xs:
+            (c.drawRightString(b - 4, y, text[r]) if r in right else c.drawString(a + 2, y, text[r] or ""))
+        y -= 14
+    c.line(40, y + 6, W - 40, y + 6)
+    c.setFont("Helvetica-Bold", 9)
+    c.drawRightString(xs[-1][0] - 6, y - 10, f"{total_label}:")
+    c.drawRightString(W - 44, y - 10, f"${total:,.2f}")
+    c.save()
+    gold = dict(po_number=po, po_date=date.isoformat(), buyer=buyer, supplier=vendor,
+                ship_to=dict(name=ship_name, address=", ".join(ship_addr)), currency="USD",
+                payment_terms=terms, lines=lines, total=f"{total:.2f}")
+    path.with_suffix(".expected.json").write_text(json.dumps(gold, indent=1, ensure_ascii=False))
+    return gold
+
+
 def make_scan(src: Path, dst: Path, seed: int, *, dpi: int = 200, max_angle: float = 1.0) -> None:
     """A simulated scan of a generated PO: every page rasterised at ``dpi``, turned up to ±``max_angle``°,
     salt-and-pepper noise, bilevel, saved as an image-only PDF; the gold JSON is copied beside it."""
