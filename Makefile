@@ -36,7 +36,8 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 
 stress: system-deps $(BIN)/.installed
-	ORDERFLOW_STRESS=1 $(BIN)/pytest -q -m "slow or not slow" tests/chaos
+	ORDERFLOW_STRESS=1 $(BIN)/pytest -q tests/chaos tests/fuzz tests/bombs
+	ORDERFLOW_STRESS=1 $(BIN)/python bench/stress.py
 
 bench: $(BIN)/.installed
 	$(BIN)/python bench/edi.py

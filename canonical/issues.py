@@ -48,6 +48,7 @@ class IssueCode(StrEnum):
     QUOTE_MISMATCH = "QUOTE_MISMATCH"
     APPROVAL_REQUIRED = "APPROVAL_REQUIRED"
     ERP_REJECTED = "ERP_REJECTED"
+    CHANGE_REJECTED = "CHANGE_REJECTED"  # a line of a change document that could not be applied
     RULE_ERROR = "RULE_ERROR"
 
 

@@ -43,19 +43,23 @@ ALLOWED_TRANSITIONS: dict[OrderState, frozenset[OrderState]] = {
         {OrderState.NEEDS_REVIEW, OrderState.VALID, OrderState.FAILED, OrderState.WAITING_FOR_ORIGINAL}
     ),
     OrderState.NEEDS_REVIEW: frozenset(
-        {OrderState.NEEDS_REVIEW, OrderState.VALID, OrderState.APPROVED, OrderState.REJECTED, OrderState.FAILED}
+        {OrderState.NEEDS_REVIEW, OrderState.VALID, OrderState.APPROVED, OrderState.REJECTED, OrderState.FAILED,
+         OrderState.SUPERSEDED}
     ),
     OrderState.VALID: frozenset(
-        {OrderState.APPROVED, OrderState.NEEDS_REVIEW, OrderState.REJECTED, OrderState.VALID}
+        {OrderState.APPROVED, OrderState.NEEDS_REVIEW, OrderState.REJECTED, OrderState.VALID, OrderState.SUPERSEDED}
     ),
     OrderState.APPROVED: frozenset(
-        {OrderState.PUSHED, OrderState.NEEDS_REVIEW, OrderState.FAILED, OrderState.APPROVED}
+        {OrderState.PUSHED, OrderState.NEEDS_REVIEW, OrderState.FAILED, OrderState.APPROVED, OrderState.SUPERSEDED}
     ),
     OrderState.PUSHED: frozenset({OrderState.ACKNOWLEDGED, OrderState.SUPERSEDED, OrderState.NEEDS_REVIEW}),
     OrderState.ACKNOWLEDGED: frozenset({OrderState.SUPERSEDED, OrderState.NEEDS_REVIEW}),
     OrderState.REJECTED: frozenset({OrderState.NEEDS_REVIEW}),
     OrderState.FAILED: frozenset({OrderState.NEEDS_REVIEW, OrderState.RECEIVED}),
-    OrderState.WAITING_FOR_ORIGINAL: frozenset({OrderState.EXTRACTED, OrderState.NEEDS_REVIEW, OrderState.VALID}),
+    # a waiting change becomes the new version (approved, in review or rejected) when its original comes
+    OrderState.WAITING_FOR_ORIGINAL: frozenset(
+        {OrderState.EXTRACTED, OrderState.NEEDS_REVIEW, OrderState.VALID, OrderState.APPROVED, OrderState.REJECTED}
+    ),
     OrderState.SUPERSEDED: frozenset(),
 }
 

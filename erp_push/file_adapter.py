@@ -128,6 +128,57 @@ class FileAdapter:
             raise TransientERPError(f"could not write {final}: {exc}") from exc
         return PushResult(erp_order_id=erp_id, created=True, state="received", detail={"path": str(final)})
 
+    def apply_change(self, request: PushRequest, sale_ref: str, old_order: Any = None) -> PushResult:
+        """Optional capability (order changes): write the new version as its own file, keyed by the
+        change's idempotency key, pointing at the sale it changes. Exactly once like ``push``."""
+        existing = self.find_order(request.key, request.customer_id, request.order.po_number)
+        if existing is not None:
+            return existing
+        order = request.order
+        cancelled = str(order.purpose) == "cancel"
+        body = {
+            "key": request.key,
+            "erp_order_id": sale_ref,
+            "changes": sale_ref,
+            "revision": order.revision,
+            "state": "cancelled" if cancelled else "changed",
+            "customer_id": request.customer_id,
+            "ship_to_id": request.ship_to_id,
+            "po_number": order.po_number,
+            "total": None if cancelled else _fmt(order.computed_total()),
+            "lines": [] if cancelled else [
+                {"line_no": line.line_no, "sku": sku, "uom": uom, "qty": _fmt(line.qty),
+                 "unit_price": _fmt(line.unit_price)}
+                for line, sku, uom in zip(order.lines, _pad(request.resolved_skus, len(order.lines)),
+                                          _pad(request.uoms, len(order.lines)), strict=True)
+            ],
+            "order": order.model_dump(mode="json"),
+            "written_at": dt.datetime.now(dt.UTC).isoformat(),
+        }
+        final = self.path_for(request.key)
+        try:
+            self.outbox.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.outbox, prefix=".tmp-", suffix=".part")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    json.dump(body, fh, indent=2, sort_keys=True)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                os.link(tmp, final)
+            finally:
+                try:
+                    os.unlink(tmp)
+                except FileNotFoundError:
+                    pass
+        except FileExistsError:
+            found = self.find_order(request.key, request.customer_id, order.po_number)
+            if found is None:
+                raise PermanentERPError(f"{final.name} exists but belongs to another key") from None
+            return found
+        except OSError as exc:
+            raise TransientERPError(f"could not write {final}: {exc}") from exc
+        return PushResult(erp_order_id=sale_ref, created=True, state=body["state"], detail={"path": str(final)})
+
     def order_status(self, key: str) -> ErpOrderStatus | None:
         data = self._read(self.path_for(key))
         return _status(data) if data is not None and data.get("key") == key else None

@@ -175,11 +175,11 @@ class TrytonAdapter:
         base = product.default_uom
         if not code:
             return product.sale_uom or base
-        if CANONICAL_TO_TRYTON_UOM.get(code) == base.symbol or base.symbol == f"{code}:{sku}":
+        if base.name == f"{code}:{sku}" or (":" not in base.name and CANONICAL_TO_TRYTON_UOM.get(code) == base.symbol):
             return base
         Uom = self._model("product.uom")
-        for symbol in (f"{code}:{sku}", code):
-            found = Uom.find([("symbol", "=", symbol), ("category", "=", base.category.id)], limit=1)
+        for name in (f"{code}:{sku}", f"{code}:*"):
+            found = Uom.find([("name", "=", name), ("category", "=", base.category.id)], limit=1)
             if found:
                 return found[0]
         raise PermanentERPError(f"line {label}: product {sku} is not sold in {code} in Tryton")

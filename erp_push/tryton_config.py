@@ -18,7 +18,8 @@ TARGET_STATES = ("draft", "quotation", "confirmed")
 KEY_PREFIX = "orderflow-key: "
 
 # Canonical UOM code → symbol of the UOM Tryton ships with. Codes not listed here (CA, BX, PK …)
-# are created by the demo set-up in the "Units" category, one per item (symbol ``CODE:SKU``).
+# are created by the demo set-up, named ``CODE:SKU`` (one item's unit, e.g. its case of 12) or
+# ``CODE:*`` (a conversion for every item); Tryton limits symbols to 10 characters, names are free.
 CANONICAL_TO_TRYTON_UOM: dict[str, str] = {
     "EA": "u",
     "KG": "kg",

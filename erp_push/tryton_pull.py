@@ -39,14 +39,16 @@ def _date(value: str) -> dt.date | None:
 
 
 def _uom_code(uom: dict[str, Any]) -> str:
-    symbol = uom["symbol"]
-    return TRYTON_TO_CANONICAL_UOM.get(symbol, symbol.split(":", 1)[0])
+    """``CODE:SKU`` / ``CODE:*`` names are ours; Tryton's own units map by symbol."""
+    if ":" in uom["name"]:
+        return uom["name"].split(":", 1)[0]
+    return TRYTON_TO_CANONICAL_UOM.get(uom["symbol"], uom["symbol"])
 
 
 def pull_reference_data(conn: Any) -> ReferenceData:
-    uoms = {u["id"]: u for u in _read(conn, "product.uom", [], ["symbol", "category", "factor"])}
+    uoms = {u["id"]: u for u in _read(conn, "product.uom", [], ["name", "symbol", "category", "factor"])}
     # the reference unit of each category (factor 1), to express generic conversions against
-    category_ref = {u["category"]: u for u in uoms.values() if u["factor"] == 1.0 and ":" not in u["symbol"]}
+    category_ref = {u["category"]: u for u in uoms.values() if u["factor"] == 1.0 and ":" not in u["name"]}
     templates = {t["id"]: t for t in _read(conn, "product.template", [],
                                            ["code", "name", "default_uom", "active", "salable", "lead_time"])}
     products = _read(conn, "product.product", [], ["code", "template", "active", "identifiers"])
@@ -54,8 +56,8 @@ def pull_reference_data(conn: Any) -> ReferenceData:
     by_product_id: dict[int, str] = {}
     sku_uoms: dict[str, list[dict[str, Any]]] = {}
     for u in uoms.values():
-        if ":" in u["symbol"]:
-            sku_uoms.setdefault(u["symbol"].split(":", 1)[1].upper(), []).append(u)
+        if ":" in u["name"] and not u["name"].endswith(":*"):
+            sku_uoms.setdefault(u["name"].split(":", 1)[1].upper(), []).append(u)
 
     items: list[Item] = []
     conversions: list[UomConversion] = []
@@ -80,11 +82,11 @@ def pull_reference_data(conn: Any) -> ReferenceData:
         items.append(Item(sku=sku, description=tmpl["name"], gtin=gtins[0] if gtins else None, base_uom=base_code,
                           sellable_uoms=sellable, active=bool(p["active"] and tmpl["active"]),
                           lead_time_days=lead.days if isinstance(lead, dt.timedelta) else None))
-    for u in uoms.values():  # generic conversions made by the set-up (symbol = a canonical code)
+    for u in uoms.values():  # generic conversions made by the set-up (named ``CODE:*``)
         ref = category_ref.get(u["category"])
-        if ":" in u["symbol"] or u["symbol"] in TRYTON_TO_CANONICAL_UOM or ref is None or u["id"] == ref["id"]:
+        if not u["name"].endswith(":*") or ref is None:
             continue
-        conversions.append(UomConversion(from_uom=u["symbol"], to_uom=_uom_code(ref),
+        conversions.append(UomConversion(from_uom=_uom_code(u), to_uom=_uom_code(ref),
                                          factor=(_dec(u["factor"]) / _dec(ref["factor"])).normalize()))
 
     company = _read(conn, "company.company", [], ["party", "currency"])

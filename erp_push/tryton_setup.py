@@ -172,12 +172,15 @@ def _gtin_ok(gtin: str) -> bool:
 
 
 class _Uoms:
-    """Tryton UOM records for canonical codes: Tryton's own, or created per item (``CODE:SKU``)."""
+    """Tryton UOM records for canonical codes: Tryton's own, or created ones named ``CODE:SKU``
+    (one item) / ``CODE:*`` (every item). The name carries the key: symbols are limited to 10 chars."""
 
     def __init__(self, conn: Any, ref: ReferenceData) -> None:
         self.conn = conn
         self.Uom = _model(conn, "product.uom")
-        self.by_symbol = {u.symbol: u for u in self.Uom.find([])}
+        existing = self.Uom.find([])
+        self.by_symbol = {u.symbol: u for u in existing if ":" not in u.name}
+        self.by_name = {u.name: u for u in existing if ":" in u.name}
         self.ref = ref
 
     def native(self, code: str) -> Any | None:
@@ -185,14 +188,27 @@ class _Uoms:
         return self.by_symbol.get(symbol) if symbol else None
 
     def factor(self, code: str, to_code: str, sku: str) -> Decimal | None:
-        for conv in self.ref.uom_conversions:
-            if conv.sku and conv.sku.upper() != sku.upper():
-                continue
-            if conv.from_uom == code and conv.to_uom == to_code:
-                return conv.factor
-            if conv.from_uom == to_code and conv.to_uom == code and conv.factor:
-                return Decimal(1) / conv.factor
-        return None
+        """``1 code = factor to_code`` for this item, following chains (CA → BX → EA).
+
+        The item's own conversions win over generic ones for the same pair of units.
+        """
+        edges: dict[str, dict[str, Decimal]] = {}
+        for specific in (False, True):  # item-specific last, so they overwrite generic edges
+            for conv in self.ref.uom_conversions:
+                if bool(conv.sku) != specific or (conv.sku and conv.sku.upper() != sku.upper()) or not conv.factor:
+                    continue
+                edges.setdefault(conv.from_uom, {})[conv.to_uom] = conv.factor
+                edges.setdefault(conv.to_uom, {})[conv.from_uom] = Decimal(1) / conv.factor
+        seen, frontier = {code: Decimal(1)}, [code]
+        while frontier:
+            nxt = []
+            for unit in frontier:
+                for other, f in edges.get(unit, {}).items():
+                    if other not in seen:
+                        seen[other] = seen[unit] * f
+                        nxt.append(other)
+            frontier = nxt
+        return seen.get(to_code) if to_code != code else Decimal(1)
 
     def base_for(self, sku: str, base: str) -> Any:
         found = self.native(base)
@@ -210,14 +226,15 @@ class _Uoms:
             return None
         return self._make(f"{code}:{sku}", code, base_uom, factor)
 
-    def _make(self, symbol: str, code: str, base_uom: Any, factor: Decimal) -> Any:
-        if symbol in self.by_symbol:
-            return self.by_symbol[symbol]
-        uom = self.Uom(name=f"{code} ({symbol.split(':', 1)[-1]} x{factor.normalize()})", symbol=symbol,
-                       category=base_uom.category, factor=float(factor * Decimal(str(base_uom.factor))),
-                       rounding=1.0, digits=0)
+    def _make(self, name: str, code: str, base_uom: Any, factor: Decimal) -> Any:
+        if name in self.by_name:
+            return self.by_name[name]
+        counted = base_uom.rounding >= 1  # cases of units: whole numbers; kilos of grease: base precision
+        uom = self.Uom(name=name, symbol=code[:10], category=base_uom.category,
+                       factor=float(factor * Decimal(str(base_uom.factor))),
+                       rounding=1.0 if counted else base_uom.rounding, digits=0 if counted else base_uom.digits)
         uom.save()
-        self.by_symbol[symbol] = uom
+        self.by_name[name] = uom
         return uom
 
 
@@ -291,11 +308,9 @@ def load_reference(conn: Any, ref: ReferenceData) -> dict[str, int]:
         products[item.sku.upper()] = product
     counts["items"] = len(products)
 
-    for conv in ref.uom_conversions:  # generic conversions: one UOM per code (symbol = code)
-        if conv.sku is None and CANONICAL_TO_TRYTON_UOM.get(conv.to_uom) and conv.from_uom not in uoms.by_symbol:
-            native_to = uoms.native(conv.to_uom)
-            if uoms.native(conv.from_uom) is None:
-                uoms._make(conv.from_uom, conv.from_uom, native_to, conv.factor)
+    for conv in ref.uom_conversions:  # generic conversions: one UOM per code, named ``CODE:*``
+        if conv.sku is None and CANONICAL_TO_TRYTON_UOM.get(conv.to_uom) and uoms.native(conv.from_uom) is None:
+            uoms._make(f"{conv.from_uom}:*", conv.from_uom, uoms.native(conv.to_uom), conv.factor)
 
     ProductCustomer = _model(conn, "sale.product_customer")
     n_x = 0

@@ -127,6 +127,7 @@ def clean_image(image):
 # ---------------------------------------------------------------- OCR token cleanup
 
 _DIGITISH = re.compile(r"^[-+($€£¥]?[\dOoIlSB.,]*\d[\dOoIlSB.,]*[)%]?$")
+_PUNCT_ONLY = re.compile(r"^[.,:;'‘’\"`!_~^°«»]+$")
 _FIX = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "S": "5", "B": "8"})
 
 
@@ -137,7 +138,7 @@ def clean_token(text: str) -> str:
     Only tokens that are mostly digits are touched, so words and codes keep their letters.
     """
     t = text.strip().strip("|¦").strip()
-    if len(t) > 1 and t[0] in "‘“" and not any(c in t[1:] for c in "’”"):
+    if len(t) > 1 and t[0] in "‘“'" and not any(c in t[1:] for c in "’”'"):
         t = t[1:]  # an unmatched opening curly quote is a speck before the word
     if len(t) > 2 and t.endswith("!") and t[-2].isalnum():
         t = t[:-1]  # a table rule read as "!" after a word
@@ -145,13 +146,16 @@ def clean_token(text: str) -> str:
         t = t[:-1] + "Y"  # "6-7¥": a yen sign follows no amount; it is a Y (sizes)
     if not t:
         return ""
-    if t.endswith(")") and "(" not in t:
-        t = t[:-1]
-    if t.startswith("(") and ")" not in t:
-        t = t[1:]
+    if t.endswith(")") and "(" not in t and re.fullmatch(r"[-$€£]?[\d.,]+\)", t):
+        t = t[:-1]  # "1)", "$32.50)": the cell's right rule, not a closing bracket
     t = t.strip("[]{}|").replace("|", "")
     if not t:
         return ""
+    if _PUNCT_ONLY.match(t):
+        return ""  # specks and rule fragments read as ". ' : _"
+    m = re.fullmatch(r"([-+($€£]?\d[\d.,]*\d)[.:;,!'\"]+", t)
+    if m:
+        t = m.group(1)  # "10,00:" / "60,00.": a speck after a number
     if _DIGITISH.match(t) and sum(c.isdigit() for c in t) >= max(1, len(t) - 2) and any(c.isalpha() for c in t):
         t = t.translate(_FIX)
     return t
@@ -228,6 +232,16 @@ _NUMERIC_WORD = re.compile(r"^[-+($€£¥]?[\d.,]*\d[\d.,]*\)?$")
 SECOND_PASS_CONF = 75.0  # numbers read below this are read again alone
 SECOND_PASS_WORD_CONF = 60.0  # other words read below this too (bold headers, single digits)
 MAX_SECOND_PASS = 40
+SIDE_BEARING = 0.08
+MIN_SINGLE_CONF = 30.0  # a lone character read below this is noise, not text  # × word height added left and right of an OCR box
+
+
+def _odd_short(text: str) -> bool:
+    """A one- or two-character token no document prints alone ("=", "&", "Ww", "nD"): tesseract's
+    page pass misreads small isolated digits (line numbers) this way."""
+    if len(text) > 2 or text in ("&", "#", "%", "$", "—", "-", "/"):
+        return len(text) <= 2 and text == "&"
+    return not text.isdigit() and not text.isupper() and not text.islower() or not text.isalnum()
 
 
 def _second_pass(image, words: list[dict], scale: float) -> None:
@@ -236,7 +250,7 @@ def _second_pass(image, words: list[dict], scale: float) -> None:
     from PIL import Image
 
     todo = [w for w in words if w["conf"] < SECOND_PASS_CONF and _NUMERIC_WORD.match(w["text"])
-            or w["conf"] < SECOND_PASS_WORD_CONF and len(w["text"]) <= 14]
+            or w["conf"] < SECOND_PASS_WORD_CONF and len(w["text"]) <= 14 or _odd_short(w["text"])]
     for w in sorted(todo, key=lambda w: w["conf"])[:MAX_SECOND_PASS]:
         numeric = bool(_NUMERIC_WORD.match(w["text"]))
         pad_x, pad_y = 4 * scale, 3 * scale
@@ -247,7 +261,8 @@ def _second_pass(image, words: list[dict], scale: float) -> None:
         crop = image.crop(box)
         crop = crop.resize((crop.width * 2, crop.height * 2), Image.LANCZOS).point(lambda v: 255 if v > 128 else 0)
         try:  # one short token: a single word (psm 8); else a single line (psm 7)
-            data = _tesseract(crop, int(round(scale * 72 * 2)), psm=8 if len(w["text"]) <= 3 else 7)
+            psm = 10 if len(w["text"]) <= 2 else 8 if len(w["text"]) <= 3 else 7
+            data = _tesseract(crop, int(round(scale * 72 * 2)), psm=psm)
         except Exception:  # noqa: BLE001 - the first reading stands
             continue
         toks = [(clean_token(t or ""), float(c)) for t, c in zip(data["text"], data["conf"], strict=False)
@@ -286,7 +301,7 @@ def ocr_page(pdf_bytes: bytes, page_index: int, *, dpi: int = 300) -> OcrPage:
         except (TypeError, ValueError):
             conf = -1.0
         text = clean_token(raw or "")
-        if not text or conf < 0:
+        if not text or conf < 0 or (len(text) == 1 and conf < MIN_SINGLE_CONF):
             continue
         left, top, w, h = (float(data[k][i]) for k in ("left", "top", "width", "height"))
         words.append({"text": text, "x0": left / scale, "x1": (left + w) / scale, "top": top / scale,
@@ -296,6 +311,10 @@ def ocr_page(pdf_bytes: bytes, page_index: int, *, dpi: int = 300) -> OcrPage:
     _second_pass(image, words, scale)
     for w in words:
         del w["_line"]
+        # ink boxes are tighter than a text layer's glyph boxes (side bearings, a colon's advance):
+        # widen them a little so a label and its value share a column as they do in text PDFs
+        pad = SIDE_BEARING * (w["bottom"] - w["top"])
+        w["x0"], w["x1"] = w["x0"] - pad, w["x1"] + pad
         for k in ("x0", "x1", "top", "bottom"):
             w[k] = round(w[k], 2)
         w.update(doctop=w["top"], width=round(w["x1"] - w["x0"], 2), height=round(w["bottom"] - w["top"], 2),

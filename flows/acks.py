@@ -269,3 +269,65 @@ def send(replies_dir: Path | None, replies: list[tuple[str, str, str]]) -> list[
         written.append(write_reply(replies_dir, partner, name, text))
         log.info("acknowledgement %s written for partner %s", name, partner)
     return written
+
+
+# --------------------------------------------------------------------------- order changes (860 / ORDCHG)
+
+
+def change_ack(
+    session_factory,
+    order: CanonicalOrder,
+    info: dict[str, Any],
+    *,
+    accepted: bool,
+    erp_order_no: str | None,
+    reason: str | None = None,
+) -> tuple[str, str, str] | None:
+    """(partner, file name, text) for the 865 / ORDRSP that answers a change document.
+
+    ``order`` is the stored new version, ``info`` its ``resolved["change"]`` (the change document's
+    own order and what became of each changed line). ``accepted=False`` (the ERP refused the
+    change) rejects every line with ``reason``.
+    """
+    from orderflow.intake.replies import LineStatus, build_865, build_ordrsp
+
+    raw = CanonicalOrder.model_validate(info["raw"]) if info.get("raw") else order
+    fmt = raw.source.format
+    if fmt not in ("x12_860", "edifact_ordchg"):
+        return None
+    if info.get("mode") == "cancel" or raw.purpose.value == "cancel":
+        raw = raw.model_copy(update={"lines": [ln.model_copy(update={"change_code": "DI"}) for ln in order.lines]})
+    outcome = {c["line_no"]: c for c in info.get("lines") or []}
+    statuses, reasons = [], {}
+    for i, line in enumerate(raw.lines):
+        no = line.line_no or str(i + 1)
+        c = outcome.get(no) or {}
+        ok = accepted and c.get("accepted", True)
+        deleted = c.get("op") in ("delete", "cancel")
+        if not ok:
+            statuses.append(LineStatus(no, "IR", uom=line.uom, unit_price=line.unit_price))
+            reasons[no] = (c.get("reason") if accepted else reason) or "change not accepted"
+        elif deleted:
+            statuses.append(LineStatus(no, "ID", qty=Decimal(0), uom=line.uom))
+        else:
+            statuses.append(LineStatus(no, "IA", qty=line.qty, uom=line.uom, unit_price=line.unit_price))
+    pid = raw.source.partner_ids
+    if fmt == "x12_860":
+        partner = pid.get("ISA06") or pid.get("GS02") or "unknown"
+        with session_factory() as s, s.begin():
+            isa = repo.next_control_number(s, partner, "isa")
+            gs = repo.next_control_number(s, partner, "gs")
+        text = build_865(raw, statuses, isa_control=isa, gs_control=gs, reasons=reasons, erp_order_no=erp_order_no)
+        return partner, f"865-{_safe(raw.po_number or 'po')}-{isa:09d}.edi", text
+    partner = pid.get("UNB02") or "unknown"
+    with session_factory() as s, s.begin():
+        ref = repo.next_control_number(s, partner, "unb")
+    if all(st.status == "IR" for st in statuses) and statuses:
+        function = "27"
+    elif all(st.status != "IR" for st in statuses):
+        function = "29"
+    else:
+        function = "4"
+    text = build_ordrsp(raw, statuses, control_ref=ref, document_number=erp_order_no, function=function,
+                        reasons=reasons)
+    return partner, f"ORDRSP-{_safe(raw.po_number or 'po')}-{ref:09d}.edi", text

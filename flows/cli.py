@@ -185,9 +185,13 @@ def reprocess(target: str) -> None:
 @app.command("push")
 def push_cmd() -> None:
     """Push every approved order to the ERP (exactly once per order)."""
-    from orderflow.flows.pipeline import push_approved
+    from orderflow.flows.pipeline import push_approved, resume_pending
 
-    results = push_approved(_services())
+    services = _services()
+    resumed = resume_pending(services)
+    if resumed:
+        typer.echo(f"resumed {len(resumed)} document(s) an earlier run left unprocessed")
+    results = push_approved(services)
     for r in results:
         typer.echo(f"order {r.order_id}: " + (f"pushed as {r.erp_order_id}" if r.ok else f"not pushed: {r.error}"))
     if any(not r.ok for r in results):

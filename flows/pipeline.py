@@ -7,6 +7,7 @@ whole path without a Prefect server.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from collections.abc import Callable
@@ -29,6 +30,7 @@ from orderflow.canonical import (
 from orderflow.canonical.states import OPEN_STATES, OrderState
 from orderflow.erp_push.base import ErpAdapter, PermanentERPError, PushRequest, TransientERPError
 from orderflow.extractors import ExtractContext, extract, is_unusable
+from orderflow.flows import changes
 from orderflow.flows.chaos import chaos_point
 from orderflow.store import repository as repo
 from orderflow.validators import (
@@ -121,7 +123,8 @@ def _existing_orders(s: Session, order: CanonicalOrder, customer_id: str | None,
             customer_id=r.customer_id, po_number=r.po_number, state=r.state, order_id=r.id, purpose=r.purpose
         )
         for r in rows
-        if r.document_id != exclude_doc and r.state not in (OrderState.REJECTED, OrderState.SUPERSEDED)
+        if r.document_id != exclude_doc
+        and r.state not in (OrderState.REJECTED, OrderState.SUPERSEDED, OrderState.WAITING_FOR_ORIGINAL)
     ]
 
 
@@ -222,6 +225,12 @@ def process_document(services: Services, document_id: int, *, actor: str = "syst
             if current is not None and current.state in _SETTLED:
                 outcome.orders.append(_order_outcome(current))  # already in the ERP or closed: untouched
                 continue
+            # --- order changes (flows/changes.py): a change/cancel/revision becomes a new version
+            if changes.is_change(order):
+                row = changes.handle_change(services, s, doc, index, order, extra_issues=per_order[index], actor=actor)
+                outcome.orders.append(_order_outcome(row))
+                continue
+            # --- end order changes
             result = validate_order(services, s, order, document_id=document_id, extra_issues=per_order[index])
             state = route_state(result, services)
             row = repo.save_order(
@@ -245,6 +254,7 @@ def process_document(services: Services, document_id: int, *, actor: str = "syst
                     issues=[i.code for i in result.issues],
                 )
             )
+            changes.apply_waiting(services, s, row, actor=actor)  # order changes: those that came first
         chaos_point("mid_orders_txn")
         if extraction.diagnostics:
             doc.meta = {**(doc.meta or {}), "diagnostics": [d.model_dump(mode="json") for d in extraction.diagnostics]}
@@ -273,6 +283,9 @@ def _acknowledge_order(services: Services, order_id: int, *, accepted: bool) -> 
         with services.session_factory() as s:
             row = repo.get_order(s, order_id)
             order, erp_no, resolved = repo.order_canonical(row), row.erp_order_id, row.resolved
+        if order.source.format in changes.CHANGE_FORMATS:  # order changes: 865 / ORDRSP, not 855
+            changes.acknowledge_change(services, order_id, accepted=accepted)
+            return
         reply = acks.order_ack(services.session_factory, order, accepted=accepted, erp_order_no=erp_no, resolved=resolved)
         if reply is not None:
             acks.send(services.replies_dir, [reply])
@@ -386,6 +399,8 @@ def push_in_session(services: Services, s: Session, row: Any) -> str:
     The EDI confirmation (855/ORDRSP) goes out once the ERP has the order."""
     from orderflow.flows import acks
 
+    if changes.updates_erp(row):  # order changes: update the ERP sale of the previous version
+        return changes.apply_in_session(services, s, row)
     request = build_push_request(row)
     erp_order_id = services.adapter.push(request).erp_order_id
     try:
@@ -409,8 +424,11 @@ def push_order(services: Services, order_id: int, *, actor: str = "system") -> P
             return PushOutcome(order_id, True, row.erp_order_id)
         if row.state != OrderState.APPROVED:
             return PushOutcome(order_id, False, error=f"order is {row.state}, not approved")
+        change_of_erp_order = changes.updates_erp(row)  # order changes: a new version of a sale in the ERP
         request = build_push_request(row)
         attempt_no = len(row.push_attempts) + 1
+    if change_of_erp_order:
+        return changes.push_change(services, order_id, actor=actor)
     error: str | None = None
     transient = False
     chaos_point("before_push")
@@ -451,7 +469,32 @@ def pending_pushes(services: Services) -> list[int]:
 
 
 def push_approved(services: Services) -> list[PushOutcome]:
-    return [push_order(services, oid) for oid in pending_pushes(services)]
+    """One push pass in order; stops at the first transient failure so the ERP sees orders in sequence."""
+    results = []
+    for oid in pending_pushes(services):
+        result = push_order(services, oid)
+        results.append(result)
+        if not result.ok and _was_transient(services, oid):
+            break
+    return results
+
+
+def _was_transient(services: Services, order_id: int) -> bool:
+    with services.session_factory() as s:
+        row = repo.get_order(s, order_id)
+        return row is not None and row.state == OrderState.APPROVED
+
+
+def resume_pending(services: Services, *, worker: str = "resume", stale_after: dt.timedelta | None = None) -> list[DocumentOutcome]:
+    """Process documents a crashed run left behind: stored but never processed, or stuck in processing."""
+    stale_after = dt.timedelta(minutes=10) if stale_after is None else stale_after
+    outcomes = []
+    while True:
+        with services.session_factory() as s, s.begin():
+            ids = [d.id for d in repo.claim_documents(s, worker=worker, limit=20, stale_after=stale_after)]
+        if not ids:
+            return outcomes
+        outcomes.extend(process_document(services, doc_id, actor=worker) for doc_id in ids)
 
 
 def open_states() -> frozenset[OrderState]:

@@ -185,6 +185,8 @@ def mark_document(
         doc.format = fmt
     if new != DocumentState.PROCESSING.value:
         doc.claimed_by = None
+    elif before["state"] != DocumentState.PROCESSING.value or doc.claimed_at is None:
+        doc.claimed_at = utcnow()  # so a run that dies here is re-claimed after ``stale_after``
     doc.updated_at = utcnow()
     s.flush()
     add_audit(

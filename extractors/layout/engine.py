@@ -251,10 +251,10 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
             continue
         texts = [phrase_text(b) for b in blk.lines]
         name, addr_lines = texts[0], texts[1:]
-        if not addr_lines:
-            m = re.split(r"\s+[—–]\s+|\s+-\s+", name, maxsplit=1)
-            if len(m) == 2:
-                name, addr_lines = m[0], [m[1]]
+        m = re.split(r"\s+[—–]\s+|\s+-\s+", name, maxsplit=1)
+        if len(m) == 2 and (not addr_lines or re.match(r"\d", m[1])):
+            # "REDLINE-HOU — 8300 Market Street": the name, then the address starting on the same line
+            name, addr_lines = m[0], [m[1], *addr_lines]
         joined = ""
         for a in addr_lines:
             if joined and re.fullmatch(r"[\d -]{4,10}|[A-Z]{1,2}\d[\w ]{2,6}", a):

@@ -10,7 +10,7 @@ from orderflow.extractors.layout.lines import Line, Word, phrase_text
 
 _PATTERNS = {k: compiled(v) for k, v in FIELD_LABELS.items()}
 _SEP = r"\s*[:#.\-–]*\s*"
-_KEYVAL = re.compile(r"^[A-Za-z][\w .,/()&-]{1,30}:\s|@|\b(?:phone|tel|fax|vat|gln|e-?mail|contact|id)\b\s*[:.]",
+_KEYVAL = re.compile(r"^[A-Za-z][\w .,/()&-]{1,30}:(?:\s|$)|@|\b(?:phone|tel|fax|vat|gln|e-?mail|contact|id)\b\s*[:.]",
                      re.IGNORECASE)
 _TITLE = re.compile(r"purchase\s+order|^order$|bestellung|bon\s+de\s+commande|orden\s+de\s+compra|pedido"
                     r"|inkooporder|注文書|発注書", re.IGNORECASE)
@@ -178,6 +178,9 @@ def find_party(doc: Doc, field: str) -> Found | None:
             if nxt.page != line.page or nxt.top - prev.bottom > 1.9 * prev.height or id(nxt) in doc.skip:
                 break
             ws = _first_column([w for w in nxt.words if x_from <= w.x0 and w.x1 <= x_to + 4])
+            left = min([label[0].x0] + [b[0].x0 for b in block])
+            if ws and x_to > label[-1].x1 + 0.5 * doc.widths.get(line.page, 600) and ws[0].x0 - left > 3 * ws[0].height:
+                ws = []  # only the column beside the block has text on this line: the block has ended
             if ws:
                 text = phrase_text(ws)
                 if _KEYVAL.search(text) or any(_match_label(p, text, anywhere=False) for f in
@@ -211,7 +214,13 @@ def _first_column(words: list[Word]) -> list[Word]:
     return out
 
 
+_JOB_TITLE = re.compile(r"[\s,(-]+(?:[A-Z][a-z]+\s+)?(?:buyer|manager|agent|director|officer|clerk|coordinator"
+                        r"|specialist|purchaser|planner|assistant|representative)\)?\s*$", re.IGNORECASE)
+
+
 def looks_like_person(name: str) -> bool:
+    """A person's name ("Javier Quinonez", also "Javier Quinonez (Parts Buyer)"), not an organisation."""
+    name = _JOB_TITLE.sub("", name).strip()
     if ORG_HINT.search(name) or any(c.isdigit() for c in name):
         return False
     parts = name.split()

@@ -110,7 +110,7 @@ COLUMN_ROLES: list[tuple[str, str]] = [
     ("qty", r"q(?:uan)?\s?ty|^[ao0]ty\.?$|quantity|qté|quantité|menge|anzahl|cantidad|cant\.|aantal|数量|qty\s+ordered|^ordered$"
             r"|no\s+of\s+ratio\s+packs|qty\s+of\s+ratio"),
     ("uom", r"^u\s*/?\s*o?\s*m$|^uom$|^unit$|^units?\s+of\s+measure|^um$|^me$|einheit|unité|^unidad$|eenheid|単位"),
-    ("line_no", r"^(?:ln|line|line\s*#|line\s+no\.?|#|no\.?|pos\.?|position|item\s*#|nr\.?|n[°º]|lfd|item\s+no\.?)$"
+    ("line_no", r"^(?:ln|line|line\s*#|#\s*line|line\s+no\.?|#|no\.?|pos\.?|position|item\s*#|nr\.?|n[°º]|lfd|item\s+no\.?)$"
                 r"|注文番号"),
     ("gtin", r"ean|gtin|upc|barcode|itf"),
     ("customer_part", r"customer\s+(?:part|item|material)|buyer\s+(?:part|item)|our\s+(?:part|item|ref)|material"

@@ -170,7 +170,7 @@ def _unheaded_codes(cols: list[Column], body: list[Line]) -> None:
             return
 
 
-_LINE_NO = re.compile(r"^\d{1,5}[.)]?$")
+_LINE_NO = re.compile(r"^\d+[.)]?$")
 
 
 def _codes_not_line_numbers(cols: list[Column], body: list[Line]) -> None:
@@ -312,6 +312,7 @@ def _assign_headers(cols: list[Column], head: list[Line], buyer_words: set[str],
             used[role] = c
         c.role = role
     _price_between(cols)
+    _qty_before_uom(cols)
     if not any(c.role == "description" for c in cols):  # no description column: a variant column names the item
         for c in cols:
             if c.role is None and _VARIANT.search(c.header):
@@ -332,6 +333,17 @@ def _price_between(cols: list[Column]) -> None:
     between = [c for c in cols[q + 1:a] if c.role is None and c.header]
     if len(between) == 1:
         between[0].role = "unit_price"
+
+
+def _qty_before_uom(cols: list[Column]) -> None:
+    """No quantity column understood: a headed column right before the unit of measure holds it
+    (quantities are printed with their unit; OCR garbles small headers like "(A)greed Qty")."""
+    roles = [c.role for c in cols]
+    if "qty" in roles or "uom" not in roles:
+        return
+    u = roles.index("uom")
+    if u and cols[u - 1].role is None and cols[u - 1].header:
+        cols[u - 1].role = "qty"
 
 
 _STRICT = {"qty", "unit_price", "amount", "uom", "price_basis", "line_no"}

@@ -18,7 +18,7 @@ from orderflow.canonical import CanonicalOrder
 from orderflow.intake.replies.x12 import LineStatus
 
 # LineStatus.status → ORDRSP LIN 1229 action code
-_LIN_ACTION = {"IA": "5", "IR": "7", "IQ": "3", "IP": "3", "IB": "3", "DR": "3"}
+_LIN_ACTION = {"IA": "5", "IR": "7", "IQ": "3", "IP": "3", "IB": "3", "DR": "3", "ID": "2"}
 
 
 def _s(value: Any) -> str:
@@ -116,9 +116,14 @@ def build_ordrsp(
     now: dt.datetime | None = None,
     syntax: str = "UNOC",
     break_lines: bool = True,
+    function: str | None = None,
+    reasons: dict[str, str] | None = None,
 ) -> str:
     """An ORDRSP D:96A for one order: BGM 231 with function 29 (accepted), 4 (changed) or 27 (rejected),
-    then per line LIN with its action code, QTY+21 and PRI+AAA for what we commit to."""
+    then per line LIN with its action code, QTY+21 and PRI+AAA for what we commit to.
+
+    For an ORDCHG the caller passes the change's own order (its lines are the changed lines), the
+    BGM ``function`` to use and ``reasons`` per rejected line (written as FTX+AAO)."""
     now = now or dt.datetime.now(dt.UTC)
     pid = order.source.partner_ids
     me = sender or (pid.get("UNB03") or "RECEIVER", pid.get("UNB03.qualifier"))
@@ -128,7 +133,9 @@ def build_ordrsp(
         by_line.get(ln.line_no or str(i + 1)) or LineStatus(ln.line_no or str(i + 1))
         for i, ln in enumerate(order.lines)
     ]
-    if statuses and all(s.status == "IR" for s in statuses):
+    if function is not None:
+        pass
+    elif statuses and all(s.status == "IR" for s in statuses):
         function = "27"
     elif all(s.status == "IA" for s in statuses):
         function = "29"
@@ -168,6 +175,8 @@ def build_ordrsp(
             body.append(Segment("PRI", ["AAA", _s(price)]))
         if status.date is not None:
             body.append(Segment("DTM", ["2", status.date.strftime("%Y%m%d"), "102"]))
+        if reasons and status.status == "IR" and reasons.get(status.line_no):
+            body.append(Segment("FTX", "AAO", "", "", [reasons[status.line_no][:512]]))
     body.append(Segment("UNS", "S"))
     body.append(Segment("CNT", ["2", str(len(order.lines))]))
     segs = [

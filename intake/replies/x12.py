@@ -264,3 +264,90 @@ def build_855(
     segs.append(_seg("CTT", len(order.lines), hash_total))
     segs.append(_seg("SE", 0, st))
     return _write(segs, eol)
+
+
+def change_ack_type(statuses: list[LineStatus]) -> str:
+    """BCA02: AD all changes accepted, RD all rejected (with detail), AC some accepted, some not."""
+    if statuses and all(s.status == "IR" for s in statuses):
+        return "RD"
+    if all(s.status != "IR" for s in statuses):
+        return "AD"
+    return "AC"
+
+
+def build_865(
+    change: CanonicalOrder,
+    line_statuses: list[LineStatus],
+    *,
+    isa_control: int,
+    gs_control: int,
+    st_control: int = 1,
+    reasons: dict[str, str] | None = None,
+    change_codes: dict[str, str] | None = None,
+    sender: Party12 | None = None,
+    receiver: Party12 | None = None,
+    erp_order_no: str | None = None,
+    now: dt.datetime | None = None,
+    version: str = "00401",
+    usage: str = "P",
+    eol: str = "\n",
+) -> str:
+    """An 865 answering an 860: BCA (AD/AC/RD) and, per changed line, POC with the buyer's change
+    code and values, MSG with the reason when rejected, and ACK (IA accepted, ID deleted, IR rejected).
+
+    ``change`` is the change document's own order (its lines are the changed lines); statuses are
+    matched by line number, lines without one are reported accepted.
+    """
+    now = now or dt.datetime.now(dt.UTC)
+    pid = change.source.partner_ids
+    me = sender or Party12(pid.get("ISA08") or "RECEIVER", pid.get("ISA07") or "ZZ", pid.get("GS03"))
+    them = receiver or Party12(pid.get("ISA06") or "SENDER", pid.get("ISA05") or "ZZ", pid.get("GS02"))
+    reasons, codes = reasons or {}, change_codes or {}
+    by_line = {s.line_no: s for s in line_statuses}
+    statuses = [
+        by_line.get(ln.line_no or str(i + 1)) or LineStatus(ln.line_no or str(i + 1))
+        for i, ln in enumerate(change.lines)
+    ]
+    st = f"{st_control:04d}"
+    gs_version = "005010" if version >= "00501" else "004010"
+    segs = [
+        _isa(me, them, isa_control, now, usage, version),
+        _seg("GS", "CA", me.app_id or me.id, them.app_id or them.id, now.strftime("%Y%m%d"), now.strftime("%H%M"),
+             gs_control, "X", gs_version),
+        _seg("ST", "865", st),
+        _seg(
+            "BCA",
+            "00",
+            change_ack_type(statuses),
+            change.po_number or "",
+            change.references.get("release", ""),
+            change.references.get("change_sequence", ""),
+            (change.po_date or now.date()).strftime("%Y%m%d"),
+            "",
+            "",
+            now.strftime("%Y%m%d"),
+        ),
+    ]
+    if erp_order_no:
+        segs.append(_seg("REF", "VN", erp_order_no))
+    hash_total = Decimal(0)
+    for line, status in zip(change.lines, statuses, strict=True):
+        pairs: list[str] = []
+        for q, v in list(line.ids.items())[:10]:
+            pairs += [q, v]
+        code = codes.get(status.line_no) or line.change_code or "CA"
+        price = status.unit_price if status.unit_price is not None else line.unit_price
+        segs.append(_seg("POC", status.line_no, code, line.qty, "", line.uom or status.uom or "", price,
+                         line.price_basis or "", *pairs))
+        if status.status == "IR" and reasons.get(status.line_no):
+            segs.append(_seg("MSG", reasons[status.line_no][:264]))
+        ack = ["ACK", status.status]
+        if status.qty is not None:
+            ack += [status.qty, status.uom or line.uom or "EA"]
+            hash_total += status.qty
+        if status.date is not None:
+            ack += [""] * (4 - len(ack)) + ["068", status.date.strftime("%Y%m%d")]
+        segs.append(_seg(*ack))
+    segs.append(_seg("CTT", len(change.lines), hash_total))
+    segs.append(_seg("SE", 0, st))
+    return _write(segs, eol)

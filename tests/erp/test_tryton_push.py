@@ -35,9 +35,9 @@ def test_push_creates_a_quoted_sale_with_party_addresses_and_lines(tryton, tryto
     assert sale.shipment_address.party_name == "Acme DC 2"
     assert sale.state == "quotation"
     assert "deliver to dock 4" in sale.comment
-    got = [(ln.product.code, Decimal(str(ln.quantity)), ln.unit.symbol, ln.unit_price) for ln in sale.lines]
+    got = [(ln.product.code, Decimal(str(ln.quantity)), ln.unit.name, ln.unit_price) for ln in sale.lines]
     # line 1: no price on the PO → the customer's price list (2.50); line 2: CA of 12 at the PO price
-    assert got == [("WID-100", Decimal(10), "u", Decimal("2.5000")),
+    assert got == [("WID-100", Decimal(10), "Unit", Decimal("2.5000")),
                    ("WID-100", Decimal(2), "CA:WID-100", Decimal("30.0000"))]
     assert sale.untaxed_amount == Decimal("85.00")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -56,7 +57,7 @@ def _counts(settings) -> tuple[int, int, int]:
 @pytest.mark.parametrize("use_prefect", [False, True], ids=["plain", "prefect"])
 def test_demo_states_and_idempotent_rerun(tmp_path: Path, use_prefect: bool) -> None:
     settings = load_settings(home=tmp_path / "var")
-    quiet = Console(file=open("/dev/null", "w"), width=200)
+    quiet = Console(file=io.StringIO(), width=200)
     assert run_demo(settings, use_prefect=use_prefect, console=quiet) == 0
     _check_store(settings)
     first = _counts(settings)

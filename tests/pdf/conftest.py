@@ -48,3 +48,14 @@ def corpus_text(tmp_path_factory) -> Path:
         gold = pdf.with_suffix(".expected.json")
         (out / gold.name).symlink_to(gold)
     return out
+
+
+@pytest.fixture(scope="session")
+def generated_varied(tmp_path_factory) -> Path:
+    """Unseen-layout variety: other header labels, key/value boxes, "Item No." beside "Line", UOM words."""
+    import generate
+
+    out = tmp_path_factory.mktemp("varied")
+    for seed in range(10):
+        generate.make_varied(out / f"var_{seed:03d}.pdf", seed)
+    return out

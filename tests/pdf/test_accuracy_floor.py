@@ -20,3 +20,12 @@ def test_hard_generated_accuracy_floor(generated_hard):
     assert report["documents"] == 8
     assert report["field_accuracy"] >= 1.0, report["errors_by_field"]
     assert report["perfect_documents"] == 8
+
+
+def test_varied_generated_accuracy_floor(generated_varied):
+    """Ten further layouts (P.O. # / Order No. / Date Ordered / Deliver To / Ship-To Address labels, boxed
+    key/value headers, Item No. beside Line, Grand Total / Total Due, Each/Case UOM words, $1,234.56)."""
+    report = score_folder(generated_varied, ocr=False)
+    assert report["documents"] == 10
+    assert report["field_accuracy"] >= 1.0, report["errors_by_field"]
+    assert report["perfect_documents"] == 10
