@@ -1,0 +1,520 @@
+"""Order changes (X12 860, EDIFACT ORDCHG, revised portal/email POs) applied to their original order.
+
+A change never edits the stored original. It becomes a **new version**: a new order row for the
+change document, holding the full order as it now stands (``previous_order_id`` → the version it
+changed, ``revision`` = previous + 1). The version history is the ``previous`` chain.
+
+What happens to the previous version (the decision, kept in one place):
+
+* not yet in the ERP (in review, valid, approved): it is marked ``superseded`` at once and the new
+  version is validated and routed like any order (pushed as a new sale when approved);
+* already in the ERP (pushed/acknowledged): it stays ``pushed`` — it is what the ERP holds — until
+  the ERP sale is updated. The new version is pushed through the adapter's optional
+  ``apply_change`` capability (keyed by the change version's idempotency key, so a re-delivery
+  or a retry changes nothing twice); on success the previous version becomes ``superseded``. When
+  the ERP refuses (Tryton: sale confirmed/processing, goods may have shipped) the new version goes
+  to review with the ERP's reason and the buyer gets an 865/ORDRSP rejecting the changed lines.
+
+A change whose original is not in the store yet waits (``waiting_for_original``) and is applied
+when the original arrives; ``expire_waiting`` sends those older than the configured wait to review.
+
+Incremental documents (860/ORDCHG: every line carries a change code) are merged into the previous
+version line by line; other revisions (portal JSON ``"revision": 1``, a revised PDF) replace it
+wholesale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+from dataclasses import asdict, dataclass, field
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from orderflow.canonical import CanonicalOrder, Issue, IssueCode, OrderLine, Purpose, Severity
+from orderflow.canonical.states import OrderState
+from orderflow.erp_push.base import PermanentERPError, TransientERPError
+from orderflow.store import repository as repo
+from orderflow.store.types import utcnow
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from orderflow.flows.pipeline import PushOutcome, Services
+
+log = logging.getLogger("orderflow.changes")
+
+CHANGE_FORMATS = frozenset({"x12_860", "edifact_ordchg"})
+DEFAULT_WAIT = dt.timedelta(hours=24)
+_IN_ERP = frozenset({OrderState.PUSHED.value, OrderState.ACKNOWLEDGED.value})
+_NOT_HEAD = frozenset(
+    {OrderState.SUPERSEDED.value, OrderState.REJECTED.value, OrderState.FAILED.value,
+     OrderState.WAITING_FOR_ORIGINAL.value}
+)
+
+# X12 POC02 (670) and EDIFACT LIN 1229 codes → what we do with the line.
+_X12_OPS = {"AI": "add", "DI": "delete", "RZ": "replace"}
+_EDIFACT_OPS = {"1": "add", "2": "delete", "3": "change", "4": "none", "5": "none"}
+_HEADER_FIELDS = ("currency", "payment_terms", "requested_delivery_date", "buyer", "bill_to", "ship_to",
+                  "supplier", "order_type")
+
+
+# --------------------------------------------------------------------------- the merge (pure)
+
+
+@dataclass
+class LineChange:
+    """What became of one line of a change document (one POC / LIN): the 865/ORDRSP reports it."""
+
+    line_no: str
+    op: str  # add | delete | change | replace | none | cancel
+    code: str | None
+    accepted: bool = True
+    reason: str | None = None
+
+    @property
+    def ack_status(self) -> str:
+        """ACK01 / LineStatus: IA accepted, ID deleted, IR rejected."""
+        if not self.accepted:
+            return "IR"
+        return "ID" if self.op in ("delete", "cancel") else "IA"
+
+
+@dataclass
+class Merge:
+    """The new full version, and per line and header field what the change did."""
+
+    order: CanonicalOrder
+    lines: list[LineChange] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)
+    incremental: bool = True
+
+    @property
+    def rejected(self) -> list[LineChange]:
+        return [c for c in self.lines if not c.accepted]
+
+
+def is_change(order: CanonicalOrder) -> bool:
+    """A change or cancel document, or a revised PO (same PO number, revision above 0)."""
+    return order.purpose in (Purpose.CHANGE, Purpose.CANCEL) or order.revision > 0
+
+
+def is_incremental(change: CanonicalOrder) -> bool:
+    """860/ORDCHG carry only the changed lines (with a change code); anything else is a full PO."""
+    return change.source.format in CHANGE_FORMATS or any(ln.change_code for ln in change.lines)
+
+
+def _op(code: str | None) -> str:
+    c = (code or "").strip().upper()
+    if not c:
+        return "change"
+    return _X12_OPS.get(c) or _EDIFACT_OPS.get(c) or "change"
+
+
+def _norm_no(value: str | None) -> str:
+    text = (value or "").strip()
+    return text.lstrip("0") or text
+
+
+def _find(lines: list[OrderLine], line: OrderLine) -> int | None:
+    """Index of the line a change refers to: by line number, else by the same item identifier."""
+    if line.line_no:
+        for i, ln in enumerate(lines):
+            if _norm_no(ln.line_no) == _norm_no(line.line_no):
+                return i
+    keys = [(k, v) for k, v in (("sku", line.sku), ("customer_part", line.customer_part), ("gtin", line.gtin)) if v]
+    if not line.line_no and keys:
+        for i, ln in enumerate(lines):
+            if any(getattr(ln, k) == v for k, v in keys):
+                return i
+    return None
+
+
+def _patched(old: OrderLine, new: OrderLine) -> OrderLine:
+    """The old line with every value the change carries (qty, price, UOM, dates, item, text)."""
+    data = old.model_dump()
+    for name in ("qty", "uom", "unit_price", "price_basis", "customer_part", "sku", "gtin", "description",
+                 "requested_date", "promised_date"):
+        value = getattr(new, name)
+        if value is not None:
+            data[name] = value
+    if new.ids:
+        data["ids"] = {**old.ids, **new.ids}
+    if new.notes:
+        data["notes"] = [*old.notes, *new.notes]
+    data["amount"] = None  # recomputed from qty × price
+    data["change_code"] = new.change_code
+    return OrderLine.model_validate(data)
+
+
+def _next_revision(previous: CanonicalOrder, change: CanonicalOrder) -> int:
+    return max(previous.revision + 1, change.revision)
+
+
+def merge(previous: CanonicalOrder, change: CanonicalOrder) -> Merge:
+    """Apply a change document to the previous version; the result is the complete new version."""
+    if change.purpose == Purpose.CANCEL:
+        new = previous.model_copy(deep=True)
+        new.purpose, new.revision = Purpose.CANCEL, _next_revision(previous, change)
+        new.source, new.provenance = change.source.model_copy(deep=True), {}
+        new.notes = [*previous.notes, *change.notes]
+        lines = [LineChange(ln.line_no or str(i + 1), "cancel", "DI") for i, ln in enumerate(previous.lines)]
+        return Merge(new, lines, ["purpose"], incremental=True)
+    if not is_incremental(change):
+        return _replace_all(previous, change)
+    new = previous.model_copy(deep=True)
+    new.purpose, new.revision = Purpose.CHANGE, _next_revision(previous, change)
+    new.source, new.provenance = change.source.model_copy(deep=True), {}
+    new.declared_total = None  # an 860 states no total of the whole order
+    new.declared_line_count = None
+    header = []
+    for name in _HEADER_FIELDS:
+        value = getattr(change, name)
+        if value is not None and value != getattr(previous, name):
+            setattr(new, name, value.model_copy(deep=True) if hasattr(value, "model_copy") else value)
+            header.append(name)
+    if change.charges:
+        new.charges = [c.model_copy() for c in change.charges]
+        header.append("charges")
+    if change.notes:
+        new.notes = [*previous.notes, *change.notes]
+    new.references = {**previous.references, **change.references}
+    results = []
+    for i, line in enumerate(change.lines):
+        results.append(_apply_line(new.lines, line, i))
+    return Merge(new, results, header)
+
+
+def _apply_line(lines: list[OrderLine], line: OrderLine, index: int) -> LineChange:
+    op = _op(line.change_code)
+    label = line.line_no or str(index + 1)
+    result = LineChange(label, op, line.change_code)
+    at = _find(lines, line)
+    if op == "none":
+        return result
+    if op in ("change", "replace") and line.qty is not None and line.qty == 0:
+        op = result.op = "delete"
+    if op == "add":
+        if at is not None:
+            return _reject(result, f"line {label} is already on the order; send a change (not an add) for it")
+        if line.qty is None or line.qty <= 0:
+            return _reject(result, f"added line {label} has no positive quantity")
+        lines.append(line.model_copy(update={"change_code": line.change_code, "amount": None}))
+        return result
+    if at is None:
+        if op == "replace" and line.qty:
+            lines.append(line.model_copy())
+            return result
+        return _reject(result, f"line {label} is not on the order")
+    if op == "delete":
+        del lines[at]
+        return result
+    if line.qty is not None and line.qty < 0:
+        return _reject(result, f"line {label}: a quantity cannot be negative")
+    if op == "replace":
+        lines[at] = line.model_copy(update={"line_no": lines[at].line_no, "amount": None})
+    else:
+        lines[at] = _patched(lines[at], line)
+    return result
+
+
+def _reject(result: LineChange, reason: str) -> LineChange:
+    result.accepted, result.reason = False, reason
+    return result
+
+
+def _replace_all(previous: CanonicalOrder, change: CanonicalOrder) -> Merge:
+    """A revised PO (portal, email, PDF): the new document is the whole order; diff the lines."""
+    new = change.model_copy(deep=True)
+    new.purpose, new.revision = Purpose.CHANGE, _next_revision(previous, change)
+    header = [n for n in _HEADER_FIELDS if getattr(change, n) is not None and getattr(change, n) != getattr(previous, n)]
+    old_by_no = {_norm_no(ln.line_no): ln for ln in previous.lines if ln.line_no}
+    results = []
+    for i, ln in enumerate(new.lines):
+        before = old_by_no.pop(_norm_no(ln.line_no), None) if ln.line_no else None
+        if before is None:
+            results.append(LineChange(ln.line_no or str(i + 1), "add", None))
+        elif _line_values(before) != _line_values(ln):
+            results.append(LineChange(ln.line_no or str(i + 1), "change", None))
+    results += [LineChange(ln.line_no or "?", "delete", None) for ln in old_by_no.values()]
+    return Merge(new, results, header, incremental=False)
+
+
+def _line_values(line: OrderLine) -> tuple:
+    return (line.qty, line.uom, line.unit_price, line.sku, line.customer_part, line.gtin, line.requested_date)
+
+
+def change_id(change: CanonicalOrder) -> str:
+    """The identity of a change document's content (not its envelope): a re-delivery has the same one."""
+    data = change.model_dump(mode="json", exclude={"source", "provenance"})
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:32]
+
+
+# --------------------------------------------------------------------------- store side
+
+
+def head_version(s: Session, customer_id: str | None, po_number: str | None, *, exclude_doc: int | None = None):
+    """The current version of customer + PO (any channel): the newest order not superseded/rejected/waiting."""
+    if not customer_id or not po_number:
+        return None
+    rows = [
+        r for r in repo.find_orders(s, customer_id=customer_id, po_number=po_number)
+        if r.document_id != exclude_doc and r.state not in _NOT_HEAD
+    ]
+    return max(rows, key=lambda r: r.id) if rows else None
+
+
+def _already_applied(s: Session, head: Any, cid: str) -> Any | None:
+    for row in repo.order_history(s, head):
+        if ((row.resolved or {}).get("change") or {}).get("change_id") == cid:
+            return row
+    return None
+
+
+def _change_info(merge_: Merge | None, change: CanonicalOrder, cid: str, mode: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "mode": mode,
+        "change_id": cid,
+        "raw": change.model_dump(mode="json"),
+        "lines": [asdict(c) for c in merge_.lines] if merge_ else [],
+        "header": list(merge_.header) if merge_ else [],
+        "incremental": merge_.incremental if merge_ else is_incremental(change),
+        **extra,
+    }
+
+
+def _rejected_issues(merge_: Merge) -> list[Issue]:
+    return [
+        Issue(code=IssueCode.CHANGE_REJECTED, severity=Severity.WARNING, field=f"change.lines[{c.line_no}]",
+              message=f"Change {c.code or c.op} to line {c.line_no} was not applied: {c.reason}", rule="changes")
+        for c in merge_.rejected
+    ]
+
+
+def handle_change(services: Services, s: Session, doc: Any, index: int, change: CanonicalOrder, *,
+                  extra_issues: list[Issue], actor: str) -> Any:
+    """Store a change document's order as the new version of its original (or waiting for it)."""
+    from orderflow.flows.pipeline import resolved_payload, validate_order
+
+    first = validate_order(services, s, change, document_id=doc.id, extra_issues=extra_issues)
+    cid = change_id(change)
+    current = next((o for o in doc.orders if o.doc_index == index), None)
+    if current is not None and current.previous_order_id:  # reprocessing: re-apply to the same base
+        head = s.get(type(current), current.previous_order_id)
+    else:
+        head = head_version(s, first.customer_id, change.po_number, exclude_doc=doc.id)
+    common = dict(customer_id=first.customer_id, ship_to_id=first.ship_to_id, actor=actor)
+    if head is None:
+        state = OrderState.WAITING_FOR_ORIGINAL if first.customer_id and change.po_number else OrderState.NEEDS_REVIEW
+        info = _change_info(None, change, cid, "waiting", waiting_since=utcnow().isoformat())
+        return repo.save_order(s, doc, index, change, state=state, issues=first.issues,
+                               resolved={**resolved_payload(first), "change": info}, **common)
+    applied = _already_applied(s, head, cid)
+    if applied is not None:
+        dup = Issue(code=IssueCode.DUPLICATE_PO, severity=Severity.WARNING, field="po_number",
+                    message=f"This change was already applied as order {applied.id} (revision {applied.revision}); "
+                            "the re-delivery changes nothing.", rule="changes")
+        info = _change_info(None, change, cid, "redelivery", applied_order_id=applied.id)
+        return repo.save_order(s, doc, index, change, state=OrderState.REJECTED, issues=[dup],
+                               resolved={"change": info}, **common)
+    return _new_version(services, s, doc, index, change, head, cid, extra_issues=extra_issues, actor=actor)
+
+
+def _new_version(services: Services, s: Session, doc: Any, index: int, change: CanonicalOrder, head: Any,
+                 cid: str, *, extra_issues: list[Issue], actor: str) -> Any:
+    from orderflow.flows.pipeline import resolved_payload, route_state, validate_order
+
+    merged = merge(repo.order_canonical(head), change)
+    in_erp = head.state in _IN_ERP and bool(head.erp_order_id)
+    result = validate_order(services, s, merged.order, document_id=doc.id, extra_issues=extra_issues)
+    issues = [*result.issues, *_rejected_issues(merged)]
+    if merged.order.purpose == Purpose.CANCEL:
+        issues = list(extra_issues)
+        state = OrderState.APPROVED if in_erp else OrderState.REJECTED
+    else:
+        result.issues = issues
+        state = route_state(result, services)
+    mode = ("cancel" if merged.order.purpose == Purpose.CANCEL else "update") if in_erp else "new"
+    info = _change_info(merged, change, cid, mode, previous_order_id=head.id,
+                        sale_ref=head.erp_order_id if in_erp else None)
+    row = repo.save_order(s, doc, index, merged.order, state=state, issues=issues, customer_id=result.customer_id,
+                          ship_to_id=result.ship_to_id, resolved={**resolved_payload(result), "change": info},
+                          actor=actor, previous=head)
+    if in_erp:
+        row.erp_order_id = None
+    else:
+        why = "cancelled by the buyer" if mode == "new" and merged.order.purpose == Purpose.CANCEL else "changed"
+        repo.set_order_state(s, head, OrderState.SUPERSEDED, actor=actor,
+                             reason=f"{why}: revision {merged.order.revision} is order {row.id}")
+    repo.add_audit(s, entity="order", entity_id=row.id, action="change_applied", actor=actor,
+                   before={"order_id": head.id, "revision": head.revision},
+                   after={"revision": merged.order.revision, "mode": mode, "lines": info["lines"],
+                          "header": info["header"]})
+    return row
+
+
+def apply_waiting(services: Services, s: Session, original: Any, *, actor: str) -> list[Any]:
+    """An original has just been stored: apply the changes that waited for it, oldest first."""
+    if not original.customer_id or not original.po_number or original.state in _NOT_HEAD:
+        return []
+    waiting = [
+        r for r in repo.find_orders(s, customer_id=original.customer_id, po_number=original.po_number)
+        if r.state == OrderState.WAITING_FOR_ORIGINAL.value
+    ]
+    applied = []
+    head = original
+    for row in sorted(waiting, key=lambda r: (r.revision, r.id)):
+        info = (row.resolved or {}).get("change") or {}
+        raw = info.get("raw") or row.canonical
+        change = CanonicalOrder.model_validate(raw)
+        doc = repo.get_document(s, row.document_id)
+        new = _new_version(services, s, doc, row.doc_index, change, head, info.get("change_id") or change_id(change),
+                           extra_issues=[], actor=actor)
+        applied.append(new)
+        if new.state not in _NOT_HEAD:
+            head = new
+    return applied
+
+
+def expire_waiting(services: Services, *, older_than: dt.timedelta = DEFAULT_WAIT, actor: str = "system") -> list[int]:
+    """Changes still waiting for their original after ``older_than`` go to review (ORIGINAL_NOT_FOUND)."""
+    cutoff = utcnow() - older_than
+    moved = []
+    with services.session_factory() as s, s.begin():
+        for row in repo.orders_in_state(s, OrderState.WAITING_FOR_ORIGINAL.value):
+            if row.created_at is not None and row.created_at > cutoff:
+                continue
+            issues = repo.order_issues(row)
+            if not any(i.code == IssueCode.ORIGINAL_NOT_FOUND for i in issues):
+                issues.append(Issue(code=IssueCode.ORIGINAL_NOT_FOUND, field="po_number", rule="changes",
+                                    message=f"No original order {row.po_number} arrived within {older_than}."))
+            repo.replace_issues(s, row, issues)
+            repo.set_order_state(s, row, OrderState.NEEDS_REVIEW, actor=actor,
+                                 reason=f"no original order arrived within {older_than}")
+            moved.append(row.id)
+    return moved
+
+
+# --------------------------------------------------------------------------- the ERP side
+
+
+def updates_erp(row: Any) -> bool:
+    """A change version whose previous version is in the ERP: the push updates that sale."""
+    prev = row.previous
+    return bool(
+        row.previous_order_id and prev is not None and prev.state in _IN_ERP and prev.erp_order_id
+        and row.purpose in (Purpose.CHANGE.value, Purpose.CANCEL.value)
+    )
+
+
+def change_capability(adapter: Any):
+    """The adapter's ``apply_change(request, sale_ref, old_order) -> PushResult``, or None."""
+    fn = getattr(adapter, "apply_change", None)
+    if fn is not None:
+        return fn
+    if getattr(adapter, "name", None) == "tryton":
+        from orderflow.erp_push.tryton_changes import apply_change
+
+        return partial(apply_change, adapter)
+    return None
+
+
+def push_change(services: Services, order_id: int, *, actor: str = "system") -> PushOutcome:
+    """Apply an approved change version to the ERP sale of its previous version, exactly once."""
+    from orderflow.flows.pipeline import PushOutcome, build_push_request
+
+    with services.session_factory() as s, s.begin():
+        row = repo.get_order(s, order_id)
+        prev = row.previous
+        request = build_push_request(row)
+        sale_ref, old = prev.erp_order_id, repo.order_canonical(prev)
+        attempt_no = len(row.push_attempts) + 1
+    apply = change_capability(services.adapter)
+    error, transient, result = None, False, None
+    if apply is None:
+        error = f"the {services.adapter.name} ERP adapter cannot change an order; change sale {sale_ref} by hand"
+    else:
+        try:
+            result = apply(request, sale_ref, old)
+        except TransientERPError as exc:
+            error, transient = str(exc) or type(exc).__name__, True
+        except PermanentERPError as exc:
+            error = str(exc) or type(exc).__name__
+        except Exception as exc:  # unknown: transient, the change key makes a retry safe
+            error, transient = f"{type(exc).__name__}: {exc}", True
+    with services.session_factory() as s, s.begin():
+        row = repo.get_order(s, order_id)
+        if result is not None:
+            repo.record_push_attempt(s, row, adapter=services.adapter.name, ok=True, erp_order_id=result.erp_order_id)
+            row.erp_order_id = result.erp_order_id
+            repo.set_order_state(s, row, OrderState.PUSHED, actor=actor,
+                                 reason=f"ERP order {result.erp_order_id} changed to revision {row.revision}")
+            prev = row.previous
+            if prev is not None and prev.state in _IN_ERP:
+                repo.set_order_state(s, prev, OrderState.SUPERSEDED, actor=actor,
+                                     reason=f"revision {row.revision} (order {row.id}) applied to the ERP")
+        else:
+            repo.record_push_attempt(s, row, adapter=services.adapter.name, ok=False, error=error,
+                                     transient=transient)
+            if not transient:
+                issue = Issue(code=IssueCode.ERP_REJECTED, field="po_number", rule="changes",
+                              message=f"The ERP cannot take this change: {error}")
+                repo.replace_issues(s, row, [*repo.order_issues(row), issue])
+                repo.set_order_state(s, row, OrderState.NEEDS_REVIEW, actor=actor, reason=f"ERP refused: {error}")
+            elif attempt_no >= services.push_attempts:
+                repo.set_order_state(s, row, OrderState.FAILED, actor=actor,
+                                     reason=f"dead-lettered after {attempt_no} attempts: {error}")
+    if result is not None:
+        acknowledge_change(services, order_id, accepted=True)
+        return PushOutcome(order_id, True, result.erp_order_id, created=result.created)
+    if not transient:
+        acknowledge_change(services, order_id, accepted=False, reason=error)
+    return PushOutcome(order_id, False, error=error)
+
+
+def acknowledge_change(services: Services, order_id: int, *, accepted: bool, reason: str | None = None) -> None:
+    """865 / ORDRSP for a change document; a failure is logged, never loses the change."""
+    from orderflow.flows import acks
+
+    try:
+        with services.session_factory() as s:
+            row = repo.get_order(s, order_id)
+            info = (row.resolved or {}).get("change") or {}
+            order, erp_no = repo.order_canonical(row), row.erp_order_id or info.get("sale_ref")
+        reply = acks.change_ack(services.session_factory, order, info, accepted=accepted, erp_order_no=erp_no,
+                                reason=reason)
+        if reply is not None:
+            acks.send(services.replies_dir, [reply])
+    except Exception:
+        log.exception("writing the change acknowledgement failed for order %s", order_id)
+
+
+def line_changes(info: dict[str, Any]) -> list[LineChange]:
+    return [LineChange(**c) for c in info.get("lines") or []]
+
+
+def apply_in_session(services: Services, s: Session, row: Any) -> str:
+    """For the review app (``push_in_session``): apply an approved change version now, in the caller's
+    session; raises with the ERP's reason. The caller records the attempt and the pushed state."""
+    from orderflow.flows import acks
+    from orderflow.flows.pipeline import build_push_request
+
+    apply = change_capability(services.adapter)
+    prev = row.previous
+    if apply is None:
+        raise PermanentERPError(f"the {services.adapter.name} ERP adapter cannot change an order; "
+                                f"change sale {prev.erp_order_id} by hand")
+    result = apply(build_push_request(row), prev.erp_order_id, repo.order_canonical(prev))
+    try:  # before this session writes: the reply's control numbers come from a session of their own
+        info = (row.resolved or {}).get("change") or {}
+        reply = acks.change_ack(services.session_factory, repo.order_canonical(row), info, accepted=True,
+                                erp_order_no=result.erp_order_id)
+        if reply is not None:
+            acks.send(services.replies_dir, [reply])
+    except Exception:
+        log.exception("writing the change acknowledgement failed for order %s", row.id)
+    repo.set_order_state(s, prev, OrderState.SUPERSEDED, actor="system",
+                         reason=f"revision {row.revision} (order {row.id}) applied to the ERP")
+    return result.erp_order_id
