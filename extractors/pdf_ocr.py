@@ -121,7 +121,7 @@ def clean_image(image):
     otsu = _otsu(hist)
     paper = max(range(otsu, 256), key=lambda i: hist[i]) if otsu < 255 else 255
     cut = otsu + int(0.12 * max(0, paper - otsu))
-    return image.point(lambda v: 255 if v > cut else 0).convert("L")
+    return image.point([255 if v > cut else 0 for v in range(256)]).convert("L")
 
 
 # ---------------------------------------------------------------- OCR token cleanup
@@ -146,8 +146,8 @@ def clean_token(text: str) -> str:
         t = t[:-1] + "Y"  # "6-7¥": a yen sign follows no amount; it is a Y (sizes)
     if not t:
         return ""
-    if t.endswith(")") and "(" not in t and re.fullmatch(r"[-$€£]?[\d.,]+\)", t):
-        t = t[:-1]  # "1)", "$32.50)": the cell's right rule, not a closing bracket
+    if ")" in t and "(" not in t and re.fullmatch(r"[-$€£]?\d[\d.,)]*", t):
+        t = t.replace(")", "")  # "1)", "$32.50)", "24),": the cell's rule or a speck, not a closing bracket
     t = t.strip("[]{}|").replace("|", "")
     if not t:
         return ""
@@ -229,7 +229,7 @@ def _tesseract(image, dpi: int, psm: int = 3) -> dict[str, list[Any]]:
 
 
 _NUMERIC_WORD = re.compile(r"^[-+($€£¥]?[\d.,]*\d[\d.,]*\)?$")
-SECOND_PASS_CONF = 75.0  # numbers read below this are read again alone
+SECOND_PASS_CONF = 85.0  # numbers read below this are read again alone
 SECOND_PASS_WORD_CONF = 60.0  # other words read below this too (bold headers, single digits)
 MAX_SECOND_PASS = 40
 SIDE_BEARING = 0.08
@@ -245,33 +245,60 @@ def _odd_short(text: str) -> bool:
 
 
 def _second_pass(image, words: list[dict], scale: float) -> None:
-    """Re-read low-confidence numeric words alone (psm 7 on a crop of the line, enlarged): a number
-    squeezed between table rules is often misread in the page pass and right on its own."""
-    from PIL import Image
+    """Re-read doubtful words alone: low-confidence numbers (a number squeezed between table rules is
+    often misread in the page pass and right on its own), other low-confidence words and odd short
+    tokens (an isolated line number read as "=").
+
+    ``image`` is the straightened grey page; each crop gets its own threshold (a second, independent
+    binarisation) and is enlarged. All crops go into one strip, one crop per row, read by a single
+    tesseract call (a process per word would cost ~0.2 s each).
+    """
+    from PIL import Image, ImageFilter
 
     todo = [w for w in words if w["conf"] < SECOND_PASS_CONF and _NUMERIC_WORD.match(w["text"])
             or w["conf"] < SECOND_PASS_WORD_CONF and len(w["text"]) <= 14 or _odd_short(w["text"])]
-    for w in sorted(todo, key=lambda w: w["conf"])[:MAX_SECOND_PASS]:
-        numeric = bool(_NUMERIC_WORD.match(w["text"]))
+    todo = sorted(todo, key=lambda w: w["conf"])[:MAX_SECOND_PASS]
+    crops: list[tuple[dict, Any]] = []
+    for w in todo:
         pad_x, pad_y = 4 * scale, 3 * scale
         box = (int(max(0, w["x0"] * scale - pad_x)), int(max(0, w["top"] * scale - pad_y)),
                int(min(image.width, w["x1"] * scale + pad_x)), int(min(image.height, w["bottom"] * scale + pad_y)))
         if box[2] - box[0] < 4 or box[3] - box[1] < 4:
             continue
-        crop = image.crop(box)
-        crop = crop.resize((crop.width * 2, crop.height * 2), Image.LANCZOS).point(lambda v: 255 if v > 128 else 0)
-        try:  # one short token: a single word (psm 8); else a single line (psm 7)
-            psm = 10 if len(w["text"]) <= 2 else 8 if len(w["text"]) <= 3 else 7
-            data = _tesseract(crop, int(round(scale * 72 * 2)), psm=psm)
-        except Exception:  # noqa: BLE001 - the first reading stands
+        crop = image.crop(box).filter(ImageFilter.MedianFilter(3))
+        cut = _otsu(crop.histogram())
+        crop = crop.resize((crop.width * 2, crop.height * 2), Image.LANCZOS)
+        crops.append((w, crop.point([255 if v > cut else 0 for v in range(256)])))
+    if not crops:
+        return
+    gap = 40
+    strip = Image.new("L", (max(c.width for _, c in crops) + 2 * gap,
+                            sum(c.height + gap for _, c in crops) + gap), 255)
+    spans: list[tuple[int, int]] = []
+    y = gap
+    for _, c in crops:
+        strip.paste(c, (gap, y))
+        spans.append((y, y + c.height))
+        y += c.height + gap
+    try:
+        data = _tesseract(strip, int(round(scale * 72 * 2)), psm=6)
+    except Exception:  # noqa: BLE001 - the first readings stand
+        return
+    found: list[list[tuple[str, float]]] = [[] for _ in crops]
+    for t, c, top, h in zip(data["text"], data["conf"], data["top"], data["height"], strict=False):
+        t = clean_token(t or "")
+        if not t or float(c) < 0:
             continue
-        toks = [(clean_token(t or ""), float(c)) for t, c in zip(data["text"], data["conf"], strict=False)
-                if (t or "").strip() and float(c) >= 0]
-        toks = [(t, c) for t, c in toks if t]
+        mid = float(top) + float(h) / 2
+        for k, (a, b) in enumerate(spans):
+            if a - gap / 2 <= mid <= b + gap / 2:
+                found[k].append((t, float(c)))
+                break
+    for (w, _), toks in zip(crops, found, strict=True):
         if len(toks) != 1 or toks[0][1] <= w["conf"] + 5:
             continue
         text = toks[0][0]
-        if numeric and not _NUMERIC_WORD.match(text):
+        if _NUMERIC_WORD.match(w["text"]) and not _NUMERIC_WORD.match(text):
             continue  # a number stays a number: the page pass saw digits there
         w["text"], w["conf"] = text, round(toks[0][1], 1)
 
@@ -292,6 +319,7 @@ def ocr_page(pdf_bytes: bytes, page_index: int, *, dpi: int = 300) -> OcrPage:
     angle = estimate_skew(image)
     if abs(angle) >= 0.05:
         image = image.rotate(angle, resample=Image.BICUBIC, expand=False, fillcolor=255)
+    grey = image
     image = clean_image(image)
     data = _tesseract(image, round(scale * 72))
     words: list[dict] = []
@@ -308,7 +336,7 @@ def ocr_page(pdf_bytes: bytes, page_index: int, *, dpi: int = 300) -> OcrPage:
                       "bottom": (top + h) / scale, "conf": round(conf, 1),
                       "_line": (data["block_num"][i], data["par_num"][i], data["line_num"][i])})
     _normalise_lines(words)
-    _second_pass(image, words, scale)
+    _second_pass(grey, words, scale)
     for w in words:
         del w["_line"]
         # ink boxes are tighter than a text layer's glyph boxes (side bearings, a colon's advance):

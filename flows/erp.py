@@ -76,6 +76,13 @@ def sync_reference(services) -> int:
     ref = services.adapter.pull_reference_data()
     if ref is None:
         raise ConfigError(f"The {services.adapter.name} adapter has no reference data to pull.")
+    if services.adapter.name == "tryton":
+        from orderflow.erp_push.tryton_stock import with_tryton_stock
+
+        try:
+            ref = with_tryton_stock(services.adapter._connection(), ref)
+        except Exception as exc:  # stock is optional: without it availability is not checked
+            log.warning("could not read stock from Tryton: %s", exc)
     with services.session_factory() as s, s.begin():
         snap = repo.save_reference_snapshot(s, ref, source=f"erp:{services.adapter.name}")
     services.reference = ref

@@ -378,11 +378,29 @@ class PushOutcome:
     created: bool = False
 
 
+def _with_resolved_prices_and_dates(order: CanonicalOrder, lines: list[dict[str, Any]]) -> CanonicalOrder:
+    """The order as the ERP should get it: prices filled from quote or contract, promise dates set."""
+    import datetime as _dt
+
+    order = order.model_copy(deep=True)
+    for line, rl in zip(order.lines, lines, strict=False):
+        if line.unit_price is None:
+            price = rl.get("quote_price") or rl.get("unit_price") or rl.get("contract_price")
+            if price is not None:
+                line.unit_price = Decimal(str(price))
+        elif rl.get("price_source") == "quote" and rl.get("quote_price") is not None:
+            line.unit_price = Decimal(str(rl["quote_price"]))
+        if rl.get("promised_date") and line.promised_date is None:
+            line.promised_date = _dt.date.fromisoformat(rl["promised_date"])
+    return order
+
+
 def build_push_request(row: Any) -> PushRequest:
     """The adapter's view of a stored order: key, customer, resolved SKUs and UOMs per line."""
     order = repo.order_canonical(row)
     resolved = dict(row.resolved or {})
     lines = resolved.get("lines") or []
+    order = _with_resolved_prices_and_dates(order, lines)
     return PushRequest(
         key=idempotency_key(row.customer_id, order),
         order=order,

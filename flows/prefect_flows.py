@@ -117,7 +117,7 @@ def _run_label() -> str:
 @flow(name="process-files", flow_run_name="process {count} document(s)", log_prints=False)
 def process_envelopes_flow(envelopes: list[Envelope], count: int, push: bool = True) -> list[DocumentOutcome]:
     """Store each document first, then a task per document; then push what was approved."""
-    from orderflow.flows.pipeline import existing_outcome
+    from orderflow.flows.pipeline import existing_outcome, ingest
     from orderflow.flows.workers import claim_document_ids
     from orderflow.store import repository as repo
 
@@ -125,8 +125,8 @@ def process_envelopes_flow(envelopes: list[Envelope], count: int, push: bool = T
     outcomes: list[DocumentOutcome] = []
     for env in envelopes:
         label = env.filename or env.sha256[:12]
-        doc_id, created = ingest_task(env, env.channel, label)
         svc = services()
+        doc_id, created = ingest(svc, env)  # a plain call: one task per document is the process step
         with svc.session_factory() as s:
             doc = repo.get_document(s, doc_id)
             if not created and doc.state in ("processed", "failed"):

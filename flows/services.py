@@ -126,5 +126,5 @@ def build_services(settings: Settings, *, adapter: ErpAdapter | None = None) -> 
         push_backoff_seconds=settings.push_backoff_seconds,
         replies_dir=settings.replies,
         hints_for=make_hints_for(settings, factory),
-        live_credit=live if settings.erp != "file" else None,
+        live_credit=live if settings.live_credit else None,
     )

@@ -102,7 +102,8 @@ class Settings(BaseSettings):
     rest_token_env: str | None = None
     tryton: TrytonSettings = Field(default_factory=TrytonSettings)
     engine: str = "local"  # local | prefect: how `process` runs
-    auto_approve: bool = True  # a valid order with no approval step goes straight to the push
+    auto_approve: bool = True
+    live_credit: bool = False  # ask the ERP for exposure at validation time (when reference data comes from it)  # a valid order with no approval step goes straight to the push
     push_attempts: int = 5
     push_backoff_seconds: float = 2.0
     validation: ValidationSettings = Field(default_factory=ValidationSettings)

@@ -152,22 +152,33 @@ def _text_columns(cols: list[Column], body: list[Line], head: list[Line]) -> lis
 
 
 _DESC_HEAD = re.compile(dict(COLUMN_ROLES)["description"], re.IGNORECASE)
+_ITEM_NO = re.compile(r"^\d{4,14}$")
 _CODE = re.compile(r"^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9][\w./-]{3,}$")
 
 
 def _unheaded_codes(cols: list[Column], body: list[Line]) -> None:
-    """An unheaded column of item codes (its header lost: white on a dark band, or never printed) is the
-    item number when no column carries one."""
-    if any(c.role in ("sku", "customer_part", "gtin") for c in cols):
-        return
-    for c in cols:
-        if c.role or c.header:
-            continue
-        vals = [w.text for b in body if sum(1 for w in b.words if _is_numberish(w.text)) >= 2
+    """Columns left of the values whose header was lost (white on a dark band) or not understood: item
+    codes are the item number when no column carries one; the widest text column is the description
+    when none does."""
+    first_value = min((c.x0 for c in cols if c.role in ("qty", "unit_price", "amount")), default=1e9)
+
+    def values(c: Column) -> list[str]:
+        return [w.text for b in body if sum(1 for w in b.words if _is_numberish(w.text)) >= 2
                 for w in b.words if c.x0 - 1 <= w.xc <= c.x1 + 1]
-        if vals and len(vals) >= 1 and sum(bool(_CODE.match(v)) for v in vals) >= max(1, 0.8 * len(vals)):
-            c.role = "sku"
-            return
+
+    if not any(c.role in ("sku", "customer_part", "gtin") for c in cols):
+        for c in cols:
+            if c.role or c.x1 > first_value:
+                continue
+            vals = values(c)
+            if vals and sum(bool(_CODE.match(v) or _ITEM_NO.match(v)) for v in vals) >= 0.8 * len(vals):
+                c.role = "sku"
+                break
+    if not any(c.role == "description" for c in cols):  # the widest unread text column left of the values
+        text_cols = [c for c in cols if c.role is None and c.x1 <= first_value
+                     and (vals := values(c)) and sum(v.isalpha() for v in vals) >= 0.6 * len(vals)]
+        if text_cols:
+            max(text_cols, key=lambda c: c.x1 - c.x0).role = "description"
 
 
 _LINE_NO = re.compile(r"^\d+[.)]?$")

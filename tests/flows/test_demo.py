@@ -39,6 +39,11 @@ def _check_store(settings) -> None:
                 codes = {i.code for i in row.issues}
                 for code in want.get("issues", []):
                     assert code in codes, (entry["file"], codes)
+                if "revision" in want:  # order changes: a version of an earlier order
+                    assert row.revision == want["revision"], entry["file"]
+                if "previous" in want:
+                    prev = repo.get_order(s, row.previous_order_id) if row.previous_order_id else None
+                    assert prev is not None and prev.document.filename == want["previous"], entry["file"]
                 if want["state"] == "pushed":
                     assert row.erp_order_id, entry["file"]
                     assert any(a.ok for a in row.push_attempts)
