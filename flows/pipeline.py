@@ -59,7 +59,7 @@ class Services:
     partners: list[Any] = field(default_factory=list)
     replies_dir: Path | None = None
     live_credit: Callable[[str], Decimal | None] | None = None
-    on_replies: Callable[[Any, list[tuple[str, bytes]]], None] | None = None
+    reply_sinks: dict[str, Callable[[str, bytes], Any]] = field(default_factory=dict)  # drop label → upload
 
 
 @dataclass
@@ -270,9 +270,28 @@ def _acknowledge_receipt(services: Services, extraction: Extraction, document_id
     from orderflow.flows import acks
 
     try:
-        acks.send(services.replies_dir, acks.functional_acks(services.session_factory, extraction))
+        replies = acks.functional_acks(services.session_factory, extraction)
+        acks.send(services.replies_dir, replies)
+        _upload_replies(services, document_id, replies)
     except Exception:
         log.exception("writing the functional acknowledgement failed for document %s", document_id)
+
+
+def _upload_replies(services: Services, document_id: int, replies: list[tuple[str, str, str]]) -> None:
+    """Replies to a document that came by SFTP also go to that drop's outbox."""
+    if not replies or not services.reply_sinks:
+        return
+    with services.session_factory() as s:
+        doc = repo.get_document(s, document_id)
+        drop = (doc.meta or {}).get("drop") if doc is not None else None
+    sink = services.reply_sinks.get(drop) if drop else None
+    if sink is None:
+        return
+    for _partner, name, text in replies:
+        try:
+            sink(name, text.encode("utf-8"))
+        except Exception:  # the local copy is kept; the upload is retried by the next ack run
+            log.exception("uploading %s to the %s outbox failed", name, drop)
 
 
 def _acknowledge_order(services: Services, order_id: int, *, accepted: bool) -> None:
@@ -289,6 +308,9 @@ def _acknowledge_order(services: Services, order_id: int, *, accepted: bool) -> 
         reply = acks.order_ack(services.session_factory, order, accepted=accepted, erp_order_no=erp_no, resolved=resolved)
         if reply is not None:
             acks.send(services.replies_dir, [reply])
+            with services.session_factory() as s:
+                doc_id = repo.get_order(s, order_id).document_id
+            _upload_replies(services, doc_id, [reply])
     except Exception:
         log.exception("writing the order acknowledgement failed for order %s", order_id)
 

@@ -111,6 +111,22 @@ def make_hints_for(settings: Settings, session_factory):
     return hints_for
 
 
+def reply_sinks(settings: Settings) -> dict:
+    """One uploader per SFTP drop: acknowledgements go back where the EDI came from."""
+    from functools import partial
+
+    if not settings.sftp:
+        return {}
+    from orderflow.flows.channels import sftp_config
+    from orderflow.intake.sftp import write_outbox
+
+    sinks = {}
+    for drop in settings.sftp:
+        cfg = sftp_config(drop)
+        sinks[cfg.label] = partial(write_outbox, cfg)
+    return sinks
+
+
 def build_services(settings: Settings, *, adapter: ErpAdapter | None = None) -> Services:
     _, factory = open_store(settings)
     reference = load_reference(settings, factory)
@@ -126,5 +142,6 @@ def build_services(settings: Settings, *, adapter: ErpAdapter | None = None) -> 
         push_backoff_seconds=settings.push_backoff_seconds,
         replies_dir=settings.replies,
         hints_for=make_hints_for(settings, factory),
+        reply_sinks=reply_sinks(settings),
         live_credit=live if settings.live_credit else None,
     )
