@@ -38,7 +38,7 @@ ITEM_FIELDS = ("sku", "customer_part", "code", "gtin", "description")
 SHEET = "csv"
 
 
-def _title_row(sheet: Sheet) -> tuple[int, dict[str, int]] | None:
+def find_title_row(sheet: Sheet) -> tuple[int, dict[str, int]] | None:
     """The first row (of the first ten) whose labels name a quantity and two more fields."""
     rows = sheet.rows()
     for r in list(rows)[:10]:
@@ -64,7 +64,7 @@ class CsvExtractor:
             sheet = load_csv(data[:65536].rsplit(b"\n", 1)[0] if len(data) > 65536 else data)[0]
         except SheetError:
             return 0.0
-        found = _title_row(sheet)
+        found = find_title_row(sheet)
         if found is None:
             return 0.0
         _, cols = found
@@ -77,7 +77,7 @@ class CsvExtractor:
             return _error(str(exc))
         if not sheet.cells:
             return _error("The CSV file has no data.")
-        found = _title_row(sheet)
+        found = find_title_row(sheet)
         if found is None:
             form = extract_grid_orders(data, NAME)
             if form.orders:
@@ -88,11 +88,7 @@ class CsvExtractor:
             form = extract_grid_orders(data, NAME)
             if form.orders and any(o.po_number for o in form.orders):
                 return form
-        if "code" in cols:
-            if "sku" not in cols:
-                cols["sku" if "customer_part" in cols else "customer_part"] = cols.pop("code")
-            else:
-                cols["customer_part"] = cols.pop("code")
+        _place_code(cols)
         missing = [f for f in ("po_number", "qty") if f not in cols]
         if not any(f in cols for f in ITEM_FIELDS):
             missing.append("sku/customer_part/description")
@@ -105,7 +101,7 @@ class CsvExtractor:
                 f"(found: {', '.join(sheet.text(title, c) for c in sorted(cols.values()))}).",
                 missing=missing,
             )
-        return _build(sheet, title, cols)
+        return build_flat_orders(sheet, title, cols)
 
 
 def _error(message: str, missing: list[str] | None = None) -> Extraction:
@@ -115,7 +111,18 @@ def _error(message: str, missing: list[str] | None = None) -> Extraction:
     )
 
 
-def _build(sheet: Sheet, title: int, cols: dict[str, int]) -> Extraction:
+def _place_code(cols: dict[str, int]) -> None:
+    """An item code whose owner the label does not say: the buyer's, unless the buyer's column exists."""
+    if "code" in cols:
+        if "sku" not in cols:
+            cols["sku" if "customer_part" in cols else "customer_part"] = cols.pop("code")
+        else:
+            cols["customer_part"] = cols.pop("code")
+
+
+def build_flat_orders(sheet: Sheet, title: int, cols: dict[str, int], sheet_name: str = SHEET) -> Extraction:
+    """One order per PO number from a one-line-per-row table (CSV file or a workbook sheet)."""
+    _place_code(cols)
     rows = sheet.rows()
     day_first = guess_day_first([sheet.text(r, cols["po_date"]) for r in rows if "po_date" in cols] +
                                 [sheet.text(r, cols["requested_date"]) for r in rows if "requested_date" in cols])
@@ -128,7 +135,7 @@ def _build(sheet: Sheet, title: int, cols: dict[str, int]) -> Extraction:
         return sheet.text(r, cols[f]) if f in cols else ""
 
     def prov(o: CanonicalOrder, path: str, r: int, f: str, conf: float = 0.95) -> None:
-        o.provenance[path] = Provenance(sheet=SHEET, cell=cell_ref(r, cols[f]), raw=text(r, f), confidence=conf,
+        o.provenance[path] = Provenance(sheet=sheet_name, cell=cell_ref(r, cols[f]), raw=text(r, f), confidence=conf,
                                         extractor=NAME)
 
     for r in [r for r in rows if r > title]:
@@ -175,9 +182,10 @@ def _build(sheet: Sheet, title: int, cols: dict[str, int]) -> Extraction:
     if not orders:
         return _error("The CSV has a column-title row but no order rows.")
     for order in orders.values():
-        if not order.currency:
-            order.currency = next((detect_currency(text(title, f)) for f in ("unit_price", "amount")
-                                   if detect_currency(text(title, f))), None)
+        if not order.currency:  # "Unit Cost (USD)" in the title row, else "$12.50" in the first money cells
+            texts = [text(title, f) for f in ("unit_price", "amount")]
+            texts += [text(r, f) for r in [r for r in rows if r > title][:5] for f in ("unit_price", "amount")]
+            order.currency = next((detect_currency(t) for t in texts if t and detect_currency(t)), None)
         issues.extend(_checks(order))
     return Extraction(format=NAME, orders=list(orders.values()), issues=issues,
                       metadata={"kind": "csv", "orders": len(orders)})

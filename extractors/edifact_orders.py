@@ -29,7 +29,7 @@ from orderflow.canonical import (
     Source,
 )
 from orderflow.extractors.base import ExtractContext
-from orderflow.extractors.edi import edifact
+from orderflow.extractors.edi import edifact, fast
 from orderflow.extractors.edi.partners import (
     PartnerDirectory,
     TradingPartner,
@@ -45,6 +45,28 @@ ORDER_TYPES = {"ORDERS": "edifact_orders", "ORDCHG": "edifact_ordchg"}
 _FUNCTION = {"1": Purpose.CANCEL, "3": Purpose.CANCEL, "4": Purpose.CHANGE, "5": Purpose.CHANGE}
 _PARTY_FIELD = {"BY": "buyer", "DP": "ship_to", "ST": "ship_to", "IV": "bill_to", "SU": "supplier"}
 _TOTAL_MOA = ("86", "128", "79", "39", "77")
+
+# Lines and provenance entries are built without validation (values are typed here) and share
+# one fields-set holding every field name, so the mapper writes line fields into ``__dict__``.
+_LINE_FIELDS = set(OrderLine.model_fields)
+_PROV_FIELDS = set(Provenance.model_fields)
+_PROV_TEMPLATE: dict[str, Any] = {
+    "page": None,
+    "bbox": None,
+    "sheet": None,
+    "cell": None,
+    "segment": None,
+    "raw": None,
+    "confidence": 1.0,
+    "extractor": NAME,
+    "hint": None,
+}
+assert set(_PROV_TEMPLATE) == _PROV_FIELDS
+_KEYS = 4096
+_QTY_KEYS = [f"lines[{n}].qty" for n in range(_KEYS)]
+_DESC_KEYS = [f"lines[{n}].description" for n in range(_KEYS)]
+# number text → Decimal for quantities and prices already seen (bounded, immutable values)
+_DECIMALS: dict[str, Decimal] = {}
 
 
 class _MessageMapper:
@@ -88,16 +110,38 @@ class _MessageMapper:
         return v
 
     def prov(self, index: int) -> Provenance:
-        return Provenance.model_construct(
-            segment=index, raw=self.segs.raws[index], extractor=NAME, confidence=1.0
-        )
+        values = _PROV_TEMPLATE.copy()
+        values["segment"] = index
+        values["raw"] = self.segs.raws[index]
+        return fast.one(Provenance, values, _PROV_FIELDS)
+
+    def cached_num(self, raw: str, index: int, position: int) -> Decimal | None:
+        """``num`` with a cache of texts already read (the same few quantities and prices repeat)."""
+        v = _DECIMALS.get(raw)
+        if v is None:
+            v = self.num(raw, index, position)
+            if v is not None:
+                if len(_DECIMALS) > 50_000:
+                    _DECIMALS.clear()
+                _DECIMALS[raw] = v
+        return v
 
     def run(self) -> CanonicalOrder:  # noqa: C901 - one flat dispatch over segment tags
         items = self.segs.items
         start, end = self.msg["start"], self.msg["end"]
         order = CanonicalOrder()
         prov = order.provenance
+        lines = order.lines
         line: OrderLine | None = None
+        ld: dict[str, Any] = {}  # line.__dict__: hot fields are written straight into it
+        comp = self.comp
+        plain = not self.tr and not self.rep  # no release characters, no repetitions: split directly
+        cached_num = self.cached_num
+        sku_q, part_q, gtin_q = self.sku_q, self.part_q, self.gtin_q
+        qty_keys, desc_keys = _QTY_KEYS, _DESC_KEYS
+        if (end or len(items)) - start > _KEYS:
+            qty_keys = [f"lines[{n}].qty" for n in range(end or len(items))]
+            desc_keys = [f"lines[{n}].description" for n in range(end or len(items))]
         party: Party | None = None
         charge: Charge | None = None
         saw_bgm = False
@@ -108,43 +152,78 @@ class _MessageMapper:
             tag = parts[0]
             if tag == "LIN":
                 line = self._line(parts)
-                order.lines.append(line)
-                prov[f"lines[{len(order.lines) - 1}].qty"] = self.prov(index)
+                ld = line.__dict__
+                prov[qty_keys[len(lines)]] = self.prov(index)
+                lines.append(line)
                 party = charge = None
             elif tag == "PIA" and line is not None:
+                ids = ld["ids"]
                 for i in range(2, min(len(parts), 7)):
-                    ident, typ = val(parts, i, 0), val(parts, i, 1)
-                    if ident and typ:
-                        line.ids.setdefault(typ, ident)
-                self._resolve(line)
-            elif tag == "IMD" and line is not None:
-                desc = " ".join(x for x in (val(parts, 3, 3), val(parts, 3, 4)) if x)
-                if desc:
-                    if line.description is None:
-                        line.description = desc
-                        prov[f"lines[{len(order.lines) - 1}].description"] = self.prov(index)
+                    if plain:
+                        cs = parts[i].split(comp)
+                        ident = cs[0].strip()
+                        typ = cs[1].strip() if len(cs) > 1 else ""
                     else:
-                        line.notes.append(desc)
+                        ident, typ = val(parts, i, 0), val(parts, i, 1)
+                    if ident and typ:
+                        ids.setdefault(typ, ident)
+                ld["sku"] = pick(ids, sku_q)
+                ld["customer_part"] = pick(ids, part_q)
+                ld["gtin"] = pick(ids, gtin_q)
+            elif tag == "IMD" and line is not None:
+                if plain:
+                    cs = parts[3].split(comp) if len(parts) > 3 else []
+                    a = cs[3].strip() if len(cs) > 3 else ""
+                    b = cs[4].strip() if len(cs) > 4 else ""
+                else:
+                    a, b = val(parts, 3, 3), val(parts, 3, 4)
+                desc = f"{a} {b}" if a and b else a or b
+                if desc:
+                    if ld["description"] is None:
+                        ld["description"] = desc
+                        prov[desc_keys[len(lines) - 1]] = self.prov(index)
+                    else:
+                        ld["notes"].append(desc)
             elif tag == "QTY":
-                q, amount, unit = val(parts, 1, 0), val(parts, 1, 1), val(parts, 1, 2)
+                if plain:
+                    cs = parts[1].split(comp) if len(parts) > 1 else []
+                    n_cs = len(cs)
+                    q = cs[0].strip() if n_cs else ""
+                    amount = cs[1].strip() if n_cs > 1 else ""
+                    unit = cs[2].strip() if n_cs > 2 else ""
+                else:
+                    q, amount, unit = val(parts, 1, 0), val(parts, 1, 1), val(parts, 1, 2)
                 if line is None:
                     continue
-                if q in ("21", "113") and line.qty is None:
-                    line.qty = self.num(amount, index, 1)
-                    line.uom = unit or None
+                if q in ("21", "113") and ld["qty"] is None:
+                    ld["qty"] = cached_num(amount, index, 1) if amount else None
+                    ld["uom"] = unit or None
                 elif q:
-                    line.notes.append(f"QTY {q}: {amount} {unit}".strip())
+                    ld["notes"].append(f"QTY {q}: {amount} {unit}".strip())
             elif tag == "PRI" and line is not None:
-                q, price = val(parts, 1, 0), self.num(val(parts, 1, 1), index, 1)
+                if plain:
+                    cs = parts[1].split(comp) if len(parts) > 1 else []
+                    n_cs = len(cs)
+                    q = cs[0].strip() if n_cs else ""
+                    raw_price = cs[1].strip() if n_cs > 1 else ""
+                else:
+                    cs = []
+                    n_cs = 0
+                    q, raw_price = val(parts, 1, 0), val(parts, 1, 1)
+                price = cached_num(raw_price, index, 1) if raw_price else None
                 if price is not None and (
-                    q in ("AAA", "CAL", "INV") or (q == "AAB" and line.unit_price is None)
+                    q in ("AAA", "CAL", "INV") or (q == "AAB" and ld["unit_price"] is None)
                 ):
-                    line.unit_price = price
-                    basis_qty, basis_unit = val(parts, 1, 4), val(parts, 1, 5)
-                    if basis_qty:
-                        line.price_basis = f"per {basis_qty} {basis_unit}".strip()
+                    ld["unit_price"] = price
+                    if plain:
+                        basis_qty = cs[4].strip() if n_cs > 4 else ""
+                        basis_unit = cs[5].strip() if n_cs > 5 else ""
                     else:
-                        line.price_basis = q
+                        basis_qty, basis_unit = val(parts, 1, 4), val(parts, 1, 5)
+                    if basis_qty:
+                        ld["price_basis"] = f"per {basis_qty} {basis_unit}".strip()
+                    else:
+                        ld["price_basis"] = q
             elif tag == "MOA":
                 q, amount = val(parts, 1, 0), self.num(val(parts, 1, 1), index, 1)
                 if amount is None:
@@ -258,27 +337,26 @@ class _MessageMapper:
         ident, typ = self.val(parts, 3, 0), self.val(parts, 3, 1)
         if ident:
             ids[typ or "LIN"] = ident
-        line = OrderLine.model_construct(
-            line_no=self.val(parts, 1) or None,
-            qty=None,
-            uom=None,
-            unit_price=None,
-            price_basis=None,
-            amount=None,
-            customer_part=None,
-            sku=None,
-            gtin=None,
-            description=None,
-            ids=ids,
-            requested_date=None,
-            promised_date=None,
-            change_code=self.val(parts, 2) or None,
-            charges=[],
-            destinations=[],
-            notes=[],
-        )
-        self._resolve(line)
-        return line
+        values = {
+            "line_no": self.val(parts, 1) or None,
+            "qty": None,
+            "uom": None,
+            "unit_price": None,
+            "price_basis": None,
+            "amount": None,
+            "customer_part": pick(ids, self.part_q),
+            "sku": pick(ids, self.sku_q),
+            "gtin": pick(ids, self.gtin_q),
+            "description": None,
+            "ids": ids,
+            "requested_date": None,
+            "promised_date": None,
+            "change_code": self.val(parts, 2) or None,
+            "charges": [],
+            "destinations": [],
+            "notes": [],
+        }
+        return fast.one(OrderLine, values, _LINE_FIELDS)
 
     def _resolve(self, line: OrderLine) -> None:
         line.sku = pick(line.ids, self.sku_q)

@@ -229,6 +229,7 @@ def _tesseract(image, dpi: int, psm: int = 3) -> dict[str, list[Any]]:
 
 
 _NUMERIC_WORD = re.compile(r"^[-+($€£¥]?[\d.,]*\d[\d.,]*\)?$")
+LINE_CONF = 82.0  # a line read with a mean confidence below this is read again whole
 SECOND_PASS_CONF = 85.0  # numbers read below this are read again alone
 SECOND_PASS_WORD_CONF = 60.0  # other words read below this too (bold headers, single digits)
 MAX_SECOND_PASS = 40
@@ -244,63 +245,94 @@ def _odd_short(text: str) -> bool:
     return not text.isdigit() and not text.isupper() and not text.islower() or not text.isalnum()
 
 
-def _second_pass(image, words: list[dict], scale: float) -> None:
-    """Re-read doubtful words alone: low-confidence numbers (a number squeezed between table rules is
-    often misread in the page pass and right on its own), other low-confidence words and odd short
+def _mean_conf(ws: list[dict]) -> float:
+    return sum(w["conf"] for w in ws) / len(ws)
+
+
+def _second_pass(image, words: list[dict], scale: float) -> list[dict]:
+    """Re-read doubtful text alone and return the words with the better readings in place.
+
+    Doubtful: a line read with low mean confidence (light-grey print such as a "Date generated" footer
+    is read as "yererated … 2926" among the page, right on its own), and outside such lines
+    low-confidence numbers (squeezed between table rules), other low-confidence words and odd short
     tokens (an isolated line number read as "=").
 
     ``image`` is the straightened grey page; each crop gets its own threshold (a second, independent
     binarisation) and is enlarged. All crops go into one strip, one crop per row, read by a single
-    tesseract call (a process per word would cost ~0.2 s each).
+    tesseract call (a process per crop would cost ~0.2 s each).
     """
     from PIL import Image, ImageFilter
 
-    todo = [w for w in words if w["conf"] < SECOND_PASS_CONF and _NUMERIC_WORD.match(w["text"])
-            or w["conf"] < SECOND_PASS_WORD_CONF and len(w["text"]) <= 14 or _odd_short(w["text"])]
-    todo = sorted(todo, key=lambda w: w["conf"])[:MAX_SECOND_PASS]
-    crops: list[tuple[dict, Any]] = []
-    for w in todo:
+    lines: dict[tuple, list[dict]] = {}
+    for w in words:
+        lines.setdefault(w["_line"], []).append(w)
+    todo: list[tuple[str, list[dict]]] = []  # ("line" | "word", the words it replaces)
+    doubtful_lines = sorted((ws for ws in lines.values() if len(ws) >= 2 and _mean_conf(ws) < LINE_CONF),
+                            key=_mean_conf)[:MAX_SECOND_PASS // 2]
+    in_line = {id(w) for ws in doubtful_lines for w in ws}
+    todo += [("line", ws) for ws in doubtful_lines]
+    singles = [w for w in words if id(w) not in in_line and (
+        w["conf"] < SECOND_PASS_CONF and _NUMERIC_WORD.match(w["text"])
+        or w["conf"] < SECOND_PASS_WORD_CONF and len(w["text"]) <= 14 or _odd_short(w["text"]))]
+    todo += [("word", [w]) for w in sorted(singles, key=lambda w: w["conf"])[:MAX_SECOND_PASS]]
+    crops: list[tuple[str, list[dict], tuple[int, int, int, int], Any]] = []
+    for kind, ws in todo:
         pad_x, pad_y = 4 * scale, 3 * scale
-        box = (int(max(0, w["x0"] * scale - pad_x)), int(max(0, w["top"] * scale - pad_y)),
-               int(min(image.width, w["x1"] * scale + pad_x)), int(min(image.height, w["bottom"] * scale + pad_y)))
+        box = (int(max(0, min(w["x0"] for w in ws) * scale - pad_x)),
+               int(max(0, min(w["top"] for w in ws) * scale - pad_y)),
+               int(min(image.width, max(w["x1"] for w in ws) * scale + pad_x)),
+               int(min(image.height, max(w["bottom"] for w in ws) * scale + pad_y)))
         if box[2] - box[0] < 4 or box[3] - box[1] < 4:
             continue
         crop = image.crop(box).filter(ImageFilter.MedianFilter(3))
         cut = _otsu(crop.histogram())
         crop = crop.resize((crop.width * 2, crop.height * 2), Image.LANCZOS)
-        crops.append((w, crop.point([255 if v > cut else 0 for v in range(256)])))
+        crops.append((kind, ws, box, crop.point([255 if v > cut else 0 for v in range(256)])))
     if not crops:
-        return
+        return words
     gap = 40
-    strip = Image.new("L", (max(c.width for _, c in crops) + 2 * gap,
-                            sum(c.height + gap for _, c in crops) + gap), 255)
+    strip = Image.new("L", (max(c.width for *_, c in crops) + 2 * gap,
+                            sum(c.height + gap for *_, c in crops) + gap), 255)
     spans: list[tuple[int, int]] = []
     y = gap
-    for _, c in crops:
+    for *_, c in crops:
         strip.paste(c, (gap, y))
         spans.append((y, y + c.height))
         y += c.height + gap
     try:
         data = _tesseract(strip, int(round(scale * 72 * 2)), psm=6)
     except Exception:  # noqa: BLE001 - the first readings stand
-        return
-    found: list[list[tuple[str, float]]] = [[] for _ in crops]
-    for t, c, top, h in zip(data["text"], data["conf"], data["top"], data["height"], strict=False):
-        t = clean_token(t or "")
-        if not t or float(c) < 0:
+        return words
+    found: list[list[dict]] = [[] for _ in crops]
+    for i, raw in enumerate(data["text"]):
+        t, c = clean_token(raw or ""), float(data["conf"][i])
+        if not t or c < 0:
             continue
-        mid = float(top) + float(h) / 2
+        left, top, width, height = (float(data[k][i]) for k in ("left", "top", "width", "height"))
+        mid = top + height / 2
         for k, (a, b) in enumerate(spans):
             if a - gap / 2 <= mid <= b + gap / 2:
-                found[k].append((t, float(c)))
+                bx0, by0 = crops[k][2][:2]
+                x0, y0 = bx0 + (left - gap) / 2, by0 + (top - a) / 2
+                found[k].append({"text": t, "conf": round(c, 1), "x0": x0 / scale, "x1": (x0 + width / 2) / scale,
+                                 "top": y0 / scale, "bottom": (y0 + height / 2) / scale, "_line": crops[k][1][0]["_line"]})
                 break
-    for (w, _), toks in zip(crops, found, strict=True):
-        if len(toks) != 1 or toks[0][1] <= w["conf"] + 5:
-            continue
-        text = toks[0][0]
-        if _NUMERIC_WORD.match(w["text"]) and not _NUMERIC_WORD.match(text):
-            continue  # a number stays a number: the page pass saw digits there
-        w["text"], w["conf"] = text, round(toks[0][1], 1)
+    for (kind, ws, _, _), toks in zip(crops, found, strict=True):
+        if kind == "word":
+            w = ws[0]
+            if len(toks) != 1 or toks[0]["conf"] <= w["conf"] + 5:
+                continue
+            if _NUMERIC_WORD.match(w["text"]) and not _NUMERIC_WORD.match(toks[0]["text"]):
+                continue  # a number stays a number: the page pass saw digits there
+            w["text"], w["conf"] = toks[0]["text"], toks[0]["conf"]
+        else:  # word by word: a clearly better reading at the same place replaces the page pass's
+            for w in ws:
+                at = [t for t in toks if w["x0"] - 2 <= (t["x0"] + t["x1"]) / 2 <= w["x1"] + 2]
+                if len(at) == 1 and at[0]["conf"] > w["conf"] + 10:
+                    if _NUMERIC_WORD.match(w["text"]) and not _NUMERIC_WORD.match(at[0]["text"]):
+                        continue
+                    w["text"], w["conf"] = at[0]["text"], at[0]["conf"]
+    return words
 
 
 def ocr_page(pdf_bytes: bytes, page_index: int, *, dpi: int = 300) -> OcrPage:
@@ -335,8 +367,8 @@ def ocr_page(pdf_bytes: bytes, page_index: int, *, dpi: int = 300) -> OcrPage:
         words.append({"text": text, "x0": left / scale, "x1": (left + w) / scale, "top": top / scale,
                       "bottom": (top + h) / scale, "conf": round(conf, 1),
                       "_line": (data["block_num"][i], data["par_num"][i], data["line_num"][i])})
+    words = _second_pass(grey, words, scale)
     _normalise_lines(words)
-    _second_pass(grey, words, scale)
     for w in words:
         del w["_line"]
         # ink boxes are tighter than a text layer's glyph boxes (side bearings, a colon's advance):

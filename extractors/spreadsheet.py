@@ -13,7 +13,7 @@ import re
 from orderflow.canonical import CanonicalOrder, Extraction, Issue, IssueCode, Severity
 from orderflow.extractors.base import ExtractContext
 from orderflow.extractors.sheet.build import SheetOrder, build_sheet_order
-from orderflow.extractors.sheet.grid import SheetError
+from orderflow.extractors.sheet.grid import Sheet, SheetError
 from orderflow.extractors.sheet.loaders import is_biff, is_spreadsheetml, is_zip, load_any
 
 NAME = "spreadsheet"
@@ -22,6 +22,8 @@ _LINE_PATH = re.compile(r"^lines\[(\d+)\]")
 
 def looks_like_delimited_text(data: bytes) -> bool:
     head = data[:8192]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel "Unicode text": UTF-16 with a BOM
+        head = head[: len(head) // 2 * 2].decode("utf-16", errors="replace").encode("utf-8")
     if b"\x00" in head:
         return False
     s = head.lstrip(b"\xef\xbb\xbf \t\r\n")
@@ -63,13 +65,42 @@ def merge_sheet_orders(parts: list[SheetOrder]) -> tuple[list[CanonicalOrder], l
     return [main], issues
 
 
+def flat_export_orders(sheets: list[Sheet], extractor: str) -> Extraction | None:
+    """A portal export on one sheet: a PO-number column with several POs, one row per line → one order per PO."""
+    from orderflow.extractors.csv_orders import build_flat_orders, find_title_row
+
+    if len([s for s in sheets if s.cells]) != 1:
+        return None
+    sheet = next(s for s in sheets if s.cells)
+    found = find_title_row(sheet)
+    if found is None or "po_number" not in found[1] or "qty" not in found[1]:
+        return None
+    title, cols = found
+    pos = {sheet.text(r, cols["po_number"]) for r in sheet.rows() if r > title} - {""}
+    if len(pos) < 2:
+        return None
+    ext = build_flat_orders(sheet, title, cols, sheet.name)
+    ext.format = extractor
+    for o in ext.orders:
+        o.source.format = extractor
+        for p in o.provenance.values():
+            p.extractor = extractor
+    return ext
+
+
 def extract_grid_orders(data: bytes, extractor: str) -> Extraction:
     """Load any spreadsheet bytes and build its orders; bad input → PARSE_ERROR, never an exception."""
     try:
         kind, sheets = load_any(data)
     except SheetError as exc:
         return Extraction(format=extractor, issues=[Issue(code=IssueCode.PARSE_ERROR, message=str(exc))])
-    parts = [build_sheet_order(s, extractor) for s in sheets]
+    visible = [s for s in sheets if not s.hidden]
+    flat = flat_export_orders(visible, extractor)
+    if flat is not None:
+        return flat
+    parts = [build_sheet_order(s, extractor) for s in visible]
+    if not any(p.has_lines for p in parts) and len(visible) < len(sheets):
+        parts = [build_sheet_order(s, extractor) for s in sheets]  # the order lives on a hidden sheet
     orders, issues = merge_sheet_orders(parts)
     if not orders:
         return Extraction(

@@ -16,7 +16,10 @@ The pipeline strips the prefix and files the issue under order i. Issues without
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
+from itertools import repeat
+from operator import itemgetter
 from typing import Any
 
 from orderflow.canonical import (
@@ -34,7 +37,7 @@ from orderflow.canonical import (
     Source,
 )
 from orderflow.extractors.base import ExtractContext
-from orderflow.extractors.edi import x12
+from orderflow.extractors.edi import fast, x12
 from orderflow.extractors.edi.partners import (
     PartnerDirectory,
     TradingPartner,
@@ -137,6 +140,73 @@ _QTY_KEYS = _line_keys("qty", 2048)
 _DESC_KEYS = _line_keys("description", 2048)
 
 
+def _pair_keys(count: int) -> list[str]:
+    """Provenance keys of PO1/PID pairs in file order: lines[0].qty, lines[0].description, lines[1].qty …"""
+    return [k for n in range(count) for k in (f"lines[{n}].qty", f"lines[{n}].description")]
+
+
+_PAIR_KEYS = _pair_keys(2048)
+
+# Runs of clean "PO1 PID" pairs are mapped in bulk: every segment tag becomes one character of a
+# signature string (PO1 → L, PID → D, others → x) and a regex finds the runs at C speed.
+_SIG = {"PO1": "L", "PID": "D"}
+_RUN = re.compile("(?:LD)+")
+_G1, _G2, _G3, _G4, _G5 = (itemgetter(i) for i in range(1, 6))
+
+
+def signature(tags: list[str]) -> str:
+    """One character per segment (see ``_RUN``)."""
+    return "".join(map(_SIG.get, tags, repeat("x")))
+
+
+class _LineValues:
+    """Exists only to hand out its ``__dict__`` as a line's field values.
+
+    CPython shares one key table among the instance dicts of a class, so each line's values
+    cost a small array instead of a 17-slot hash table: a third of the memory and measured 25%
+    faster on 50,000 lines than a dict display. Attribute order = OrderLine field order."""
+
+    def __init__(  # noqa: PLR0913 - one argument per varying field
+        self, line_no, qty, uom, unit_price, price_basis, customer_part, sku, gtin, description, ids
+    ) -> None:
+        self.line_no = line_no
+        self.qty = qty
+        self.uom = uom
+        self.unit_price = unit_price
+        self.price_basis = price_basis
+        self.amount = None
+        self.customer_part = customer_part
+        self.sku = sku
+        self.gtin = gtin
+        self.description = description
+        self.ids = ids
+        self.requested_date = None
+        self.promised_date = None
+        self.change_code = None
+        self.charges = []
+        self.destinations = []
+        self.notes = []
+
+
+class _ProvValues:
+    """A provenance entry's field values as a key-sharing dict (see ``_LineValues``)."""
+
+    def __init__(self, segment: int, raw: str) -> None:
+        self.page = None
+        self.bbox = None
+        self.sheet = None
+        self.cell = None
+        self.segment = segment
+        self.raw = raw
+        self.confidence = 1.0
+        self.extractor = NAME
+        self.hint = None
+
+
+assert list(vars(_ProvValues(0, ""))) == list(Provenance.model_fields)
+assert list(vars(_LineValues(*[None] * 10))) == list(OrderLine.model_fields)
+
+
 class _SetMapper:
     """Maps the segments of one transaction set; collects segment errors for the 997."""
 
@@ -147,7 +217,10 @@ class _SetMapper:
         tx: dict[str, Any],
         delims: x12.Delimiters,
         partner: TradingPartner,
+        sig: str | None = None,
     ) -> None:
+        self.sig = sig
+        self._quals: dict[tuple[str, ...], tuple[str | None, str | None, str | None]] = {}
         self.items = items
         self.raws = raws
         self.tx = tx
@@ -213,12 +286,34 @@ class _SetMapper:
         last_line_seg = start
         line_count = 0
         stop = end if end is not None else len(items)
-        qty_keys, desc_keys = _QTY_KEYS, _DESC_KEYS
+        qty_keys, desc_keys, pair_keys = _QTY_KEYS, _DESC_KEYS, _PAIR_KEYS
         if stop - start > len(qty_keys):
             qty_keys, desc_keys = _line_keys("qty", stop - start), _line_keys("description", stop - start)
-        for index in range(start + 1, stop):
+            pair_keys = _pair_keys(stop - start)
+        runs = self._runs(start + 1, stop)
+        if runs:  # visit every segment except the inside of a bulk-built run
+            seq: list[int] | range = []
+            pos = start + 1
+            for first, (after, _, _) in runs.items():
+                seq.extend(range(pos, first + 1))
+                pos = after
+            seq.extend(range(pos, stop))
+        else:
+            seq = range(start + 1, stop)
+        for index in seq:
             parts = items[index]
             tag = parts[0]
+            if runs and tag == "PO1" and index in runs:
+                after, run_lines, run_provs = runs[index]
+                lines.extend(run_lines)
+                k = 2 * line_count
+                prov.update(zip(pair_keys[k : k + after - index], run_provs, strict=True))
+                line_count += len(run_lines)
+                line = run_lines[-1]
+                line_dict = line.__dict__
+                last_line_seg = after - 2
+                party = None
+                continue
             if tag == "PO1" or tag == "POC":
                 # Hot path: a clean PO1 (no padding, no repeats, numbers seen before) is built
                 # inline with no validation and no function call; anything else goes to _line,
@@ -342,7 +437,7 @@ class _SetMapper:
                 self._header(order, parts, index, tag)
             elif tag == "CUR":
                 order.currency = _g(parts, 2) or None
-                prov["currency"] = Provenance(segment=index, raw=raws[index], extractor=NAME)
+                prov["currency"] = _provenance(index, raws[index])
             elif tag == "REF":
                 q = _g(parts, 1)
                 v = self.text(parts, 2) or self.text(parts, 3)
@@ -359,7 +454,7 @@ class _SetMapper:
                 terms = self._terms(parts)
                 if terms and order.payment_terms is None:
                     order.payment_terms = terms
-                    prov["payment_terms"] = Provenance(segment=index, raw=raws[index], extractor=NAME)
+                    prov["payment_terms"] = _provenance(index, raws[index])
             elif tag == "DTM":
                 q, d = _g(parts, 1), to_date(_g(parts, 2))
                 if _g(parts, 2) and d is None:
@@ -377,9 +472,7 @@ class _SetMapper:
                     order.requested_delivery_date is None or q == "002"
                 ):
                     order.requested_delivery_date = d
-                    prov["requested_delivery_date"] = Provenance(
-                        segment=index, raw=raws[index], extractor=NAME
-                    )
+                    prov["requested_delivery_date"] = _provenance(index, raws[index])
             elif tag == "N1":
                 code = _g(parts, 1)
                 party = Party(name=self.text(parts, 2) or None)
@@ -392,7 +485,7 @@ class _SetMapper:
                 party_key = _PARTY_FIELD.get(code)
                 if party_key and party_key != "ship_from" and getattr(order, party_key) is None:
                     setattr(order, party_key, party)
-                    prov[party_key] = Provenance(segment=index, raw=raws[index], extractor=NAME)
+                    prov[party_key] = _provenance(index, raws[index])
                 else:
                     extra_parties.append((code, party))
             elif tag in ("N2", "N3") and party is not None:
@@ -420,7 +513,7 @@ class _SetMapper:
                 if v is not None and q in ("TT", "1", "GV") and (amt is None or q == "TT"):
                     amt = (q, v)
                     order.declared_total = v
-                    prov["declared_total"] = Provenance(segment=index, raw=raws[index], extractor=NAME)
+                    prov["declared_total"] = _provenance(index, raws[index])
         if contact:
             if order.buyer is not None:
                 order.buyer.contact = contact
@@ -435,9 +528,79 @@ class _SetMapper:
         self._checks(order, qty_hash, amt, last_line_seg)
         return order
 
+    def _runs(self, first: int, stop: int) -> dict[int, tuple[int, list[OrderLine], list[Provenance]]]:
+        """Bulk-built runs of clean PO1/PID pairs in segments ``first..stop``: first index → (index
+        after the run, lines, one provenance per segment). A run with anything unusual is left out
+        and goes through the segment loop, which checks every element."""
+        sig = self.sig
+        if sig is None or "LD" not in sig[first:stop]:
+            return {}
+        out = {}
+        for m in _RUN.finditer(sig, first, stop):
+            built = self._build_run(m.start(), m.end())
+            if built is not None:
+                out[m.start()] = (m.end(), *built)
+        return out
+
+    def _build_run(self, a: int, b: int) -> tuple[list[OrderLine], list[Provenance]] | None:
+        """Lines (with descriptions) and provenance of segments a..b-1, alternating PO1 and PID.
+
+        Same values as the segment loop's clean path: no padding, no repetition separator, all
+        of PO101/03/05 present, id pairs complete, numbers plain; else None."""
+        items, raws, rep = self.items, self.raws, self.rep
+        po1 = items[a:b:2]
+        joined = "".join(raws[a:b:2])
+        if " " in joined or not joined.isprintable() or (rep and rep in joined):
+            return None
+        if min(map(len, po1)) < 8 or not (all(map(_G1, po1)) and all(map(_G3, po1)) and all(map(_G5, po1))):
+            return None
+        for p in po1:
+            if "" in p[6:]:
+                return None
+        descs = [p[5].strip() if len(p) > 5 else "" for p in items[a + 1 : b : 2]]
+        if not all(descs) or (rep and rep in "".join(descs)):
+            return None
+        decimals = _DECIMALS
+        texts = set(map(_G2, po1))
+        texts.update(map(_G4, po1))
+        texts.discard("")
+        if not texts.issubset(decimals):
+            for p in po1:
+                _learn_decimals(p, decimals)
+            if not texts.issubset(decimals):
+                return None
+        dget = decimals.get
+        quals = self._quals
+        sku_q, part_q, gtin_q = self.sku_q, self.part_q, self.gtin_q
+        values = []
+        add = values.append
+        for p, desc in zip(po1, descs, strict=True):
+            if len(p) == 12:  # the usual three id pairs: a dict display is faster than dict(zip())
+                ids = {p[6]: p[7], p[8]: p[9], p[10]: p[11]}
+                kt = (p[6], p[8], p[10])
+            else:
+                keys = p[6::2]
+                ids = dict(zip(keys, p[7::2], strict=False))
+                kt = tuple(keys)
+            found = quals.get(kt)
+            if found is None:  # which qualifier wins depends only on the keys present
+                found = quals[kt] = (
+                    next(filter(ids.__contains__, sku_q), None),
+                    next(filter(ids.__contains__, part_q), None),
+                    next(filter(ids.__contains__, gtin_q), None),
+                )
+            add(
+                _LineValues(
+                    p[1], dget(p[2]), p[3], dget(p[4]), p[5], ids.get(found[1]), ids.get(found[0]),
+                    ids.get(found[2]), desc, ids,
+                ).__dict__
+            )  # fmt: skip
+        provs = [_ProvValues(i, raw).__dict__ for i, raw in enumerate(raws[a:b], a)]
+        return fast.many(OrderLine, values, _LINE_FIELDS), fast.many(Provenance, provs, _PROV_FIELDS)
+
     def _header(self, order: CanonicalOrder, parts: list[str], index: int, tag: str) -> None:
         raw = self.raws[index]
-        p = lambda: Provenance(segment=index, raw=raw, extractor=NAME)  # noqa: E731
+        p = lambda: _provenance(index, raw)  # noqa: E731
         order.purpose = _PURPOSE.get(_g(parts, 1), Purpose.ORIGINAL)
         if tag == "BCH" and _g(parts, 1) not in ("01", "03"):
             order.purpose = Purpose.CHANGE
@@ -707,6 +870,7 @@ class X12Extractor:
         orders: list[CanonicalOrder] = []
         issues: list[Issue] = []
         skipped: list[str] = []
+        sig: str | None = None
         for ic, grp, tx in x12.iter_sets(meta):
             fmt = ORDER_SETS.get(tx["id"])
             if fmt is None:
@@ -714,7 +878,9 @@ class X12Extractor:
                 continue
             partner = hinted or self.partners.match((ic["sender"], grp["sender"])) or default_partner()
             tx["order_index"] = len(orders)
-            mapper = _SetMapper(segs.items, segs.raws, tx, segs.delims_at(tx["start"]), partner)
+            if sig is None:
+                sig = signature(segs.tag_list())
+            mapper = _SetMapper(segs.items, segs.raws, tx, segs.delims_at(tx["start"]), partner, sig)
             order = mapper.run()
             order.source = Source(
                 format=fmt,

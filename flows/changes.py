@@ -34,7 +34,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from orderflow.canonical import CanonicalOrder, Issue, IssueCode, OrderLine, Purpose, Severity
-from orderflow.canonical.states import OrderState
+from orderflow.canonical.states import OrderState, can_transition
 from orderflow.erp_push.base import PermanentERPError, TransientERPError
 from orderflow.store import repository as repo
 from orderflow.store.types import utcnow
@@ -327,7 +327,8 @@ def _new_version(services: Services, s: Session, doc: Any, index: int, change: C
     from orderflow.flows.pipeline import resolved_payload, route_state, validate_order
 
     merged = merge(repo.order_canonical(head), change)
-    in_erp = head.state in _IN_ERP and bool(head.erp_order_id)
+    applied = erp_version(head, include_self=True)  # the version the ERP holds, if any
+    in_erp = applied is not None
     result = validate_order(services, s, merged.order, document_id=doc.id, extra_issues=extra_issues)
     issues = [*result.issues, *_rejected_issues(merged)]
     if merged.order.purpose == Purpose.CANCEL:
@@ -338,13 +339,12 @@ def _new_version(services: Services, s: Session, doc: Any, index: int, change: C
         state = route_state(result, services)
     mode = ("cancel" if merged.order.purpose == Purpose.CANCEL else "update") if in_erp else "new"
     info = _change_info(merged, change, cid, mode, previous_order_id=head.id,
-                        sale_ref=head.erp_order_id if in_erp else None)
+                        sale_ref=applied.erp_order_id if applied is not None else None)
     row = repo.save_order(s, doc, index, merged.order, state=state, issues=issues, customer_id=result.customer_id,
                           ship_to_id=result.ship_to_id, resolved={**resolved_payload(result), "change": info},
                           actor=actor, previous=head)
-    if in_erp:
-        row.erp_order_id = None
-    else:
+    # the previous version is superseded now unless the ERP holds it (then: once the ERP sale is changed)
+    if head.state not in _IN_ERP and can_transition(OrderState(head.state), OrderState.SUPERSEDED):
         why = "cancelled by the buyer" if mode == "new" and merged.order.purpose == Purpose.CANCEL else "changed"
         repo.set_order_state(s, head, OrderState.SUPERSEDED, actor=actor,
                              reason=f"{why}: revision {merged.order.revision} is order {row.id}")
@@ -400,12 +400,22 @@ def expire_waiting(services: Services, *, older_than: dt.timedelta = DEFAULT_WAI
 # --------------------------------------------------------------------------- the ERP side
 
 
+def erp_version(row: Any, *, include_self: bool = False) -> Any | None:
+    """The latest earlier version the ERP has a sale for (pushed, or superseded after being pushed)."""
+    cur, seen = (row if include_self else row.previous), set()
+    while cur is not None and cur.id not in seen:
+        if cur.erp_order_id and cur.state in (*_IN_ERP, OrderState.SUPERSEDED.value):
+            return cur
+        seen.add(cur.id)
+        cur = cur.previous
+    return None
+
+
 def updates_erp(row: Any) -> bool:
-    """A change version whose previous version is in the ERP: the push updates that sale."""
-    prev = row.previous
+    """A change version of an order whose sale is in the ERP: the push updates that sale."""
     return bool(
-        row.previous_order_id and prev is not None and prev.state in _IN_ERP and prev.erp_order_id
-        and row.purpose in (Purpose.CHANGE.value, Purpose.CANCEL.value)
+        row.previous_order_id and row.purpose in (Purpose.CHANGE.value, Purpose.CANCEL.value)
+        and erp_version(row) is not None
     )
 
 
@@ -427,7 +437,7 @@ def push_change(services: Services, order_id: int, *, actor: str = "system") -> 
 
     with services.session_factory() as s, s.begin():
         row = repo.get_order(s, order_id)
-        prev = row.previous
+        prev = erp_version(row)
         request = build_push_request(row)
         sale_ref, old = prev.erp_order_id, repo.order_canonical(prev)
         attempt_no = len(row.push_attempts) + 1
@@ -451,7 +461,7 @@ def push_change(services: Services, order_id: int, *, actor: str = "system") -> 
             row.erp_order_id = result.erp_order_id
             repo.set_order_state(s, row, OrderState.PUSHED, actor=actor,
                                  reason=f"ERP order {result.erp_order_id} changed to revision {row.revision}")
-            prev = row.previous
+            prev = erp_version(row)
             if prev is not None and prev.state in _IN_ERP:
                 repo.set_order_state(s, prev, OrderState.SUPERSEDED, actor=actor,
                                      reason=f"revision {row.revision} (order {row.id}) applied to the ERP")
@@ -502,7 +512,7 @@ def apply_in_session(services: Services, s: Session, row: Any) -> str:
     from orderflow.flows.pipeline import build_push_request
 
     apply = change_capability(services.adapter)
-    prev = row.previous
+    prev = erp_version(row)
     if apply is None:
         raise PermanentERPError(f"the {services.adapter.name} ERP adapter cannot change an order; "
                                 f"change sale {prev.erp_order_id} by hand")
@@ -515,6 +525,27 @@ def apply_in_session(services: Services, s: Session, row: Any) -> str:
             acks.send(services.replies_dir, [reply])
     except Exception:
         log.exception("writing the change acknowledgement failed for order %s", row.id)
-    repo.set_order_state(s, prev, OrderState.SUPERSEDED, actor="system",
-                         reason=f"revision {row.revision} (order {row.id}) applied to the ERP")
+    if prev.state in _IN_ERP:
+        repo.set_order_state(s, prev, OrderState.SUPERSEDED, actor="system",
+                             reason=f"revision {row.revision} (order {row.id}) applied to the ERP")
     return result.erp_order_id
+
+
+def print_versions(console: Any, services: Services, outcomes: list[Any]) -> None:
+    """For ``orderflow demo``: the version history of every order a change document touched."""
+    from orderflow.review.app import version_history
+
+    shown: set[int] = set()
+    with services.session_factory() as s:
+        for out in outcomes:
+            for o in out.orders:
+                row = repo.get_order(s, o.id)
+                if row is None or not row.previous_order_id or row.id in shown:
+                    continue
+                history = version_history(s, row)
+                shown.update(v["id"] for v in history)
+                console.print(f"[bold]Versions of PO {row.po_number}[/bold] ({row.customer_id}):")
+                for v in reversed(history):
+                    diff = "; ".join(f"{d['field']}: {d['old']} → {d['new']}" for d in v["diff"])
+                    console.print(f"  revision {v['revision']} · {v['state']} · {v['document']}"
+                                  + (f" — {diff}" if diff else ""))

@@ -95,6 +95,9 @@ def print_outcomes(console: Console, services, outcomes: list[DocumentOutcome]) 
                     ", ".join(dict.fromkeys(o.issues)),
                 )
     console.print(table)
+    from orderflow.flows.changes import print_versions
+
+    print_versions(console, services, outcomes)  # order changes: the history of changed orders
     dupes = sum(1 for o in outcomes if o.duplicate)
     summary = ", ".join(f"{k}: {v}" for k, v in sorted(states.items()))
     console.print(f"[bold]{len(outcomes)} documents[/bold] ({dupes} already seen) — {summary}")

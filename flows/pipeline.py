@@ -60,6 +60,7 @@ class Services:
     replies_dir: Path | None = None
     live_credit: Callable[[str], Decimal | None] | None = None
     reply_sinks: dict[str, Callable[[str, bytes], Any]] = field(default_factory=dict)  # drop label → upload
+    mailer: Any = None  # flows/notify.Mailer: buyer confirmations / exception notices; None = no mail
 
 
 @dataclass
@@ -145,15 +146,18 @@ def reserved_elsewhere(s: Session, document_id: int) -> dict[str, Decimal]:
 
 
 def validate_order(
-    services: Services, s: Session, order: CanonicalOrder, *, document_id: int, extra_issues: list[Issue] = ()
+    services: Services, s: Session, order: CanonicalOrder, *, document_id: int, extra_issues: list[Issue] = (),
+    ship_policy: str | None = None,
 ) -> ValidationResult:
-    """Validate against the snapshot; duplicates are looked up in the store first."""
+    """Validate against the snapshot; duplicates are looked up in the store first.
+    ``ship_policy``: the order's own policy a CSR chose (``review.actions.ship_policy_of(row)``)."""
     ctx = ValidationContext(
         sender=order.source.sender,
         channel=order.source.channel,
         partner_ids=dict(order.source.partner_ids),
         existing_orders=[],
         live_credit=services.live_credit,
+        ship_policy=ship_policy,
     )
     ctx.reserved = reserved_elsewhere(s, document_id)
     first = validate(order, services.reference, ctx, services.validation)
@@ -262,6 +266,7 @@ def process_document(services: Services, document_id: int, *, actor: str = "syst
     chaos_point("after_process")
     outcome.state = "processed"
     _acknowledge_receipt(services, extraction, document_id)
+    _notify_buyer(services, document_id=document_id)  # buyer mail: exception notice for orders in review
     return outcome
 
 
@@ -298,6 +303,8 @@ def _acknowledge_order(services: Services, order_id: int, *, accepted: bool) -> 
     """855/ORDRSP once the order is in the ERP (or rejected); EDI orders only."""
     from orderflow.flows import acks
 
+    if accepted:
+        _notify_buyer(services, order_id=order_id)  # buyer mail: confirmation with promise dates
     try:
         with services.session_factory() as s:
             row = repo.get_order(s, order_id)
@@ -313,6 +320,18 @@ def _acknowledge_order(services: Services, order_id: int, *, accepted: bool) -> 
             _upload_replies(services, doc_id, [reply])
     except Exception:
         log.exception("writing the order acknowledgement failed for order %s", order_id)
+
+
+def _notify_buyer(services: Services, *, document_id: int | None = None, order_id: int | None = None) -> None:
+    """Mail to the buyer (flows/notify.py) when SMTP is configured; never raises."""
+    if getattr(services, "mailer", None) is None:
+        return
+    from orderflow.flows import notify
+
+    if order_id is not None:
+        notify.order_pushed(services, order_id)
+    if document_id is not None:
+        notify.document_routed(services, document_id)
 
 
 _ORDER_PREFIX = re.compile(r"^orders\[(\d+)\]\.?")
@@ -340,6 +359,7 @@ def _fail(services: Services, outcome: DocumentOutcome, reason: str, fmt: str | 
         repo.mark_document(s, doc, "failed", reason=reason, fmt=fmt, actor=actor)
     outcome.state = "failed"
     outcome.reason = reason
+    _notify_buyer(services, document_id=outcome.document_id)  # buyer mail: exception notice
     return outcome
 
 

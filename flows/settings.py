@@ -84,6 +84,21 @@ class TrytonSettings(BaseModel):
     sale_state: str = "quotation"  # draft | quotation | confirmed
 
 
+class SmtpSettings(BaseModel):
+    """Mail back to buyers (flows/notify.py): confirmations with promise dates, exception notices."""
+
+    host: str
+    port: int = 587
+    tls: str = "starttls"  # none | ssl | starttls
+    user: str | None = None
+    password_env: str | None = None
+    password_file: str | None = None
+    from_addr: str = "orders@localhost"
+    confirmations: bool = True  # after the ERP push, to email and portal buyers
+    exception_notices: bool = True  # order in review or document failed, to email buyers
+    timeout_seconds: float = 30.0
+
+
 class Settings(BaseSettings):
     """Everything orderflow can be told. ``orderflow.toml`` in the working directory, or
     ``ORDERFLOW_CONFIG=path``; each key can be overridden by ``ORDERFLOW_<KEY>``."""
@@ -114,6 +129,7 @@ class Settings(BaseSettings):
     sync_interval_seconds: int = 3600
     portal_tokens_file: Path | None = None
     ui_secret_env: str = "ORDERFLOW_UI_SECRET"
+    smtp: SmtpSettings | None = None  # None: no mail to buyers
 
     @classmethod
     def settings_customise_sources(

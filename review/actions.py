@@ -261,6 +261,7 @@ def fix_field(
         o.learned = learning.learn_from_fix(s, o, before, path, old_value, new_value, user=user,
                                             evidence=evidence, learner=learner)
     issues, resolved = revalidate(canonical, o)
+    resolved = keep_ship_policy(o, resolved)
     repo.replace_issues(s, o, issues)
     repo.update_order_data(s, o, canonical, resolved=resolved)
     target = OrderState.NEEDS_REVIEW if any(i.blocking for i in issues) else OrderState.VALID
@@ -275,10 +276,67 @@ def revalidate_order(s: Session, order_id: int, *, user: str, revalidate: Revali
         raise NotAllowed(f"order {o.id} is '{o.state}'; only orders in review or valid are re-validated")
     canonical = repo.order_canonical(o)
     issues, resolved = revalidate(canonical, o)
+    resolved = keep_ship_policy(o, resolved)
     repo.replace_issues(s, o, issues)
     repo.update_order_data(s, o, canonical, resolved=resolved)
     target = OrderState.NEEDS_REVIEW if any(i.blocking for i in issues) else OrderState.VALID
     repo.set_order_state(s, o, target.value, actor=user, reason="revalidated", action="revalidate")
+    return o
+
+
+# --------------------------------------------------------------------------- ship policy (issue 12)
+
+SHIP_POLICIES = ("partial", "complete", "reject_short")
+
+
+def ship_policy_of(o: Order) -> str | None:
+    """The ship policy a CSR chose for this order (``resolved["ship_policy"]``); None = the customer's."""
+    value = (o.resolved or {}).get("ship_policy") if isinstance(o.resolved, dict) else None
+    return value if value in SHIP_POLICIES else None
+
+
+def keep_ship_policy(o: Order, resolved: dict[str, Any]) -> dict[str, Any]:
+    """A fresh validation payload keeps the order's chosen policy (re-validation must not drop it)."""
+    policy = ship_policy_of(o)
+    if policy is None or (resolved or {}).get("ship_policy"):
+        return resolved
+    return {**(resolved or {}), "ship_policy": policy}
+
+
+def set_ship_policy(s: Session, order_id: int, policy: str | None, *, user: str, revalidate: Revalidate) -> Order:
+    """Choose how this one order ships when stock is short, then re-validate so the promises follow.
+
+    ``partial`` ships what is there and backorders the rest, ``complete`` ships everything together
+    on the latest date, ``reject_short`` rejects short lines; empty/None goes back to the customer's
+    own policy. The choice lives in ``resolved["ship_policy"]``, which ``revalidate`` reads (it is
+    stored before the call) to fill ``ValidationContext.ship_policy``.
+    """
+    policy = (policy or "").strip() or None
+    if policy is not None and policy not in SHIP_POLICIES:
+        raise InvalidField(f"'{policy}' is not a ship policy (use {', '.join(SHIP_POLICIES)}, or empty for "
+                           "the customer's own)")
+    o = _get(s, order_id, for_update=True)
+    _check_claim(o, user)
+    if o.state not in EDITABLE_STATES:
+        raise NotAllowed(f"order {o.id} is '{o.state}'; only orders in review or valid can change ship policy")
+    old = ship_policy_of(o)
+    current = dict(o.resolved or {})
+    current.pop("ship_policy", None)
+    o.resolved = current | ({"ship_policy": policy} if policy else {})
+    s.flush()
+    canonical = repo.order_canonical(o)
+    issues, resolved = revalidate(canonical, o)
+    resolved = {k: v for k, v in (resolved or {}).items() if k != "ship_policy"}
+    if policy:
+        resolved["ship_policy"] = policy
+    repo.replace_issues(s, o, issues)
+    repo.update_order_data(s, o, canonical, resolved=resolved)
+    repo.add_audit(s, entity="order", entity_id=o.id, action="ship_policy", actor=user,
+                   before={"ship_policy": old or "customer default"},
+                   after={"ship_policy": policy or "customer default"})
+    target = OrderState.NEEDS_REVIEW if any(i.blocking for i in issues) else OrderState.VALID
+    repo.set_order_state(s, o, target.value, actor=user, reason=f"ship policy {policy or 'customer default'}",
+                         action="revalidate")
     return o
 
 

@@ -245,6 +245,53 @@ def form_values(co: CanonicalOrder) -> dict[str, str]:
     return values
 
 
+# --- availability (issue 12): what each line ships now, when the rest follows, and the order's policy
+SHIP_POLICY_LABELS = {
+    "": "the customer default",
+    "partial": "partial (ship what is in stock, backorder the rest)",
+    "complete": "complete (ship everything together)",
+    "reject_short": "reject short lines",
+}
+ACK_WORDS = {"IA": "accepted", "IB": "backordered", "IQ": "quantity reduced", "IR": "rejected",
+             "DR": "date moved"}
+
+
+def _positive(value: Any) -> bool:
+    try:
+        return value is not None and Decimal(str(value)) > 0
+    except ArithmeticError:
+        return False
+
+
+def availability_view(co: CanonicalOrder, order: Order) -> dict[str, Any] | None:
+    """Per-line availability from the stored validation payload; None when availability was not checked."""
+    resolved = order.resolved if isinstance(order.resolved, dict) else {}
+    by_index = {ln.get("index", n): ln for n, ln in enumerate(resolved.get("lines") or []) if isinstance(ln, dict)}
+    rows = []
+    for n, line in enumerate(co.lines):
+        info = by_index.get(n) or {}
+        if not any(info.get(k) is not None for k in ("promised_date", "ship_now_qty", "ack_status")):
+            continue
+        uom = info.get("uom") or line.uom or ""
+        back = info.get("backorder_qty")
+        rows.append({
+            "index": n, "line_no": line.line_no or str(n + 1), "sku": info.get("sku") or line.sku or "",
+            "qty": _text(line.qty), "uom": uom, "requested": info.get("requested_date") or "",
+            "available": _text(info.get("available_now")),
+            "now_qty": _text(info.get("ship_now_qty")), "now_date": info.get("ship_date") or "",
+            "back_qty": _text(back) if _positive(back) else "",
+            "back_date": info.get("backorder_date") or "",
+            "promised": info.get("promised_date") or "", "status": info.get("ack_status") or "",
+            "status_text": ACK_WORDS.get(info.get("ack_status") or "", ""),
+            "short": info.get("ack_status") in ("IB", "IQ", "IR"),
+        })
+    if not rows:
+        return None
+    policy = actions.ship_policy_of(order) or ""
+    return {"rows": rows, "policy": policy, "policy_label": SHIP_POLICY_LABELS[policy],
+            "choices": list(SHIP_POLICY_LABELS.items())}
+
+
 # ------------------------------------------------------------------------- the app
 
 
@@ -257,8 +304,12 @@ def create_review_app(
     secure_cookies: bool = True,
     claim_minutes: int = CLAIM_MINUTES,
     learner: learning.Learner | None = None,
+    on_pushed: Callable[[int], Any] | None = None,
 ) -> FastAPI:
     """The review web app. ``push(session, order)`` returns the ERP order id or raises with the reason.
+
+    ``on_pushed(order_id)`` runs after a push is committed (e.g. ``flows.notify.order_pushed``: the
+    buyer's confirmation mail); it must not raise, and a failure there is only logged.
 
     ``learner`` (``flows.learning_wiring.make_learner()``) is how corrections teach extraction
     hints; without it the text layer is read and candidate hints are not verified."""
@@ -546,6 +597,7 @@ def create_review_app(
                  "erp_order_id": a.erp_order_id, "error": a.error} for a in attempts],
             "push_error": push_error, "audit": audit, "total": _text(co.computed_total()) or None,
             "versions": version_history(s, order),
+            "availability": availability_view(co, order),  # issue 12: now / promised / backorder per line
         }
 
     def load_order(s: Session, order_id: int) -> Order:
@@ -718,7 +770,12 @@ def create_review_app(
                 repo.set_order_state(s, order, OrderState.PUSHED.value, actor="system", action="pushed",
                                      reason=f"ERP order {erp_id}")
             s.commit()
-            return f"Approved and pushed: ERP order {erp_id}.", "ok"
+        if on_pushed is not None:  # the buyer's confirmation mail (issue 12)
+            try:
+                on_pushed(order_id)
+            except Exception:
+                log.exception("after-push hook failed for order %s", order_id)
+        return f"Approved and pushed: ERP order {erp_id}.", "ok"
 
     @app.post("/orders/{order_id}/push")
     async def retry_push(request: Request, order_id: int) -> Response:
@@ -752,6 +809,23 @@ def create_review_app(
             s.commit()
         flash(request, f"Sent for {' + '.join(pending)} approval.")
         return RedirectResponse("/", status_code=303)
+
+    @app.post("/orders/{order_id}/ship-policy")
+    async def ship_policy(request: Request, order_id: int) -> Response:
+        """Issue 12: the CSR chooses how this one order ships when stock is short; promises are re-computed."""
+        user = await current_user(request)
+        form = await request.form()
+        policy = str(form.get("ship_policy") or "").strip() or None
+        with session_factory() as s:
+            try:
+                order = actions.set_ship_policy(s, order_id, policy, user=user.username, revalidate=revalidate)
+                s.commit()
+            except actions.ReviewError as exc:
+                s.rollback()
+                raise review_error(exc) from None
+            flash(request, f"Ship policy set to {SHIP_POLICY_LABELS.get(policy or '', 'the customer default')}; "
+                           f"order is now {order.state.replace('_', ' ')}.")
+        return back_to(order_id)
 
     @app.post("/orders/{order_id}/reject")
     async def reject(request: Request, order_id: int) -> Response:

@@ -10,7 +10,8 @@ The line ships no earlier than today + lead time (the customer's own lead time f
 then the customer's general one, then its parent account's, then the item's). A requested date
 before that gets LEAD_TIME. When ATP at the ship date is below the line's quantity the line is
 short (AVAILABILITY_SHORT, with the quantity available, the earliest date the full quantity can
-ship, and the split); the customer's ``ship_policy`` decides what we promise:
+ship, and the split); the customer's ``ship_policy`` (or the one a CSR chose for this order,
+``ValidationContext.ship_policy``) decides what we promise:
 
 - ``partial`` (default): ship what is available now, backorder the rest for the date incoming
   supply covers it (ack IB); no such date → ship what we have, the rest is cancelled (IQ);
@@ -132,7 +133,7 @@ def check_availability(
     """Fill the availability fields of each resolved line; return LEAD_TIME / AVAILABILITY_SHORT issues."""
     index = availability_index(ref, config.availability_warehouses)
     customer = customer_index(ref).customers.get(customer_id) if customer_id else None
-    policy = (customer.ship_policy if customer else "partial") or "partial"
+    policy = ctx.ship_policy or (customer.ship_policy if customer else "partial") or "partial"
     today = config.current_date()
     taken: dict[str, Decimal] = defaultdict(Decimal)
     for sku, qty in ctx.reserved.items():

@@ -89,6 +89,8 @@ class ValidationContext:
     # Base-UOM quantity per SKU already promised to other open/pushed orders that the ERP's
     # committed figure does not include yet (see availability.reserved_quantities).
     reserved: dict[str, Decimal] = field(default_factory=dict)
+    # A CSR's per-order ship policy (partial | complete | reject_short); None = the customer's own.
+    ship_policy: str | None = None
 
 
 @dataclass

@@ -9,6 +9,8 @@ sequences are swapped for private-use placeholders first so that splitting stays
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import compress, count, repeat
+from operator import itemgetter
 from typing import Any
 
 from orderflow.canonical import Diagnostic
@@ -34,6 +36,8 @@ CHARSETS = {
     "KECA": "euc-kr",
 }
 _PLACE = "\ue000\ue001\ue002\ue003\ue004\ue005"
+_TAG = itemgetter(0)
+_ENVELOPE_TAGS = frozenset(("UNB", "UNG", "UNH", "UNT", "UNE", "UNZ"))
 
 # CONTRL syntax error codes (0085)
 MISSING = "13"
@@ -153,15 +157,17 @@ def tokenize(text: str) -> Segments:
     items, raws = out.items, out.raws
     pieces = text.split(seps.segment)
     check_segment_lengths(pieces, len(raws))
-    for raw in pieces:
-        if not raw or raw.isspace():
-            continue
-        if raw[0] in " \t" or raw[-1] in " \t":
-            raw = raw.strip()
-        parts = raw.split(elem)
-        parts[0] = parts[0].upper()
-        items.append(parts)
-        raws.append(raw)
+    # Whole-list passes at C speed (map, filter); padding and lower-case tags only when present.
+    seg = seps.segment
+    if " " + seg in text or seg + " " in text or "\t" in text or text[:1] == " " or text[-1:] == " ":
+        pieces = [r.strip() if r and (r[0] in " \t" or r[-1] in " \t") else r for r in pieces]
+    pieces = [r for r in pieces if r and not r.isspace()]
+    split = list(map(str.split, pieces, repeat(elem)))
+    if not "".join(map(_TAG, split)).isupper():
+        for parts in split:
+            parts[0] = parts[0].upper()
+    items.extend(split)
+    raws.extend(pieces)
     if out.restore:
         tr = out.restore
         out.raws = [r.translate(tr) if any(ord(ch) in tr for ch in r) else r for r in raws]
@@ -267,10 +273,11 @@ def envelope(segs: Segments) -> tuple[dict[str, Any], list[Diagnostic]]:
             )
         grp = None
 
-    for index, parts in enumerate(segs.items):
+    # only envelope segments change state: visit just those (found at C speed)
+    env = list(compress(count(), map(_ENVELOPE_TAGS.__contains__, map(_TAG, segs.items))))
+    for index in env:
+        parts = segs.items[index]
         tag = parts[0]
-        if tag == "UNA":
-            continue
         if tag == "UNB":
             close_msg(index, True)
             close_grp(True, index)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import compress, count, repeat
+from operator import itemgetter
 from typing import Any
 
 from orderflow.canonical import Diagnostic
@@ -32,6 +34,7 @@ ISA_CONTROL_MISMATCH = "001"
 ISA_COUNT_MISMATCH = "021"
 ISA_TRAILER_MISSING = "023"
 _ENVELOPE_TAGS = frozenset(("ISA", "GS", "ST", "SE", "GE", "IEA"))
+_TAG = itemgetter(0)
 
 
 def decode(data: bytes) -> str:
@@ -68,6 +71,13 @@ class Segments:
     raws: list[str] = field(default_factory=list)
     delimiters: list[tuple[int, Delimiters]] = field(default_factory=list)  # (first index, delims)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)  # tags[i] == items[i][0], kept by the tokenizer
+
+    def tag_list(self) -> list[str]:
+        """Every segment's tag (made here when the segments were not built by ``tokenize``)."""
+        if len(self.tags) != len(self.items):
+            self.tags = list(map(_TAG, self.items))
+        return self.tags
 
     def delims_at(self, index: int) -> Delimiters:
         current = self.delimiters[0][1] if self.delimiters else Delimiters()
@@ -165,12 +175,15 @@ def _split(chunk: str, delims: Delimiters, out: Segments) -> None:
     raws = [r for r in raws if r and not r.isspace()]
     check_segment_lengths(raws, len(out.raws))
     elem = delims.element
-    items = [r.split(elem) for r in raws]
-    if not "".join([parts[0] for parts in items]).isupper():  # some tag is lower-case: rare
+    items = list(map(str.split, raws, repeat(elem)))  # map: no bytecode per segment
+    tags = list(map(_TAG, items))
+    if not "".join(tags).isupper():  # some tag is lower-case: rare
         for parts in items:
             tag = parts[0]
             if not tag.isupper():
                 parts[0] = tag.upper()
+        tags = list(map(_TAG, items))
+    out.tags.extend(tags)
     if out.items:
         out.items.extend(items)
         out.raws.extend(raws)
@@ -344,7 +357,7 @@ def envelope(segs: Segments) -> tuple[dict[str, Any], list[Diagnostic]]:
     # of them are reported as outside when no envelope is open.
     env_tags = _ENVELOPE_TAGS
     prev = -1
-    for index in [i for i, parts in enumerate(items) if parts[0] in env_tags]:
+    for index in list(compress(count(), map(env_tags.__contains__, segs.tag_list()))):
         if tx is None and grp is None and ic is None and index > prev + 1:
             outside(prev + 1, index)
         prev = index

@@ -174,6 +174,10 @@ def _unheaded_codes(cols: list[Column], body: list[Line]) -> None:
             if vals and sum(bool(_CODE.match(v) or _ITEM_NO.match(v)) for v in vals) >= 0.8 * len(vals):
                 c.role = "sku"
                 break
+    for c in cols:  # a size column of bare numbers ("20") is no item name: look for a text column instead
+        if c.role == "description" and _VARIANT.search(c.header) and not any(
+                ch.isalpha() for v in values(c) for ch in v):
+            c.role = None
     if not any(c.role == "description" for c in cols):  # the widest unread text column left of the values
         text_cols = [c for c in cols if c.role is None and c.x1 <= first_value
                      and (vals := values(c)) and sum(v.isalpha() for v in vals) >= 0.6 * len(vals)]

@@ -22,15 +22,21 @@ from orderflow.canonical import (
     Provenance,
     Severity,
 )
+from orderflow.canonical.uom import normalize_uom
 from orderflow.extractors.sheet.grid import Cell, Sheet, cell_ref, stored_decimal
+from orderflow.extractors.sheet.infer import infer_table
 from orderflow.extractors.sheet.keyvalue import KV, company_name, find_header_values, split_party
+from orderflow.extractors.sheet.labels import best_field
 from orderflow.extractors.sheet.table import TOTAL_RE, Table, find_tables, is_total_row
 from orderflow.extractors.values import detect_currency, guess_day_first, parse_date, parse_decimal
 
 SUBLINE = re.compile(r"^\s*(colou?r|size|brand|batch|lot|hsn|mrp|ean|style|variant|pack size)\s*:", re.I)
-GRAND_TOTAL = re.compile(r"grand\s*total|order\s*total|po\s*total|total\s*payable|net\s*payable|total\s*due", re.I)
+GRAND_TOTAL = re.compile(
+    r"grand\s*total|order\s*total|po\s*total|total\s*payable|net\s*payable|total\s*due|gesamtsumme|endsumme|"
+    r"gesamtbetrag|total\s*ttc|totaal\s*incl|total\s*general|importe\s*total|total\s*pedido|total\s*commande", re.I)
 TAX_LABEL = re.compile(r"\b(tax|gst|cgst|sgst|igst|vat|mwst|iva|tva)\b", re.I)
 EXCEL_EPOCH = dt.date(1899, 12, 30)
+_QTY_UNIT = re.compile(r"^\s*([\d][\d.,' ]*?)\s*([A-Za-z]{1,10}\.?)\s*$")
 
 
 @dataclass
@@ -49,12 +55,15 @@ class _Builder:
         self.order = CanonicalOrder()
         self.issues: list[Issue] = []
         self.skip: set[int] = set()  # rows of the line tables
+        self.line_rows: list[int] = []
         self.decimal_comma = decimal_comma_of(
             [c.text for c in sheet.cells.values() if isinstance(c.value, str) and len(c.text) < 30]
         )
         self.day_first = guess_day_first(
             [c.text for c in sheet.cells.values() if isinstance(c.value, str) and len(c.text) < 40]
         )
+        if self.day_first is None:
+            self.day_first = _day_first_hint(sheet)
 
     def prov(self, path: str, row: int, col: int, raw: Any, confidence: float = 0.9) -> None:
         self.order.provenance[path] = Provenance(
@@ -114,6 +123,7 @@ class _Builder:
                 continue
             misses = 0
             self.order.lines.append(line)
+            self.line_rows.append(r)
             last = r
             for key, (cc, raw, conf) in used.items():
                 self.prov(f"lines[{len(self.order.lines) - 1}].{key}", r, cc, raw, conf)
@@ -128,6 +138,9 @@ class _Builder:
             return sheet.get(r, cols[f]) if f in cols else None
 
         qty = self.number(cell("qty"))
+        qty_uom = None
+        if qty is None and cell("qty") is not None and isinstance(cell("qty").value, str):  # type: ignore[union-attr]
+            qty, qty_uom = self.qty_with_unit(cell("qty").text)  # type: ignore[union-attr]
         price = self.number(cell("unit_price"))
         amount = self.number(cell("amount"))
         desc_cell = cell("description")
@@ -153,6 +166,9 @@ class _Builder:
         if "uom" in cols and cell("uom") is not None and cell("uom").text:  # type: ignore[union-attr]
             values["uom"] = cell("uom").text  # type: ignore[union-attr]
             used["uom"] = (cols["uom"], values["uom"], 0.9)
+        if qty_uom and "uom" not in values:
+            values["uom"] = qty_uom
+            used["uom"] = (cols["qty"], cell("qty").text, 0.8)  # type: ignore[union-attr]
         if "requested_date" in cols and cell("requested_date") is not None:
             d = self.date(cell("requested_date").value)  # type: ignore[union-attr]
             if d:
@@ -164,6 +180,13 @@ class _Builder:
             values["sku"] = values["gtin"]
             used["sku"] = used["gtin"]
         return OrderLine(**values), used
+
+    def qty_with_unit(self, text: str) -> tuple[Decimal | None, str | None]:
+        """``250 CS`` / ``12 Each`` / ``4,5 kg`` → (number, unit as printed) when the unit is a known UOM word."""
+        m = _QTY_UNIT.match(text)
+        if not m or normalize_uom(m.group(2).rstrip(".")) is None:
+            return None, None
+        return parse_decimal(m.group(1), decimal_comma=self.decimal_comma), m.group(2).rstrip(".")
 
     def total_from_row(self, r: int, cells: list[Cell], cols: dict[str, int]) -> None:
         if self.order.declared_total is not None:
@@ -241,23 +264,72 @@ class _Builder:
             if cur:
                 o.currency = cur
                 self.prov("currency", best["currency"].row, best["currency"].col, best["currency"].value, 0.9)
+        self.registered_buyer()
         if o.buyer is None:
             self.buyer_fallback()
 
+    def row_level_fields(self, table: Table) -> None:
+        """PO-level columns repeated on every line (``PO``, ``Vendor``, ``Order Date`` in a portal export):
+        taken when every line row carries the same value."""
+        used = {c.col for c in table.columns.values()}
+        for col, label in table.labels.items():
+            if col in used:
+                continue
+            f, score = best_field(label, ["po_number", "po_date", "supplier", "buyer", "currency", "payment_terms"],
+                                  threshold=90)
+            if f is None or getattr(self.order, f) is not None:
+                continue
+            values = {self.sheet.text(r, col) for r in self.line_rows}
+            if len(values) != 1 or not next(iter(values)):
+                continue
+            value = next(iter(values))
+            r = self.line_rows[0]
+            cell = self.sheet.get(r, col)
+            if f == "po_number" and re.search(r"\d", value):
+                self.order.po_number = _code_text(cell) if cell else value
+            elif f == "po_date":
+                d = self.date(cell.value if cell else value)
+                if d:
+                    self.order.po_date = d
+            elif f in ("supplier", "buyer"):
+                setattr(self.order, f, Party(name=value))
+                f = f + ".name"
+            elif f == "currency":
+                cur = detect_currency(value)
+                if not cur:
+                    continue
+                self.order.currency = cur
+            else:
+                self.order.payment_terms = value
+            self.prov(f, r, col, value, 0.85)
+
     def buyer_fallback(self) -> None:
         """No buyer label: the first company-looking name in an address block (top of the sheet)."""
-        company = re.compile(r"\b(private limited|pvt\.? ?ltd|ltd|limited|inc|llc|gmbh|corp|corporation|s\.a\.|plc)\b",
-                             re.I)
-        taken = {p.name for p in (self.order.supplier, self.order.ship_to) if p and p.name}
+        taken = {p.name.lower() for p in (self.order.supplier, self.order.ship_to) if p and p.name}
         cells = [(k, c) for k, c in self.sheet.cells.items() if isinstance(c.value, str) and k[0] not in self.skip]
         for (r, c), cell in sorted(cells, key=lambda kc: kc[0]):
             if len(cell.text) > 300:
                 continue
             name = cell.text.split("\n")[0].split(",")[0].strip()
-            if company.search(name) and name not in taken and len(name) < 80:
+            if is_company(name) and name.lower() not in taken and len(name) < 80:
                 self.order.buyer = Party(name=name)
                 self.prov("buyer.name", r, c, cell.text, 0.5)
                 return
+
+    def registered_buyer(self) -> None:
+        """The buyer's legal name from a footer: ``<Name>\\nRegistered Office: …`` or ``For <Name> … Authorised
+        Signatory``. It wins over a branch-style bill-to name of the same organisation (first word shared)."""
+        found = registered_name(self.sheet, self.skip)
+        if found is None:
+            return
+        name, r, c, raw = found
+        sup = (self.order.supplier.name or "").lower() if self.order.supplier else ""
+        if sup and (_first_word(sup) == _first_word(name.lower())):
+            return  # the supplier's own footer, not the buyer's
+        cur = self.order.buyer.name if self.order.buyer else None
+        if cur is None or (_first_word(cur.lower()) == _first_word(name.lower()) and cur != name):
+            self.order.buyer = Party(name=name)
+            self.prov("buyer.name", r, c, raw, 0.7)
 
     def currency(self, table: Table | None, skip: set[int]) -> None:
         """ISO code from the table's labels, its first money cells, then any short text off the table."""
@@ -310,6 +382,65 @@ class _Builder:
                 ))
 
 
+_COMPANY_ANY = re.compile(
+    r"(?<!\w)(private limited|pvt\.? ?ltd\.?|ltd\.?|limited|inc\.?|incorporated|llc|l\.l\.c\.|gmbh|corp\.?|"
+    r"corporation|plc|llp|s\.a\.|s\.a\.s\.|s\.l\.|s\.r\.l\.|s\.p\.a\.|b\.v\.|n\.v\.)(?!\w)", re.I)
+_COMPANY_END = re.compile(r"\s(ag|kg|sas|sarl|sa|sl|srl|spa|bv|nv|pty|co\.?|company|oy|ab|se|kgaa)\s*$", re.I)
+_REGISTERED = re.compile(r"^\s*(registered\s+(office|address)|regd\.?\s+(office|address)|regd\.?\s+off\.?|"
+                         r"si[eè]ge\s+social|sitz\s+der\s+gesellschaft|domicilio\s+social)\b\s*:?\s*(?P<rest>.*)$",
+                         re.I)
+_FOR_LINE = re.compile(r"^\s*for\s+(?:and\s+on\s+behalf\s+of\s+)?(?P<name>.{3,80}?)\s*[:,]?\s*$", re.I)
+_SIGNATORY = re.compile(r"authori[sz]ed\s+signator|authorised\s+sign|signature", re.I)
+_FORMERLY = re.compile(r"\s*\((formerly|previously|earlier)[^)]*\)?", re.I)
+
+
+def is_company(name: str) -> bool:
+    """A line that names a company by its legal-form suffix (Pvt Ltd, GmbH, S.A., B.V., Inc …)."""
+    return bool(_COMPANY_ANY.search(name) or _COMPANY_END.search(name))
+
+
+def _first_word(name: str) -> str:
+    words = [w for w in re.findall(r"[a-z0-9]+", name.lower()) if w not in ("the", "m", "s", "ms")]
+    return words[0] if words else ""
+
+
+def registered_name(sheet: Sheet, skip: set[int]) -> tuple[str, int, int, str] | None:
+    """(name, row, col, raw) of the company a footer declares as registered / signing for, if any."""
+    cells = sorted(((k, c) for k, c in sheet.cells.items() if isinstance(c.value, str) and k[0] not in skip),
+                   key=lambda kc: kc[0])
+    for (r, c), cell in cells:
+        lines = [ln.strip() for ln in cell.text.split("\n") if ln.strip()]
+        for i, ln in enumerate(lines):
+            m = _REGISTERED.match(ln)
+            if m:
+                before = _FORMERLY.sub("", lines[i - 1]).strip(" ,:") if i else ""
+                if before and is_company(before):
+                    return before, r, c, cell.text
+                head = _FORMERLY.sub("", m.group("rest").split(",")[0]).strip(" ,:")
+                if head and is_company(head):
+                    return head, r, c, cell.text
+            f = _FOR_LINE.match(ln)
+            if f and is_company(f.group("name")):
+                after = " ".join(lines[i + 1:i + 3])
+                below = " ".join(sheet.text(rr, c) for rr in range(r + 1, r + 4))
+                if _SIGNATORY.search(after) or _SIGNATORY.search(below):
+                    return f.group("name").strip(" ,:"), r, c, cell.text
+    return None
+
+
+def _day_first_hint(sheet: Sheet) -> bool | None:
+    """No date settles DD/MM vs MM/DD: dollars or US state + ZIP say month-first; rupees, euros, GSTIN say
+    day-first."""
+    text = " ".join(c.text for c in sheet.cells.values() if isinstance(c.value, str) and len(c.text) < 400)
+    us = len(re.findall(r"\$\s?\d|\bUSD\b|,\s*[A-Z]{2}\s+\d{5}(?:-\d{4})?\b", text))
+    other = len(re.findall(r"€|£|₹|\bINR\b|\bEUR\b|\bGBP\b|\bGSTIN\b|\bRs\.?\s?\d|\b\d{2}\.\d{2}\.\d{4}\b", text))
+    if us > other:
+        return False
+    if other > us:
+        return True
+    return None
+
+
 _COMMA_DEC = re.compile(r"\d,\d{1,2}$")
 _POINT_DEC = re.compile(r"\d\.\d{1,2}$")
 
@@ -355,15 +486,29 @@ def build_sheet_order(sheet: Sheet, extractor: str) -> SheetOrder:
     """One order draft from one sheet (lines may be empty when the sheet holds only a header block)."""
     b = _Builder(sheet, extractor)
     tables = find_tables(sheet)
+    if not tables:
+        inferred = infer_table(sheet, b.decimal_comma)
+        tables = [inferred] if inferred else []
+        if inferred:
+            b.issues.append(Issue(
+                code=IssueCode.LOW_CONFIDENCE, severity=Severity.WARNING, field="lines",
+                message=(f"Sheet {sheet.name!r} has no column-title row; the line columns were inferred from "
+                         "their values (" + ", ".join(f"{f}={cell_ref(inferred.first_header_row, c.col)[:-1]}"
+                                                      for f, c in inferred.columns.items()) + ")."),
+            ))
     table = tables[0] if tables else None
     skip: set[int] = set()
     last = -1
     for t in tables:
+        if t.first_header_row <= last:
+            continue  # a header repeated inside a table already read (print page breaks)
         first, last = b.lines(t)
         skip |= set(range(first, last + 1))
     b.skip = skip
     b.grand_total(last)
     b.header(find_header_values(sheet, skip))
+    if table is not None:
+        b.row_level_fields(table)
     b.currency(table, skip)
     b.checks(table)
     return SheetOrder(b.order, b.issues, bool(b.order.lines))

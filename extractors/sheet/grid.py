@@ -89,6 +89,7 @@ class Sheet:
     name: str
     cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    hidden: bool = False  # hidden sheets hold lookups and old data, not the order
     _rows: dict[int, list[Cell]] | None = field(default=None, repr=False)
     _rows_n: int = field(default=-1, repr=False)
 

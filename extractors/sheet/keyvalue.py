@@ -92,10 +92,29 @@ def _value_right(sheet: Sheet, row: int, col: int) -> tuple[Any, int, int] | Non
         cell = sheet.get(row, c)
         if cell is None or not cell.text:
             continue
-        if isinstance(cell.value, str) and is_label_text(cell.text):
+        if isinstance(cell.value, str) and (is_label_text(cell.text) or cell.text.rstrip().endswith(":")):
             return None
         return (cell.text if isinstance(cell.value, str) else cell.value), row, c
     return None
+
+
+PARTY_FIELDS = ("ship_to", "buyer", "supplier")
+
+
+def _continue_below(sheet: Sheet, lr: int, lc: int, vr: int, vc: int, value: str, skip_rows: set[int]) -> str:
+    """``Ship To | Central DC`` with the street on the rows below the value (label column empty there)."""
+    lines = [value]
+    for r in range(vr + 1, vr + 6):
+        cell = sheet.get(r, vc)
+        if r in skip_rows or cell is None or not isinstance(cell.value, str) or not cell.text:
+            break
+        left = [sheet.get(r, cc) for cc in range(lc, vc)]
+        if any(x is not None and x.text for x in left):
+            break  # the next label/value pair, not a continuation
+        if ID_LINE.match(cell.text) or is_label_text(cell.text) or cell.text.rstrip().endswith(":"):
+            break
+        lines.append(cell.text)
+    return "\n".join(lines)
 
 
 def find_header_values(sheet: Sheet, skip_rows: set[int] | None = None) -> list[KV]:
@@ -111,6 +130,9 @@ def find_header_values(sheet: Sheet, skip_rows: set[int] | None = None) -> list[
         m = _SEP.match(first)
         label, inline = (m.group("label"), m.group("value").strip()) if m else (first, "")
         f, s = _label_field(label)
+        if f is None and m and not inline and not rest.strip():
+            label = first  # "Order No." is a label whole, not "Order" + separator
+            f, s = _label_field(label)
         if f is None:
             continue
         value: Any = "\n".join(p for p in (inline, rest.strip()) if p)
@@ -122,6 +144,8 @@ def find_header_values(sheet: Sheet, skip_rows: set[int] | None = None) -> list[
             if pick is None:
                 continue
             value, vr, vc = pick
+            if right and f in PARTY_FIELDS and isinstance(value, str) and "\n" not in value:
+                value = _continue_below(sheet, r, c, vr, vc, value, skip_rows)
         found.append(KV(f, value, vr, vc, s, label.strip()))
     return found
 
@@ -156,9 +180,9 @@ def company_name(text: str) -> str | None:
     if not name:
         return None
     parts = [p.strip() for p in re.split(r"\s+-\s+", name) if p.strip()]
-    parts = [p for p in parts if re.search(r"[A-Za-z]{2}", p)]
-    if len(parts) > 1:
-        name = max(parts, key=len)
+    named = [p for p in parts if re.search(r"[A-Za-z]{2}", p)]
+    if len(named) > 1 or (named and len(named) < len(parts)):
+        name = max(named, key=len)
     return name
 
 

@@ -15,22 +15,27 @@ from rapidfuzz import fuzz
 COLUMN_SYNONYMS: dict[str, list[str]] = {
     "line_no": ["s no", "sr no", "sl no", "serial no", "line", "line no", "line number", "ln", "no", "pos",
                 "position", "item no", "line item", "nr", "lfd nr", "num", "n", "ligne", "linea", "regel", "regelnr",
-                "posicion", "pos nr"],
+                "posicion", "pos nr", "sr", "sl", "sno", "srno", "slno", "line #", "ln no", "item line"],
     "sku": ["sku", "vendor sku", "supplier sku", "vendor item", "vendor item no", "vendor part", "vendor part no",
             "supplier part", "supplier part no", "supplier item code", "supplier code", "vendor code",
             "seller sku", "seller id", "manufacturer part", "mfr part", "mfg part no", "our item",
             "your item no", "artikelnummer lieferant", "referencia proveedor", "ref fournisseur",
             "reference fournisseur", "lieferantenartikel", "artikelnummer leverancier", "vendor item number",
-            "supplier item", "supplier item no", "vendor part number", "mfr part no", "mfg part"],
+            "supplier item", "supplier item no", "vendor part number", "mfr part no", "mfg part", "model number",
+            "model no", "model", "vendor stock number", "vsn", "vendor style", "mpn", "manufacturer part number",
+            "vendor article", "supplier article", "supplier ref"],
     "customer_part": ["customer part", "customer part no", "customer item", "buyer part", "buyer item",
                       "our part no", "cust part", "customer sku", "fsn", "fsn isbn13", "buyer sku", "our part",
-                      "our item no", "our item number", "our ref", "customer item no", "customer part number"],
+                      "our item no", "our item number", "our ref", "customer item no", "customer part number", "asin",
+                      "buyer item no", "buyer item number", "retailer item", "store item", "item nbr",
+                      "buyer article", "customer article"],
     "code": ["item code", "sku code", "product code", "product number", "product no", "article", "article no",
              "article number", "item", "item number", "part no", "part number", "part", "material",
              "material no", "artikel nr", "artikelnummer", "codigo", "referencia", "ref", "code", "item id",
              "product id", "reference", "art nr", "artnr", "codigo articulo", "code article",
              "articlenummer", "sku code"],
-    "gtin": ["ean", "upc", "gtin", "ean upc code", "ean code", "upc code", "barcode", "ean13", "isbn"],
+    "gtin": ["ean", "upc", "gtin", "ean upc code", "ean code", "upc code", "barcode", "ean13", "isbn", "external id", "gtin 13",
+             "gtin 14", "upc ean", "ean upc"],
     "description": ["description", "item description", "item desc", "product description", "product name",
                     "item name", "title", "product", "name", "bezeichnung", "beschreibung", "artikel",
                     "descripcion", "designation", "libelle", "article description", "particulars", "omschrijving",
@@ -38,7 +43,8 @@ COLUMN_SYNONYMS: dict[str, list[str]] = {
     "qty": ["qty", "quantity", "qty ordered", "ordered qty", "order qty", "order quantity", "qty ord",
             "quantity ordered", "units", "menge", "bestellmenge", "cantidad", "quantite", "qte", "pcs",
             "no of units", "qty units", "aantal", "anzahl", "quantity ordered", "qty ord d", "order quantity units",
-            "qte commandee", "quantite commandee", "cant", "cantidad pedida", "hoeveelheid"],
+            "qte commandee", "quantite commandee", "cant", "cantidad pedida", "hoeveelheid", "quantity requested",
+            "requested qty", "qty requested", "requested quantity", "submitted quantity", "qty req"],
     "uom": ["uom", "unit", "unit of measure", "units of measure", "um", "u m", "einheit", "me", "unidad",
             "unite", "measure", "pack unit", "sales unit", "eenheid", "mengeneinheit", "u m", "unidad de medida"],
     "unit_price": ["unit price", "price", "rate", "unit cost", "cost", "basic cost", "price per unit",
@@ -50,7 +56,7 @@ COLUMN_SYNONYMS: dict[str, list[str]] = {
                "extended", "net amount", "line amount", "value", "net value", "gesamtpreis", "betrag",
                "importe", "total linea", "montant", "subtotal", "total price", "extended cost", "montant ht",
                "total ht", "bedrag", "totaal", "regeltotaal", "positionswert", "gesamt", "ext amount", "ext cost",
-               "line value"],
+               "line value", "total cost", "cost total", "ext total", "extension"],
     "requested_date": ["required by date", "delivery date", "need by", "need by date", "ship date",
                        "requested date", "due date", "date required", "liefertermin", "fecha entrega"],
     "currency": ["currency", "curr", "ccy", "wahrung", "moneda", "devise"],
@@ -68,7 +74,7 @@ COLUMN_SYNONYMS: dict[str, list[str]] = {
               "opdrachtgever", "buying company", "bill to name", "billing address", "bill to address", "billed to address", "invoice to"],
     "supplier": ["supplier", "vendor", "supplier name", "vendor name", "seller", "lieferant", "proveedor", "bill from",
                  "billed by", "vendor details", "supplier details", "fournisseur", "leverancier", "auftragnehmer",
-                 "vendor address", "supplier address", "order from", "to vendor"],
+                 "vendor address", "supplier address", "order from", "to vendor", "party name", "party", "vendor party"],
     "ship_to": ["ship to", "ship to name", "shipped to name", "deliver to",
                 "lieferadresse", "shipping address", "delivery address", "direccion de entrega", "consignee", "destination", "shipped to", "shipped to address",
                 "ship to location", "delivery location", "deliver to address", "lieferanschrift", "adresse de livraison",
@@ -87,7 +93,7 @@ COLUMN_SYNONYMS: dict[str, list[str]] = {
 # Words that disqualify a label for a field (the label names something else).
 VETOES: dict[str, tuple[str, ...]] = {
     "qty": ("pending", "case", "pack", "received", "shipped", "free", "total", "open", "inner", "outer", "min",
-            "moq", "balance", "delivered"),
+            "moq", "balance", "delivered", "outstanding", "accepted", "confirmed", "cancelled", "backordered"),
     "unit_price": ("tax", "gst", "cgst", "sgst", "igst", "vat", "cess", "mrp", "landing", "discount", "total",
                    "amount", "amt", "value", "margin", "ust", "iva"),
     "amount": ("tax", "taxable", "gst", "cgst", "sgst", "igst", "vat", "cess", "discount", "mrp", "qty",
@@ -110,6 +116,8 @@ _ACCENTS = str.maketrans("áàâäãéèêëíìîïóòôöõúùûüñçß", "
 def norm_label(text: str) -> str:
     """Lower-case, accents folded, punctuation to single spaces, currency tags like (INR) dropped."""
     t = str(text).lower().translate(_ACCENTS)
+    if t.strip() in ("#", "no.", "n°", "nº", "no"):
+        return "no"
     t = re.sub(r"\((?:[a-z]{3}|rs|%|in [a-z]{3}|€|\$|£)\)", " ", t)
     t = re.sub(r"\bp\s*\.\s*o\b\.?", "po", t).replace("°", " ").replace("º", " ").replace("€", " ")
     return _NORM.sub(" ", t).strip()

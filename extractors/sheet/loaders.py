@@ -101,7 +101,7 @@ def load_xlsx(data: bytes) -> list[Sheet]:
         raise SheetError(f"The XLSX workbook cannot be read: {type(exc).__name__}: {exc}") from None
     sheets: list[Sheet] = []
     for ws in wb.worksheets:
-        sheet = Sheet(ws.title)
+        sheet = Sheet(ws.title, hidden=ws.sheet_state != "visible")
         for row in ws.iter_rows():
             for c in row:
                 if c.value is not None:
@@ -127,7 +127,7 @@ def load_xls(data: bytes) -> list[Sheet]:
         ws = book.sheet_by_index(idx)
         if ws.nrows * ws.ncols > 10 * MAX_CSV_CELLS:
             raise SheetError(f"Sheet {ws.name!r} is {ws.nrows:,}x{ws.ncols:,}; refusing to read it.")
-        sheet = Sheet(ws.name)
+        sheet = Sheet(ws.name, hidden=bool(getattr(ws, "visibility", 0)))
         for r in range(ws.nrows):
             for c in range(ws.ncols):
                 cell = ws.cell(r, c)
@@ -169,6 +169,9 @@ def load_spreadsheetml(data: bytes) -> list[Sheet]:
     sheets: list[Sheet] = []
     for ws in root.iter(f"{_SS}Worksheet"):
         sheet = Sheet(ws.get(f"{_SS}Name") or f"Sheet{len(sheets) + 1}")
+        visible = ws.find("{urn:schemas-microsoft-com:office:excel}WorksheetOptions/"
+                          "{urn:schemas-microsoft-com:office:excel}Visible")
+        sheet.hidden = visible is not None and (visible.text or "").strip() in ("SheetHidden", "SheetVeryHidden")
         table = ws.find(f"{_SS}Table")
         if table is None:
             sheets.append(sheet)

@@ -17,7 +17,9 @@ from orderflow.extractors.values import parse_decimal
 WEIGHTS = {"qty": 3, "description": 2, "unit_price": 2, "amount": 2, "code": 1, "sku": 1, "customer_part": 1,
            "gtin": 1, "line_no": 1, "uom": 1, "requested_date": 0.5, "currency": 0.5}
 MIN_SCORE = 4.0
-TOTAL_RE = re.compile(r"\b(grand\s*total|sub\s*-?\s*total|total|summe|gesamt|importe total|montant total)\b", re.I)
+TOTAL_RE = re.compile(
+    r"\b(grand\s*total|sub\s*-?\s*total|total|totale|totaal|summe|gesamt|gesamtsumme|gesamtbetrag|endsumme|"
+    r"zwischensumme|importe total|montant total|suma|subtotaal)\b", re.I)
 
 
 @dataclass

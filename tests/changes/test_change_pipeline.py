@@ -185,3 +185,27 @@ def test_portal_revision_replaces_the_order_and_keeps_the_history(services) -> N
         assert info["incremental"] is False
         assert [(c["line_no"], c["op"]) for c in info["lines"]] == [("2", "change"), ("3", "delete")]
         assert repo.get_order(s, first.id).state == "superseded"
+
+
+def test_second_change_on_a_version_still_in_review_updates_the_erp_order_not_a_new_one(services) -> None:
+    original_id = _pushed_original(services)
+    folder = SAMPLES_DIR / "changes"
+    bad_add = (folder / f"globex-860-{PO}-add.edi").read_text().replace("VN*JAN-3003", "VN*JAN-9999").replace(
+        "TRASH BAG 45 GAL BLACK", "MYSTERY WIDGET")
+    (pending,) = feed(services, "bad-add.edi", data=bad_add.encode()).orders
+    assert pending.state == "needs_review" and "SKU_UNKNOWN" in pending.issues
+    fix = (folder / f"globex-860-{PO}-delete.edi").read_text().replace(
+        "POC*3*DI*0**BX*18.90**BP*GX-SAF-0007", "POC*4*DI*0**CA*42.00**VN*JAN-9999").replace(
+        f"BCH*04*SA*{PO}**1*", f"BCH*04*SA*{PO}**2*")
+    (second,) = feed(services, "drop-bad-line.edi", data=fix.encode()).orders
+    assert second.state == "approved", second.issues
+    (pushed,) = push_approved(services)
+    with services.session_factory() as s:
+        orig, mid, new = (repo.get_order(s, i) for i in (original_id, pending.id, second.id))
+        assert pushed.ok and pushed.erp_order_id == orig.erp_order_id
+        assert (orig.state, mid.state, new.state) == ("superseded", "superseded", "pushed")
+        assert [r.revision for r in repo.order_history(s, new)] == [2, 1, 0]
+        assert [ln.line_no for ln in repo.order_canonical(new).lines] == ["1", "2", "3"]
+    assert len(list(services.adapter.outbox.glob("*.json"))) == 2  # the original and one change file
+    body = json.loads(services.adapter.path_for(f"GLOBEX|{PO}|change|2").read_text())
+    assert body["changes"] == orig.erp_order_id

@@ -50,14 +50,15 @@ def test_corpus_scans_accuracy_floor(corpus_scans):
     report = score_folder(corpus_scans)
     assert report["documents"] == 3
     per_doc = {d["document"]: round(d["right"] / d["fields"], 3) for d in report["per_document"]}
-    assert report["field_accuracy"] >= 0.90, (per_doc, report["errors_by_field"])
-    assert per_doc["brightkids_2450187_scan.pdf"] >= 0.95, per_doc
-    assert per_doc["redline_urgent_2026-04-19_scan.pdf"] >= 0.75, per_doc
-    assert per_doc["orderx_ex03_PO123456789_scan.pdf"] >= 0.6, per_doc
+    # reached 261/267 (97.8%): brightkids 214/217, orderx 31/33, redline 16/17 (was 150/269 before)
+    assert report["field_accuracy"] >= 0.95, (per_doc, report["errors_by_field"])
+    assert per_doc["brightkids_2450187_scan.pdf"] >= 0.97, per_doc
+    assert per_doc["redline_urgent_2026-04-19_scan.pdf"] >= 0.88, per_doc
+    assert per_doc["orderx_ex03_PO123456789_scan.pdf"] >= 0.85, per_doc
 
 
 def test_generated_scans_accuracy_floor(generated_scans):
     report = score_folder(generated_scans)
     assert report["documents"] == len(GENERATED)
-    assert report["field_accuracy"] >= 0.93, report["errors_by_field"]
+    assert report["field_accuracy"] >= 0.95, report["errors_by_field"]
     assert report["perfect_documents"] >= 1, report["per_document"]

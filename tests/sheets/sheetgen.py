@@ -457,7 +457,7 @@ def distributor_form(seed: int, kind: str) -> Doc:
         vals = [i + 1, it.customer_part, it.sku, it.description, int(it.qty), it.uom,
                 f"${it.unit_price:,.2f}" if money_text else it.unit_price,
                 f"${it.amount:,.2f}" if money_text else it.amount]
-        for cc, v in zip(cols, vals):
+        for cc, v in zip(cols, vals, strict=True):
             g[(r, cc)] = v
         if not money_text and kind == "xlsx":
             formulas[("Order", ref(r, cols[7]))] = (f"={ref(r, cols[4])}*{ref(r, cols[6])}", it.amount)
@@ -617,7 +617,7 @@ def headerless_csv(seed: int) -> Doc:
     rng = random.Random(seed)
     items = make_items(rng, rng.randint(4, 8), PRODUCTS, numbered=False, sku_fmt="AB-{:04d}", cp_fmt="")
     rows = [[it.sku, it.description, int(it.qty), f"{it.unit_price}", f"{it.amount}"] for it in items]
-    gd = gold(None, None, None, None, None, None, None, [it.gold(customer_part=None) for it in items], None)
+    gd = gold(None, None, None, None, None, None, None, [it.gold(customer_part=it.sku, sku=None) for it in items], None)
     return Doc(f"headerless_{seed}", "robustness", "lines.csv", csv_bytes(rows), gd)
 
 
@@ -681,6 +681,108 @@ def messy_workbook(seed: int) -> Doc:
                gd)
 
 
+def amazon_vc(seed: int, kind: str) -> Doc:
+    """Vendor-portal export: one row per line, PO columns repeated, ASIN / external id / model number."""
+    rng = random.Random(seed)
+    po = f"{rng.choice('23456789')}{rng.choice('ABCDEFGH')}{rng.randint(100000, 999999)}"
+    items = make_items(rng, rng.randint(3, 7), PRODUCTS, sku_fmt="MDL-{:04d}", cp_fmt="B0{:08d}")
+    hdr = ["PO", "Vendor", "Ship to location", "ASIN", "External Id", "External Id Type", "Model Number", "Title",
+           "Availability", "Window start", "Window end", "Expected date", "Quantity Requested", "Accepted quantity",
+           "Quantity received", "Quantity outstanding", "Unit Cost", "Total cost"]
+    rows: list[list] = [hdr]
+    lines, total = [], Decimal(0)
+    for it in items:
+        ean = f"0{rng.randint(10**11, 10**12 - 1)}"
+        rows.append([po, "ACMEV", "MDW2 - Joliet, IL", it.customer_part, ean, "UPC", it.sku, it.description,
+                     "AC - Accepted: In stock", "3/1/2026", "3/8/2026", "3/8/2026", int(it.qty), int(it.qty), 0,
+                     int(it.qty), f"${it.unit_price}", f"${it.amount}"])
+        total += it.amount
+        lines.append(it.gold(line_no=None))
+    gd = gold(po, None, None, None, ("MDW2", "Joliet, IL"), "USD", None, lines, None)
+    gd["ship_to"] = None  # a location code only: scored leniently below
+    if kind == "xlsx":
+        g = {(r, c): v for r, row in enumerate(rows) for c, v in enumerate(row)}
+        return Doc(f"amazon_vc_{seed}", "portal", "po.xlsx", grid_to_xlsx([("PO", g)]), gd)
+    return Doc(f"amazon_vc_{seed}", "portal", "po.csv", csv_bytes(rows), gd)
+
+
+def horizontal_header(seed: int, kind: str) -> Doc:
+    """Header as a small table: a row of labels with the values in the row below; ISO or long text dates;
+    qty with its unit in one cell ("10 CS"); section rows and a repeated table header inside the lines."""
+    rng = random.Random(seed)
+    po = f"{rng.randint(700000, 799999)}"
+    date = dt.date(2026, rng.randint(1, 12), rng.randint(1, 28))
+    buyer, supplier = rng.choice(BUYERS), rng.choice(SUPPLIERS)
+    items = make_items(rng, 6, PRODUCTS, sku_fmt="{:d}", cp_fmt="", uoms=["CS", "EA", "BX"])
+    g: dict = {(0, 0): buyer, (1, 0): "Purchase Order"}
+    labels = ["PO Number", "Order Date", "Supplier", "Payment Terms", "Currency"]
+    datev = date.isoformat() if seed % 2 else date.strftime("%B %d, %Y")
+    values = [po, datev, supplier, "Net 30", "USD"]
+    for c, (lab, v) in enumerate(zip(labels, values, strict=True)):
+        g[(3, c + 1)] = lab
+        g[(4, c + 1)] = v
+    g[(6, 1)], g[(7, 1)], g[(8, 1)] = "Deliver To", "Store 118", "900 Main St, Austin, TX 78701"
+    h = 10
+    hdr = ["#", "Vendor Item", "Description", "Qty", "Unit Price", "Extended"]
+    for c, t in enumerate(hdr):
+        g[(h, c)] = t
+    r = h + 1
+    lines, total = [], Decimal(0)
+    for i, it in enumerate(items):
+        if i in (0, 3):
+            g[(r, 2)] = "DRY GOODS" if i == 0 else "CLEANING"
+            r += 1
+        if i == 3:
+            for c, t in enumerate(hdr):
+                g[(r, c)] = t
+            r += 1
+        for c, v in enumerate([i + 1, it.sku, it.description, f"{int(it.qty)} {it.uom}", it.unit_price, it.amount]):
+            g[(r, c)] = v
+        r += 1
+        total += it.amount
+        lines.append(it.gold())
+    g[(r, 4)], g[(r, 5)] = "TOTAL", total
+    gd = gold(po, date.isoformat(), buyer, supplier, ("Store 118", "900 Main St, Austin, TX 78701"), "USD", "Net 30",
+              lines, total)
+    if kind == "csv":
+        return Doc(f"horizontal_{seed}", "layout", "po.csv", csv_bytes(grid_to_rows(g)), gd)
+    return Doc(f"horizontal_{seed}", "layout", "po.xlsx", grid_to_xlsx([("Sheet1", g)]), gd)
+
+
+def rupee_discount(seed: int) -> Doc:
+    """Indian distributor PO: ₹ in cells, MRP/discount/net rate columns, amounts incl. GST, serial delivery dates."""
+    rng = random.Random(seed)
+    po = f"PO/{rng.randint(2025, 2026)}/{rng.randint(1000, 9999)}"
+    date = dt.date(2025, rng.randint(1, 12), rng.randint(13, 28))
+    buyer, supplier = "Metro Fresh Marts Ltd", rng.choice(SUPPLIERS)
+    items = make_items(rng, rng.randint(3, 6), PRODUCTS, sku_fmt="", cp_fmt="MF{:d}", uoms=["PCS", "BOX"])
+    g: dict = {(0, 2): buyer, (1, 2): "Plot 4, MIDC Andheri East, Mumbai 400093", (2, 2): "GSTIN: 27AAACM1234F1Z5"}
+    g[(4, 0)], g[(4, 1)] = "Order No.", po
+    g[(4, 5)], g[(4, 6)] = "Date", date.strftime("%d-%m-%Y")
+    g[(5, 0)], g[(5, 1)] = "Party Name", supplier
+    g[(6, 0)], g[(6, 1)] = "Delivery At", "Metro Fresh DC Bhiwandi, Gala 7, Bhiwandi 421302"
+    h = 8
+    hdr = ["Sr.", "Item Code", "Item Name", "MRP", "Disc %", "Rate", "Qty", "UOM", "GST %", "Amount",
+           "Delivery Date"]
+    for c, t in enumerate(hdr):
+        g[(h, c)] = t
+    lines, total = [], Decimal(0)
+    for i, it in enumerate(items):
+        amount = (it.amount * Decimal("1.18")).quantize(Decimal("0.01"))
+        total += amount
+        for c, v in enumerate([i + 1, it.customer_part, it.description, f"₹{it.unit_price * 2}", "10%",
+                               f"₹{it.unit_price}", int(it.qty), it.uom, "18%", f"₹{fmt_in(amount)}",
+                               (date - EPOCH).days + 7]):
+            g[(h + 1 + i, c)] = v
+        lines.append(it.gold(amount=_s(amount)))
+    g[(h + 2 + len(items), 8)], g[(h + 2 + len(items), 9)] = "Net Payable", f"₹{fmt_in(total)}"
+    g[(h + 4 + len(items), 0)] = "For Metro Fresh Marts Ltd"
+    g[(h + 6 + len(items), 0)] = "Authorised Signatory"
+    gd = gold(po, date.isoformat(), buyer, supplier, ("Metro Fresh DC Bhiwandi", "Gala 7, Bhiwandi 421302"), "INR",
+              None, lines, total)
+    return Doc(f"rupee_{seed}", "layout", "po.xlsx", grid_to_xlsx([("PO", g)]), gd)
+
+
 def documents() -> list[Doc]:
     docs = [bigbasket_like(1, "xlsx"), bigbasket_like(2, "xls"), flipkart_like(3), flipkart_like(4),
             swiggy_like(5, "xls"), swiggy_like(6, "xlsx"), zomato_like(7), zomato_like(8),
@@ -690,7 +792,9 @@ def documents() -> list[Doc]:
             european(24, "nl", "csv"), european(25, "de", "csv"), european(26, "fr", "csv"),
             multisheet(31, "xlsx"), multisheet(32, "xls"),
             headerless_csv(41), headerless_csv(42), flat_csv(43, ";", "utf-8"), flat_csv(44, "\t", "utf-16"),
-            flat_csv(45, "|", "utf-8"), messy_workbook(46), messy_workbook(47)]
+            flat_csv(45, "|", "utf-8"), messy_workbook(46), messy_workbook(47),
+            amazon_vc(51, "csv"), amazon_vc(52, "xlsx"), horizontal_header(53, "xlsx"), horizontal_header(54, "csv"),
+            rupee_discount(55), rupee_discount(56)]
     return docs
 
 
