@@ -28,7 +28,7 @@ from orderflow.extractors.sheet.grid import Sheet, SheetError, cell_ref
 from orderflow.extractors.sheet.keyvalue import split_party
 from orderflow.extractors.sheet.labels import HEADER_FIELDS, LINE_FIELDS
 from orderflow.extractors.sheet.loaders import load_csv
-from orderflow.extractors.sheet.table import assign_columns
+from orderflow.extractors.sheet.table import assign_columns, sequence_as_line_no
 from orderflow.extractors.spreadsheet import extract_grid_orders, looks_like_delimited_text
 from orderflow.extractors.values import detect_currency, guess_day_first, parse_date, parse_decimal
 
@@ -46,6 +46,7 @@ def find_title_row(sheet: Sheet) -> tuple[int, dict[str, int]] | None:
         if len(labels) < 3:
             continue
         cols, _ = assign_columns(labels, CSV_FIELDS)
+        cols, _ = sequence_as_line_no(sheet, r, labels, cols, 0.0, CSV_FIELDS)
         if len(cols) >= 3 and any(f in cols for f in ITEM_FIELDS) and ("qty" in cols or "po_number" in cols
                                                                        or len(cols) >= 4):
             return r, {f: c.col for f, c in cols.items()}

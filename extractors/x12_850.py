@@ -16,10 +16,7 @@ The pipeline strips the prefix and files the issue under order i. Issues without
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
-from itertools import repeat
-from operator import itemgetter
 from typing import Any
 
 from orderflow.canonical import (
@@ -100,6 +97,52 @@ _LINE_TEMPLATE: dict[str, Any] = dict.fromkeys(OrderLine.model_fields)
 assert set(_PROV_TEMPLATE) == _PROV_FIELDS
 
 
+class _LineValues:
+    """Exists only to hand out its ``__dict__`` as a clean PO1 line's field values.
+
+    CPython shares one key table among the instance dicts of a class, so each line's values cost
+    a small array instead of a 17-slot hash table (a third of the memory: 50,000 lines allocate
+    ~20 MB less). Attribute order = OrderLine field order (asserted below)."""
+
+    def __init__(self, line_no, qty, uom, unit_price, price_basis, customer_part, sku, gtin, ids) -> None:  # noqa: PLR0913
+        self.line_no = line_no
+        self.qty = qty
+        self.uom = uom
+        self.unit_price = unit_price
+        self.price_basis = price_basis
+        self.amount = None
+        self.customer_part = customer_part
+        self.sku = sku
+        self.gtin = gtin
+        self.description = None
+        self.ids = ids
+        self.requested_date = None
+        self.promised_date = None
+        self.change_code = None
+        self.charges = []
+        self.destinations = []
+        self.notes = []
+
+
+class _ProvValues:
+    """A provenance entry's field values as a key-sharing dict (see ``_LineValues``)."""
+
+    def __init__(self, segment: int, raw: str) -> None:
+        self.page = None
+        self.bbox = None
+        self.sheet = None
+        self.cell = None
+        self.segment = segment
+        self.raw = raw
+        self.confidence = 1.0
+        self.extractor = NAME
+        self.hint = None
+
+
+assert list(vars(_ProvValues(0, ""))) == list(Provenance.model_fields)
+assert list(vars(_LineValues(*[None] * 9))) == list(OrderLine.model_fields)
+
+
 def _provenance(index: int, raw: str) -> Provenance:
     values = _PROV_TEMPLATE.copy()  # copying a template dict is 2x faster than a dict literal
     values["segment"] = index
@@ -140,73 +183,6 @@ _QTY_KEYS = _line_keys("qty", 2048)
 _DESC_KEYS = _line_keys("description", 2048)
 
 
-def _pair_keys(count: int) -> list[str]:
-    """Provenance keys of PO1/PID pairs in file order: lines[0].qty, lines[0].description, lines[1].qty …"""
-    return [k for n in range(count) for k in (f"lines[{n}].qty", f"lines[{n}].description")]
-
-
-_PAIR_KEYS = _pair_keys(2048)
-
-# Runs of clean "PO1 PID" pairs are mapped in bulk: every segment tag becomes one character of a
-# signature string (PO1 → L, PID → D, others → x) and a regex finds the runs at C speed.
-_SIG = {"PO1": "L", "PID": "D"}
-_RUN = re.compile("(?:LD)+")
-_G1, _G2, _G3, _G4, _G5 = (itemgetter(i) for i in range(1, 6))
-
-
-def signature(tags: list[str]) -> str:
-    """One character per segment (see ``_RUN``)."""
-    return "".join(map(_SIG.get, tags, repeat("x")))
-
-
-class _LineValues:
-    """Exists only to hand out its ``__dict__`` as a line's field values.
-
-    CPython shares one key table among the instance dicts of a class, so each line's values
-    cost a small array instead of a 17-slot hash table: a third of the memory and measured 25%
-    faster on 50,000 lines than a dict display. Attribute order = OrderLine field order."""
-
-    def __init__(  # noqa: PLR0913 - one argument per varying field
-        self, line_no, qty, uom, unit_price, price_basis, customer_part, sku, gtin, description, ids
-    ) -> None:
-        self.line_no = line_no
-        self.qty = qty
-        self.uom = uom
-        self.unit_price = unit_price
-        self.price_basis = price_basis
-        self.amount = None
-        self.customer_part = customer_part
-        self.sku = sku
-        self.gtin = gtin
-        self.description = description
-        self.ids = ids
-        self.requested_date = None
-        self.promised_date = None
-        self.change_code = None
-        self.charges = []
-        self.destinations = []
-        self.notes = []
-
-
-class _ProvValues:
-    """A provenance entry's field values as a key-sharing dict (see ``_LineValues``)."""
-
-    def __init__(self, segment: int, raw: str) -> None:
-        self.page = None
-        self.bbox = None
-        self.sheet = None
-        self.cell = None
-        self.segment = segment
-        self.raw = raw
-        self.confidence = 1.0
-        self.extractor = NAME
-        self.hint = None
-
-
-assert list(vars(_ProvValues(0, ""))) == list(Provenance.model_fields)
-assert list(vars(_LineValues(*[None] * 10))) == list(OrderLine.model_fields)
-
-
 class _SetMapper:
     """Maps the segments of one transaction set; collects segment errors for the 997."""
 
@@ -217,10 +193,7 @@ class _SetMapper:
         tx: dict[str, Any],
         delims: x12.Delimiters,
         partner: TradingPartner,
-        sig: str | None = None,
     ) -> None:
-        self.sig = sig
-        self._quals: dict[tuple[str, ...], tuple[str | None, str | None, str | None]] = {}
         self.items = items
         self.raws = raws
         self.tx = tx
@@ -273,7 +246,13 @@ class _SetMapper:
         decimals = _DECIMALS
         if len(decimals) > 50_000:  # bounded: a file of all-different prices must not grow it forever
             decimals.clear()
-        new, setattr_ = _new, _setattr
+        new = _new
+        set_dict, set_fields, set_extra, set_private = (
+            fast.set_dict,
+            fast.set_fields,
+            fast.set_extra,
+            fast.set_private,
+        )
         line_template, line_fields = _LINE_TEMPLATE, _LINE_FIELDS
         prov_template, prov_fields = _PROV_TEMPLATE, _PROV_FIELDS
         party: Party | None = None
@@ -286,34 +265,12 @@ class _SetMapper:
         last_line_seg = start
         line_count = 0
         stop = end if end is not None else len(items)
-        qty_keys, desc_keys, pair_keys = _QTY_KEYS, _DESC_KEYS, _PAIR_KEYS
+        qty_keys, desc_keys = _QTY_KEYS, _DESC_KEYS
         if stop - start > len(qty_keys):
             qty_keys, desc_keys = _line_keys("qty", stop - start), _line_keys("description", stop - start)
-            pair_keys = _pair_keys(stop - start)
-        runs = self._runs(start + 1, stop)
-        if runs:  # visit every segment except the inside of a bulk-built run
-            seq: list[int] | range = []
-            pos = start + 1
-            for first, (after, _, _) in runs.items():
-                seq.extend(range(pos, first + 1))
-                pos = after
-            seq.extend(range(pos, stop))
-        else:
-            seq = range(start + 1, stop)
-        for index in seq:
+        for index in range(start + 1, stop):
             parts = items[index]
             tag = parts[0]
-            if runs and tag == "PO1" and index in runs:
-                after, run_lines, run_provs = runs[index]
-                lines.extend(run_lines)
-                k = 2 * line_count
-                prov.update(zip(pair_keys[k : k + after - index], run_provs, strict=True))
-                line_count += len(run_lines)
-                line = run_lines[-1]
-                line_dict = line.__dict__
-                last_line_seg = after - 2
-                party = None
-                continue
             if tag == "PO1" or tag == "POC":
                 # Hot path: a clean PO1 (no padding, no repeats, numbers seen before) is built
                 # inline with no validation and no function call; anything else goes to _line,
@@ -350,37 +307,25 @@ class _SetMapper:
                         if q in ids:
                             gtin = ids[q]
                             break
-                    line_dict = line_template.copy()  # every other field is None
-                    line_dict["line_no"] = parts[1]
-                    line_dict["qty"] = qty
-                    line_dict["uom"] = parts[3]
-                    line_dict["unit_price"] = price
-                    line_dict["price_basis"] = parts[5]
-                    line_dict["customer_part"] = part
-                    line_dict["sku"] = sku
-                    line_dict["gtin"] = gtin
-                    line_dict["ids"] = ids
-                    line_dict["charges"] = []
-                    line_dict["destinations"] = []
-                    line_dict["notes"] = []
+                    line_dict = _LineValues(
+                        parts[1], qty, parts[3], price, parts[5], part, sku, gtin, ids
+                    ).__dict__
                     line = new(OrderLine)
-                    setattr_(line, "__dict__", line_dict)
-                    setattr_(line, "__pydantic_fields_set__", line_fields)
-                    setattr_(line, "__pydantic_extra__", None)
-                    setattr_(line, "__pydantic_private__", None)
+                    set_dict(line, line_dict)
+                    set_fields(line, line_fields)
+                    set_extra(line, None)
+                    set_private(line, None)
                 else:
                     _learn_decimals(parts, decimals)
                     line = self._line(parts, index, tag, line_count + 1)
                     line_dict = line.__dict__
                 lines.append(line)
-                values = prov_template.copy()
-                values["segment"] = index
-                values["raw"] = raw
+                values = _ProvValues(index, raw).__dict__
                 pv = new(Provenance)
-                setattr_(pv, "__dict__", values)
-                setattr_(pv, "__pydantic_fields_set__", prov_fields)
-                setattr_(pv, "__pydantic_extra__", None)
-                setattr_(pv, "__pydantic_private__", None)
+                set_dict(pv, values)
+                set_fields(pv, prov_fields)
+                set_extra(pv, None)
+                set_private(pv, None)
                 prov[qty_keys[line_count]] = pv
                 line_count += 1
                 last_line_seg = index
@@ -392,14 +337,12 @@ class _SetMapper:
                 if line is not None and desc:
                     if line_dict["description"] is None:
                         line_dict["description"] = desc  # hot path: skip pydantic's __setattr__
-                        values = prov_template.copy()
-                        values["segment"] = index
-                        values["raw"] = raws[index]
+                        values = _ProvValues(index, raws[index]).__dict__
                         pv = new(Provenance)
-                        setattr_(pv, "__dict__", values)
-                        setattr_(pv, "__pydantic_fields_set__", prov_fields)
-                        setattr_(pv, "__pydantic_extra__", None)
-                        setattr_(pv, "__pydantic_private__", None)
+                        set_dict(pv, values)
+                        set_fields(pv, prov_fields)
+                        set_extra(pv, None)
+                        set_private(pv, None)
                         prov[desc_keys[line_count - 1]] = pv
                     else:
                         line_dict["notes"].append(desc)
@@ -527,76 +470,6 @@ class _SetMapper:
             )
         self._checks(order, qty_hash, amt, last_line_seg)
         return order
-
-    def _runs(self, first: int, stop: int) -> dict[int, tuple[int, list[OrderLine], list[Provenance]]]:
-        """Bulk-built runs of clean PO1/PID pairs in segments ``first..stop``: first index → (index
-        after the run, lines, one provenance per segment). A run with anything unusual is left out
-        and goes through the segment loop, which checks every element."""
-        sig = self.sig
-        if sig is None or "LD" not in sig[first:stop]:
-            return {}
-        out = {}
-        for m in _RUN.finditer(sig, first, stop):
-            built = self._build_run(m.start(), m.end())
-            if built is not None:
-                out[m.start()] = (m.end(), *built)
-        return out
-
-    def _build_run(self, a: int, b: int) -> tuple[list[OrderLine], list[Provenance]] | None:
-        """Lines (with descriptions) and provenance of segments a..b-1, alternating PO1 and PID.
-
-        Same values as the segment loop's clean path: no padding, no repetition separator, all
-        of PO101/03/05 present, id pairs complete, numbers plain; else None."""
-        items, raws, rep = self.items, self.raws, self.rep
-        po1 = items[a:b:2]
-        joined = "".join(raws[a:b:2])
-        if " " in joined or not joined.isprintable() or (rep and rep in joined):
-            return None
-        if min(map(len, po1)) < 8 or not (all(map(_G1, po1)) and all(map(_G3, po1)) and all(map(_G5, po1))):
-            return None
-        for p in po1:
-            if "" in p[6:]:
-                return None
-        descs = [p[5].strip() if len(p) > 5 else "" for p in items[a + 1 : b : 2]]
-        if not all(descs) or (rep and rep in "".join(descs)):
-            return None
-        decimals = _DECIMALS
-        texts = set(map(_G2, po1))
-        texts.update(map(_G4, po1))
-        texts.discard("")
-        if not texts.issubset(decimals):
-            for p in po1:
-                _learn_decimals(p, decimals)
-            if not texts.issubset(decimals):
-                return None
-        dget = decimals.get
-        quals = self._quals
-        sku_q, part_q, gtin_q = self.sku_q, self.part_q, self.gtin_q
-        values = []
-        add = values.append
-        for p, desc in zip(po1, descs, strict=True):
-            if len(p) == 12:  # the usual three id pairs: a dict display is faster than dict(zip())
-                ids = {p[6]: p[7], p[8]: p[9], p[10]: p[11]}
-                kt = (p[6], p[8], p[10])
-            else:
-                keys = p[6::2]
-                ids = dict(zip(keys, p[7::2], strict=False))
-                kt = tuple(keys)
-            found = quals.get(kt)
-            if found is None:  # which qualifier wins depends only on the keys present
-                found = quals[kt] = (
-                    next(filter(ids.__contains__, sku_q), None),
-                    next(filter(ids.__contains__, part_q), None),
-                    next(filter(ids.__contains__, gtin_q), None),
-                )
-            add(
-                _LineValues(
-                    p[1], dget(p[2]), p[3], dget(p[4]), p[5], ids.get(found[1]), ids.get(found[0]),
-                    ids.get(found[2]), desc, ids,
-                ).__dict__
-            )  # fmt: skip
-        provs = [_ProvValues(i, raw).__dict__ for i, raw in enumerate(raws[a:b], a)]
-        return fast.many(OrderLine, values, _LINE_FIELDS), fast.many(Provenance, provs, _PROV_FIELDS)
 
     def _header(self, order: CanonicalOrder, parts: list[str], index: int, tag: str) -> None:
         raw = self.raws[index]
@@ -870,7 +743,6 @@ class X12Extractor:
         orders: list[CanonicalOrder] = []
         issues: list[Issue] = []
         skipped: list[str] = []
-        sig: str | None = None
         for ic, grp, tx in x12.iter_sets(meta):
             fmt = ORDER_SETS.get(tx["id"])
             if fmt is None:
@@ -878,9 +750,7 @@ class X12Extractor:
                 continue
             partner = hinted or self.partners.match((ic["sender"], grp["sender"])) or default_partner()
             tx["order_index"] = len(orders)
-            if sig is None:
-                sig = signature(segs.tag_list())
-            mapper = _SetMapper(segs.items, segs.raws, tx, segs.delims_at(tx["start"]), partner, sig)
+            mapper = _SetMapper(segs.items, segs.raws, tx, segs.delims_at(tx["start"]), partner)
             order = mapper.run()
             order.source = Source(
                 format=fmt,

@@ -83,6 +83,9 @@ def order_ack(
     """
     from orderflow.intake.replies import build_855, build_ordrsp
 
+    if order.source.format in ("x12_860", "edifact_ordchg"):  # order changes: 865 / ORDRSP
+        info = (resolved or {}).get("change") or {}
+        return change_ack(session_factory, order, info, accepted=accepted, erp_order_no=erp_order_no)
     plans = line_plans(order, resolved, accepted=accepted)
     pid = order.source.partner_ids
     if order.source.format == "x12_850":
@@ -291,7 +294,10 @@ def change_ack(
     """
     from orderflow.intake.replies import LineStatus, build_865, build_ordrsp
 
-    raw = CanonicalOrder.model_validate(info["raw"]) if info.get("raw") else order
+    if info.get("raw"):
+        raw = CanonicalOrder.model_validate(info["raw"])
+    else:  # no record of the change document: report the lines the change touched (they keep their code)
+        raw = order.model_copy(update={"lines": [ln for ln in order.lines if ln.change_code]})
     fmt = raw.source.format
     if fmt not in ("x12_860", "edifact_ordchg"):
         return None

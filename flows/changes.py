@@ -61,6 +61,10 @@ _HEADER_FIELDS = ("currency", "payment_terms", "requested_delivery_date", "buyer
                   "supplier", "order_type")
 
 
+class ChangeError(Exception):
+    """A change document that cannot be applied to its previous version; the message is for a person."""
+
+
 # --------------------------------------------------------------------------- the merge (pure)
 
 
@@ -319,14 +323,24 @@ def handle_change(services: Services, s: Session, doc: Any, index: int, change: 
         info = _change_info(None, change, cid, "redelivery", applied_order_id=applied.id)
         return repo.save_order(s, doc, index, change, state=OrderState.REJECTED, issues=[dup],
                                resolved={"change": info}, **common)
-    return _new_version(services, s, doc, index, change, head, cid, extra_issues=extra_issues, actor=actor)
+    try:
+        return _new_version(services, s, doc, index, change, head, cid, extra_issues=extra_issues, actor=actor)
+    except ChangeError as exc:
+        log.exception("change document %s could not be applied", doc.id)
+        issue = Issue(code=IssueCode.RULE_ERROR, field="po_number", message=str(exc), rule="changes")
+        info = _change_info(None, change, cid, "failed", previous_order_id=head.id)
+        return repo.save_order(s, doc, index, change, state=OrderState.NEEDS_REVIEW, issues=[*first.issues, issue],
+                               resolved={**resolved_payload(first), "change": info}, **common)
 
 
 def _new_version(services: Services, s: Session, doc: Any, index: int, change: CanonicalOrder, head: Any,
                  cid: str, *, extra_issues: list[Issue], actor: str) -> Any:
     from orderflow.flows.pipeline import resolved_payload, route_state, validate_order
 
-    merged = merge(repo.order_canonical(head), change)
+    try:
+        merged = merge(repo.order_canonical(head), change)
+    except Exception as exc:  # bad input never crashes a run: the change goes to a person
+        raise ChangeError(f"The change could not be applied to order {head.id}: {type(exc).__name__}: {exc}") from exc
     applied = erp_version(head, include_self=True)  # the version the ERP holds, if any
     in_erp = applied is not None
     result = validate_order(services, s, merged.order, document_id=doc.id, extra_issues=extra_issues)
@@ -370,8 +384,12 @@ def apply_waiting(services: Services, s: Session, original: Any, *, actor: str) 
         raw = info.get("raw") or row.canonical
         change = CanonicalOrder.model_validate(raw)
         doc = repo.get_document(s, row.document_id)
-        new = _new_version(services, s, doc, row.doc_index, change, head, info.get("change_id") or change_id(change),
-                           extra_issues=[], actor=actor)
+        try:
+            new = _new_version(services, s, doc, row.doc_index, change, head,
+                               info.get("change_id") or change_id(change), extra_issues=[], actor=actor)
+        except ChangeError:
+            log.exception("waiting change %s could not be applied to order %s", row.id, head.id)
+            continue
         applied.append(new)
         if new.state not in _NOT_HEAD:
             head = new

@@ -90,19 +90,26 @@ def sync_reference(services) -> int:
 
 
 def pushed_orders(services) -> list[tuple[str, str | None, Decimal | None]]:
+    """(key, ERP order id, total) per ERP sale we created. A changed order keeps the key of its
+    first version (the one the sale was created with) and the total of its newest version."""
     from orderflow.canonical.states import OrderState
     from orderflow.flows.pipeline import idempotency_key
     from orderflow.store import repository as repo
 
-    out = []
+    by_sale: dict[str, tuple[str, Decimal | None, int]] = {}
     with services.session_factory() as s:
         for state in (OrderState.PUSHED, OrderState.ACKNOWLEDGED):
             for row in repo.orders_in_state(s, state):
-                order = repo.order_canonical(row)
+                first = row
+                while first.previous is not None and first.previous.erp_order_id == row.erp_order_id:
+                    first = first.previous
+                key = idempotency_key(first.customer_id, repo.order_canonical(first))
                 total = (row.resolved or {}).get("order_total")
-                out.append((idempotency_key(row.customer_id, order), row.erp_order_id,
-                            Decimal(total) if total else None))
-    return out
+                entry = (key, Decimal(total) if total else None, row.revision)
+                current = by_sale.get(row.erp_order_id or key)
+                if current is None or entry[2] >= current[2]:
+                    by_sale[row.erp_order_id or key] = entry
+    return [(key, erp_id, total) for erp_id, (key, total, _rev) in by_sale.items()]
 
 
 def reconcile_with_erp(services) -> dict[str, Any]:

@@ -34,6 +34,13 @@ SUBLINE = re.compile(r"^\s*(colou?r|size|brand|batch|lot|hsn|mrp|ean|style|varia
 GRAND_TOTAL = re.compile(
     r"grand\s*total|order\s*total|po\s*total|total\s*payable|net\s*payable|total\s*due|gesamtsumme|endsumme|"
     r"gesamtbetrag|total\s*ttc|totaal\s*incl|total\s*general|importe\s*total|total\s*pedido|total\s*commande", re.I)
+SUBTOTAL = re.compile(r"^\s*(sub\s*-?\s*total|zwischensumme|subtotaal|sous[\s-]total|total\s*ht|net\s*total|"
+                      r"total\s*(before|excl\.?|excluding)\s*(tax|vat|gst)|base\s*imponible|nettobetrag)\b", re.I)
+PLAIN_TOTAL = re.compile(r"^\s*(total|total\s*amount|total\s*value|total\s*order|totaal|gesamt|gesamtbetrag|"
+                         r"amount\s*due|balance\s*due|total\s*due|total\s*ttc|total\s*a\s*pagar|"
+                         r"total\s*(incl\.?|including)\s*(tax|vat|gst)|bruttobetrag|total\s*(usd|eur|gbp|inr))"
+                         r"\s*[:.]?\s*(\(\w{3}\))?\s*$", re.I)
+DISCOUNT_LABEL = re.compile(r"\b(disc|discount|dto|descuento|rabatt|remise|korting|sconto)\b", re.I)
 TAX_LABEL = re.compile(r"\b(tax|gst|cgst|sgst|igst|vat|mwst|iva|tva)\b", re.I)
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 _QTY_UNIT = re.compile(r"^\s*([\d][\d.,' ]*?)\s*([A-Za-z]{1,10}\.?)\s*$")
@@ -56,6 +63,7 @@ class _Builder:
         self.issues: list[Issue] = []
         self.skip: set[int] = set()  # rows of the line tables
         self.line_rows: list[int] = []
+        self.subtotal: Decimal | None = None  # the table's "Subtotal" when charges/tax follow it
         self.decimal_comma = decimal_comma_of(
             [c.text for c in sheet.cells.values() if isinstance(c.value, str) and len(c.text) < 30]
         )
@@ -213,6 +221,27 @@ class _Builder:
                         self.order.declared_total = self.number(nums[-1])
                         self.prov("declared_total", r, nums[-1].col, nums[-1].text, 0.9)
                         return
+        self.total_after_subtotal(after_row)
+
+    def total_after_subtotal(self, total_row: int) -> None:
+        """``Subtotal / Freight / Tax / Total`` stacked under the table: the last plain total of that block is
+        the order's total (charges included), not the subtotal the table's own total row gave."""
+        rows = self.sheet.rows()
+        if total_row not in rows or not any(SUBTOTAL.search(c.text) for c in rows[total_row]
+                                            if isinstance(c.value, str)):
+            return
+        self.subtotal = self.order.declared_total
+        prev = total_row
+        for r in [r for r in rows if r > total_row]:
+            if r - prev > 2:
+                break
+            prev = r
+            for c in rows[r]:
+                if isinstance(c.value, str) and PLAIN_TOTAL.match(c.text):
+                    nums = [x for x in rows[r] if x.col > c.col and self.number(x) is not None]
+                    if nums:
+                        self.order.declared_total = self.number(nums[-1])
+                        self.prov("declared_total", r, nums[-1].col, nums[-1].text, 0.85)
 
     # ------------------------------------------------------------------ header
 
@@ -358,12 +387,15 @@ class _Builder:
     def checks(self, table: Table | None) -> None:
         o = self.order
         taxed = bool(table) and any(TAX_LABEL.search(label) for label in table.labels.values())  # type: ignore[union-attr]
+        discounted = bool(table) and any(DISCOUNT_LABEL.search(label) for label in table.labels.values())  # type: ignore[union-attr]
         for i, line in enumerate(o.lines):
             if line.qty is not None and line.unit_price is not None and line.amount is not None:
                 expect = line.qty * line.unit_price
                 tol = max(Decimal("0.02"), abs(line.amount) * Decimal("0.001"))
                 if taxed and expect > 0 and Decimal(1) < line.amount / expect <= Decimal("1.35"):
                     continue  # the amount column includes the tax the table shows
+                if discounted and expect > 0 and Decimal("0.3") <= line.amount / expect < 1:
+                    continue  # the amount is net of the discount column
                 if abs(expect - line.amount) > tol:
                     self.issues.append(Issue(
                         code=IssueCode.ARITHMETIC, severity=Severity.WARNING, field=f"lines[{i}].amount",
@@ -372,13 +404,15 @@ class _Builder:
                         expected=format(expect, "f"), actual=format(line.amount, "f"),
                     ))
         amounts = [ln.amount for ln in o.lines if ln.amount is not None]
-        if o.declared_total is not None and amounts and len(amounts) == len(o.lines):
+        target = self.subtotal if self.subtotal is not None else o.declared_total
+        if target is not None and amounts and len(amounts) == len(o.lines):
             s = sum(amounts, Decimal(0))
-            if abs(s - o.declared_total) > max(Decimal("0.05"), abs(o.declared_total) * Decimal("0.0005")):
+            if abs(s - target) > max(Decimal("0.05"), abs(target) * Decimal("0.0005")):
                 self.issues.append(Issue(
                     code=IssueCode.TOTAL_MISMATCH, severity=Severity.WARNING, field="declared_total",
-                    message=f"Sum of line amounts {s.normalize():f} differs from the declared total {o.declared_total}.",
-                    expected=format(s, "f"), actual=format(o.declared_total, "f"),
+                    message=(f"Sum of line amounts {s.normalize():f} differs from the declared "
+                             f"{'subtotal' if target is self.subtotal else 'total'} {target}."),
+                    expected=format(s, "f"), actual=format(target, "f"),
                 ))
 
 

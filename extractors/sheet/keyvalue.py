@@ -38,14 +38,15 @@ class KV:
 
 
 def _label_field(text: str) -> tuple[str | None, float]:
-    t = text.strip().rstrip(":#=-").strip()
-    if not t or len(t) > 40:
-        return None, 0.0
     best: tuple[str | None, float] = (None, 0.0)
-    for f in HEADER_FIELDS:
-        s = label_score(t, f)
-        if s > best[1]:
-            best = (f, s)
+    t0 = text.strip().rstrip(":=-").strip()
+    for t in {t0} if t0.endswith("#") else {t0, t0.rstrip("#").strip()}:  # "Vendor #" is a number, not a name
+        if not t or len(t) > 40:
+            continue
+        for f in HEADER_FIELDS:
+            s = label_score(t, f)
+            if s > best[1]:
+                best = (f, s)
     return best if best[1] >= 86 else (None, 0.0)
 
 
@@ -133,6 +134,10 @@ def find_header_values(sheet: Sheet, skip_rows: set[int] | None = None) -> list[
         if f is None and m and not inline and not rest.strip():
             label = first  # "Order No." is a label whole, not "Order" + separator
             f, s = _label_field(label)
+        if f is None and m and first[len(m.group("label")):].lstrip().startswith("#"):
+            label = m.group("label") + " #"  # "Order #: 123"
+            f, s = _label_field(label)
+            inline = inline.lstrip(":").strip()
         if f is None:
             continue
         value: Any = "\n".join(p for p in (inline, rest.strip()) if p)

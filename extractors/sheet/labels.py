@@ -18,57 +18,69 @@ COLUMN_SYNONYMS: dict[str, list[str]] = {
                 "posicion", "pos nr", "sr", "sl", "sno", "srno", "slno", "line #", "ln no", "item line"],
     "sku": ["sku", "vendor sku", "supplier sku", "vendor item", "vendor item no", "vendor part", "vendor part no",
             "supplier part", "supplier part no", "supplier item code", "supplier code", "vendor code",
-            "seller sku", "seller id", "manufacturer part", "mfr part", "mfg part no", "our item",
+            "seller sku", "seller id", "manufacturer part", "mfr part", "mfg part no",
             "your item no", "artikelnummer lieferant", "referencia proveedor", "ref fournisseur",
             "reference fournisseur", "lieferantenartikel", "artikelnummer leverancier", "vendor item number",
             "supplier item", "supplier item no", "vendor part number", "mfr part no", "mfg part", "model number",
             "model no", "model", "vendor stock number", "vsn", "vendor style", "mpn", "manufacturer part number",
-            "vendor article", "supplier article", "supplier ref"],
+            "vendor article", "supplier article", "supplier ref", "catalog no", "catalogue no", "catalog number",
+            "cat no", "catalog", "style", "style no", "style number", "vendor style no", "vendor catalog no"],
     "customer_part": ["customer part", "customer part no", "customer item", "buyer part", "buyer item",
                       "our part no", "cust part", "customer sku", "fsn", "fsn isbn13", "buyer sku", "our part",
                       "our item no", "our item number", "our ref", "customer item no", "customer part number", "asin",
                       "buyer item no", "buyer item number", "retailer item", "store item", "item nbr",
-                      "buyer article", "customer article"],
+                      "buyer article", "customer article", "our item", "our item code", "our code", "our sku", "our article no"],
     "code": ["item code", "sku code", "product code", "product number", "product no", "article", "article no",
              "article number", "item", "item number", "part no", "part number", "part", "material",
              "material no", "artikel nr", "artikelnummer", "codigo", "referencia", "ref", "code", "item id",
              "product id", "reference", "art nr", "artnr", "codigo articulo", "code article",
-             "articlenummer", "sku code"],
+             "articlenummer", "sku code", "articulo", "cod articulo", "cod", "codigo de articulo", "code produit",
+             "ref article", "artikelcode", "artikel code", "produktnummer"],
     "gtin": ["ean", "upc", "gtin", "ean upc code", "ean code", "upc code", "barcode", "ean13", "isbn", "external id", "gtin 13",
              "gtin 14", "upc ean", "ean upc"],
     "description": ["description", "item description", "item desc", "product description", "product name",
                     "item name", "title", "product", "name", "bezeichnung", "beschreibung", "artikel",
                     "descripcion", "designation", "libelle", "article description", "particulars", "omschrijving",
-                    "artikelbezeichnung", "artikelomschrijving", "denominacion", "concepto", "item title"],
+                    "artikelbezeichnung", "artikelomschrijving", "denominacion", "concepto", "item title", "short text",
+                    "material description", "item text", "material text"],
     "qty": ["qty", "quantity", "qty ordered", "ordered qty", "order qty", "order quantity", "qty ord",
             "quantity ordered", "units", "menge", "bestellmenge", "cantidad", "quantite", "qte", "pcs",
             "no of units", "qty units", "aantal", "anzahl", "quantity ordered", "qty ord d", "order quantity units",
             "qte commandee", "quantite commandee", "cant", "cantidad pedida", "hoeveelheid", "quantity requested",
-            "requested qty", "qty requested", "requested quantity", "submitted quantity", "qty req"],
+            "requested qty", "qty requested", "requested quantity", "submitted quantity", "qty req", "uds",
+            "unidades", "unds", "uds pedidas", "stuks", "aantal stuks", "stk", "stuck", "nombre"],
     "uom": ["uom", "unit", "unit of measure", "units of measure", "um", "u m", "einheit", "me", "unidad",
-            "unite", "measure", "pack unit", "sales unit", "eenheid", "mengeneinheit", "u m", "unidad de medida"],
+            "unite", "measure", "pack unit", "sales unit", "eenheid", "mengeneinheit", "u m", "unidad de medida", "order unit", "purchase unit", "po unit",
+            "base unit", "unit of order"],
     "unit_price": ["unit price", "price", "rate", "unit cost", "cost", "basic cost", "price per unit",
                    "unit base cost", "supplier price", "net price", "unit rate", "each", "price each",
                    "preis", "einzelpreis", "stuckpreis", "precio", "precio unitario", "prix unitaire",
                    "prix", "list price", "po price", "buying price", "prix unitaire ht", "prix ht", "prijs", "stukprijs",
-                   "eenheidsprijs", "precio unidad", "pu ht", "p u", "unit price excl vat", "price per each"],
+                   "eenheidsprijs", "precio unidad", "pu ht", "p u", "unit price excl vat", "price per each", "price unit", "cost price", "unit net price",
+                   "net unit price", "purchase price", "cost each"],
     "amount": ["amount", "total", "line total", "total amount", "total value", "extended price", "ext price",
                "extended", "net amount", "line amount", "value", "net value", "gesamtpreis", "betrag",
                "importe", "total linea", "montant", "subtotal", "total price", "extended cost", "montant ht",
                "total ht", "bedrag", "totaal", "regeltotaal", "positionswert", "gesamt", "ext amount", "ext cost",
-               "line value", "total cost", "cost total", "ext total", "extension"],
-    "requested_date": ["required by date", "delivery date", "need by", "need by date", "ship date",
+               "line value", "total cost", "cost total", "ext total", "extension", "ext", "ext value", "amount due",
+               "net order value", "order value", "po value", "gross value"],
+    "requested_date": ["required by date", "delivery date", "need by", "need by date", "ship date", "deliv date",
+                       "deliv date", "delivery by", "requested delivery date", "expected date", "eta",
                        "requested date", "due date", "date required", "liefertermin", "fecha entrega"],
-    "currency": ["currency", "curr", "ccy", "wahrung", "moneda", "devise"],
+    "currency": ["currency", "curr", "ccy", "wahrung", "moneda", "devise", "currency code", "valuta", "order currency"],
     "po_number": ["po number", "po no", "po", "po num", "po n", "purchase order", "purchase order number",
                   "purchase order no", "order number", "order no", "order id", "bestellnummer", "numero pedido",
                   "pedido", "po id", "p o number", "p o no", "indent no", "order ref", "p o", "po #", "bestell nr",
                   "bestellnr", "n de commande", "no de commande", "numero de commande", "numero commande",
                   "bon de commande n", "commande n", "n pedido", "no pedido", "numero de pedido", "pedido n",
-                  "ordernummer", "bestelnummer", "inkoopordernummer", "inkooporder", "order nr", "po nr"],
+                  "ordernummer", "bestelnummer", "inkoopordernummer", "inkooporder", "order nr", "po nr",
+                  "customer po", "customer po number", "customer po no", "your po", "your po no", "your order no",
+                  "your order number", "buyer po", "buyer po no", "purchase order ref", "purchasing document",
+                  "purchasing doc", "purch doc", "po document", "purchase document"],
     "po_date": ["po date", "order date", "date", "datum", "order datum", "purchase order date", "bestelldatum", "fecha pedido",
                 "fecha", "date ordered", "date de commande", "fecha de pedido", "besteldatum", "orderdatum",
-                "date of order", "issue date", "po issue date"],
+                "date of order", "issue date", "po issue date", "document date", "doc date", "creation date",
+                "created on", "po created date"],
     "buyer": ["customer", "customer name", "bill to", "billed to", "purchaser",
               "company", "kunde", "cliente", "sold to", "besteller", "client", "acheteur", "comprador",
               "opdrachtgever", "buying company", "bill to name", "billing address", "bill to address", "billed to address", "invoice to"],
@@ -113,12 +125,21 @@ _NORM = re.compile(r"[^a-z0-9]+")
 _ACCENTS = str.maketrans("áàâäãéèêëíìîïóòôöõúùûüñçß", "aaaaaeeeeiiiiooooouuuuncs")
 
 
+# "(incl. GST)", "(excl. VAT)", "(Cases)", "(each)": qualifiers that do not change what a column is.
+_QUALIFIER = re.compile(
+    r"\((?:(?:incl|excl|inc|ex|including|excluding|before|after|without|w/o|with|per|in)\b[^)]*"
+    r"|(?!(?:tax|gst|vat|cgst|sgst|igst|cess|mwst|iva|tva|ust|mrp|disc|discount)\))[a-z]{1,8}\.?)\)"
+)
+
+
 def norm_label(text: str) -> str:
     """Lower-case, accents folded, punctuation to single spaces, currency tags like (INR) dropped."""
     t = str(text).lower().translate(_ACCENTS)
     if t.strip() in ("#", "no.", "n°", "nº", "no"):
         return "no"
-    t = re.sub(r"\((?:[a-z]{3}|rs|%|in [a-z]{3}|€|\$|£)\)", " ", t)
+    t = re.sub(r"\((?!(?:tax|gst|vat|iva|tva|ust)\))(?:[a-z]{3}|rs|%|in [a-z]{3}|€|\$|£)\)", " ", t)
+    t = _QUALIFIER.sub(" ", t)
+    t = re.sub(r"^\s*item\s*#", "item", t).replace("#", " no ")  # "Item #" is the item code, "Line #" a number
     t = re.sub(r"\bp\s*\.\s*o\b\.?", "po", t).replace("°", " ").replace("º", " ").replace("€", " ")
     return _NORM.sub(" ", t).strip()
 

@@ -91,8 +91,42 @@ def _check_zip(data: bytes) -> zipfile.ZipFile:
     return zf
 
 
+_UNCACHED = re.compile(rb"(?:</f>|<f\b[^>]*/>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>")
+
+
+def _uncached_formulas(zf: zipfile.ZipFile) -> bool:
+    """Does any worksheet hold a formula without a stored result (written by a library, never opened)?"""
+    for name in zf.namelist():
+        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+            with zf.open(name) as fh:
+                if _UNCACHED.search(fh.read(MAX_UNZIPPED)):
+                    return True
+    return False
+
+
+def _fill_formulas(data: bytes, sheets: list[Sheet]) -> None:
+    """Compute the arithmetic formulas that have no cached value (``=E5*F5``, ``=SUM(G2:G9)``)."""
+    import openpyxl
+
+    from orderflow.extractors.sheet.formulas import evaluate_missing
+
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), data_only=False, read_only=False)
+    except Exception:
+        return
+    for ws, sheet in zip(wb.worksheets, sheets, strict=False):
+        formulas = {(c.row - 1, c.column - 1): c.value for row in ws.iter_rows() for c in row
+                    if isinstance(c.value, str) and c.value.startswith("=") and (c.row - 1, c.column - 1)
+                    not in sheet.cells}
+        if not formulas:
+            continue
+        values = {k: c.value for k, c in sheet.cells.items()}
+        for (r, c), v in evaluate_missing(formulas, values).items():
+            sheet.put(r, c, v)
+
+
 def load_xlsx(data: bytes) -> list[Sheet]:
-    _check_zip(data)
+    zf = _check_zip(data)
     import openpyxl
 
     try:
@@ -104,11 +138,13 @@ def load_xlsx(data: bytes) -> list[Sheet]:
         sheet = Sheet(ws.title, hidden=ws.sheet_state != "visible")
         for row in ws.iter_rows():
             for c in row:
-                if c.value is not None:
+                if c.value is not None and c.data_type != "e":  # #N/A, #REF!: no value, as in XLS
                     sheet.put(c.row - 1, c.column - 1, c.value, c.number_format)
         for rng in ws.merged_cells.ranges:
             sheet.merges.append((rng.min_row - 1, rng.min_col - 1, rng.max_row - 1, rng.max_col - 1))
         sheets.append(sheet)
+    if _uncached_formulas(zf):
+        _fill_formulas(data, sheets)
     return sheets
 
 

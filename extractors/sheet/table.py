@@ -92,6 +92,41 @@ def _fold_subheader(sheet: Sheet, row: int, top: dict[int, str], sub_cells: list
     return merged
 
 
+def _is_sequence(sheet: Sheet, header_row: int, col: int) -> bool:
+    """1, 2, 3 … or 10, 20, 30 … down the column: line numbers, whatever the label says."""
+    rows = [r for r in sheet.rows() if r > header_row][:30]
+    nums: list[int] = []
+    for r in rows:
+        c = sheet.get(r, col)
+        if c is None:
+            continue
+        d = stored_decimal(c.value) if not isinstance(c.value, str) else parse_decimal(c.text)
+        if d is None or d != d.to_integral_value() or not re.fullmatch(r"\d{1,5}(\.0)?", c.text.strip()):
+            break
+        nums.append(int(d))
+    if len(nums) < 2 or nums[0] not in (1, 10, 100):
+        return False
+    step = nums[1] - nums[0]
+    return step in (1, 10, 100) and all(b - a == step for a, b in zip(nums, nums[1:], strict=False))
+
+
+def sequence_as_line_no(sheet: Sheet, header_row: int, labels: dict[int, str], columns: dict[str, Column],
+                        score: float, fields: list[str] | None = None) -> tuple[dict[str, Column], float]:
+    """SAP's "Item" (10, 20, 30) is the line number: when the item-code column counts up and no line-number
+    column was found, it becomes line_no and the code is looked for again among the other labels."""
+    code = columns.get("code")
+    if code is None or "line_no" in columns or not _is_sequence(sheet, header_row, code.col):
+        return columns, score
+    others = {c: t for c, t in labels.items() if c != code.col}
+    again, _ = assign_columns(others, fields)
+    again = {f: c for f, c in again.items() if f not in columns or f == "code"}
+    merged = {f: c for f, c in columns.items() if f != "code"}
+    if "code" in again and again["code"].col not in {c.col for c in merged.values()}:
+        merged["code"] = again["code"]
+    merged["line_no"] = Column(code.col, code.label, code.score)
+    return merged, sum(WEIGHTS.get(f, 0) for f in merged)
+
+
 def find_tables(sheet: Sheet) -> list[Table]:
     """Every line table on the sheet, top to bottom (usually one)."""
     rows = sheet.rows()
@@ -118,6 +153,7 @@ def find_tables(sheet: Sheet) -> list[Table]:
                     labels, columns, score, header_row = folded, cols2, score2, nxt
         if score < MIN_SCORE or ("qty" not in columns and "amount" not in columns and "unit_price" not in columns):
             continue
+        columns, score = sequence_as_line_no(sheet, header_row, labels, columns, score)
         below = [rr for rr in order if rr > header_row][:4]
         if not any(is_number(c) for rr in below for c in rows[rr]):
             continue

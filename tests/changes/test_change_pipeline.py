@@ -209,3 +209,20 @@ def test_second_change_on_a_version_still_in_review_updates_the_erp_order_not_a_
     assert len(list(services.adapter.outbox.glob("*.json"))) == 2  # the original and one change file
     body = json.loads(services.adapter.path_for(f"GLOBEX|{PO}|change|2").read_text())
     assert body["changes"] == orig.erp_order_id
+
+
+def test_a_change_that_cannot_be_applied_goes_to_review_instead_of_crashing(services) -> None:
+    original_id = _pushed_original(services)
+    with services.session_factory() as s, s.begin():  # a previous version the merge cannot read
+        row = repo.get_order(s, original_id)
+        data = dict(row.canonical)
+        data["lines"] = [{**data["lines"][0], "qty": "not a number"}]
+        row.canonical = data
+    out = feed(services, f"globex-860-{PO}-quantity.edi")
+    assert out.state == "processed"
+    (o,) = out.orders
+    assert o.state == "needs_review" and "RULE_ERROR" in o.issues
+    with services.session_factory() as s:
+        assert repo.get_order(s, original_id).state == "pushed"
+        assert f"order {original_id}" in next(i.message for i in repo.get_order(s, o.id).issues
+                                              if i.code == "RULE_ERROR")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from changes_helpers import feed, replies
+from changes_helpers import feed, read_865, replies
 from fastapi.testclient import TestClient
 
 from orderflow.flows.cli import _revalidator
@@ -77,3 +77,21 @@ def test_csr_approves_a_change_in_review_and_it_updates_the_erp_order(services, 
         assert repo.get_order(s, row.previous_order_id).state == "superseded"
     assert services.adapter.path_for(f"GLOBEX|{PO}|change|1").exists()
     assert len(replies(settings, f"865-{PO}-*.edi")) == 1
+
+
+def test_csr_approves_a_change_to_an_order_not_yet_in_the_erp_and_the_buyer_gets_an_865(services, settings) -> None:
+    first = feed(services, f"globex-850-{PO}.edi").orders[0]
+    text = (SAMPLES_DIR / "changes" / f"globex-860-{PO}-price.edi").read_text().replace("*2.39*", "*1.99*")
+    (o,) = feed(services, "low.edi", data=text.encode()).orders
+    assert o.state == "needs_review"
+    client = _client(services)
+    token = TOKEN.search(client.get(f"/orders/{o.id}").text).group(1)
+    client.post(f"/orders/{o.id}/claim", data={"csrf_token": token})
+    client.post(f"/orders/{o.id}/approve", data={"csrf_token": token, "override_reason": "agreed with buyer"})
+    with services.session_factory() as s:
+        row = repo.get_order(s, o.id)
+        assert row.state == "pushed" and repo.get_order(s, first.id).state == "superseded"
+    assert services.adapter.path_for(f"GLOBEX|{PO}|change|1").exists()  # a new ERP order: none existed
+    (reply,) = replies(settings, f"865-{PO}-*.edi")
+    got = read_865(reply.read_text())
+    assert got["poc"] == [["2", "PC"]] and got["ack"] == ["IA"]

@@ -202,7 +202,7 @@ def grid_to_rows(grid: dict[tuple[int, int], object]) -> list[list]:
 
 def grid_to_xlsx(sheets: list[tuple[str, dict]], merges: dict[str, list[str]] | None = None,
                  hidden: set[str] | None = None, formulas: dict[tuple[str, str], tuple[str, object]] | None = None,
-                 formats: dict[tuple[str, str], str] | None = None) -> bytes:
+                 formats: dict[tuple[str, str], str] | None = None, cache: bool = True) -> bytes:
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     cached = {}
@@ -219,7 +219,7 @@ def grid_to_xlsx(sheets: list[tuple[str, dict]], merges: dict[str, list[str]] | 
         cached[(title, ref)] = v
     for (title, ref), fmt in (formats or {}).items():
         wb[title][ref].number_format = fmt
-    return xlsx_bytes(wb, cached)
+    return xlsx_bytes(wb, cached if cache else None)
 
 
 def ref(r: int, c: int) -> str:
@@ -459,7 +459,7 @@ def distributor_form(seed: int, kind: str) -> Doc:
                 f"${it.amount:,.2f}" if money_text else it.amount]
         for cc, v in zip(cols, vals, strict=True):
             g[(r, cc)] = v
-        if not money_text and kind == "xlsx":
+        if not money_text and kind in ("xlsx", "xlsx_raw"):
             formulas[("Order", ref(r, cols[7]))] = (f"={ref(r, cols[4])}*{ref(r, cols[6])}", it.amount)
             del g[(r, cols[7])]
         sub += it.amount
@@ -487,7 +487,7 @@ def distributor_form(seed: int, kind: str) -> Doc:
         return Doc(f"distributor_{seed}", "distributor", "order.csv", csv_bytes(grid_to_rows(g)), gd)
     fmts = {("Order", ref(off_r + 3, off_c + 8)): "mm/dd/yyyy"} if date_style == "serial" and seed % 2 else {}
     return Doc(f"distributor_{seed}", "distributor", "order.xlsx",
-               grid_to_xlsx([("Order", g)], formulas=formulas, formats=fmts), gd)
+               grid_to_xlsx([("Order", g)], formulas=formulas, formats=fmts, cache=kind == "xlsx"), gd)
 
 
 # ----------------------------------------------------------------------------- European
@@ -783,18 +783,47 @@ def rupee_discount(seed: int) -> Doc:
     return Doc(f"rupee_{seed}", "layout", "po.xlsx", grid_to_xlsx([("PO", g)]), gd)
 
 
+def sap_export(seed: int, kind: str) -> Doc:
+    """ERP list export (SAP ME2N style): "Item" 10/20/30 is the line number, "Material" the buyer's code."""
+    rng = random.Random(seed)
+    po = f"45{rng.randint(10**7, 10**8 - 1)}"
+    date = dt.date(2026, rng.randint(1, 12), rng.randint(13, 28))
+    supplier = rng.choice(SUPPLIERS)
+    items = make_items(rng, rng.randint(3, 6), PRODUCTS, sku_fmt="", cp_fmt="{:d}", uoms=["PC", "KG", "CS"])
+    hdr = ["Purchasing Document", "Item", "Document Date", "Vendor", "Material", "Short Text", "PO Quantity",
+           "Order Unit", "Net Price", "Net Order Value", "Currency", "Deliv. Date"]
+    rows: list[list] = [hdr]
+    lines = []
+    for i, it in enumerate(items):
+        n = str((i + 1) * 10)
+        if kind == "csv":
+            rows.append([po, n, date.strftime("%d.%m.%Y"), supplier, it.customer_part, it.description, str(it.qty),
+                         it.uom, fmt_eu(it.unit_price, ""), fmt_eu(it.amount, ""), "EUR", "30.12.2026"])
+        else:
+            rows.append([int(po), (i + 1) * 10, dt.datetime.combine(date, dt.time()), supplier, int(it.customer_part),
+                         it.description, int(it.qty), it.uom, it.unit_price, it.amount, "EUR",
+                         dt.datetime(2026, 12, 30)])
+        lines.append(it.gold(line_no=n))
+    gd = gold(po, date.isoformat(), None, supplier, None, "EUR", None, lines, None)
+    if kind == "csv":
+        return Doc(f"sap_{seed}", "portal", "ME2N.csv", csv_bytes(rows, ";"), gd)
+    g = {(r, c): v for r, row in enumerate(rows) for c, v in enumerate(row)}
+    return Doc(f"sap_{seed}", "portal", "ME2N.xlsx", grid_to_xlsx([("Sheet1", g)]), gd)
+
+
 def documents() -> list[Doc]:
     docs = [bigbasket_like(1, "xlsx"), bigbasket_like(2, "xls"), flipkart_like(3), flipkart_like(4),
             swiggy_like(5, "xls"), swiggy_like(6, "xlsx"), zomato_like(7), zomato_like(8),
             distributor_form(11, "xlsx"), distributor_form(12, "xlsx"), distributor_form(13, "xls"),
             distributor_form(14, "csv"), distributor_form(15, "xlsx"), distributor_form(16, "csv"),
+            distributor_form(17, "xlsx_raw"), distributor_form(18, "xlsx_raw"),
             european(21, "de", "xlsx"), european(22, "fr", "xlsx"), european(23, "es", "xls"),
             european(24, "nl", "csv"), european(25, "de", "csv"), european(26, "fr", "csv"),
             multisheet(31, "xlsx"), multisheet(32, "xls"),
             headerless_csv(41), headerless_csv(42), flat_csv(43, ";", "utf-8"), flat_csv(44, "\t", "utf-16"),
             flat_csv(45, "|", "utf-8"), messy_workbook(46), messy_workbook(47),
             amazon_vc(51, "csv"), amazon_vc(52, "xlsx"), horizontal_header(53, "xlsx"), horizontal_header(54, "csv"),
-            rupee_discount(55), rupee_discount(56)]
+            rupee_discount(55), rupee_discount(56), sap_export(57, "csv"), sap_export(58, "xlsx")]
     return docs
 
 
