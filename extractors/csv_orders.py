@@ -8,6 +8,7 @@ a form (header block, then a table, no PO-number column) goes to the spreadsheet
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -202,7 +203,7 @@ def _header(order: CanonicalOrder, r: int, text: Any, prov: Any, day_first: bool
     if text(r, "buyer"):
         order.buyer = Party(name=text(r, "buyer"))
         prov(order, "buyer.name", r, "buyer")
-    if text(r, "supplier"):
+    if text(r, "supplier") and not re.fullmatch(r"[A-Z0-9_-]{1,8}", text(r, "supplier")):  # not a vendor code
         order.supplier = Party(name=text(r, "supplier"))
         prov(order, "supplier.name", r, "supplier")
     if text(r, "payment_terms"):

@@ -78,6 +78,7 @@ class _MessageMapper:
         self.dec = segs.seps.decimal
         self.rep = segs.seps.repetition if msg.get("syntax_version") == "4" else ""
         self.sku_q, self.part_q, self.gtin_q = partner.qualifiers("EDIFACT")
+        self.plain = not self.tr and not self.rep  # no release characters, no repetitions: split directly
         self.issues: list[Issue] = []
 
     def val(self, parts: list[str], i: int, c: int = 0) -> str:
@@ -135,7 +136,7 @@ class _MessageMapper:
         line: OrderLine | None = None
         ld: dict[str, Any] = {}  # line.__dict__: hot fields are written straight into it
         comp = self.comp
-        plain = not self.tr and not self.rep  # no release characters, no repetitions: split directly
+        plain = self.plain
         cached_num = self.cached_num
         sku_q, part_q, gtin_q = self.sku_q, self.part_q, self.gtin_q
         qty_keys, desc_keys = _QTY_KEYS, _DESC_KEYS
@@ -334,11 +335,20 @@ class _MessageMapper:
 
     def _line(self, parts: list[str]) -> OrderLine:
         ids: dict[str, str] = {}
-        ident, typ = self.val(parts, 3, 0), self.val(parts, 3, 1)
+        n = len(parts)
+        if self.plain:  # no release characters, no repetitions: what val() returns, without the calls
+            line_no = parts[1].split(self.comp)[0].strip() if n > 1 else ""
+            change = parts[2].split(self.comp)[0].strip() if n > 2 else ""
+            cs = parts[3].split(self.comp) if n > 3 else []
+            ident = cs[0].strip() if cs else ""
+            typ = cs[1].strip() if len(cs) > 1 else ""
+        else:
+            line_no, change = self.val(parts, 1), self.val(parts, 2)
+            ident, typ = self.val(parts, 3, 0), self.val(parts, 3, 1)
         if ident:
             ids[typ or "LIN"] = ident
         values = {
-            "line_no": self.val(parts, 1) or None,
+            "line_no": line_no or None,
             "qty": None,
             "uom": None,
             "unit_price": None,
@@ -351,7 +361,7 @@ class _MessageMapper:
             "ids": ids,
             "requested_date": None,
             "promised_date": None,
-            "change_code": self.val(parts, 2) or None,
+            "change_code": change or None,
             "charges": [],
             "destinations": [],
             "notes": [],

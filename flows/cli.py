@@ -211,10 +211,13 @@ def schema() -> None:
 
 def _revalidator(services):
     from orderflow.flows.pipeline import resolved_payload, validate_order
+    from orderflow.review.actions import ship_policy_of
 
     def revalidate(order, row):
         with services.session_factory() as s:
-            result = validate_order(services, s, order, document_id=row.document_id)
+            result = validate_order(
+                services, s, order, document_id=row.document_id, ship_policy=ship_policy_of(row)
+            )
         return result.issues, resolved_payload(result)
 
     return revalidate
@@ -381,6 +384,7 @@ def ui(
 
     import uvicorn
 
+    from orderflow.flows import notify
     from orderflow.flows.learning_wiring import make_learner
     from orderflow.flows.pipeline import push_in_session
     from orderflow.review.app import create_review_app
@@ -395,6 +399,7 @@ def ui(
         secret_key=secret,
         secure_cookies=not insecure_cookies,
         learner=make_learner(),
+        on_pushed=lambda order_id: notify.order_pushed(services, order_id),
     )
     uvicorn.run(app_, host=host, port=port, log_level="info")
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from orderflow.canonical import ReferenceData
 from orderflow.erp_push.base import ErpAdapter
+from orderflow.flows import notify
 from orderflow.flows.pipeline import Services
 from orderflow.flows.settings import ConfigError, Settings
 from orderflow.validators import ValidationConfig
@@ -143,5 +144,6 @@ def build_services(settings: Settings, *, adapter: ErpAdapter | None = None) -> 
         replies_dir=settings.replies,
         hints_for=make_hints_for(settings, factory),
         reply_sinks=reply_sinks(settings),
+        mailer=notify.mailer(settings),
         live_credit=live if settings.live_credit else None,
     )

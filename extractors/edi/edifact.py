@@ -194,6 +194,7 @@ def envelope(segs: Segments) -> tuple[dict[str, Any], list[Diagnostic]]:
     ic: dict[str, Any] | None = None
     grp: dict[str, Any] | None = None
     msg: dict[str, Any] | None = None
+    controls: dict[int, set[str]] = {}  # id(message list) → the UNH references in it
 
     def val(parts: list[str], i: int, c: int = 0) -> str:
         if len(parts) <= i:
@@ -312,7 +313,8 @@ def envelope(segs: Segments) -> tuple[dict[str, Any], list[Diagnostic]]:
                 "order_index": None,
             }
             siblings = container["messages"] if container is not None else ic.setdefault("messages", [])
-            if any(s["control"] == control for s in siblings):
+            seen = controls.setdefault(id(siblings), set())  # a set: 1,000 messages are not 500,000 compares
+            if control in seen:
                 m["errors"].append(DUPLICATE)
                 diags.append(
                     _diag(
@@ -322,6 +324,7 @@ def envelope(segs: Segments) -> tuple[dict[str, Any], list[Diagnostic]]:
                         segment=index,
                     )
                 )
+            seen.add(control)
             siblings.append(m)
             msg = m
         elif tag == "UNT":

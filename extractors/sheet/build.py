@@ -211,7 +211,10 @@ class _Builder:
 
     def grand_total(self, after_row: int) -> None:
         """A ``Grand Total`` row below the table wins over the table's own total row."""
-        for r, cells in self.sheet.rows().items():
+        rows = self.sheet.rows()
+        if after_row in rows and any(SUBTOTAL.search(c.text) for c in rows[after_row] if isinstance(c.value, str)):
+            self.subtotal = self.order.declared_total
+        for r, cells in rows.items():
             if r <= after_row:
                 continue
             for c in cells:
@@ -230,7 +233,6 @@ class _Builder:
         if total_row not in rows or not any(SUBTOTAL.search(c.text) for c in rows[total_row]
                                             if isinstance(c.value, str)):
             return
-        self.subtotal = self.order.declared_total
         prev = total_row
         for r in [r for r in rows if r > total_row]:
             if r - prev > 2:
@@ -321,6 +323,8 @@ class _Builder:
                 if d:
                     self.order.po_date = d
             elif f in ("supplier", "buyer"):
+                if re.fullmatch(r"[A-Z0-9_-]{1,8}", value):
+                    continue  # a vendor code ("ACMEV"), not a name
                 setattr(self.order, f, Party(name=value))
                 f = f + ".name"
             elif f == "currency":

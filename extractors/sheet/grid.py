@@ -25,10 +25,14 @@ class Cell:
     col: int  # 0-based
     value: Any  # str | int | float | Decimal | datetime | date | bool
     number_format: str | None = None
+    _text: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def text(self) -> str:
-        return cell_text(self.value)
+        """The shown text, computed once (every pass over the sheet asks for it)."""
+        if self._text is None:
+            self._text = cell_text(self.value)
+        return self._text
 
 
 def col_letter(col: int) -> str:

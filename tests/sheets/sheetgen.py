@@ -811,6 +811,50 @@ def sap_export(seed: int, kind: str) -> Doc:
     return Doc(f"sap_{seed}", "portal", "ME2N.xlsx", grid_to_xlsx([("Sheet1", g)]), gd)
 
 
+def fixed_forms() -> list[Doc]:
+    """Three hand-made forms: a UK wholesaler's order form (£ in text cells), a Spanish .xls pedido with a
+    discount column, and a US PO with Subtotal / Freight / Total under the table."""
+    def ln(no, sku, cp, desc, qty, uom, price, amount):
+        return {"line_no": no, "sku": sku, "customer_part": cp, "description": desc, "qty": qty, "uom": uom,
+                "unit_price": price, "amount": amount}
+
+    uk = {(0, 1): "ORDER FORM", (0, 4): "Harrow Wholesale Ltd", (2, 0): "Account No", (2, 1): "HW-00412",
+          (3, 0): "Customer Name", (3, 1): "The Corner Deli Ltd", (4, 0): "Order Ref", (4, 1): "CD/2026/118",
+          (5, 0): "Date Required", (5, 1): dt.datetime(2026, 4, 2), (6, 0): "Order Date", (6, 1): "28/03/2026",
+          (2, 3): "Delivery Address", (3, 3): "The Corner Deli\n14 High Street\nHarrow HA1 1AA",
+          (9, 0): "Product Code", (9, 1): "Product Description", (9, 2): "Pack Size", (9, 3): "Qty", (9, 4): "Price",
+          (9, 5): "Total", (10, 0): "BK101", (10, 1): "Sourdough Loaf", (10, 2): "1 x 800g", (10, 3): 12,
+          (10, 4): "£2.40", (10, 5): "£28.80", (11, 0): "CH220", (11, 1): "Mature Cheddar", (11, 2): "1 x 2.5kg",
+          (11, 3): 2, (11, 4): "£18.50", (11, 5): "£37.00", (13, 4): "Order Total", (13, 5): "£65.80"}
+    uk_gold = gold("CD/2026/118", "2026-03-28", "The Corner Deli Ltd", "Harrow Wholesale Ltd",
+                   ("The Corner Deli", "14 High Street, Harrow HA1 1AA"), "GBP", None,
+                   [ln(None, None, "BK101", "Sourdough Loaf", "12", None, "2.40", "28.80"),
+                    ln(None, None, "CH220", "Mature Cheddar", "2", None, "18.50", "37.00")], "65.80")
+    es = {(0, 0): "PEDIDO", (1, 0): "Nº Pedido", (1, 1): "P-2026-0042", (2, 0): "Fecha", (2, 1): "05/03/2026",
+          (3, 0): "Cliente", (3, 1): "Hostelería Sol S.L.", (4, 0): "Proveedor", (4, 1): "Distribuciones Norte S.A.",
+          (6, 0): "Nº", (6, 1): "Artículo", (6, 2): "Descripción", (6, 3): "Uds.", (6, 4): "Precio €",
+          (6, 5): "Dto. %", (6, 6): "Importe €", (7, 0): 1, (7, 1): "A-55", (7, 2): "Aceite de oliva 5L", (7, 3): 4,
+          (7, 4): 31.5, (7, 5): 5, (7, 6): 119.7, (8, 0): 2, (8, 1): "B-12", (8, 2): "Vinagre 1L", (8, 3): 10,
+          (8, 4): 1.2, (8, 5): 0, (8, 6): 12, (10, 5): "TOTAL", (10, 6): 131.7}
+    es_gold = gold("P-2026-0042", "2026-03-05", "Hostelería Sol S.L.", "Distribuciones Norte S.A.", None, "EUR", None,
+                   [ln("1", None, "A-55", "Aceite de oliva 5L", "4", None, "31.5", "119.7"),
+                    ln("2", None, "B-12", "Vinagre 1L", "10", None, "1.2", "12")], "131.7")
+    us = {(0, 0): "PO Number", (0, 1): "NW-5521", (1, 0): "Date", (1, 1): dt.datetime(2026, 5, 7), (2, 0): "Vendor",
+          (2, 1): "Blue River Trading LLC\n12 Canal St\nNew Orleans, LA 70112", (3, 0): "Ship To",
+          (3, 1): "Northwind DC 2\n500 Freight Rd\nReno, NV 89502", (4, 0): "Terms", (4, 1): "Net 30",
+          (5, 0): "Buyer", (5, 1): "Jane Miller", (7, 0): "Qty", (7, 1): "Item", (7, 2): "Description",
+          (7, 3): "Unit Price", (7, 4): "Total", (8, 0): 10, (8, 1): "BR-1", (8, 2): "Pallet wrap", (8, 3): 12.5,
+          (8, 4): 125, (9, 0): 3, (9, 1): "BR-2", (9, 2): "Tape gun", (9, 3): 8.99, (9, 4): 26.97,
+          (11, 3): "Subtotal", (11, 4): 151.97, (12, 3): "Freight", (12, 4): 20, (13, 3): "Total", (13, 4): 171.97}
+    us_gold = gold("NW-5521", "2026-05-07", None, "Blue River Trading LLC",
+                   ("Northwind DC 2", "500 Freight Rd, Reno, NV 89502"), None, "Net 30",
+                   [ln(None, None, "BR-1", "Pallet wrap", "10", None, "12.5", "125"),
+                    ln(None, None, "BR-2", "Tape gun", "3", None, "8.99", "26.97")], "171.97")
+    return [Doc("uk_order_form", "layout", "order.xlsx", grid_to_xlsx([("Order Form", uk)]), uk_gold),
+            Doc("es_pedido_discount", "layout", "pedido.xls", xls_bytes([("Pedido", grid_to_cells(es), [])]), es_gold),
+            Doc("us_subtotal_freight", "layout", "po.xlsx", grid_to_xlsx([("PO", us)]), us_gold)]
+
+
 def documents() -> list[Doc]:
     docs = [bigbasket_like(1, "xlsx"), bigbasket_like(2, "xls"), flipkart_like(3), flipkart_like(4),
             swiggy_like(5, "xls"), swiggy_like(6, "xlsx"), zomato_like(7), zomato_like(8),
@@ -824,6 +868,7 @@ def documents() -> list[Doc]:
             flat_csv(45, "|", "utf-8"), messy_workbook(46), messy_workbook(47),
             amazon_vc(51, "csv"), amazon_vc(52, "xlsx"), horizontal_header(53, "xlsx"), horizontal_header(54, "csv"),
             rupee_discount(55), rupee_discount(56), sap_export(57, "csv"), sap_export(58, "xlsx")]
+    docs += fixed_forms()
     return docs
 
 

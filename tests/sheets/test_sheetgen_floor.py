@@ -14,10 +14,11 @@ from orderflow.canonical import IssueCode
 from orderflow.extractors import ExtractContext, extract
 from orderflow.extractors.sheet.loaders import load_any
 
-# Measured 2026-11-23: every category 1.000 except portal 0.963 (vendor code "ACMEV" read as supplier
-# name, "MDW2 - Joliet, IL" location split). Floors leave a little room, not a lot.
+# Measured 2026-11-23 on 42 documents: every category 1.000 except portal 0.990 (the location "MDW2 - Joliet, IL"
+# of a vendor-portal CSV is split as name "MDW2 - Joliet" + address "IL"). The engine before this work scored
+# 0.703 overall on the same set. Floors leave a little room, not a lot.
 FLOORS = {"marketplace": 0.99, "distributor": 0.99, "european": 0.99, "multisheet": 0.99, "robustness": 0.99,
-          "layout": 0.99, "portal": 0.95}
+          "layout": 0.99, "portal": 0.98}
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +37,7 @@ def scored():
 
 def test_generated_set_is_varied():
     docs = documents()
-    assert len(docs) >= 30
+    assert len(docs) >= 40
     kinds = {d.filename.rsplit(".", 1)[1] for d in docs}
     assert kinds == {"xlsx", "xls", "csv"}
     assert all(d.data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" for d in docs if d.filename.endswith(".xls"))
