@@ -2,6 +2,12 @@
 
 Tokenizing, character sets and envelope checks live in ``extractors.edi.edifact``.
 
+Speed: lines and provenance entries are built without validation (``extractors.edi.fast``) and
+line fields are written straight into the line's ``__dict__``; in a "plain" message (no release
+characters, no repetition separator) the hot segments (LIN, PIA, IMD, QTY, PRI) split their
+components directly instead of calling ``val()`` per component, and quantity/price texts already
+seen come from a Decimal cache. Both paths give the same values (tests/edi/test_speed_paths.py).
+
 Issues about one order carry a field path ``orders[i].<canonical field>`` (i = position in
 ``Extraction.orders``): ``orders[i].declared_line_count`` (CNT differs from the line count),
 ``orders[i].declared_total`` (MOA total differs from the lines), ``orders[i].source`` (envelope

@@ -77,7 +77,6 @@ def _g(parts: list[str], i: int) -> str:
 # (values are typed here). They share one fields-set object holding every field name; pydantic
 # only ever adds names to it, and adding a name already present changes nothing.
 _new = object.__new__
-_setattr = object.__setattr__
 _LINE_FIELDS = set(OrderLine.model_fields)
 _PROV_FIELDS = set(Provenance.model_fields)
 
@@ -101,12 +100,7 @@ def _provenance(index: int, raw: str) -> Provenance:
     values = _PROV_TEMPLATE.copy()  # copying a template dict is 2x faster than a dict literal
     values["segment"] = index
     values["raw"] = raw
-    prov = _new(Provenance)
-    _setattr(prov, "__dict__", values)
-    _setattr(prov, "__pydantic_fields_set__", _PROV_FIELDS)
-    _setattr(prov, "__pydantic_extra__", None)
-    _setattr(prov, "__pydantic_private__", None)
-    return prov
+    return fast.one(Provenance, values, _PROV_FIELDS)
 
 
 # Element text -> Decimal for quantities and prices already seen: Decimals are immutable, and
@@ -537,12 +531,7 @@ class _SetMapper:
         values["charges"] = []
         values["destinations"] = []
         values["notes"] = []
-        line = _new(OrderLine)
-        _setattr(line, "__dict__", values)
-        _setattr(line, "__pydantic_fields_set__", _LINE_FIELDS)
-        _setattr(line, "__pydantic_extra__", None)
-        _setattr(line, "__pydantic_private__", None)
-        return line
+        return fast.one(OrderLine, values, _LINE_FIELDS)
 
     def _charge(self, parts: list[str], index: int) -> Charge | None:
         flag = _g(parts, 1)

@@ -109,7 +109,7 @@ def compute_stats(session_factory: Any, since: dt.timedelta, now: dt.datetime | 
         1
         for o in orders
         for line in ((o.resolved or {}).get("lines") or [])
-        if isinstance(line, dict) and line.get("how") == "learned"
+        if isinstance(line, dict) and line.get("resolved_by") == "learned"
     )
     return {
         "window": {"since": start.isoformat(), "until": now.isoformat()},

@@ -36,7 +36,7 @@ def test_stats_counts_touchless_exceptions_queue_age_and_learned_lines(tmp_path:
     process_claimed(svc, worker="t")
     with svc.session_factory() as s, s.begin():
         row = s.query(Order).filter(Order.state == "pushed").first()
-        row.resolved = {**row.resolved, "lines": [{**row.resolved["lines"][0], "how": "learned"}]}
+        row.resolved = {**row.resolved, "lines": [{**row.resolved["lines"][0], "resolved_by": "learned"}]}
     stats = compute_stats(svc.session_factory, dt.timedelta(days=1))
     assert stats["orders"] == 10 and stats["pushed"] == 8 and stats["touchless"] == 8
     assert stats["touchless_rate"] == 0.8
