@@ -5,7 +5,7 @@ named in its provenance → undo removes it."""
 from __future__ import annotations
 
 import pytest
-from conftest import ACME, extract, no_rules
+from learning_conf import ACME, extract, no_rules
 
 from orderflow.flows.learning_wiring import hints_for_factory, make_learner
 from orderflow.review import learning

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import ACME, extract, no_rules
+from learning_conf import ACME, extract, no_rules
 from typer.testing import CliRunner
 
 from orderflow.flows.learning_wiring import make_learner

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from conftest import ACME, extract, no_rules
+from learning_conf import ACME, extract, no_rules
 
 from orderflow.bench.learning import LAYOUTS
 from orderflow.flows.learning_wiring import hints_for_factory, make_learner

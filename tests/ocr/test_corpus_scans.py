@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from conftest import load_gold, score_order
+from ocr_conf import load_gold, score_order
 
 from orderflow.extractors import ExtractContext, extract
 from orderflow.extractors.pdf_ocr import ocr_page_words, page_size

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLES, prefect_env, stop_group, wait_for
+from orchestration_conf import SAMPLES, prefect_env, stop_group, wait_for
 from sqlalchemy import select
 
 from orderflow.store.db import make_engine, session_factory

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import REPO, prefect_env, wait_for
 from docgen import envelopes
+from orchestration_conf import REPO, prefect_env, wait_for
 from sqlalchemy import func, select
 
 from orderflow.flows.pipeline import ingest

@@ -876,7 +876,7 @@ def main(argv: list[str]) -> None:
     from collections import defaultdict
 
     sys.path.insert(0, __file__.rsplit("/", 1)[0])
-    from conftest import score_order
+    from sheets_conf import score_order
 
     from orderflow.extractors import ExtractContext, extract
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import load_gold, score_order
+from sheets_conf import load_gold, score_order
 
 from orderflow.extractors import ExtractContext, extract
 

@@ -7,8 +7,8 @@ from collections import defaultdict
 
 import openpyxl
 import pytest
-from conftest import score_order
 from sheetgen import csv_bytes, documents, flat_csv, grid_to_xlsx, headerless_csv, multisheet
+from sheets_conf import score_order
 
 from orderflow.canonical import IssueCode
 from orderflow.extractors import ExtractContext, extract
