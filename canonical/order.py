@@ -11,7 +11,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, field_serializer
 
 SCHEMA_VERSION = "1"
 
@@ -47,6 +47,11 @@ class Address(_Model):
         tail = " ".join(p for p in (self.city, self.region, self.postal_code) if p)
         parts = [*self.lines, tail, self.country or ""]
         return ", ".join(p for p in parts if p)
+
+    @field_serializer("text")
+    def _text_or_one_line(self, value: str | None) -> str | None:
+        """Every serialised address carries its one-line form, so consumers need not assemble it."""
+        return value or self.one_line() or None
 
 
 class Party(_Model):

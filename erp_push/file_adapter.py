@@ -7,8 +7,10 @@ workers racing on the same key, end with one file and ``created=False`` for the 
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
+import io
 import json
 import os
 import re
@@ -27,6 +29,8 @@ from orderflow.erp_push.base import (
 )
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+XREF_FILE = "cross_references.csv"
+XREF_HEADER = ["customer_id", "customer_part", "sku", "written_at"]
 
 
 def key_hash(key: str) -> str:
@@ -94,6 +98,8 @@ class FileAdapter:
                     "uom": uom,
                     "qty": _fmt(line.qty),
                     "unit_price": _fmt(line.unit_price),
+                    "requested_date": _day(line.requested_date or order.requested_delivery_date),
+                    "promised_date": _day(line.promised_date),
                 }
                 for line, sku, uom in zip(
                     order.lines,
@@ -179,6 +185,35 @@ class FileAdapter:
             raise TransientERPError(f"could not write {final}: {exc}") from exc
         return PushResult(erp_order_id=sale_ref, created=True, state=body["state"], detail={"path": str(final)})
 
+    def add_cross_reference(self, customer_id: str, customer_part: str, sku: str) -> bool:
+        """Optional capability: append the mapping to ``cross_references.csv`` in the outbox, once.
+
+        The whole file is rewritten through a temp file and ``os.replace``, so a reader never sees
+        half a row; True when a row was added, False when the same mapping is already there."""
+        if not (customer_id and customer_part and sku):
+            raise PermanentERPError("a cross-reference needs a customer, a customer part and a SKU")
+        path = self.outbox / XREF_FILE
+        try:
+            self.outbox.mkdir(parents=True, exist_ok=True)
+            text = path.read_text(encoding="utf-8") if path.exists() else ""
+            rows = list(csv.reader(io.StringIO(text)))
+            if any(r[:3] == [customer_id, customer_part, sku] for r in rows[1:]):
+                return False
+            buf = io.StringIO()
+            writer = csv.writer(buf, lineterminator="\n")
+            if not rows:
+                writer.writerow(XREF_HEADER)
+            writer.writerow([customer_id, customer_part, sku, dt.datetime.now(dt.UTC).isoformat()])
+            fd, tmp = tempfile.mkstemp(dir=self.outbox, prefix=".tmp-", suffix=".part")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text + buf.getvalue())
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise TransientERPError(f"could not write {path}: {exc}") from exc
+        return True
+
     def order_status(self, key: str) -> ErpOrderStatus | None:
         data = self._read(self.path_for(key))
         return _status(data) if data is not None and data.get("key") == key else None
@@ -225,6 +260,10 @@ def _status(data: dict[str, Any]) -> ErpOrderStatus:
 
 def _fmt(v: Decimal | None) -> str | None:
     return format(v, "f") if v is not None else None
+
+
+def _day(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
 
 
 def _pad(values: list, n: int) -> list:

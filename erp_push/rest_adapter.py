@@ -6,7 +6,9 @@ Contract (paths relative to ``base_url``):
   200 (or 409) with the same shape when the key already exists.
   ``GET orders/{key}`` → ``{"key", "id", "state", "total", "shipments"}`` or 404;
   ``GET orders`` → a list of those; ``GET reference-data`` → ReferenceData JSON (404: not offered);
-  ``GET customers/{id}/credit`` → ``{"exposure": "123.45"}`` (404: unknown).
+  ``GET customers/{id}/credit`` → ``{"exposure": "123.45"}`` (404: unknown);
+  ``POST cross-references`` with ``{"customer_id", "customer_part", "sku"}`` → 201 when added,
+  200 (or 409) when the ERP already had that mapping (optional: 404/405 means not offered).
 Connection errors, timeouts, 408/429/5xx are transient; other 4xx are the ERP's rejection.
 """
 
@@ -147,6 +149,13 @@ class RestAdapter:
             return ReferenceData.model_validate(self._json(resp))
         except ValueError as exc:
             raise PermanentERPError(f"ERP reference data does not fit ReferenceData: {exc}") from exc
+
+    def add_cross_reference(self, customer_id: str, customer_part: str, sku: str) -> bool:
+        """Optional capability: write a learned customer part back as the ERP's customer code."""
+        body = {"customer_id": customer_id, "customer_part": customer_part, "sku": sku}
+        resp = self._request("POST", "cross-references", json=body)
+        assert resp is not None
+        return resp.status_code == 201
 
     def credit_exposure(self, customer_id: str) -> Decimal | None:
         resp = self._request("GET", f"customers/{self._quoted(customer_id)}/credit", ok404=True)

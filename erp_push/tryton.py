@@ -9,6 +9,7 @@ moved on: a crash anywhere leaves at most one sale per key.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +26,56 @@ from orderflow.erp_push.tryton_config import (
 from orderflow.erp_push.tryton_conn import connect, point_trytond_at, translate_errors
 
 _STATE_RANK = {"draft": 0, "quotation": 1, "confirmed": 2, "processing": 3, "done": 4}
+
+# Tryton 8.2's sale line has no writable date (its ``shipping_date`` is computed from the moves), so
+# the buyer's requested date and our promised date go on the line's ``note`` as ``key: ISO date``
+# lines; the sale's own ``shipping_date`` ("when shipping should start") gets the earliest promise.
+REQUESTED_PREFIX = "requested-date: "
+PROMISED_PREFIX = "promised-date: "
+
+
+def line_dates(line: Any, order: Any) -> tuple[dt.date | None, dt.date | None]:
+    """(requested, promised) for one order line; the order's delivery date stands in for the line's."""
+    return line.requested_date or order.requested_delivery_date, line.promised_date
+
+
+def dates_note(requested: dt.date | None, promised: dt.date | None) -> str | None:
+    parts = [f"{REQUESTED_PREFIX}{requested.isoformat()}" if requested else None,
+             f"{PROMISED_PREFIX}{promised.isoformat()}" if promised else None]
+    return "\n".join(p for p in parts if p) or None
+
+
+def dates_from_note(note: str | None) -> dict[str, dt.date]:
+    """The dates a sale line's note carries: {"requested": date, "promised": date} (those present)."""
+    out: dict[str, dt.date] = {}
+    for raw in (note or "").splitlines():
+        for name, prefix in (("requested", REQUESTED_PREFIX), ("promised", PROMISED_PREFIX)):
+            if raw.startswith(prefix):
+                try:
+                    out[name] = dt.date.fromisoformat(raw[len(prefix):].strip())
+                except ValueError:
+                    pass
+    return out
+
+
+def set_line_dates(sale_line: Any, line: Any, order: Any) -> None:
+    """Write the requested/promised dates on a (new) sale line's note, keeping any other note text."""
+    note = dates_note(*line_dates(line, order))
+    if note is None:
+        return
+    keep = [ln for ln in (sale_line.note or "").splitlines()
+            if not ln.startswith((REQUESTED_PREFIX, PROMISED_PREFIX))]
+    sale_line.note = "\n".join([note, *keep])
+
+
+def set_shipping_date(sale: Any, order: Any) -> None:
+    """The earliest promised date (else requested date) as the sale's shipping date, when not past:
+    Tryton requires shipping_date >= sale_date, and the sale date becomes today on confirmation."""
+    promised = [d for ln in order.lines if (d := line_dates(ln, order)[1])]
+    requested = [d for ln in order.lines if (d := line_dates(ln, order)[0])]
+    chosen = min(promised) if promised else (min(requested) if requested else None)
+    if chosen is not None and chosen >= dt.date.today():
+        sale.shipping_date = chosen
 
 
 def _dec(value: Any) -> Decimal | None:
@@ -149,6 +200,8 @@ class TrytonAdapter:
                 new.unit_price = line.unit_price
             if line.description:
                 new.description = line.description
+            set_line_dates(new, line, order)
+        set_shipping_date(sale, order)
         return sale
 
     def _ship_address(self, party: Any, ship_to_id: str | None) -> Any | None:
@@ -231,6 +284,14 @@ class TrytonAdapter:
             Sale = self._model("sale.sale")
             sales = Sale.find([("comment", "like", f"%{KEY_PREFIX}%")], order=[("id", "ASC")])
             return [self._status(s) for s in sales if key_from_comment(s.comment)]
+
+    # -- cross-references -----------------------------------------------------------------
+
+    def add_cross_reference(self, customer_id: str, customer_part: str, sku: str) -> bool:
+        """Optional capability: the party's product code for ``sku`` (True when Tryton changed)."""
+        from orderflow.erp_push.tryton_xref import add_cross_reference
+
+        return add_cross_reference(self, customer_id, customer_part, sku)
 
     # -- reference data and credit ----------------------------------------------------------
 

@@ -78,6 +78,8 @@ def apply_change(adapter: Any, request: PushRequest, sale_ref: str, old_order: A
 
 def _rebuild(adapter: Any, sale: Any, request: PushRequest) -> None:
     """Replace the sale's lines (and ship-to) with the new version's."""
+    from orderflow.erp_push.tryton import set_line_dates, set_shipping_date
+
     order = request.order
     if not order.lines:
         raise PermanentERPError("the changed order has no lines left; send a cancellation instead")
@@ -107,6 +109,8 @@ def _rebuild(adapter: Any, sale: Any, request: PushRequest) -> None:
             new.unit_price = line.unit_price
         if line.description:
             new.description = line.description
+        set_line_dates(new, line, order)
+    set_shipping_date(sale, order)
     sale.reference = order.po_number or sale.reference
     keep = [ln for ln in (sale.comment or "").splitlines() if ln.startswith((KEY_PREFIX, CHANGE_PREFIX))]
     sale.comment = "\n".join([*keep, *(n for n in order.notes if n and not n.startswith(KEY_PREFIX))])

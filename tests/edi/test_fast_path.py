@@ -50,7 +50,7 @@ def test_bulk_interchange_maps_every_line_with_provenance():
     # the models built without validation serialise and validate like any other
     dumped = r.orders[3].model_dump(mode="json")
     assert dumped["lines"][0]["qty"] == "2" and dumped["provenance"]["lines[0].qty"]["extractor"] == "x12_850"
-    assert type(r.orders[3]).model_validate(dumped) == r.orders[3]
+    assert type(r.orders[3]).model_validate(dumped).model_dump(mode="json") == dumped
     # assigning a field afterwards works and leaves other lines alone
     r.orders[0].lines[0].sku = "CHANGED"
     assert r.orders[0].lines[1].sku == "SKU00002" and r.orders[1].lines[0].sku == "SKU00001"
