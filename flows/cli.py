@@ -53,9 +53,12 @@ def _settings():
 
 
 def _services(**kw: Any):
+    from orderflow.flows.erp import install_xref_writeback
     from orderflow.flows.services import build_services
 
-    return build_services(_settings(), **kw)
+    services = build_services(_settings(), **kw)
+    install_xref_writeback(services)  # a SKU fixed in review (CLI or web app) reaches the ERP's customer codes
+    return services
 
 
 @app.command()

@@ -125,3 +125,247 @@ def reconcile_with_erp(services) -> dict[str, Any]:
             for d in report.drift
         ],
     }
+
+
+# --------------------------------------------------------------------------- cross-references back to the ERP
+# A learned cross-reference is "written back" when its latest ``erp_written`` audit event (entity
+# ``cross_reference``, id ``CUSTOMER|PART``) names its current SKU; an ``erp_refused`` event for the
+# current SKU stops retries until the mapping changes. No schema change: the audit trail is the marker.
+
+XREF_ENTITY = "cross_reference"
+XREF_WRITTEN = "erp_written"
+XREF_REFUSED = "erp_refused"
+
+
+def _xref_id(customer_id: str, customer_part: str) -> str:
+    return f"{customer_id}|{customer_part}"
+
+
+def pending_cross_references(s) -> list:
+    """Learned cross-references the ERP has not been given yet (or whose SKU changed since)."""
+    from sqlalchemy import select
+
+    from orderflow.store import repository as repo
+    from orderflow.store.models import AuditEvent
+
+    marks: dict[str, str | None] = {}
+    q = (select(AuditEvent.entity_id, AuditEvent.after).where(
+        AuditEvent.entity == XREF_ENTITY, AuditEvent.action.in_([XREF_WRITTEN, XREF_REFUSED])).order_by(AuditEvent.id))
+    for entity_id, after in s.execute(q):
+        marks[entity_id] = (after or {}).get("sku")
+    return [x for x in repo.learned_cross_references(s)
+            if marks.get(_xref_id(x.customer_id, x.customer_part)) != x.sku]
+
+
+def write_back_cross_references(services, *, actor: str = "system") -> dict[str, Any]:
+    """Give the ERP every learned cross-reference it lacks (``adapter.add_cross_reference``).
+
+    Each mapping is marked in its own transaction after the ERP call, so a crash at worst repeats
+    one idempotent call. Transient errors stop the pass (retried by the next run); a permanent
+    refusal (e.g. the SKU is not in the ERP) is recorded and not retried for that SKU.
+    """
+    from orderflow.erp_push.base import PermanentERPError, TransientERPError
+    from orderflow.store import repository as repo
+
+    adapter = services.adapter
+    report: dict[str, Any] = {"supported": True, "written": 0, "unchanged": 0, "refused": [], "error": None}
+    write = getattr(adapter, "add_cross_reference", None)
+    if write is None:
+        report["supported"] = False
+        return report
+    with services.session_factory() as s:
+        pending = pending_cross_references(s)
+    for x in pending:
+        action, detail = XREF_WRITTEN, {"sku": x.sku, "adapter": adapter.name}
+        try:
+            detail["created"] = bool(write(x.customer_id, x.customer_part, x.sku))
+        except TransientERPError as exc:
+            report["error"] = str(exc)
+            log.warning("writing cross-references to the ERP stopped: %s", exc)
+            break
+        except PermanentERPError as exc:
+            action, detail["error"] = XREF_REFUSED, str(exc)
+            report["refused"].append({"customer_id": x.customer_id, "customer_part": x.customer_part,
+                                      "sku": x.sku, "error": str(exc)})
+        if action == XREF_WRITTEN:
+            report["written" if detail["created"] else "unchanged"] += 1
+        with services.session_factory() as s, s.begin():
+            repo.add_audit(s, entity=XREF_ENTITY, entity_id=_xref_id(x.customer_id, x.customer_part),
+                           action=action, actor=actor, after=detail,
+                           reason=detail.get("error") or f"{x.customer_part} → {x.sku} in the {adapter.name} ERP")
+    return report
+
+
+def install_xref_writeback(services) -> None:
+    """After any commit of ``services.session_factory`` that saved a learned cross-reference (a CSR
+    fixed a SKU in the review app or ``queue fix``), write it back to the ERP. Never raises."""
+    from sqlalchemy import event
+
+    from orderflow.store.models import LearnedCrossReference
+
+    factory = services.session_factory
+    if getattr(factory, "_orderflow_xref_writeback", False):
+        return
+
+    def before_flush(session, _ctx, _instances) -> None:
+        if any(isinstance(o, LearnedCrossReference) for o in (*session.new, *session.dirty)):
+            session.info["xref_learned"] = True
+
+    def after_commit(session) -> None:
+        if session.in_nested_transaction():  # a savepoint: the outer transaction may still roll back
+            return
+        if session.info.pop("xref_learned", False):
+            try:
+                write_back_cross_references(services)
+            except Exception:
+                log.exception("writing learned cross-references to the ERP failed")
+
+    def after_rollback(session) -> None:
+        if not session.in_nested_transaction():
+            session.info.pop("xref_learned", None)
+
+    event.listen(factory, "before_flush", before_flush)
+    event.listen(factory, "after_commit", after_commit)
+    event.listen(factory, "after_rollback", after_rollback)
+    factory._orderflow_xref_writeback = True
+
+
+# --------------------------------------------------------------------------- status back from the ERP
+
+ACCEPTED_STATES = frozenset({"confirmed", "processing", "done", "accepted", "shipped", "invoiced"})
+CANCELLED_STATES = frozenset({"cancelled", "canceled", "rejected"})
+STATUS_ACTION = "erp_status"
+ACK_ACTION = "erp_ack"
+
+
+def _first_version(row):
+    first = row
+    while first.previous is not None and first.previous.erp_order_id == row.erp_order_id:
+        first = first.previous
+    return first
+
+
+def _last_after(s, order_id: int, action: str) -> list[dict[str, Any]]:
+    from orderflow.store import repository as repo
+
+    return [e.after or {} for e in repo.audit_trail(s, "order", order_id) if e.action == action]
+
+
+def _status_text(snapshot: dict[str, Any]) -> str:
+    text = f"ERP sale {snapshot['erp_order_id']} is {snapshot['state']}"
+    ships = [f"{sh.get('number') or '?'} {sh.get('state') or ''}".strip()
+             + (f" (planned {sh['planned_date']})" if sh.get("planned_date") else "")
+             + (f" (shipped {sh['effective_date']})" if sh.get("effective_date") else "")
+             for sh in snapshot.get("shipments") or []]
+    return text + (f"; shipments: {', '.join(ships)}" if ships else "")
+
+
+def sync_statuses(services, *, send_acks: bool = True, actor: str | None = None) -> dict[str, Any]:
+    """Read each pushed order's ERP sale (state, shipments) into the order's timeline.
+
+    A changed status is one ``erp_status`` audit event on the order. A sale the ERP confirmed
+    (confirmed/processing/done) moves the order from pushed to acknowledged; a sale cancelled in the
+    ERP (when we did not ask for a cancellation) sends the order back to review with ERP_REJECTED.
+    Each such decision is answered to EDI partners with an 855/ORDRSP, at most once per decision
+    (``erp_ack`` audit events). Errors on one order are reported and do not stop the others.
+    """
+    from orderflow.canonical import Issue, IssueCode
+    from orderflow.canonical.states import OrderState
+    from orderflow.erp_push.base import PermanentERPError, TransientERPError
+    from orderflow.flows.pipeline import idempotency_key
+    from orderflow.store import repository as repo
+
+    actor = actor or f"erp:{services.adapter.name}"
+    report: dict[str, Any] = {"checked": 0, "changed": [], "acknowledged": [], "rejected": [], "acks": 0,
+                              "missing": [], "errors": []}
+    with services.session_factory() as s:
+        work = []
+        for state in (OrderState.PUSHED, OrderState.ACKNOWLEDGED):
+            for row in repo.orders_in_state(s, state):
+                if row.erp_order_id:
+                    first = _first_version(row)
+                    work.append((row.id, idempotency_key(first.customer_id, repo.order_canonical(first))))
+    decisions: list[tuple[int, bool]] = []
+    for order_id, key in work:
+        report["checked"] += 1
+        try:
+            status = services.adapter.order_status(key)
+        except (TransientERPError, PermanentERPError) as exc:
+            report["errors"].append({"order_id": order_id, "error": str(exc)})
+            if isinstance(exc, TransientERPError):
+                break  # the ERP is away: the next run tries again
+            continue
+        if status is None:
+            report["missing"].append(order_id)  # reconcile reports it; nothing to read here
+            continue
+        snapshot = {"erp_order_id": status.erp_order_id, "state": status.state,
+                    "shipments": [dict(sh) for sh in status.shipments]}
+        with services.session_factory() as s, s.begin():
+            row = repo.get_order(s, order_id)
+            if row is None or row.state not in (OrderState.PUSHED, OrderState.ACKNOWLEDGED):
+                continue  # moved on meanwhile (e.g. a change superseded it)
+            seen = _last_after(s, order_id, STATUS_ACTION)
+            last = seen[-1] if seen else None
+            if last != repo._jsonable(snapshot):
+                repo.add_audit(s, entity="order", entity_id=order_id, action=STATUS_ACTION, actor=actor,
+                               before=last, after=snapshot, reason=_status_text(snapshot))
+                report["changed"].append(order_id)
+            state = (status.state or "").lower()
+            expected_cancel = row.purpose == "cancel"
+            if row.state == OrderState.PUSHED and (state in ACCEPTED_STATES or (expected_cancel and
+                                                                                state in CANCELLED_STATES)):
+                repo.set_order_state(s, row, OrderState.ACKNOWLEDGED, actor=actor, action="erp_accepted",
+                                     reason=_status_text(snapshot))
+                report["acknowledged"].append(order_id)
+                decisions.append((order_id, True))
+            elif state in CANCELLED_STATES and not expected_cancel:
+                message = f"The ERP cancelled sale {status.erp_order_id}; decide with the buyer what happens next."
+                issue = Issue(code=IssueCode.ERP_REJECTED, message=message, rule="erp_status")
+                repo.replace_issues(s, row, [*repo.order_issues(row), issue])
+                repo.set_order_state(s, row, OrderState.NEEDS_REVIEW, actor=actor, action="erp_rejected",
+                                     reason=_status_text(snapshot))
+                report["rejected"].append(order_id)
+                decisions.append((order_id, False))
+    if send_acks:
+        for order_id, accepted in decisions:
+            report["acks"] += int(_send_decision_ack(services, order_id, accepted=accepted, actor=actor))
+    return report
+
+
+def _send_decision_ack(services, order_id: int, *, accepted: bool, actor: str) -> bool:
+    """855/ORDRSP for the ERP's decision on an EDI order, once per (order, decision); never raises."""
+    from orderflow.flows import acks, changes
+    from orderflow.flows.pipeline import _upload_replies
+    from orderflow.store import repository as repo
+
+    try:
+        with services.session_factory() as s:
+            row = repo.get_order(s, order_id)
+            order, erp_no, resolved, doc_id = repo.order_canonical(row), row.erp_order_id, row.resolved, row.document_id
+            if order.source.format in changes.CHANGE_FORMATS or row.purpose == "cancel":
+                return False  # a change version was answered (865/ORDRSP) when it was applied
+            if any(a.get("accepted") == accepted for a in _last_after(s, order_id, ACK_ACTION)):
+                return False
+        reply = acks.order_ack(services.session_factory, order, accepted=accepted, erp_order_no=erp_no,
+                               resolved=resolved)
+        if reply is None:
+            return False  # not an EDI order: the buyer hears by mail or portal
+        written = acks.send(services.replies_dir, [reply])
+        _upload_replies(services, doc_id, [reply])
+        with services.session_factory() as s, s.begin():
+            repo.add_audit(s, entity="order", entity_id=order_id, action=ACK_ACTION, actor=actor,
+                           after={"accepted": accepted, "partner": reply[0], "file": reply[1]},
+                           reason=f"{'acceptance' if accepted else 'rejection'} sent to {reply[0]} as {reply[1]}")
+        return bool(written) or services.replies_dir is None
+    except Exception:
+        log.exception("sending the ERP decision acknowledgement failed for order %s", order_id)
+        return False
+
+
+def expire_waiting_changes(services, hours: float, *, actor: str = "system") -> list[int]:
+    """Changes still waiting for their original after ``hours`` go to review (issue 13)."""
+    import datetime as dt
+
+    from orderflow.flows.changes import expire_waiting
+
+    return expire_waiting(services, older_than=dt.timedelta(hours=hours), actor=actor)

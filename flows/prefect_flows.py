@@ -231,3 +231,27 @@ def reconcile_flow() -> dict[str, Any]:
     from orderflow.flows.erp import reconcile_with_erp
 
     return reconcile_with_erp(services())
+
+
+@flow(name="erp-status", flow_run_name="read sale states and shipments from the ERP")
+def erp_status_flow(send_acks: bool = True) -> dict[str, Any]:
+    """Status back (issue 7): ERP sale state and shipments into each pushed order's timeline."""
+    from orderflow.flows.erp import sync_statuses
+
+    return sync_statuses(services(), send_acks=send_acks)
+
+
+@flow(name="write-back-cross-references", flow_run_name="write learned cross-references to the ERP")
+def write_back_xrefs_flow() -> dict[str, Any]:
+    """Catch-up for the review hook (issue 7): learned cross-references the ERP does not have yet."""
+    from orderflow.flows.erp import write_back_cross_references
+
+    return write_back_cross_references(services())
+
+
+@flow(name="expire-waiting-changes", flow_run_name="expire changes waiting for their original")
+def expire_changes_flow(hours: float = 24) -> list[int]:
+    """Issue 13: changes still waiting for their original after ``hours`` go to review."""
+    from orderflow.flows.erp import expire_waiting_changes
+
+    return expire_waiting_changes(services(), hours)

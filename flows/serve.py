@@ -125,7 +125,23 @@ def deployments(settings: Settings) -> list[Any]:
     if settings.erp != "file":
         out.append(pf.sync_reference_flow.to_deployment(name="sync-reference", interval=settings.sync_interval_seconds))
         out.append(pf.reconcile_flow.to_deployment(name="reconcile", interval=settings.sync_interval_seconds))
+    out.extend(erp_followup_deployments(settings))
     return out
+
+
+def erp_followup_deployments(settings: Settings) -> list[Any]:
+    """ERP status back, cross-reference write-back (issue 7) and change expiry (issue 13)."""
+    from orderflow.flows import prefect_flows as pf
+
+    return [
+        pf.erp_status_flow.to_deployment(name="erp-status", interval=settings.status_interval_seconds,
+                                         parameters={"send_acks": settings.erp_status_acks}),
+        pf.write_back_xrefs_flow.to_deployment(name="write-back-cross-references",
+                                               interval=settings.status_interval_seconds),
+        pf.expire_changes_flow.to_deployment(name="expire-waiting-changes",
+                                             interval=settings.change_expiry_interval_seconds,
+                                             parameters={"hours": settings.change_wait_hours}),
+    ]
 
 
 def serve(settings: Settings) -> None:

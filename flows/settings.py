@@ -127,6 +127,10 @@ class Settings(BaseSettings):
     folders: list[WatchedFolder] = Field(default_factory=list)
     push_interval_seconds: int = 60
     sync_interval_seconds: int = 3600
+    status_interval_seconds: int = 300  # ERP sale states/shipments into the timeline; learned xrefs to the ERP
+    erp_status_acks: bool = True  # 855/ORDRSP when the ERP confirms or cancels an EDI order
+    change_wait_hours: float = 24  # a change whose original has not come after this goes to review
+    change_expiry_interval_seconds: int = 900
     portal_tokens_file: Path | None = None
     ui_secret_env: str = "ORDERFLOW_UI_SECRET"
     smtp: SmtpSettings | None = None  # None: no mail to buyers

@@ -11,6 +11,7 @@ from typing import Any
 from orderflow.canonical import (
     Address,
     CanonicalOrder,
+    Charge,
     Issue,
     IssueCode,
     OrderLine,
@@ -20,6 +21,7 @@ from orderflow.canonical import (
 )
 from orderflow.extractors.layout import fields as F
 from orderflow.extractors.layout.hints import Hints, compile_hints
+from orderflow.extractors.layout.lexicon import PURCHASE_EVIDENCE, SALES_EVIDENCE
 from orderflow.extractors.layout.lines import Line, Word, bbox, group_lines, phrase_text, to_words
 from orderflow.extractors.layout.table import Row, read_tables
 from orderflow.extractors.values import (
@@ -102,7 +104,8 @@ def extract_order(pages: list[PageWords], *, hints: list[dict[str, Any]] | dict[
     text = "\n".join(ln.text for lines in page_lines for ln in lines)
     day_first = hints.day_first
     if day_first is None:
-        day_first = guess_day_first(_DATE_TOKEN.findall(text), country="US" if "$" in text else None)
+        country = _issuer_country(page_lines, heights) or ("US" if "$" in text else None)
+        day_first = guess_day_first(_DATE_TOKEN.findall(text), country=country)
     ctx = _Ctx(extractor, hints.decimal_comma if hints.decimal_comma is not None else _decimal_comma(all_words),
                day_first, date_hint=hints.day_first_hint)
     issues: list[Issue] = []
@@ -125,7 +128,8 @@ def extract_order(pages: list[PageWords], *, hints: list[dict[str, Any]] | dict[
             doc.skip.add(id(r.anchor))
             doc.skip.update(id(x) for x in r.extra)
 
-    _header(doc, ctx, order, text, lh)
+    kind = doc_kind(doc)
+    _header(doc, ctx, order, text, lh, kind)
     _apply_regions(doc, ctx, order, hints)
     table_of: list[int] = []
     for ti, t in enumerate(tables):
@@ -146,21 +150,110 @@ def extract_order(pages: list[PageWords], *, hints: list[dict[str, Any]] | dict[
     return order, issues
 
 
-def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found | None) -> None:
-    def po_ok(val: str, words: list[Word]) -> str | None:
-        tok = val.split()[0] if val.split() else ""
-        tok = tok.strip(":#.,")
-        if not tok or "{" in tok or not any(c.isdigit() for c in tok) or len(tok) > 30:
-            return None
-        if parse_date(tok) is not None and _DATE_TOKEN.fullmatch(tok):
-            return None
-        return tok
+_PHONE_CC = re.compile(r"(?:^|[\s(:])\+\s?(\d{1,3})[\s.\-(]")
+_CALLING_CODES = {"1": "US", "44": "GB", "33": "FR", "49": "DE", "32": "BE", "31": "NL", "34": "ES", "39": "IT",
+                  "41": "CH", "43": "AT", "353": "IE", "351": "PT", "45": "DK", "46": "SE", "47": "NO", "48": "PL",
+                  "91": "IN", "61": "AU", "64": "NZ", "27": "ZA", "55": "BR", "52": "MX", "65": "SG", "60": "MY",
+                  "63": "PH", "971": "AE"}
 
-    f = F.find_simple(doc, "po_number", po_ok)
+
+def _issuer_country(page_lines: list[list[Line]], heights: dict[int, float]) -> str | None:
+    """The issuer's country from the telephone code in its footer (else its letterhead): the issuer's
+    convention prints the dates (an en_US system writes 04/11/2017 for April 11 to a Belgian customer)."""
+    def codes(lines: list[Line]) -> list[str]:
+        out = []
+        for ln in lines:
+            for m in _PHONE_CC.finditer(ln.text + " "):
+                cc = next((m.group(1)[:n] for n in (3, 2, 1) if m.group(1)[:n] in _CALLING_CODES), None)
+                if cc:
+                    out.append(_CALLING_CODES[cc])
+        return out
+
+    footer, head = [], []
+    for n, lines in enumerate(page_lines):
+        if not lines:
+            continue
+        h = heights.get(lines[0].page) or max(ln.bottom for ln in lines)
+        footer += [ln for ln in lines if ln.top > 0.85 * h]
+        if n == 0:
+            head = [ln for ln in lines if ln.bottom < 0.15 * h]
+    for region in (footer, head):
+        found = Counter(codes(region))
+        if len(found) == 1:
+            return next(iter(found))
+    return None
+
+
+_TITLE_SALES = re.compile(r"^(?:sales\s+order|order\s+confirmation|order\s+acknowledge?ment|quotation|quote|"
+                          r"pro[\s-]*forma(?:\s+invoice)?|(?:tax\s+|commercial\s+)?invoice)\b", re.IGNORECASE)
+_TITLE_PURCHASE = re.compile(r"^(?:purchase\s+order|p\.?\s?o\.?$|bestellung|bon\s+de\s+commande|orden\s+de\s+compra|"
+                             r"inkooporder)\b|^(?:注文書|発注書)", re.IGNORECASE)
+
+
+def doc_kind(doc: F.Doc) -> str:
+    """"sales" for a seller's document (sales order, confirmation, quotation, invoice: the letterhead is the
+    supplier, the address block is the customer), else "purchase" (a buyer's PO). Titles near the top of
+    page 1 weigh double; the rest is vocabulary ("Salesperson", "Customer PO" vs "Vendor", "Supplier")."""
+    sales = purchase = 0
+    if not doc.lines:
+        return "purchase"
+    first = doc.lines[0].page
+    page_h = max([ln.bottom for ln in doc.lines if ln.page == first] + [400])
+    for ln in doc.lines:
+        for ph in ln.phrases:
+            t = phrase_text(ph)
+            sales += len(SALES_EVIDENCE.findall(t))
+            purchase += len(PURCHASE_EVIDENCE.findall(t))
+            if ln.page == first and ln.top < 0.35 * page_h and len(t) < 40:
+                sales += 2 * bool(_TITLE_SALES.match(t))
+                purchase += 2 * bool(_TITLE_PURCHASE.match(t))
+    return "sales" if sales > purchase else "purchase"
+
+
+def _po_ok(val: str, words: list[Word]) -> str | None:
+    tok = val.split()[0] if val.split() else ""
+    tok = tok.strip(":#.,")
+    if not tok or "{" in tok or not any(c.isdigit() for c in tok) or len(tok) > 30:
+        return None
+    if parse_date(tok) is not None and _DATE_TOKEN.fullmatch(tok):
+        return None
+    return tok
+
+
+def _numbers(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, kind: str) -> None:
+    """The PO number. On a buyer's PO: its labelled number. On a seller's document: the order's own number
+    as printed ("Order N° SO021", "Sales Order SO-1042"), the buyer's PO number it quotes kept in
+    ``references["customer_po"]``; an invoice is about the buyer's order, so there the quoted PO number
+    wins and the invoice number is kept in ``references["invoice_number"]``."""
+    if kind != "sales":
+        f = F.find_simple(doc, "po_number", _po_ok)
+    else:
+        own = F.find_simple(doc, "doc_number", _po_ok)
+        cust = F.find_simple(doc, "customer_po", _po_ok)
+        if own and cust and own.value == cust.value:
+            own = None
+        invoice = own is not None and _label_is_invoice(own)
+        if cust:
+            order.references["customer_po"] = cust.value
+        if own and invoice:
+            order.references["invoice_number"] = own.value
+        f = (cust or own) if invoice else (own or cust)
     if f:
         order.po_number = f.value
         ctx.put("po_number", [w for w in f.words if f.value in w.text] or f.words, raw=phrase_text(f.words),
                 hint=f.hint)
+
+
+def _label_is_invoice(found: F.Found) -> bool:
+    """Whether a document number was printed after an invoice label (the words just left of it say so)."""
+    if not found.words:
+        return False
+    return bool(re.search(r"invoice|rechnung|facture", found.label or "", re.IGNORECASE))
+
+
+def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found | None, kind: str = "purchase"
+            ) -> None:
+    _numbers(doc, ctx, order, kind)
 
     for key, attr in (("po_date", "po_date"), ("delivery_date", "requested_delivery_date")):
         def date_ok(val: str, words: list[Word]) -> str | None:
@@ -179,6 +272,7 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
 
     f = F.find_simple(doc, "payment_terms", terms_ok)
     if f:
+        f = F.sentence_block(doc, f) or f
         order.payment_terms = f.value
         ctx.put("payment_terms", f.words, hint=f.hint)
 
@@ -219,13 +313,24 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
                     break
             if sup:
                 break
+    blocks = F.address_blocks(doc) if kind == "sales" else []
+    if kind == "sales" and sup is None:
+        sup = _issuer(doc, blocks, lh)
     if sup and sup.value:
         order.supplier = Party(name=sup.value)
         ctx.put("supplier.name", sup.words, hint=sup.hint)
     buyer = F.find_party(doc, "buyer")
     if buyer and (not buyer.value or F.looks_like_person(buyer.value)):
         buyer = None
-    if buyer is None:
+    if buyer is None and kind == "sales":
+        # a seller's document: the customer is the address block that is not the seller's, else the
+        # invoice/ship-to party
+        seller = (order.supplier.name or "").lower() if order.supplier else ""
+        cust = [b for b in blocks if b.value.lower() != seller and not (seller and seller in b.value.lower())]
+        buyer = cust[0] if cust else (F.find_party(doc, "bill_to") or F.find_party(doc, "ship_to"))
+        if buyer is not None:
+            buyer = F.Found(buyer.value, buyer.words, hint=buyer.hint)
+    if buyer is None and kind != "sales":
         exclude = {order.supplier.name.lower()} if order.supplier and order.supplier.name else set()
         buyer = lh
         if buyer is not None and (any(e in buyer.value.lower() for e in exclude) or F.looks_like_person(buyer.value)):
@@ -250,7 +355,7 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
         if not blk or not blk.lines:
             continue
         texts = [phrase_text(b) for b in blk.lines]
-        name, addr_lines = texts[0], texts[1:]
+        name, addr_lines = texts[0], [t for t in texts[1:] if not F.is_phone_line(t)]
         m = re.split(r"\s+[—–]\s+|\s+-\s+", name, maxsplit=1)
         if len(m) == 2 and (not addr_lines or re.match(r"\d", m[1])):
             # "REDLINE-HOU — 8300 Market Street": the name, then the address starting on the same line
@@ -266,6 +371,18 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
         ctx.put(f"{key}.name", blk.lines[0], hint=blk.hint)
         if addr_lines:
             ctx.put(f"{key}.address", [w for b in blk.lines[1:] for w in b] or blk.lines[0], raw=joined)
+
+
+def _issuer(doc: F.Doc, blocks: list[F.Found], lh: F.Found | None) -> F.Found | None:
+    """The seller on its own document: the name-and-address block at the very top of page 1 when another
+    block (the customer's) follows it, else the letterhead."""
+    if len(blocks) >= 2 and doc.lines:
+        first = doc.lines[0].page
+        page_h = max([ln.bottom for ln in doc.lines if ln.page == first] + [400])
+        top = blocks[0]
+        if min(w.top for w in top.words) < 0.15 * page_h:
+            return F.Found(top.value, top.words)
+    return lh
 
 
 _PACK = re.compile(r"\bpre-?\s?pack|\bprepack|\bratio\s+pack|\b\d+\s*pcs?\s+pack|\bpack\s+of\s+\d+", re.IGNORECASE)
@@ -468,6 +585,14 @@ def _line(row: Row, ctx: _Ctx, index: int) -> OrderLine | None:
             ctx.prov[key] = ctx.prov[key].model_copy(update={"hint": hid})
     if line.sku is None and line.gtin:
         line.sku = line.gtin
+    for k, cells in enumerate(row.allowances):  # "Less Comp Cigs 1,269.12-" under the item
+        money = cells.get("amount") or cells.get("unit_price") or []
+        v = _money(phrase_text(money), ctx, prefer="first")
+        if v is None:
+            continue
+        desc = phrase_text(cells.get("description", [])) or None
+        line.charges.append(Charge(kind="allowance", description=desc, amount=abs(v)))
+        ctx.put(f"{path}.charges[{k}].amount", money)
     if line.qty is None and line.amount is None and line.unit_price is None:
         return None
     return line
@@ -521,6 +646,8 @@ def _in_desc(w: Word, row: Row, desc_col: list[Word] | None) -> bool:
 
 
 def _money(text: str, ctx: _Ctx, *, prefer: str) -> Decimal | None:
+    if ctx.decimal_comma is False and re.fullmatch(r"\s*[-(]?[$€£₹]?\s?\d{1,3},\d{2}\s*\)?-?\s*", text):
+        text = text.replace(",", ".")  # "132,20" among dot-decimal prices: a misread point, not thousands
     v = _dec(text, ctx)
     if v is not None:
         return v

@@ -5,10 +5,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from orderflow.extractors.layout.lexicon import FIELD_LABELS, ORG_HINT, STOP_LABELS, compiled
+from orderflow.extractors.layout.lexicon import (
+    CUSTOMER_PO_LABELS,
+    DOC_NUMBER_LABELS,
+    FIELD_LABELS,
+    ORG_HINT,
+    STOP_LABELS,
+    compiled,
+)
 from orderflow.extractors.layout.lines import Line, Word, phrase_text
 
 _PATTERNS = {k: compiled(v) for k, v in FIELD_LABELS.items()}
+_PATTERNS["doc_number"] = compiled(DOC_NUMBER_LABELS)
+_PATTERNS["customer_po"] = compiled(CUSTOMER_PO_LABELS)
 _SEP = r"\s*[:#.\-–]*\s*"
 _KEYVAL = re.compile(r"^[A-Za-z][\w .,/()&-]{1,30}:(?:\s|$)|@|\b(?:phone|tel|fax|vat|gln|e-?mail|contact|id)\b\s*[:.]",
                      re.IGNORECASE)
@@ -24,6 +33,7 @@ class Found:
     words: list[Word]
     lines: list[list[Word]] | None = None  # block fields: one word list per printed line
     hint: str | None = None  # id of the partner hint whose label found it
+    label: str | None = None  # the label phrase it was read after
 
 
 @dataclass
@@ -142,7 +152,7 @@ def find_simple(doc: Doc, field: str, accept, *, below: bool = True, last: bool 
             if val:
                 best_pi = pi
                 chosen = Found(val if isinstance(val, str) else phrase_text(words), words,
-                               hint=doc.patterns(field)[pi][1])
+                               hint=doc.patterns(field)[pi][1], label=phrase_text(line.phrases[k]))
                 if not last:
                     return chosen
                 break
@@ -181,6 +191,8 @@ def find_party(doc: Doc, field: str) -> Found | None:
             left = min([label[0].x0] + [b[0].x0 for b in block])
             if ws and x_to > label[-1].x1 + 0.5 * doc.widths.get(line.page, 600) and ws[0].x0 - left > 3 * ws[0].height:
                 ws = []  # only the column beside the block has text on this line: the block has ended
+            if ws and block and max(w.height for w in ws) > 1.5 * max(w.height for w in block[0]):
+                break  # a title in a bigger font ("Order N° SO021") under the address: the block has ended
             if ws:
                 text = phrase_text(ws)
                 if _KEYVAL.search(text) or any(_match_label(p, text, anywhere=False) for f in
@@ -249,4 +261,109 @@ def letterhead(doc: Doc, exclude: set[str]) -> Found | None:
         return None
     cands.sort(key=lambda c: (c[0], c[1]), reverse=True)
     _, _, text, ph = cands[0]
+    form = _legal_form_below(first, ph)
+    if form:
+        return Found(f"{text} {phrase_text(form)}", ph + form)
     return Found(text, ph)
+
+
+_FORM_ONLY = re.compile(r"^(?:incorporated|inc\.?|limited|ltd\.?|llc|corp(?:oration)?\.?|gmbh|ag|s\.?a\.?|plc)$", re.IGNORECASE)
+
+
+def _legal_form_below(lines: list[Line], ph: list[Word]) -> list[Word] | None:
+    """'PHILIP MORRIS' over a centred 'INCORPORATED': the legal form printed under a letterhead name."""
+    x0, x1, bottom = ph[0].x0, ph[-1].x1, max(w.bottom for w in ph)
+    h = max(w.height for w in ph)
+    for ln in lines:
+        if ln.top <= bottom - 1 or ln.top - bottom > 1.5 * h:
+            continue
+        for cand in ln.phrases:
+            if _FORM_ONLY.match(phrase_text(cand)) and x0 - 5 <= cand[0].x0 and cand[-1].x1 <= x1 + 5:
+                return cand
+    return None
+
+
+_PHONE_LINE = re.compile(r"^(?:(?:tel|phone|fax|mobile|t|p|f)\b[.:]?\s*)?\+?[\d\s().\-/]{7,}$", re.IGNORECASE)
+
+
+def is_phone_line(text: str) -> bool:
+    """'+32 10 588 558', 'Tel: (555) 123-4567': a contact line inside an address block, not the address."""
+    return bool(_PHONE_LINE.match(text.strip())) and sum(c.isdigit() for c in text) >= 7
+
+
+def address_blocks(doc: Doc, *, top_share: float = 0.45) -> list[Found]:
+    """Unlabelled name-and-address blocks in the upper part of page 1 (a letterhead's sender block, the
+    customer's window address): two to eight left-aligned lines under a name, one holding a digit
+    (street, postcode). Returned top to bottom."""
+    first = [ln for ln in doc.lines if doc.lines and ln.page == doc.lines[0].page and id(ln) not in doc.skip]
+    if not first:
+        return []
+    page_h = max(max(ln.bottom for ln in first), 400)
+    used: set[int] = set()
+    out: list[Found] = []
+    for i, ln in enumerate(first):
+        if ln.top > top_share * page_h:
+            break
+        for ph in ln.phrases:
+            if id(ph[0]) in used:
+                continue
+            text = phrase_text(ph)
+            if ":" in text or _TITLE.search(text) or not re.search(r"[A-Za-z]{2}", text) \
+                    or sum(c.isdigit() for c in text) > 2 or len(text) > 60:
+                continue
+            block = [ph]
+            for nxt in first[i + 1:]:
+                last = block[-1]
+                if nxt.top - max(w.bottom for w in last) > 1.9 * max(w.height for w in last):
+                    break
+                below = [q for q in nxt.phrases if abs(q[0].x0 - ph[0].x0) <= 4]
+                if not below:
+                    if any(q[0].x0 < ph[0].x0 - 4 < q[-1].x1 for q in nxt.phrases):
+                        break  # a wider line runs through the block's column
+                    continue
+                q = below[0]
+                qt = phrase_text(q)
+                if qt.rstrip().endswith(":") or _KEYVAL.search(qt) and not is_phone_line(qt) \
+                        or max(w.height for w in q) > 1.5 * max(w.height for w in ph):
+                    break
+                block.append(q)
+                if len(block) >= 8:
+                    break
+            lines = [b for b in block if not is_phone_line(phrase_text(b))]
+            if len(lines) >= 2 and any(re.search(r"\d", phrase_text(b)) for b in lines[1:]):
+                used.update(id(b[0]) for b in block)
+                out.append(Found(phrase_text(lines[0]), lines[0], lines))
+    out.sort(key=lambda f: min(w.top for w in f.words))
+    return out
+
+
+def sentence_block(doc: Doc, found: Found) -> Found | None:
+    """A value printed as sentences under its own ``Label:`` ("TERMS:" over "Your bank acct. will be
+    debited on / Discount allowance is 3.65% / …"): the left-aligned lines that go on until one ends
+    with a full stop. None when the value is a short phrase or sits beside its label."""
+    if not found.words or not (found.label or "").rstrip().endswith(":"):
+        return None
+    w0 = found.words[0]
+    line = next((ln for ln in doc.lines if any(w is w0 for w in ln.words)), None)
+    if line is None or found.label in line.text:
+        return None
+    x0 = w0.x0
+    first = _first_column([w for w in line.words if w.x0 >= x0 - 2])
+    text = phrase_text(first)
+    if len(text.split()) < 3 or not re.search(r"[a-z]{3}", text):
+        return None
+    block = [first]
+    i = doc.lines.index(line) + 1
+    while i < len(doc.lines) and len(block) < 5 and not phrase_text(block[-1]).rstrip().endswith("."):
+        nxt = doc.lines[i]
+        last = block[-1]
+        if nxt.page != line.page or nxt.top - max(w.bottom for w in last) > 1.9 * max(w.height for w in last):
+            break
+        ws = _first_column([w for w in nxt.words if w.x0 >= x0 - 6])
+        t = phrase_text(ws)
+        if not ws or abs(ws[0].x0 - x0) > 6 or ":" in t or not re.search(r"[a-z]{2}", t):
+            break
+        block.append(ws)
+        i += 1
+    words = [w for b in block for w in b]
+    return Found(" ".join(phrase_text(b) for b in block), words, block, hint=found.hint, label=found.label)

@@ -12,7 +12,7 @@ FIELD_LABELS: dict[str, list[str]] = {
     "po_number": [
         r"p\.?\s?o\.?\s*(?:no|nbr|num|number|#)\.?",
         r"purchase\s+order\s*(?:no|number|nbr|id|#)\.?",
-        r"order\s*(?:no|number|nbr|#)\.?",
+        r"order\s*(?:no|number|nbr|#|n[°º])\.?",
         r"purchase\s+order",
         r"bestell(?:ung)?(?:nummer|-?nr\.?)",
         r"auftragsnummer",
@@ -50,7 +50,7 @@ FIELD_LABELS: dict[str, list[str]] = {
         r"leverdatum",
     ],
     "payment_terms": [
-        r"payment[_\s]+terms(?:[_\s]+desc)?",
+        r"payment[_\s]+terms?(?:[_\s]+desc)?",
         r"terms\s+of\s+payment",
         r"zahlungs(?:bedingungen|ziel)",
         r"conditions\s+de\s+(?:paiement|r[eè]glement)",
@@ -61,7 +61,7 @@ FIELD_LABELS: dict[str, list[str]] = {
     "currency": [r"currency(?:\s+code)?", r"w[äa]hrung", r"devise", r"moneda", r"valuta"],
     "total": [
         r"grand\s+total",
-        r"total\s+gross\s+amount",
+        r"total\s+gross\s+amount|gross\s+(?:amount|total)",
         r"(?:po|order|purchase\s+order)\s+total",
         r"total\s+(?:amount|value|order\s+value|due|incl\.?.*)",
         r"gesamt(?:betrag|summe|wert)?|endbetrag",
@@ -74,7 +74,8 @@ FIELD_LABELS: dict[str, list[str]] = {
     ],
     "buyer": [
         r"buyer(?!\s*(?:contact|id|ref|req|vat|electronic))",
-        r"purchaser|customer(?!\s*(?:no|number|id|part|item))|sold\s+to|bill\s+to|invoice\s+to",
+        r"purchaser|customer(?!\s*(?:no|number|id|part|item|p\.?\s?o|order|ref|service|care))|sold\s+to|bill\s+to"
+        r"|invoice\s+to",
         r"käufer|besteller|auftraggeber|acheteur|client|comprador|cliente|koper|besteller",
     ],
     "supplier": [
@@ -83,13 +84,45 @@ FIELD_LABELS: dict[str, list[str]] = {
         r"seller|sold\s+by|lieferant|fournisseur|proveedor|leverancier|auftragnehmer",
     ],
     "ship_to": [
+        r"(?:invoic(?:e|ing)|billing)\s+(?:and|&)\s+shipping\s+address",
         r"ship[\s-]*to(?:\s+(?:address|location))?(?!\s*(?:code|id|vat|electronic))",
         r"deliver(?:y)?\s+to(?:\s+address)?|delivery\s+address|shipping\s+address|consignee",
         r"lieferadresse|lieferanschrift|adresse\s+de\s+livraison|livrer\s+[àa]|direcci[oó]n\s+de\s+entrega",
         r"enviar\s+a|entregar\s+en|afleveradres|leveringsadres",
     ],
-    "bill_to": [r"bill[\s-]*to|invoice\s+to|invoicee|rechnungsadresse|facturer\s+[àa]|facturar\s+a|factuuradres"],
+    "bill_to": [r"(?:invoic(?:e|ing)|billing)\s+(?:and|&)\s+shipping\s+address|billing\s+address|bill[\s-]*to|invoice\s+to|invoicee|rechnungsadresse|facturer\s+[àa]|facturar\s+a|factuuradres"],
 }
+
+# The document's own number on a supplier-side document (sales order, confirmation, quotation, invoice):
+# "Order N° SO021", "Quotation # SO021", "Sales Order SO-1042", "Invoice No. 2024-118".
+DOC_NUMBER_LABELS: list[str] = [
+    r"(?:sales\s+)?order\s+(?:confirmation|acknowledge?ment)\s*(?:no|number|nbr|#|n[°º])?\.?",
+    r"sales\s+order\s*(?:no|number|nbr|#|n[°º])?\.?",
+    r"order\s*(?:no|number|nbr|#|n[°º])\.?",
+    r"(?:quotation|quote)\s*(?:no|number|nbr|#|n[°º])?\.?",
+    r"pro[\s-]*forma(?:\s+invoice)?\s*(?:no|number|nbr|#|n[°º])?\.?",
+    r"invoice\s*(?:no|number|nbr|#|n[°º])?\.?",
+    r"order",
+]
+# The buyer's order number quoted on a supplier-side document.
+CUSTOMER_PO_LABELS: list[str] = [
+    r"(?:customer|client|buyer)(?:'s)?\s+(?:p\.?\s?o\.?|purchase\s+order|order)\s*(?:no|number|nbr|ref|#)?\.?",
+    r"your\s+(?:p\.?\s?o\.?|purchase\s+order|order|ref(?:erence)?)\s*(?:no|number|nbr|ref|#)?\.?",
+    r"p\.?\s?o\.?\s*(?:no|nbr|num|number|ref|reference|#)\.?",
+    r"purchase\s+order\s*(?:no|number|nbr|id|ref|#)?\.?",
+]
+# Evidence of who issued the document: a seller's document (sales order, invoice) or a buyer's PO.
+SALES_EVIDENCE = re.compile(
+    r"\b(?:sales\s+order|order\s+confirmation|order\s+acknowledge?ment|quotation|pro[\s-]*forma|invoice\s+(?:no|number|"
+    r"date|#)|salesperson|sales\s+rep(?:resentative)?|sold\s+by|customer\s+(?:p\.?\s?o|order)|your\s+(?:p\.?\s?o|order)"
+    r"|auftragsbest[äa]tigung|confirmation\s+de\s+commande|rechnung|facture)\b|^\s*invoice\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+PURCHASE_EVIDENCE = re.compile(
+    r"\b(?:purchase\s+order|p\.\s?o\.|vendor|supplier|bestellung|bon\s+de\s+commande|orden\s+de\s+compra|inkooporder"
+    r"|please\s+(?:supply|deliver|ship))\b|注文書|発注書",
+    re.IGNORECASE,
+)
 
 # Labels a value must never be taken from (they look like a field label but are not).
 STOP_LABELS = re.compile(

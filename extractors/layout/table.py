@@ -46,6 +46,7 @@ class Row:
     page: int = 0
     roles: frozenset[str] = frozenset()  # the roles the table's columns carry
     hints: dict[str, str] = field(default_factory=dict)  # role → id of the column_map hint behind it
+    allowances: list[dict[str, list[Word]]] = field(default_factory=list)  # "Less …" sub-rows: cells each
 
 
 @dataclass
@@ -321,6 +322,9 @@ def _assign_headers(cols: list[Column], head: list[Line], buyer_words: set[str],
                 prev.role = None  # net price beats a gross/list price column
             elif role == "qty" and _PER_PACK.search(prev.header) and not _PER_PACK.search(h):
                 prev.role = None  # "quantity to case" / "qty per pack" is packing, the plain quantity is ordered
+            elif role == "unit_price" and "amount" not in used and _UNIT.search(prev.header) \
+                    and not _UNIT.search(h):
+                role = "amount"  # "Unit Price … Price" (Odoo, many invoices): the plain price right of it is the total
             else:
                 role = None
         if role:
@@ -336,6 +340,9 @@ def _assign_headers(cols: list[Column], head: list[Line], buyer_words: set[str],
     for i, c in enumerate(cols):  # an unheaded column right of the description holds its overflow
         if not c.header and i and cols[i - 1].role == "description":
             c.role = "description"
+
+
+_UNIT = re.compile(r"\bunit\b|/\s*unit|\beach\b|\bper\b|単価", re.IGNORECASE)
 
 
 def _price_between(cols: list[Column]) -> None:
@@ -449,8 +456,9 @@ def read_tables(pages: list[list[Line]], heights: dict[int, float], buyer_words:
                 continue
             while why == "gap":  # records spaced far apart: the table goes on while the next chunk has rows
                 chunk, j, why2 = _take(lines, i, page_h)
-                if not chunk or not _rows(chunk, cols)[0]:
-                    break
+                more = _rows(chunk, cols)[0] if chunk else []
+                if not more or (any(c.role == "qty" for c in cols) and not any(r.cells.get("qty") for r in more)):
+                    break  # a note or a payment box under the items carries no quantity: the table has ended
                 body += chunk
                 i, why = j, why2
             ended = why in ("gap", "stop")
@@ -482,6 +490,22 @@ def _take(lines: list[Line], i: int, page_h: float) -> tuple[list[Line], int, st
 
 
 _IDENT = ("description", "sku", "customer_part", "line_no", "gtin")
+_ALLOWANCE_WORDS = re.compile(r"^\s*(?:less\b|discount|allowance|rebate|deduction|remise|rabatt|descuento|korting)",
+                              re.IGNORECASE)
+_NEGATIVE = re.compile(r"^\s*(?:[A-Z]{3}\s?)?(?:-|\(|[$€£₹¥]\s?-)|\d-\s*$|\)\s*$")
+
+
+def _is_allowance(cells: dict[str, list[Word]]) -> bool:
+    """A sub-row with no quantity whose money is negative ("1,269.12-", "(50.00)") or whose text names a
+    discount ("Less …", "Discount 5%") is an allowance on the item above, not an item of its own."""
+    qty = phrase_text(cells.get("qty", []))
+    if qty and parse_decimal(qty.split()[0]) not in (None, 0):
+        return False
+    money = [phrase_text(cells[r]) for r in ("amount", "unit_price") if cells.get(r)]
+    if not money or not any(re.search(r"\d", m) for m in money):
+        return False
+    desc = phrase_text(cells.get("description", []))
+    return any(_NEGATIVE.search(m) for m in money) or bool(_ALLOWANCE_WORDS.match(desc))
 
 
 def _rows(body: list[Line], cols: list[Column]) -> tuple[list[Row], Line | None]:
@@ -500,6 +524,10 @@ def _rows(body: list[Line], cols: list[Column]) -> tuple[list[Row], Line | None]
         ident = any(cells.get(r) for r in _IDENT)
         if len(re.findall(r"\w\s:\s", ln.text)) >= 2:
             continue  # a key : value strip inside the table area, not a line item
+        if anchors and _is_allowance(cells) and ln.page == anchors[-1].page and ln.top - max(
+                [anchors[-1].anchor.bottom] + [x.bottom for x in anchors[-1].extra]) < 2.5 * ln.height:
+            anchors[-1].allowances.append(cells)  # "Less Comp Cigs … 1,269.12-" under an item: its allowance
+            continue
         if _anchor_value(cells) and ident:
             anchors.append(Row(ln, cells, page=ln.page, roles=roles, hints=col_hints))
             pending, total_line = [], None
