@@ -54,7 +54,7 @@ def _purchase(conn: Any, sku: str, qty: int, unit_symbol: str, delivery: dt.date
     supplier.save()
     purchase = _model(conn, "purchase.purchase")(party=supplier, delivery_date=delivery)
     line = purchase.lines.new(product=product, quantity=qty)
-    line.unit = _model(conn, "product.uom").find([("symbol", "=", unit_symbol)])[0]
+    line.unit = _model(conn, "product.uom").find([("name", "=", unit_symbol)])[0]  # orderflow names units CODE:SKU
     line.unit_price = D("20.00")
     purchase.save()
     purchase.click("quote")

@@ -25,6 +25,8 @@ def test_demo_inbox_validates_as_the_manifest_says(sample_ref):
                              ExtractContext(filename=doc["file"], sender=doc["sender"], channel=doc["channel"]))
         assert len(extraction.orders) == len(doc["expect"]["orders"]), doc["file"]
         for order, expect in zip(extraction.orders, doc["expect"]["orders"], strict=True):
+            if order.purpose != "original":
+                continue  # a change is validated merged with its original (tests/changes), not alone
             ctx = ValidationContext(sender=doc["sender"], channel=doc["channel"], existing_orders=list(existing))
             result = validate(order, sample_ref, ctx, ValidationConfig(today=dt.date(2026, 11, 23)))
             errors = [i.code for i in result.issues if i.blocking]
