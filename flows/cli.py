@@ -492,9 +492,29 @@ class _QuietFormatter(logging.Formatter):
         return text.rstrip()
 
 
+class _JsonFormatter(logging.Formatter):
+    """One JSON object per line for log shippers (``ORDERFLOW_LOG_FORMAT=json``).
+
+    Messages carry ids, counts and codes only: prices, addresses and secrets are never logged."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info and record.exc_info[1] is not None:
+            entry["error"] = f"{type(record.exc_info[1]).__name__}: {record.exc_info[1]}"
+        return json.dumps(entry, ensure_ascii=False)
+
+
 def _configure_logging() -> None:
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_QuietFormatter("orderflow: %(levelname)s: %(message)s"))
+    if os.environ.get("ORDERFLOW_LOG_FORMAT", "").lower() == "json":
+        handler.setFormatter(_JsonFormatter())
+    else:
+        handler.setFormatter(_QuietFormatter("orderflow: %(levelname)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if os.environ.get("ORDERFLOW_DEBUG") else logging.WARNING)

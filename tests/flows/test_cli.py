@@ -113,3 +113,17 @@ def test_process_json_and_idempotent_rerun(tmp_path: Path, home: Path) -> None:
     assert docs2[0]["orders"][0]["state"] == first_state
     outbox = home / "outbox"
     assert len(list(outbox.glob("*.json"))) <= 1  # never two ERP files for one order
+
+
+def test_json_logs_are_one_object_per_line_without_tracebacks(tmp_path: Path, home: Path) -> None:
+    bad = tmp_path / "po.pdf"
+    bad.write_bytes(b"%PDF-1.7\n" + b"\x00garbage" * 50)
+    env = {**os.environ, "ORDERFLOW_HOME": str(home), "ORDERFLOW_LOG_FORMAT": "json"}
+    res = subprocess.run([*ORDERFLOW, "process", str(bad), "--json"], capture_output=True, text=True, env=env,
+                         timeout=300)
+    assert res.returncode == 1
+    assert json.loads(res.stdout)[0]["state"] == "failed"
+    for line in res.stderr.strip().splitlines():
+        entry = json.loads(line)  # every line is a JSON object
+        assert {"ts", "level", "logger", "message"} <= entry.keys()
+    assert "Traceback" not in res.stderr
