@@ -31,11 +31,20 @@ from orderflow.canonical import (
     Party,
     Provenance,
     Purpose,
-    Severity,
     Source,
 )
 from orderflow.extractors.base import ExtractContext
 from orderflow.extractors.edi import edifact, fast
+from orderflow.extractors.edi.mapping import (
+    envelope_issue,
+    line_count_issue,
+    line_keys,
+    nonempty,
+    provenance,
+    provenance_template,
+    safe_extract,
+    total_mismatch_issue,
+)
 from orderflow.extractors.edi.partners import (
     PartnerDirectory,
     TradingPartner,
@@ -43,7 +52,7 @@ from orderflow.extractors.edi.partners import (
     partner_from_hints,
     pick,
 )
-from orderflow.extractors.edi.values import no_gc, to_date, to_decimal
+from orderflow.extractors.edi.values import to_date, to_decimal
 
 NAME = "edifact_orders"
 ORDER_TYPES = {"ORDERS": "edifact_orders", "ORDCHG": "edifact_ordchg"}
@@ -52,25 +61,13 @@ _FUNCTION = {"1": Purpose.CANCEL, "3": Purpose.CANCEL, "4": Purpose.CHANGE, "5":
 _PARTY_FIELD = {"BY": "buyer", "DP": "ship_to", "ST": "ship_to", "IV": "bill_to", "SU": "supplier"}
 _TOTAL_MOA = ("86", "128", "79", "39", "77")
 
-# Lines and provenance entries are built without validation (values are typed here) and share
-# one fields-set holding every field name, so the mapper writes line fields into ``__dict__``.
+# Lines are built without validation (values are typed here) and share one fields-set holding
+# every field name, so the mapper writes line fields into ``__dict__``.
 _LINE_FIELDS = set(OrderLine.model_fields)
-_PROV_FIELDS = set(Provenance.model_fields)
-_PROV_TEMPLATE: dict[str, Any] = {
-    "page": None,
-    "bbox": None,
-    "sheet": None,
-    "cell": None,
-    "segment": None,
-    "raw": None,
-    "confidence": 1.0,
-    "extractor": NAME,
-    "hint": None,
-}
-assert set(_PROV_TEMPLATE) == _PROV_FIELDS
+_PROV_TEMPLATE = provenance_template(NAME)
 _KEYS = 4096
-_QTY_KEYS = [f"lines[{n}].qty" for n in range(_KEYS)]
-_DESC_KEYS = [f"lines[{n}].description" for n in range(_KEYS)]
+_QTY_KEYS = line_keys("qty", _KEYS)
+_DESC_KEYS = line_keys("description", _KEYS)
 # number text → Decimal for quantities and prices already seen (bounded, immutable values)
 _DECIMALS: dict[str, Decimal] = {}
 
@@ -117,10 +114,7 @@ class _MessageMapper:
         return v
 
     def prov(self, index: int) -> Provenance:
-        values = _PROV_TEMPLATE.copy()
-        values["segment"] = index
-        values["raw"] = self.segs.raws[index]
-        return fast.one(Provenance, values, _PROV_FIELDS)
+        return provenance(_PROV_TEMPLATE, index, self.segs.raws[index])
 
     def cached_num(self, raw: str, index: int, position: int) -> Decimal | None:
         """``num`` with a cache of texts already read (the same few quantities and prices repeat)."""
@@ -147,8 +141,8 @@ class _MessageMapper:
         sku_q, part_q, gtin_q = self.sku_q, self.part_q, self.gtin_q
         qty_keys, desc_keys = _QTY_KEYS, _DESC_KEYS
         if (end or len(items)) - start > _KEYS:
-            qty_keys = [f"lines[{n}].qty" for n in range(end or len(items))]
-            desc_keys = [f"lines[{n}].description" for n in range(end or len(items))]
+            qty_keys = line_keys("qty", end or len(items))
+            desc_keys = line_keys("description", end or len(items))
         party: Party | None = None
         charge: Charge | None = None
         saw_bgm = False
@@ -423,33 +417,17 @@ class _MessageMapper:
         return val(parts, 1) and f"payment terms type {val(parts, 1)}" or None
 
     def _checks(self, order: CanonicalOrder) -> None:
-        where = f"orders[{self.msg['order_index']}]"
+        i = self.msg["order_index"]
         if order.declared_line_count is not None and order.declared_line_count != len(order.lines):
             self.issues.append(
-                Issue(
-                    code=IssueCode.LINE_COUNT_MISMATCH,
-                    severity=Severity.WARNING,
-                    field=f"{where}.declared_line_count",
-                    message=f"CNT says {order.declared_line_count} lines, the order has {len(order.lines)}.",
-                    expected=order.declared_line_count,
-                    actual=len(order.lines),
-                    rule="edifact_cnt",
-                )
+                line_count_issue(i, "CNT", order.declared_line_count, len(order.lines), "edifact_cnt")
             )
         if order.declared_total is not None:
             computed = order.computed_total()
-            if computed is not None and abs(computed - order.declared_total) > Decimal("0.01"):
-                self.issues.append(
-                    Issue(
-                        code=IssueCode.TOTAL_MISMATCH,
-                        severity=Severity.WARNING,
-                        field=f"{where}.declared_total",
-                        message=f"MOA says {order.declared_total}, the lines add up to {computed}.",
-                        expected=str(order.declared_total),
-                        actual=str(computed),
-                        rule="edifact_moa",
-                    )
-                )
+            if computed is not None:
+                issue = total_mismatch_issue(i, "MOA", order.declared_total, computed, "edifact_moa")
+                if issue is not None:
+                    self.issues.append(issue)
 
 
 def sniff_edifact(data: bytes) -> float:
@@ -477,19 +455,7 @@ class EdifactExtractor:
 
     def extract(self, data: bytes, ctx: ExtractContext | None = None) -> Extraction:
         ctx = ctx or ExtractContext()
-        try:
-            with no_gc():
-                return self._extract(data, ctx)
-        except Exception as exc:  # bad input never escapes as a traceback
-            return Extraction(
-                format=NAME,
-                issues=[
-                    Issue(
-                        code=IssueCode.PARSE_ERROR,
-                        message=f"The EDIFACT file could not be read: {type(exc).__name__}: {exc}",
-                    )
-                ],
-            )
+        return safe_extract(NAME, "EDIFACT", lambda: self._extract(data, ctx))
 
     def _extract(self, data: bytes, ctx: ExtractContext) -> Extraction:
         text, charset, diags0 = edifact.decode(data)
@@ -525,10 +491,9 @@ class EdifactExtractor:
                 filename=ctx.filename,
                 channel=ctx.channel,
                 sender=ctx.sender,
-                control_numbers={k: v for k, v in controls.items() if v},
-                partner_ids={
-                    k: v
-                    for k, v in (
+                control_numbers=nonempty(controls.items()),
+                partner_ids=nonempty(
+                    (
                         ("UNB02", ic["sender"]),
                         ("UNB02.qualifier", ic["sender_qualifier"]),
                         ("UNB03", ic["receiver"]),
@@ -536,27 +501,14 @@ class EdifactExtractor:
                         ("UNG02", grp["sender"] if grp else ""),
                         ("customer_id", partner.customer_id or ""),
                     )
-                    if v
-                },
+                ),
                 index=len(orders),
             )
             issues.extend(mapper.issues)
-            if msg["errors"]:
-                level = Severity.ERROR if edifact.MISSING in msg["errors"] else Severity.WARNING
-                issues.append(
-                    Issue(
-                        code=IssueCode.ENVELOPE,
-                        severity=level,
-                        field=f"orders[{len(orders)}].source",
-                        message=f"Message {msg['control']} has envelope errors (codes {', '.join(msg['errors'])}); "
-                        + (
-                            "it may be truncated."
-                            if level == Severity.ERROR
-                            else "the content was read anyway."
-                        ),
-                        rule="edifact_envelope",
-                    )
-                )
+            unit = f"Message {msg['control']}"
+            issue = envelope_issue(len(orders), unit, msg["errors"], edifact.MISSING, "edifact_envelope")
+            if issue is not None:
+                issues.append(issue)
             orders.append(order)
         edifact.finalize_status(meta)
         meta["skipped_messages"] = skipped

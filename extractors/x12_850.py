@@ -35,13 +35,25 @@ from orderflow.canonical import (
 )
 from orderflow.extractors.base import ExtractContext
 from orderflow.extractors.edi import fast, x12
+from orderflow.extractors.edi.common import to_int
+from orderflow.extractors.edi.mapping import (
+    PROV_FIELDS,
+    envelope_issue,
+    line_count_issue,
+    line_keys,
+    nonempty,
+    provenance,
+    provenance_template,
+    safe_extract,
+    total_mismatch_issue,
+)
 from orderflow.extractors.edi.partners import (
     PartnerDirectory,
     TradingPartner,
     default_partner,
     partner_from_hints,
 )
-from orderflow.extractors.edi.values import implied, no_gc, to_date, to_decimal
+from orderflow.extractors.edi.values import implied, to_date, to_decimal
 
 NAME = "x12_850"
 ORDER_SETS = {"850": "x12_850", "860": "x12_860", "875": "x12_850"}
@@ -78,29 +90,13 @@ def _g(parts: list[str], i: int) -> str:
 # only ever adds names to it, and adding a name already present changes nothing.
 _new = object.__new__
 _LINE_FIELDS = set(OrderLine.model_fields)
-_PROV_FIELDS = set(Provenance.model_fields)
-
-
-_PROV_TEMPLATE: dict[str, Any] = {
-    "page": None,
-    "bbox": None,
-    "sheet": None,
-    "cell": None,
-    "segment": None,
-    "raw": None,
-    "confidence": 1.0,
-    "extractor": NAME,
-    "hint": None,
-}
+_PROV_FIELDS = PROV_FIELDS
+_PROV_TEMPLATE = provenance_template(NAME)
 _LINE_TEMPLATE: dict[str, Any] = dict.fromkeys(OrderLine.model_fields)
-assert set(_PROV_TEMPLATE) == _PROV_FIELDS
 
 
 def _provenance(index: int, raw: str) -> Provenance:
-    values = _PROV_TEMPLATE.copy()  # copying a template dict is 2x faster than a dict literal
-    values["segment"] = index
-    values["raw"] = raw
-    return fast.one(Provenance, values, _PROV_FIELDS)
+    return provenance(_PROV_TEMPLATE, index, raw)
 
 
 # Element text -> Decimal for quantities and prices already seen: Decimals are immutable, and
@@ -122,13 +118,9 @@ def _learn_decimals(parts: list[str], cache: dict[str, Decimal]) -> None:
                 cache[text] = value
 
 
-def _line_keys(field: str, count: int) -> list[str]:
-    return [f"lines[{n}].{field}" for n in range(count)]
-
-
 # provenance keys made once per process, not once per line (sets longer than this make their own)
-_QTY_KEYS = _line_keys("qty", 2048)
-_DESC_KEYS = _line_keys("description", 2048)
+_QTY_KEYS = line_keys("qty", 2048)
+_DESC_KEYS = line_keys("description", 2048)
 
 
 class _SetMapper:
@@ -215,7 +207,7 @@ class _SetMapper:
         stop = end if end is not None else len(items)
         qty_keys, desc_keys = _QTY_KEYS, _DESC_KEYS
         if stop - start > len(qty_keys):
-            qty_keys, desc_keys = _line_keys("qty", stop - start), _line_keys("description", stop - start)
+            qty_keys, desc_keys = line_keys("qty", stop - start), line_keys("description", stop - start)
         for index in range(start + 1, stop):
             parts = items[index]
             tag = parts[0]
@@ -407,7 +399,7 @@ class _SetMapper:
                 if note:
                     (line.notes if line is not None else order.notes).append(note)
             elif tag == "CTT":
-                order.declared_line_count = _int(_g(parts, 1))
+                order.declared_line_count = to_int(_g(parts, 1))
                 if _g(parts, 1) and order.declared_line_count is None:
                     self.seg_error(index, "8", 1, "6", _g(parts, 1))
                 qty_hash = self.num(parts, 2, index)
@@ -447,7 +439,7 @@ class _SetMapper:
         if tag == "BCH":
             if _g(parts, 5):
                 order.references["change_sequence"] = _g(parts, 5)
-                order.revision = _int(_g(parts, 5)) or 0
+                order.revision = to_int(_g(parts, 5)) or 0
             if _g(parts, 11):
                 order.references["change_request_date"] = _g(parts, 11)
         order.po_date = to_date(date_raw)
@@ -569,18 +561,11 @@ class _SetMapper:
         amt: tuple[str, Decimal] | None,
         last_line_seg: int,
     ) -> None:
-        where = f"orders[{self.tx.get('order_index') or 0}]"
+        i = self.tx.get("order_index") or 0
+        where = f"orders[{i}]"
         if order.declared_line_count is not None and order.declared_line_count != len(order.lines):
             self.issues.append(
-                Issue(
-                    code=IssueCode.LINE_COUNT_MISMATCH,
-                    severity=Severity.WARNING,
-                    field=f"{where}.declared_line_count",
-                    message=f"CTT says {order.declared_line_count} lines, the order has {len(order.lines)}.",
-                    expected=order.declared_line_count,
-                    actual=len(order.lines),
-                    rule="x12_ctt",
-                )
+                line_count_issue(i, "CTT", order.declared_line_count, len(order.lines), "x12_ctt")
             )
         if qty_hash is not None:
             total_qty = sum((ln.qty for ln in order.lines if ln.qty is not None), Decimal(0))
@@ -613,25 +598,10 @@ class _SetMapper:
                     for ch in ln.charges:
                         if computed is not None and ch.amount is not None:
                             computed += -ch.amount if ch.kind == "allowance" else ch.amount
-            if computed is not None and abs(computed - declared) > Decimal("0.01"):
-                self.issues.append(
-                    Issue(
-                        code=IssueCode.TOTAL_MISMATCH,
-                        severity=Severity.WARNING,
-                        field=f"{where}.declared_total",
-                        message=f"AMT*{qual} says {declared}, the lines add up to {computed}.",
-                        expected=str(declared),
-                        actual=str(computed),
-                        rule="x12_amt",
-                    )
-                )
-
-
-def _int(v: str) -> int | None:
-    try:
-        return int(v)
-    except ValueError:
-        return None
+            if computed is not None:
+                issue = total_mismatch_issue(i, f"AMT*{qual}", declared, computed, "x12_amt")
+                if issue is not None:
+                    self.issues.append(issue)
 
 
 def sniff_x12(data: bytes) -> float:
@@ -667,19 +637,7 @@ class X12Extractor:
 
     def extract(self, data: bytes, ctx: ExtractContext | None = None) -> Extraction:
         ctx = ctx or ExtractContext()
-        try:
-            with no_gc():
-                return self._extract(data, ctx)
-        except Exception as exc:  # bad input never escapes as a traceback
-            return Extraction(
-                format=NAME,
-                issues=[
-                    Issue(
-                        code=IssueCode.PARSE_ERROR,
-                        message=f"The X12 file could not be read: {type(exc).__name__}: {exc}",
-                    )
-                ],
-            )
+        return safe_extract(NAME, "X12", lambda: self._extract(data, ctx))
 
     def _extract(self, data: bytes, ctx: ExtractContext) -> Extraction:
         text = x12.decode(data)
@@ -714,14 +672,11 @@ class X12Extractor:
                 filename=ctx.filename,
                 channel=ctx.channel,
                 sender=ctx.sender,
-                control_numbers={
-                    k: v
-                    for k, v in (("ISA13", ic["control"]), ("GS06", grp["control"]), ("ST02", tx["control"]))
-                    if v
-                },
-                partner_ids={
-                    k: v
-                    for k, v in (
+                control_numbers=nonempty(
+                    (("ISA13", ic["control"]), ("GS06", grp["control"]), ("ST02", tx["control"]))
+                ),
+                partner_ids=nonempty(
+                    (
                         ("ISA05", ic["sender_qualifier"]),
                         ("ISA06", ic["sender"]),
                         ("ISA07", ic["receiver_qualifier"]),
@@ -730,27 +685,14 @@ class X12Extractor:
                         ("GS03", grp["receiver"]),
                         ("customer_id", partner.customer_id or ""),
                     )
-                    if v
-                },
+                ),
                 index=len(orders),
             )
             issues.extend(mapper.issues)
-            if tx["errors"]:
-                level = Severity.ERROR if x12.SET_TRAILER_MISSING in tx["errors"] else Severity.WARNING
-                issues.append(
-                    Issue(
-                        code=IssueCode.ENVELOPE,
-                        severity=level,
-                        field=f"orders[{len(orders)}].source",
-                        message=f"Transaction set {tx['control']} has envelope errors (codes {', '.join(tx['errors'])}); "
-                        + (
-                            "it may be truncated."
-                            if level == Severity.ERROR
-                            else "the content was read anyway."
-                        ),
-                        rule="x12_envelope",
-                    )
-                )
+            unit = f"Transaction set {tx['control']}"
+            issue = envelope_issue(len(orders), unit, tx["errors"], x12.SET_TRAILER_MISSING, "x12_envelope")
+            if issue is not None:
+                issues.append(issue)
             orders.append(order)
         x12.finalize_status(meta)
         meta["skipped_sets"] = skipped

@@ -107,7 +107,7 @@ def register(app: typer.Typer) -> None:
 
     @changes_app.command("expire")
     def changes_expire_cmd(
-        hours: float = typer.Option(None, help="Wait this long for the original (default: change_wait_hours)."),
+        hours: float | None = typer.Option(None, help="Wait this long for the original (default: change_wait_hours)."),
     ) -> None:
         """Send changes still waiting for their original after the wait to review (ORIGINAL_NOT_FOUND)."""
         from orderflow.flows.erp import expire_waiting_changes

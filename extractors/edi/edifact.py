@@ -9,12 +9,12 @@ sequences are swapped for private-use placeholders first so that splitting stays
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import compress, count, repeat
-from operator import itemgetter
+from itertools import compress, count
 from typing import Any
 
 from orderflow.canonical import Diagnostic
-from orderflow.extractors.edi.x12 import check_segment_lengths
+from orderflow.extractors.edi.common import TAG as _TAG
+from orderflow.extractors.edi.common import diag, flag, split_segments, to_int, utf8_or_latin1
 
 # UNB S001 syntax identifier → Python codec
 CHARSETS = {
@@ -36,7 +36,6 @@ CHARSETS = {
     "KECA": "euc-kr",
 }
 _PLACE = "\ue000\ue001\ue002\ue003\ue004\ue005"
-_TAG = itemgetter(0)
 _ENVELOPE_TAGS = frozenset(("UNB", "UNG", "UNH", "UNT", "UNE", "UNZ"))
 
 # CONTRL syntax error codes (0085)
@@ -102,10 +101,7 @@ def decode(data: bytes) -> tuple[str, str | None, list[Diagnostic]]:
                     message=f"The bytes are not valid {charset or codec}; read as UTF-8 or Latin-1 instead.",
                 )
             )
-    try:
-        return data.decode("utf-8"), charset, diags
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), charset, diags
+    return utf8_or_latin1(data), charset, diags
 
 
 def tokenize(text: str) -> Segments:
@@ -153,36 +149,14 @@ def tokenize(text: str) -> Segments:
             text = text.replace("\r\n", "\n")
         else:
             text = text.replace("\r", "").replace("\n", "")
-    elem = seps.element
     items, raws = out.items, out.raws
-    pieces = text.split(seps.segment)
-    check_segment_lengths(pieces, len(raws))
-    # Whole-list passes at C speed (map, filter); padding and lower-case tags only when present.
-    seg = seps.segment
-    if " " + seg in text or seg + " " in text or "\t" in text or text[:1] == " " or text[-1:] == " ":
-        pieces = [r.strip() if r and (r[0] in " \t" or r[-1] in " \t") else r for r in pieces]
-    pieces = [r for r in pieces if r and not r.isspace()]
-    split = list(map(str.split, pieces, repeat(elem)))
-    if not "".join(map(_TAG, split)).isupper():
-        for parts in split:
-            parts[0] = parts[0].upper()
+    pieces, split, _ = split_segments(text, seps.segment, seps.element, len(raws))
     items.extend(split)
     raws.extend(pieces)
     if out.restore:
         tr = out.restore
         out.raws = [r.translate(tr) if any(ord(ch) in tr for ch in r) else r for r in raws]
     return out
-
-
-def _diag(code: str, message: str, syntax_code: str, level: str = "error", **position: Any) -> Diagnostic:
-    return Diagnostic(code=code, message=message, level=level, position=position, syntax_code=syntax_code)
-
-
-def _int(v: str) -> int | None:
-    try:
-        return int(v.strip())
-    except ValueError:
-        return None
 
 
 def envelope(segs: Segments) -> tuple[dict[str, Any], list[Diagnostic]]:
@@ -251,16 +225,8 @@ def envelope(segs: Segments) -> tuple[dict[str, Any], list[Diagnostic]]:
             return
         msg["end"] = end
         if missing:
-            msg["errors"].append(MISSING)
-            diags.append(
-                _diag(
-                    "UNT_MISSING",
-                    f"Message {msg['control']} has no UNT trailer.",
-                    MISSING,
-                    segment=msg["start"],
-                    message_ref=msg["control"],
-                )
-            )
+            text = f"Message {msg['control']} has no UNT trailer."
+            flag(msg, diags, "UNT_MISSING", MISSING, text, segment=msg["start"], message_ref=msg["control"])
         msg = None
 
     def close_grp(missing: bool, index: int) -> None:
@@ -268,10 +234,8 @@ def envelope(segs: Segments) -> tuple[dict[str, Any], list[Diagnostic]]:
         if grp is None:
             return
         if missing and not grp["implicit"]:
-            grp["errors"].append(MISSING)
-            diags.append(
-                _diag("UNE_MISSING", f"Group {grp['control']} has no UNE trailer.", MISSING, segment=index)
-            )
+            text = f"Group {grp['control']} has no UNE trailer."
+            flag(grp, diags, "UNE_MISSING", MISSING, text, segment=index)
         grp = None
 
     # only envelope segments change state: visit just those (found at C speed)
@@ -283,10 +247,8 @@ def envelope(segs: Segments) -> tuple[dict[str, Any], list[Diagnostic]]:
             close_msg(index, True)
             close_grp(True, index)
             if ic is not None and not ic["implicit"] and not ic.get("closed"):
-                ic["errors"].append(MISSING)
-                diags.append(
-                    _diag("UNZ_MISSING", f"Interchange {ic['control']} has no UNZ.", MISSING, segment=index)
-                )
+                text = f"Interchange {ic['control']} has no UNZ."
+                flag(ic, diags, "UNZ_MISSING", MISSING, text, segment=index)
             ic = new_ic(parts, index)
         elif tag == "UNG":
             close_msg(index, True)
@@ -315,122 +277,73 @@ def envelope(segs: Segments) -> tuple[dict[str, Any], list[Diagnostic]]:
             siblings = container["messages"] if container is not None else ic.setdefault("messages", [])
             seen = controls.setdefault(id(siblings), set())  # a set: 1,000 messages are not 500,000 compares
             if control in seen:
-                m["errors"].append(DUPLICATE)
-                diags.append(
-                    _diag(
-                        "UNH_DUPLICATE",
-                        f"Message reference {control} is used twice.",
-                        DUPLICATE,
-                        segment=index,
-                    )
-                )
+                text = f"Message reference {control} is used twice."
+                flag(m, diags, "UNH_DUPLICATE", DUPLICATE, text, segment=index)
             seen.add(control)
             siblings.append(m)
             msg = m
         elif tag == "UNT":
             if msg is None:
-                diags.append(_diag("UNT_UNEXPECTED", "UNT without a matching UNH.", "35", segment=index))
+                diags.append(diag("UNT_UNEXPECTED", "UNT without a matching UNH.", "35", segment=index))
                 continue
-            declared = _int(val(parts, 1))
+            declared = to_int(val(parts, 1))
             actual = index - msg["start"] + 1
             msg["declared_segments"] = declared
             if declared != actual:
-                msg["errors"].append(COUNT_MISMATCH)
-                diags.append(
-                    _diag(
-                        "UNT_COUNT",
-                        f"UNT says {val(parts, 1) or 'nothing'} segments, message "
-                        f"{msg['control']} has {actual}.",
-                        COUNT_MISMATCH,
-                        segment=index,
-                        expected=actual,
-                        actual=declared,
-                    )
+                text = (
+                    f"UNT says {val(parts, 1) or 'nothing'} segments, message {msg['control']} has {actual}."
+                )
+                flag(
+                    msg,
+                    diags,
+                    "UNT_COUNT",
+                    COUNT_MISMATCH,
+                    text,
+                    segment=index,
+                    expected=actual,
+                    actual=declared,
                 )
             if val(parts, 2) != msg["control"]:
-                msg["errors"].append(REFERENCE_MISMATCH)
-                diags.append(
-                    _diag(
-                        "UNT_REFERENCE",
-                        f"UNT reference {val(parts, 2)} does not match UNH {msg['control']}.",
-                        REFERENCE_MISMATCH,
-                        segment=index,
-                    )
-                )
+                text = f"UNT reference {val(parts, 2)} does not match UNH {msg['control']}."
+                flag(msg, diags, "UNT_REFERENCE", REFERENCE_MISMATCH, text, segment=index)
             close_msg(index, False)
         elif tag == "UNE":
             close_msg(index, True)
             if grp is None:
-                diags.append(_diag("UNE_UNEXPECTED", "UNE without a matching UNG.", "35", segment=index))
+                diags.append(diag("UNE_UNEXPECTED", "UNE without a matching UNG.", "35", segment=index))
                 continue
-            declared = _int(val(parts, 1))
+            declared = to_int(val(parts, 1))
             grp["declared_count"] = declared
             if declared != len(grp["messages"]):
-                grp["errors"].append(COUNT_MISMATCH)
-                diags.append(
-                    _diag(
-                        "UNE_COUNT",
-                        f"UNE says {val(parts, 1)} messages, group has {len(grp['messages'])}.",
-                        COUNT_MISMATCH,
-                        segment=index,
-                    )
-                )
+                text = f"UNE says {val(parts, 1)} messages, group has {len(grp['messages'])}."
+                flag(grp, diags, "UNE_COUNT", COUNT_MISMATCH, text, segment=index)
             if val(parts, 2) != grp["control"]:
-                grp["errors"].append(REFERENCE_MISMATCH)
-                diags.append(
-                    _diag(
-                        "UNE_REFERENCE",
-                        f"UNE reference {val(parts, 2)} does not match UNG {grp['control']}.",
-                        REFERENCE_MISMATCH,
-                        segment=index,
-                    )
-                )
+                text = f"UNE reference {val(parts, 2)} does not match UNG {grp['control']}."
+                flag(grp, diags, "UNE_REFERENCE", REFERENCE_MISMATCH, text, segment=index)
             grp = None
         elif tag == "UNZ":
             close_msg(index, True)
             close_grp(True, index)
             if ic is None:
-                diags.append(_diag("UNZ_UNEXPECTED", "UNZ without a UNB.", "35", segment=index))
+                diags.append(diag("UNZ_UNEXPECTED", "UNZ without a UNB.", "35", segment=index))
                 continue
-            declared = _int(val(parts, 1))
+            declared = to_int(val(parts, 1))
             ic["declared_count"] = declared
             actual = len(ic["groups"]) if ic["groups"] else len(ic.get("messages", []))
             if declared != actual:
-                ic["errors"].append(COUNT_MISMATCH)
-                diags.append(
-                    _diag(
-                        "UNZ_COUNT",
-                        f"UNZ says {val(parts, 1) or 'nothing'}, the interchange has {actual}.",
-                        COUNT_MISMATCH,
-                        segment=index,
-                    )
-                )
+                text = f"UNZ says {val(parts, 1) or 'nothing'}, the interchange has {actual}."
+                flag(ic, diags, "UNZ_COUNT", COUNT_MISMATCH, text, segment=index)
             if val(parts, 2) != ic["control"]:
-                ic["errors"].append(REFERENCE_MISMATCH)
-                diags.append(
-                    _diag(
-                        "UNZ_REFERENCE",
-                        f"UNZ reference {val(parts, 2)} does not match UNB {ic['control']}.",
-                        REFERENCE_MISMATCH,
-                        segment=index,
-                    )
-                )
+                text = f"UNZ reference {val(parts, 2)} does not match UNB {ic['control']}."
+                flag(ic, diags, "UNZ_REFERENCE", REFERENCE_MISMATCH, text, segment=index)
             ic["closed"] = True
             ic = None
     end = len(segs.items)
     close_msg(end, True)
     close_grp(True, end)
     if ic is not None and not ic["implicit"] and not ic.get("closed"):
-        ic["errors"].append(MISSING)
-        diags.append(
-            _diag(
-                "UNZ_MISSING",
-                f"Interchange {ic['control']} has no UNZ trailer.",
-                MISSING,
-                segment=end,
-                level="warning",
-            )
-        )
+        text = f"Interchange {ic['control']} has no UNZ trailer."
+        flag(ic, diags, "UNZ_MISSING", MISSING, text, segment=end, level="warning")
     for d in interchanges:
         d.pop("closed", None)
         d.setdefault("messages", [])

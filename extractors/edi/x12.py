@@ -11,11 +11,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from itertools import compress, count, repeat
-from operator import itemgetter
+from itertools import compress, count
 from typing import Any
 
 from orderflow.canonical import Diagnostic
+from orderflow.extractors.edi.common import TAG as _TAG
+from orderflow.extractors.edi.common import (
+    diag,
+    flag,
+    split_segments,
+    to_int,
+    utf8_or_latin1,
+)
 
 _ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 _ISA_START = re.compile(r"ISA(?=[^A-Za-z0-9\s])")
@@ -34,17 +41,13 @@ ISA_CONTROL_MISMATCH = "001"
 ISA_COUNT_MISMATCH = "021"
 ISA_TRAILER_MISSING = "023"
 _ENVELOPE_TAGS = frozenset(("ISA", "GS", "ST", "SE", "GE", "IEA"))
-_TAG = itemgetter(0)
 
 
 def decode(data: bytes) -> str:
     """UTF-8 (with or without BOM), else latin-1, which never fails."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
+    return utf8_or_latin1(data)
 
 
 @dataclass
@@ -141,27 +144,8 @@ def _bare_delimiters(text: str) -> Delimiters | None:
     return Delimiters(elem, component, seg, None)
 
 
-MAX_SEGMENT_CHARS = 100_000  # real segments are under a few hundred characters
-
-
-def check_segment_lengths(raws: list[str], first_index: int = 0) -> None:
-    """An endless segment (no terminator, or not EDI) is refused before it becomes a 40 MB quantity."""
-    if raws and max(map(len, raws)) > MAX_SEGMENT_CHARS:
-        from orderflow.extractors.base import ExtractionError
-
-        i = next(i for i, r in enumerate(raws) if len(r) > MAX_SEGMENT_CHARS)
-        raise ExtractionError(
-            f"Segment {first_index + i + 1} is {len(raws[i]):,} characters long (limit {MAX_SEGMENT_CHARS:,}): "
-            "the file is missing its segment terminators or is not EDI."
-        )
-
-
 def _split(chunk: str, delims: Delimiters, out: Segments) -> None:
-    """Split one interchange into segments with C-speed ``str.split`` and list comprehensions.
-
-    Empty and whitespace-only segments are skipped (never the end of the file); segments with
-    padding are stripped; tags are upper-cased. The common clean file takes only the fast path.
-    """
+    """Split one interchange into segments (``common.split_segments``) after folding its line breaks."""
     seg = delims.segment
     if seg == "\n":
         chunk = chunk.replace("\r", "")
@@ -169,20 +153,7 @@ def _split(chunk: str, delims: Delimiters, out: Segments) -> None:
         chunk = chunk.replace("\n", "")
     elif "\n" in chunk or "\r" in chunk:
         chunk = chunk.replace("\r", "").replace("\n", "")
-    raws = chunk.split(seg)
-    if " " + seg in chunk or seg + " " in chunk or "\t" in chunk or chunk[-1:] == " ":
-        raws = [r.strip() if r and (r[0] in " \t" or r[-1] in " \t") else r for r in raws]
-    raws = [r for r in raws if r and not r.isspace()]
-    check_segment_lengths(raws, len(out.raws))
-    elem = delims.element
-    items = list(map(str.split, raws, repeat(elem)))  # map: no bytecode per segment
-    tags = list(map(_TAG, items))
-    if not "".join(tags).isupper():  # some tag is lower-case: rare
-        for parts in items:
-            tag = parts[0]
-            if not tag.isupper():
-                parts[0] = tag.upper()
-        tags = list(map(_TAG, items))
+    raws, items, tags = split_segments(chunk, seg, delims.element, len(out.raws))
     out.tags.extend(tags)
     if out.items:
         out.items.extend(items)
@@ -233,17 +204,6 @@ def tokenize(text: str) -> Segments:
         _split(text[pos:end], delims, out)
         pos = m2.end() - 3 if m2 else None
     return out
-
-
-def _diag(code: str, message: str, syntax_code: str, level: str = "error", **position: Any) -> Diagnostic:
-    return Diagnostic(code=code, message=message, level=level, position=position, syntax_code=syntax_code)
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value.strip()) if value is not None else None
-    except ValueError:
-        return None
 
 
 def _get(parts: list[str], i: int) -> str:
@@ -311,15 +271,14 @@ def envelope(segs: Segments) -> tuple[dict[str, Any], list[Diagnostic]]:
             return
         tx["end"] = end
         if missing:
-            tx["errors"].append(SET_TRAILER_MISSING)
-            diags.append(
-                _diag(
-                    "SE_MISSING",
-                    f"Transaction set {tx['id']} {tx['control']} has no SE trailer.",
-                    SET_TRAILER_MISSING,
-                    segment=tx["start"],
-                    set=tx["control"],
-                )
+            flag(
+                tx,
+                diags,
+                "SE_MISSING",
+                SET_TRAILER_MISSING,
+                f"Transaction set {tx['id']} {tx['control']} has no SE trailer.",
+                segment=tx["start"],
+                set=tx["control"],
             )
         tx = None
 
@@ -328,29 +287,20 @@ def envelope(segs: Segments) -> tuple[dict[str, Any], list[Diagnostic]]:
         if grp is None:
             return
         if missing and not grp["implicit"]:
-            grp["errors"].append(GROUP_TRAILER_MISSING)
-            diags.append(
-                _diag(
-                    "GE_MISSING",
-                    f"Functional group {grp['control']} has no GE trailer.",
-                    GROUP_TRAILER_MISSING,
-                    segment=index,
-                    group=grp["control"],
-                )
-            )
+            msg = f"Functional group {grp['control']} has no GE trailer."
+            flag(grp, diags, "GE_MISSING", GROUP_TRAILER_MISSING, msg, segment=index, group=grp["control"])
         grp = None
+
+    def close_interchange(index: int) -> None:
+        """An open ISA (not an implicit one around a bare set) that never met its IEA."""
+        if ic is not None and not ic["implicit"] and ic.get("closed") is not True:
+            msg = f"Interchange {ic['control']} has no IEA trailer."
+            flag(ic, diags, "IEA_MISSING", ISA_TRAILER_MISSING, msg, segment=index)
 
     def outside(first: int, stop: int) -> None:
         for i in range(first, stop):
-            diags.append(
-                _diag(
-                    "SEGMENT_OUTSIDE",
-                    f"Segment {items[i][0]} outside any envelope was ignored.",
-                    "024",
-                    level="warning",
-                    segment=i,
-                )
-            )
+            msg = f"Segment {items[i][0]} outside any envelope was ignored."
+            diags.append(diag("SEGMENT_OUTSIDE", msg, "024", level="warning", segment=i))
 
     items = segs.items
     # Only envelope segments change state, so only they are visited; the segments between two
@@ -366,16 +316,7 @@ def envelope(segs: Segments) -> tuple[dict[str, Any], list[Diagnostic]]:
         if tag == "ISA":
             close_set(index, True)
             close_group(True, index)
-            if ic is not None and not ic["implicit"] and ic.get("closed") is not True:
-                ic["errors"].append(ISA_TRAILER_MISSING)
-                diags.append(
-                    _diag(
-                        "IEA_MISSING",
-                        f"Interchange {ic['control']} has no IEA trailer.",
-                        ISA_TRAILER_MISSING,
-                        segment=index,
-                    )
-                )
+            close_interchange(index)
             ic = new_ic(parts, index)
         elif tag == "GS":
             close_set(index, True)
@@ -399,85 +340,56 @@ def envelope(segs: Segments) -> tuple[dict[str, Any], list[Diagnostic]]:
             }
             seen = grp.setdefault("_controls", set())
             if control in seen:
-                t["errors"].append(SET_CONTROL_NOT_UNIQUE)
-                diags.append(
-                    _diag(
-                        "ST_DUPLICATE",
-                        f"ST02 {control} is used twice in group {grp['control']}.",
-                        SET_CONTROL_NOT_UNIQUE,
-                        segment=index,
-                        set=control,
-                    )
-                )
+                msg = f"ST02 {control} is used twice in group {grp['control']}."
+                flag(t, diags, "ST_DUPLICATE", SET_CONTROL_NOT_UNIQUE, msg, segment=index, set=control)
             seen.add(control)
             grp["sets"].append(t)
             tx = t
         elif tag == "SE":
             if tx is None:
                 diags.append(
-                    _diag("SE_UNEXPECTED", "SE trailer without a matching ST header.", "5", segment=index)
+                    diag("SE_UNEXPECTED", "SE trailer without a matching ST header.", "5", segment=index)
                 )
                 continue
-            declared = _int(_get(parts, 1))
+            declared = to_int(_get(parts, 1))
             actual = index - tx["start"] + 1
             tx["declared_segments"] = declared
             if declared != actual:
-                tx["errors"].append(SET_COUNT_MISMATCH)
-                diags.append(
-                    _diag(
-                        "SE_COUNT",
-                        f"SE01 says {_get(parts, 1) or 'nothing'} segments, set {tx['control']} has "
-                        f"{actual}.",
-                        SET_COUNT_MISMATCH,
-                        segment=index,
-                        set=tx["control"],
-                        expected=actual,
-                        actual=declared,
-                    )
+                msg = f"SE01 says {_get(parts, 1) or 'nothing'} segments, set {tx['control']} has {actual}."
+                flag(
+                    tx,
+                    diags,
+                    "SE_COUNT",
+                    SET_COUNT_MISMATCH,
+                    msg,
+                    segment=index,
+                    set=tx["control"],
+                    expected=actual,
+                    actual=declared,
                 )
             if _get(parts, 2) != tx["control"]:
-                tx["errors"].append(SET_CONTROL_MISMATCH)
-                diags.append(
-                    _diag(
-                        "SE_CONTROL",
-                        f"SE02 {_get(parts, 2)} does not match ST02 {tx['control']}.",
-                        SET_CONTROL_MISMATCH,
-                        segment=index,
-                        set=tx["control"],
-                    )
-                )
+                msg = f"SE02 {_get(parts, 2)} does not match ST02 {tx['control']}."
+                flag(tx, diags, "SE_CONTROL", SET_CONTROL_MISMATCH, msg, segment=index, set=tx["control"])
             close_set(index, False)
         elif tag == "GE":
             close_set(index, True)
             if grp is None:
                 diags.append(
-                    _diag("GE_UNEXPECTED", "GE trailer without a matching GS header.", "3", segment=index)
+                    diag("GE_UNEXPECTED", "GE trailer without a matching GS header.", "3", segment=index)
                 )
                 continue
-            declared = _int(_get(parts, 1))
+            declared = to_int(_get(parts, 1))
             grp["declared_sets"] = declared
             if declared != len(grp["sets"]):
-                grp["errors"].append(GROUP_COUNT_MISMATCH)
-                diags.append(
-                    _diag(
-                        "GE_COUNT",
-                        f"GE01 says {_get(parts, 1) or 'nothing'} sets, group {grp['control']} has "
-                        f"{len(grp['sets'])}.",
-                        GROUP_COUNT_MISMATCH,
-                        segment=index,
-                        group=grp["control"],
-                    )
+                msg = (
+                    f"GE01 says {_get(parts, 1) or 'nothing'} sets, group {grp['control']} has "
+                    f"{len(grp['sets'])}."
                 )
+                flag(grp, diags, "GE_COUNT", GROUP_COUNT_MISMATCH, msg, segment=index, group=grp["control"])
             if _get(parts, 2) != grp["control"]:
-                grp["errors"].append(GROUP_CONTROL_MISMATCH)
-                diags.append(
-                    _diag(
-                        "GE_CONTROL",
-                        f"GE02 {_get(parts, 2)} does not match GS06 {grp['control']}.",
-                        GROUP_CONTROL_MISMATCH,
-                        segment=index,
-                        group=grp["control"],
-                    )
+                msg = f"GE02 {_get(parts, 2)} does not match GS06 {grp['control']}."
+                flag(
+                    grp, diags, "GE_CONTROL", GROUP_CONTROL_MISMATCH, msg, segment=index, group=grp["control"]
                 )
             grp = None
         elif tag == "IEA":
@@ -485,32 +397,20 @@ def envelope(segs: Segments) -> tuple[dict[str, Any], list[Diagnostic]]:
             close_group(True, index)
             if ic is None:
                 diags.append(
-                    _diag("IEA_UNEXPECTED", "IEA trailer without an ISA header.", "024", segment=index)
+                    diag("IEA_UNEXPECTED", "IEA trailer without an ISA header.", "024", segment=index)
                 )
                 continue
-            declared = _int(_get(parts, 1))
+            declared = to_int(_get(parts, 1))
             ic["declared_groups"] = declared
             if declared != len(ic["groups"]):
-                ic["errors"].append(ISA_COUNT_MISMATCH)
-                diags.append(
-                    _diag(
-                        "IEA_COUNT",
-                        f"IEA01 says {_get(parts, 1) or 'nothing'} groups, interchange "
-                        f"{ic['control']} has {len(ic['groups'])}.",
-                        ISA_COUNT_MISMATCH,
-                        segment=index,
-                    )
+                msg = (
+                    f"IEA01 says {_get(parts, 1) or 'nothing'} groups, interchange "
+                    f"{ic['control']} has {len(ic['groups'])}."
                 )
+                flag(ic, diags, "IEA_COUNT", ISA_COUNT_MISMATCH, msg, segment=index)
             if _get(parts, 2) != ic["control"]:
-                ic["errors"].append(ISA_CONTROL_MISMATCH)
-                diags.append(
-                    _diag(
-                        "IEA_CONTROL",
-                        f"IEA02 {_get(parts, 2)} does not match ISA13 {ic['control']}.",
-                        ISA_CONTROL_MISMATCH,
-                        segment=index,
-                    )
-                )
+                msg = f"IEA02 {_get(parts, 2)} does not match ISA13 {ic['control']}."
+                flag(ic, diags, "IEA_CONTROL", ISA_CONTROL_MISMATCH, msg, segment=index)
             ic["closed"] = True
             ic = None
     end = len(items)
@@ -518,16 +418,7 @@ def envelope(segs: Segments) -> tuple[dict[str, Any], list[Diagnostic]]:
         outside(prev + 1, end)
     close_set(end, True)
     close_group(True, end)
-    if ic is not None and not ic["implicit"] and ic.get("closed") is not True:
-        ic["errors"].append(ISA_TRAILER_MISSING)
-        diags.append(
-            _diag(
-                "IEA_MISSING",
-                f"Interchange {ic['control']} has no IEA trailer.",
-                ISA_TRAILER_MISSING,
-                segment=end,
-            )
-        )
+    close_interchange(end)
     for d in interchanges:
         d.pop("closed", None)
         for g in d["groups"]:

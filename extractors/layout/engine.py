@@ -259,7 +259,7 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
         def date_ok(val: str, words: list[Word]) -> str | None:
             return val if parse_date(val, day_first=ctx.day_first) else None
 
-        f = F.find_simple(doc, key, date_ok)
+        f = F.find_simple(doc, key, date_ok) or F.boxed_date(doc, key)
         if f:
             setattr(order, attr, parse_date(f.value, day_first=ctx.day_first))
             ctx.put(attr, f.words, hint=f.hint or ctx.date_hint)
@@ -663,12 +663,19 @@ def _checks(order: CanonicalOrder, ctx: _Ctx) -> list[Issue]:
     for i, line in enumerate(order.lines):
         if line.qty is not None and line.unit_price is not None and line.amount is not None:
             calc = line.qty * line.unit_price
-            if abs(calc - line.amount) > max(Decimal("0.02"), abs(line.amount) * Decimal("0.005")):
+            tol = max(Decimal("0.02"), abs(line.amount) * Decimal("0.005"))
+            # a price per hundred or per thousand ("M": tobacco, paper, fasteners) is no mismatch
+            if abs(calc - line.amount) > tol and not any(abs(calc / n - line.amount) <= tol for n in (100, 1000)):
                 issues.append(Issue(code=IssueCode.ARITHMETIC, severity=Severity.WARNING, field=f"lines[{i}].amount",
                                     message=f"Line {line.line_no or i + 1}: qty × unit price = {calc} but the amount "
                                             f"printed is {line.amount} (lines[{i}].qty, unit_price, amount).",
                                     expected=str(calc), actual=str(line.amount)))
     computed = order.computed_total()
+    if computed is not None:  # line allowances/charges ("Less trade discount") count towards the total
+        for line in order.lines:
+            for ch in line.charges:
+                if ch.amount is not None:
+                    computed += -ch.amount if ch.kind == "allowance" else ch.amount
     if order.declared_total is not None and computed is not None and computed != order.declared_total:
         issues.append(Issue(code=IssueCode.TOTAL_MISMATCH, severity=Severity.WARNING, field="declared_total",
                             message=f"The lines add up to {computed} but the document's total is "

@@ -367,3 +367,21 @@ def sentence_block(doc: Doc, found: Found) -> Found | None:
         i += 1
     words = [w for b in block for w in b]
     return Found(" ".join(phrase_text(b) for b in block), words, block, hint=found.hint, label=found.label)
+
+
+def boxed_date(doc: Doc, field: str) -> Found | None:
+    """A date printed in three boxes under its label ("DATE OF DOCUMENT" over "1 | 2 | 02"): the day,
+    month and year are separate words with the box rules between them. Returns "1/2/02"-style text."""
+    for _pi, line, k, same in label_hits(doc, field):
+        if same:
+            continue
+        nxt = _next_line(doc, line)
+        if nxt is None or nxt.top - line.bottom > 2.5 * line.height:
+            continue
+        label = line.phrases[k]
+        ws = [w for w in nxt.words if label[0].x0 - 15 <= w.xc <= label[-1].x1 + 15 and w.text.strip("|")]
+        parts = [w.text.strip("|") for w in ws]
+        if len(parts) == 3 and all(p.isdigit() for p in parts) and len(parts[0]) <= 2 and len(parts[1]) <= 2 \
+                and len(parts[2]) in (2, 4):
+            return Found("/".join(parts), ws, label=phrase_text(label))
+    return None

@@ -83,7 +83,7 @@ def test_review_session_hook_and_a_changed_mapping_moves_the_tryton_code(tryton_
 
     fix("FAS-1001")
     assert customer_codes(tryton_cfg, "ACME")["AC-99120"] == "FAS-1001"
-    with services.session_factory() as s:  # back in review after the revalidation stub: fix again
+    with services.session_factory() as s:  # the stub revalidation leaves it valid: still correctable
         row = repo.get_order(s, order_id)
         assert row.state == "valid"
     fix("FAS-1002")  # the CSR corrects the mapping: Tryton's code follows, still one record

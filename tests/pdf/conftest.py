@@ -59,3 +59,14 @@ def generated_varied(tmp_path_factory) -> Path:
     for seed in range(10):
         generate.make_varied(out / f"var_{seed:03d}.pdf", seed)
     return out
+
+
+@pytest.fixture(scope="session")
+def generated_sales(tmp_path_factory) -> Path:
+    """Seller-side documents: sales orders, confirmations, quotations and invoices (see generate_sales)."""
+    import generate_sales
+
+    out = tmp_path_factory.mktemp("sales")
+    for seed in range(12):
+        generate_sales.make_sales(out / f"sales_{seed:03d}.pdf", seed)
+    return out

@@ -122,12 +122,19 @@ def make_sales(path: Path, seed: int) -> dict:
     po_label = CUST_PO_LABELS[seed % len(CUST_PO_LABELS)]
     fields = [(f"{date_label}:", date_text), (po_label, cust_po), ("Salesperson:", "Dana Whitfield"),
               ("Payment Terms:" if seed % 2 else "Payment Term:", terms)]
+    boxed = seed % 6 == 4  # the date in three boxes (day, month, year), as on pre-printed invoice forms
     for k, (lab, val) in enumerate(fields):
         x = 40 + k * (W - 80) / 4
         c.setFont("Helvetica-Bold", 9)
         c.drawString(x, y, lab)
         c.setFont("Helvetica", 9)
-        c.drawString(x, y - 13, val)
+        if boxed and k == 0:
+            parts = [date.strftime(f) for f in (("%m", "%d", "%y") if month_first else ("%d", "%m", "%y"))]
+            for j, part in enumerate(parts):
+                c.rect(x + j * 22, y - 18, 22, 14)
+                c.drawCentredString(x + j * 22 + 11, y - 14, str(int(part)) if j < 2 else part)
+        else:
+            c.drawString(x, y - 13, val)
     # the item table
     y -= 50
     cols = ([("Item", 40, "l"), ("Description", 110, "l"), ("Qty", W - 300, "r"), ("UOM", W - 280, "l"),

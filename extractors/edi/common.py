@@ -1,0 +1,87 @@
+"""What the X12 and EDIFACT readers share: decoding, splitting segments, envelope diagnostics.
+
+Both standards are the same shape (segments of elements, nested envelopes whose trailers
+repeat a count and a control reference), so the splitting and the way an envelope fault is
+recorded (its syntax code on the envelope node for the 997/CONTRL, plus a ``Diagnostic``) are
+written once here. Splitting stays whole-list C-speed work (``str.split``, ``map``).
+"""
+
+from __future__ import annotations
+
+from itertools import repeat
+from operator import itemgetter
+from typing import Any
+
+from orderflow.canonical import Diagnostic
+
+MAX_SEGMENT_CHARS = 100_000  # real segments are under a few hundred characters
+TAG = itemgetter(0)
+
+
+def utf8_or_latin1(data: bytes) -> str:
+    """UTF-8 when the bytes are valid UTF-8, else latin-1, which never fails."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def check_segment_lengths(raws: list[str], first_index: int = 0) -> None:
+    """An endless segment (no terminator, or not EDI) is refused before it becomes a 40 MB quantity."""
+    if raws and max(map(len, raws)) > MAX_SEGMENT_CHARS:
+        from orderflow.extractors.base import ExtractionError
+
+        i = next(i for i, r in enumerate(raws) if len(r) > MAX_SEGMENT_CHARS)
+        raise ExtractionError(
+            f"Segment {first_index + i + 1} is {len(raws[i]):,} characters long (limit {MAX_SEGMENT_CHARS:,}): "
+            "the file is missing its segment terminators or is not EDI."
+        )
+
+
+def split_segments(
+    text: str, segment: str, element: str, first_index: int = 0
+) -> tuple[list[str], list[list[str]], list[str]]:
+    """``text`` (line breaks already dealt with) as segment texts, element lists and tags.
+
+    Empty and whitespace-only segments are skipped, padded ones stripped, tags upper-cased;
+    the clean common file takes only the fast path. ``first_index`` numbers the segments in
+    the error for an endless one.
+    """
+    raws = text.split(segment)
+    if " " + segment in text or segment + " " in text or "\t" in text or text[:1] == " " or text[-1:] == " ":
+        raws = [r.strip() if r and (r[0] in " \t" or r[-1] in " \t") else r for r in raws]
+    raws = [r for r in raws if r and not r.isspace()]
+    check_segment_lengths(raws, first_index)
+    items = list(map(str.split, raws, repeat(element)))  # map: no bytecode per segment
+    tags = list(map(TAG, items))
+    if not "".join(tags).isupper():  # some tag is lower-case: rare
+        for parts in items:
+            parts[0] = parts[0].upper()
+        tags = list(map(TAG, items))
+    return raws, items, tags
+
+
+def to_int(value: str | None) -> int | None:
+    """A count or control number as int; None when empty or not a number."""
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def diag(code: str, message: str, syntax_code: str, level: str = "error", **position: Any) -> Diagnostic:
+    return Diagnostic(code=code, message=message, level=level, position=position, syntax_code=syntax_code)
+
+
+def flag(
+    node: dict[str, Any],
+    diags: list[Diagnostic],
+    code: str,
+    syntax_code: str,
+    message: str,
+    level: str = "error",
+    **position: Any,
+) -> None:
+    """Record an envelope fault: ``syntax_code`` on the node (what the 997/CONTRL reports) and a diagnostic."""
+    node["errors"].append(syntax_code)
+    diags.append(diag(code, message, syntax_code, level, **position))
