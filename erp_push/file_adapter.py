@@ -111,6 +111,11 @@ class FileAdapter:
             "order": order.model_dump(mode="json"),
             "written_at": dt.datetime.now(dt.UTC).isoformat(),
         }
+        return self._write_once(request, body)
+
+    def _write_once(self, request: PushRequest, body: dict[str, Any]) -> PushResult:
+        """Write ``body`` as the key's file, exactly once: a temp file hard-linked into place, which is
+        atomic and fails if another push got there first (then that push's order is the answer)."""
         final = self.path_for(request.key)
         try:
             fd, tmp = tempfile.mkstemp(dir=self.outbox, prefix=".tmp-", suffix=".part")
@@ -119,20 +124,22 @@ class FileAdapter:
                     json.dump(body, fh, indent=2, sort_keys=True)
                     fh.flush()
                     os.fsync(fh.fileno())
-                os.link(tmp, final)  # atomic and exclusive: fails if another push got there first
+                os.link(tmp, final)
             finally:
                 try:
                     os.unlink(tmp)
                 except FileNotFoundError:
                     pass
         except FileExistsError:
-            found = self.find_order(request.key, request.customer_id, order.po_number)
+            found = self.find_order(request.key, request.customer_id, request.order.po_number)
             if found is None:
                 raise PermanentERPError(f"{final.name} exists but belongs to another key") from None
             return found
         except OSError as exc:
             raise TransientERPError(f"could not write {final}: {exc}") from exc
-        return PushResult(erp_order_id=erp_id, created=True, state="received", detail={"path": str(final)})
+        return PushResult(
+            erp_order_id=body["erp_order_id"], created=True, state=body["state"], detail={"path": str(final)}
+        )
 
     def apply_change(self, request: PushRequest, sale_ref: str, old_order: Any = None) -> PushResult:
         """Optional capability (order changes): write the new version as its own file, keyed by the
@@ -161,29 +168,11 @@ class FileAdapter:
             "order": order.model_dump(mode="json"),
             "written_at": dt.datetime.now(dt.UTC).isoformat(),
         }
-        final = self.path_for(request.key)
         try:
             self.outbox.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.outbox, prefix=".tmp-", suffix=".part")
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    json.dump(body, fh, indent=2, sort_keys=True)
-                    fh.flush()
-                    os.fsync(fh.fileno())
-                os.link(tmp, final)
-            finally:
-                try:
-                    os.unlink(tmp)
-                except FileNotFoundError:
-                    pass
-        except FileExistsError:
-            found = self.find_order(request.key, request.customer_id, order.po_number)
-            if found is None:
-                raise PermanentERPError(f"{final.name} exists but belongs to another key") from None
-            return found
         except OSError as exc:
-            raise TransientERPError(f"could not write {final}: {exc}") from exc
-        return PushResult(erp_order_id=sale_ref, created=True, state=body["state"], detail={"path": str(final)})
+            raise TransientERPError(f"outbox {self.outbox} is not writable: {exc}") from exc
+        return self._write_once(request, body)
 
     def add_cross_reference(self, customer_id: str, customer_part: str, sku: str) -> bool:
         """Optional capability: append the mapping to ``cross_references.csv`` in the outbox, once.

@@ -36,17 +36,16 @@ from orderflow.canonical import (
 from orderflow.extractors.base import ExtractContext
 from orderflow.extractors.edi import edifact, fast
 from orderflow.extractors.edi.mapping import (
+    EdiExtractor,
     envelope_issue,
     line_count_issue,
     line_keys,
     nonempty,
     provenance,
     provenance_template,
-    safe_extract,
     total_mismatch_issue,
 )
 from orderflow.extractors.edi.partners import (
-    PartnerDirectory,
     TradingPartner,
     default_partner,
     partner_from_hints,
@@ -442,20 +441,14 @@ def sniff_edifact(data: bytes) -> float:
     return 0.0
 
 
-class EdifactExtractor:
+class EdifactExtractor(EdiExtractor):
     """Extractor plug-in for EDIFACT ORDERS/ORDCHG (any directory, any separators, any UNOx charset)."""
 
     name = NAME
-
-    def __init__(self, partners: PartnerDirectory | None = None) -> None:
-        self.partners = partners or PartnerDirectory()
+    standard = "EDIFACT"
 
     def sniff(self, data: bytes, filename: str | None) -> float:
         return sniff_edifact(data)
-
-    def extract(self, data: bytes, ctx: ExtractContext | None = None) -> Extraction:
-        ctx = ctx or ExtractContext()
-        return safe_extract(NAME, "EDIFACT", lambda: self._extract(data, ctx))
 
     def _extract(self, data: bytes, ctx: ExtractContext) -> Extraction:
         text, charset, diags0 = edifact.decode(data)

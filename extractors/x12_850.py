@@ -38,17 +38,16 @@ from orderflow.extractors.edi import fast, x12
 from orderflow.extractors.edi.common import to_int
 from orderflow.extractors.edi.mapping import (
     PROV_FIELDS,
+    EdiExtractor,
     envelope_issue,
     line_count_issue,
     line_keys,
     nonempty,
     provenance,
     provenance_template,
-    safe_extract,
     total_mismatch_issue,
 )
 from orderflow.extractors.edi.partners import (
-    PartnerDirectory,
     TradingPartner,
     default_partner,
     partner_from_hints,
@@ -90,7 +89,6 @@ def _g(parts: list[str], i: int) -> str:
 # only ever adds names to it, and adding a name already present changes nothing.
 _new = object.__new__
 _LINE_FIELDS = set(OrderLine.model_fields)
-_PROV_FIELDS = PROV_FIELDS
 _PROV_TEMPLATE = provenance_template(NAME)
 _LINE_TEMPLATE: dict[str, Any] = dict.fromkeys(OrderLine.model_fields)
 
@@ -194,7 +192,7 @@ class _SetMapper:
             fast.set_private,
         )
         line_template, line_fields = _LINE_TEMPLATE, _LINE_FIELDS
-        prov_template, prov_fields = _PROV_TEMPLATE, _PROV_FIELDS
+        prov_template, prov_fields = _PROV_TEMPLATE, PROV_FIELDS
         party: Party | None = None
         party_key: str | None = None
         extra_parties: list[tuple[str, Party]] = []
@@ -624,20 +622,14 @@ def sniff_x12(data: bytes) -> float:
     return 0.0
 
 
-class X12Extractor:
+class X12Extractor(EdiExtractor):
     """Extractor plug-in for X12 850/860 (any version, any delimiters)."""
 
     name = NAME
-
-    def __init__(self, partners: PartnerDirectory | None = None) -> None:
-        self.partners = partners or PartnerDirectory()
+    standard = "X12"
 
     def sniff(self, data: bytes, filename: str | None) -> float:
         return sniff_x12(data)
-
-    def extract(self, data: bytes, ctx: ExtractContext | None = None) -> Extraction:
-        ctx = ctx or ExtractContext()
-        return safe_extract(NAME, "X12", lambda: self._extract(data, ctx))
 
     def _extract(self, data: bytes, ctx: ExtractContext) -> Extraction:
         text = x12.decode(data)

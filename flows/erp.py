@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from decimal import Decimal
 from pathlib import Path
@@ -306,7 +307,7 @@ def sync_statuses(services, *, send_acks: bool = True, actor: str | None = None)
                 continue  # moved on meanwhile (e.g. a change superseded it)
             seen = _last_after(s, order_id, STATUS_ACTION)
             last = seen[-1] if seen else None
-            if last != repo._jsonable(snapshot):
+            if last != json.loads(json.dumps(snapshot, default=str)):  # as the audit column stores it
                 repo.add_audit(s, entity="order", entity_id=order_id, action=STATUS_ACTION, actor=actor,
                                before=last, after=snapshot, reason=_status_text(snapshot))
                 report["changed"].append(order_id)

@@ -41,6 +41,20 @@ class DropFS(Protocol):
     def alive(self) -> bool: ...
 
 
+class DropSettings(Protocol):
+    """What a channel config says about its drop directories (FolderConfig, SftpConfig)."""
+
+    @property
+    def label(self) -> str: ...
+
+    inbound: str
+    archive: str
+    failed: str
+    settle_seconds: float
+    empty_grace_seconds: float
+    max_files: int
+
+
 @dataclass(frozen=True)
 class DropPlan:
     channel: str
@@ -51,6 +65,20 @@ class DropPlan:
     settle_seconds: float = 2.0
     empty_grace_seconds: float = 300.0
     max_files: int = 500
+
+    @classmethod
+    def of(cls, channel: str, config: DropSettings) -> DropPlan:
+        """The plan for a watched-folder or SFTP channel config (both carry the same drop settings)."""
+        return cls(
+            channel=channel,
+            label=config.label,
+            inbound=config.inbound,
+            archive=config.archive,
+            failed=config.failed,
+            settle_seconds=config.settle_seconds,
+            empty_grace_seconds=config.empty_grace_seconds,
+            max_files=config.max_files,
+        )
 
 
 def _stable_files(

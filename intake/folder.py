@@ -74,14 +74,5 @@ def poll_folder(
             report = PollReport(channel="folder")
             report.errors.append(f"{config.label}: cannot create {d}: {exc.strerror}")
             return report
-    plan = DropPlan(
-        channel="folder",
-        label=config.label,
-        inbound=config.inbound,
-        archive=config.archive,
-        failed=config.failed,
-        settle_seconds=config.settle_seconds,
-        empty_grace_seconds=config.empty_grace_seconds,
-        max_files=config.max_files,
-    )
+    plan = DropPlan.of("folder", config)
     return poll_drop(LocalFS(), plan, commit, tracker, sleep)

@@ -138,16 +138,7 @@ def poll_sftp(
     try:
         for d in (config.archive, config.failed):
             _ensure_dir(sftp, d)
-        plan = DropPlan(
-            channel="sftp",
-            label=config.label,
-            inbound=config.inbound,
-            archive=config.archive,
-            failed=config.failed,
-            settle_seconds=config.settle_seconds,
-            empty_grace_seconds=config.empty_grace_seconds,
-            max_files=config.max_files,
-        )
+        plan = DropPlan.of("sftp", config)
         return poll_drop(SftpFS(client, sftp), plan, commit, tracker, sleep)
     except Exception as exc:
         report = PollReport(channel="sftp")

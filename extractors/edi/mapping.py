@@ -1,4 +1,4 @@
-"""What the X12 850 and EDIFACT ORDERS mappers share: provenance, order issues, the safe entry point.
+"""What the X12 850 and EDIFACT ORDERS mappers share: provenance, order issues, the plug-in shell.
 
 The two mappers read different segments but report in the same words: one provenance entry per
 segment, the same LINE_COUNT_MISMATCH / TOTAL_MISMATCH / ENVELOPE issues with an
@@ -8,12 +8,14 @@ without validation (``fast``): they are on the hot path.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from orderflow.canonical import Extraction, Issue, IssueCode, Provenance, Severity
+from orderflow.extractors.base import ExtractContext
 from orderflow.extractors.edi import fast
+from orderflow.extractors.edi.partners import PartnerDirectory
 from orderflow.extractors.edi.values import no_gc
 
 # one fields-set object for every provenance entry: pydantic only ever adds names already in it
@@ -105,18 +107,31 @@ def envelope_issue(
     )
 
 
-def safe_extract(fmt: str, standard: str, run: Callable[[], Extraction]) -> Extraction:
-    """``run()`` with the garbage collector paused; any failure becomes a PARSE_ERROR, never a traceback."""
-    try:
-        with no_gc():
-            return run()
-    except Exception as exc:  # bad input never escapes as a traceback
-        return Extraction(
-            format=fmt,
-            issues=[
-                Issue(
-                    code=IssueCode.PARSE_ERROR,
-                    message=f"The {standard} file could not be read: {type(exc).__name__}: {exc}",
-                )
-            ],
-        )
+class EdiExtractor:
+    """The plug-in shell both EDI extractors share: partner directory, and ``extract`` that pauses
+    the garbage collector and turns any failure of ``_extract`` into a PARSE_ERROR."""
+
+    name = "edi"
+    standard = "EDI"  # the word used in the PARSE_ERROR message
+
+    def __init__(self, partners: PartnerDirectory | None = None) -> None:
+        self.partners = partners or PartnerDirectory()
+
+    def extract(self, data: bytes, ctx: ExtractContext | None = None) -> Extraction:
+        ctx = ctx or ExtractContext()
+        try:
+            with no_gc():
+                return self._extract(data, ctx)
+        except Exception as exc:  # bad input never escapes as a traceback
+            return Extraction(
+                format=self.name,
+                issues=[
+                    Issue(
+                        code=IssueCode.PARSE_ERROR,
+                        message=f"The {self.standard} file could not be read: {type(exc).__name__}: {exc}",
+                    )
+                ],
+            )
+
+    def _extract(self, data: bytes, ctx: ExtractContext) -> Extraction:
+        raise NotImplementedError

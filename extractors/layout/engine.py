@@ -17,9 +17,11 @@ from orderflow.canonical import (
     OrderLine,
     Party,
     Provenance,
+    Purpose,
     Severity,
 )
 from orderflow.extractors.layout import fields as F
+from orderflow.extractors.layout import revision as R
 from orderflow.extractors.layout.hints import Hints, compile_hints
 from orderflow.extractors.layout.lexicon import PURCHASE_EVIDENCE, SALES_EVIDENCE
 from orderflow.extractors.layout.lines import Line, Word, bbox, group_lines, phrase_text, to_words
@@ -130,6 +132,7 @@ def extract_order(pages: list[PageWords], *, hints: list[dict[str, Any]] | dict[
 
     kind = doc_kind(doc)
     _header(doc, ctx, order, text, lh, kind)
+    _revision(doc, ctx, order, heights)
     _apply_regions(doc, ctx, order, hints)
     table_of: list[int] = []
     for ti, t in enumerate(tables):
@@ -371,6 +374,44 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
         ctx.put(f"{key}.name", blk.lines[0], hint=blk.hint)
         if addr_lines:
             ctx.put(f"{key}.address", [w for b in blk.lines[1:] for w in b] or blk.lines[0], raw=joined)
+
+
+REVISION_AREA = 0.45  # share of page 1 (from the top) where a revision title or number counts
+
+
+def _revision(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, heights: dict[int, float]) -> None:
+    """A revised or cancelled PO says so near the top of page 1 ("REVISED PURCHASE ORDER", "Revision: 1",
+    "CANCELLED"): set ``revision`` and ``purpose`` so the pipeline versions the order instead of calling
+    it a duplicate. Line tables and the lower page (form footers: "Form 12 Rev. 3") are not read."""
+    if not doc.lines:
+        return
+    first = doc.lines[0].page
+    page_h = heights.get(first) or max(ln.bottom for ln in doc.lines if ln.page == first)
+    found: list[tuple[R.Marker, list[Word]]] = []
+    for line in doc.lines:
+        if line.page != first or line.top > REVISION_AREA * max(page_h, 400) or id(line) in doc.skip:
+            continue
+        for k, phrase in enumerate(line.phrases):
+            text = phrase_text(phrase)
+            mark = R.marker(text)
+            if mark is None and R.is_revision_label(text):
+                for words in (F.value_right(doc, line, k, []), F.value_below(doc, line, k)):
+                    value = R.parse_revision_value(phrase_text(words)) if words else None
+                    if value is not None:
+                        mark, phrase = R.Marker(value, None, f"{text} {phrase_text(words)}"), phrase + words
+                        break
+            if mark is not None:
+                found.append((mark, phrase))
+    verdict = R.combine([m for m, _ in found])
+    if verdict is None:
+        return
+    if verdict.revision is not None:
+        order.revision = verdict.revision
+        ctx.put("revision", next(ws for m, ws in found if m.revision == verdict.revision), confidence=0.9)
+    if verdict.purpose is not None:
+        order.purpose = Purpose(verdict.purpose)
+        words = next((ws for m, ws in found if m.purpose == verdict.purpose), found[0][1])
+        ctx.put("purpose", words, raw=verdict.raw, confidence=0.9)
 
 
 def _issuer(doc: F.Doc, blocks: list[F.Found], lh: F.Found | None) -> F.Found | None:

@@ -14,6 +14,7 @@ from orderflow.extractors.layout.lexicon import (
     compiled,
 )
 from orderflow.extractors.layout.lines import Line, Word, phrase_text
+from orderflow.extractors.layout.revision import title_marker
 
 _PATTERNS = {k: compiled(v) for k, v in FIELD_LABELS.items()}
 _PATTERNS["doc_number"] = compiled(DOC_NUMBER_LABELS)
@@ -251,8 +252,9 @@ def letterhead(doc: Doc, exclude: set[str]) -> Found | None:
             break
         for ph in ln.phrases:
             text = phrase_text(ph)
-            if _TITLE.search(text) or len(text) < 3 or any(c.isdigit() for c in text) or ":" in text:
-                continue
+            if _TITLE.search(text) or len(text) < 3 or any(c.isdigit() for c in text) or ":" in text \
+                    or title_marker(text):
+                continue  # a document title ("PURCHASE ORDER", "CHANGE ORDER", "CANCELLED"), not the buyer
             if text.lower() in exclude:
                 continue
             size = sum(w.height for w in ph) / len(ph)
@@ -309,7 +311,7 @@ def address_blocks(doc: Doc, *, top_share: float = 0.45) -> list[Found]:
                 continue
             text = phrase_text(ph)
             if ":" in text or _TITLE.search(text) or not re.search(r"[A-Za-z]{2}", text) \
-                    or sum(c.isdigit() for c in text) > 2 or len(text) > 60:
+                    or sum(c.isdigit() for c in text) > 2 or len(text) > 60 or title_marker(text):
                 continue
             block = [ph]
             for nxt in first[i + 1:]:

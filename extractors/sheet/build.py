@@ -20,12 +20,20 @@ from orderflow.canonical import (
     OrderLine,
     Party,
     Provenance,
+    Purpose,
     Severity,
 )
 from orderflow.canonical.uom import normalize_uom
+from orderflow.extractors.layout import revision as R
 from orderflow.extractors.sheet.grid import Cell, Sheet, cell_ref, stored_decimal
 from orderflow.extractors.sheet.infer import infer_table
-from orderflow.extractors.sheet.keyvalue import KV, company_name, find_header_values, split_party
+from orderflow.extractors.sheet.keyvalue import (
+    KV,
+    company_name,
+    find_header_values,
+    find_revision,
+    split_party,
+)
 from orderflow.extractors.sheet.labels import best_field
 from orderflow.extractors.sheet.table import TOTAL_RE, Table, find_tables, is_total_row
 from orderflow.extractors.values import detect_currency, guess_day_first, parse_date, parse_decimal
@@ -299,6 +307,40 @@ class _Builder:
         if o.buyer is None:
             self.buyer_fallback()
 
+    def revision(self, before_row: int | None) -> None:
+        """A revised or cancelled order form says so above its line table ("Revision | 2", "Purchase Order
+        Change", "CANCELLED"): set ``revision``/``purpose`` so the pipeline versions the order."""
+        found = find_revision(self.sheet, self.skip, before_row=before_row)
+        self.mark_revision([(m, r, c, raw, 0.9) for m, r, c, raw in found])
+
+    def mark_revision(self, found: list[tuple[R.Marker, int, int, Any, float]]) -> None:
+        verdict = R.combine([f[0] for f in found])
+        if verdict is None:
+            return
+        if verdict.revision is not None:
+            _, r, c, raw, conf = next(f for f in found if f[0].revision == verdict.revision)
+            self.order.revision = verdict.revision
+            self.prov("revision", r, c, raw, conf)
+        if verdict.purpose is not None:
+            _, r, c, raw, conf = next((f for f in found if f[0].purpose == verdict.purpose), found[0])
+            self.order.purpose = Purpose(verdict.purpose)
+            self.prov("purpose", r, c, verdict.raw, conf)
+
+    def row_level_revision(self, table: Table) -> None:
+        """A ``Revision`` column repeated on every line of a portal export: the order's revision."""
+        if self.order.revision or not self.line_rows:
+            return
+        used = {c.col for c in table.columns.values()}
+        for col, label in table.labels.items():
+            if col in used or not R.is_revision_label(str(label)):
+                continue
+            values = {self.sheet.text(r, col).strip() for r in self.line_rows}
+            number = R.parse_revision_value(next(iter(values))) if len(values) == 1 else None
+            if number is not None:
+                self.mark_revision([(R.Marker(number, None, f"{label} {number}"), self.line_rows[0], col, number,
+                                     0.85)])
+                return
+
     def row_level_fields(self, table: Table) -> None:
         """PO-level columns repeated on every line (``PO``, ``Vendor``, ``Order Date`` in a portal export):
         taken when every line row carries the same value."""
@@ -545,8 +587,10 @@ def build_sheet_order(sheet: Sheet, extractor: str) -> SheetOrder:
     b.skip = skip
     b.grand_total(last)
     b.header(find_header_values(sheet, skip))
+    b.revision(min(t.first_header_row for t in tables) if tables else None)
     if table is not None:
         b.row_level_fields(table)
+        b.row_level_revision(table)
     b.currency(table, skip)
     b.checks(table)
     return SheetOrder(b.order, b.issues, bool(b.order.lines))

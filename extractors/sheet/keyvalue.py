@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from orderflow.extractors.layout import revision as R
 from orderflow.extractors.sheet.grid import Sheet, cell_ref
 from orderflow.extractors.sheet.labels import HEADER_FIELDS, label_score
 
@@ -155,6 +156,46 @@ def find_header_values(sheet: Sheet, skip_rows: set[int] | None = None) -> list[
     return found
 
 
+def find_revision(sheet: Sheet, skip_rows: set[int] | None = None, *, before_row: int | None = None
+                  ) -> list[tuple[R.Marker, int, int, Any]]:
+    """Revision/change markers in the header block: a title cell ("Purchase Order Change", "CANCELLED"),
+    a ``Revision: 2`` cell, or a ``Revision`` / ``Rev`` label with its number in the next cell right (or
+    below). Only rows above ``before_row`` (the line table) count: a "Cancelled" note under the table or a
+    status column is not the document's purpose. Returns (marker, row, col, raw value)."""
+    skip_rows = skip_rows or set()
+    out: list[tuple[R.Marker, int, int, Any]] = []
+    cells = [(k, c) for k, c in sheet.cells.items() if k[0] not in skip_rows and isinstance(c.value, str)
+             and (before_row is None or k[0] < before_row)]
+    for (r, c), cell in sorted(cells, key=lambda kc: kc[0]):
+        text = cell.value.strip()
+        if not text or len(text) > 120:
+            continue
+        first = text.split("\n", 1)[0]
+        mark = R.marker(first)
+        if mark is not None:
+            out.append((mark, r, c, text))
+            continue
+        if not R.is_revision_label(first):
+            continue
+        pick = _value_right(sheet, r, c) or _block_below(sheet, r, c, skip_rows)
+        if pick is None:
+            continue
+        value, vr, vc = pick
+        number = R.parse_revision_value(value if isinstance(value, str) else _plain_number(value))
+        if number is not None:
+            out.append((R.Marker(number, None, f"{first.strip()} {value}"), vr, vc, value))
+    return out
+
+
+def _plain_number(value: Any) -> str:
+    """A numeric cell as text: 2 and 2.0 → "2" (a revision is a whole number; 2.5 is not one)."""
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return str(int(f)) if f.is_integer() else str(value)
+
+
 def clean_lines(text: str) -> list[str]:
     """Lines of a party block without id/contact lines and ``Address :`` prefixes, cut at ``Phone :``."""
     out: list[str] = []
@@ -191,4 +232,5 @@ def company_name(text: str) -> str | None:
     return name
 
 
-__all__ = ["KV", "clean_lines", "company_name", "find_header_values", "is_label_text", "split_party"]
+__all__ = ["KV", "clean_lines", "company_name", "find_header_values", "find_revision", "is_label_text",
+           "split_party"]

@@ -85,6 +85,27 @@ def _isa(
     return Segment(ELEM.join(fields), SEG, ELEM, COMP)
 
 
+def _gs(
+    functional_id: str, me: Party12, them: Party12, now: dt.datetime, control: int, version: str
+) -> Segment:
+    return _seg(
+        "GS",
+        functional_id,
+        me.app_id or me.id,
+        them.app_id or them.id,
+        now.strftime("%Y%m%d"),
+        now.strftime("%H%M"),
+        control,
+        "X",
+        version,
+    )
+
+
+def _id_pairs(ids: dict[str, str]) -> list[str]:
+    """The first ten (qualifier, id) pairs flattened, as PO1/POC carry them."""
+    return [x for pair in list(ids.items())[:10] for x in pair]
+
+
 def _write(segments: list[Segment], eol: str) -> str:
     buf = io.StringIO()
     writer = X12Writer(buf, seg_term=SEG, ele_term=ELEM, subele_term=COMP, eol=eol, repetition_term="^")
@@ -107,6 +128,25 @@ def _parties(
         ic.get("sender") or "SENDER", ic.get("sender_qualifier") or "ZZ", (grp or {}).get("sender") or None
     )
     return me, them
+
+
+def _order_parties(
+    order: CanonicalOrder, sender: Party12 | None, receiver: Party12 | None
+) -> tuple[Party12, Party12]:
+    """Reply parties default to the order's own envelope ids (``Source.partner_ids``), reversed."""
+    pid = order.source.partner_ids
+    me = sender or Party12(pid.get("ISA08") or "RECEIVER", pid.get("ISA07") or "ZZ", pid.get("GS03"))
+    them = receiver or Party12(pid.get("ISA06") or "SENDER", pid.get("ISA05") or "ZZ", pid.get("GS02"))
+    return me, them
+
+
+def _statuses(order: CanonicalOrder, line_statuses: list[LineStatus]) -> list[LineStatus]:
+    """One status per order line, matched by line number; a line without one is accepted (IA)."""
+    by_line = {s.line_no: s for s in line_statuses}
+    return [
+        by_line.get(ln.line_no or str(i + 1)) or LineStatus(ln.line_no or str(i + 1))
+        for i, ln in enumerate(order.lines)
+    ]
 
 
 def build_997(
@@ -136,17 +176,7 @@ def build_997(
     gs_version = "005010X231A1" if version >= "00501" else "004010"
     segs = [
         _isa(me, them, isa_control, now, ic0.get("usage") or "P", version),
-        _seg(
-            "GS",
-            "FA",
-            me.app_id or me.id,
-            them.app_id or them.id,
-            now.strftime("%Y%m%d"),
-            now.strftime("%H%M"),
-            gs_control,
-            "X",
-            gs_version,
-        ),
+        _gs("FA", me, them, now, gs_control, gs_version),
     ]
     for n, (_ic, g) in enumerate(groups, start=1):
         st = f"{n:04d}"
@@ -201,29 +231,13 @@ def build_855(
     envelope ids, reversed.
     """
     now = now or dt.datetime.now(dt.UTC)
-    pid = order.source.partner_ids
-    me = sender or Party12(pid.get("ISA08") or "RECEIVER", pid.get("ISA07") or "ZZ", pid.get("GS03"))
-    them = receiver or Party12(pid.get("ISA06") or "SENDER", pid.get("ISA05") or "ZZ", pid.get("GS02"))
-    by_line = {s.line_no: s for s in line_statuses}
-    statuses = [
-        by_line.get(ln.line_no or str(i + 1)) or LineStatus(ln.line_no or str(i + 1))
-        for i, ln in enumerate(order.lines)
-    ]
+    me, them = _order_parties(order, sender, receiver)
+    statuses = _statuses(order, line_statuses)
     st = f"{st_control:04d}"
     gs_version = "005010" if version >= "00501" else "004010"
     segs = [
         _isa(me, them, isa_control, now, usage, version),
-        _seg(
-            "GS",
-            "PR",
-            me.app_id or me.id,
-            them.app_id or them.id,
-            now.strftime("%Y%m%d"),
-            now.strftime("%H%M"),
-            gs_control,
-            "X",
-            gs_version,
-        ),
+        _gs("PR", me, them, now, gs_control, gs_version),
         _seg("ST", "855", st),
         _seg(
             "BAK",
@@ -248,9 +262,7 @@ def build_855(
         qty = status.qty if status.qty is not None else (Decimal(0) if status.status == "IR" else line.qty)
         price = status.unit_price if status.unit_price is not None else line.unit_price
         uom = status.uom or line.uom or "EA"
-        pairs: list[str] = []
-        for q, v in list(line.ids.items())[:10]:
-            pairs += [q, v]
+        pairs = _id_pairs(line.ids)
         segs.append(
             _seg("PO1", status.line_no, line.qty, line.uom or uom, price, line.price_basis or "", *pairs)
         )
@@ -299,21 +311,14 @@ def build_865(
     matched by line number, lines without one are reported accepted.
     """
     now = now or dt.datetime.now(dt.UTC)
-    pid = change.source.partner_ids
-    me = sender or Party12(pid.get("ISA08") or "RECEIVER", pid.get("ISA07") or "ZZ", pid.get("GS03"))
-    them = receiver or Party12(pid.get("ISA06") or "SENDER", pid.get("ISA05") or "ZZ", pid.get("GS02"))
+    me, them = _order_parties(change, sender, receiver)
     reasons, codes = reasons or {}, change_codes or {}
-    by_line = {s.line_no: s for s in line_statuses}
-    statuses = [
-        by_line.get(ln.line_no or str(i + 1)) or LineStatus(ln.line_no or str(i + 1))
-        for i, ln in enumerate(change.lines)
-    ]
+    statuses = _statuses(change, line_statuses)
     st = f"{st_control:04d}"
     gs_version = "005010" if version >= "00501" else "004010"
     segs = [
         _isa(me, them, isa_control, now, usage, version),
-        _seg("GS", "CA", me.app_id or me.id, them.app_id or them.id, now.strftime("%Y%m%d"), now.strftime("%H%M"),
-             gs_control, "X", gs_version),
+        _gs("CA", me, them, now, gs_control, gs_version),
         _seg("ST", "865", st),
         _seg(
             "BCA",
@@ -332,13 +337,22 @@ def build_865(
         segs.append(_seg("REF", "VN", erp_order_no))
     hash_total = Decimal(0)
     for line, status in zip(change.lines, statuses, strict=True):
-        pairs: list[str] = []
-        for q, v in list(line.ids.items())[:10]:
-            pairs += [q, v]
+        pairs = _id_pairs(line.ids)
         code = codes.get(status.line_no) or line.change_code or "CA"
         price = status.unit_price if status.unit_price is not None else line.unit_price
-        segs.append(_seg("POC", status.line_no, code, line.qty, "", line.uom or status.uom or "", price,
-                         line.price_basis or "", *pairs))
+        segs.append(
+            _seg(
+                "POC",
+                status.line_no,
+                code,
+                line.qty,
+                "",
+                line.uom or status.uom or "",
+                price,
+                line.price_basis or "",
+                *pairs,
+            )
+        )
         if status.status == "IR" and reasons.get(status.line_no):
             segs.append(_seg("MSG", reasons[status.line_no][:264]))
         ack = ["ACK", status.status]

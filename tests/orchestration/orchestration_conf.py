@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -16,6 +15,9 @@ _TESTS = str(Path(__file__).resolve().parents[1])  # so `fixtures.postgres` impo
 if _TESTS not in sys.path:
     sys.path.insert(0, _TESTS)
 from fixtures.postgres import make_postgres_fixture  # noqa: E402
+
+# the product's own stop (SIGTERM the process group, SIGKILL after a timeout) serves the tests too
+from orderflow.flows.serve import stop_prefect_server as stop_group  # noqa: E402
 
 postgres_server = make_postgres_fixture()
 
@@ -35,24 +37,6 @@ def prefect_env(home: Path, **extra: str) -> dict[str, str]:
     )
     env.update(extra)
     return env
-
-
-def stop_group(proc: subprocess.Popen, timeout: float = 20.0) -> None:
-    """SIGTERM the process group, SIGKILL it after ``timeout``."""
-    if proc.poll() is not None:
-        return
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    try:
-        proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.wait(timeout=10)
 
 
 @pytest.fixture
