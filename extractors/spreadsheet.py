@@ -62,6 +62,11 @@ def merge_sheet_orders(parts: list[SheetOrder]) -> tuple[list[CanonicalOrder], l
                 for path, prov in p.order.provenance.items():
                     if path == name or path.startswith(name + "."):
                         main.provenance[path] = prov
+    for p in parts:  # a revision or cancel marker on any sheet (e.g. a cover sheet) marks the order
+        if p.order.revision > main.revision:
+            main.revision = p.order.revision
+        if p.order.purpose != "original" and (main.purpose == "original" or p.order.purpose == "cancel"):
+            main.purpose = p.order.purpose
     return [main], issues
 
 
