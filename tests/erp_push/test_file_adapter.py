@@ -57,6 +57,8 @@ def test_push_writes_one_json_and_is_idempotent(tmp_path):
         "uom": "CA",
         "qty": "3",
         "unit_price": "10.10",
+        "requested_date": None,  # the ERP line carries the buyer's date and our promise
+        "promised_date": None,
     }
     assert body["order"]["lines"][1]["unit_price"] == "1.005"
 
