@@ -37,10 +37,11 @@ from orderflow.extractors.values import (
 LOW_CONFIDENCE = 0.6
 # sub-rows under an item that are not its description: "Colour: Red", "- BR: brand", "Note Code, Content: …"
 _SUBROW = re.compile(r"^\s*[-–•*]?\s*[A-Za-z][\w .,/()]{0,30}\s?:(?:\s|$)")
+_PRICE_PER = re.compile(r"^\s*([-(]?[$€£₹]?\s?\d[\d.,' ]*)\s*/\s*(\d[\d.,]*)\s*[A-Za-z]{0,5}\s*$")
 _DATE_TOKEN = re.compile(r"\b\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}\b")
 _EMBEDDED_IDS = [
-    ("sku", re.compile(r"\b(?:SE_ID|seller\s+id|supplier\s+(?:item|part)|vendor\s+(?:item|part))\s*[:#]?\s*([\w./-]+)",
-                       re.IGNORECASE)),
+    ("sku", re.compile(r"\b(?:SE_ID|seller\s+id|supplier\s+(?:item|part)|vendor\s+(?:item|part)|your\s+material\s+"
+                       r"(?:number|no\.?)|ihre\s+materialnummer)\s*[:#]?\s*([\w./-]+)", re.IGNORECASE)),
     ("customer_part", re.compile(r"\b(?:BY_ID|buyer\s+id|customer\s+(?:item|part)|buyer\s+(?:item|part))\s*[:#]?\s*"
                                  r"([\w./-]+)", re.IGNORECASE)),
     ("gtin", re.compile(r"\b(?:GTIN|EAN|UPC)\s*[:#]?\s*(\d{8,14})\b", re.IGNORECASE)),
@@ -585,8 +586,12 @@ def _line(row: Row, ctx: _Ctx, index: int) -> OrderLine | None:
             line.uom = u.upper()
             ctx.put(f"{path}.uom", c["uom"][:1])
     if c.get("unit_price"):
-        line.unit_price = _money(txt("unit_price"), ctx, prefer="last")
+        price_text = txt("unit_price")
         basis = _dec(txt("price_basis"), ctx) if c.get("price_basis") else None
+        per = _PRICE_PER.match(price_text)  # SAP "125.00 / 10 PC": a price per N units
+        if per:
+            price_text, basis = per.group(1), basis or _dec(per.group(2), ctx)
+        line.unit_price = _money(price_text, ctx, prefer="last")
         if line.unit_price is not None and basis and basis not in (0, 1):
             line.unit_price = (line.unit_price / basis).quantize(line.unit_price)
             line.price_basis = format(basis, "f")
@@ -607,6 +612,12 @@ def _line(row: Row, ctx: _Ctx, index: int) -> OrderLine | None:
             ws = [w for w in ln.words if _in_desc(w, row, desc_col)]
         if ws and not _SUBROW.match(phrase_text(ws)):
             pieces.append((ln.top, ws))
+        elif ws:  # a labelled sub-row ("Your material number: SW-854-68") may still name an item code
+            for role, rx in _EMBEDDED_IDS:
+                m = rx.search(phrase_text(ws))
+                if m and getattr(line, role) is None:
+                    setattr(line, role, m.group(1))
+                    ctx.put(f"{path}.{role}", ws)
     pieces.sort(key=lambda p: p[0])
     raw_desc = _join_desc([phrase_text(ws) for _, ws in pieces])
     for role, rx in _EMBEDDED_IDS:

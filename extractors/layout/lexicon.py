@@ -64,7 +64,8 @@ FIELD_LABELS: dict[str, list[str]] = {
         r"grand\s+total",
         r"total\s+gross\s+amount|gross\s+(?:amount|total)",
         r"(?:po|order|purchase\s+order)\s+total",
-        r"total\s+(?:amount|value|order\s+value|due|incl\.?.*)",
+        r"total\s+(?:[a-z]{3}\s+)?(?:amount|value|order\s+value|due|incl\.?.*)",
+        r"total\s+net\s+value|gesamtnettowert|nettowert\s+gesamt",
         r"gesamt(?:betrag|summe|wert)?|endbetrag",
         r"total\s+ttc|montant\s+total|total\s+g[ée]n[ée]ral",
         r"importe\s+total|total\s+general",
@@ -135,10 +136,10 @@ STOP_LABELS = re.compile(
 # ---------------------------------------------------------------- table columns
 
 COLUMN_ROLES: list[tuple[str, str]] = [
-    ("unit_price", r"unit\s*(?:price|cost)|price\s*/?\s*unit|net\s+(?:unit\s+)?price|cost\s+price|ratio\s+pack\s+cost"
+    ("unit_price", r"unit\s*(?:price|cost)|price\s*(?:/|per|pro)?\s*(?:unit|einheit)|preis\s+pro\s+einheit|net\s+(?:unit\s+)?price|cost\s+price|ratio\s+pack\s+cost"
                    r"|prix\s+unit|einzelpreis|precio\s+unit|stückpreis|prijs\s+per|eenheidsprijs|単価|^rate$"
                    r"|^(?:list\s+)?(?:price|cost)(?:\s*\(\w{3}\))?\W*$"),
-    ("amount", r"ext(?:ended|\.)?\s*(?:price|amount|cost)?|line\s+total|(?:net\s+)?amount|order\s+value|total\s+value"
+    ("amount", r"ext(?:ended|\.)?\s*(?:price|amount|cost)?|line\s+total|net\s+value|nettowert|(?:net\s+)?amount|order\s+value|total\s+value"
                r"|^total$|^value$|^net$|gesamt(?:preis|betrag)?|betrag|montant|importe|bedrag|金額|total\s+price"
                r"|line\s+total\s+net"),
     ("qty", r"q(?:uan)?\s?ty|^[ao0]ty\.?$|quantity|qté|quantité|menge|anzahl|cantidad|cant\.|aantal|数量|qty\s+ordered|^ordered$"

@@ -186,7 +186,26 @@ def _unheaded_codes(cols: list[Column], body: list[Line]) -> None:
             max(text_cols, key=lambda c: c.x1 - c.x0).role = "description"
 
 
-_LINE_NO = re.compile(r"^\d+[.)]?$")
+_LINE_NO = re.compile(r"^\d+(?:\.0{1,3})?[.)]?$")  # "3", "3.", "3)", JD Edwards "3.000"
+
+
+def _numbered_items(cols: list[Column], body: list[Line]) -> None:
+    """SAP-style item numbers (00010, 00020 ...) or JDE line numbers (1.000, 2.000) under a code-like header
+    ("Item"): a left column whose values rise in steady steps is the line number, not an item code."""
+    if any(c.role == "line_no" for c in cols):
+        return
+    for c in cols:
+        if c.role not in ("sku", "customer_part", None):
+            continue
+        vals = [w.text for b in body if sum(1 for w in b.words if _is_numberish(w.text)) >= 2
+                for w in b.words if c.left <= w.xc < c.right]
+        if len(vals) < 2 or not all(re.fullmatch(r"0\d{3,5}|\d{1,4}\.0{3}", v) for v in vals):
+            continue
+        nums = [float(v) for v in vals]
+        steps = {b - a for a, b in zip(nums, nums[1:], strict=False)}
+        if len(steps) == 1 and next(iter(steps)) in (1, 10):
+            c.role = "line_no"
+            return
 
 
 def _codes_not_line_numbers(cols: list[Column], body: list[Line]) -> None:
@@ -447,6 +466,7 @@ def read_tables(pages: list[list[Line]], heights: dict[int, float], buyer_words:
                 _assign_headers(cols, head, buyer_words, hints)
                 _unheaded_codes(cols, body)
                 _codes_not_line_numbers(cols, body)
+                _numbered_items(cols, body)
             elif carry:
                 cols = carry[0]
                 head = carry[1]

@@ -70,3 +70,13 @@ def generated_sales(tmp_path_factory) -> Path:
     for seed in range(12):
         generate_sales.make_sales(out / f"sales_{seed:03d}.pdf", seed)
     return out
+
+
+@pytest.fixture(scope="session")
+def generated_erp(tmp_path_factory) -> Path:
+    """ERP print styles: SAP Smart Forms (EN/DE), Oracle BI Publisher, JDE spool, Dynamics NAV, Word/Crystal."""
+    import generate_erp
+
+    out = tmp_path_factory.mktemp("erp")
+    generate_erp.make_all(out)
+    return out
