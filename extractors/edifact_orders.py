@@ -146,6 +146,7 @@ class _MessageMapper:
         charge: Charge | None = None
         saw_bgm = False
         in_summary = False
+        discrete_qty_line: dict[str, Any] | None = None
         val = self.val
         for index in range(start + 1, end if end is not None else len(items)):
             parts = items[index]
@@ -195,9 +196,15 @@ class _MessageMapper:
                     q, amount, unit = val(parts, 1, 0), val(parts, 1, 1), val(parts, 1, 2)
                 if line is None:
                     continue
-                if q in ("21", "113") and ld["qty"] is None:
+                if q in ("21", "113") and (ld["qty"] is None or ld is discrete_qty_line):
                     ld["qty"] = cached_num(amount, index, 1) if amount else None
                     ld["uom"] = unit or None
+                    discrete_qty_line = None
+                elif q == "1" and ld["qty"] is None and amount:
+                    # QTY+1 (discrete quantity) orders the line when no QTY+21/113 says otherwise
+                    ld["qty"] = cached_num(amount, index, 1)
+                    ld["uom"] = unit or None
+                    discrete_qty_line = ld
                 elif q:
                     ld["notes"].append(f"QTY {q}: {amount} {unit}".strip())
             elif tag == "PRI" and line is not None:

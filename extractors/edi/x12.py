@@ -9,6 +9,7 @@ with ``str.split`` (C speed), never character by character.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from itertools import compress, count
@@ -109,8 +110,18 @@ def _isa_delimiters(text: str, pos: int) -> tuple[Delimiters, int] | None:
     if j >= n:
         return None
     seg = text[j]
+    if seg == " ":
+        # a space after ISA16 followed by a line break is padding, not a terminator (names hold spaces)
+        k = j
+        while k < n and text[k] == " ":
+            k += 1
+        if k < n and text[k] in "\r\n":
+            seg = "\n"
     if seg in "\r\n":
         seg = "\n"
+        if _isa16_is_terminator(text, j, component):
+            # ISA16 left out: the character read as ISA16 ends every line, so it is the terminator
+            seg, component = component, (">" if ">" not in text[j : j + 4000] else "\x1f")
     isa = text[pos:i].split(elem)
     repetition = None
     if len(isa) > 12:
@@ -119,6 +130,18 @@ def _isa_delimiters(text: str, pos: int) -> tuple[Delimiters, int] | None:
         if version >= "00402" and len(rep) == 1 and rep not in _ALNUM and rep not in (elem, component, seg):
             repetition = rep
     return Delimiters(elem, component, seg, repetition), j + 1
+
+
+def _isa16_is_terminator(text: str, j: int, component: str) -> bool:
+    """True when the line after the ISA (the GS) also ends with the ISA16 character."""
+    if component in _ALNUM or component.isspace():
+        return False
+    k = j
+    while k < len(text) and text[k] in "\r\n":
+        k += 1
+    end = text.find("\n", k, k + 400)
+    line = (text[k:end] if end >= 0 else text[k : k + 400]).rstrip(" \r")
+    return len(line) > 3 and line.endswith(component)
 
 
 def _bare_delimiters(text: str) -> Delimiters | None:
@@ -144,6 +167,12 @@ def _bare_delimiters(text: str) -> Delimiters | None:
     return Delimiters(elem, component, seg, None)
 
 
+@functools.lru_cache(maxsize=32)
+def _bare_break(seg: str, elem: str) -> re.Pattern[str]:
+    """A line break not preceded by the terminator and followed by a segment tag."""
+    return re.compile(rf"(?<!{re.escape(seg)})\n(?=[ \t]*[A-Z][A-Z0-9]{{1,2}}{re.escape(elem)})")
+
+
 def _split(chunk: str, delims: Delimiters, out: Segments) -> None:
     """Split one interchange into segments (``common.split_segments``) after folding its line breaks."""
     seg = delims.segment
@@ -152,7 +181,12 @@ def _split(chunk: str, delims: Delimiters, out: Segments) -> None:
     elif seg == "\r":
         chunk = chunk.replace("\n", "")
     elif "\n" in chunk or "\r" in chunk:
-        chunk = chunk.replace("\r", "").replace("\n", "")
+        chunk = chunk.replace("\r", "")
+        ended, breaks = chunk.count(seg + "\n"), chunk.count("\n")
+        if breaks > ended and ended * 2 > breaks:
+            # one segment a line: a line break missing its terminator still ends the segment
+            chunk = _bare_break(seg, delims.element).sub(seg, chunk)
+        chunk = chunk.replace("\n", "")
     raws, items, tags = split_segments(chunk, seg, delims.element, len(out.raws))
     out.tags.extend(tags)
     if out.items:
