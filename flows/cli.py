@@ -515,9 +515,11 @@ def _configure_logging() -> None:
         handler.setFormatter(_JsonFormatter())
     else:
         handler.setFormatter(_QuietFormatter("orderflow: %(levelname)s: %(message)s"))
+    level = logging.DEBUG if os.environ.get("ORDERFLOW_DEBUG") else logging.WARNING
+    handler.setLevel(level)  # libraries that log INFO on their own loggers (Prefect) stay quiet too
     root = logging.getLogger()
     root.handlers[:] = [handler]
-    root.setLevel(logging.DEBUG if os.environ.get("ORDERFLOW_DEBUG") else logging.WARNING)
+    root.setLevel(level)
 
 
 def main() -> None:
