@@ -9,6 +9,7 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
 os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")  # no INFO lines at interpreter exit
 os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="orderflow-prefect-"))
 os.environ.pop("ORDERFLOW_CONFIG", None)
 os.environ.pop("ORDERFLOW_DATABASE_URL", None)
