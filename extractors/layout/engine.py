@@ -320,12 +320,14 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
     blocks = F.address_blocks(doc) if kind == "sales" else []
     if kind == "sales" and sup is None:
         sup = _issuer(doc, blocks, lh)
+    if kind != "sales" and sup is None:
+        sup = _window_address(doc, lh)
     if sup and sup.value:
         order.supplier = Party(name=sup.value)
         ctx.put("supplier.name", sup.words, hint=sup.hint)
     buyer = F.find_party(doc, "buyer")
-    if buyer and (not buyer.value or F.looks_like_person(buyer.value)):
-        buyer = None
+    if buyer and (not buyer.value or F.looks_like_person(buyer.value) and not _is_letterhead(buyer, lh)):
+        buyer = None  # a person's name; but the letterhead's own name ("Vision Operations") is the organisation
     if buyer is None and kind == "sales":
         # a seller's document: the customer is the address block that is not the seller's, else the
         # invoice/ship-to party
@@ -337,7 +339,9 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
     if buyer is None and kind != "sales":
         exclude = {order.supplier.name.lower()} if order.supplier and order.supplier.name else set()
         buyer = lh
-        if buyer is not None and (any(e in buyer.value.lower() for e in exclude) or F.looks_like_person(buyer.value)):
+        if buyer is not None and (any(e in buyer.value.lower() for e in exclude) or F.looks_like_person(buyer.value)
+                                  and not _is_letterhead(F.find_party(doc, "bill_to"), lh)
+                                  and not _heads_address(doc, lh)):
             buyer = None
         if buyer is None or not F.ORG_HINT.search(buyer.value):
             for ln in doc.lines[:40]:
@@ -425,6 +429,38 @@ def _issuer(doc: F.Doc, blocks: list[F.Found], lh: F.Found | None) -> F.Found | 
         if min(w.top for w in top.words) < 0.15 * page_h:
             return F.Found(top.value, top.words)
     return lh
+
+
+def _is_letterhead(found: F.Found | None, lh: F.Found | None) -> bool:
+    """Whether a party's name is also the letterhead's: then it names an organisation, not a person."""
+    return bool(found and lh and found.value and found.value.strip().lower() == lh.value.strip().lower())
+
+
+def _heads_address(doc: F.Doc, lh: F.Found | None) -> bool:
+    """Whether the letterhead name heads its own address block ("Blue Heron Bakery" over street and
+    town): a sender's name and address, so an organisation even when it reads like a person's name."""
+    if lh is None or not lh.words:
+        return False
+    return any(b.words and b.words[0] is lh.words[0] for b in F.address_blocks(doc, top_share=0.3))
+
+
+def _window_address(doc: F.Doc, lh: F.Found | None) -> F.Found | None:
+    """The supplier on a buyer's PO that names no supplier label: the unlabelled name-and-address block
+    in the left half of the page head (the envelope window), when it is not the buyer's own block nor a
+    labelled ship-to / bill-to block."""
+    if not doc.lines:
+        return None
+    own = {lh.value.lower()} if lh and lh.value else set()
+    for key in ("ship_to", "bill_to", "buyer"):
+        f = F.find_party(doc, key)
+        if f and f.value:
+            own.add(f.value.lower())
+    width = doc.widths.get(doc.lines[0].page, 600)
+    for b in F.address_blocks(doc, top_share=0.35):
+        name = b.value.lower()
+        if b.words[0].x0 < 0.5 * width and not any(name == o or name in o or o in name for o in own):
+            return F.Found(b.value, b.words)
+    return None
 
 
 _PACK = re.compile(r"\bpre-?\s?pack|\bprepack|\bratio\s+pack|\b\d+\s*pcs?\s+pack|\bpack\s+of\s+\d+", re.IGNORECASE)

@@ -82,6 +82,9 @@ def label_hits(doc: Doc, field: str):
                 if STOP_LABELS.match(text) and field not in ("buyer", "supplier"):
                     continue
                 hit = _match_label(pattern, text, anywhere=field in ("payment_terms", "total", "currency"))
+                if hit is None and _combined_match(pattern, text):
+                    yield pi, line, k, []
+                    continue
                 if hit is None and k + 1 <= len(line.phrases):
                     # label wrapped onto the next line ("Payment" / "Terms:")
                     below = _word_below(doc, line, phrase)
@@ -95,6 +98,17 @@ def label_hits(doc: Doc, field: str):
                 if STOP_LABELS.match(text):
                     continue
                 yield pi, line, k, _words_after(phrase, hit[0])
+
+
+def _combined_match(pattern: re.Pattern[str], text: str) -> bool:
+    """'Purchase order No./Date': the label part after the "/" (alone or after the head's words) names
+    the field."""
+    m = re.fullmatch(r"([A-Za-z][\w .]*?)\s*/\s*([A-Za-z][\w .]*?)\s*:?", text.strip())
+    if not m:
+        return False
+    head = " ".join(m.group(1).split()[:-1])
+    return any(re.fullmatch(r"(?:" + pattern.pattern + r")\s*[:.]?", c, re.IGNORECASE)
+               for c in (m.group(2), f"{head} {m.group(2)}".strip()))
 
 
 def _word_below(doc: Doc, line: Line, phrase: list[Word]) -> list[Word] | None:
@@ -114,16 +128,83 @@ def _next_line(doc: Doc, line: Line) -> Line | None:
     return None
 
 
+_ANY_LABEL = [p for f in ("po_number", "po_date", "delivery_date", "payment_terms", "currency", "total", "buyer",
+                            "supplier", "ship_to", "bill_to") for p in _PATTERNS[f]]
+_LEADER = re.compile(r"\.{4,}")  # "PAYMENT TERMS ....... 2% 10": a dotted leader starts a new label/value line
+_CURRENCY_ONLY = re.compile(r"^(?:[A-Z]{3}|[$€£¥₹])$")
+
+
+def is_label(text: str) -> bool:
+    """A known label on its own ("Ship To:", "Bill To", "Order Date:"): never another label's value."""
+    t = text.strip()
+    for p in _ANY_LABEL:
+        m = re.match(r"(?:" + p.pattern + r")(?![\w])\s*[:#.]*\s*$", t, re.IGNORECASE)
+        if m and (t.endswith(":") or len(t.split()) >= 2 or t[:1].isupper()):
+            return True
+    return False
+
+
+def _below(doc: Doc, line: Line, ph: list[Word]) -> list[Word] | None:
+    nxt = _next_line(doc, line)
+    if nxt is None or nxt.top - line.bottom > 2.5 * line.height:
+        return None
+    return next((q for q in nxt.phrases if q[0].x0 < ph[-1].x1 + 5 and q[-1].x1 > ph[0].x0 - 5), None)
+
+
+def _header_row(doc: Doc, line: Line, label: list[Word], right: list[Word]) -> bool:
+    """Side-by-side labels ("Payment Terms   Freight Terms" over "Net 30   Due"): each label owns the
+    text below it, so the phrase right of a label is not its value. A key/value grid ("PO No.: 1" over
+    "Date: 2") has labels below the labels and does not count."""
+    if phrase_text(label).rstrip().endswith(":") or re.search(r"\d", phrase_text(right)):
+        return False  # a label with a colon, or a right phrase holding a number ("May 15, 2026"): a value
+    a, b = _below(doc, line, label), _below(doc, line, right)
+    if a is None or b is None or a is b:
+        return False
+    return not any(phrase_text(q).rstrip().endswith(":") or is_label(phrase_text(q)) for q in (a, b))
+
+
+def right_phrase(doc: Doc, line: Line, k: int) -> list[Word]:
+    """The phrase right of label ``k`` when it can be its value: not another label, not the head of a
+    column under side-by-side labels; a lone currency code ("Total  EUR  1,234.00") is skipped."""
+    j = k + 1
+    while j < len(line.phrases):
+        ph = line.phrases[j]
+        gap = ph[0].x0 - line.phrases[j - 1][-1].x1
+        if gap >= 0.45 * doc.widths.get(line.page, 600) or is_label(phrase_text(ph)):
+            return []
+        if j == k + 1 and _header_row(doc, line, line.phrases[k], ph):
+            return []
+        if _CURRENCY_ONLY.match(phrase_text(ph)) and j + 1 < len(line.phrases):
+            j += 1
+            continue
+        return ph
+    return []
+
+
 def value_right(doc: Doc, line: Line, k: int, same: list[Word]) -> list[Word]:
     """The value of a label: rest of its phrase, else the next phrase on the line (if not a label)."""
     if same:
         return same
-    if k + 1 < len(line.phrases):
-        ph = line.phrases[k + 1]
-        gap = ph[0].x0 - line.phrases[k][-1].x1
-        if gap < 0.45 * doc.widths.get(line.page, 600):
-            return ph
-    return []
+    return right_phrase(doc, line, k)
+
+
+def split_combined(label: str, words: list[Word], field: str) -> list[Word]:
+    """A combined label ("Purchase order No./Date" over "4500 / 27.08.2026") splits its value by the
+    "/": the part in the position of the label part naming ``field``."""
+    m = re.search(r"^(.*\S)\s*/\s*(\S.*)$", label.rstrip(" :"))
+    if not m:
+        return words
+    parts = [m.group(1), m.group(2)]
+    cuts = [i for i, w in enumerate(words) if w.text == "/"]
+    if len(cuts) != 1:
+        return words
+    chunks = [words[: cuts[0]], words[cuts[0] + 1:]]
+    head = " ".join(parts[0].split()[:-1])
+    for i, part in enumerate(parts):
+        cands = [part, f"{head} {part}".strip()] if i else [part]
+        if any(_match_label(p, c, anywhere=False) for p in _PATTERNS[field] for c in cands):
+            return chunks[i] or words
+    return words
 
 
 def value_below(doc: Doc, line: Line, k: int) -> list[Word]:
@@ -146,9 +227,14 @@ def find_simple(doc: Doc, field: str, accept, *, below: bool = True, last: bool 
         cands = [value_right(doc, line, k, same)]
         if below:
             cands.append(value_below(doc, line, k))
+        if same:
+            cands.insert(1, right_phrase(doc, line, k))
+        label = phrase_text(line.phrases[k])
         for words in cands:
             if not words:
                 continue
+            if "/" in label and words is not same:
+                words = split_combined(label, words, field)
             val = accept(phrase_text(words), words)
             if val:
                 best_pi = pi
@@ -189,14 +275,15 @@ def find_party(doc: Doc, field: str) -> Found | None:
             if nxt.page != line.page or nxt.top - prev.bottom > 1.9 * prev.height or id(nxt) in doc.skip:
                 break
             ws = _first_column([w for w in nxt.words if x_from <= w.x0 and w.x1 <= x_to + 4])
-            left = min([label[0].x0] + [b[0].x0 for b in block])
+            # a value sharing its label's phrase ("SHIP TO ....... PLANT 10") sets the block's left edge
+            left = min([b[0].x0 for b in block] if right and right is same else [label[0].x0] + [b[0].x0 for b in block])
             if ws and x_to > label[-1].x1 + 0.5 * doc.widths.get(line.page, 600) and ws[0].x0 - left > 3 * ws[0].height:
                 ws = []  # only the column beside the block has text on this line: the block has ended
             if ws and block and max(w.height for w in ws) > 1.5 * max(w.height for w in block[0]):
                 break  # a title in a bigger font ("Order N° SO021") under the address: the block has ended
             if ws:
                 text = phrase_text(ws)
-                if _KEYVAL.search(text) or any(_match_label(p, text, anywhere=False) for f in
+                if _KEYVAL.search(text) or _LEADER.search(text) or any(_match_label(p, text, anywhere=False) for f in
                                                ("ship_to", "bill_to", "buyer", "supplier") for p in _PATTERNS[f]):
                     break
                 block.append(ws)
@@ -253,7 +340,7 @@ def letterhead(doc: Doc, exclude: set[str]) -> Found | None:
         for ph in ln.phrases:
             text = phrase_text(ph)
             if _TITLE.search(text) or len(text) < 3 or any(c.isdigit() for c in text) or ":" in text \
-                    or title_marker(text):
+                    or title_marker(text) or _LEADER.search(text):
                 continue  # a document title ("PURCHASE ORDER", "CHANGE ORDER", "CANCELLED"), not the buyer
             if text.lower() in exclude:
                 continue
@@ -286,6 +373,9 @@ def _legal_form_below(lines: list[Line], ph: list[Word]) -> list[Word] | None:
 
 
 _PHONE_LINE = re.compile(r"^(?:(?:tel|phone|fax|mobile|t|p|f)\b[.:]?\s*)?\+?[\d\s().\-/]{7,}$", re.IGNORECASE)
+
+
+_ATTN = re.compile(r"^(?:attn|attention|z\.?\s?hd\.?|c/o)\b", re.IGNORECASE)  # an addressee line inside a block
 
 
 def is_phone_line(text: str) -> bool:
@@ -325,13 +415,13 @@ def address_blocks(doc: Doc, *, top_share: float = 0.45) -> list[Found]:
                     continue
                 q = below[0]
                 qt = phrase_text(q)
-                if qt.rstrip().endswith(":") or _KEYVAL.search(qt) and not is_phone_line(qt) \
+                if qt.rstrip().endswith(":") or _KEYVAL.search(qt) and not is_phone_line(qt) and not _ATTN.match(qt) \
                         or max(w.height for w in q) > 1.5 * max(w.height for w in ph):
                     break
                 block.append(q)
                 if len(block) >= 8:
                     break
-            lines = [b for b in block if not is_phone_line(phrase_text(b))]
+            lines = [b for b in block if not is_phone_line(phrase_text(b)) and not _ATTN.match(phrase_text(b))]
             if len(lines) >= 2 and any(re.search(r"\d", phrase_text(b)) for b in lines[1:]):
                 used.update(id(b[0]) for b in block)
                 out.append(Found(phrase_text(lines[0]), lines[0], lines))

@@ -88,8 +88,8 @@ FIELD_LABELS: dict[str, list[str]] = {
     "ship_to": [
         r"(?:invoic(?:e|ing)|billing)\s+(?:and|&)\s+shipping\s+address",
         r"ship[\s-]*to(?:\s+(?:address|location))?(?!\s*(?:code|id|vat|electronic))",
-        r"deliver(?:y)?\s+to(?:\s+address)?|delivery\s+address|shipping\s+address|consignee",
-        r"lieferadresse|lieferanschrift|adresse\s+de\s+livraison|livrer\s+[àa]|direcci[oó]n\s+de\s+entrega",
+        r"(?:please\s+)?deliver(?:y)?\s+to(?:\s+address)?|delivery\s+address|shipping\s+address|consignee",
+        r"lieferadresse|lieferanschrift|(?:bitte\s+)?liefern\s+sie\s+an|adresse\s+de\s+livraison|livrer\s+[àa]|direcci[oó]n\s+de\s+entrega",
         r"enviar\s+a|entregar\s+en|afleveradres|leveringsadres",
     ],
     "bill_to": [r"(?:invoic(?:e|ing)|billing)\s+(?:and|&)\s+shipping\s+address|billing\s+address|bill[\s-]*to|invoice\s+to|invoicee|rechnungsadresse|facturer\s+[àa]|facturar\s+a|factuuradres"],
@@ -166,8 +166,8 @@ HEADER_WORDS = re.compile(
 )
 
 STOP_ROW = re.compile(
-    r"^(?:sub\s*-?\s*totals?|totals?|grand\s+totals?|tax|sales\s+tax|vat|tva|mwst|iva|btw|freight|shipping|"
-    r"amount\s+due|balance|gesamt|zwischensumme|summe|sous-total|totaal|subtotaal|税抜金額|合計|小計|消費税)\b",
+    r"^(?:sub\s*-?\s*totals?|totals?|grand\s+totals?|(?:order|po|purchase\s+order)\s+totals?|tax|sales\s+tax|vat|tva|mwst|iva|btw|freight|shipping|"
+    r"amount\s+due|balance|gesamt(?:netto|brutto)?wert|gesamt|zwischensumme|summe|sous-total|totaal|subtotaal|税抜金額|合計|小計|消費税)\b",
     re.IGNORECASE,
 )
 
