@@ -320,7 +320,8 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
     blocks = F.address_blocks(doc) if kind == "sales" else []
     if kind == "sales" and sup is None:
         sup = _issuer(doc, blocks, lh)
-    if kind != "sales" and sup is None:
+    scanned_head = bool(doc.lines) and ctx.extractor.get(doc.lines[0].page) == "pdf_ocr"
+    if kind != "sales" and sup is None and not scanned_head:  # OCR'd names are too noisy to rule a block out
         sup = _window_address(doc, lh)
     if sup and sup.value:
         order.supplier = Party(name=sup.value)
