@@ -22,6 +22,7 @@ from orderflow.erp_push.tryton_config import (
     TrytonConfig,
     key_from_comment,
     key_line,
+    tryton_quantity,
 )
 from orderflow.erp_push.tryton_conn import connect, point_trytond_at, translate_errors
 
@@ -195,7 +196,7 @@ class TrytonAdapter:
             new = sale.lines.new()
             new.product = product
             new.unit = self._unit(product, sku, code, label)
-            new.quantity = float(line.qty)
+            new.quantity = tryton_quantity(line.qty)
             if line.unit_price is not None:
                 new.unit_price = line.unit_price
             if line.description:

@@ -17,7 +17,7 @@ from typing import Any
 
 from orderflow.canonical.uom import normalize_uom
 from orderflow.erp_push.base import PermanentERPError, PushRequest, PushResult
-from orderflow.erp_push.tryton_config import KEY_PREFIX
+from orderflow.erp_push.tryton_config import KEY_PREFIX, tryton_quantity
 from orderflow.erp_push.tryton_conn import translate_errors
 
 CHANGE_PREFIX = "orderflow-change: "
@@ -104,7 +104,7 @@ def _rebuild(adapter: Any, sale: Any, request: PushRequest) -> None:
         new = sale.lines.new()
         new.product = product
         new.unit = unit
-        new.quantity = float(line.qty)
+        new.quantity = tryton_quantity(line.qty)
         if line.unit_price is not None:
             new.unit_price = line.unit_price
         if line.description:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 TARGET_STATES = ("draft", "quotation", "confirmed")
@@ -98,3 +99,13 @@ def write_trytond_conf(path: Path, *, db_dir: Path | None = None, database_uri: 
     lines += ["", "[session]", "authentications = password", ""]
     path.write_text("\n".join(lines))
     return path
+
+
+def tryton_quantity(qty: Decimal) -> float:
+    """The one place a quantity leaves Decimal: Tryton's ``sale.line.quantity`` is a Float field.
+
+    Checked exactly: a quantity that a float cannot carry unchanged is refused, not rounded."""
+    value = float(qty)
+    if Decimal(repr(value)) != qty:
+        raise ValueError(f"quantity {qty} cannot be sent to Tryton without rounding")
+    return value

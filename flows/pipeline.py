@@ -407,8 +407,9 @@ def _order_outcome(row: Any) -> OrderOutcome:
 
 
 def idempotency_key(customer_id: str | None, order: CanonicalOrder) -> str:
-    """(customer, po_number, purpose, revision): the key the ERP push checks first."""
-    return f"{customer_id or '?'}|{order.po_number or '?'}|{order.purpose}|{order.revision}"
+    """(customer, po_number, purpose, revision): the key the ERP push checks first — the store's own
+    ``order_key``, so the ERP and the store never disagree on it ("?" stands for a missing part)."""
+    return repo.order_key(customer_id or "?", order.po_number or "?", str(order.purpose), order.revision)
 
 
 @dataclass

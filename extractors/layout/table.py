@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from orderflow.extractors.layout.hints import Hints
 from orderflow.extractors.layout.lexicon import COLUMN_ROLES, HEADER_WORDS, PAGE_FOOTER, STOP_ROW
@@ -201,7 +202,7 @@ def _numbered_items(cols: list[Column], body: list[Line]) -> None:
                 for w in b.words if c.left <= w.xc < c.right]
         if len(vals) < 2 or not all(re.fullmatch(r"0\d{3,5}|\d{1,4}\.0{3}", v) for v in vals):
             continue
-        nums = [float(v) for v in vals]
+        nums = [Decimal(v) for v in vals]
         steps = {b - a for a, b in zip(nums, nums[1:], strict=False)}
         if len(steps) == 1 and next(iter(steps)) in (1, 10):
             c.role = "line_no"

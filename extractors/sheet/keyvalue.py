@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from orderflow.extractors.layout import revision as R
@@ -190,10 +191,10 @@ def find_revision(sheet: Sheet, skip_rows: set[int] | None = None, *, before_row
 def _plain_number(value: Any) -> str:
     """A numeric cell as text: 2 and 2.0 → "2" (a revision is a whole number; 2.5 is not one)."""
     try:
-        f = float(value)
-    except (TypeError, ValueError):
+        d = Decimal(str(value))
+    except (InvalidOperation, ValueError):
         return str(value)
-    return str(int(f)) if f.is_integer() else str(value)
+    return str(int(d)) if d.is_finite() and d == d.to_integral_value() else str(value)
 
 
 def clean_lines(text: str) -> list[str]:

@@ -127,3 +127,20 @@ def test_json_logs_are_one_object_per_line_without_tracebacks(tmp_path: Path, ho
         entry = json.loads(line)  # every line is a JSON object
         assert {"ts", "level", "logger", "message"} <= entry.keys()
     assert "Traceback" not in res.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["reprocess", "999"], "document 999 not found"),
+        (["queue", "show", "999"], "999"),
+        (["queue", "approve", "999"], "999"),
+        (["queue", "reject", "999", "--reason", "x"], "999"),
+        (["portal"], "No portal clients configured"),
+        (["users", "add", "ann", "--role", "boss", "--password", "pw"], "unknown role"),
+    ],
+)
+def test_unknown_ids_and_bad_options_exit_2_without_traceback(home: Path, args: list[str], needle: str) -> None:
+    res = run(args, home)
+    assert res.returncode == 2, (res.stdout, res.stderr)
+    assert needle in res.stderr and "Traceback" not in res.stderr

@@ -14,25 +14,26 @@ sys.path.insert(0, str(Path(__file__).parent))
 CORPUS = Path("/work/shared/corpus/docs/po")
 
 
+def _render(tmp_path_factory, name: str, module: str, maker: str, seeds: int) -> Path:
+    """Render ``seeds`` documents with ``module.maker(path, seed)`` (each writes its gold JSON beside it)."""
+    import importlib
+
+    make = getattr(importlib.import_module(module), maker)
+    out = tmp_path_factory.mktemp(name)
+    for seed in range(seeds):
+        make(out / f"{name}_{seed:03d}.pdf", seed)
+    return out
+
+
 @pytest.fixture(scope="session")
 def generated(tmp_path_factory) -> Path:
-    import generate
-
-    out = tmp_path_factory.mktemp("gen")
-    for seed in range(6):
-        generate.make(out / f"gen_{seed:03d}.pdf", seed)
-    return out
+    return _render(tmp_path_factory, "gen", "generate", "make", 6)
 
 
 @pytest.fixture(scope="session")
 def generated_hard(tmp_path_factory) -> Path:
     """Harder generated layouts (labels above values, side-by-side addresses, wrapped descriptions, tax rows)."""
-    import generate
-
-    out = tmp_path_factory.mktemp("hard")
-    for seed in range(8):
-        generate.make_hard(out / f"hard_{seed:03d}.pdf", seed)
-    return out
+    return _render(tmp_path_factory, "hard", "generate", "make_hard", 8)
 
 
 @pytest.fixture(scope="session")
@@ -53,23 +54,13 @@ def corpus_text(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def generated_varied(tmp_path_factory) -> Path:
     """Unseen-layout variety: other header labels, key/value boxes, "Item No." beside "Line", UOM words."""
-    import generate
-
-    out = tmp_path_factory.mktemp("varied")
-    for seed in range(10):
-        generate.make_varied(out / f"var_{seed:03d}.pdf", seed)
-    return out
+    return _render(tmp_path_factory, "var", "generate", "make_varied", 10)
 
 
 @pytest.fixture(scope="session")
 def generated_sales(tmp_path_factory) -> Path:
     """Seller-side documents: sales orders, confirmations, quotations and invoices (see generate_sales)."""
-    import generate_sales
-
-    out = tmp_path_factory.mktemp("sales")
-    for seed in range(12):
-        generate_sales.make_sales(out / f"sales_{seed:03d}.pdf", seed)
-    return out
+    return _render(tmp_path_factory, "sales", "generate_sales", "make_sales", 12)
 
 
 @pytest.fixture(scope="session")
