@@ -134,31 +134,19 @@ def process_pending(
 
 
 def push_in_order(services: Any, *, actor: str = "system") -> dict[str, int]:
-    """One push pass over approved orders, oldest first; stops at the first transient failure.
+    """One in-order push pass (``pipeline.push_approved``: stops at the first transient failure), counted."""
+    from orderflow.flows.pipeline import _was_transient, pending_pushes, push_approved
 
-    Stopping keeps the ERP's arrival order equal to the approval order when the ERP comes
-    back mid-pass, and does not hammer an ERP that is down.
-    """
-    from orderflow.canonical.states import OrderState
-    from orderflow.flows.pipeline import pending_pushes, push_order
-    from orderflow.store import repository as repo
-
-    counts = {"pushed": 0, "transient": 0, "rejected": 0, "pending": 0}
-    pending = pending_pushes(services)
-    for n, order_id in enumerate(pending):
-        out = push_order(services, order_id, actor=actor)
-        if out.ok:
-            counts["pushed"] += 1
-            continue
-        with services.session_factory() as s:
-            row = repo.get_order(s, order_id)
-            still_approved = row is not None and row.state == OrderState.APPROVED
-        if still_approved:
-            counts["transient"] += 1
-            counts["pending"] = len(pending) - n
-            break
-        counts["rejected"] += 1
-    return counts
+    total = len(pending_pushes(services))
+    results = push_approved(services, actor=actor)
+    failed = [r for r in results if not r.ok]
+    stopped = bool(results) and not results[-1].ok and _was_transient(services, results[-1].order_id)
+    return {
+        "pushed": len(results) - len(failed),
+        "transient": 1 if stopped else 0,
+        "rejected": len(failed) - (1 if stopped else 0),
+        "pending": total - len(results) + 1 if stopped else 0,
+    }
 
 
 def push_until_done(

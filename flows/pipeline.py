@@ -529,11 +529,11 @@ def pending_pushes(services: Services) -> list[int]:
         return [o.id for o in repo.list_queue(s, states=(OrderState.APPROVED,))]
 
 
-def push_approved(services: Services) -> list[PushOutcome]:
+def push_approved(services: Services, *, actor: str = "system") -> list[PushOutcome]:
     """One push pass in order; stops at the first transient failure so the ERP sees orders in sequence."""
     results = []
     for oid in pending_pushes(services):
-        result = push_order(services, oid)
+        result = push_order(services, oid, actor=actor)
         results.append(result)
         if not result.ok and _was_transient(services, oid):
             break
