@@ -149,6 +149,17 @@ def _statuses(order: CanonicalOrder, line_statuses: list[LineStatus]) -> list[Li
     ]
 
 
+def _opening(functional_id: str, set_id: str, st: str, me: Party12, them: Party12, now: dt.datetime,
+             isa_control: int, gs_control: int, usage: str, version: str) -> list[Segment]:
+    """ISA, GS and ST of a one-set reply (855, 865)."""
+    gs_version = "005010" if version >= "00501" else "004010"
+    return [
+        _isa(me, them, isa_control, now, usage, version),
+        _gs(functional_id, me, them, now, gs_control, gs_version),
+        _seg("ST", set_id, st),
+    ]
+
+
 def build_997(
     edi_meta: dict[str, Any],
     *,
@@ -234,11 +245,8 @@ def build_855(
     me, them = _order_parties(order, sender, receiver)
     statuses = _statuses(order, line_statuses)
     st = f"{st_control:04d}"
-    gs_version = "005010" if version >= "00501" else "004010"
     segs = [
-        _isa(me, them, isa_control, now, usage, version),
-        _gs("PR", me, them, now, gs_control, gs_version),
-        _seg("ST", "855", st),
+        *_opening("PR", "855", st, me, them, now, isa_control, gs_control, usage, version),
         _seg(
             "BAK",
             "00",
@@ -315,11 +323,8 @@ def build_865(
     reasons, codes = reasons or {}, change_codes or {}
     statuses = _statuses(change, line_statuses)
     st = f"{st_control:04d}"
-    gs_version = "005010" if version >= "00501" else "004010"
     segs = [
-        _isa(me, them, isa_control, now, usage, version),
-        _gs("CA", me, them, now, gs_control, gs_version),
-        _seg("ST", "865", st),
+        *_opening("CA", "865", st, me, them, now, isa_control, gs_control, usage, version),
         _seg(
             "BCA",
             "00",

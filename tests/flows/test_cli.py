@@ -144,3 +144,20 @@ def test_unknown_ids_and_bad_options_exit_2_without_traceback(home: Path, args: 
     res = run(args, home)
     assert res.returncode == 2, (res.stdout, res.stderr)
     assert needle in res.stderr and "Traceback" not in res.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "needle"),
+    [
+        ({"ORDERFLOW_ERP": "sap"}, "Unknown ERP adapter"),
+        ({"ORDERFLOW_ERP": "tryton"}, "erp init-demo"),  # no Tryton database yet: says how to make one
+        ({"ORDERFLOW_REFERENCE_DIR": "/nonexistent/ref"}, "does not exist"),
+    ],
+)
+def test_unusable_configuration_exits_2_with_the_fix(tmp_path: Path, home: Path, env: dict, needle: str) -> None:
+    f = tmp_path / "order.json"
+    f.write_text(json.dumps(GOOD_ORDER))
+    res = subprocess.run([*ORDERFLOW, "process", str(f)], capture_output=True, text=True,
+                         env={**os.environ, "ORDERFLOW_HOME": str(home), **env}, timeout=300)
+    assert res.returncode == 2, (res.stdout, res.stderr)
+    assert needle in res.stderr and "Traceback" not in res.stderr
