@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fixtures.shared import CORPUS as _SHARED_CORPUS  # noqa: E402
+
 from orderflow.extractors.edifact_orders import EdifactExtractor
 from orderflow.extractors.x12_850 import X12Extractor
 
-CORPUS = Path("/work/shared/corpus/edi")
+CORPUS = _SHARED_CORPUS / "edi"
 DATA = Path(__file__).parent / "data"
 
 

@@ -1,10 +1,11 @@
 """Hold the level reached on the secondary corpus (a real scanned invoice, an Odoo sales order)."""
 
-from pathlib import Path
+
+from fixtures.shared import CORPUS as _SHARED_CORPUS  # noqa: E402
 
 from orderflow.bench.accuracy import score_folder
 
-INVOICES = Path("/work/shared/corpus/docs/invoices")
+INVOICES = _SHARED_CORPUS / "docs" / "invoices"
 
 
 def test_invoice_corpus_accuracy_floor():

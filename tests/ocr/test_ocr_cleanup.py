@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+from fixtures.shared import CORPUS as _SHARED_CORPUS  # noqa: E402
 
 from orderflow.extractors import ExtractContext, extract
 from orderflow.extractors.pdf_ocr import clean_token, rotate_box
 from orderflow.extractors.pdf_text import GARBAGE_LIMIT, _garbage_ratio
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-INVOICES = Path(os.environ.get("ORDERFLOW_CORPUS", "/work/shared/corpus/docs/po")).parent / "invoices"
+INVOICES = Path(os.environ.get("ORDERFLOW_CORPUS", str(_SHARED_CORPUS / "docs" / "po"))).parent / "invoices"
 DOCILE = INVOICES / "docile_philipmorris_sample_invoice_scan.pdf"
 
 

@@ -7,11 +7,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from fixtures.shared import CORPUS as _SHARED_CORPUS  # noqa: E402
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 sys.path.insert(0, str(Path(__file__).parent))
 
-CORPUS = Path("/work/shared/corpus/docs/po")
+CORPUS = _SHARED_CORPUS / "docs" / "po"
 
 
 def _render(tmp_path_factory, name: str, module: str, maker: str, seeds: int) -> Path:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
+from fixtures.shared import CORPUS as _SHARED_CORPUS  # noqa: E402
+
 from orderflow.bench.accuracy import score_folder
 from orderflow.extractors import ExtractContext, extract
 
@@ -61,11 +63,10 @@ def test_discount_sub_rows_become_allowances_not_lines(generated_sales):
 
 def test_odoo_sales_order_from_the_corpus():
     """The corpus' Odoo sales order (wkhtmltopdf): every field right."""
-    from pathlib import Path
 
     from orderflow.bench.accuracy import score_document
 
-    pdf = Path("/work/shared/corpus/docs/invoices/odoo_SO021.pdf")
+    pdf = _SHARED_CORPUS / "docs" / "invoices" / "odoo_SO021.pdf"
     gold = json.loads(pdf.with_name("odoo_SO021.expected.json").read_text())
     order, _ = _order(pdf)
     score = score_document(gold, order.to_json_dict())

@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fixtures.shared import CORPUS as _SHARED_CORPUS  # noqa: E402
 from revision_docs import pdf_po
 
 from orderflow.canonical import CanonicalOrder
 from orderflow.extractors import extract
 from orderflow.flows.settings import SAMPLES_DIR
 
-CORPUS = Path("/work/shared/corpus/docs")
+CORPUS = _SHARED_CORPUS / "docs"
 
 
 def _order(path: Path) -> CanonicalOrder:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fixtures.shared import CORPUS as _SHARED_CORPUS  # noqa: E402
 from openpyxl import load_workbook
 from revision_docs import xlsx_po
 
@@ -12,7 +13,7 @@ from orderflow.canonical import CanonicalOrder
 from orderflow.extractors import extract
 from orderflow.flows.settings import SAMPLES_DIR
 
-CORPUS = Path("/work/shared/corpus/docs/po")
+CORPUS = _SHARED_CORPUS / "docs" / "po"
 
 
 def _order(path: Path) -> CanonicalOrder:
