@@ -1,7 +1,9 @@
 """Acknowledgements back to EDI trading partners: 997/CONTRL on receipt, 855/ORDRSP on decision.
 
 Control numbers come from the store's per-partner counter, so they never repeat across
-runs or workers. Replies are written atomically to ``replies_dir/<partner>/``; the channel
+runs or workers. A trading partner hears each decision on an order once: the acceptance sent when
+the ERP took the order is not sent again when the ERP later confirms it (``erp_ack`` audit events,
+``ack_sent``/``record_ack``); a later cancellation in the ERP is a new decision and is sent. Replies are written atomically to ``replies_dir/<partner>/``; the channel
 flows upload that folder to the partner's SFTP outbox.
 """
 
@@ -20,6 +22,22 @@ from orderflow.canonical import CanonicalOrder, Extraction
 from orderflow.store import repository as repo
 
 log = logging.getLogger("orderflow.acks")
+
+ACK_ACTION = "erp_ack"  # audit action: one 855/ORDRSP sent for a decision on the order
+
+
+def ack_sent(s: Any, order_id: int, *, accepted: bool) -> bool:
+    """True when the partner has already been sent this decision (acceptance or rejection) on the order."""
+    return any((e.after or {}).get("accepted") == accepted
+               for e in repo.audit_trail(s, "order", order_id) if e.action == ACK_ACTION)
+
+
+def record_ack(s: Any, order_id: int, *, accepted: bool, reply: tuple[str, str, str], actor: str) -> None:
+    """Remember that ``reply`` (partner, file name, text) told the partner this decision."""
+    partner, name, _text = reply
+    repo.add_audit(s, entity="order", entity_id=order_id, action=ACK_ACTION, actor=actor,
+                   after={"accepted": accepted, "partner": partner, "file": name},
+                   reason=f"{'acceptance' if accepted else 'rejection'} sent to {partner} as {name}")
 
 
 def _safe(name: str) -> str:

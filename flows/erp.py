@@ -236,7 +236,6 @@ def install_xref_writeback(services) -> None:
 ACCEPTED_STATES = frozenset({"confirmed", "processing", "done", "accepted", "shipped", "invoiced"})
 CANCELLED_STATES = frozenset({"cancelled", "canceled", "rejected"})
 STATUS_ACTION = "erp_status"
-ACK_ACTION = "erp_ack"
 
 
 def _first_version(row):
@@ -336,7 +335,7 @@ def sync_statuses(services, *, send_acks: bool = True, actor: str | None = None)
 def _send_decision_ack(services, order_id: int, *, accepted: bool, actor: str) -> bool:
     """855/ORDRSP for the ERP's decision on an EDI order, once per (order, decision); never raises."""
     from orderflow.flows import acks, changes
-    from orderflow.flows.pipeline import _upload_replies
+    from orderflow.flows.pipeline import deliver_ack
     from orderflow.store import repository as repo
 
     try:
@@ -345,19 +344,13 @@ def _send_decision_ack(services, order_id: int, *, accepted: bool, actor: str) -
             order, erp_no, resolved, doc_id = repo.order_canonical(row), row.erp_order_id, row.resolved, row.document_id
             if order.source.format in changes.CHANGE_FORMATS or row.purpose == "cancel":
                 return False  # a change version was answered (865/ORDRSP) when it was applied
-            if any(a.get("accepted") == accepted for a in _last_after(s, order_id, ACK_ACTION)):
-                return False
+            if acks.ack_sent(s, order_id, accepted=accepted):
+                return False  # e.g. the acceptance sent when the order was pushed
         reply = acks.order_ack(services.session_factory, order, accepted=accepted, erp_order_no=erp_no,
                                resolved=resolved)
         if reply is None:
             return False  # not an EDI order: the buyer hears by mail or portal
-        written = acks.send(services.replies_dir, [reply])
-        _upload_replies(services, doc_id, [reply])
-        with services.session_factory() as s, s.begin():
-            repo.add_audit(s, entity="order", entity_id=order_id, action=ACK_ACTION, actor=actor,
-                           after={"accepted": accepted, "partner": reply[0], "file": reply[1]},
-                           reason=f"{'acceptance' if accepted else 'rejection'} sent to {reply[0]} as {reply[1]}")
-        return bool(written) or services.replies_dir is None
+        return deliver_ack(services, order_id, doc_id, reply, accepted=accepted, actor=actor)
     except Exception:
         log.exception("sending the ERP decision acknowledgement failed for order %s", order_id)
         return False

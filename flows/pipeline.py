@@ -299,8 +299,8 @@ def _upload_replies(services: Services, document_id: int, replies: list[tuple[st
             log.exception("uploading %s to the %s outbox failed", name, drop)
 
 
-def _acknowledge_order(services: Services, order_id: int, *, accepted: bool) -> None:
-    """855/ORDRSP once the order is in the ERP (or rejected); EDI orders only."""
+def _acknowledge_order(services: Services, order_id: int, *, accepted: bool, actor: str = "system") -> None:
+    """855/ORDRSP once the order is in the ERP (or rejected), once per decision; EDI orders only."""
     from orderflow.flows import acks
 
     if accepted:
@@ -308,18 +308,35 @@ def _acknowledge_order(services: Services, order_id: int, *, accepted: bool) -> 
     try:
         with services.session_factory() as s:
             row = repo.get_order(s, order_id)
-            order, erp_no, resolved = repo.order_canonical(row), row.erp_order_id, row.resolved
+            order, erp_no, resolved, doc_id = repo.order_canonical(row), row.erp_order_id, row.resolved, row.document_id
+            if acks.ack_sent(s, order_id, accepted=accepted):
+                return
         if order.source.format in changes.CHANGE_FORMATS:  # order changes: 865 / ORDRSP, not 855
             changes.acknowledge_change(services, order_id, accepted=accepted)
             return
         reply = acks.order_ack(services.session_factory, order, accepted=accepted, erp_order_no=erp_no, resolved=resolved)
         if reply is not None:
-            acks.send(services.replies_dir, [reply])
-            with services.session_factory() as s:
-                doc_id = repo.get_order(s, order_id).document_id
-            _upload_replies(services, doc_id, [reply])
+            deliver_ack(services, order_id, doc_id, reply, accepted=accepted, actor=actor)
     except Exception:
         log.exception("writing the order acknowledgement failed for order %s", order_id)
+
+
+def deliver_ack(services: Services, order_id: int, doc_id: int | None, reply: tuple[str, str, str], *,
+                accepted: bool, actor: str, session: Session | None = None) -> bool:
+    """Write the 855/ORDRSP, upload it to the partner's outbox, and record that it went (``session``: the
+    caller's open transaction, else a new one). False when it could not be written."""
+    from orderflow.flows import acks
+
+    written = acks.send(services.replies_dir, [reply])
+    _upload_replies(services, doc_id, [reply])
+    if not written and services.replies_dir is not None:
+        return False
+    if session is not None:
+        acks.record_ack(session, order_id, accepted=accepted, reply=reply, actor=actor)
+    else:
+        with services.session_factory() as s, s.begin():
+            acks.record_ack(s, order_id, accepted=accepted, reply=reply, actor=actor)
+    return True
 
 
 def _notify_buyer(services: Services, *, document_id: int | None = None, order_id: int | None = None) -> None:
@@ -468,8 +485,8 @@ def push_in_session(services: Services, s: Session, row: Any) -> str:
         reply = acks.order_ack(
             services.session_factory, request.order, accepted=True, erp_order_no=erp_order_id, resolved=row.resolved
         )
-        if reply is not None:
-            acks.send(services.replies_dir, [reply])
+        if reply is not None and not acks.ack_sent(s, row.id, accepted=True):
+            deliver_ack(services, row.id, row.document_id, reply, accepted=True, actor="review", session=s)
     except Exception:
         log.exception("writing the order acknowledgement failed for order %s", row.id)
     return erp_order_id
@@ -508,7 +525,7 @@ def push_order(services: Services, order_id: int, *, actor: str = "system") -> P
             repo.record_push_attempt(s, row, adapter=services.adapter.name, ok=True, erp_order_id=result.erp_order_id)
             row.erp_order_id = result.erp_order_id
             repo.set_order_state(s, row, OrderState.PUSHED, actor=actor, reason=f"ERP order {result.erp_order_id}")
-        _acknowledge_order(services, order_id, accepted=True)
+        _acknowledge_order(services, order_id, accepted=True, actor=actor)
         return PushOutcome(order_id, True, result.erp_order_id, created=result.created)
     with services.session_factory() as s, s.begin():
         row = repo.get_order(s, order_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from changes_helpers import feed, read_865, replies
+from changes_helpers import CHANGES, feed, read_865, replies
 from fastapi.testclient import TestClient
 
 from orderflow.flows.cli import _revalidator
@@ -95,3 +95,25 @@ def test_csr_approves_a_change_to_an_order_not_yet_in_the_erp_and_the_buyer_gets
     (reply,) = replies(settings, f"865-{PO}-*.edi")
     got = read_865(reply.read_text())
     assert got["poc"] == [["2", "PC"]] and got["ack"] == ["IA"]
+
+
+def test_csr_approves_an_order_in_review_and_the_partner_gets_one_855(services, settings) -> None:
+    from orderflow.flows.erp import sync_statuses
+
+    text = (CHANGES / f"globex-850-{PO}.edi").read_text().replace("*3.05*", "*2.55*")
+    (o,) = feed(services, "low-850.edi", data=text.encode()).orders
+    assert o.state == "needs_review" and replies(settings, "855-*.edi") == []
+    client = _client(services)
+    token = TOKEN.search(client.get(f"/orders/{o.id}").text).group(1)
+    client.post(f"/orders/{o.id}/claim", data={"csrf_token": token})
+    r = client.post(f"/orders/{o.id}/approve", data={"csrf_token": token, "override_reason": "agreed with buyer"},
+                    follow_redirects=False)
+    assert r.status_code in (303, 200), r.text
+    (ack,) = replies(settings, f"855-{PO}-*.edi")
+    assert "BAK*00*A" in ack.read_text() and "*2.55*" in ack.read_text()
+    with services.session_factory() as s:
+        assert repo.get_order(s, o.id).state == "pushed"
+        (sent,) = [e for e in repo.audit_trail(s, "order", o.id) if e.action == "erp_ack"]
+    assert sent.after == {"accepted": True, "partner": "4405197800", "file": ack.name}
+    sync_statuses(services)  # whatever the ERP says now, the acceptance is not sent again
+    assert replies(settings, "855-*.edi") == [ack]

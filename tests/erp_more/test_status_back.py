@@ -64,7 +64,8 @@ def test_confirmed_sale_acknowledges_the_order_once_with_state_and_shipments(try
     sale.reload()
     assert sale.state in ("confirmed", "processing")
     report = sync_statuses(services)
-    assert report["acknowledged"] == [order_id] and report["acks"] == 1
+    # the acceptance went out when the sale was created: the partner does not get it twice
+    assert report["acknowledged"] == [order_id] and report["acks"] == 0
     with services.session_factory() as s:
         assert repo.get_order(s, order_id).state == "acknowledged"
     last = events(services, order_id, "erp_status")[-1]
@@ -74,13 +75,34 @@ def test_confirmed_sale_acknowledges_the_order_once_with_state_and_shipments(try
     assert f"ERP sale {number} is {sale.state}" in last.reason and "shipments:" in last.reason
     (accepted,) = events(services, order_id, "erp_accepted")
     assert accepted.before == {"state": "pushed"} and accepted.after == {"state": "acknowledged"}
-    new = [p for p in acks_855(settings) if p not in at_push]
-    assert len(new) == 1 and bak(new[0].read_text())[2] in ("AD", "AC")
-    assert number in new[0].read_text()
+    assert acks_855(settings) == at_push
+    assert bak(at_push[0].read_text())[2] in ("AD", "AC") and number in at_push[0].read_text()
+    (sent,) = events(services, order_id, "erp_ack")
+    assert sent.after == {"accepted": True, "partner": X12_SENDER, "file": at_push[0].name}
 
     again = sync_statuses(services)  # nothing new: no event, no transition, no 855
     assert (again["changed"], again["acknowledged"], again["acks"]) == ([], [], 0)
-    assert len(acks_855(settings)) == 2
+    assert acks_855(settings) == at_push
+
+
+def test_acceptance_that_could_not_be_written_at_push_goes_out_when_the_erp_confirms(
+        tryton_services, tryton_cfg, settings, tmp_path) -> None:
+    services = tryton_services
+    replies = services.replies_dir
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the replies folder should be")
+    services.replies_dir = blocked  # the 855 cannot be written when the sale is created
+    try:
+        order_id, number = feed_and_push(services, "globex-850-GX-448300.edi")
+    finally:
+        services.replies_dir = replies
+    assert acks_855(settings) == [] and events(services, order_id, "erp_ack") == []
+    sale_of(tryton_cfg, number).click("confirm")
+    report = sync_statuses(services)
+    assert report["acknowledged"] == [order_id] and report["acks"] == 1
+    (ack,) = acks_855(settings)
+    assert bak(ack.read_text())[2] in ("AD", "AC") and number in ack.read_text()
+    assert [e.after["file"] for e in events(services, order_id, "erp_ack")] == [ack.name]
 
 
 def test_sale_cancelled_in_the_erp_sends_the_order_to_review_with_a_rejection(tryton_services, tryton_cfg,
@@ -99,7 +121,8 @@ def test_sale_cancelled_in_the_erp_sends_the_order_to_review_with_a_rejection(tr
     (ev,) = events(services, order_id, "erp_rejected")
     assert ev.before == {"state": "pushed"} and "cancelled" in ev.reason
     rejection = [p for p in acks_855(settings) if bak(p.read_text())[2] == "RJ"]
-    assert len(rejection) == 1
+    assert len(rejection) == 1 and len(acks_855(settings)) == 2  # the acceptance at push, then this
+    assert [e.after["accepted"] for e in events(services, order_id, "erp_ack")] == [True, False]
     assert sync_statuses(services)["checked"] == 0  # in review: no longer followed
 
 
@@ -113,6 +136,6 @@ def test_cli_erp_status(tryton_env, tryton_cfg) -> None:
     sale_of(tryton_cfg, number).click("confirm")
     res = CliRunner().invoke(app, ["erp", "status"])
     assert res.exit_code == 0, res.output
-    assert "acknowledged 1" in res.output and "acknowledgements sent 1" in res.output
+    assert "acknowledged 1" in res.output and "acknowledgements sent 0" in res.output
     with services.session_factory() as s:
         assert repo.get_order(s, order_id).state == "acknowledged"
