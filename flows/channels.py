@@ -41,6 +41,7 @@ def imap_config(box: ImapMailbox):
         processed_folder=box.processed_folder,
         failed_folder=box.failed_folder,
         name=box.name,
+        ca_file=box.ca_file,
     )
 
 

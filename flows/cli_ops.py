@@ -202,9 +202,13 @@ def check_health(settings: Any, services_factory: Any = None) -> list[dict[str, 
 
     for box in settings.imap:
         def imap_probe(box=box) -> str:
-            from orderflow.intake.imap import _close, connect
+            from orderflow.intake.imap import _close, connect, describe_connect_error
 
-            client = connect(imap_config(box))
+            config = imap_config(box)
+            try:
+                client = connect(config)
+            except Exception as exc:  # the same readable line the poller reports (TLS trust, login refused)
+                raise ConnectionError(describe_connect_error(exc, config)) from exc
             try:
                 client.select_folder(box.folder, readonly=True)
             finally:

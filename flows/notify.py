@@ -83,7 +83,7 @@ def mailer(settings: Any) -> Mailer | None:
         return None
     config = SmtpConfig(host=smtp.host, sender=smtp.from_addr, port=smtp.port, tls=smtp.tls, user=smtp.user,
                         password_env=smtp.password_env, password_file=smtp.password_file,
-                        timeout=smtp.timeout_seconds)
+                        ca_file=smtp.ca_file, timeout=smtp.timeout_seconds)
     return Mailer(config, confirmations=smtp.confirmations, exception_notices=smtp.exception_notices)
 
 

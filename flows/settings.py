@@ -47,6 +47,7 @@ class ImapMailbox(BaseModel):
     folder: str = "INBOX"
     processed_folder: str = "Processed"
     failed_folder: str = "Failed"
+    ca_file: str | None = None  # extra CA (PEM) for a server certificate from a private CA
     interval_seconds: int = 60
     cron: str | None = None
 
@@ -93,6 +94,7 @@ class SmtpSettings(BaseModel):
     user: str | None = None
     password_env: str | None = None
     password_file: str | None = None
+    ca_file: str | None = None  # extra CA (PEM) for a server certificate from a private CA
     from_addr: str = "orders@localhost"
     confirmations: bool = True  # after the ERP push, to email and portal buyers
     exception_notices: bool = True  # order in review or document failed, to email buyers

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import ssl
 from dataclasses import dataclass
 
 from imapclient import IMAPClient
+from imapclient.exceptions import LoginError
 from imapclient.imapclient import DELETED
 
 from orderflow.canonical import Envelope
@@ -26,10 +26,11 @@ from orderflow.intake.base import (
     record,
 )
 from orderflow.intake.mime import MailSplit, split_message
+from orderflow.intake.tls import TLS_MODES, client_context, describe_tls_error
 
 log = logging.getLogger(__name__)
 
-TLS_MODES = ("none", "ssl", "starttls")
+__all__ = ["TLS_MODES", "ImapConfig", "connect", "describe_connect_error", "poll_imap"]
 
 
 @dataclass(frozen=True)
@@ -56,11 +57,6 @@ class ImapConfig:
         return self.name or f"{self.user}@{self.host}"
 
 
-def _ssl_context(config: ImapConfig) -> ssl.SSLContext:
-    ctx = ssl.create_default_context(cafile=config.ca_file)
-    return ctx
-
-
 def connect(config: ImapConfig) -> IMAPClient:
     """Open, secure and log in. Raises with a readable message (never containing the password)."""
     if config.tls not in TLS_MODES:
@@ -73,18 +69,33 @@ def connect(config: ImapConfig) -> IMAPClient:
         config.host,
         port=config.port,
         ssl=use_ssl,
-        ssl_context=_ssl_context(config) if use_ssl else None,
+        ssl_context=client_context(config.ca_file) if use_ssl else None,
         timeout=config.timeout,
     )
     try:
         client.normalise_times = False
         if config.tls == "starttls":
-            client.starttls(_ssl_context(config))
+            client.starttls(client_context(config.ca_file))
         client.login(config.user, password)
     except BaseException:
         _close(client)
         raise
     return client
+
+
+def describe_connect_error(exc: BaseException, config: ImapConfig) -> str:
+    """One line naming what failed (TLS trust, handshake, login) and what to change."""
+    where = f"{config.host}:{config.port}"
+    tls_text = describe_tls_error(exc, where, config.ca_file, config.tls)
+    if tls_text is not None:
+        return tls_text
+    if isinstance(exc, LoginError):
+        text = str(exc)
+        if text.startswith(("b'", 'b"')) and text.endswith(("'", '"')):
+            text = text[2:-1]  # imapclient hands over the server's bytes repr
+        hint = " (the server may accept logins only over TLS: set tls = ssl or starttls)"
+        return f"login refused for {config.user} at {where}: {text}" + (hint if config.tls == "none" else "")
+    return describe_error(exc)
 
 
 def _close(client: IMAPClient) -> None:
@@ -173,7 +184,7 @@ def poll_imap(config: ImapConfig, commit: Commit) -> PollReport:
     try:
         client = connect(config)
     except Exception as exc:
-        report.errors.append(f"{config.label}: cannot connect or log in: {describe_error(exc)}")
+        report.errors.append(f"{config.label}: cannot connect or log in: {describe_connect_error(exc, config)}")
         return report
     try:
         ensure_folder(client, config.processed_folder)
