@@ -2,6 +2,7 @@
 
 Reads with ``search_read`` (one call per model, not one per record) so that a big catalogue
 is a handful of round trips. The field conventions are the ones ``tryton_setup`` writes.
+Open quotations (sales in state ``quotation`` that orderflow did not push itself) become ``Quote``s.
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ from orderflow.canonical import (
     Customer,
     Item,
     PriceAgreement,
+    Quote,
+    QuoteLine,
     ReferenceData,
     ShipTo,
     UomConversion,
 )
-from orderflow.erp_push.tryton_config import PRICE_LIST_RE, TRYTON_TO_CANONICAL_UOM
+from orderflow.erp_push.tryton_config import PRICE_LIST_RE, TRYTON_TO_CANONICAL_UOM, key_from_comment
 
 
 def _read(conn: Any, model: str, domain: list[Any], fields: list[str]) -> list[dict[str, Any]]:
@@ -36,6 +39,21 @@ def _dec(value: Any) -> Decimal:
 
 def _date(value: str) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
+
+
+def _day(value: Any) -> dt.date | None:
+    """A date field as read in-process (``date``) or over RPC (``date`` or ISO text)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return _date(value) if isinstance(value, str) else None
+
+
+def _qty(value: Any) -> Decimal:
+    """Tryton quantities are floats: 20.0 → Decimal("20"), 2.5 → Decimal("2.5") (never an exponent)."""
+    d = _dec(value)
+    return d.quantize(Decimal(1)) if d == d.to_integral_value() else d.normalize()
 
 
 def _uom_code(uom: dict[str, Any]) -> str:
@@ -163,6 +181,34 @@ def pull_reference_data(conn: Any) -> ReferenceData:
                 min_qty=_dec(ln["quantity"] or 0).normalize(),
                 valid_from=_date(m["start"]), valid_to=_date(m["end"])))
 
+    quotes = _quotes(conn, party_code, by_product_id, uoms)
     return ReferenceData(items=items, uom_conversions=conversions, customers=customers, ship_tos=ship_tos,
-                         cross_references=xrefs, price_agreements=agreements, credit=credit,
+                         cross_references=xrefs, price_agreements=agreements, credit=credit, quotes=quotes,
                          as_of=dt.datetime.now(dt.UTC), source="tryton")
+
+
+def _quotes(conn: Any, party_code: dict[int, str], by_product_id: dict[int, str],
+            uoms: dict[int, dict[str, Any]]) -> list[Quote]:
+    """Open quotations, in two reads (sales, then all their product lines).
+
+    Only state ``quotation``: a confirmed sale is no longer an offer. Sales orderflow pushed
+    itself (a key line in ``comment``; the default push target is ``quotation``) are orders, not
+    offers, and are left out. ``quotation_expire`` is read only where the server has it.
+    """
+    has_expire = "quotation_expire" in conn.get_proxy("sale.sale").fields_get(["quotation_expire"], conn.context)
+    fields = ["number", "party", "comment"] + (["quotation_expire"] if has_expire else [])
+    sales = [s for s in _read(conn, "sale.sale", [("state", "=", "quotation")], fields)
+             if s["party"] in party_code and not key_from_comment(s["comment"])]
+    if not sales:
+        return []
+    lines: dict[int, list[QuoteLine]] = {}
+    for ln in _read(conn, "sale.line", [("sale", "in", [s["id"] for s in sales]), ("type", "=", "line")],
+                    ["sale", "product", "quantity", "unit", "unit_price"]):
+        sku = by_product_id.get(ln["product"]) if ln["product"] else None
+        if sku is None or ln["quantity"] is None or ln["unit_price"] is None or ln["unit"] not in uoms:
+            continue  # a text line, a product we do not sell, or a line not priced yet
+        lines.setdefault(ln["sale"], []).append(QuoteLine(sku=sku, qty=_qty(ln["quantity"]), price=_dec(ln["unit_price"]),
+                                                          uom=_uom_code(uoms[ln["unit"]])))
+    return [Quote(number=s["number"] or f"sale-{s['id']}", customer_id=party_code[s["party"]],
+                  valid_to=_day(s.get("quotation_expire")), lines=lines.get(s["id"], []))
+            for s in sales]

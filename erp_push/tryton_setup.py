@@ -2,7 +2,8 @@
 
 ``orderflow erp init-demo`` calls :func:`init_demo_database`: a real ERP with company, chart of
 accounts, customers and addresses, products with codes/UOMs/GTINs, customer price lists,
-credit limits and customer product codes, so the demo pushes into Tryton, not into a folder.
+credit limits, customer product codes and open quotations (sales moved to ``quotation``), so
+the demo pushes into Tryton, not into a folder.
 Conventions used to carry orderflow ids in Tryton fields are in ``tryton_config``.
 """
 
@@ -17,10 +18,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from orderflow.canonical import ReferenceData
+from orderflow.canonical import Quote, ReferenceData
 from orderflow.erp_push.tryton_config import (
     CANONICAL_TO_TRYTON_UOM,
     TrytonConfig,
+    tryton_quantity,
     write_trytond_conf,
 )
 from orderflow.erp_push.tryton_conn import connect
@@ -330,6 +332,7 @@ def load_reference(conn: Any, ref: ReferenceData) -> dict[str, int]:
         party.credit_limit_amount = Decimal(0) if cred.hold else cred.limit
         party.save()
     counts["credit"] = len(ref.credit)
+    counts["quotes"] = load_quotes(conn, ref.quotes)
     for cust in ref.customers:  # closed customers last: an inactive party cannot take addresses
         if not cust.active:
             parties[cust.id].active = False
@@ -373,6 +376,89 @@ def _load_price_lists(conn: Any, ref: ReferenceData, parties: dict[str, Any], pr
             party.sale_price_list = pl
             party.save()
     return len(groups)
+
+
+class QuoteSetupError(ValueError):
+    """A quote that cannot be made in Tryton (unknown customer, product or unit)."""
+
+
+def _sale_unit(conn: Any, product: Any, sku: str, code: str) -> Any:
+    """The Tryton UOM for canonical ``code`` on this product, by the ``CODE:SKU`` / ``CODE:*`` names."""
+    base = product.default_uom
+    if base.name == f"{code}:{sku}" or (":" not in base.name and CANONICAL_TO_TRYTON_UOM.get(code) == base.symbol):
+        return base
+    Uom = _model(conn, "product.uom")
+    for name in (f"{code}:{sku}", f"{code}:*"):
+        found = Uom.find([("name", "=", name), ("category", "=", base.category.id)], limit=1)
+        if found:
+            return found[0]
+    symbol = CANONICAL_TO_TRYTON_UOM.get(code)
+    found = Uom.find([("symbol", "=", symbol), ("category", "=", base.category.id)], limit=1) if symbol else []
+    if found:
+        return found[0]
+    raise QuoteSetupError(f"product {sku} is not sold in {code} in Tryton")
+
+
+def create_quotation(conn: Any, quote: Quote, *, today: dt.date | None = None) -> Any:
+    """A Tryton sale for ``quote``, moved to state ``quotation`` (the ``quote`` button); returns it.
+
+    The sale keeps ``quote.number`` when given (in-process; see ``_keep_number``), and
+    expires on ``quote.valid_to``: quotation date today (or ``valid_to`` if that is earlier) plus
+    the validity in between. Raises ``QuoteSetupError`` for an unknown customer, product or unit.
+    """
+    Party, Product, Sale = (_model(conn, m) for m in ("party.party", "product.product", "sale.sale"))
+    parties = Party.find([("code", "=", quote.customer_id)], limit=1)
+    if not parties:
+        raise QuoteSetupError(f"quote {quote.number}: customer {quote.customer_id} is not in Tryton")
+    sale = Sale(party=parties[0])
+    if quote.valid_to is not None:
+        start = min(today or dt.date.today(), quote.valid_to)
+        sale.quotation_date = start
+        sale.quotation_validity = quote.valid_to - start
+    for ql in quote.lines:
+        products = Product.find([("code", "=", ql.sku)], limit=1)
+        if not products:
+            raise QuoteSetupError(f"quote {quote.number}: product {ql.sku} is not in Tryton")
+        line = sale.lines.new(product=products[0])
+        line.unit = _sale_unit(conn, products[0], ql.sku, ql.uom)
+        line.quantity = tryton_quantity(ql.qty)
+        line.unit_price = ql.price  # last: product/unit/quantity changes re-price the line
+    sale.save()
+    if quote.number:
+        _keep_number(conn, sale, quote.number)
+    sale.click("quote")
+    return sale
+
+
+def _keep_number(conn: Any, sale: Any, number: str) -> None:
+    """Give a draft sale our quote number, so ``quote`` keeps it instead of drawing from the sequence.
+
+    ``number`` is read-only to clients; in-process proteus lets the set-up skip that field
+    check (``_check_access`` False). A remote server refuses, and Tryton numbers the sale itself.
+    """
+    try:
+        conn.get_proxy("sale.sale").write([sale.id], {"number": number}, {**conn.context, "_check_access": False})
+    except Exception as exc:  # remote: an access Fault, then Tryton's own number stands
+        if not _is_access_refusal(exc):
+            raise
+    sale.reload()
+
+
+def _is_access_refusal(exc: BaseException) -> bool:
+    text = f"{type(exc).__name__} {exc}"
+    return "AccessError" in text or "not allowed" in text
+
+
+def load_quotes(conn: Any, quotes: list[Quote]) -> int:
+    """Each quote as a Tryton quotation; ones Tryton cannot take (unknown code) are skipped."""
+    made = 0
+    for quote in quotes:
+        try:
+            create_quotation(conn, quote)
+        except ValueError:  # QuoteSetupError, or a quantity Tryton's float cannot carry
+            continue
+        made += 1
+    return made
 
 
 def init_demo_database(db_dir: Path, ref: ReferenceData, *, database: str = "orderflow",
