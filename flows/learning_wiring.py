@@ -27,7 +27,11 @@ HintsFor = Callable[..., list[dict[str, Any]]]
 
 
 def read_words(data: bytes) -> list[learning.PageText]:
-    """The document's words as the PDF extractor sees them: the text layer, else OCR (page 1 … 3)."""
+    """The document's words as the PDF extractor sees them: the text layer, else OCR (page 1 … 3).
+
+    Only bytes here (``hints_for`` fingerprints a document before it is extracted). A stored document
+    whose OCR words were kept is read from those instead (``review.learning.document_words``), so a
+    correction on a scan does not OCR again; this reader is the fallback for older documents."""
     pages = learning.pdf_words(data, max_pages=3)
     if pages and all(len(p.words) >= 3 for p in pages):
         return pages

@@ -262,6 +262,8 @@ def process_document(services: Services, document_id: int, *, actor: str = "syst
         chaos_point("mid_orders_txn")
         if extraction.diagnostics:
             doc.meta = {**(doc.meta or {}), "diagnostics": [d.model_dump(mode="json") for d in extraction.diagnostics]}
+        if extraction.metadata.get("ocr_words"):  # OCR'd pages' words: clickable in review, read by learning
+            doc.meta = {**(doc.meta or {}), "ocr_words": extraction.metadata["ocr_words"]}
         repo.mark_document(s, doc, "processed", fmt=extraction.format, actor=actor)
     chaos_point("after_process")
     outcome.state = "processed"

@@ -514,9 +514,10 @@ def create_review_app(
 
     def page_words(doc: Document) -> dict[int, list[dict[str, Any]]]:
         """Clickable words over the page image (percent boxes + PDF-point boxes), so a CSR can point at
-        the right value ("the right value is here") for the field being corrected."""
+        the right value ("the right value is here") for the field being corrected. Scanned pages use the
+        OCR words the extractor kept (``Document.meta["ocr_words"]``): no OCR in the request."""
         out: dict[int, list[dict[str, Any]]] = {}
-        for p in learning.pdf_words(doc.data or b"", max_pages=10):
+        for p in learning.document_words(doc.data or b"", doc.meta, max_pages=10):  # scans: stored OCR words
             ws = []
             for w in p.words[:3000]:
                 x0, top, x1, bottom = (float(w[k]) for k in ("x0", "top", "x1", "bottom"))

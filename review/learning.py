@@ -18,9 +18,11 @@ document of its sender when the Jaccard similarity of the two fingerprints is at
 half of the documents it was applied to worse). A newer hint for the same sender, kind and field on a
 similar layout supersedes (retires) the older one.
 
-Review may not import extractors, so the words come from pdfplumber here; ``Learner`` lets the
-caller (flows) inject an OCR-aware word reader and a ``verify`` that re-extracts with a candidate
-hint, so only a hint that really yields the corrected value is kept.
+Review may not import extractors, so the words come from pdfplumber here, and for scanned pages from the
+OCR words the extractor kept in ``Document.meta["ocr_words"]`` (``document_words``); ``Learner`` lets the
+caller (flows) inject an OCR-aware word reader (used for documents stored without OCR words) and a
+``verify`` that re-extracts with a candidate hint, so only a hint that really yields the corrected value
+is kept.
 """
 
 from __future__ import annotations
@@ -101,6 +103,37 @@ def pdf_words(data: bytes, max_pages: int = 5) -> list[PageText]:
     except Exception as exc:  # a broken file teaches nothing, but the fix itself must go through
         log.info("no words for learning: %s", exc)
         return []
+
+
+def stored_ocr_words(meta: dict[str, Any] | None) -> dict[int, list[dict[str, Any]]]:
+    """The OCR words the extractor kept for a scanned document (``Document.meta["ocr_words"]``, written by
+    the pipeline from ``Extraction.metadata``) as pdfplumber-style words per page number; {} when there
+    are none or they are malformed (an old or hand-edited row must not break the order screen)."""
+    raw = (meta or {}).get("ocr_words") if isinstance(meta, dict) else None
+    out: dict[int, list[dict[str, Any]]] = {}
+    if not isinstance(raw, dict):
+        return out
+    for key, rows in raw.items():
+        try:
+            number = int(key)
+            words = [{"text": str(r[0]), "x0": float(r[1]), "top": float(r[2]), "x1": float(r[3]),
+                      "bottom": float(r[4]), "conf": float(r[5]) if len(r) > 5 else -1.0} for r in rows]
+        except (TypeError, ValueError, IndexError):
+            log.info("stored OCR words of page %r are malformed; ignored", key)
+            continue
+        out[number] = [w for w in words if w["text"]]
+    return out
+
+
+def document_words(data: bytes, meta: dict[str, Any] | None, max_pages: int = 5) -> list[PageText]:
+    """A stored document's words without OCR-ing again: the text layer, and for the pages the extractor
+    OCR'd (missing or garbage text layer), the OCR words it kept in ``meta`` — boxes on the page as
+    scanned, sized by the page's own width/height."""
+    pages = pdf_words(data, max_pages=max_pages)
+    stored = stored_ocr_words(meta)
+    if not stored:
+        return pages
+    return [PageText(p.number, p.width, p.height, stored[p.number]) if p.number in stored else p for p in pages]
 
 
 def _lines(words: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
@@ -508,7 +541,7 @@ def _learn(s: Session, order: Order, before: CanonicalOrder, path: str, old: Any
         out.retired.append(retired)
     scope = sender_scope(c.sender)
     is_pdf = bool(doc and doc.data and doc.data.lstrip()[:1024].count(b"%PDF-"))
-    pages = learner.read_words(doc.data) if is_pdf else []
+    pages = _document_pages(learner, doc) if is_pdf else []
     tokens = fingerprint(pages)
     candidates = derive_hints(pages, c) if pages or path in DATE_PATHS else []
     record = {"field": path, "wrong": old, "right": new, "sender": c.sender, "scope": scope,
@@ -538,6 +571,14 @@ def _learn(s: Session, order: Order, before: CanonicalOrder, path: str, old: Any
     for hint in chosen:
         _store(s, hint, existing, scope=scope, tokens=tokens, record=record, order=order, path=path, user=user,
                out=out)
+
+
+def _document_pages(learner: Learner, doc: Any) -> list[PageText]:
+    """A scan's words as the extractor read them (stored OCR words: no second OCR run in a web request),
+    else what the learner's reader gives (text layer, or OCR for documents stored before words were kept)."""
+    if stored_ocr_words(doc.meta):
+        return document_words(doc.data, doc.meta)
+    return learner.read_words(doc.data)
 
 
 def _printed_date_order(pages: list[PageText], c: Correction) -> dict[str, Any] | None:
