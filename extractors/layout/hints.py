@@ -24,6 +24,9 @@ Kinds:
     A line-table column whose header text is ``header`` (case/space-insensitive) holds ``field``
     (sku, customer_part, gtin, description, qty, uom, unit_price, amount, line_no, price_basis,
     or ``ignore`` for a column to leave unread).
+    Mapped headers also count as table-header words: a row whose labels the lexicon does not know
+    ("Stk | Artikel-Kurztext | Pos.-Wert") is found as the line table's header when two or more of its
+    labels are mapped and one of them is qty, unit_price or amount (or mapped + known labels make three).
 ``date_order``  ``{"kind": "date_order", "day_first": true}``
     Resolve ambiguous dates (03/04/2026) day-first (or month-first with ``false``).
 ``number_format``  ``{"kind": "number_format", "decimal_comma": true}``
@@ -121,6 +124,19 @@ class Hints:
             if h == want or re.search(r"(?:^|\s)" + re.escape(want) + r"(?:\s|$)", h):
                 return role, hid
         return None
+
+    def header_cells(self, text: str) -> tuple[list[str], str]:
+        """The roles of the column_map headers printed in a line (each hint once, spans not overlapping,
+        whole words only) and the line's text with those headers cut out. Lets the table finder know a
+        header row whose labels only the partner's hints name."""
+        rest = _norm(text)
+        roles: list[str] = []
+        for want, role, _ in sorted(self.columns, key=lambda c: -len(c[0])):  # "our ref no" before "ref"
+            m = re.search(r"(?:^|\s)" + re.escape(want) + r"(?=\s|$)", rest) if want else None
+            if m:
+                roles.append(role)
+                rest = rest[:m.start()] + " | " + rest[m.end():]
+        return roles, rest
 
 
 def compile_hints(hints: list[dict[str, Any]] | dict[str, Any] | None) -> Hints:

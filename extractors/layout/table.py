@@ -62,12 +62,32 @@ def _is_numberish(text: str) -> bool:
     return bool(_NUMERIC.match(text.strip()))
 
 
-def is_header_line(line: Line) -> bool:
+_ANCHOR_ROLES = {"qty", "unit_price", "amount"}
+
+
+def is_header_line(line: Line, hints: Hints | None = None) -> bool:
+    """Three or more header words and at most one value. Headers a column_map hint names count too
+    (the partner's labels may be words no lexicon knows): two mapped labels, one of them a quantity or
+    money column that can anchor rows, also make a header row."""
     words = line.words
     if len(words) < 3:
         return False
     hits = len(HEADER_WORDS.findall(line.text))
-    return hits >= 3 and _values(line) <= 1
+    if hits >= 3 and _values(line) <= 1:
+        return True
+    if not hints or not hints.columns:
+        return False
+    roles, rest = hints.header_cells(line.text)
+    if not roles:
+        return False
+    known = len(roles) + len(HEADER_WORDS.findall(rest))
+    anchored = len(roles) >= 2 and bool(_ANCHOR_ROLES & set(roles))
+    return (known >= 3 or anchored) and _values(line) <= 1
+
+
+def _known_header(line: Line, hints: Hints | None) -> bool:
+    """Some header word in the line: the lexicon's or a label a column_map hint names."""
+    return bool(HEADER_WORDS.search(line.text)) or bool(hints and hints.columns and hints.header_cells(line.text)[0])
 
 
 def _values(line: Line) -> int:
@@ -77,7 +97,7 @@ def _values(line: Line) -> int:
     return sum(1 for w in line.words if sum(c.isdigit() for c in w.text) >= need)
 
 
-def _header_block(lines: list[Line], i: int) -> list[Line]:
+def _header_block(lines: list[Line], i: int, hints: Hints | None = None) -> list[Line]:
     """The header line plus stacked header lines right above/below it (two-level headers)."""
     block = [lines[i]]
     j = i + 1
@@ -85,7 +105,7 @@ def _header_block(lines: list[Line], i: int) -> list[Line]:
         ln = lines[j]
         if ln.top - block[-1].bottom > 0.9 * block[-1].height or _values(ln):
             break
-        if not HEADER_WORDS.search(ln.text) and len(ln.words) < 2:
+        if not _known_header(ln, hints) and len(ln.words) < 2:
             break
         block.append(ln)
         j += 1
@@ -94,7 +114,7 @@ def _header_block(lines: list[Line], i: int) -> list[Line]:
         ln = lines[k]
         if block[0].top - ln.bottom > 0.9 * ln.height or _values(ln):
             break
-        if not HEADER_WORDS.search(ln.text) or ln.x1 - ln.x0 < 0.3 * (lines[i].x1 - lines[i].x0) and len(ln.words) > 6:
+        if not _known_header(ln, hints) or ln.x1 - ln.x0 < 0.3 * (lines[i].x1 - lines[i].x0) and len(ln.words) > 6:
             break
         block.insert(0, ln)
         k -= 1
@@ -450,8 +470,8 @@ def read_tables(pages: list[list[Line]], heights: dict[int, float], buyer_words:
         started = False
         while i < len(lines):
             ln = lines[i]
-            if is_header_line(ln):
-                head = _header_block(lines, i)
+            if is_header_line(ln, hints):
+                head = _header_block(lines, i, hints)
                 i = lines.index(head[-1]) + 1
             elif carry is not None and not started:
                 head = []
@@ -459,7 +479,7 @@ def read_tables(pages: list[list[Line]], heights: dict[int, float], buyer_words:
                 i += 1
                 continue
             started = True
-            body, i, why = _take(lines, i, page_h)
+            body, i, why = _take(lines, i, page_h, hints)
             if not body:
                 continue
             if head:
@@ -476,7 +496,7 @@ def read_tables(pages: list[list[Line]], heights: dict[int, float], buyer_words:
             if not any(c.role == "qty" for c in cols) and not any(c.role == "amount" for c in cols):
                 continue
             while why == "gap":  # records spaced far apart: the table goes on while the next chunk has rows
-                chunk, j, why2 = _take(lines, i, page_h)
+                chunk, j, why2 = _take(lines, i, page_h, hints)
                 more = _rows(chunk, cols)[0] if chunk else []
                 if not more or (any(c.role == "qty" for c in cols) and not any(r.cells.get("qty") for r in more)):
                     break  # a note or a payment box under the items carries no quantity: the table has ended
@@ -491,12 +511,12 @@ def read_tables(pages: list[list[Line]], heights: dict[int, float], buyer_words:
     return tables
 
 
-def _take(lines: list[Line], i: int, page_h: float) -> tuple[list[Line], int, str]:
+def _take(lines: list[Line], i: int, page_h: float, hints: Hints | None = None) -> tuple[list[Line], int, str]:
     """Body lines from ``i`` up to a header, a stop row, a wide gap or the page end (footers dropped)."""
     body: list[Line] = []
     while i < len(lines):
         b = lines[i]
-        if is_header_line(b):
+        if is_header_line(b, hints):
             return body, i, "header"
         if PAGE_FOOTER.search(b.text) and (b.top > 0.85 * page_h or len(b.words) < 12):
             i += 1
