@@ -276,10 +276,35 @@ for _num, _names in enumerate(
 ):
     for _n in _names.split():
         _MONTHS[_n] = _num
+# IT/PT/PL/SV/DA/NO/CS/TR month names (PL and CS dates use the genitive: "15 marca 2026", "15. března 2026";
+# Turkish also without diacritics, as ASCII-only systems print it). Abbreviations that are common words in
+# another language ("sie", "des", "lut") are left out.
+for _num, _names in enumerate(
+    [
+        "genn styczeń stycznia styczen sty leden ledna ocak janeiro jan.",
+        "fevereiro luty lutego únor února unor unora şubat subat",
+        "março marco marzec marca marts březen března brezen brezna mart",
+        "kwiecień kwietnia kwiecien kwi duben dubna nisan",
+        "mag maio maj maja květen května kveten kvetna mayıs mayis",
+        "giu junho czerwiec czerwca czerwiec červen června cerven cervna haziran",
+        "lug julho lipiec lipca lipiec červenec července cervenec cervence temmuz",
+        "agosto sierpień sierpnia sierpien augusti srpen srpna ağustos agustos",
+        "setembro wrzesień września wrzesien wrzesnia wrz září zari eylül eylul",
+        "outubro out październik października pazdziernik pazdziernika paź říjen října rijen rijna ekim",
+        "novembro listopad listopada listopadu lis kasım kasim",
+        "dezembro grudzień grudnia grudzien gru desember prosinec prosince aralık aralik",
+    ],
+    start=1,
+):
+    for _n in _names.split():
+        _MONTHS.setdefault(_n.rstrip("."), _num)
 
 _MONTH_ALT = "|".join(sorted((re.escape(k) for k in _MONTHS), key=len, reverse=True))
 _ISO_RE_D = re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
 _CJK_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+# Japanese era dates ("令和8年3月15日"): era name → the Gregorian year before its first year.
+_ERA_RE = re.compile(r"(令和|平成)\s*(\d{1,2}|元)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_ERA_BASE = {"令和": 2018, "平成": 1988}
 _NUMERIC_RE = re.compile(r"(?<!\d)(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{2}|\d{4})(?!\d)")
 _DMY_NAME_RE = re.compile(
     r"(?<!\d)(\d{1,2})(?:st|nd|rd|th|er|\.)?[\s\-/.]*(?:de\s+)?("
@@ -319,6 +344,10 @@ def parse_date(text: str, *, day_first: bool | None = None) -> dt.date | None:
     m = _CJK_RE.search(s)
     if m:
         return _mk(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    m = _ERA_RE.search(s)
+    if m:
+        year = _ERA_BASE[m.group(1)] + (1 if m.group(2) == "元" else int(m.group(2)))
+        return _mk(year, int(m.group(3)), int(m.group(4)))
     m = _ISO_RE_D.search(s)
     if m:
         return _mk(int(m.group(1)), int(m.group(2)), int(m.group(3)))

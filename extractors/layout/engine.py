@@ -270,7 +270,7 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
 
     def terms_ok(val: str, words: list[Word]) -> str | None:
         v = val.strip(" :")
-        if not v or len(v) > 80 or not re.search(r"[A-Za-z0-9]", v) or F.STOP_LABELS.match(v):
+        if not v or len(v) > 80 or not re.search(r"\w", v) or F.STOP_LABELS.match(v):
             return None
         return v
 
@@ -516,8 +516,9 @@ def _table_total(order: CanonicalOrder, tables: list, table_of: list[int], ctx: 
             return
 
 
-_LEGAL = re.compile(r"(?:\b(?:inc|llc|ltd|limited|corp|corporation|gmbh|ag|sas|sarl|s\.?a|b\.?v|n\.?v|plc|pvt|llp|"
-                    r"s\.?r\.?l|s\.?p\.?a)\b\.?|株式会社|有限会社|合同会社)", re.IGNORECASE)
+_LEGAL = re.compile(r"(?:\b(?:ltd\.?\s*şti|a\.ş|sp\.\s?z\s?o\.o|s\.r\.o|inc|llc|ltd|limited|corp|corporation|gmbh|ag|"
+                    r"sas|sarl|s\.?a|b\.?v|n\.?v|plc|pvt|llp|s\.?r\.?l|s\.?p\.?a|ltda)\b\.?|株式会社|有限会社|合同会社|有限公司)",
+                    re.IGNORECASE)
 
 
 def _trim_after_legal_form(name: str) -> str:

@@ -102,6 +102,103 @@ COLUMN_SYNONYMS: dict[str, list[str]] = {
                       "zahlungskonditionen", "payment", "terms of payment"],
 }
 
+# IT/PT/PL/SV/DA/NO/CS/TR/ZH/JA labels, written as norm_label leaves them (accents folded, ł→l, ø→o, å→a,
+# ı→i; CJK kept as is). Short CJK words match exactly only, like every word of three letters or less.
+_MORE_LANGUAGES: dict[str, list[str]] = {
+    'line_no': [
+        "riga", "n riga", "lp", "l p", "rad", "radnr", "linje", "linjenr", "c", "cislo radku", "radek",
+        "pol", "sira", "sira no", "序号", "行号", "项次", "行", "項番", "明細番号",
+    ],
+    'sku': [
+        "codice articolo fornitore", "codice fornitore", "codigo do fornecedor", "indeks dostawcy",
+        "artikelnr leverantor", "varenr leverandor", "kod dodavatele", "tedarikci kodu", "供应商料号", "型番",
+        "メーカー品番", "仕入先品番",
+    ],
+    'customer_part': [
+        "物料编码", "物料号", "物料编号", "物料代码", "料号", "品番", "品目コード",
+    ],
+    'code': [
+        "codice", "codice articolo", "cod art", "codice prodotto", "codigo do produto", "codigo do item",
+        "indeks", "kod towaru", "kod", "symbol", "artikelnr", "artikelnummer", "varenr", "varenummer",
+        "artikkelnr", "artikkelnummer", "kod zbozi", "katalogove cislo", "urun kodu", "stok kodu",
+        "malzeme kodu", "商品编码", "产品编号", "产品编码", "货号", "商品コード",
+    ],
+    'description': [
+        "descrizione", "denominazione", "descrizione articolo", "descricao", "descricao do produto",
+        "designacao", "nazwa", "nazwa towaru", "opis", "benamning", "beskrivning", "artikelbenamning",
+        "beskrivelse", "varebeskrivelse", "varetekst", "nazev", "nazev zbozi", "popis", "aciklama",
+        "urun adi", "malzeme adi", "物料描述", "名称", "商品名称", "产品名称", "描述", "品名", "商品名", "品目",
+    ],
+    'qty': [
+        "q ta", "qta", "quantita", "qtd", "qtde", "quantidade", "ilosc", "antal", "antall", "mangd",
+        "maengde", "mengde", "mnozstvi", "pocet", "miktar", "adet", "数量", "采购数量", "订购数量", "発注数", "注文数",
+        "発注数量", "注文数量",
+    ],
+    'uom': [
+        "unita di misura", "unita", "un", "unid", "unidade", "j m", "jm", "jedn", "jednostka", "enhet",
+        "enhed", "enh", "mj", "m j", "jednotka", "birim", "单位", "単位",
+    ],
+    'unit_price': [
+        "prezzo unitario", "prezzo", "prezzo netto", "preco unitario", "preco", "valor unitario",
+        "cena jedn netto", "cena jednostkowa", "cena netto", "cena", "a pris", "apris", "styckpris",
+        "enhetspris", "enhedspris", "pris", "pris pr stk", "cena mj", "cena za mj", "jednotkova cena",
+        "birim fiyat", "birim fiyati", "fiyat", "单价", "単価",
+    ],
+    'amount': [
+        "importo", "importo totale", "valor total", "valor", "wartosc netto", "wartosc", "wartosc brutto",
+        "belopp", "summa", "belob", "belop", "cena celkem", "celkem", "castka", "tutar", "toplam tutar",
+        "金额", "金額", "小计金额",
+    ],
+    'requested_date': [
+        "data consegna", "data di consegna", "prazo de entrega", "data de entrega", "termin dostawy",
+        "data dostawy", "leveransdatum", "leveringsdato", "datum dodani", "termin dodani", "teslim tarihi",
+        "teslimat tarihi", "交货日期", "交期", "納期", "納入日",
+    ],
+    'currency': [
+        "moeda", "waluta", "mena", "para birimi", "doviz", "币种", "货币", "通貨",
+    ],
+    'po_number': [
+        "numero ordine", "n ordine", "ordine n", "ordine d acquisto n", "ordine di acquisto n",
+        "pedido de compra n", "numero do pedido", "n do pedido", "zamowienie nr", "nr zamowienia",
+        "numer zamowienia", "inkopsorder nr", "inkopsordernummer", "bestallningsnummer", "ordrenummer",
+        "ordrenr", "indkobsordre nr", "innkjopsordre nr", "bestillingsnummer", "cislo objednavky",
+        "objednavka c", "siparis no", "siparis numarasi", "采购订单号", "订单号", "订单编号", "注文番号", "発注番号",
+    ],
+    'po_date': [
+        "data ordine", "data", "data do pedido", "data de emissao", "data zamowienia", "data wystawienia",
+        "bestallningsdatum", "ordredato", "dato", "datum objednavky", "datum vystaveni", "siparis tarihi",
+        "tarih", "订单日期", "日期", "発注日", "注文日", "日付",
+    ],
+    'buyer': [
+        "acquirente", "committente", "adquirente", "zamawiajacy", "nabywca", "kopare", "bestallare",
+        "kober", "kjoper", "odberatel", "objednatel", "alici", "musteri", "采购方", "买方", "需方", "発注者",
+    ],
+    'supplier': [
+        "fornitore", "fornecedor", "dostawca", "sprzedawca", "leverantor", "leverandor", "dodavatel",
+        "tedarikci", "satici", "供应商", "供方", "卖方", "仕入先", "発注先",
+    ],
+    'ship_to': [
+        "indirizzo di consegna", "luogo di consegna", "destinazione merce", "endereco de entrega",
+        "local de entrega", "adres dostawy", "miejsce dostawy", "leveransadress", "leveringsadresse",
+        "dodaci adresa", "misto dodani", "teslimat adresi", "sevk adresi", "收货地址", "送货地址", "交货地点", "納入先",
+        "納品先",
+    ],
+    'total': [
+        "totale", "totale ordine", "totale documento", "valor total do pedido", "total do pedido", "razem",
+        "razem do zaplaty", "att betala", "i alt", "a betale", "celkem k uhrade", "genel toplam", "总计",
+        "价税合计", "合計金額",
+    ],
+    'payment_terms': [
+        "condizioni di pagamento", "termini di pagamento", "modalita di pagamento",
+        "condicoes de pagamento", "forma de pagamento", "prazo de pagamento", "warunki platnosci",
+        "termin platnosci", "forma platnosci", "betalningsvillkor", "betalingsbetingelser",
+        "betalingsvilkar", "platebni podminky", "splatnost", "odeme kosullari", "odeme sekli", "付款条件",
+        "付款方式", "支払条件",
+    ],
+}
+for _field, _words in _MORE_LANGUAGES.items():
+    COLUMN_SYNONYMS[_field].extend(w for w in _words if w not in COLUMN_SYNONYMS[_field])
+
 # Words that disqualify a label for a field (the label names something else).
 VETOES: dict[str, tuple[str, ...]] = {
     "qty": ("pending", "case", "pack", "received", "shipped", "free", "total", "open", "inner", "outer", "min",
@@ -121,8 +218,10 @@ VETOES: dict[str, tuple[str, ...]] = {
     "supplier": ("address", "gstin", "id", "code", "number", "phone", "email", "contact", "price", "mrp"),
 }
 
-_NORM = re.compile(r"[^a-z0-9]+")
+_NORM = re.compile(r"[^a-z0-9\u3040-\u30ff\u3400-\u9fff]+")  # CJK (kana, ideographs) kept
 _ACCENTS = str.maketrans("áàâäãéèêëíìîïóòôöõúùûüñçß", "aaaaaeeeeiiiiooooouuuuncs")
+_ACCENTS.update(str.maketrans("łśćżźńąęěřčůšžýňťďşğıøåőűÿ", "lsczznaeercuszyntdsgioaouy"))
+_ACCENTS.update(str.maketrans({"æ": "ae", "\u0307": ""}))  # "İ".lower() is "i" + a combining dot
 
 
 # "(incl. GST)", "(excl. VAT)", "(Cases)", "(each)": qualifiers that do not change what a column is.

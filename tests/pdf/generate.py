@@ -1,5 +1,6 @@
 """Reportlab PO generator with gold JSON: varied layouts (ruled/unruled, multi-page, landscape,
-decimal comma, EN/DE/FR/ES/NL labels). ``python tests/pdf/generate.py OUTDIR N`` writes N pairs."""
+decimal comma, EN/DE/FR/ES/NL labels; make_lang: IT/PT/PL/SV/DA/NO/CS/TR/ZH/JA).
+``python tests/pdf/generate.py OUTDIR N [N_HARD] [--langs]`` writes N pairs (and 4 per MORE_LANGS language)."""
 
 from __future__ import annotations
 
@@ -115,6 +116,264 @@ def make(path: Path, seed: int) -> dict:
     gold = dict(po_number=po, po_date=date.isoformat(), buyer=buyer, supplier=vendor,
                 ship_to=dict(name=ship_name, address=", ".join(ship_addr)), currency=None,
                 payment_terms=L["terms_v"], lines=lines, total=f"{total:.2f}")
+    path.with_suffix(".expected.json").write_text(json.dumps(gold, indent=1, ensure_ascii=False))
+    return gold
+
+
+# ---------------------------------------------------------------- more buyer languages
+# Kept apart from LANGS so the seeds of make() keep drawing the same documents. Each entry: title, label
+# variants (one picked per seed), column headers, totals rows (net, VAT, gross), payment terms, currency,
+# number and date styles (``months``: the month names a "15 marzo 2026"-style date is written with),
+# party names, and words for descriptions.
+MORE_LANGS: dict[str, dict] = {
+    "it": dict(title="ORDINE DI ACQUISTO", po=["Ordine d'acquisto n.", "N. ordine:", "Numero ordine:"],
+               date=["Data ordine:", "Data:"], due=["Data consegna:", "Termine di consegna:"],
+               terms=["Condizioni di pagamento:", "Modalità di pagamento:"], terms_v="Bonifico 60 gg d.f.f.m.",
+               cur_label="Valuta:", currency="EUR", vendor=["Fornitore:"], ship=["Indirizzo di consegna", "Luogo di consegna"],
+               cols=["Pos.", "Codice articolo", "Descrizione", "Q.tà", "U.M.", "Prezzo unitario", "Importo"],
+               rows=["Imponibile", "IVA 22%", "Totale"], vat="0.22", comma=True, fmt="%d/%m/%Y",
+               months="gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",
+               buyers=["Meccanica Rossi S.p.A.", "Ferramenta Bianchi S.r.l."], vendors=["Viteria Lombarda S.r.l."],
+               ship_to=("Magazzino centrale", ["Via dell'Industria 12", "20090 Segrate MI"]),
+               uoms=["PZ", "NR", "CF", "KG"], words=["Vite", "esagonale", "inox", "Dado", "autobloccante", "Rondella",
+                                                     "piana", "zincata", "Guarnizione", "Raccordo", "ottone"]),
+    "pt": dict(title="PEDIDO DE COMPRA", po=["Pedido de compra n.º", "Número do pedido:", "Nº do pedido:"],
+               date=["Data do pedido:", "Data de emissão:"], due=["Prazo de entrega:", "Data de entrega:"],
+               terms=["Condições de pagamento:", "Forma de pagamento:"], terms_v="28 DDL boleto",
+               cur_label="Moeda:", currency="BRL", vendor=["Fornecedor:"], ship=["Endereço de entrega", "Local de entrega"],
+               cols=["Nº", "Código", "Descrição", "Qtd.", "Un.", "Preço unitário", "Valor total"],
+               rows=["Subtotal", "ICMS 18%", "Total do pedido"], vat="0.18", comma=True, fmt="%d/%m/%Y",
+               months="janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",
+               buyers=["Metalúrgica Paulista Ltda.", "Construções Andrade S.A."], vendors=["Parafusos Brasil Ltda."],
+               ship_to=("Almoxarifado central", ["Rua das Indústrias 450", "06460-040 Barueri SP"]),
+               uoms=["UN", "PC", "CX", "KG"], words=["Parafuso", "sextavado", "inox", "Porca", "Arruela", "lisa",
+                                                     "zincada", "Junta", "Conexão", "latão", "Mangueira"]),
+    "pl": dict(title="ZAMÓWIENIE", po=["Zamówienie nr", "Nr zamówienia:", "Numer zamówienia:"],
+               date=["Data zamówienia:", "Data wystawienia:"], due=["Termin dostawy:", "Data dostawy:"],
+               terms=["Warunki płatności:", "Termin płatności:"], terms_v="Przelew 30 dni",
+               cur_label="Waluta:", currency="PLN", vendor=["Dostawca:"], ship=["Adres dostawy", "Miejsce dostawy"],
+               cols=["Lp.", "Indeks", "Nazwa towaru", "Ilość", "J.m.", "Cena jedn. netto", "Wartość netto"],
+               rows=["Razem netto", "VAT 23%", "Razem do zapłaty"], vat="0.23", comma=True, fmt="%d.%m.%Y",
+               months="stycznia lutego marca kwietnia maja czerwca lipca sierpnia września października listopada "
+                      "grudnia",
+               buyers=["Zakłady Mechaniczne Wisła Sp. z o.o.", "Budmat Łódź S.A."], vendors=["Śruby Polskie Sp. z o.o."],
+               ship_to=("Magazyn główny", ["ul. Przemysłowa 7", "90-001 Łódź"]),
+               uoms=["SZT", "KPL", "KG", "OPAK"], words=["Śruba", "sześciokątna", "nierdzewna", "Nakrętka", "Podkładka",
+                                                         "płaska", "ocynkowana", "Uszczelka", "Złączka", "mosiężna"]),
+    "sv": dict(title="INKÖPSORDER", po=["Inköpsorder nr", "Ordernummer:", "Beställningsnummer:"],
+               date=["Orderdatum:", "Datum:"], due=["Leveransdatum:", "Önskat leveransdatum:"],
+               terms=["Betalningsvillkor:"], terms_v="30 dagar netto",
+               cur_label="Valuta:", currency="SEK", vendor=["Leverantör:"], ship=["Leveransadress"],
+               cols=["Rad", "Artikelnr", "Benämning", "Antal", "Enhet", "À-pris", "Belopp"],
+               rows=["Summa exkl. moms", "Moms 25%", "Att betala"], vat="0.25", comma=True, fmt="%Y-%m-%d",
+               months="januari februari mars april maj juni juli augusti september oktober november december",
+               buyers=["Norrlands Verkstad AB", "Göta Bygg AB"], vendors=["Skruvcentralen i Malmö AB"],
+               ship_to=("Centrallager", ["Industrivägen 14", "211 24 Malmö"]),
+               uoms=["ST", "FRP", "KG", "M"], words=["Sexkantskruv", "rostfri", "Mutter", "Bricka", "förzinkad",
+                                                     "Packning", "Koppling", "mässing", "Slang"]),
+    "da": dict(title="INDKØBSORDRE", po=["Indkøbsordre nr.", "Ordrenummer:", "Bestillingsnr.:"],
+               date=["Ordredato:", "Dato:"], due=["Leveringsdato:"],
+               terms=["Betalingsbetingelser:"], terms_v="Netto 30 dage",
+               cur_label="Valuta:", currency="DKK", vendor=["Leverandør:"], ship=["Leveringsadresse", "Leveres til"],
+               cols=["Linje", "Varenr.", "Beskrivelse", "Antal", "Enhed", "Enhedspris", "Beløb"],
+               rows=["Subtotal", "Moms 25%", "I alt"], vat="0.25", comma=True, fmt="%d.%m.%Y",
+               months="januar februar marts april maj juni juli august september oktober november december",
+               buyers=["Jydsk Maskinfabrik A/S", "Fyns Byggemarked ApS"], vendors=["Skruecentret ApS"],
+               ship_to=("Centrallager", ["Industrivej 8", "5000 Odense C"]),
+               uoms=["STK", "PK", "KG", "M"], words=["Sekskantskrue", "rustfri", "Møtrik", "Skive", "forzinket",
+                                                     "Pakning", "Kobling", "messing", "Slange"]),
+    "no": dict(title="INNKJØPSORDRE", po=["Innkjøpsordre nr.", "Ordrenummer:", "Bestillingsnummer:"],
+               date=["Ordredato:", "Dato:"], due=["Leveringsdato:"],
+               terms=["Betalingsbetingelser:"], terms_v="30 dager netto",
+               cur_label="Valuta:", currency="NOK", vendor=["Leverandør:"], ship=["Leveringsadresse"],
+               cols=["Linje", "Varenr.", "Beskrivelse", "Antall", "Enhet", "Enhetspris", "Beløp"],
+               rows=["Sum eks. mva", "MVA 25%", "Å betale"], vat="0.25", comma=True, fmt="%d.%m.%Y",
+               months="januar februar mars april mai juni juli august september oktober november desember",
+               buyers=["Vestland Mekaniske AS", "Trøndelag Bygg AS"], vendors=["Skruesenteret Oslo AS"],
+               ship_to=("Sentrallager", ["Industriveien 3", "0581 Oslo"]),
+               uoms=["STK", "PK", "KG", "M"], words=["Sekskantskrue", "rustfri", "Mutter", "Skive", "forsinket",
+                                                     "Pakning", "Kobling", "messing", "Slange"]),
+    "cs": dict(title="OBJEDNÁVKA", po=["Objednávka č.", "Číslo objednávky:"],
+               date=["Datum objednávky:", "Datum vystavení:"], due=["Datum dodání:", "Termín dodání:"],
+               terms=["Platební podmínky:", "Splatnost:"], terms_v="Převodem 30 dní",
+               cur_label="Měna:", currency="CZK", vendor=["Dodavatel:"], ship=["Dodací adresa", "Místo dodání"],
+               cols=["Č.", "Kód zboží", "Název", "Množství", "MJ", "Cena/MJ", "Cena celkem"],
+               rows=["Základ daně", "DPH 21%", "Celkem k úhradě"], vat="0.21", comma=True, fmt="%d.%m.%Y",
+               months="ledna února března dubna května června července srpna září října listopadu prosince",
+               buyers=["Strojírny Brno s.r.o.", "Stavebniny Plzeň a.s."], vendors=["Šroubárna Kolín s.r.o."],
+               ship_to=("Centrální sklad", ["Průmyslová 12", "602 00 Brno"]),
+               uoms=["KS", "BAL", "KG", "M"], words=["Šroub", "šestihranný", "nerezový", "Matice", "Podložka",
+                                                    "pozinkovaná", "Těsnění", "Spojka", "mosazná", "Hadice"]),
+    "tr": dict(title="SATIN ALMA SİPARİŞİ", po=["Sipariş No:", "Sipariş Numarası:"],
+               date=["Sipariş Tarihi:", "Tarih:"], due=["Teslim Tarihi:", "Teslimat Tarihi:"],
+               terms=["Ödeme Koşulları:", "Ödeme Şekli:"], terms_v="60 gün vadeli",
+               cur_label="Para Birimi:", currency="TRY", vendor=["Tedarikçi:"], ship=["Teslimat Adresi", "Sevk Adresi"],
+               cols=["Sıra", "Ürün Kodu", "Açıklama", "Miktar", "Birim", "Birim Fiyat", "Tutar"],
+               rows=["Ara Toplam", "KDV %20", "Genel Toplam"], vat="0.20", comma=True, fmt="%d.%m.%Y",
+               months="Ocak Şubat Mart Nisan Mayıs Haziran Temmuz Ağustos Eylül Ekim Kasım Aralık",
+               buyers=["Anadolu Makina San. ve Tic. A.Ş.", "Ege Yapı Ltd. Şti."], vendors=["Bursa Cıvata San. A.Ş."],
+               ship_to=("Merkez Depo", ["Organize Sanayi Bölgesi 5. Cadde No 12", "16140 Nilüfer Bursa"]),
+               uoms=["AD", "KG", "PK", "M"], words=["Altıgen", "cıvata", "paslanmaz", "Somun", "Pul", "galvaniz",
+                                                    "Conta", "Rakor", "pirinç", "Hortum"]),
+    "zh": dict(title="采购订单", po=["采购订单号：", "订单编号："], date=["订单日期："], due=["交货日期："],
+               terms=["付款条件："], terms_v="月结30天", cur_label="币种：", currency="CNY", vendor=["供应商："],
+               ship=["收货地址"], cols=["序号", "物料编码", "物料描述", "数量", "单位", "单价", "金额"],
+               rows=["小计", "税额 13%", "总计"], vat="0.13", comma=False, fmt="%Y年%m月%d日", months=None,
+               buyers=["上海精密机械有限公司", "深圳华南电子有限公司"], vendors=["宁波紧固件有限公司"],
+               ship_to=("一号仓库", ["上海市浦东新区张江路 88 号", "邮编 201203"]),
+               uoms=["个", "件", "套", "箱"], words=["六角螺栓", "不锈钢", "螺母", "平垫圈", "镀锌", "密封圈", "接头",
+                                                     "黄铜", "软管"]),
+    "ja": dict(title="注文書", po=["注文番号：", "発注番号："], date=["発注日：", "注文日："], due=["納期：", "希望納期："],
+               terms=["支払条件："], terms_v="月末締め翌月25日払い", cur_label="通貨：", currency="JPY",
+               vendor=["仕入先："], ship=["納入先"], cols=["行", "品番", "品名", "数量", "単位", "単価", "金額"],
+               rows=["小計", "消費税 10%", "合計金額"], vat="0.10", comma=False, fmt="%Y年%m月%d日", months=None,
+               buyers=["東京精機株式会社", "大阪金属工業株式会社"], vendors=["名古屋ボルト株式会社"],
+               ship_to=("第二倉庫", ["東京都大田区平和島 1-2-3", "〒143-0006"]),
+               uoms=["個", "本", "箱", "式"], words=["六角ボルト", "ステンレス", "ナット", "平ワッシャー", "亜鉛めっき",
+                                                     "パッキン", "継手", "真鍮", "ホース"]),
+}
+_CID = {"zh": "STSong-Light", "ja": "HeiseiKakuGo-W5"}
+_DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+
+def _fonts(lang: str) -> tuple[str, str]:
+    """(regular, bold) font names that draw the language's letters: reportlab's CID fonts for ZH/JA,
+    DejaVu Sans for Polish/Czech/Turkish letters (outside WinAnsi), Helvetica otherwise."""
+    from reportlab.pdfbase import pdfmetrics
+
+    if lang in _CID:
+        from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+        if _CID[lang] not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(UnicodeCIDFont(_CID[lang]))
+        return _CID[lang], _CID[lang]
+    if lang in ("pl", "cs", "tr") and Path(_DEJAVU).exists():
+        from reportlab.pdfbase.ttfonts import TTFont
+
+        if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont("DejaVuSans", _DEJAVU))
+            pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", _DEJAVU.replace(".ttf", "-Bold.ttf")))
+        return "DejaVuSans", "DejaVuSans-Bold"
+    return "Helvetica", "Helvetica-Bold"
+
+
+def make_lang(path: Path, seed: int, lang: str) -> dict:
+    """A PO in one of MORE_LANGS: labels of the seed's variant, dates printed numerically or in words,
+    delivery date, currency line, net / VAT / gross rows under the table (the gross is the gold total)."""
+    import datetime as dt
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    L = MORE_LANGS[lang]
+    rnd = random.Random(f"{lang}-{seed}")
+    reg, bold = _fonts(lang)
+    W, H = A4
+    pick = lambda opts: opts[seed % len(opts)]  # noqa: E731
+    n_lines = [3, 6, 12, 40][seed % 4]
+    po = f"{rnd.choice(['PO-', '45', 'ZA/', ''])}{rnd.randint(100000, 999999)}"
+    date = dt.date(2026, rnd.randint(1, 12), rnd.randint(13, 28))
+    due = date + dt.timedelta(days=rnd.randint(7, 40))
+    words_date = L["months"] is not None and seed % 2 == 1
+
+    def fmt(d: dt.date) -> str:
+        if words_date:
+            month = L["months"].split()[d.month - 1]
+            return f"{d.day} de {month} de {d.year}" if lang == "pt" else \
+                f"{d.day}. {month} {d.year}" if lang in ("cs", "da", "no") else f"{d.day} {month} {d.year}"
+        return d.strftime(L["fmt"])
+
+    yen = lang == "ja"
+    comma = L["comma"]
+    thousands = "." if lang in ("it", "pt", "tr", "da") else " "
+
+    def money(v: Decimal) -> str:
+        if yen:
+            return f"{v:,.0f}"
+        s = f"{v:,.2f}"
+        return s.replace(",", "\x00").replace(".", ",").replace("\x00", thousands) if comma else s
+
+    buyer, vendor = rnd.choice(L["buyers"]), rnd.choice(L["vendors"])
+    lines, net = [], Decimal(0)
+    for i in range(n_lines):
+        qty = Decimal(rnd.choice([1, 4, 10, 25, 120, 1500]))
+        price = Decimal(rnd.randint(10, 90000)) if yen else Decimal(rnd.randint(5, 250000)) / 100
+        amt = (qty * price).quantize(Decimal("0.01"))
+        net += amt
+        joiner = "" if lang in ("zh", "ja") else " "
+        desc = joiner.join(rnd.choice(L["words"]) for _ in range(rnd.randint(2, 3)))
+        lines.append(dict(line_no=str(i + 1), sku=f"{rnd.choice(['A', 'K', 'M'])}{rnd.randint(1000, 9999)}-{i}",
+                          customer_part=None, description=desc, qty=str(qty), uom=rnd.choice(L["uoms"]),
+                          unit_price=f"{price:.2f}", amount=f"{amt:.2f}"))
+    if lang in ("zh", "ja"):
+        # 物料编码 (the buyer's material number) and 品番 are the buyer's part numbers on these POs
+        for ln in lines:
+            ln["customer_part"], ln["sku"] = ln["sku"], None
+    vat = (net * Decimal(L["vat"])).quantize(Decimal("1" if yen else "0.01"))
+    gross = net + vat
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont(bold, 15)
+    c.drawString(40, H - 50, buyer)
+    c.setFont(bold, 13)
+    c.drawRightString(W - 40, H - 50, L["title"])
+    c.setFont(reg, 9)
+    y = H - 90
+    fields = [(pick(L["po"]), po), (pick(L["date"]), fmt(date)), (pick(L["due"]), fmt(due)),
+              (pick(L["terms"]), L["terms_v"]), (L["cur_label"], L["currency"]), (pick(L["vendor"]), vendor)]
+    for label, value in fields:
+        c.drawString(40, y, label)
+        c.drawString(170, y, value)
+        y -= 14
+    c.drawString(40, y - 6, pick(L["ship"]))
+    ship_name, ship_addr = L["ship_to"]
+    c.drawString(40, y - 20, ship_name)
+    for k, a in enumerate(ship_addr):
+        c.drawString(40, y - 32 - 12 * k, a)
+    y -= 80
+    xs = [40, 72, 150, 0.5 * W + 40, 0.5 * W + 55, W - 125, W - 30]  # qty, prices: right edges
+
+    def header(y: float) -> float:
+        c.setFont(bold, 8.5)
+        for k, (x, name) in enumerate(zip(xs, L["cols"], strict=True)):
+            if k == 3 or k >= 5:
+                c.drawRightString(x, y, name)
+            else:
+                c.drawString(x, y, name)
+        c.line(35, y - 4, W - 20, y - 4)
+        c.setFont(reg, 8.5)
+        return y - 18
+
+    y = header(y)
+    for ln in lines:
+        if y < 70:
+            c.drawString(40, 30, f"{c.getPageNumber()} / ?")
+            c.showPage()
+            y = header(H - 50)
+        vals = [ln["line_no"], ln["customer_part"] or ln["sku"], ln["description"],
+                f"{Decimal(ln['qty']):,}".replace(",", thousands if comma else ","), ln["uom"],
+                money(Decimal(ln["unit_price"])), money(Decimal(ln["amount"]))]
+        for k, (x, v) in enumerate(zip(xs, vals, strict=True)):
+            if k == 3 or k >= 5:
+                c.drawRightString(x, y, v)
+            else:
+                c.drawString(x, y, v)
+        y -= 15
+    if y < 110:
+        c.showPage()
+        y = H - 60
+    c.line(35, y + 6, W - 20, y + 6)
+    c.setFont(bold, 9)
+    for k, (label, v) in enumerate(zip(L["rows"], (net, vat, gross), strict=True)):
+        c.drawString(xs[5] - 90, y - 10 - 14 * k, label)
+        c.drawRightString(xs[6], y - 10 - 14 * k, money(v))
+    c.save()
+    if yen:
+        for ln in lines:
+            ln["unit_price"], ln["amount"] = f"{Decimal(ln['unit_price']):.0f}", f"{Decimal(ln['amount']):.0f}"
+    gold = dict(po_number=po, po_date=date.isoformat(), buyer=buyer, supplier=vendor,
+                ship_to=dict(name=ship_name, address=", ".join(ship_addr)), currency=L["currency"],
+                payment_terms=L["terms_v"], lines=lines, total=f"{gross:.2f}", lang=lang,
+                requested_delivery_date=due.isoformat())
     path.with_suffix(".expected.json").write_text(json.dumps(gold, indent=1, ensure_ascii=False))
     return gold
 
@@ -385,6 +644,10 @@ if __name__ == "__main__":
         make(out / f"gen_{s:03d}.pdf", s)
     for s in range(int(sys.argv[3]) if len(sys.argv) > 3 else 0):
         make_hard(out / f"hard_{s:03d}.pdf", s)
+    if "--langs" in sys.argv:  # four POs in each of MORE_LANGS
+        for lang in MORE_LANGS:
+            for s in range(4):
+                make_lang(out / f"{lang}_{s:03d}.pdf", s, lang)
     if "--scans" in sys.argv:  # an image-only twin of every PO written above
         for pdf in sorted(out.glob("*.pdf")):
             if not pdf.stem.endswith("_scan"):
