@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import io
-
-from reportlab.pdfgen import canvas
+from fixtures.small_pdf import small_pdf
 
 
 def pdf_bytes(text: str = "PURCHASE ORDER 4500012345") -> bytes:
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf)
-    c.drawString(72, 720, text)
-    c.drawString(72, 700, "1  WIDGET-10  10 EA  4.50")
-    c.showPage()
-    c.save()
-    return buf.getvalue()
+    return small_pdf(text)
 
 
 def x12_850(po: str = "PO1001") -> bytes:

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import io
-
-from reportlab.pdfgen import canvas
+from fixtures.small_pdf import small_pdf
 
 from orderflow.intake.mime import build_message
 
 
 def order_pdf(text: str = "PURCHASE ORDER 4500077001") -> bytes:
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf)
-    c.drawString(72, 720, text)
-    c.drawString(72, 700, "1  WIDGET-10  10 EA  4.50")
-    c.showPage()
-    c.save()
-    return buf.getvalue()
+    return small_pdf(text)
 
 
 def order_mail(pdf: bytes, filename: str = "PO-4500077001.pdf"):
