@@ -210,23 +210,69 @@ def _unheaded_codes(cols: list[Column], body: list[Line]) -> None:
 _LINE_NO = re.compile(r"^\d+(?:\.0{1,3})?[.)]?$")  # "3", "3.", "3)", JD Edwards "3.000"
 
 
+_GENERIC_ITEM = re.compile(r"^(?:item|items|pos\.?|position|#|no\.?|nr\.?)(?:\s*(?:#|no\.?|nr\.?))?$", re.IGNORECASE)
+
+
+def _column_values(c: Column, body: list[Line]) -> list[str]:
+    """The words of ``c`` on the body's value rows (rows with at least two numbers)."""
+    return [w.text for b in body if sum(1 for w in b.words if _is_numberish(w.text)) >= 2
+            for w in b.words if c.left <= w.xc < c.right]
+
+
 def _numbered_items(cols: list[Column], body: list[Line]) -> None:
-    """SAP-style item numbers (00010, 00020 ...) or JDE line numbers (1.000, 2.000) under a code-like header
-    ("Item"): a left column whose values rise in steady steps is the line number, not an item code."""
+    """SAP-style item numbers (00010, 00020 ...), JDE line numbers (1.000, 2.000), or 1, 2, 3 under a bare
+    "Item" header: a column whose values rise in steady steps is the line number, not an item code. The
+    code role it held goes to a code column the lexicon had to leave unread ("Item | Part Number")."""
     if any(c.role == "line_no" for c in cols):
         return
     for c in cols:
         if c.role not in ("sku", "customer_part", None):
             continue
-        vals = [w.text for b in body if sum(1 for w in b.words if _is_numberish(w.text)) >= 2
-                for w in b.words if c.left <= w.xc < c.right]
-        if len(vals) < 2 or not all(re.fullmatch(r"0\d{3,5}|\d{1,4}\.0{3}", v) for v in vals):
+        vals = _column_values(c, body)
+        if len(vals) < 2:
             continue
-        nums = [Decimal(v) for v in vals]
+        if all(re.fullmatch(r"0\d{3,5}|\d{1,4}\.0{3}", v) for v in vals):
+            steps_allowed: tuple[int, ...] = (1, 10)
+        elif c.role and _GENERIC_ITEM.match(c.header.strip()) and all(re.fullmatch(r"\d{1,3}[.)]?", v) for v in vals):
+            steps_allowed = (1,)
+        else:
+            continue
+        nums = [Decimal(v.rstrip(".)")) for v in vals]
         steps = {b - a for a, b in zip(nums, nums[1:], strict=False)}
-        if len(steps) == 1 and next(iter(steps)) in (1, 10):
-            c.role = "line_no"
+        if len(steps) == 1 and next(iter(steps)) in steps_allowed:
+            freed, c.role = c.role, "line_no"
+            if freed:
+                _give_role(cols, freed)
             return
+
+
+def _give_role(cols: list[Column], role: str) -> None:
+    """Hand ``role`` to the first unread column whose header the lexicon reads as that role (or as an item
+    code), e.g. "Part Number" beside an "Item" column that turned out to count the lines."""
+    if any(c.role == role for c in cols):
+        return
+    wanted = [rx for r, rx in _ROLE_RE if r in (role, "sku")]
+    for c in cols:
+        if c.role is None and c.header and any(rx.search(c.header) for rx in wanted):
+            c.role = role
+            return
+
+
+def _codes_not_names(cols: list[Column], body: list[Line]) -> None:
+    """A bare "Product" header is read as the item's name; when its values are codes (``AB-100``) and an
+    unread column beside it holds words, the codes are the item number and the words the description."""
+    desc = next((c for c in cols if c.role == "description"), None)
+    if desc is None or any(c.role == "sku" for c in cols):
+        return
+    vals = _column_values(desc, body)
+    if not vals or sum(bool(_CODE.match(v)) for v in vals) < 0.8 * len(vals):
+        return
+    for c in cols:
+        if c.role is None and c.header and _DESC_HEAD.search(c.header):
+            words = _column_values(c, body)
+            if words and sum(any(ch.isalpha() for ch in w) for w in words) >= 0.8 * len(words):
+                desc.role, c.role = "sku", "description"
+                return
 
 
 def _codes_not_line_numbers(cols: list[Column], body: list[Line]) -> None:
@@ -356,6 +402,12 @@ def _assign_headers(cols: list[Column], head: list[Line], buyer_words: set[str],
                 prev.role = None  # a partner's column mapping beats the lexicon's guess
             elif prev.hint:
                 role = None
+            elif role == "sku" and _GENERIC_ITEM.match(prev.header.strip()) and not _GENERIC_ITEM.match(h.strip()):
+                # "Item | Vendor Part": the named code is the item code; a bare "Item" before it is the
+                # buyer's own number (or counts the lines: _numbered_items looks at the values)
+                prev.role = "customer_part" if "customer_part" not in used else None
+                if prev.role:
+                    used["customer_part"] = prev
             elif role == "amount":  # the right-most money column is the line amount
                 prev.role = None
             elif role == "unit_price" and re.search(r"\bnet\b", h) and not re.search(r"\bnet\b", prev.header.lower()):
@@ -488,6 +540,7 @@ def read_tables(pages: list[list[Line]], heights: dict[int, float], buyer_words:
                 _unheaded_codes(cols, body)
                 _codes_not_line_numbers(cols, body)
                 _numbered_items(cols, body)
+                _codes_not_names(cols, body)
             elif carry:
                 cols = carry[0]
                 head = carry[1]

@@ -1,0 +1,68 @@
+"""An "Item" column may count the lines or hold the item code; a bare "Product" column may hold the code or
+the name. The values decide, not the header alone (US and Brazilian POs often print "Item | Part Number")."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pytest
+from reportlab.pdfgen import canvas
+
+from orderflow.extractors import ExtractContext, extract
+
+ROWS = [("1", "AB-100", "Hex bolt M8", "10", "1.50", "15.00"),
+        ("2", "AB-200", "Nut M8 zinc", "20", "0.20", "4.00"),
+        ("3", "CD-300", "Washer M8", "5", "0.10", "0.50")]
+
+
+def _po(headers: tuple[str, ...], rows: list[tuple[str, ...]], xs: tuple[int, ...]) -> bytes:
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.drawString(72, 760, "PURCHASE ORDER")
+    c.drawString(72, 740, "PO Number: 4500001234")
+    c.drawString(72, 725, "PO Date: 2026-03-15")
+    for x, h in zip(xs, headers, strict=True):
+        c.drawString(x, 680, h)
+    for n, row in enumerate(rows):
+        for x, v in zip(xs, row, strict=True):
+            c.drawString(x, 660 - 18 * n, v)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def _lines(headers, rows=ROWS, xs=(72, 110, 220, 380, 430, 500)):
+    (order,) = extract(_po(headers, rows, xs), ExtractContext(filename="po.pdf", ocr=False)).orders
+    return order.lines
+
+
+@pytest.mark.parametrize("headers, code_field", [
+    (("Item", "Part Number", "Description", "Qty", "Unit Price", "Amount"), "sku"),
+    (("Item", "Code", "Description", "Qty", "Price", "Total"), "sku"),
+    (("Item", "Product", "Description", "Qty", "Unit Price", "Amount"), "sku"),
+    (("Line", "Product", "Description", "Qty", "Unit Price", "Amount"), "sku"),
+    (("Item #", "Customer Part", "Description", "Qty", "Unit Price", "Amount"), "customer_part"),
+])
+def test_item_column_counting_lines_is_the_line_number(headers, code_field):
+    lines = _lines(headers)
+    assert [ln.line_no for ln in lines] == ["1", "2", "3"]
+    assert [getattr(ln, code_field) for ln in lines] == ["AB-100", "AB-200", "CD-300"]
+    assert [ln.description for ln in lines] == ["Hex bolt M8", "Nut M8 zinc", "Washer M8"]
+    assert [ln.qty for ln in lines] == [Decimal(10), Decimal(20), Decimal(5)]
+
+
+def test_item_column_with_codes_beside_a_vendor_part_is_the_buyers_number():
+    rows = [("4711", "AB-100", "Hex bolt M8", "10", "1.50", "15.00"),
+            ("5120", "AB-200", "Nut M8 zinc", "20", "0.20", "4.00")]
+    lines = _lines(("Item", "Vendor Part", "Description", "Qty", "Unit Price", "Amount"), rows)
+    assert [ln.line_no for ln in lines] == [None, None]
+    assert [(ln.customer_part, ln.sku) for ln in lines] == [("4711", "AB-100"), ("5120", "AB-200")]
+
+
+def test_item_column_alone_holds_the_item_code():
+    rows = [("AB-100", "Hex bolt M8", "10", "EA", "1.50", "15.00"),
+            ("AB-200", "Nut M8 zinc", "20", "EA", "0.20", "4.00")]
+    lines = _lines(("Item", "Description", "Qty", "UOM", "Unit Price", "Amount"), rows, (72, 140, 300, 350, 420, 500))
+    assert [ln.sku for ln in lines] == ["AB-100", "AB-200"]
+    assert [ln.description for ln in lines] == ["Hex bolt M8", "Nut M8 zinc"]
