@@ -645,10 +645,15 @@ def _rows(body: list[Line], cols: list[Column]) -> tuple[list[Row], Line | None]
         # a row whose description cell is empty has it printed around it (vertically centred): nearest
         # row wins; otherwise wrapped lines hang below their row, chained to the row above
         split_below = bool(below) and not below[0].cells.get("description")
-        if above and not split_below:
+        if above:
             best = above[-1]
             last = max([best.anchor.bottom] + [x.bottom for x in best.extra])
-            if ln.top - last < 1.2 * ln.height:
+            gap_above = ln.top - last
+            # a line hanging right under the row above, with a clearly wider gap to the next printed line,
+            # is that row's wrapped text even when the next row's description is printed around it
+            nxt = next((b for b in body if b.page == ln.page and b.top > ln.bottom - 0.5), None)
+            gap_below = nxt.top - ln.bottom if nxt is not None else 1e9
+            if gap_above < 1.2 * ln.height and (not split_below or gap_above < 0.6 * gap_below):
                 best.extra.append(ln)
                 best.extra_cells.append(_cells(ln, cols))
                 continue
