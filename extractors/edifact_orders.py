@@ -237,7 +237,11 @@ class _MessageMapper:
                     continue
                 if charge is not None and q in ("8", "23", "204", "25"):
                     charge.amount = amount
-                elif line is not None and not in_summary and q in ("203", "66", "146"):
+                elif line is not None and not in_summary and q == "146":
+                    # MOA 146 is the unit price (5025), not a line amount; a PRI price wins
+                    if line.unit_price is None:
+                        line.unit_price = amount
+                elif line is not None and not in_summary and q in ("203", "66"):
                     if q == "203" or line.amount is None:
                         line.amount = amount
                 elif (
@@ -324,7 +328,10 @@ class _MessageMapper:
                     )
         if not saw_bgm:
             self.msg["segment_errors"].append({"tag": "BGM", "position": 2, "code": "13"})
-        self._checks(order)
+        try:
+            self._checks(order)
+        except ArithmeticError:  # absurd exponents (1E+999999) overflow the sums: skip the cross-checks
+            pass
         return order
 
     def _bgm(self, order: CanonicalOrder, parts: list[str], index: int) -> None:
@@ -384,9 +391,12 @@ class _MessageMapper:
         code = val(parts, 1)
         ident = val(parts, 2, 0)
         qual = val(parts, 2, 2) or val(parts, 2, 1) or "ZZZ"
-        name = " ".join(x for x in (val(parts, 4, i) for i in range(5)) if x) or val(parts, 3, 0) or None
-        party = Party(name=name, ids={qual: ident} if ident else {})
-        street = [x for x in (val(parts, 5, i) for i in range(4)) if x]
+        name = " ".join(x for x in (val(parts, 4, i) for i in range(5)) if x)
+        unstructured = [x for x in (val(parts, 3, i) for i in range(5)) if x]  # C058 name-and-address lines
+        if not name and unstructured:
+            name = unstructured.pop(0)
+        party = Party(name=name or None, ids={qual: ident} if ident else {})
+        street = [x for x in (val(parts, 5, i) for i in range(4)) if x] or unstructured
         city, region, postal, country = val(parts, 6), val(parts, 7), val(parts, 8), val(parts, 9)
         if street or city or postal or country:
             party.address = Address(
@@ -397,14 +407,16 @@ class _MessageMapper:
                 country=country or None,
             )
         if in_line and order.lines:
-            order.lines[-1].destinations.append({"qualifier": code, "name": name, "ids": dict(party.ids)})
+            order.lines[-1].destinations.append(
+                {"qualifier": code, "name": party.name, "ids": dict(party.ids)}
+            )
             return party
         key = _PARTY_FIELD.get(code)
         if key and (getattr(order, key) is None or (key == "ship_to" and code == "DP")):
             setattr(order, key, party)
             order.provenance[key] = self.prov(index)
         else:
-            order.notes.append(f"Party {code}: {name or ''} {party.ids or ''}".strip())
+            order.notes.append(f"Party {code}: {party.name or ''} {party.ids or ''}".strip())
         return party
 
     def _terms(self, parts: list[str]) -> str | None:

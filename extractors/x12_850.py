@@ -333,7 +333,7 @@ class _SetMapper:
             elif tag == "CUR":
                 order.currency = _g(parts, 2) or None
                 prov["currency"] = _provenance(index, raws[index])
-            elif tag == "REF":
+            elif tag == "REF" or tag == "N9":
                 q = _g(parts, 1)
                 v = self.text(parts, 2) or self.text(parts, 3)
                 if q and v:
@@ -392,8 +392,8 @@ class _SetMapper:
                 party.address.region = _g(parts, 2) or None
                 party.address.postal_code = _g(parts, 3) or None
                 party.address.country = _g(parts, 4) or None
-            elif tag == "MSG" or tag == "NTE":
-                note = self.text(parts, 1 if tag == "MSG" else 2)
+            elif tag == "MSG" or tag == "NTE" or tag == "MTX":
+                note = self.text(parts, 2 if tag != "MSG" else 1)
                 if note:
                     (line.notes if line is not None else order.notes).append(note)
             elif tag == "CTT":
@@ -420,7 +420,10 @@ class _SetMapper:
             self.tx["segment_errors"].append(
                 {"tag": "BEG" if self.tx["id"] != "860" else "BCH", "position": 2, "code": "3"}
             )
-        self._checks(order, qty_hash, amt, last_line_seg)
+        try:
+            self._checks(order, qty_hash, amt, last_line_seg)
+        except ArithmeticError:  # absurd exponents (1E+999999) overflow the sums: skip the cross-checks
+            pass
         return order
 
     def _header(self, order: CanonicalOrder, parts: list[str], index: int, tag: str) -> None:
@@ -433,6 +436,8 @@ class _SetMapper:
         order.po_number = self.text(parts, 3) or None
         if _g(parts, 4):
             order.references["release"] = _g(parts, 4)
+        if tag == "BEG" and _g(parts, 6):
+            order.references["contract"] = _g(parts, 6)
         date_raw = _g(parts, 6 if tag == "BCH" else 5)
         if tag == "BCH":
             if _g(parts, 5):
@@ -546,7 +551,7 @@ class _SetMapper:
             return text
         pct, disc_days, net_days = _g(parts, 3), _g(parts, 5), _g(parts, 7)
         bits = []
-        if pct and disc_days:
+        if pct and disc_days and to_decimal(pct):  # "0% 0 days" is no discount
             bits.append(f"{pct}% {disc_days} days")
         if net_days:
             bits.append(f"net {net_days}")
@@ -614,7 +619,7 @@ def sniff_x12(data: bytes) -> float:
         or (
             head.startswith(b"ST")
             and len(head) > 6
-            and head[2:3] in (b"*", b"|", b"^")
+            and head[2:3] in (b"*", b"|", b"^", b"\x1c", b"\x1d", b"\x1e", b"\x1f")
             and head[3:6].isdigit()
         )
     ):

@@ -115,6 +115,10 @@ def tokenize(text: str) -> Segments:
         out.items.append(["UNA", text[3:9]])
         out.raws.append(text[:9])
         text = text[9:]
+    elif text[3:4] == "\x1d" and text.startswith(("UNB", "UNG", "UNH")):
+        # syntax level B (UNOB) without UNA: the default separators are control characters
+        seps.component, seps.element, seps.segment = "\x1f", "\x1d", "\x1c"
+        seps.release, seps.repetition = "", ""
     specials = [seps.component, seps.element, seps.decimal, seps.release, seps.repetition, seps.segment]
     rel = seps.release
     if rel and rel in text:

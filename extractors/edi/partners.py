@@ -17,7 +17,7 @@ from typing import Any
 X12_SKU = ("VN", "VP", "SK", "VA", "VC", "MG")
 X12_CUSTOMER_PART = ("BP", "IN", "CB", "PI", "PD")
 X12_GTIN = ("UP", "UK", "EN", "UA", "EO", "UI")
-EDIFACT_SKU = ("SA", "MF", "SRS", "VN")
+EDIFACT_SKU = ("SA", "MF", "SRS", "VN", "VP")
 EDIFACT_CUSTOMER_PART = ("IN", "BP", "BY")
 EDIFACT_GTIN = ("EN", "SRV", "UP")
 

@@ -26,8 +26,10 @@ from orderflow.extractors.edi.common import (
 )
 
 _ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
-_ISA_START = re.compile(r"ISA(?=[^A-Za-z0-9\s])")
-_ST_START = re.compile(r"(?:^|[\s~'|!])(ST)([^A-Za-z0-9\s])(?=\d{3})")
+# Separators may be control characters (\x1c-\x1f, common in VICS/retail files), which Python's
+# ``\s`` counts as white space: so "not a separator" is spelled out as letters, digits, blank, line breaks.
+_ISA_START = re.compile(r"ISA(?=[^A-Za-z0-9 \t\r\n])")
+_ST_START = re.compile(r"(?:^|[\s~'|!])(ST)([^A-Za-z0-9 \t\r\n])(?=\d{3})")
 
 # AK5/AK9/TA1 codes used in diagnostics (X12 element 718, 716, I18)
 SET_TRAILER_MISSING = "2"
@@ -231,7 +233,7 @@ def tokenize(text: str) -> Segments:
             )
             break
         delims, _ = found
-        nxt = re.compile(re.escape(delims.segment) + r"\s*ISA(?=[^A-Za-z0-9\s])")
+        nxt = re.compile(re.escape(delims.segment) + r"[ \t\r\n]*ISA(?=[^A-Za-z0-9 \t\r\n])")
         m2 = nxt.search(text, pos + 3)
         end = m2.start() + len(delims.segment) if m2 else len(text)
         out.delimiters.append((len(out.items), delims))

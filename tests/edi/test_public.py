@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from edi_helpers import extract_any
-from test_edi_corpus import _check_order
+from test_edi_corpus import _check_order, _check_party
 
 PUBLIC = Path(__file__).parent / "public"
 
@@ -27,6 +28,23 @@ def test_public_gold(path: Path):
     if gold.get("control_number"):
         controls = result.orders[0].source.control_numbers
         assert gold["control_number"] in (controls.get("ST02"), controls.get("UNH01"))
+    _check_extras(result.orders[0], gold)
+
+
+def _check_extras(order, gold: dict) -> None:
+    """Round-2 gold may also name terms, dates, total, supplier and references: check them when given."""
+    if "payment_terms" in gold:
+        assert order.payment_terms == gold["payment_terms"]
+    if "requested_delivery_date" in gold:
+        got = order.requested_delivery_date
+        assert (got.isoformat() if got else None) == gold["requested_delivery_date"]
+    if "declared_total" in gold:
+        expected = gold["declared_total"]
+        assert order.declared_total == (None if expected is None else Decimal(str(expected)))
+    if "supplier" in gold:
+        _check_party(order.supplier, gold["supplier"])
+    for key, value in gold.get("references", {}).items():
+        assert order.references.get(key) == value
 
 
 def test_public_set_is_not_empty():
