@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -28,6 +29,7 @@ from orderflow.store.models import (
     PortalIdempotencyKey,
     PushAttempt,
     ReferenceSnapshot,
+    Reservation,
     User,
 )
 from orderflow.store.types import utcnow
@@ -398,6 +400,24 @@ def list_queue(
         cutoff = utcnow() - older_than if isinstance(older_than, dt.timedelta) else older_than
         q = q.where(Order.created_at < cutoff)
     return list(s.scalars(q.order_by(Order.created_at, Order.id)).all())
+
+
+def reserved_by_sku(s: Session, states: Iterable[str], *, exclude_document_id: int | None = None,
+                    skus: Iterable[str] | None = None) -> dict[str, Decimal]:
+    """Stock taken by the orders in ``states`` (their ``Reservation`` rows), per upper-case SKU, in base
+    units; ``skus`` narrows it to the SKUs the caller asks about (an indexed lookup)."""
+    q = select(Reservation.sku, Reservation.qty).join(Order).where(Order.state.in_(list(states)))
+    if exclude_document_id is not None:
+        q = q.where(Order.document_id != exclude_document_id)
+    if skus is not None:
+        wanted = sorted({k.upper() for k in skus if k})
+        if not wanted:
+            return {}
+        q = q.where(Reservation.sku.in_(wanted))
+    out: dict[str, Decimal] = {}
+    for sku, qty in s.execute(q):
+        out[sku] = out.get(sku, Decimal(0)) + Decimal(qty)
+    return out
 
 
 def orders_in_state(s: Session, state: str, *, limit: int | None = None) -> list[Order]:

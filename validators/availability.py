@@ -35,6 +35,7 @@ from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
 from orderflow.canonical import CanonicalOrder, Issue, IssueCode, ReferenceData, Suggestion
+from orderflow.canonical.reservations import reserved_quantities as reserved_quantities  # re-exported
 from orderflow.validators.cache import _section, customer_chain, customer_index, item_index
 from orderflow.validators.model import ResolvedLine, ValidationConfig, ValidationContext, fmt, make_issue
 
@@ -122,6 +123,20 @@ def _whole(qty: Decimal, ordered: Decimal) -> Decimal:
     return qty
 
 
+def _reserved_for(reserved: Any, keys: set[str]) -> dict[str, Decimal]:
+    """What other orders already took of the SKUs in ``keys`` (see ``ValidationContext.reserved``)."""
+    if not keys:
+        return {}
+    fetch = getattr(reserved, "for_skus", None)
+    if fetch is not None:
+        return dict(fetch(keys))
+    out: dict[str, Decimal] = defaultdict(Decimal)
+    for sku, qty in reserved.items():
+        if sku.upper() in keys:
+            out[sku.upper()] += qty
+    return out
+
+
 def check_availability(
     order: CanonicalOrder,
     lines: list[ResolvedLine],
@@ -135,9 +150,8 @@ def check_availability(
     customer = customer_index(ref).customers.get(customer_id) if customer_id else None
     policy = ctx.ship_policy or (customer.ship_policy if customer else "partial") or "partial"
     today = config.current_date()
-    taken: dict[str, Decimal] = defaultdict(Decimal)
-    for sku, qty in ctx.reserved.items():
-        taken[sku.upper()] += qty
+    taken: dict[str, Decimal] = defaultdict(Decimal, _reserved_for(ctx.reserved, {
+        rl.sku.upper() for rl in lines if rl.sku}))
     issues: list[Issue] = []
     for rl in lines:
         line = order.lines[rl.index]
@@ -244,37 +258,3 @@ def _ship_complete(lines: list[ResolvedLine]) -> None:
         else:  # an available line waits for the rest of the order
             rl.ship_date, rl.ack_status = last, "DR"
         rl.promised_date = last
-
-
-def reserved_quantities(resolved_payloads: Iterable[dict[str, Any] | None]) -> dict[str, Decimal]:
-    """Base-UOM quantity per SKU promised by other orders (their stored ``resolved`` payloads).
-
-    Counts what each line will take: ship-now plus a dated backorder (it consumes the incoming
-    supply it waits for); rejected lines take nothing; lines checked before availability existed
-    count their whole base quantity.
-    """
-    out: dict[str, Decimal] = defaultdict(Decimal)
-    for payload in resolved_payloads:
-        for ln in (payload or {}).get("lines") or []:
-            sku = ln.get("sku")
-            if not sku or ln.get("ack_status") == "IR":
-                continue
-            factor = _dec(ln.get("factor"))
-            now, back = _dec(ln.get("ship_now_qty")), _dec(ln.get("backorder_qty"))
-            if factor is not None and (now is not None or back is not None):
-                qty = (now or ZERO) + ((back or ZERO) if ln.get("backorder_date") else ZERO)
-                base = qty * factor
-            else:
-                base = _dec(ln.get("base_qty")) or ZERO
-            if base > 0:
-                out[sku.upper()] += base
-    return dict(out)
-
-
-def _dec(value: Any) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        return Decimal(str(value))
-    except ArithmeticError:
-        return None

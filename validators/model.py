@@ -86,9 +86,10 @@ class ValidationContext:
     price_overrides: set[int] = field(default_factory=set)  # line indexes whose PO price a CSR accepted
     approvals_granted: list[str] = field(default_factory=list)  # roles that already approved
     customer_id: str | None = None  # set by a CSR in review: skips customer resolution
-    # Base-UOM quantity per SKU already promised to other open/pushed orders that the ERP's
-    # committed figure does not include yet (see availability.reserved_quantities).
-    reserved: dict[str, Decimal] = field(default_factory=dict)
+    # Base-UOM quantity per upper-case SKU already promised to other open/pushed orders that the
+    # ERP's committed figure does not include yet (canonical.reservations.reserved_quantities): a
+    # dict, or an object with ``for_skus(keys) -> dict`` that looks up only the SKUs checked.
+    reserved: Any = field(default_factory=dict)
     # A CSR's per-order ship policy (partial | complete | reject_short); None = the customer's own.
     ship_policy: str | None = None
 
