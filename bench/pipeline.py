@@ -129,7 +129,7 @@ def run_plain(envs: list, home: Path) -> float:
     return time.perf_counter() - t
 
 
-def run_prefect(envs: list, home: Path) -> tuple[float, float]:
+def run_prefect(envs: list, home: Path, task_batch: int = 1) -> tuple[float, float]:
     from prefect import flow
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
@@ -143,7 +143,9 @@ def run_prefect(envs: list, home: Path) -> tuple[float, float]:
         t = time.perf_counter()
         warm()  # starts the ephemeral API server: reported, not counted
         startup = time.perf_counter() - t
-        prefect_flows.set_services(_services(home))
+        svc = _services(home)
+        svc.prefect_task_batch = task_batch
+        prefect_flows.set_services(svc)
         t = time.perf_counter()
         prefect_flows.run_process_envelopes(envs, push=True)
         return time.perf_counter() - t, startup
@@ -193,6 +195,9 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=10_000)
     ap.add_argument("--skip-prefect", action="store_true")
     ap.add_argument("--skip-postgres", action="store_true")
+    ap.add_argument("--skip-prefect-per-document", action="store_true")
+    ap.add_argument("--prefect-batch", type=int, default=25,
+                    help="also run Prefect with this many documents per task run (0: skip)")
     args = ap.parse_args()
 
     t = time.perf_counter()
@@ -204,10 +209,14 @@ def main() -> None:
         plain = run_plain(envs, tmp / "plain")
         rows.append(("plain function calls, SQLite", plain, ""))
         print(f"plain {plain:.1f} s; orders {states(tmp / 'plain')}", file=sys.stderr)
-        if not args.skip_prefect:
+        if not args.skip_prefect and not args.skip_prefect_per_document:
             pf, startup = run_prefect(envs, tmp / "prefect")
             rows.append(("Prefect flow, a task per document, SQLite", pf,
                          f"overhead {100 * (pf / plain - 1):+.1f}% (API start-up {startup:.0f} s not counted)"))
+        if not args.skip_prefect and args.prefect_batch > 1:
+            pf, startup = run_prefect(envs, tmp / "prefect-batch", args.prefect_batch)
+            rows.append((f"Prefect flow, a task per {args.prefect_batch} documents, SQLite", pf,
+                         f"overhead {100 * (pf / plain - 1):+.1f}% (`prefect_task_batch = {args.prefect_batch}`)"))
         if not args.skip_postgres:
             sys.path.insert(0, str(ROOT / "tests"))
             from fixtures.postgres import PostgresServer

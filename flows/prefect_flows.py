@@ -91,13 +91,79 @@ def push_order_task(order_id: int, worker: str = "system"):
     return push_claimed(services(), order_id, worker=worker)
 
 
-def _push_claimed_orders(worker: str, batch: int = 10) -> list[Any]:
-    """Claim approved orders (row locks) and push each as a task, until none is left."""
-    from orderflow.flows.workers import claim_orders
+@task(
+    name="process-document-batch",
+    task_run_name="process {label}",
+    retries=2,
+    retry_delay_seconds=1,
+    retry_condition_fn=_transient,
+    cache_policy=NO_CACHE,
+    persist_result=False,
+)
+def process_batch_task(document_ids: list[int], label: str, worker: str = "system") -> list[DocumentOutcome]:
+    """Several claimed documents in one task run (``prefect_task_batch``); a retry skips those done."""
+    from orderflow.flows.pipeline import existing_outcome, process_document
+    from orderflow.store import repository as repo
 
     out = []
-    while ids := claim_orders(services(), worker=worker, batch=batch):
-        out.extend(push_order_task(oid, worker) for oid in ids)
+    for doc_id in document_ids:
+        with services().session_factory() as s:
+            doc = repo.get_document(s, doc_id)
+            if doc is not None and doc.state in ("processed", "failed"):
+                out.append(existing_outcome(s, doc))
+                continue
+        out.append(process_document(services(), doc_id, actor=worker))
+    return out
+
+
+@task(
+    name="push-order-batch",
+    task_run_name="push orders {label}",
+    retries=2,
+    retry_delay_seconds=2,
+    retry_condition_fn=_transient,
+    cache_policy=NO_CACHE,
+    persist_result=False,
+    tags=["erp"],
+)
+def push_batch_task(order_ids: list[int], label: str, worker: str = "system") -> list[Any]:
+    """Several claimed orders in one task run; a pushed order is not pushed again (idempotency key)."""
+    from orderflow.flows.workers import push_claimed
+
+    return [push_claimed(services(), oid, worker=worker) for oid in order_ids]
+
+
+def _task_batch() -> int:
+    return max(1, int(getattr(services(), "prefect_task_batch", 1) or 1))
+
+
+def _process_in_tasks(items: list[tuple[int, str, str]], worker: str) -> list[DocumentOutcome]:
+    """Claimed documents ``(id, channel, label)`` as Prefect tasks: one per document, or one per
+    ``prefect_task_batch`` documents (named after the first: "process sftp:a.edi +24 more")."""
+    size = _task_batch()
+    if size == 1:
+        return [process_document_task(doc_id, channel, label, worker) for doc_id, channel, label in items]
+    out: list[DocumentOutcome] = []
+    for i in range(0, len(items), size):
+        chunk = items[i : i + size]
+        name = f"{chunk[0][1]}:{chunk[0][2]}" + (f" +{len(chunk) - 1} more" if len(chunk) > 1 else "")
+        out.extend(process_batch_task([doc_id for doc_id, _, _ in chunk], name, worker))
+    return out
+
+
+def _push_claimed_orders(worker: str, batch: int = 10) -> list[Any]:
+    """Claim approved orders (row locks) and push them as tasks (one per order, or per claimed batch
+    with ``prefect_task_batch`` > 1), until none is left."""
+    from orderflow.flows.workers import claim_orders
+
+    size = _task_batch()
+    out = []
+    while ids := claim_orders(services(), worker=worker, batch=max(batch, size)):
+        if size == 1:
+            out.extend(push_order_task(oid, worker) for oid in ids)
+        else:
+            out.extend(push_batch_task(ids, f"{ids[0]}" + (f" +{len(ids) - 1} more" if len(ids) > 1 else ""),
+                                       worker))
     return out
 
 
@@ -122,23 +188,30 @@ def process_envelopes_flow(envelopes: list[Envelope], count: int, push: bool = T
     from orderflow.store import repository as repo
 
     me = _run_label()
-    outcomes: list[DocumentOutcome] = []
+    done: list[tuple[int, bool]] = []  # (document id, duplicate) in input order
+    pending: list[tuple[int, str, str]] = []
+    size = _task_batch()
     for env in envelopes:
         label = env.filename or env.sha256[:12]
         svc = services()
-        doc_id, created = ingest(svc, env)  # a plain call: one task per document is the process step
+        doc_id, created = ingest(svc, env)  # a plain call: the process step is the task
         with svc.session_factory() as s:
             doc = repo.get_document(s, doc_id)
             if not created and doc.state in ("processed", "failed"):
-                outcomes.append(existing_outcome(s, doc, duplicate=True))
+                done.append((doc_id, True))
                 continue
         claim_document_ids(svc, [doc_id], worker=me)  # keeps scale-out workers off it
-        outcomes.append(process_document_task(doc_id, env.channel, label, me))
+        done.append((doc_id, False))
+        pending.append((doc_id, env.channel, label))
+        if len(pending) >= size:
+            _process_in_tasks(pending, me)
+            pending = []
+    _process_in_tasks(pending, me)
     if push:
         _push_claimed_orders(me)
     svc = services()
     with svc.session_factory() as s:
-        return [existing_outcome(s, repo.get_document(s, o.document_id), duplicate=o.duplicate) for o in outcomes]
+        return [existing_outcome(s, repo.get_document(s, doc_id), duplicate=dup) for doc_id, dup in done]
 
 
 @flow(name="push-approved", flow_run_name="push approved orders")
@@ -172,10 +245,8 @@ def process_documents_flow(
         services(), worker=name, batch=batch, stale_after=dt.timedelta(seconds=stale_after_seconds)
     ):
         with services().session_factory() as s:
-            labels = {i: _doc_label(s, i) for i in ids}
-        for doc_id in ids:
-            channel, label = labels[doc_id]
-            outcome = process_document_task(doc_id, channel, label, name)
+            items = [(i, *_doc_label(s, i)) for i in ids]
+        for outcome in _process_in_tasks(items, name):
             counts[outcome.state if outcome.state in counts else "failed"] += 1
     if push:
         counts["pushed"] = sum(1 for p in _push_claimed_orders(name, batch) if p.ok)
@@ -209,7 +280,7 @@ def poll_channel_flow(kind: str, name: str, push: bool = True) -> dict[str, Any]
     report, stored = poll_channel(kind, config, services())
     me = _run_label()
     mine = claim_document_ids(services(), stored, worker=me)  # scale-out workers may have taken some
-    outcomes = [process_document_task(doc_id, kind, f"{name}#{doc_id}", me) for doc_id in mine]
+    outcomes = _process_in_tasks([(doc_id, kind, f"{name}#{doc_id}") for doc_id in mine], me)
     if push:
         _push_claimed_orders(me)
     return {

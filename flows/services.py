@@ -140,6 +140,7 @@ def build_services(settings: Settings, *, adapter: ErpAdapter | None = None) -> 
         adapter=adapter,
         auto_approve=settings.auto_approve,
         push_attempts=settings.push_attempts,
+        prefect_task_batch=settings.prefect_task_batch,
         push_backoff_seconds=settings.push_backoff_seconds,
         replies_dir=settings.replies,
         hints_for=make_hints_for(settings, factory),

@@ -74,3 +74,32 @@ def test_demo_states_and_idempotent_rerun(tmp_path: Path, use_prefect: bool) -> 
     assert _counts(settings) == first  # no new documents, orders or pushes
     assert sorted(p.name for p in (tmp_path / "var" / "outbox").glob("*.json")) == outbox_files
     _check_store(settings)
+
+
+def test_demo_on_prefect_with_task_batches(tmp_path: Path) -> None:
+    """``prefect_task_batch = 4``: the same end states, a few larger task runs named after their first
+    document, nothing processed or pushed twice on a second run."""
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.sorting import TaskRunSort
+
+    async def task_run_names() -> list[str]:  # the newest 200 (the API's page size)
+        async with get_client() as client:
+            runs = await client.read_task_runs(sort=TaskRunSort.EXPECTED_START_TIME_DESC, limit=200)
+            return [r.name for r in runs]
+
+    before = set(asyncio.run(task_run_names()))
+    settings = load_settings(home=tmp_path / "var", prefect_task_batch=4)
+    quiet = Console(file=io.StringIO(), width=200)
+    assert run_demo(settings, use_prefect=True, console=quiet) == 0
+    _check_store(settings)
+    first = _counts(settings)
+    new = [n for n in asyncio.run(task_run_names()) if n not in before]
+    processed = [n for n in new if n.startswith("process ")]
+    batches = [n for n in processed if n.endswith(" +3 more")]
+    assert len(batches) >= 3 and len(processed) - len(batches) <= 1, new  # only the last may be smaller
+    assert any(n.startswith("push orders ") for n in new)
+    assert run_demo(settings, use_prefect=True, console=quiet) == 0
+    assert _counts(settings) == first
+    _check_store(settings)
