@@ -52,14 +52,18 @@ def _transient(task_obj: Any, task_run: Any, state: Any) -> bool:
     return False
 
 
+# Task options shared by the per-document and the batch tasks: retries only for transient errors,
+# no result cache or persistence (the store is the record); pushes carry the "erp" concurrency tag.
+_PROCESS_TASK: dict[str, Any] = dict(retries=2, retry_delay_seconds=1, retry_condition_fn=_transient,
+                                     cache_policy=NO_CACHE, persist_result=False)
+_PUSH_TASK: dict[str, Any] = dict(retries=2, retry_delay_seconds=2, retry_condition_fn=_transient,
+                                  cache_policy=NO_CACHE, persist_result=False, tags=["erp"])
+
+
 @task(
     name="process-document",
     task_run_name="process {channel}:{label}",
-    retries=2,
-    retry_delay_seconds=1,
-    retry_condition_fn=_transient,
-    cache_policy=NO_CACHE,
-    persist_result=False,
+    **_PROCESS_TASK,
 )
 def process_document_task(document_id: int, channel: str, label: str, worker: str = "system") -> DocumentOutcome:
     from orderflow.flows.pipeline import process_document
@@ -77,12 +81,7 @@ def ingest_task(envelope: Envelope, channel: str, label: str) -> tuple[int, bool
 @task(
     name="push-order",
     task_run_name="push order {order_id}",
-    retries=2,
-    retry_delay_seconds=2,
-    retry_condition_fn=_transient,
-    cache_policy=NO_CACHE,
-    persist_result=False,
-    tags=["erp"],
+    **_PUSH_TASK,
 )
 def push_order_task(order_id: int, worker: str = "system"):
     """Push one claimed order; the "erp" tag carries the concurrency limit on the ERP."""
@@ -94,11 +93,7 @@ def push_order_task(order_id: int, worker: str = "system"):
 @task(
     name="process-document-batch",
     task_run_name="process {label}",
-    retries=2,
-    retry_delay_seconds=1,
-    retry_condition_fn=_transient,
-    cache_policy=NO_CACHE,
-    persist_result=False,
+    **_PROCESS_TASK,
 )
 def process_batch_task(document_ids: list[int], label: str, worker: str = "system") -> list[DocumentOutcome]:
     """Several claimed documents in one task run (``prefect_task_batch``); a retry skips those done."""
@@ -119,12 +114,7 @@ def process_batch_task(document_ids: list[int], label: str, worker: str = "syste
 @task(
     name="push-order-batch",
     task_run_name="push orders {label}",
-    retries=2,
-    retry_delay_seconds=2,
-    retry_condition_fn=_transient,
-    cache_policy=NO_CACHE,
-    persist_result=False,
-    tags=["erp"],
+    **_PUSH_TASK,
 )
 def push_batch_task(order_ids: list[int], label: str, worker: str = "system") -> list[Any]:
     """Several claimed orders in one task run; a pushed order is not pushed again (idempotency key)."""
