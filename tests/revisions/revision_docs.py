@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 ACME_SENDER = "purchasing@acme-mfg.example"
@@ -10,8 +11,6 @@ LINES = [("FAS-1001", "Hex bolt M8 x 40 zinc", "1000", "EA", "0.15"), ("FAS-1003
 
 
 def _amount(qty: str, price: str) -> str:
-    from decimal import Decimal
-
     return f"{Decimal(qty) * Decimal(price):,.2f}"
 
 
@@ -55,10 +54,10 @@ def pdf_po(path: Path, *, po: str = "5601", title: str = "PURCHASE ORDER", heade
     c.line(38, top - 4, w - 38, top - 4)
     c.setFont("Helvetica", 9)
     y = top - 18
-    total = 0
+    total = Decimal(0)
     for n, (item, desc, qty, uom, price) in enumerate(lines, start=1):
         amount = _amount(qty, price)
-        total += float(amount.replace(",", ""))
+        total += Decimal(qty) * Decimal(price)
         for (x, _), v in zip(cols, [str(n), item, desc, qty, uom, price, amount], strict=True):
             c.drawString(x, y, v)
         y -= 15
@@ -95,8 +94,8 @@ def xlsx_po(path: Path, *, po: str = "5602", title: str = "ACME Manufacturing â€
     for n, (item, desc, qty, uom, price) in enumerate(lines, start=1):
         amount = Decimal(qty) * Decimal(price)
         total += amount
-        ws.append([n, item, desc, int(qty), uom, float(price), float(amount)])
+        ws.append([n, item, desc, int(qty), uom, Decimal(price), amount])  # openpyxl writes Decimal as a number
     ws.append([])
-    ws.append(["", "", "", "", "", "Total", float(total)])
+    ws.append(["", "", "", "", "", "Total", total])
     wb.save(path)
     return path

@@ -66,7 +66,7 @@ def _workbook(lang: str, *, text_numbers: bool) -> bytes:
         if text_numbers:  # decimal-comma text as many European ERPs export it
             row = [i, code, desc, str(qty), uom, price.replace(".", ","), f"{amount:.2f}".replace(".", ",")]
         else:
-            row = [i, code, desc, qty, uom, float(price), float(amount)]
+            row = [i, code, desc, qty, uom, Decimal(price), amount]  # numeric cells (openpyxl writes Decimal)
         ws.append(row)
     buf = io.BytesIO()
     wb.save(buf)
