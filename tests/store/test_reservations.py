@@ -54,18 +54,21 @@ def test_rows_follow_every_write_of_resolved(s):
     assert repo.reserved_by_sku(s, OPEN) == {"A-1": Decimal("2.5"), "B-2": Decimal(1)}
 
 
-def test_upgrade_back_fills_orders_stored_before_reservations(tmp_path):
-    eng = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+def test_upgrade_back_fills_orders_stored_before_reservations(backend, request, tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.db'}" if backend == "sqlite" else \
+        request.getfixturevalue("postgres_server").create_database()
+    eng = make_engine(url)
     migrate(eng, "0001")
+    as_json = "CAST(:r AS JSONB)" if backend == "postgres" else ":r"
     resolved = '{"lines": [{"sku": "a-1", "factor": "6", "ship_now_qty": "2", "backorder_qty": "1", ' \
                '"backorder_date": "2026-12-01"}, {"sku": "B-2", "base_qty": "3"}]}'
     with eng.begin() as c:
         c.execute(sa.text("INSERT INTO documents (id, sha256, data, size, channel, meta, state, attempts, created_at, "
-                          "updated_at, received_at) VALUES (1, 'x', x'00', 1, 'cli', '{}', 'processed', 0, "
-                          "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+                          "updated_at, received_at) VALUES (1, 'x', :data, 1, 'cli', '{}', 'processed', 0, "
+                          "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"), {"data": b"\x00"})
         c.execute(sa.text("INSERT INTO orders (id, document_id, doc_index, state, canonical, purpose, revision, "
                           "resolved, approvals, created_at, updated_at) VALUES (1, 1, 0, 'approved', '{}', "
-                          "'original', 0, :r, '[]', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"), {"r": resolved})
+                          f"'original', 0, {as_json}, '[]', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"), {"r": resolved})
     migrate(eng)
     with eng.connect() as c:
         rows = sorted(c.execute(sa.text("SELECT order_id, sku, qty FROM reservations")).all())
