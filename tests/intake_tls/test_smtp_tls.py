@@ -189,3 +189,18 @@ def test_implicit_tls_to_a_starttls_port_is_readable(start_smtp, tls_certs):
     result = notify_received(cfg, buyer_envelope(), "SO-7001")
     assert result.ok is False and rec.mails == []
     assert "TLS handshake" in result.error and "did not answer TLS" in result.error
+
+
+def test_smtp_settings_from_the_config_file_reach_the_private_server(start_smtp, tls_certs, tmp_path, monkeypatch):
+    """``[smtp] ca_file`` in orderflow.toml → the mailer the flows build → a delivered notice over STARTTLS."""
+    from orderflow.flows.notify import mailer
+    from orderflow.flows.settings import load_settings
+
+    ctl, rec = start_smtp(tls_context=tls_certs.server_context(), require_starttls=True)
+    cfg = tmp_path / "orderflow.toml"
+    cfg.write_text(f'[smtp]\nhost = "{ctl.hostname}"\nport = {ctl.port}\ntls = "starttls"\n'
+                   f'from_addr = "{SENDER}"\nca_file = "{tls_certs.ca}"\n')
+    monkeypatch.setenv("ORDERFLOW_CONFIG", str(cfg))
+    built = mailer(load_settings())
+    assert built is not None and built.config.ca_file == str(tls_certs.ca)
+    assert_confirmation(notify_received(built.config, buyer_envelope(), "SO-7001"), rec)
