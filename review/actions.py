@@ -257,6 +257,8 @@ def fix_field(
         after={"field": path, "value": new_value},
     )
     _learn_from_fix(s, o, canonical, tokens, user)
+    if old_value != new_value:
+        reset_approvals(s, o, user=user, reason=f"{path} changed")
     if learn and old_value != new_value:
         o.learned = learning.learn_from_fix(s, o, before, path, old_value, new_value, user=user,
                                             evidence=evidence, learner=learner)
@@ -323,6 +325,8 @@ def set_ship_policy(s: Session, order_id: int, policy: str | None, *, user: str,
     current = dict(o.resolved or {})
     current.pop("ship_policy", None)
     o.resolved = current | ({"ship_policy": policy} if policy else {})
+    if old != policy:
+        reset_approvals(s, o, user=user, reason="ship policy changed")
     s.flush()
     canonical = repo.order_canonical(o)
     issues, resolved = revalidate(canonical, o)
@@ -338,6 +342,18 @@ def set_ship_policy(s: Session, order_id: int, policy: str | None, *, user: str,
     repo.set_order_state(s, o, target.value, actor=user, reason=f"ship policy {policy or 'customer default'}",
                          action="revalidate")
     return o
+
+
+def reset_approvals(s: Session, o: Order, *, user: str, reason: str) -> None:
+    """An edit voids the steps already signed (a lead signed 120,000; the order now says 180,000):
+    every required approval must be given again on what the order says now. Audited."""
+    signed = [a for a in (o.approvals or []) if isinstance(a, dict) and a.get("step")]
+    if not signed:
+        return
+    o.approvals = []
+    repo.add_audit(s, entity="order", entity_id=o.id, action="approvals_reset", actor=user,
+                   before={"steps": [a["step"] for a in signed], "signed_by": [a.get("user") for a in signed]},
+                   after={"steps": []}, reason=reason)
 
 
 def _learn_from_fix(

@@ -13,18 +13,22 @@ import datetime as dt
 import json
 import logging
 import re
+import unicodedata
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi import Path as PathParam
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -37,11 +41,16 @@ from orderflow.review.auth import (
     approvals_required,
     authenticate,
     can_sign,
+    clear_login_failures,
+    close_web_session,
     csrf_ok,
-    load_user,
+    locked_until,
     new_csrf_token,
+    open_web_session,
     pending_steps,
     record_approval,
+    record_login_failure,
+    session_user,
 )
 from orderflow.store import repository as repo
 from orderflow.store.models import Document, Order
@@ -57,6 +66,12 @@ QUEUE_STATES = ("needs_review", "valid", "approved", "pushed", "rejected", "fail
 AGE_FILTERS = [(1, "1 h"), (4, "4 h"), (24, "24 h"), (72, "3 days")]
 # review.actions knows "supervisor" where the UI's roles say "lead".
 ACTIONS_ROLE: dict[str, str] = {}  # review roles and action roles are the same names
+
+FLASH_MAX = 600  # characters of a flash message; the session cookie must stay far below 4 KB
+MAX_ID = 2**31 - 1  # store ids are 32-bit integers (PostgreSQL ``integer``)
+# Ids in paths are range-checked: /orders/<24 digits> is "no such page" (404), never a driver overflow.
+OrderId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
+RowId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
 
 Revalidate = Callable[[CanonicalOrder, Order], tuple[list[Issue], dict]]
 Push = Callable[[Session, Order], str]
@@ -83,12 +98,29 @@ LINE_COLS = [
 ]
 
 
+async def posted_form(request: Request) -> FormData:
+    """The posted form, read here (async) so that routes can be plain ``def``: FastAPI runs those in
+    its thread pool, and blocking work (store, argon2, rendering, ERP pushes) never stalls the loop."""
+    return await request.form() if request.method == "POST" else FormData()
+
+
 class _Redirect(Exception):
     def __init__(self, url: str) -> None:
         self.url = url
 
 
 # ------------------------------------------------------------------------- helpers
+
+
+def content_disposition(filename: str | None, doc_id: int) -> str:
+    """``inline`` with an ASCII ``filename`` for old clients and the real name as RFC 5987
+    ``filename*`` (UTF-8, percent-encoded): HTTP headers are Latin-1, a file name is not."""
+    name = filename or f"document-{doc_id}"
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    ascii_name = re.sub(r'[\x00-\x1f\x7f"\\;]', "", ascii_name).strip() or f"document-{doc_id}"
+    if ascii_name == name:
+        return f'inline; filename="{ascii_name}"'
+    return f"inline; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 def _text(value: Any) -> str:
@@ -326,6 +358,10 @@ def create_review_app(
         return token
 
     def flash(request: Request, text: str, kind: str = "ok") -> None:
+        """A one-time message in the (cookie) session: kept short, since a cookie over 4 KB is dropped
+        by the browser and with it the whole session. Values a user typed are cut to a preview."""
+        if len(text) > FLASH_MAX:
+            text = text[: FLASH_MAX - 1] + "…"
         request.session["flash"] = {"text": text, "kind": kind}
 
     def page(request: Request, name: str, ctx: dict[str, Any], status: int = 200) -> HTMLResponse:
@@ -333,25 +369,25 @@ def create_review_app(
                "flash": request.session.pop("flash", None), **ctx}
         return templates.TemplateResponse(request, name, ctx, status_code=status)
 
-    async def check_csrf(request: Request) -> None:
-        given = request.headers.get("x-csrf-token")
-        if not given:
-            form = await request.form()
-            given = form.get("csrf_token")  # type: ignore[assignment]
-        if not csrf_ok(request.session.get("csrf"), given):
+    def check_csrf(request: Request, form: FormData | None) -> None:
+        given = request.headers.get("x-csrf-token") or (form.get("csrf_token") if form is not None else None)
+        if not csrf_ok(request.session.get("csrf"), given):  # type: ignore[arg-type]
             raise HTTPException(403, "The form's security token is missing or out of date. Reload the page and try again.")
 
-    async def current_user(request: Request) -> CurrentUser:
-        """Signed-in user or a redirect to sign-in; POSTs must carry the session's CSRF token."""
+    def current_user(request: Request, form: FormData | None = None) -> CurrentUser:
+        """Signed-in user or a redirect to sign-in; POSTs must carry the session's CSRF token.
+
+        The cookie names a server-side session (``web_sessions``): signed out or revoked is signed out.
+        Runs in the thread pool (routes are plain ``def``): it reads the store."""
         with session_factory() as s:
-            user = load_user(s, request.session.get("user"))
+            user = session_user(s, request.session.get("sid"))
         if user is None:
-            request.session.pop("user", None)
+            request.session.pop("sid", None)
             if request.method == "GET":
                 raise _Redirect(f"/login?next={quote(str(request.url.path))}")
             raise HTTPException(401, "Sign in first.")
         if request.method == "POST":
-            await check_csrf(request)
+            check_csrf(request, form)
         request.state.user = user
         return user
 
@@ -370,6 +406,16 @@ def create_review_app(
         back = request.headers.get("referer") if request.method == "POST" else "/"
         return page(request, "error.html", {"status": exc.status_code, "title": titles.get(exc.status_code, "Error"),
                                             "message": exc.detail, "back": back}, status=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_request(request: Request, exc: RequestValidationError) -> Response:
+        """A path id out of range (``/orders/<24 digits>``) is a page that does not exist, not a crash."""
+        in_path = all((e.get("loc") or ("",))[0] == "path" for e in exc.errors())
+        status = 404 if in_path else 422
+        message = "No such page." if in_path else "; ".join(
+            f"{'.'.join(str(x) for x in e.get('loc', ())[1:])}: {e.get('msg')}" for e in exc.errors())
+        return page(request, "error.html", {"status": status, "title": "Not found" if in_path else "Bad request",
+                                            "message": message, "back": "/"}, status=status)
 
     @app.middleware("http")
     async def _headers(request: Request, call_next: Callable) -> Response:
@@ -407,39 +453,59 @@ def create_review_app(
         return page(request, "login.html", {"next": next if next.startswith("/") else "/", "user": None})
 
     @app.post("/login")
-    async def login(request: Request) -> Response:
-        await check_csrf(request)
-        form = await request.form()
-        username, password = str(form.get("username") or ""), str(form.get("password") or "")
+    def login(request: Request, form: FormData = Depends(posted_form)) -> Response:
+        """Sign in (argon2 runs in the thread pool). Throttled per username + client address."""
+        check_csrf(request, form)
+        username, password = str(form.get("username") or "")[:200], str(form.get("password") or "")
         target = str(form.get("next") or "/")
         if not target.startswith("/") or target.startswith("//"):
             target = "/"
+        address = request.client.host if request.client else "?"
         with session_factory() as s:
+            until = locked_until(s, username, address)
+            if until is not None:
+                return locked_page(request, until, target)
             user = authenticate(s, username, password)
+            if user is None:
+                until = record_login_failure(s, username, address)
+                s.commit()
+                log.info("failed sign-in for %r from %s", username, address)
+                if until is not None:
+                    return locked_page(request, until, target)
+                return page(request, "login.html", {"error": "Wrong username or password.", "next": target,
+                                                    "user": None}, status=401)
+            clear_login_failures(s, username, address)
+            sid = open_web_session(s, user.username)
             s.commit()
-        if user is None:
-            log.info("failed sign-in for %r", username)
-            return page(request, "login.html", {"error": "Wrong username or password.", "next": target, "user": None},
-                        status=401)
         request.session.clear()
-        request.session["user"] = user.username
+        request.session["sid"] = sid
         request.session["csrf"] = new_csrf_token()
         return RedirectResponse(target, status_code=303)
 
+    def locked_page(request: Request, until: dt.datetime, target: str) -> HTMLResponse:
+        wait = max(int((until - utcnow()).total_seconds()) + 1, 1)
+        text = f"{wait} seconds" if wait < 120 else f"{(wait + 59) // 60} minutes"
+        return page(request, "login.html", {"error": f"Too many failed sign-ins. Try again in {text}.",
+                                            "next": target, "user": None}, status=429)
+
     @app.post("/logout")
-    async def logout(request: Request) -> Response:
-        await current_user(request)
+    def logout(request: Request, form: FormData = Depends(posted_form)) -> Response:
+        """Sign out: the server-side session is deleted, so the old cookie no longer works anywhere."""
+        current_user(request, form)
+        with session_factory() as s:
+            close_web_session(s, request.session.get("sid"))
+            s.commit()
         request.session.clear()
         return RedirectResponse("/login", status_code=303)
 
     # ---------------------------------------------------------------- queue
 
     @app.get("/")
-    async def queue(
+    def queue(
         request: Request, channel: str = "", customer: str = "", code: str = "", age: str = "", q: str = "",
         state: str = "needs_review",
     ) -> HTMLResponse:
-        await current_user(request)
+        current_user(request)
         now = utcnow()
         states = (state,) if state in QUEUE_STATES else ("needs_review",)
         with session_factory() as s:
@@ -495,8 +561,9 @@ def create_review_app(
         view: dict[str, Any] = {"kind": kind, "doc_id": doc.id, "filename": doc.filename, "channel": doc.channel,
                                 "format": doc.format or co.source.format, "sender": doc.sender}
         if kind in ("pdf", "image"):
-            view["pages"] = render.page_views(doc.data, kind, prov)
-            view["words"] = page_words(doc) if kind == "pdf" else {}
+            view["pages"] = render.page_views(doc.data, kind, prov, sha256=doc.sha256)
+            view["words"] = (render.LAYOUT_CACHE.get(("words", doc.sha256), lambda: page_words(doc))
+                             if kind == "pdf" else {})
         elif kind == "sheet":
             view["grids"] = render.sheet_grids(doc.data, doc.filename, prov)
         elif kind == "edi":
@@ -608,8 +675,8 @@ def create_review_app(
         return order
 
     @app.get("/orders/{order_id}")
-    async def order_screen(request: Request, order_id: int) -> HTMLResponse:
-        user = await current_user(request)
+    def order_screen(request: Request, order_id: OrderId) -> HTMLResponse:
+        user = current_user(request)
         with session_factory() as s:
             order = load_order(s, order_id)
             now = utcnow()
@@ -632,10 +699,9 @@ def create_review_app(
         return HTTPException(status, str(exc))
 
     @app.post("/orders/{order_id}/fix")
-    async def fix(request: Request, order_id: int) -> Response:
+    def fix(request: Request, order_id: OrderId, form: FormData = Depends(posted_form)) -> Response:
         """One field from a suggestion button: path + value."""
-        user = await current_user(request)
-        form = await request.form()
+        user = current_user(request, form)
         path, value = str(form.get("path") or ""), form.get("value")
         with session_factory() as s:
             try:
@@ -646,14 +712,13 @@ def create_review_app(
             except actions.ReviewError as exc:
                 s.rollback()
                 raise review_error(exc) from None
-            flash(request, f"{path} set to {value}; order is now {order.state.replace('_', ' ')}.{learned}")
+            flash(request, f"{path} set to {_brief('' if value is None else str(value), 60)}; order is now {order.state.replace('_', ' ')}.{learned}")
         return back_to(order_id)
 
     @app.post("/orders/{order_id}/save")
-    async def save(request: Request, order_id: int) -> Response:
+    def save(request: Request, order_id: OrderId, form: FormData = Depends(posted_form)) -> Response:
         """The whole form: every changed field is applied (each re-validates), in one transaction."""
-        user = await current_user(request)
-        form = await request.form()
+        user = current_user(request, form)
         with session_factory() as s:
             order = load_order(s, order_id)
             before = form_values(repo.order_canonical(order))
@@ -694,8 +759,8 @@ def create_review_app(
     # ---------------------------------------------------------------- learned hints
 
     @app.get("/learned")
-    async def learned_page(request: Request, retired: int = 0) -> HTMLResponse:
-        await current_user(request)
+    def learned_page(request: Request, retired: int = 0) -> HTMLResponse:
+        current_user(request)
         with session_factory() as s:
             rows = learning.list_hints(s, include_retired=bool(retired))
         for r in rows:
@@ -703,8 +768,8 @@ def create_review_app(
         return page(request, "learned.html", {"hints": rows, "nav": "learned", "show_retired": bool(retired)})
 
     @app.post("/learned/{hint_id}/undo")
-    async def learned_undo(request: Request, hint_id: int) -> Response:
-        user = await current_user(request)
+    def learned_undo(request: Request, hint_id: RowId, form: FormData = Depends(posted_form)) -> Response:
+        user = current_user(request, form)
         with session_factory() as s:
             found = learning.get_hint(s, hint_id)
             if found is None or not learning.delete_hint(s, hint_id, user=user.username):
@@ -714,9 +779,8 @@ def create_review_app(
         return RedirectResponse("/learned", status_code=303)
 
     @app.post("/orders/{order_id}/approve")
-    async def approve(request: Request, order_id: int) -> Response:
-        user = await current_user(request)
-        form = await request.form()
+    def approve(request: Request, order_id: OrderId, form: FormData = Depends(posted_form)) -> Response:
+        user = current_user(request, form)
         override = str(form.get("override_reason") or "").strip() or None
         with session_factory() as s:
             order = load_order(s, order_id)
@@ -779,9 +843,9 @@ def create_review_app(
         return f"Approved and pushed: ERP order {erp_id}.", "ok"
 
     @app.post("/orders/{order_id}/push")
-    async def retry_push(request: Request, order_id: int) -> Response:
+    def retry_push(request: Request, order_id: OrderId, form: FormData = Depends(posted_form)) -> Response:
         """Push again an approved order whose earlier push failed (the adapter is idempotent)."""
-        user = await current_user(request)
+        user = current_user(request, form)
         with session_factory() as s:
             order = load_order(s, order_id)
             if order.state != OrderState.APPROVED.value or order.erp_order_id:
@@ -792,8 +856,8 @@ def create_review_app(
         return back_to(order_id)
 
     @app.post("/orders/{order_id}/send-for-approval")
-    async def send_for_approval(request: Request, order_id: int) -> Response:
-        user = await current_user(request)
+    def send_for_approval(request: Request, order_id: OrderId, form: FormData = Depends(posted_form)) -> Response:
+        user = current_user(request, form)
         with session_factory() as s:
             order = load_order(s, order_id)
             pending = pending_steps(order)
@@ -812,10 +876,9 @@ def create_review_app(
         return RedirectResponse("/", status_code=303)
 
     @app.post("/orders/{order_id}/ship-policy")
-    async def ship_policy(request: Request, order_id: int) -> Response:
+    def ship_policy(request: Request, order_id: OrderId, form: FormData = Depends(posted_form)) -> Response:
         """Issue 12: the CSR chooses how this one order ships when stock is short; promises are re-computed."""
-        user = await current_user(request)
-        form = await request.form()
+        user = current_user(request, form)
         policy = str(form.get("ship_policy") or "").strip() or None
         with session_factory() as s:
             try:
@@ -829,9 +892,8 @@ def create_review_app(
         return back_to(order_id)
 
     @app.post("/orders/{order_id}/reject")
-    async def reject(request: Request, order_id: int) -> Response:
-        user = await current_user(request)
-        form = await request.form()
+    def reject(request: Request, order_id: OrderId, form: FormData = Depends(posted_form)) -> Response:
+        user = current_user(request, form)
         with session_factory() as s:
             try:
                 actions.reject(s, order_id, user=user.username, reason=str(form.get("reason") or ""))
@@ -843,8 +905,8 @@ def create_review_app(
         return back_to(order_id)
 
     @app.post("/orders/{order_id}/release")
-    async def release(request: Request, order_id: int) -> Response:
-        user = await current_user(request)
+    def release(request: Request, order_id: OrderId, form: FormData = Depends(posted_form)) -> Response:
+        user = current_user(request, form)
         with session_factory() as s:
             try:
                 actions.release(s, order_id, user.username)
@@ -863,8 +925,8 @@ def create_review_app(
         return doc
 
     @app.get("/documents/{doc_id}/pages/{number}.png")
-    async def page_image(request: Request, doc_id: int, number: int) -> Response:
-        await current_user(request)
+    def page_image(request: Request, doc_id: RowId, number: int) -> Response:
+        current_user(request)
         with session_factory() as s:
             doc = load_document(s, doc_id)
             kind = render.document_kind(doc.data, doc.filename, doc.format)
@@ -877,14 +939,13 @@ def create_review_app(
         return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
 
     @app.get("/documents/{doc_id}/raw")
-    async def raw_document(request: Request, doc_id: int) -> Response:
-        await current_user(request)
+    def raw_document(request: Request, doc_id: RowId) -> Response:
+        current_user(request)
         with session_factory() as s:
             doc = load_document(s, doc_id)
             kind = render.document_kind(doc.data, doc.filename, doc.format)
             media = {"pdf": "application/pdf"}.get(kind, "application/octet-stream")
-            name = (doc.filename or f"document-{doc.id}").replace('"', "")
             return Response(doc.data, media_type=media,
-                            headers={"Content-Disposition": f'inline; filename="{name}"'})
+                            headers={"Content-Disposition": content_disposition(doc.filename, doc.id)})
 
     return app

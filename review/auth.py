@@ -8,6 +8,7 @@ sign any step, finance also signs lead steps), so a CSR can never approve for fi
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
@@ -15,11 +16,13 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from orderflow.canonical import IssueCode
-from orderflow.store.models import Order, User
+from orderflow.store import repository as repo
+from orderflow.store.models import LoginFailure, Order, User, WebSession
+from orderflow.store.types import utcnow
 
 ROLES = ("csr", "lead", "finance", "admin")
 # Which approval steps each role may sign. "review" is the plain CSR approval every order needs.
@@ -93,6 +96,103 @@ def load_user(session: Session, username: str | None) -> CurrentUser | None:
     if user is None or not user.active:
         return None
     return CurrentUser(user.username, user.role)
+
+
+# ------------------------------------------------------------------ server-side sessions
+# The signed cookie holds only a random session id; the row in ``web_sessions`` is what makes it
+# a session, so sign-out deletes it and a copied cookie stops working at once.
+
+SESSION_HOURS = 12
+
+
+def _session_key(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()  # the store never holds a usable cookie value
+
+
+def open_web_session(session: Session, username: str, hours: float = SESSION_HOURS) -> str:
+    """A new server-side session for ``username``; returns the id to put in the cookie. Caller commits."""
+    raw = secrets.token_urlsafe(32)
+    now = utcnow()
+    session.add(WebSession(id=_session_key(raw), username=username, created_at=now,
+                           expires_at=now + dt.timedelta(hours=hours)))
+    session.execute(delete(WebSession).where(WebSession.expires_at < now))  # sweep the stale ones
+    session.flush()
+    return raw
+
+
+def session_user(session: Session, raw: str | None) -> CurrentUser | None:
+    """The user of a live session id (not revoked, not expired, account still active), else None."""
+    if not raw or not isinstance(raw, str):
+        return None
+    row = session.get(WebSession, _session_key(raw))
+    if row is None or row.expires_at <= utcnow():
+        return None
+    return load_user(session, row.username)
+
+
+def close_web_session(session: Session, raw: str | None) -> None:
+    """Revoke one session (sign-out). Caller commits."""
+    if raw and isinstance(raw, str):
+        session.execute(delete(WebSession).where(WebSession.id == _session_key(raw)))
+
+
+def close_user_sessions(session: Session, username: str) -> int:
+    """Revoke every session of a user (account disabled, password reset). Caller commits."""
+    return session.execute(delete(WebSession).where(WebSession.username == username)).rowcount or 0
+
+
+# ------------------------------------------------------------------ sign-in throttling
+# Per (username, client address), in the store so every app process sees the same count: after
+# ``MAX_FAILURES`` wrong passwords in a row the pair is locked, 30 s doubling up to 15 min per
+# further failure; a success clears it. Failures and lockouts are audited (entity "user").
+
+MAX_FAILURES = 5
+LOCK_BASE_SECONDS = 30
+LOCK_MAX_SECONDS = 15 * 60
+FORGET_AFTER = dt.timedelta(hours=1)
+
+
+def _pair(username: str, address: str) -> tuple[str, str]:
+    return (username or "").strip()[:100], (address or "?")[:100]
+
+
+def locked_until(session: Session, username: str, address: str) -> dt.datetime | None:
+    """When the lockout of this (username, address) ends, or None when sign-in may be tried."""
+    row = session.get(LoginFailure, _pair(username, address))
+    if row is None or row.locked_until is None or row.locked_until <= utcnow():
+        return None
+    return row.locked_until
+
+
+def record_login_failure(session: Session, username: str, address: str) -> dt.datetime | None:
+    """Count one wrong password (atomically); returns the lockout end when this failure locks. Caller commits."""
+    user, addr = _pair(username, address)
+    now = utcnow()
+    stmt = repo._insert(session)(LoginFailure).values(username=user, address=addr, failures=0, last_at=now,
+                                                      locked_until=None)
+    session.execute(stmt.on_conflict_do_nothing(index_elements=[LoginFailure.username, LoginFailure.address]))
+    key = (LoginFailure.username == user) & (LoginFailure.address == addr)
+    session.execute(update(LoginFailure).where(key, LoginFailure.last_at < now - FORGET_AFTER)
+                    .values(failures=0).execution_options(synchronize_session=False))
+    session.execute(update(LoginFailure).where(key).values(failures=LoginFailure.failures + 1, last_at=now)
+                    .execution_options(synchronize_session=False))
+    row = session.get(LoginFailure, (user, addr), populate_existing=True)
+    assert row is not None
+    until = None
+    if row.failures >= MAX_FAILURES:
+        seconds = min(LOCK_BASE_SECONDS * 2 ** min(row.failures - MAX_FAILURES, 10), LOCK_MAX_SECONDS)
+        until = row.locked_until = now + dt.timedelta(seconds=seconds)
+    repo.add_audit(session, entity="user", entity_id=user, action="login_locked" if until else "login_failed",
+                   actor=user or "?", after={"address": addr, "failures": row.failures,
+                                             "locked_until": until.isoformat() if until else None})
+    session.flush()
+    return until
+
+
+def clear_login_failures(session: Session, username: str, address: str) -> None:
+    """A successful sign-in forgets the failures of this (username, address). Caller commits."""
+    user, addr = _pair(username, address)
+    session.execute(delete(LoginFailure).where(LoginFailure.username == user, LoginFailure.address == addr))
 
 
 # ------------------------------------------------------------------ CSRF

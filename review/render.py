@@ -10,8 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+import threading
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -88,10 +89,14 @@ def page_sizes(data: bytes, kind: str) -> list[tuple[float, float]]:
         return sizes
 
 
-def page_views(data: bytes, kind: str, provenance: Mapping[str, Provenance]) -> list[PageView]:
-    """One view per page with a box for every field whose provenance has page + bbox."""
+def page_views(data: bytes, kind: str, provenance: Mapping[str, Provenance], sha256: str | None = None
+               ) -> list[PageView]:
+    """One view per page with a box for every field whose provenance has page + bbox.
+
+    With ``sha256`` the page sizes are read once per document (``LAYOUT_CACHE``)."""
     try:
-        sizes = page_sizes(data, kind)
+        sizes = (LAYOUT_CACHE.get(("sizes", sha256), lambda: page_sizes(data, kind)) if sha256
+                 else page_sizes(data, kind))
     except Exception:  # a broken file still shows the form
         return []
     pages = [PageView(number=i + 1, width_pt=w, height_pt=h) for i, (w, h) in enumerate(sizes)]
@@ -117,21 +122,60 @@ def page_views(data: bytes, kind: str, provenance: Mapping[str, Provenance]) -> 
     return pages
 
 
-_PNG_CACHE: OrderedDict[tuple[str, int], bytes] = OrderedDict()
-_PNG_CACHE_SIZE = 64
+class _Memo:
+    """A bounded, thread-safe LRU where each value is built once: concurrent requests for the same
+    key wait for the first build instead of rendering the same heavy page again (routes run in a
+    thread pool). Bounded by total size (``weigh``) and by entry count."""
+
+    def __init__(self, max_weight: int, max_items: int, weigh: Callable[[Any], int] = lambda _v: 1) -> None:
+        self.max_weight, self.max_items, self.weigh = max_weight, max_items, weigh
+        self.items: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
+        self.weight = 0
+        self.lock = threading.Lock()
+        self.building: dict[Hashable, threading.Lock] = {}
+        self.builds = 0  # how many values were built (tests: "rendered once")
+
+    def get(self, key: Hashable, build: Callable[[], Any]) -> Any:
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key][0]
+            gate = self.building.setdefault(key, threading.Lock())
+        with gate:
+            with self.lock:
+                if key in self.items:
+                    return self.items[key][0]
+            try:
+                value = build()
+            finally:
+                with self.lock:
+                    self.building.pop(key, None)
+            weight = self.weigh(value)
+            with self.lock:
+                self.builds += 1
+                if weight <= self.max_weight:
+                    self.items[key] = (value, weight)
+                    self.weight += weight
+                    while self.weight > self.max_weight or len(self.items) > self.max_items:
+                        _, (_, w) = self.items.popitem(last=False)
+                        self.weight -= w
+            return value
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+            self.weight = 0
+            self.builds = 0
+
+
+PNG_CACHE = _Memo(max_weight=96 * 1024 * 1024, max_items=256, weigh=len)  # rendered pages, by bytes
+LAYOUT_CACHE = _Memo(max_weight=64, max_items=64)  # page sizes and clickable words, per document
 
 
 def page_png(sha256: str, data: bytes, kind: str, number: int) -> bytes:
-    """``render_page_png`` with a small cache keyed by the document's sha256 (documents never change)."""
-    key = (sha256, number)
-    if key in _PNG_CACHE:
-        _PNG_CACHE.move_to_end(key)
-        return _PNG_CACHE[key]
-    png = render_page_png(data, kind, number)
-    _PNG_CACHE[key] = png
-    while len(_PNG_CACHE) > _PNG_CACHE_SIZE:
-        _PNG_CACHE.popitem(last=False)
-    return png
+    """``render_page_png`` rendered once per (document sha256, page, scale) and kept in a bounded LRU
+    (documents never change, so the sha256 is the whole identity)."""
+    return PNG_CACHE.get((sha256, number, PDF_SCALE), lambda: render_page_png(data, kind, number))
 
 
 def render_page_png(data: bytes, kind: str, number: int) -> bytes:

@@ -249,3 +249,27 @@ class ExtractionHint(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     uses: Mapped[int] = mapped_column(Integer, default=0)
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class WebSession(Base):
+    """A signed-in review-UI session, kept server-side so that sign-out (or an admin) revokes it.
+
+    The browser's signed cookie carries only the session id; every request checks this row.
+    """
+
+    __tablename__ = "web_sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the cookie's random id
+    username: Mapped[str] = mapped_column(String(100), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column()
+
+
+class LoginFailure(Base):
+    """Consecutive failed sign-ins per (username, client address), and the lockout they caused."""
+
+    __tablename__ = "login_failures"
+    username: Mapped[str] = mapped_column(String(100), primary_key=True)
+    address: Mapped[str] = mapped_column(String(100), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    locked_until: Mapped[dt.datetime | None] = mapped_column()
