@@ -188,7 +188,8 @@ def print_stats(stats: dict[str, Any]) -> None:
 
 
 def check_health(settings: Any, services_factory: Any = None) -> list[dict[str, Any]]:
-    """Which channels answer (IMAP login, SFTP connect, folder exists) and the ERP; never raises."""
+    """Whether the store answers (first), which channels answer (IMAP login, SFTP connect, folder
+    exists) and the ERP; never raises."""
     from orderflow.flows.channels import imap_config, sftp_config
 
     results: list[dict[str, Any]] = []
@@ -200,6 +201,7 @@ def check_health(settings: Any, services_factory: Any = None) -> list[dict[str, 
         except Exception as exc:  # a down channel is a finding, not a crash
             results.append({"kind": kind, "name": name, "ok": False, "detail": f"{type(exc).__name__}: {exc}"})
 
+    probe("store", "store", lambda: store_probe(settings.db_url))  # first: nothing works without it
     for box in settings.imap:
         def imap_probe(box=box) -> str:
             from orderflow.intake.imap import _close, connect, describe_connect_error
@@ -254,6 +256,35 @@ def check_health(settings: Any, services_factory: Any = None) -> list[dict[str, 
     return results
 
 
+def store_probe(url: str, timeout: int = 5) -> str:
+    """Connect to the store, run a query and read its schema version; raises when it is down.
+
+    A SQLite file not created yet is fine (the first run creates it); nothing is written here."""
+    from pathlib import Path
+
+    from sqlalchemy import inspect, text
+    from sqlalchemy.engine import make_url
+
+    from orderflow.store.db import make_engine
+
+    u = make_url(url)
+    if u.get_backend_name() == "sqlite" and u.database not in (None, "", ":memory:") \
+            and not Path(u.database).exists():
+        return f"sqlite {u.database} not created yet (made on first run)"
+    engine = make_engine(url, connect_args={"connect_timeout": timeout}) \
+        if u.get_backend_name() == "postgresql" else make_engine(url)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+            version = None
+            if inspect(conn).has_table("alembic_version"):
+                version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    finally:
+        engine.dispose()
+    where = u.render_as_string(hide_password=True)
+    return f"{where} answers, schema {version or 'not created yet'}"
+
+
 # --------------------------------------------------------------------------- register
 
 
@@ -279,7 +310,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def health(as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False) -> None:
-        """Which channels (IMAP login, SFTP connect, folder) and the ERP answer; exit 1 when one is down."""
+        """The store, the channels (IMAP login, SFTP connect, folder) and the ERP; exit 1 when one is down."""
         from orderflow.flows.settings import load_settings
 
         results = check_health(load_settings())
