@@ -69,6 +69,7 @@ def add_user(session: Session, username: str, password: str, role: str) -> User:
         user.password_hash = hash_password(password)
         user.role = role
         user.active = True
+        close_user_sessions(session, username)  # a reset password signs the old sessions out
     session.flush()
     return user
 
