@@ -10,6 +10,7 @@ the ERP push after the final approval.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
 import re
@@ -203,6 +204,14 @@ def version_history(s: Session, order: Order) -> list[dict[str, Any]]:
                     "at": _when(row.created_at), "current": row.id == order.id, "diff": diff})
     return out
 # --- end order versions
+
+
+def order_version(order: Order) -> str:
+    """A fingerprint of what the order says (canonical + ship policy): the approve form carries the
+    one the approver saw, so a signature never lands on an order edited meanwhile."""
+    policy = (order.resolved or {}).get("ship_policy") if isinstance(order.resolved, dict) else None
+    text = json.dumps([order.canonical, policy], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
 def _age(received: dt.datetime | None, now: dt.datetime) -> tuple[str, str, float]:
@@ -665,6 +674,7 @@ def create_review_app(
                  "erp_order_id": a.erp_order_id, "error": a.error} for a in attempts],
             "push_error": push_error, "audit": audit, "total": _text(co.computed_total()) or None,
             "versions": version_history(s, order),
+            "seen": order_version(order),
             "availability": availability_view(co, order),  # issue 12: now / promised / backorder per line
         }
 
@@ -782,8 +792,12 @@ def create_review_app(
     def approve(request: Request, order_id: OrderId, form: FormData = Depends(posted_form)) -> Response:
         user = current_user(request, form)
         override = str(form.get("override_reason") or "").strip() or None
+        seen = str(form.get("seen") or "")
         with session_factory() as s:
             order = load_order(s, order_id)
+            if seen and seen != order_version(order):  # signed what the approver saw, nothing else
+                raise HTTPException(409, f"Order {order_id} was changed after you opened it. "
+                                         "Look at it again before approving.")
             pending = pending_steps(order)
             if pending:
                 step = pending[0]

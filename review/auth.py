@@ -17,6 +17,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from orderflow.canonical import IssueCode
@@ -169,9 +170,15 @@ def record_login_failure(session: Session, username: str, address: str) -> dt.da
     """Count one wrong password (atomically); returns the lockout end when this failure locks. Caller commits."""
     user, addr = _pair(username, address)
     now = utcnow()
-    stmt = repo._insert(session)(LoginFailure).values(username=user, address=addr, failures=0, last_at=now,
-                                                      locked_until=None)
-    session.execute(stmt.on_conflict_do_nothing(index_elements=[LoginFailure.username, LoginFailure.address]))
+    session.execute(delete(LoginFailure).where(  # forget old pairs: a spray of names must not grow the table
+        LoginFailure.last_at < now - FORGET_AFTER * 24,
+        (LoginFailure.locked_until.is_(None)) | (LoginFailure.locked_until < now)))
+    if session.get(LoginFailure, (user, addr)) is None:
+        try:
+            with session.begin_nested():  # two failures at once: one inserts, both count below
+                session.add(LoginFailure(username=user, address=addr, failures=0, last_at=now))
+        except IntegrityError:
+            pass
     key = (LoginFailure.username == user) & (LoginFailure.address == addr)
     session.execute(update(LoginFailure).where(key, LoginFailure.last_at < now - FORGET_AFTER)
                     .values(failures=0).execution_options(synchronize_session=False))

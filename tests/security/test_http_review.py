@@ -296,6 +296,10 @@ def test_an_edit_after_the_lead_signed_resets_the_signatures(review):
     assert "Lead approval recorded" in r.text and "✓ lead1" in r.text
     lead.post(f"/orders/{order_id}/release", data={"csrf_token": token(lead)})
 
+    fin = sign_in(review, "fin1")
+    stale = fin.get(f"/orders/{order_id}").text  # finance opens it at 120,000 ...
+    fin.post(f"/orders/{order_id}/release", data={"csrf_token": token(fin)})
+
     csr = sign_in(review, "csr1")
     csr.get(f"/orders/{order_id}")
     r = csr.post(f"/orders/{order_id}/fix", data={"csrf_token": token(csr), "path": "lines[0].qty", "value": "720000"},
@@ -307,10 +311,14 @@ def test_an_edit_after_the_lead_signed_resets_the_signatures(review):
     assert len(reset) == 1 and reset[0].before["signed_by"] == ["lead1"] and reset[0].actor == "csr1"
     csr.post(f"/orders/{order_id}/release", data={"csrf_token": token(csr)})
 
-    fin = sign_in(review, "fin1")
+    seen = re.search(r'name="seen" value="([^"]+)"', stale).group(1)
+    r = fin.post(f"/orders/{order_id}/approve", data={"csrf_token": token(fin), "seen": seen})
+    assert r.status_code == 409 and "changed after you opened it" in r.text  # ... and clicks after the edit
+    assert review.store.order("signed")[0].approvals == []
     screen = fin.get(f"/orders/{order_id}").text
     assert "✓ lead1" not in screen
-    r = fin.post(f"/orders/{order_id}/approve", data={"csrf_token": token(fin)}, follow_redirects=True)
+    seen = re.search(r'name="seen" value="([^"]+)"', screen).group(1)
+    r = fin.post(f"/orders/{order_id}/approve", data={"csrf_token": token(fin), "seen": seen}, follow_redirects=True)
     assert "Lead approval recorded; waiting for finance approval" in r.text
     row = review.store.order("signed")[0]
     assert row.state != "pushed" and [a["step"] for a in row.approvals] == ["lead"]
