@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import math
 import threading
 import time
 from collections.abc import Callable, MutableMapping
@@ -312,7 +313,7 @@ def _float_errors(item: dict, loc: list) -> list[dict]:
 
 def _plain(value: float) -> str:
     text = repr(value)
-    return text if len(text) <= 24 else "12.50"
+    return text if len(text) <= 24 and math.isfinite(value) else "12.50"
 
 
 _TRANSIENT = frozenset({"OperationalError", "InterfaceError", "DisconnectionError", "TimeoutError",

@@ -226,6 +226,18 @@ def test_two_portal_processes_racing_on_one_key_answer_the_stored_order(postgres
             assert len(rows) == 1 and rows[0].id == answers[n][0][1]["id"]
 
 
+def test_a_value_the_store_cannot_hold_is_422_not_a_503_loop(postgres_server, tmp_path):
+    """Attack: a PO number longer than the store's column, on PostgreSQL (the store refuses it).
+    Answer: 422 saying it cannot be stored, the same on retry; never "retry with the same key"."""
+    p = Portal(tmp_path / "var", postgres_server.create_database())
+    with serve_app(p.app) as url, httpx.Client(base_url=url, timeout=120) as c:
+        for _ in range(2):
+            r = c.post("/api/orders", json=order("PO-" + "9" * 300), headers=headers("long-1"))
+            assert r.status_code == 422, r.text
+            assert "cannot be stored" in r.json()["detail"][0]["msg"] and "retry" not in r.text
+        assert c.post("/api/orders", json=order("PO-SHORT"), headers=headers("long-2")).status_code == 201
+
+
 # --------------------------------------------------------------------------- orderflow health
 
 
