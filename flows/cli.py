@@ -342,7 +342,7 @@ def poll(
 ) -> None:
     """Poll every configured mailbox, SFTP drop and folder once; process and push what came in."""
     from orderflow.flows.channels import poll_channel
-    from orderflow.flows.pipeline import process_document, push_approved
+    from orderflow.flows.pipeline import process_safely, push_approved
 
     settings = _settings()
     services = _services()
@@ -358,7 +358,7 @@ def poll(
                 typer.echo(f"  error: {err}", err=True)
             errors += len(report.errors)
             if process_now:
-                outcomes.extend(process_document(services, doc_id) for doc_id in stored)
+                outcomes.extend(process_safely(services, doc_id) for doc_id in stored)
     if process_now:
         push_approved(services)
         if outcomes:
