@@ -335,10 +335,21 @@ def _acknowledge_receipt(services: Services, extraction: Extraction, document_id
 
     try:
         replies = acks.functional_acks(services.session_factory, extraction)
-        acks.send(services.replies_dir, replies)
+        acks.send(services.replies_dir, replies, folder=_reply_folder(services, document_id, replies))
         _upload_replies(services, document_id, replies)
     except Exception:
         log.exception("writing the functional acknowledgement failed for document %s", document_id)
+
+
+def _reply_folder(services: Services, document_id: int | None, replies: list[tuple[str, str, str]]) -> str | None:
+    """Where the replies to this document are written: named after its channel (``acks.reply_folder``)."""
+    from orderflow.flows import acks
+
+    if not replies or document_id is None or services.replies_dir is None:
+        return None
+    with services.session_factory() as s:
+        doc = repo.get_document(s, document_id)
+        return acks.reply_folder(doc.meta if doc is not None else None, replies[0][0])
 
 
 def _upload_replies(services: Services, document_id: int, replies: list[tuple[str, str, str]]) -> None:
@@ -386,7 +397,7 @@ def deliver_ack(services: Services, order_id: int, doc_id: int | None, reply: tu
     caller's open transaction, else a new one). False when it could not be written."""
     from orderflow.flows import acks
 
-    written = acks.send(services.replies_dir, [reply])
+    written = acks.send(services.replies_dir, [reply], folder=_reply_folder(services, doc_id, [reply]))
     _upload_replies(services, doc_id, [reply])
     if not written and services.replies_dir is not None:
         return False
