@@ -207,10 +207,11 @@ def _take(fs: DropFS, plan: DropPlan, f: FileStat, commit: Commit, report: PollR
 
 
 def archive_path(fs: DropFS, directory: str, name: str, data: bytes) -> str:
-    """Where a taken file goes: its own name, or, when an earlier file of that name is already
-    there (partners reuse names like ``orders.csv``), ``stem.<sha256 prefix>.ext`` — never over it."""
+    """Where a taken file goes: its own name, or, when an earlier, different file of that name is
+    already there (partners reuse names like ``orders.csv``), ``stem.<sha256 prefix>.ext`` — never
+    over it. The same bytes again (a re-sent duplicate) replace their identical copy."""
     dest = fs.join(directory, name)
-    if not fs.exists(dest):
+    if not fs.exists(dest) or _same_bytes(fs, dest, data):
         return dest
     stem, dot, ext = name.rpartition(".")
     if not stem:
@@ -222,3 +223,10 @@ def archive_path(fs: DropFS, directory: str, name: str, data: bytes) -> str:
         if not fs.exists(dest):
             return dest
     raise FileExistsError(f"{directory}: 100 archived files named like {name}")
+
+
+def _same_bytes(fs: DropFS, path: str, data: bytes) -> bool:
+    try:
+        return fs.read(path) == data
+    except OSError:
+        return False

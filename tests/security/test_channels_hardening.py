@@ -133,13 +133,14 @@ def test_folder_archive_keeps_an_earlier_file_of_the_same_name(tmp_path: Path) -
     (tmp_path / "in").mkdir()
     cfg = FolderConfig(inbound=str(tmp_path / "in"), archive=str(tmp_path / "ar"), failed=str(tmp_path / "f"),
                        settle_seconds=0.05)
-    for body in (b'{"po_number": "A"}', b'{"po_number": "B"}', b'{"po_number": "A"}'):
+    for body in (b'{"po_number": "A"}', b'{"po_number": "B"}', b'{"po_number": "C"}', b'{"po_number": "A"}'):
         (tmp_path / "in" / "po.json").write_bytes(body)
         old = time.time() - 60
         os.utime(tmp_path / "in" / "po.json", (old, old))
         assert len(poll_folder(cfg, lambda env: "stored").taken) == 1
-    kept = sorted(p.read_bytes() for p in (tmp_path / "ar").iterdir())
-    assert kept == [b'{"po_number": "A"}', b'{"po_number": "A"}', b'{"po_number": "B"}']
+    kept = sorted(p.read_bytes() for p in (tmp_path / "ar").iterdir())  # A again replaced only its own copy
+    assert kept == [b'{"po_number": "A"}', b'{"po_number": "B"}', b'{"po_number": "C"}']
+    assert (tmp_path / "ar" / "po.json").read_bytes() == b'{"po_number": "A"}'
 
 
 # --------------------------------------------------------------------------- attachment names
