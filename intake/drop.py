@@ -29,7 +29,7 @@ from orderflow.intake.base import (
     outcome_of,
     record,
 )
-from orderflow.intake.names import clean_name, original_if_changed
+from orderflow.intake.names import clean_name, escaped, original_if_changed
 from orderflow.intake.sniff import Kind, classify, in_progress_name
 
 
@@ -185,7 +185,7 @@ def _take(fs: DropFS, plan: DropPlan, f: FileStat, commit: Commit, report: PollR
         return
     name = clean_name(f.name) or "file"
     kind, reason = classify(name, data)
-    meta: dict = {"drop": plan.label, "path": src, "size": f.size, "mtime": f.mtime,
+    meta: dict = {"drop": plan.label, "path": escaped(src), "size": f.size, "mtime": f.mtime,
                   **original_if_changed(f.name, name)}
     if kind is not Kind.ORDER:
         meta[NOT_AN_ORDER] = reason

@@ -189,3 +189,21 @@ def test_imap_attachment_names_are_cleaned_and_the_original_kept(tmp_path: Path,
     assert originals[0] == "po\\u0000.csv" and originals[2] == "invoice\\u202efdp.csv"  # escaped, reversible
     assert originals[3] == "A" * 1000 + ".csv"
     assert [d.filename for d in docs] == names
+
+
+def test_drop_file_names_are_cleaned_too(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    cfg = FolderConfig(inbound=str(tmp_path / "in"), archive=str(tmp_path / "ar"), failed=str(tmp_path / "f"),
+                       settle_seconds=0.05)
+    raw = os.fsencode(str(tmp_path / "in")) + b"/po\x1b[2J\xe2\x80\xae\xff.json"  # escape, RTL override, bad byte
+    with open(raw, "wb") as fh:
+        fh.write(b'{"po_number": "1"}')
+    old = time.time() - 60
+    os.utime(raw, (old, old))
+    seen = []
+    report = poll_folder(cfg, lambda env: seen.append(env) or "stored")
+    assert len(report.taken) == 1, report
+    (env,) = seen
+    assert env.filename == "po[2J.json"
+    assert env.metadata["original_filename"] == "po\\u001b[2J\\u202e\\udcff.json"
+    assert "\udcff" not in env.metadata["path"]
