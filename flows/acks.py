@@ -41,10 +41,21 @@ def record_ack(s: Any, order_id: int, *, accepted: bool, reply: tuple[str, str, 
 
 
 def _safe(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("_") or "partner"
+    """A file or folder name from a value: ``[A-Za-z0-9._-]`` only, no leading dots ("..", hidden), capped."""
+    text = re.sub(r"_+", "_", re.sub(r"\.{2,}", "_", re.sub(r"[^A-Za-z0-9._-]+", "_", name)))
+    return text.strip("._")[:64].rstrip("._") or "partner"
+
+
+def reply_folder(meta: dict[str, Any] | None, partner: str) -> str:
+    """The folder under ``replies_dir`` for a document's replies: named after the channel it came by
+    (the configured SFTP drop or watched folder), so a value in the document's body never chooses
+    where replies go; documents without one (CLI, mail) use the sanitised partner id."""
+    drop = (meta or {}).get("drop")
+    return _safe(str(drop)) if drop else _safe(partner)
 
 
 def write_reply(replies_dir: Path, partner: str, name: str, text: str) -> Path:
+    """Write atomically to ``replies_dir/<partner>/<name>`` (``partner``: a ``reply_folder`` or an id)."""
     folder = replies_dir / _safe(partner)
     folder.mkdir(parents=True, exist_ok=True)
     final = folder / _safe(name)
@@ -191,10 +202,12 @@ def line_plans(order: CanonicalOrder, resolved: dict[str, Any] | None, *, accept
 def add_x12_ship_now(text: str, plans: list[LinePlan]) -> str:
     """Put an ``ACK*IA`` for the part that ships now before a split line's ``ACK*IB`` (ACK repeats
     in the 855's PO1 loop), and recount SE01."""
-    from orderflow.intake.replies.x12 import ELEM, SEG
+    from orderflow.intake.replies.x12 import delimiters_of
 
     if not any(p.ship_now for p in plans):
         return text
+    delims = delimiters_of(text)
+    SEG, ELEM = delims.seg, delims.elem  # noqa: N806 - the interchange's own delimiters
     eol = "\n" if f"{SEG}\n" in text else ""
     segs = [x.strip("\r\n") for x in text.split(SEG)]
     trailer = segs.pop() if not segs[-1] else ""
@@ -282,12 +295,13 @@ def promise_summary(order: CanonicalOrder, resolved: dict[str, Any] | None) -> l
     return lines
 
 
-def send(replies_dir: Path | None, replies: list[tuple[str, str, str]]) -> list[Path]:
+def send(replies_dir: Path | None, replies: list[tuple[str, str, str]], folder: str | None = None) -> list[Path]:
+    """Write each reply under ``folder`` (see ``reply_folder``), or else its partner id's folder."""
     if replies_dir is None:
         return []
     written = []
     for partner, name, text in replies:
-        written.append(write_reply(replies_dir, partner, name, text))
+        written.append(write_reply(replies_dir, folder or partner, name, text))
         log.info("acknowledgement %s written for partner %s", name, partner)
     return written
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from orderflow.canonical import Envelope
 from orderflow.flows.pipeline import Services, ingest
-from orderflow.flows.settings import ImapMailbox, SftpDrop, WatchedFolder
+from orderflow.flows.settings import DEFAULT_FOLDER_SETTLE_SECONDS, ImapMailbox, SftpDrop, WatchedFolder
 
 
 def make_commit(services: Services, stored: list[int] | None = None) -> Callable[[Envelope], str]:
@@ -60,6 +60,7 @@ def sftp_config(drop: SftpDrop):
         failed=drop.failed,
         outbox=drop.outbox,
         name=drop.name,
+        settle_seconds=drop.settle_seconds,
     )
 
 
@@ -72,7 +73,7 @@ def folder_config(folder: WatchedFolder):
         archive=folder.archive or str(inbound.parent / "archive"),
         failed=folder.failed or str(inbound.parent / "failed"),
         name=folder.name,
-        settle_seconds=0.5,
+        settle_seconds=DEFAULT_FOLDER_SETTLE_SECONDS if folder.settle_seconds is None else folder.settle_seconds,
     )
 
 

@@ -342,7 +342,7 @@ def poll(
 ) -> None:
     """Poll every configured mailbox, SFTP drop and folder once; process and push what came in."""
     from orderflow.flows.channels import poll_channel
-    from orderflow.flows.pipeline import process_document, push_approved
+    from orderflow.flows.pipeline import process_safely, push_approved
 
     settings = _settings()
     services = _services()
@@ -358,7 +358,7 @@ def poll(
                 typer.echo(f"  error: {err}", err=True)
             errors += len(report.errors)
             if process_now:
-                outcomes.extend(process_document(services, doc_id) for doc_id in stored)
+                outcomes.extend(process_safely(services, doc_id) for doc_id in stored)
     if process_now:
         push_approved(services)
         if outcomes:
@@ -426,28 +426,6 @@ def portal(host: str = "127.0.0.1", port: int = 8081) -> None:
     uvicorn.run(make_portal_app(_services(), tokens), host=host, port=port)
 
 
-@users_app.command("add")
-def users_add(
-    username: str,
-    role: Annotated[str, typer.Option(help="csr, lead, finance or admin")] = "csr",
-    password: Annotated[str | None, typer.Option(help="Prompted for when not given.")] = None,
-) -> None:
-    """Add a review-app user (argon2-hashed password)."""
-    from orderflow.review.auth import add_user
-
-    if role not in ("csr", "lead", "finance", "admin"):
-        raise UsageFailure(f"unknown role {role!r}: use csr, lead, finance or admin")
-    if password is None:
-        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    services = _services()
-    with services.session_factory() as s, s.begin():
-        try:
-            add_user(s, username, password, role)
-        except ValueError as exc:
-            raise UsageFailure(str(exc)) from None
-    typer.echo(f"user {username} ({role}) added")
-
-
 @edi_app.command("lint")
 def edi_lint(file: Path) -> None:
     """Strict check of an EDI file with pyx12 / pydifact (exit 1 when it finds problems)."""
@@ -465,7 +443,8 @@ def _register_optional_commands() -> None:
     """Commands that live in their own modules (ops, changes, hints) register themselves here."""
     import importlib
 
-    for name in ("orderflow.flows.cli_ops", "orderflow.flows.cli_erp", "orderflow.flows.cli_hints"):
+    for name in ("orderflow.flows.cli_ops", "orderflow.flows.cli_erp", "orderflow.flows.cli_hints",
+                 "orderflow.flows.cli_users"):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:

@@ -223,6 +223,62 @@ def process_document(services: Services, document_id: int, *, actor: str = "syst
     outcome.format = extraction.format
     if is_unusable(extraction) or not extraction.orders:
         return _fail(services, outcome, _reason(extraction), extraction.format, actor)
+    if (why := out_of_range(extraction.orders)) is not None:
+        return _fail(services, outcome, why, extraction.format, actor)
+    try:
+        _save_orders(services, document_id, extraction, meta, outcome, actor)
+    except Exception as exc:
+        if not is_data_error(exc):
+            raise  # the store is unwell (connection, lock): the document stays for a retry
+        log.warning("document %s: its orders cannot be stored: %s", document_id, type(exc).__name__)
+        outcome.orders.clear()
+        return _fail(services, outcome, f"The orders cannot be stored: {short_error(exc)}", extraction.format, actor)
+    chaos_point("after_process")
+    outcome.state = "processed"
+    _acknowledge_receipt(services, extraction, document_id)
+    _notify_buyer(services, document_id=document_id)  # buyer mail: exception notice for orders in review
+    return outcome
+
+
+#: The store keeps revisions (and counters) in INTEGER columns: PostgreSQL's int4 is the narrowest.
+STORE_INT_MAX = 2**31 - 1
+
+
+def _shown(n: int) -> str:
+    """An integer for a message; a huge one by its size (``str`` refuses > 4300 digits)."""
+    return str(n) if abs(n) < 10**18 else f"a {n.bit_length() * 30103 // 100000 + 1}-digit number"
+
+
+def out_of_range(orders: Iterable[CanonicalOrder]) -> str | None:
+    """Why these orders cannot be stored as they are (a revision beyond the store's integers), or None."""
+    for index, order in enumerate(orders):
+        if not 0 <= order.revision <= STORE_INT_MAX:
+            return (f"orders[{index}].revision is {_shown(order.revision)}: out of range "
+                    f"(0 to {STORE_INT_MAX}); the document needs a person")
+    return None
+
+
+def is_data_error(exc: BaseException) -> bool:
+    """True when ``exc`` comes from the document's values (a number the database cannot hold, a value
+    of the wrong kind, a rule that trips on them), False when the store itself is unwell (connection
+    lost, lock timeout, a concurrent writer): that document is left for a retry."""
+    from sqlalchemy.exc import DataError, DBAPIError
+
+    if isinstance(exc, DataError):
+        return True
+    return not isinstance(exc, DBAPIError)
+
+
+def short_error(exc: BaseException) -> str:
+    """One line for a reason: the type and the first line of the message, capped."""
+    text = (str(exc).strip().splitlines() or [""])[0][:300]
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _save_orders(services: Services, document_id: int, extraction: Extraction, meta: dict[str, Any],
+                 outcome: DocumentOutcome, actor: str) -> None:
+    """Validate, route and store every order of the document in one transaction."""
+    sender = meta.get("sender")
     per_order = issues_per_order(extraction)
     with services.session_factory() as s, s.begin():
         doc = repo.get_document(s, document_id)
@@ -271,11 +327,6 @@ def process_document(services: Services, document_id: int, *, actor: str = "syst
         if extraction.metadata.get("ocr_words"):  # OCR'd pages' words: clickable in review, read by learning
             doc.meta = {**(doc.meta or {}), "ocr_words": extraction.metadata["ocr_words"]}
         repo.mark_document(s, doc, "processed", fmt=extraction.format, actor=actor)
-    chaos_point("after_process")
-    outcome.state = "processed"
-    _acknowledge_receipt(services, extraction, document_id)
-    _notify_buyer(services, document_id=document_id)  # buyer mail: exception notice for orders in review
-    return outcome
 
 
 def _acknowledge_receipt(services: Services, extraction: Extraction, document_id: int) -> None:
@@ -284,10 +335,21 @@ def _acknowledge_receipt(services: Services, extraction: Extraction, document_id
 
     try:
         replies = acks.functional_acks(services.session_factory, extraction)
-        acks.send(services.replies_dir, replies)
+        acks.send(services.replies_dir, replies, folder=_reply_folder(services, document_id, replies))
         _upload_replies(services, document_id, replies)
     except Exception:
         log.exception("writing the functional acknowledgement failed for document %s", document_id)
+
+
+def _reply_folder(services: Services, document_id: int | None, replies: list[tuple[str, str, str]]) -> str | None:
+    """Where the replies to this document are written: named after its channel (``acks.reply_folder``)."""
+    from orderflow.flows import acks
+
+    if not replies or document_id is None or services.replies_dir is None:
+        return None
+    with services.session_factory() as s:
+        doc = repo.get_document(s, document_id)
+        return acks.reply_folder(doc.meta if doc is not None else None, replies[0][0])
 
 
 def _upload_replies(services: Services, document_id: int, replies: list[tuple[str, str, str]]) -> None:
@@ -335,7 +397,7 @@ def deliver_ack(services: Services, order_id: int, doc_id: int | None, reply: tu
     caller's open transaction, else a new one). False when it could not be written."""
     from orderflow.flows import acks
 
-    written = acks.send(services.replies_dir, [reply])
+    written = acks.send(services.replies_dir, [reply], folder=_reply_folder(services, doc_id, [reply]))
     _upload_replies(services, doc_id, [reply])
     if not written and services.replies_dir is not None:
         return False
@@ -396,7 +458,7 @@ def ingest_and_process(services: Services, envelope: Envelope, *, force: bool = 
             doc = repo.get_document(s, doc_id)
             if doc.state in ("processed", "failed"):
                 return existing_outcome(s, doc, duplicate=True)
-    return process_document(services, doc_id)
+    return process_safely(services, doc_id)
 
 
 def existing_outcome(s: Session, doc: Any, *, duplicate: bool = False) -> DocumentOutcome:
@@ -554,11 +616,40 @@ def pending_pushes(services: Services) -> list[int]:
         return [o.id for o in repo.list_queue(s, states=(OrderState.APPROVED,))]
 
 
+def push_safely(services: Services, order_id: int, *, actor: str = "system") -> PushOutcome:
+    """``push_order`` for a loop: an order whose values break the push goes to review with the reason
+    (RULE_ERROR), so the orders after it still go out. A store that is unwell raises (retry later)."""
+    try:
+        return push_order(services, order_id, actor=actor)
+    except Exception as exc:
+        if not is_data_error(exc):
+            raise
+        log.warning("pushing order %s crashed: %s", order_id, type(exc).__name__)
+        error = f"the push crashed: {short_error(exc)}"
+        _to_review(services, order_id, error, actor)
+        return PushOutcome(order_id, False, error=error)
+
+
+def _to_review(services: Services, order_id: int, error: str, actor: str) -> None:
+    try:
+        with services.session_factory() as s, s.begin():
+            row = repo.get_order(s, order_id)
+            if row is None or row.state != OrderState.APPROVED:
+                return
+            issue = Issue(code=IssueCode.RULE_ERROR, rule="push", message=f"The order could not be pushed: {error}. "
+                          "Check its values and report it to IT.")
+            repo.replace_issues(s, row, [*repo.order_issues(row), issue])
+            repo.set_order_state(s, row, OrderState.NEEDS_REVIEW, actor=actor, reason=error)
+    except Exception:  # the order stays approved; the next pass tries again
+        log.exception("could not route order %s to review", order_id)
+
+
 def push_approved(services: Services, *, actor: str = "system") -> list[PushOutcome]:
-    """One push pass in order; stops at the first transient failure so the ERP sees orders in sequence."""
+    """One push pass in order; stops at the first transient failure so the ERP sees orders in sequence.
+    Each order is isolated: one that crashes the push goes to review and the pass goes on."""
     results = []
     for oid in pending_pushes(services):
-        result = push_order(services, oid, actor=actor)
+        result = push_safely(services, oid, actor=actor)
         results.append(result)
         if not result.ok and _was_transient(services, oid):
             break
@@ -580,7 +671,27 @@ def resume_pending(services: Services, *, worker: str = "resume", stale_after: d
             ids = [d.id for d in repo.claim_documents(s, worker=worker, limit=20, stale_after=stale_after)]
         if not ids:
             return outcomes
-        outcomes.extend(process_document(services, doc_id, actor=worker) for doc_id in ids)
+        outcomes.extend(process_safely(services, doc_id, actor=worker) for doc_id in ids)
+
+
+def process_safely(services: Services, document_id: int, *, actor: str = "system") -> DocumentOutcome:
+    """``process_document`` for a loop: whatever one document does, it ends processed or failed with a
+    reason and the loop goes on. A store that is unwell raises (the document stays for a retry)."""
+    try:
+        return process_document(services, document_id, actor=actor)
+    except Exception as exc:
+        if not is_data_error(exc):
+            raise
+        log.warning("processing document %s crashed: %s", document_id, type(exc).__name__)
+        reason = f"Processing crashed: {short_error(exc)}"
+        with services.session_factory() as s, s.begin():
+            doc = repo.get_document(s, document_id)
+            if doc is None:
+                raise
+            repo.mark_document(s, doc, "failed", reason=reason, actor=actor)
+            meta = dict(doc.meta or {})
+            return DocumentOutcome(document_id=document_id, document=meta.get("filename"), sha256=doc.sha256,
+                                   state="failed", reason=reason, channel=meta.get("channel"))
 
 
 def open_states() -> frozenset[OrderState]:

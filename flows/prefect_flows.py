@@ -66,9 +66,9 @@ _PUSH_TASK: dict[str, Any] = dict(retries=2, retry_delay_seconds=2, retry_condit
     **_PROCESS_TASK,
 )
 def process_document_task(document_id: int, channel: str, label: str, worker: str = "system") -> DocumentOutcome:
-    from orderflow.flows.pipeline import process_document
+    from orderflow.flows.pipeline import process_safely
 
-    return process_document(services(), document_id, actor=worker)
+    return process_safely(services(), document_id, actor=worker)
 
 
 @task(name="ingest", task_run_name="store {channel}:{label}", cache_policy=NO_CACHE, persist_result=False)
@@ -97,7 +97,7 @@ def push_order_task(order_id: int, worker: str = "system"):
 )
 def process_batch_task(document_ids: list[int], label: str, worker: str = "system") -> list[DocumentOutcome]:
     """Several claimed documents in one task run (``prefect_task_batch``); a retry skips those done."""
-    from orderflow.flows.pipeline import existing_outcome, process_document
+    from orderflow.flows.pipeline import existing_outcome, process_safely
     from orderflow.store import repository as repo
 
     out = []
@@ -107,7 +107,7 @@ def process_batch_task(document_ids: list[int], label: str, worker: str = "syste
             if doc is not None and doc.state in ("processed", "failed"):
                 out.append(existing_outcome(s, doc))
                 continue
-        out.append(process_document(services(), doc_id, actor=worker))
+        out.append(process_safely(services(), doc_id, actor=worker))
     return out
 
 

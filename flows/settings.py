@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -64,8 +64,13 @@ class SftpDrop(BaseModel):
     archive: str = "archive"
     failed: str = "failed"
     outbox: str = "outbox"
+    settle_seconds: float = Field(default=2.0, ge=0)  # pause between two looks at a file's size and mtime
     interval_seconds: int = 60
     cron: str | None = None
+
+
+#: A folder file is taken once unchanged across two looks this far apart *and* last written this long ago.
+DEFAULT_FOLDER_SETTLE_SECONDS = 5.0
 
 
 class WatchedFolder(BaseModel):
@@ -73,6 +78,7 @@ class WatchedFolder(BaseModel):
     inbound: str
     archive: str | None = None
     failed: str | None = None
+    settle_seconds: float | None = Field(default=None, ge=0)  # None: the global folder_settle_seconds
     interval_seconds: int = 30
     cron: str | None = None
 
@@ -130,6 +136,7 @@ class Settings(BaseSettings):
     imap: list[ImapMailbox] = Field(default_factory=list)
     sftp: list[SftpDrop] = Field(default_factory=list)
     folders: list[WatchedFolder] = Field(default_factory=list)
+    folder_settle_seconds: float = Field(default=DEFAULT_FOLDER_SETTLE_SECONDS, ge=0)
     push_interval_seconds: int = 60
     sync_interval_seconds: int = 3600
     status_interval_seconds: int = 300  # ERP sale states/shipments into the timeline; learned xrefs to the ERP
@@ -150,6 +157,14 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         return (init_settings, env_settings, _TomlSource(settings_cls), file_secret_settings)
+
+    @model_validator(mode="after")
+    def _folder_settle(self) -> Settings:
+        """Each watched folder without its own ``settle_seconds`` takes ``folder_settle_seconds``."""
+        for folder in self.folders:
+            if folder.settle_seconds is None:
+                folder.settle_seconds = self.folder_settle_seconds
+        return self
 
     @property
     def db_url(self) -> str:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import or_, select, update
 
 from orderflow.canonical.states import DocumentState, OrderState
-from orderflow.flows.pipeline import DocumentOutcome, PushOutcome, Services, process_document, push_order
+from orderflow.flows.pipeline import DocumentOutcome, PushOutcome, Services, process_document, push_safely
 from orderflow.store import repository as repo
 from orderflow.store.models import Document, Order
 from orderflow.store.types import utcnow
@@ -163,7 +163,7 @@ def release_order(services: Services, order_id: int, *, worker: str) -> None:
 def push_claimed(services: Services, order_id: int, *, worker: str) -> PushOutcome:
     """Push one claimed order (the adapter checks the idempotency key first), then release it."""
     try:
-        return push_order(services, order_id, actor=worker)
+        return push_safely(services, order_id, actor=worker)
     except Exception as exc:
         log.exception("pushing order %s crashed", order_id)
         return PushOutcome(order_id, False, error=f"{type(exc).__name__}: {exc}")

@@ -20,13 +20,18 @@ class FolderConfig:
     archive: str
     failed: str
     name: str | None = None
-    settle_seconds: float = 2.0  # pause between the two looks when no SizeTracker is kept
+    settle_seconds: float = 5.0  # pause between two looks at a new file, and the age a file must reach
     empty_grace_seconds: float = 300.0  # a 0-byte file younger than this may still be filled
     max_files: int = 500
 
     @property
     def label(self) -> str:
         return self.name or self.inbound
+
+    @property
+    def min_age_seconds(self) -> float:
+        """A local file is taken once its last write is ``settle_seconds`` old (our own clock)."""
+        return self.settle_seconds
 
 
 class LocalFS:
@@ -58,6 +63,9 @@ class LocalFS:
 
     def alive(self) -> bool:
         return True
+
+    def exists(self, path: str) -> bool:
+        return os.path.lexists(path)
 
 
 def poll_folder(

@@ -26,6 +26,7 @@ from orderflow.intake.base import (
     record,
 )
 from orderflow.intake.mime import MailSplit, split_message
+from orderflow.intake.names import original_if_changed
 from orderflow.intake.tls import TLS_MODES, client_context, describe_tls_error
 
 log = logging.getLogger(__name__)
@@ -157,7 +158,8 @@ def envelopes_for(
                 data=att.data,
                 filename=att.filename,
                 content_type=att.content_type,
-                metadata={**meta, "attachment_index": i, "other_attachments": others},
+                metadata={**meta, "attachment_index": i, "other_attachments": others,
+                          **original_if_changed(att.original_name, att.filename)},
                 **common,
             )
         )
@@ -167,7 +169,7 @@ def envelopes_for(
                 data=att.data,
                 filename=att.filename,
                 content_type=att.content_type,
-                metadata={**meta, NOT_AN_ORDER: att.reason},
+                metadata={**meta, NOT_AN_ORDER: att.reason, **original_if_changed(att.original_name, att.filename)},
                 **common,
             )
         )

@@ -15,6 +15,7 @@ from email.message import EmailMessage, Message
 from email.utils import parsedate_to_datetime
 from pathlib import PurePosixPath, PureWindowsPath
 
+from orderflow.intake.names import clean_name
 from orderflow.intake.sniff import Kind, classify, looks_like_edi
 
 
@@ -24,6 +25,7 @@ class Attachment:
     data: bytes
     content_type: str
     reason: str = ""  # why it is not an order (only for MailSplit.not_orders)
+    original_name: str | None = None  # the sender's name when cleaning changed it (NUL, bidi, length)
 
 
 @dataclass
@@ -74,9 +76,10 @@ def _date(msg: Message) -> dt.datetime | None:
 
 
 def safe_filename(name: str | None, content_type: str, index: int) -> str:
-    """The base name only (no directories from the sender), with a fallback from the type."""
+    """The base name only (no directories from the sender), cleaned (``intake/names.py``: no control,
+    NUL or bidi characters, capped length), with a fallback from the type."""
     if name:
-        base = PureWindowsPath(PurePosixPath(name.strip()).name).name.strip()
+        base = clean_name(PureWindowsPath(PurePosixPath(name.strip()).name).name)
         if base and base not in {".", ".."}:
             return base
     ext = mimetypes.guess_extension(content_type) or ".bin"
@@ -135,13 +138,14 @@ def _take_part(part: Message, index: int, out: MailSplit) -> None:
             out.orders.append(Attachment("message-body.edi", data, "application/edi"))
         return  # an ordinary body text: not a document
     name = safe_filename(raw_name, ctype, index)
+    original = raw_name if raw_name is not None and raw_name != name else None
     kind, reason = classify(name, data, ctype)
     if kind is Kind.IGNORE:
         out.ignored.append(name)
     elif kind is Kind.ORDER:
-        out.orders.append(Attachment(name, data, ctype))
+        out.orders.append(Attachment(name, data, ctype, original_name=original))
     else:
-        out.not_orders.append(Attachment(name, data, ctype, reason))
+        out.not_orders.append(Attachment(name, data, ctype, reason, original_name=original))
 
 
 def build_message(

@@ -114,6 +114,13 @@ class SftpFS:
         transport = self.client.get_transport()
         return bool(transport and transport.is_active())
 
+    def exists(self, path: str) -> bool:
+        try:
+            self.sftp.lstat(path)
+        except FileNotFoundError:
+            return False
+        return True
+
 
 def _ensure_dir(sftp: paramiko.SFTPClient, path: str) -> None:
     try:

@@ -1,7 +1,8 @@
 """Outbound EDIFACT: CONTRL syntax acknowledgments and ORDRSP order responses.
 
 Serialized with pydifact (escaping and UNA done right); control references come in as
-parameters, the text comes out.
+parameters, the text comes out. EDIFACT has a release character, so ``+ : ' ?`` in a value are
+escaped (``?+``) and go back intact; control characters in envelope ids become spaces.
 """
 
 from __future__ import annotations
@@ -24,11 +25,13 @@ _LIN_ACTION = {"IA": "5", "IR": "7", "IQ": "3", "IP": "3", "IB": "3", "DR": "3",
 def _s(value: Any) -> str:
     if value is None:
         return ""
-    return format(value, "f") if isinstance(value, Decimal) else str(value)
+    text = format(value, "f") if isinstance(value, Decimal) else str(value)
+    return "".join(" " if (ord(ch) < 32 or 127 <= ord(ch) < 160) else ch for ch in text).strip()
 
 
 def _party(ident: str, qualifier: str | None) -> list[str] | str:
-    return [ident, qualifier] if qualifier else ident
+    """A UNB/UCI party (id, qualifier); ids come from a partner's envelope, so they are cleaned."""
+    return [_s(ident), _s(qualifier)] if qualifier else _s(ident)
 
 
 def _serialize(segments: list[Segment], break_lines: bool) -> str:

@@ -2,12 +2,20 @@
 
 Written with pyx12's ``X12Writer`` (it counts SE/GE/IEA for us). Builders are pure: control
 numbers come in as parameters (the store keeps the per-partner counters), the text comes out.
+
+Delimiters: X12 has no release character, so a value may never contain one of the interchange's
+delimiters. The standard lets the sender choose them (ISA declares them by position), so each
+reply uses ``~ * > ^`` unless a value it carries (a partner id in ISA06/GS02, a PO number, a part
+number) contains one; then that delimiter is replaced by the first free one of a fixed list
+(``choose_delimiters``). Values go back exactly as received — PO ``A*1`` stays ``A*1`` — and
+``AB~GS~IEA`` in ISA06 is an id, never segments. Control characters become spaces.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -17,7 +25,44 @@ from pyx12.x12file import X12Writer
 
 from orderflow.canonical import CanonicalOrder
 
-SEG, ELEM, COMP = "~", "*", ">"
+SEG, ELEM, COMP, REP = "~", "*", ">", "^"  # preferred; see choose_delimiters
+
+# Candidates per role, in preference order: printable, not letters/digits/space (X12 basic set + common).
+_CANDIDATES = {
+    "seg": "~'!`|@#$%&",
+    "elem": "*|^+#`!@$%",
+    "comp": ">:\\<@}{]`!",
+    "rep": "^{!`}]|@#$",
+}
+
+
+@dataclass(frozen=True)
+class Delimiters:
+    seg: str = SEG
+    elem: str = ELEM
+    comp: str = COMP
+    rep: str = REP
+
+
+def choose_delimiters(values: Iterable[str]) -> Delimiters:
+    """The reply's delimiters: the preferred ones unless the data uses them (see the module doc)."""
+    used = set("".join(values))
+    chosen: dict[str, str] = {}
+    for role, pool in _CANDIDATES.items():
+        free = next((ch for ch in pool if ch not in used and ch not in chosen.values()), None)
+        if free is None:
+            raise ValueError(f"no {role} delimiter left that the reply's values do not contain")
+        chosen[role] = free
+    return Delimiters(**chosen)
+
+
+def delimiters_of(text: str) -> Delimiters:
+    """The delimiters an interchange we wrote declares in its ISA (element at 3, ISA16 at 104, then the
+    segment terminator)."""
+    if not text.startswith("ISA") or len(text) < 106:
+        return Delimiters()
+    rep = text[82] if text[82] != "U" else REP
+    return Delimiters(seg=text[105], elem=text[3], comp=text[104], rep=rep)
 
 
 @dataclass(frozen=True)
@@ -46,48 +91,48 @@ class LineStatus:
 
 
 def _clean(value: Any) -> str:
+    """A value as X12 text: control characters (CR, LF, NUL...) become spaces; delimiters are kept
+    (the reply picks delimiters the values do not use)."""
     text = "" if value is None else (format(value, "f") if isinstance(value, Decimal) else str(value))
-    for ch in (SEG, ELEM, COMP, "^", "\n", "\r"):
-        text = text.replace(ch, " ")
-    return text.strip()
+    return "".join(" " if (ord(ch) < 32 or 127 <= ord(ch) < 160) else ch for ch in text).strip()
 
 
-def _seg(*elements: Any) -> Segment:
+def _seg(*elements: Any) -> list[str]:
     parts = [_clean(e) for e in elements]
     while len(parts) > 1 and parts[-1] == "":
         parts.pop()
-    return Segment(ELEM.join(parts), SEG, ELEM, COMP)
+    return parts
 
 
 def _isa(
     sender: Party12, receiver: Party12, control: int, now: dt.datetime, usage: str, version: str
-) -> Segment:
-    rep = "^" if version >= "00402" else "U"
+) -> list[str]:
+    """ISA with fixed-width fields; ISA11 (repetition) and ISA16 (component) are set by ``_write``."""
     fields = [
         "ISA",
         "00",
         " " * 10,
         "00",
         " " * 10,
-        sender.qualifier.ljust(2)[:2],
-        sender.id.ljust(15)[:15],
-        receiver.qualifier.ljust(2)[:2],
-        receiver.id.ljust(15)[:15],
+        _clean(sender.qualifier).ljust(2)[:2],
+        _clean(sender.id).ljust(15)[:15],
+        _clean(receiver.qualifier).ljust(2)[:2],
+        _clean(receiver.id).ljust(15)[:15],
         now.strftime("%y%m%d"),
         now.strftime("%H%M"),
-        rep,
+        REP if version >= "00402" else "U",
         version,
         f"{control:09d}",
         "0",
-        usage or "P",
+        _clean(usage or "P")[:1] or "P",
         COMP,
     ]
-    return Segment(ELEM.join(fields), SEG, ELEM, COMP)
+    return fields
 
 
 def _gs(
     functional_id: str, me: Party12, them: Party12, now: dt.datetime, control: int, version: str
-) -> Segment:
+) -> list[str]:
     return _seg(
         "GS",
         functional_id,
@@ -106,11 +151,18 @@ def _id_pairs(ids: dict[str, str]) -> list[str]:
     return [x for pair in list(ids.items())[:10] for x in pair]
 
 
-def _write(segments: list[Segment], eol: str) -> str:
+def _write(segments: list[list[str]], eol: str) -> str:
+    """Serialise with delimiters none of the values contain (ISA11/ISA16 declare them)."""
+    isa_fixed = {11, 16}
+    d = choose_delimiters(
+        v for seg in segments for i, v in enumerate(seg) if not (seg[0] == "ISA" and i in isa_fixed)
+    )
     buf = io.StringIO()
-    writer = X12Writer(buf, seg_term=SEG, ele_term=ELEM, subele_term=COMP, eol=eol, repetition_term="^")
-    for s in segments:
-        writer.Write(s)
+    writer = X12Writer(buf, seg_term=d.seg, ele_term=d.elem, subele_term=d.comp, eol=eol, repetition_term=d.rep)
+    for parts in segments:
+        if parts[0] == "ISA":
+            parts = [*parts[:11], d.rep if parts[11] != "U" else "U", *parts[12:16], d.comp]
+        writer.Write(Segment(d.elem.join(parts), d.seg, d.elem, d.comp))
     writer.close()
     return buf.getvalue()
 
@@ -150,7 +202,7 @@ def _statuses(order: CanonicalOrder, line_statuses: list[LineStatus]) -> list[Li
 
 
 def _opening(functional_id: str, set_id: str, st: str, me: Party12, them: Party12, now: dt.datetime,
-             isa_control: int, gs_control: int, usage: str, version: str) -> list[Segment]:
+             isa_control: int, gs_control: int, usage: str, version: str) -> list[list[str]]:
     """ISA, GS and ST of a one-set reply (855, 865)."""
     gs_version = "005010" if version >= "00501" else "004010"
     return [

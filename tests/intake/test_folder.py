@@ -82,6 +82,8 @@ def test_half_written_and_zero_byte(dirs, config):
 
 def test_tracker_needs_two_equal_looks(dirs, config):
     (dirs / "in" / "a.json").write_bytes(b'{"po_number": "1"}')
+    old = time.time() - 60  # older than the settle time: only the two looks decide here
+    os.utime(dirs / "in" / "a.json", (old, old))
     tracker, store = SizeTracker(), FakeStore()
     assert poll_folder(config, store, tracker=tracker).taken == []
     assert len(poll_folder(config, store, tracker=tracker).taken) == 1
