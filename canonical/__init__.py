@@ -13,6 +13,9 @@ from orderflow.canonical.order import (
     Provenance,
     Purpose,
     Source,
+    field_provenance,
+    line_entry,
+    order_json,
     order_json_schema,
 )
 from orderflow.canonical.reference import (
@@ -64,5 +67,8 @@ __all__ = [
     "StockRecord",
     "Suggestion",
     "UomConversion",
+    "field_provenance",
+    "line_entry",
+    "order_json",
     "order_json_schema",
 ]

@@ -7,11 +7,12 @@ JSON as strings, so no float ever touches a price.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, field_serializer
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, TypeAdapter, field_serializer
 
 SCHEMA_VERSION = "1"
 
@@ -108,13 +109,20 @@ class Source(_Model):
 
 
 class Provenance(_Model):
-    """Where one value was found: page and box, sheet and cell, or EDI segment."""
+    """Where one value was found: page and box, sheet and cell, or EDI segment.
+
+    EDI provenance is per segment: ``segment`` (0-based index in the file) and ``element``
+    (position in the segment), no ``raw`` copy: the segment text is read from the stored
+    document when someone needs it. An entry keyed by a line (``lines[3]``) covers every field
+    of that line without an entry of its own (``field_provenance`` resolves a path).
+    """
 
     page: int | None = None
     bbox: tuple[float, float, float, float] | None = None  # x0, top, x1, bottom in PDF points
     sheet: str | None = None
     cell: str | None = None
     segment: int | None = None  # index of the segment in the file
+    element: int | None = None  # position of the element in that segment (EDI)
     raw: str | None = None
     confidence: float = 1.0
     extractor: str | None = None
@@ -142,7 +150,7 @@ class CanonicalOrder(_Model):
     declared_total: Dec | None = None
     declared_line_count: int | None = None
     source: Source = Field(default_factory=Source)
-    provenance: dict[str, Provenance] = Field(default_factory=dict)  # "lines[0].qty" → where
+    provenance: dict[str, Provenance] = Field(default_factory=dict)  # "lines[0].qty" or "lines[0]" → where
 
     def computed_total(self) -> Decimal | None:
         """Sum of line amounts (or qty × price) plus charges; None when no line has money."""
@@ -160,8 +168,48 @@ class CanonicalOrder(_Model):
                 total += -charge.amount if charge.kind == "allowance" else charge.amount
         return total if seen else None
 
+    def provenance_of(self, path: str) -> Provenance | None:
+        """The provenance of the value at ``path`` (exact entry, else its line entry)."""
+        return field_provenance(self.provenance, path)
+
     def to_json_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
+
+
+# The wire form of one order (``orderflow extract --json``): compact JSON written by pydantic-core,
+# provenance entries without their null members. ``provenance`` is the last field, so the order
+# without it and the provenance map are serialised apart and joined.
+assert list(CanonicalOrder.model_fields)[-1] == "provenance"
+_PROVENANCE_MAP = TypeAdapter(dict[str, Provenance])
+_WITHOUT_PROVENANCE = {"provenance"}
+
+
+def order_json(order: CanonicalOrder) -> bytes:
+    """One order as compact JSON bytes; provenance entries leave out members that are null."""
+    body = order.__pydantic_serializer__.to_json(order, exclude=_WITHOUT_PROVENANCE)
+    prov = _PROVENANCE_MAP.dump_json(order.provenance, exclude_none=True)
+    return b"".join((body[:-1], b',"provenance":' if len(body) > 2 else b'"provenance":', prov, b"}"))
+
+
+def line_entry(path: str) -> str | None:
+    """``lines[3]`` for a path inside line 3 (``lines[3].qty``, ``lines[3].ids.VN``), else None."""
+    if path.startswith("lines["):
+        end = path.find("]")
+        if end > 0 and len(path) > end + 1:
+            return path[: end + 1]
+    return None
+
+
+def field_provenance(provenance: Mapping[str, Provenance], path: str) -> Provenance | None:
+    """Where the value at ``path`` came from: the exact entry first, then its line's entry.
+
+    Extractors whose line fields all come from one place (an EDI PO1 or LIN segment) write one
+    ``lines[n]`` entry instead of one per field; fields read elsewhere keep their own entry.
+    """
+    found = provenance.get(path)
+    if found is None and (line := line_entry(path)) is not None:
+        found = provenance.get(line)
+    return found
 
 
 def order_json_schema() -> dict[str, Any]:

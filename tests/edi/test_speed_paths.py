@@ -136,9 +136,9 @@ def test_x12_party_and_header_provenance_are_plain_provenance():
         "N1*ST*DEPOT*92*D1~PO1*1*2*EA*3**VN*A~SE*6*0001~GE*1*1~IEA*1*000000001~"
     )
     order = X12Extractor().extract(text.encode()).orders[0]
-    assert order.provenance["currency"] == Provenance(segment=4, raw="CUR*BY*EUR", extractor="x12_850")
-    assert order.provenance["po_number"] == Provenance(
-        segment=3, raw="BEG*00*SA*P1**20260101", extractor="x12_850"
-    )
+    assert order.provenance["currency"] == Provenance(segment=4, element=2, extractor="x12_850")
+    assert order.provenance["po_number"] == Provenance(segment=3, element=3, extractor="x12_850")
+    assert order.provenance["ship_to"] == Provenance(segment=5, extractor="x12_850")
+    assert order.provenance["lines[0]"] == Provenance(segment=6, extractor="x12_850")
     assert order.ship_to == Party(name="DEPOT", ids={"92": "D1"})
     assert order.currency == "EUR" and order.po_number == "P1"
