@@ -114,7 +114,9 @@ class Provenance(_Model):
     EDI provenance is per segment: ``segment`` (0-based index in the file) and ``element``
     (position in the segment), no ``raw`` copy: the segment text is read from the stored
     document when someone needs it. An entry keyed by a line (``lines[3]``) covers every field
-    of that line without an entry of its own (``field_provenance`` resolves a path).
+    of that line without an entry of its own; a column entry (``lines`` or ``lines.description``)
+    holds in ``segments`` the segment of every line (None: not from there), so a 50-line order
+    needs two entries, not a hundred. ``field_provenance`` resolves a field path to its entry.
     """
 
     page: int | None = None
@@ -123,6 +125,7 @@ class Provenance(_Model):
     cell: str | None = None
     segment: int | None = None  # index of the segment in the file
     element: int | None = None  # position of the element in that segment (EDI)
+    segments: list[int | None] | None = None  # column entry: the segment of line n at [n]
     raw: str | None = None
     confidence: float = 1.0
     extractor: str | None = None
@@ -191,25 +194,50 @@ def order_json(order: CanonicalOrder) -> bytes:
     return b"".join((body[:-1], b',"provenance":' if len(body) > 2 else b'"provenance":', prov, b"}"))
 
 
+def _line_path(path: str) -> tuple[str, int, str] | None:
+    """``("lines[3]", 3, "qty")`` for ``lines[3].qty`` (``""`` for ``lines[3]``), else None."""
+    if not path.startswith("lines["):
+        return None
+    end = path.find("]")
+    if end < 0 or not path[6:end].isdigit():
+        return None
+    rest = path[end + 2 :] if len(path) > end + 1 and path[end + 1] == "." else ""
+    return path[: end + 1], int(path[6:end]), rest.split(".", 1)[0].split("[", 1)[0]
+
+
 def line_entry(path: str) -> str | None:
     """``lines[3]`` for a path inside line 3 (``lines[3].qty``, ``lines[3].ids.VN``), else None."""
-    if path.startswith("lines["):
-        end = path.find("]")
-        if end > 0 and len(path) > end + 1:
-            return path[: end + 1]
-    return None
+    parts = _line_path(path)
+    return parts[0] if parts is not None and parts[2] else None
 
 
 def field_provenance(provenance: Mapping[str, Provenance], path: str) -> Provenance | None:
-    """Where the value at ``path`` came from: the exact entry first, then its line's entry.
+    """Where the value at ``path`` came from, or None.
 
-    Extractors whose line fields all come from one place (an EDI PO1 or LIN segment) write one
-    ``lines[n]`` entry instead of one per field; fields read elsewhere keep their own entry.
+    In order: the exact entry (``lines[3].qty``); the entries enclosing it (``lines[3]``,
+    ``ship_to`` for ``ship_to.name``); for a line field, the column entry of the field
+    (``lines.qty``), then of the lines (``lines``), whose ``segments[3]`` names the segment (a
+    column entry resolves to a new Provenance for that one line).
     """
     found = provenance.get(path)
-    if found is None and (line := line_entry(path)) is not None:
-        found = provenance.get(line)
-    return found
+    if found is not None:
+        return found
+    parent = path
+    while "." in parent:
+        parent = parent.rsplit(".", 1)[0]
+        if (found := provenance.get(parent)) is not None:
+            return found
+    parts = _line_path(path)
+    if parts is None:
+        return None
+    _, n, name = parts
+    for key in (f"lines.{name}", "lines") if name else ("lines",):
+        column = provenance.get(key)
+        if column is not None and column.segments is not None and n < len(column.segments):
+            segment = column.segments[n]
+            if segment is not None:
+                return column.model_copy(update={"segment": segment, "segments": None})
+    return None
 
 
 def order_json_schema() -> dict[str, Any]:

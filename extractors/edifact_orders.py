@@ -38,10 +38,9 @@ from orderflow.extractors.base import ExtractContext
 from orderflow.extractors.edi import edifact, fast
 from orderflow.extractors.edi.mapping import (
     EdiExtractor,
+    column,
     envelope_issue,
     line_count_issue,
-    line_entry_keys,
-    line_keys,
     nonempty,
     provenance,
     provenance_template,
@@ -67,13 +66,6 @@ _TOTAL_MOA = ("86", "128", "79", "39", "77")
 # every field name, so the mapper writes line fields into ``__dict__``.
 _LINE_FIELDS = set(OrderLine.model_fields)
 _PROV_TEMPLATE = provenance_template(NAME)
-_KEYS = 4096
-# provenance keys: ``lines[n]`` is the LIN (line number, ids), the QTY, PRI and IMD that fill the
-# quantity, price and description have entries of their own
-_LINE_KEYS = line_entry_keys(_KEYS)
-_QTY_KEYS = line_keys("qty", _KEYS)
-_PRICE_KEYS = line_keys("unit_price", _KEYS)
-_DESC_KEYS = line_keys("description", _KEYS)
 _LINE_TEXT = ("AFM", "LIN")  # FTX subjects that describe the line (free text about the item)
 # number text → Decimal for quantities and prices already seen (bounded, immutable values)
 _DECIMALS: dict[str, Decimal] = {}
@@ -146,12 +138,13 @@ class _MessageMapper:
         plain = self.plain
         cached_num = self.cached_num
         sku_q, part_q, gtin_q = self.sku_q, self.part_q, self.gtin_q
-        line_keys_, qty_keys, price_keys, desc_keys = _LINE_KEYS, _QTY_KEYS, _PRICE_KEYS, _DESC_KEYS
-        if (end or len(items)) - start > _KEYS:
-            line_keys_ = line_entry_keys(end or len(items))
-            qty_keys = line_keys("qty", end or len(items))
-            price_keys = line_keys("unit_price", end or len(items))
-            desc_keys = line_keys("description", end or len(items))
+        # line provenance as column entries (segments[n] for line n): ``lines`` the LIN (line
+        # number, ids), ``lines.qty``/``lines.uom`` the QTY, ``lines.unit_price`` the PRI,
+        # ``lines.description`` the IMD
+        lin_segs: list[int | None] = []
+        qty_segs: list[int | None] = []
+        price_segs: list[int | None] = []
+        desc_segs: list[int | None] = []
         desc_src = ""  # where the line's description came from: "" none, "FTX", "IMD" + IMD01
         prov_ = self.prov
         party: Party | None = None
@@ -166,7 +159,10 @@ class _MessageMapper:
             if tag == "LIN":
                 line = self._line(parts)
                 ld = line.__dict__
-                prov[line_keys_[len(lines)]] = prov_(index)
+                lin_segs.append(index)
+                qty_segs.append(None)
+                price_segs.append(None)
+                desc_segs.append(None)
                 lines.append(line)
                 party = charge = None
                 desc_src = ""
@@ -197,9 +193,10 @@ class _MessageMapper:
                     if desc_src[:3] != "IMD":  # the first IMD of the line (over an FTX text)
                         if desc_src == "FTX":
                             ld["notes"].append(ld["description"])
+                            del prov[f"lines[{len(lines) - 1}].description"]
                         ld["description"] = desc
                         desc_src = kind
-                        prov[desc_keys[len(lines) - 1]] = prov_(index, 3)
+                        desc_segs[-1] = index
                     elif kind == desc_src:  # a description spread over several IMDs of one kind, joined
                         ld["description"] = f"{ld['description']} {desc}"
                     else:  # another kind of description (a coded one after a free text …)
@@ -219,13 +216,13 @@ class _MessageMapper:
                     ld["qty"] = cached_num(amount, index, 1) if amount else None
                     ld["uom"] = unit or None
                     discrete_qty_line = None
-                    prov[qty_keys[len(lines) - 1]] = prov_(index, 1)
+                    qty_segs[-1] = index
                 elif q == "1" and ld["qty"] is None and amount:
                     # QTY+1 (discrete quantity) orders the line when no QTY+21/113 says otherwise
                     ld["qty"] = cached_num(amount, index, 1)
                     ld["uom"] = unit or None
                     discrete_qty_line = ld
-                    prov[qty_keys[len(lines) - 1]] = prov_(index, 1)
+                    qty_segs[-1] = index
                 elif q:
                     ld["notes"].append(f"QTY {q}: {amount} {unit}".strip())
             elif tag == "PRI" and line is not None:
@@ -243,7 +240,7 @@ class _MessageMapper:
                     q in ("AAA", "CAL", "INV") or (q == "AAB" and ld["unit_price"] is None)
                 ):
                     ld["unit_price"] = price
-                    prov[price_keys[len(lines) - 1]] = prov_(index, 1)
+                    price_segs[-1] = index
                     if plain:
                         basis_qty = cs[4].strip() if n_cs > 4 else ""
                         basis_unit = cs[5].strip() if n_cs > 5 else ""
@@ -346,7 +343,7 @@ class _MessageMapper:
                     else:
                         ld["description"] = text
                         desc_src = "FTX"
-                        prov[desc_keys[len(lines) - 1]] = prov_(index, 4)
+                        prov[f"lines[{len(lines) - 1}].description"] = prov_(index, 4)
                 else:
                     line.notes.append(text)
             elif tag == "UNS":
@@ -360,6 +357,16 @@ class _MessageMapper:
                     order.declared_line_count = (
                         int(n) if n is not None and n == n.to_integral_value() else None
                     )
+        if lin_segs:
+            prov["lines"] = column(_PROV_TEMPLATE, lin_segs)
+            for key, segments, element in (
+                ("lines.qty", qty_segs, 1),
+                ("lines.uom", list(qty_segs), 1),
+                ("lines.unit_price", price_segs, 1),
+                ("lines.description", desc_segs, 3),
+            ):
+                if any(segments):
+                    prov[key] = column(_PROV_TEMPLATE, segments, element)
         if not saw_bgm:
             self.msg["segment_errors"].append({"tag": "BGM", "position": 2, "code": "13"})
         try:

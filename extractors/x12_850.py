@@ -38,12 +38,10 @@ from orderflow.extractors.base import ExtractContext
 from orderflow.extractors.edi import fast, x12
 from orderflow.extractors.edi.common import to_int
 from orderflow.extractors.edi.mapping import (
-    PROV_FIELDS,
     EdiExtractor,
+    column,
     envelope_issue,
     line_count_issue,
-    line_entry_keys,
-    line_keys,
     nonempty,
     provenance,
     provenance_template,
@@ -119,11 +117,6 @@ def _learn_decimals(parts: list[str], cache: dict[str, Decimal]) -> None:
                 cache[text] = value
 
 
-# provenance keys made once per process, not once per line (sets longer than this make their own):
-# ``lines[n]`` is the PO1 that makes the line (it covers every field read from it),
-# ``lines[n].description`` the PID its description came from.
-_LINE_KEYS = line_entry_keys(2048)
-_DESC_KEYS = line_keys("description", 2048)
 
 
 class _SetMapper:
@@ -197,7 +190,6 @@ class _SetMapper:
             fast.set_private,
         )
         line_template, line_fields = _LINE_TEMPLATE, _LINE_FIELDS
-        prov_template, prov_fields = _PROV_TEMPLATE, PROV_FIELDS
         party: Party | None = None
         party_key: str | None = None
         extra_parties: list[tuple[str, Party]] = []
@@ -207,11 +199,12 @@ class _SetMapper:
         saw_header = False
         last_line_seg = start
         line_count = 0
+        # line provenance, two column entries: ``lines`` (the PO1/POC of each line: every field
+        # read from it) and ``lines.description`` (the PID a line's description came from)
+        line_segs: list[int | None] = []
+        desc_segs: list[int | None] = []
         pid_desc = ""  # "PID" + PID01 of the PID the line's description came from ("": none yet)
         stop = end if end is not None else len(items)
-        line_keys_, desc_keys = _LINE_KEYS, _DESC_KEYS
-        if stop - start > len(line_keys_):
-            line_keys_, desc_keys = line_entry_keys(stop - start), line_keys("description", stop - start)
         for index in range(start + 1, stop):
             parts = items[index]
             tag = parts[0]
@@ -276,14 +269,8 @@ class _SetMapper:
                     line = self._line(parts, index, tag, line_count + 1)
                     line_dict = line.__dict__
                 lines.append(line)
-                values = prov_template.copy()
-                values["segment"] = index
-                pv = new(Provenance)
-                set_dict(pv, values)
-                set_fields(pv, prov_fields)
-                set_extra(pv, None)
-                set_private(pv, None)
-                prov[line_keys_[line_count]] = pv
+                line_segs.append(index)
+                desc_segs.append(None)
                 line_count += 1
                 pid_desc = ""
                 last_line_seg = index
@@ -297,15 +284,7 @@ class _SetMapper:
                         # the first PID of the line: its description (over a PO1 PD text)
                         line_dict["description"] = desc  # hot path: skip pydantic's __setattr__
                         pid_desc = "PID" + parts[1]  # PID01: F free-form, S structured, X both
-                        values = prov_template.copy()
-                        values["segment"] = index
-                        values["element"] = 5
-                        pv = new(Provenance)
-                        set_dict(pv, values)
-                        set_fields(pv, prov_fields)
-                        set_extra(pv, None)
-                        set_private(pv, None)
-                        prov[desc_keys[line_count - 1]] = pv
+                        desc_segs[-1] = index
                     elif "PID" + parts[1] == pid_desc:  # a description spread over several PIDs of one kind
                         line_dict["description"] = f"{line_dict['description']} {desc}"
                     else:  # another kind (a structured PID after the free-form one)
@@ -422,6 +401,10 @@ class _SetMapper:
                     amt = (q, v)
                     order.declared_total = v
                     prov["declared_total"] = _provenance(index, 2)
+        if line_segs:
+            prov["lines"] = column(_PROV_TEMPLATE, line_segs)
+            if any(desc_segs):
+                prov["lines.description"] = column(_PROV_TEMPLATE, desc_segs, 5)
         if contact:
             if order.buyer is not None:
                 order.buyer.contact = contact

@@ -44,17 +44,20 @@ def test_bulk_interchange_maps_every_line_with_provenance():
                 f"0001234{n:05d}",
             )
             assert line.description == f"WIDGET NUMBER {n}"
-            # one entry for the line (its PO1), one for the description read from the PID after it
-            line_prov = o.provenance[f"lines[{n - 1}]"]
-            desc_prov = o.provenance[f"lines[{n - 1}].description"]
+            # each field resolves to its segment: the PO1 for the line's own fields (column entry
+            # ``lines``), the PID after it for the description (``lines.description``, element 5)
+            line_prov = o.provenance_of(f"lines[{n - 1}].qty")
+            desc_prov = o.provenance_of(f"lines[{n - 1}].description")
             assert isinstance(line_prov, Provenance) and line_prov.raw is None
-            assert segs[line_prov.segment].startswith(f"PO1*{n}*")
-            assert o.provenance_of(f"lines[{n - 1}].qty") is line_prov
+            assert segs[line_prov.segment].startswith(f"PO1*{n}*") and line_prov.extractor == "x12_850"
+            assert o.provenance_of(f"lines[{n - 1}].sku") == line_prov
             assert (desc_prov.segment, desc_prov.element) == (line_prov.segment + 1, 5)
             assert segs[desc_prov.segment] == f"PID*F****WIDGET NUMBER {n}"
+        # two column entries cover the 50 lines, not one model per line
+        assert sorted(k for k in o.provenance if k.startswith("lines")) == ["lines", "lines.description"]
     # the models built without validation serialise and validate like any other
     dumped = r.orders[3].model_dump(mode="json")
-    assert dumped["lines"][0]["qty"] == "2" and dumped["provenance"]["lines[0]"]["extractor"] == "x12_850"
+    assert dumped["lines"][0]["qty"] == "2" and dumped["provenance"]["lines"]["extractor"] == "x12_850"
     assert type(r.orders[3]).model_validate(dumped).model_dump(mode="json") == dumped
     # assigning a field afterwards works and leaves other lines alone
     r.orders[0].lines[0].sku = "CHANGED"

@@ -139,6 +139,7 @@ def test_x12_party_and_header_provenance_are_plain_provenance():
     assert order.provenance["currency"] == Provenance(segment=4, element=2, extractor="x12_850")
     assert order.provenance["po_number"] == Provenance(segment=3, element=3, extractor="x12_850")
     assert order.provenance["ship_to"] == Provenance(segment=5, extractor="x12_850")
-    assert order.provenance["lines[0]"] == Provenance(segment=6, extractor="x12_850")
+    assert order.provenance["lines"] == Provenance(segments=[6], extractor="x12_850")
+    assert order.provenance_of("lines[0].qty") == Provenance(segment=6, extractor="x12_850")
     assert order.ship_to == Party(name="DEPOT", ids={"92": "D1"})
     assert order.currency == "EUR" and order.po_number == "P1"
