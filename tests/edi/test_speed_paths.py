@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel
 
 from orderflow.canonical import CanonicalOrder, OrderLine, Party, Provenance
 from orderflow.extractors.edi import edifact, fast, x12
@@ -40,6 +41,24 @@ def test_fast_models_equal_validated_ones():
     assert [p.segment for p in many] == [0, 9, 2]
     order = CanonicalOrder(lines=[built])
     assert CanonicalOrder.model_validate(order.model_dump(mode="json")) == order
+
+
+def test_fast_relies_on_pydantic_instance_state_it_fills():
+    """``fast`` fills a model's instance state by hand (written against pydantic 2.7-2.14): exactly
+    the four slots of BaseModel, no private attributes, no extra. A pydantic that adds state
+    fails here rather than leaving half-built models in production."""
+    assert set(BaseModel.__slots__) == {
+        "__dict__",
+        "__pydantic_fields_set__",
+        "__pydantic_extra__",
+        "__pydantic_private__",
+    }
+    for cls in (OrderLine, Provenance):
+        assert cls.__private_attributes__ == {} and cls.model_config.get("extra") == "forbid"
+        reference = cls.model_construct(**dict.fromkeys(cls.model_fields))
+        built = fast.one(cls, dict.fromkeys(cls.model_fields))
+        for slot in BaseModel.__slots__:
+            assert getattr(built, slot) == getattr(reference, slot), (cls.__name__, slot)
 
 
 def _edifact(lines: list[list[str]], ftx: str = "PLAIN") -> bytes:
