@@ -131,3 +131,21 @@ def test_a_big_interchange_is_written_in_bounded_memory(tmp_path: Path):
     orders = json.loads((tmp_path / "out.json").read_bytes())
     assert len(orders) == 1000 and len(orders[-1]["lines"]) == 50
     assert orders[-1]["lines"][49]["description"] == "WIDGET NUMBER 50"
+
+
+def test_orders_stored_before_the_change_still_load_and_resolve():
+    """Stored orders carry the old per-field entries (raw text, every member, null ones too)."""
+    old = {
+        "po_number": "PO-OLD",
+        "lines": [{"line_no": "1", "qty": "2", "sku": "A"}],
+        "provenance": {
+            "po_number": {"page": None, "bbox": None, "sheet": None, "cell": None, "segment": 3,
+                          "raw": "BEG*00*SA*PO-OLD**20260101", "confidence": 1.0, "extractor": "x12_850",
+                          "hint": None},
+            "lines[0].qty": {"segment": 4, "raw": "PO1*1*2*EA*1**VN*A", "extractor": "x12_850"},
+        },
+    }
+    order = CanonicalOrder.model_validate(old)
+    assert order.provenance_of("lines[0].qty").raw == "PO1*1*2*EA*1**VN*A"
+    assert order.provenance_of("po_number").segment == 3
+    assert order.provenance_of("lines[0].sku") is None  # nothing said where it came from
