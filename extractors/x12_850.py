@@ -117,8 +117,6 @@ def _learn_decimals(parts: list[str], cache: dict[str, Decimal]) -> None:
                 cache[text] = value
 
 
-
-
 class _SetMapper:
     """Maps the segments of one transaction set; collects segment errors for the 997."""
 
