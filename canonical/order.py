@@ -7,16 +7,21 @@ JSON as strings, so no float ever touches a price.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 from enum import StrEnum
+from operator import methodcaller
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, field_serializer
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, TypeAdapter, field_serializer
 
 SCHEMA_VERSION = "1"
 
-# Decimal that serialises to a JSON string ("12.50"), never a float.
-Dec = Annotated[Decimal, PlainSerializer(lambda v: format(v, "f"), return_type=str, when_used="json")]
+# Decimal that serialises to a JSON string ("12.50", never "1E+2"), never a float. The serializer
+# is C (Decimal.__format__ through methodcaller), not a lambda: one call per quantity and price.
+Dec = Annotated[
+    Decimal, PlainSerializer(methodcaller("__format__", "f"), return_type=str, when_used="json")
+]
 
 
 class Purpose(StrEnum):
@@ -108,13 +113,23 @@ class Source(_Model):
 
 
 class Provenance(_Model):
-    """Where one value was found: page and box, sheet and cell, or EDI segment."""
+    """Where one value was found: page and box, sheet and cell, or EDI segment.
+
+    EDI provenance is per segment: ``segment`` (0-based index in the file) and ``element``
+    (position in the segment), no ``raw`` copy: the segment text is read from the stored
+    document when someone needs it. An entry keyed by a line (``lines[3]``) covers every field
+    of that line without an entry of its own; a column entry (``lines`` or ``lines.description``)
+    holds in ``segments`` the segment of every line (None: not from there), so a 50-line order
+    needs two entries, not a hundred. ``field_provenance`` resolves a field path to its entry.
+    """
 
     page: int | None = None
     bbox: tuple[float, float, float, float] | None = None  # x0, top, x1, bottom in PDF points
     sheet: str | None = None
     cell: str | None = None
     segment: int | None = None  # index of the segment in the file
+    element: int | None = None  # position of the element in that segment (EDI)
+    segments: list[int | None] | None = None  # column entry: the segment of line n at [n]
     raw: str | None = None
     confidence: float = 1.0
     extractor: str | None = None
@@ -142,7 +157,7 @@ class CanonicalOrder(_Model):
     declared_total: Dec | None = None
     declared_line_count: int | None = None
     source: Source = Field(default_factory=Source)
-    provenance: dict[str, Provenance] = Field(default_factory=dict)  # "lines[0].qty" → where
+    provenance: dict[str, Provenance] = Field(default_factory=dict)  # "lines[0].qty" or "lines[0]" → where
 
     def computed_total(self) -> Decimal | None:
         """Sum of line amounts (or qty × price) plus charges; None when no line has money."""
@@ -160,8 +175,73 @@ class CanonicalOrder(_Model):
                 total += -charge.amount if charge.kind == "allowance" else charge.amount
         return total if seen else None
 
+    def provenance_of(self, path: str) -> Provenance | None:
+        """The provenance of the value at ``path`` (exact entry, else its line entry)."""
+        return field_provenance(self.provenance, path)
+
     def to_json_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
+
+
+# The wire form of one order (``orderflow extract --json``): compact JSON written by pydantic-core,
+# provenance entries without their null members. ``provenance`` is the last field, so the order
+# without it and the provenance map are serialised apart and joined.
+assert list(CanonicalOrder.model_fields)[-1] == "provenance"
+_PROVENANCE_MAP = TypeAdapter(dict[str, Provenance])
+_WITHOUT_PROVENANCE = {"provenance"}
+
+
+def order_json(order: CanonicalOrder) -> bytes:
+    """One order as compact JSON bytes; provenance entries leave out members that are null."""
+    body = order.__pydantic_serializer__.to_json(order, exclude=_WITHOUT_PROVENANCE)
+    prov = _PROVENANCE_MAP.dump_json(order.provenance, exclude_none=True)
+    return b"".join((body[:-1], b',"provenance":' if len(body) > 2 else b'"provenance":', prov, b"}"))
+
+
+def _line_path(path: str) -> tuple[str, int, str] | None:
+    """``("lines[3]", 3, "qty")`` for ``lines[3].qty`` (``""`` for ``lines[3]``), else None."""
+    if not path.startswith("lines["):
+        return None
+    end = path.find("]")
+    if end < 0 or not path[6:end].isdigit():
+        return None
+    rest = path[end + 2 :] if len(path) > end + 1 and path[end + 1] == "." else ""
+    return path[: end + 1], int(path[6:end]), rest.split(".", 1)[0].split("[", 1)[0]
+
+
+def line_entry(path: str) -> str | None:
+    """``lines[3]`` for a path inside line 3 (``lines[3].qty``, ``lines[3].ids.VN``), else None."""
+    parts = _line_path(path)
+    return parts[0] if parts is not None and parts[2] else None
+
+
+def field_provenance(provenance: Mapping[str, Provenance], path: str) -> Provenance | None:
+    """Where the value at ``path`` came from, or None.
+
+    In order: the exact entry (``lines[3].qty``); the entries enclosing it (``lines[3]``,
+    ``ship_to`` for ``ship_to.name``); for a line field, the column entry of the field
+    (``lines.qty``), then of the lines (``lines``), whose ``segments[3]`` names the segment (a
+    column entry resolves to a new Provenance for that one line).
+    """
+    found = provenance.get(path)
+    if found is not None:
+        return found
+    parent = path
+    while "." in parent:
+        parent = parent.rsplit(".", 1)[0]
+        if (found := provenance.get(parent)) is not None:
+            return found
+    parts = _line_path(path)
+    if parts is None:
+        return None
+    _, n, name = parts
+    for key in (f"lines.{name}", "lines") if name else ("lines",):
+        column = provenance.get(key)
+        if column is not None and column.segments is not None and n < len(column.segments):
+            segment = column.segments[n]
+            if segment is not None:
+                return column.model_copy(update={"segment": segment, "segments": None})
+    return None
 
 
 def order_json_schema() -> dict[str, Any]:

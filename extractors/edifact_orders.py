@@ -17,6 +17,7 @@ whole document.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -37,12 +38,13 @@ from orderflow.extractors.base import ExtractContext
 from orderflow.extractors.edi import edifact, fast
 from orderflow.extractors.edi.mapping import (
     EdiExtractor,
+    column,
     envelope_issue,
     line_count_issue,
-    line_keys,
     nonempty,
     provenance,
     provenance_template,
+    release_segments,
     total_mismatch_issue,
 )
 from orderflow.extractors.edi.partners import (
@@ -64,9 +66,7 @@ _TOTAL_MOA = ("86", "128", "79", "39", "77")
 # every field name, so the mapper writes line fields into ``__dict__``.
 _LINE_FIELDS = set(OrderLine.model_fields)
 _PROV_TEMPLATE = provenance_template(NAME)
-_KEYS = 4096
-_QTY_KEYS = line_keys("qty", _KEYS)
-_DESC_KEYS = line_keys("description", _KEYS)
+_LINE_TEXT = ("AFM", "LIN")  # FTX subjects that describe the line (free text about the item)
 # number text → Decimal for quantities and prices already seen (bounded, immutable values)
 _DECIMALS: dict[str, Decimal] = {}
 
@@ -112,8 +112,8 @@ class _MessageMapper:
             )
         return v
 
-    def prov(self, index: int) -> Provenance:
-        return provenance(_PROV_TEMPLATE, index, self.segs.raws[index])
+    def prov(self, index: int, element: int | None = None) -> Provenance:
+        return provenance(_PROV_TEMPLATE, index, element)
 
     def cached_num(self, raw: str, index: int, position: int) -> Decimal | None:
         """``num`` with a cache of texts already read (the same few quantities and prices repeat)."""
@@ -138,10 +138,15 @@ class _MessageMapper:
         plain = self.plain
         cached_num = self.cached_num
         sku_q, part_q, gtin_q = self.sku_q, self.part_q, self.gtin_q
-        qty_keys, desc_keys = _QTY_KEYS, _DESC_KEYS
-        if (end or len(items)) - start > _KEYS:
-            qty_keys = line_keys("qty", end or len(items))
-            desc_keys = line_keys("description", end or len(items))
+        # line provenance as column entries (segments[n] for line n): ``lines`` the LIN (line
+        # number, ids), ``lines.qty``/``lines.uom`` the QTY, ``lines.unit_price`` the PRI,
+        # ``lines.description`` the IMD
+        lin_segs: list[int | None] = []
+        qty_segs: list[int | None] = []
+        price_segs: list[int | None] = []
+        desc_segs: list[int | None] = []
+        desc_src = ""  # where the line's description came from: "" none, "FTX", "IMD" + IMD01
+        prov_ = self.prov
         party: Party | None = None
         charge: Charge | None = None
         saw_bgm = False
@@ -154,9 +159,13 @@ class _MessageMapper:
             if tag == "LIN":
                 line = self._line(parts)
                 ld = line.__dict__
-                prov[qty_keys[len(lines)]] = self.prov(index)
+                lin_segs.append(index)
+                qty_segs.append(None)
+                price_segs.append(None)
+                desc_segs.append(None)
                 lines.append(line)
                 party = charge = None
+                desc_src = ""
             elif tag == "PIA" and line is not None:
                 ids = ld["ids"]
                 for i in range(2, min(len(parts), 7)):
@@ -180,10 +189,17 @@ class _MessageMapper:
                     a, b = val(parts, 3, 3), val(parts, 3, 4)
                 desc = f"{a} {b}" if a and b else a or b
                 if desc:
-                    if ld["description"] is None:
+                    kind = "IMD" + (parts[1].strip() if len(parts) > 1 else "")  # IMD01: F free text, C coded …
+                    if desc_src[:3] != "IMD":  # the first IMD of the line (over an FTX text)
+                        if desc_src == "FTX":
+                            ld["notes"].append(ld["description"])
+                            del prov[f"lines[{len(lines) - 1}].description"]
                         ld["description"] = desc
-                        prov[desc_keys[len(lines) - 1]] = self.prov(index)
-                    else:
+                        desc_src = kind
+                        desc_segs[-1] = index
+                    elif kind == desc_src:  # a description spread over several IMDs of one kind, joined
+                        ld["description"] = f"{ld['description']} {desc}"
+                    else:  # another kind of description (a coded one after a free text …)
                         ld["notes"].append(desc)
             elif tag == "QTY":
                 if plain:
@@ -200,11 +216,13 @@ class _MessageMapper:
                     ld["qty"] = cached_num(amount, index, 1) if amount else None
                     ld["uom"] = unit or None
                     discrete_qty_line = None
+                    qty_segs[-1] = index
                 elif q == "1" and ld["qty"] is None and amount:
                     # QTY+1 (discrete quantity) orders the line when no QTY+21/113 says otherwise
                     ld["qty"] = cached_num(amount, index, 1)
                     ld["uom"] = unit or None
                     discrete_qty_line = ld
+                    qty_segs[-1] = index
                 elif q:
                     ld["notes"].append(f"QTY {q}: {amount} {unit}".strip())
             elif tag == "PRI" and line is not None:
@@ -222,6 +240,7 @@ class _MessageMapper:
                     q in ("AAA", "CAL", "INV") or (q == "AAB" and ld["unit_price"] is None)
                 ):
                     ld["unit_price"] = price
+                    price_segs[-1] = index
                     if plain:
                         basis_qty = cs[4].strip() if n_cs > 4 else ""
                         basis_unit = cs[5].strip() if n_cs > 5 else ""
@@ -250,7 +269,7 @@ class _MessageMapper:
                     and (order.declared_total is None or q in ("86", "128"))
                 ):
                     order.declared_total = amount
-                    prov["declared_total"] = self.prov(index)
+                    prov["declared_total"] = self.prov(index, 1)
             elif tag == "ALC":
                 flag = val(parts, 1)
                 charge = Charge(
@@ -286,12 +305,12 @@ class _MessageMapper:
                 order.references.setdefault(f"DTM{q}", d.isoformat())
                 if q in ("137", "4") and order.po_date is None:
                     order.po_date = d
-                    prov["po_date"] = self.prov(index)
+                    prov["po_date"] = self.prov(index, 1)
                 elif q in ("2", "10", "63", "64", "69") and (
                     order.requested_delivery_date is None or q == "2"
                 ):
                     order.requested_delivery_date = d
-                    prov["requested_delivery_date"] = self.prov(index)
+                    prov["requested_delivery_date"] = self.prov(index, 1)
             elif tag == "RFF":
                 q, v = val(parts, 1, 0), val(parts, 1, 1)
                 if q and v:
@@ -305,7 +324,7 @@ class _MessageMapper:
                 party.contact = val(parts, 2, 1) or val(parts, 2, 0) or party.contact
             elif tag == "CUX":
                 order.currency = val(parts, 1, 1) or order.currency
-                prov["currency"] = self.prov(index)
+                prov["currency"] = self.prov(index, 1)
             elif tag == "PAT":
                 terms = self._terms(parts)
                 if terms and order.payment_terms is None:
@@ -313,8 +332,20 @@ class _MessageMapper:
                     prov["payment_terms"] = self.prov(index)
             elif tag == "FTX":
                 text = " ".join(x for x in (val(parts, 4, i) for i in range(5)) if x)
-                if text:
-                    (line.notes if line is not None else order.notes).append(text)
+                if not text:
+                    continue
+                if line is None:
+                    order.notes.append(text)
+                elif val(parts, 1) in _LINE_TEXT and desc_src[:3] != "IMD":
+                    # free text about the item: the line's description when no IMD carries one
+                    if desc_src == "FTX":
+                        ld["description"] = f"{ld['description']} {text}"
+                    else:
+                        ld["description"] = text
+                        desc_src = "FTX"
+                        prov[f"lines[{len(lines) - 1}].description"] = prov_(index, 4)
+                else:
+                    line.notes.append(text)
             elif tag == "UNS":
                 in_summary = val(parts, 1) == "S"
                 line = None
@@ -326,6 +357,16 @@ class _MessageMapper:
                     order.declared_line_count = (
                         int(n) if n is not None and n == n.to_integral_value() else None
                     )
+        if lin_segs:
+            prov["lines"] = column(_PROV_TEMPLATE, lin_segs)
+            for key, segments, element in (
+                ("lines.qty", qty_segs, 1),
+                ("lines.uom", list(qty_segs), 1),
+                ("lines.unit_price", price_segs, 1),
+                ("lines.description", desc_segs, 3),
+            ):
+                if any(segments):
+                    prov[key] = column(_PROV_TEMPLATE, segments, element)
         if not saw_bgm:
             self.msg["segment_errors"].append({"tag": "BGM", "position": 2, "code": "13"})
         try:
@@ -469,16 +510,24 @@ class EdifactExtractor(EdiExtractor):
     def sniff(self, data: bytes, filename: str | None) -> float:
         return sniff_edifact(data)
 
-    def _extract(self, data: bytes, ctx: ExtractContext) -> Extraction:
+    def _orders(
+        self, data: bytes, ctx: ExtractContext, out: Extraction, release: bool = False
+    ) -> Iterator[CanonicalOrder]:
+        """The orders of the file one message at a time; issues, diagnostics and the envelope go
+        to ``out`` (complete when the iterator is done); ``release`` drops each mapped message's
+        segments (streaming)."""
         text, charset, diags0 = edifact.decode(data)
         segs = edifact.tokenize(text)
+        del text
         segs.charset = charset
         segs.diagnostics.extend(diags0)
         meta, diags = edifact.envelope(segs)
+        out.diagnostics = diags
+        out.metadata = {"edi": meta, "segments": len(segs.items)}
         hinted = partner_from_hints(ctx.hints)
-        orders: list[CanonicalOrder] = []
-        issues: list[Issue] = []
+        issues = out.issues
         skipped: list[str] = []
+        count = 0
         for ic, grp, msg in edifact.iter_messages(meta):
             fmt = ORDER_TYPES.get(msg["type"].upper())
             if fmt is None:
@@ -489,7 +538,7 @@ class EdifactExtractor(EdiExtractor):
                 or self.partners.match((ic["sender"], grp["sender"] if grp else None))
                 or default_partner()
             )
-            msg["order_index"] = len(orders)
+            msg["order_index"] = count
             msg["syntax_version"] = ic["syntax_version"]
             mapper = _MessageMapper(segs, msg, partner)
             order = mapper.run()
@@ -514,17 +563,20 @@ class EdifactExtractor(EdiExtractor):
                         ("customer_id", partner.customer_id or ""),
                     )
                 ),
-                index=len(orders),
+                index=count,
             )
             issues.extend(mapper.issues)
             unit = f"Message {msg['control']}"
-            issue = envelope_issue(len(orders), unit, msg["errors"], edifact.MISSING, "edifact_envelope")
+            issue = envelope_issue(count, unit, msg["errors"], edifact.MISSING, "edifact_envelope")
             if issue is not None:
                 issues.append(issue)
-            orders.append(order)
+            if release:
+                release_segments(segs.items, segs.raws, msg["start"], msg["end"])
+            count += 1
+            yield order
         edifact.finalize_status(meta)
         meta["skipped_messages"] = skipped
-        if not orders:
+        if not count:
             if skipped:
                 issues.append(
                     Issue(
@@ -539,10 +591,3 @@ class EdifactExtractor(EdiExtractor):
                         message="No EDIFACT message found: the file has no UNH segment.",
                     )
                 )
-        return Extraction(
-            format=NAME,
-            orders=orders,
-            issues=issues,
-            diagnostics=diags,
-            metadata={"edi": meta, "segments": len(segs.items)},
-        )

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import importlib
 import logging
+from collections.abc import Iterator
 
-from orderflow.canonical import Extraction, Issue, IssueCode, Severity
+from orderflow.canonical import CanonicalOrder, Extraction, Issue, IssueCode, Severity
 from orderflow.extractors.base import ExtractContext, ExtractionError, Extractor
 
 log = logging.getLogger(__name__)
@@ -20,30 +21,43 @@ _PLUGINS: list[tuple[str, str]] = [
     ("orderflow.extractors.pdf_text", "PdfExtractor"),
 ]
 
-_loaded: list[Extractor] | None = None
+_loaded: list[Extractor] = []  # extractors imported so far, in _PLUGINS order
+_tried = 0  # how many of _PLUGINS were tried (a missing optional module is skipped)
 
 
-def extractors() -> list[Extractor]:
-    """All extractors whose module is present (a missing optional module is skipped)."""
-    global _loaded
-    if _loaded is None:
-        found: list[Extractor] = []
-        for module_name, attr in _PLUGINS:
+def _iter_extractors() -> Iterator[Extractor]:
+    """The extractors in plug-in order, importing each module only when it is reached."""
+    global _tried
+    i = 0
+    while True:
+        while i >= len(_loaded) and _tried < len(_PLUGINS):
+            module_name, attr = _PLUGINS[_tried]
+            _tried += 1
             try:
                 module = importlib.import_module(module_name)
             except ModuleNotFoundError as exc:
                 if exc.name == module_name:
                     continue
                 raise
-            found.append(getattr(module, attr)())
-        _loaded = found
-    return _loaded
+            _loaded.append(getattr(module, attr)())
+        if i >= len(_loaded):
+            return
+        yield _loaded[i]
+        i += 1
+
+
+def extractors() -> list[Extractor]:
+    """All extractors whose module is present (a missing optional module is skipped)."""
+    return list(_iter_extractors())
 
 
 def sniff(data: bytes, filename: str | None = None) -> Extractor | None:
-    """The extractor most sure the bytes are its format, or None."""
+    """The extractor most sure the bytes are its format, or None.
+
+    A sniffer that is certain (1.0) ends the search, so an EDI file never imports the PDF and
+    spreadsheet readers (``orderflow extract x.edi`` starts fast)."""
     best: tuple[float, Extractor | None] = (0.0, None)
-    for ex in extractors():
+    for ex in _iter_extractors():
         try:
             score = ex.sniff(data, filename)
         except Exception:  # a sniffer must never take the run down
@@ -51,6 +65,8 @@ def sniff(data: bytes, filename: str | None = None) -> Extractor | None:
             continue
         if score > best[0]:
             best = (score, ex)
+            if score >= 1.0:
+                break
     return best[1]
 
 
@@ -92,12 +108,42 @@ def extract(data: bytes, ctx: ExtractContext | None = None) -> Extraction:
         log.exception("extractor %s crashed on %s", extractor.name, ctx.filename)
         return parse_error(extractor.name, f"The {extractor.name} reader failed: {type(exc).__name__}: {exc}")
     for index, order in enumerate(result.orders):
-        order.source.format = order.source.format or result.format
-        order.source.filename = order.source.filename or ctx.filename
-        order.source.channel = order.source.channel or ctx.channel
-        order.source.sender = order.source.sender or ctx.sender
-        order.source.index = index
+        _finish(order, index, result.format, ctx)
     return result
+
+
+def _finish(order: CanonicalOrder, index: int, fmt: str, ctx: ExtractContext) -> CanonicalOrder:
+    """What every order gets from the run whatever the extractor filled in: format, file, channel, index."""
+    src = order.source
+    src.format = src.format or fmt
+    src.filename = src.filename or ctx.filename
+    src.channel = src.channel or ctx.channel
+    src.sender = src.sender or ctx.sender
+    src.index = index
+    return order
+
+
+def stream(data: bytes, ctx: ExtractContext | None = None) -> tuple[Extraction, Iterator[CanonicalOrder]]:
+    """``extract`` one order at a time: ``(summary, orders)``. Extractors that can (EDI) map each
+    order when it is asked for and forget it after, so a big interchange never sits in memory
+    whole; the others extract first. ``summary.orders`` stays empty; its issues, diagnostics and
+    metadata are complete once the iterator is exhausted."""
+    ctx = ctx or ExtractContext()
+    extractor = None
+    if data and data.strip() and len(data) <= ctx.max_bytes:
+        extractor = sniff(data, ctx.filename)
+    streamer = getattr(extractor, "stream", None)
+    if streamer is None:
+        result = extract(data, ctx)
+        orders, result.orders = result.orders, []
+        return result, iter(orders)
+    summary, orders = streamer(data, ctx)
+
+    def finished() -> Iterator[CanonicalOrder]:
+        for index, order in enumerate(orders):
+            yield _finish(order, index, summary.format, ctx)
+
+    return summary, finished()
 
 
 def is_unusable(result: Extraction) -> bool:

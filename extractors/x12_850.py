@@ -16,6 +16,7 @@ The pipeline strips the prefix and files the issue under order i. Issues without
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -37,14 +38,14 @@ from orderflow.extractors.base import ExtractContext
 from orderflow.extractors.edi import fast, x12
 from orderflow.extractors.edi.common import to_int
 from orderflow.extractors.edi.mapping import (
-    PROV_FIELDS,
     EdiExtractor,
+    column,
     envelope_issue,
     line_count_issue,
-    line_keys,
     nonempty,
     provenance,
     provenance_template,
+    release_segments,
     total_mismatch_issue,
 )
 from orderflow.extractors.edi.partners import (
@@ -93,8 +94,8 @@ _PROV_TEMPLATE = provenance_template(NAME)
 _LINE_TEMPLATE: dict[str, Any] = dict.fromkeys(OrderLine.model_fields)
 
 
-def _provenance(index: int, raw: str) -> Provenance:
-    return provenance(_PROV_TEMPLATE, index, raw)
+def _provenance(index: int, element: int | None = None) -> Provenance:
+    return provenance(_PROV_TEMPLATE, index, element)
 
 
 # Element text -> Decimal for quantities and prices already seen: Decimals are immutable, and
@@ -114,11 +115,6 @@ def _learn_decimals(parts: list[str], cache: dict[str, Decimal]) -> None:
                 continue
             if value.is_finite():
                 cache[text] = value
-
-
-# provenance keys made once per process, not once per line (sets longer than this make their own)
-_QTY_KEYS = line_keys("qty", 2048)
-_DESC_KEYS = line_keys("description", 2048)
 
 
 class _SetMapper:
@@ -192,7 +188,6 @@ class _SetMapper:
             fast.set_private,
         )
         line_template, line_fields = _LINE_TEMPLATE, _LINE_FIELDS
-        prov_template, prov_fields = _PROV_TEMPLATE, PROV_FIELDS
         party: Party | None = None
         party_key: str | None = None
         extra_parties: list[tuple[str, Party]] = []
@@ -202,10 +197,12 @@ class _SetMapper:
         saw_header = False
         last_line_seg = start
         line_count = 0
+        # line provenance, two column entries: ``lines`` (the PO1/POC of each line: every field
+        # read from it) and ``lines.description`` (the PID a line's description came from)
+        line_segs: list[int | None] = []
+        desc_segs: list[int | None] = []
+        pid_desc = ""  # "PID" + PID01 of the PID the line's description came from ("": none yet)
         stop = end if end is not None else len(items)
-        qty_keys, desc_keys = _QTY_KEYS, _DESC_KEYS
-        if stop - start > len(qty_keys):
-            qty_keys, desc_keys = line_keys("qty", stop - start), line_keys("description", stop - start)
         for index in range(start + 1, stop):
             parts = items[index]
             tag = parts[0]
@@ -246,6 +243,8 @@ class _SetMapper:
                             gtin = ids[q]
                             break
                     line_dict = line_template.copy()  # every other field is None
+                    if "PD" in ids:  # product description as a PO1 id: the description until a PID says otherwise
+                        line_dict["description"] = ids["PD"] or None
                     line_dict["line_no"] = parts[1]
                     line_dict["qty"] = qty
                     line_dict["uom"] = parts[3]
@@ -268,16 +267,10 @@ class _SetMapper:
                     line = self._line(parts, index, tag, line_count + 1)
                     line_dict = line.__dict__
                 lines.append(line)
-                values = prov_template.copy()
-                values["segment"] = index
-                values["raw"] = raw
-                pv = new(Provenance)
-                set_dict(pv, values)
-                set_fields(pv, prov_fields)
-                set_extra(pv, None)
-                set_private(pv, None)
-                prov[qty_keys[line_count]] = pv
+                line_segs.append(index)
+                desc_segs.append(None)
                 line_count += 1
+                pid_desc = ""
                 last_line_seg = index
                 party = None
             elif tag == "PID":
@@ -285,18 +278,14 @@ class _SetMapper:
                 if rep and rep in desc:
                     desc = desc.split(rep)[0]
                 if line is not None and desc:
-                    if line_dict["description"] is None:
+                    if not pid_desc:
+                        # the first PID of the line: its description (over a PO1 PD text)
                         line_dict["description"] = desc  # hot path: skip pydantic's __setattr__
-                        values = prov_template.copy()
-                        values["segment"] = index
-                        values["raw"] = raws[index]
-                        pv = new(Provenance)
-                        set_dict(pv, values)
-                        set_fields(pv, prov_fields)
-                        set_extra(pv, None)
-                        set_private(pv, None)
-                        prov[desc_keys[line_count - 1]] = pv
-                    else:
+                        pid_desc = "PID" + parts[1]  # PID01: F free-form, S structured, X both
+                        desc_segs[-1] = index
+                    elif "PID" + parts[1] == pid_desc:  # a description spread over several PIDs of one kind
+                        line_dict["description"] = f"{line_dict['description']} {desc}"
+                    else:  # another kind (a structured PID after the free-form one)
                         line_dict["notes"].append(desc)
                 elif desc:
                     order.notes.append(desc)
@@ -332,7 +321,7 @@ class _SetMapper:
                 self._header(order, parts, index, tag)
             elif tag == "CUR":
                 order.currency = _g(parts, 2) or None
-                prov["currency"] = _provenance(index, raws[index])
+                prov["currency"] = _provenance(index, 2)
             elif tag == "REF" or tag == "N9":
                 q = _g(parts, 1)
                 v = self.text(parts, 2) or self.text(parts, 3)
@@ -349,7 +338,7 @@ class _SetMapper:
                 terms = self._terms(parts)
                 if terms and order.payment_terms is None:
                     order.payment_terms = terms
-                    prov["payment_terms"] = _provenance(index, raws[index])
+                    prov["payment_terms"] = _provenance(index)
             elif tag == "DTM":
                 q, d = _g(parts, 1), to_date(_g(parts, 2))
                 if _g(parts, 2) and d is None:
@@ -359,6 +348,7 @@ class _SetMapper:
                 if line is not None:
                     if q in _LINE_DATE and line.requested_date is None:
                         line.requested_date = d
+                        prov[f"lines[{line_count - 1}].requested_date"] = _provenance(index, 2)
                     elif q in ("067", "068", "069") and line.promised_date is None:
                         line.promised_date = d
                     continue
@@ -367,7 +357,7 @@ class _SetMapper:
                     order.requested_delivery_date is None or q == "002"
                 ):
                     order.requested_delivery_date = d
-                    prov["requested_delivery_date"] = _provenance(index, raws[index])
+                    prov["requested_delivery_date"] = _provenance(index, 2)
             elif tag == "N1":
                 code = _g(parts, 1)
                 party = Party(name=self.text(parts, 2) or None)
@@ -380,7 +370,7 @@ class _SetMapper:
                 party_key = _PARTY_FIELD.get(code)
                 if party_key and party_key != "ship_from" and getattr(order, party_key) is None:
                     setattr(order, party_key, party)
-                    prov[party_key] = _provenance(index, raws[index])
+                    prov[party_key] = _provenance(index)
                 else:
                     extra_parties.append((code, party))
             elif tag in ("N2", "N3") and party is not None:
@@ -408,7 +398,11 @@ class _SetMapper:
                 if v is not None and q in ("TT", "1", "GV") and (amt is None or q == "TT"):
                     amt = (q, v)
                     order.declared_total = v
-                    prov["declared_total"] = _provenance(index, raws[index])
+                    prov["declared_total"] = _provenance(index, 2)
+        if line_segs:
+            prov["lines"] = column(_PROV_TEMPLATE, line_segs)
+            if any(desc_segs):
+                prov["lines.description"] = column(_PROV_TEMPLATE, desc_segs, 5)
         if contact:
             if order.buyer is not None:
                 order.buyer.contact = contact
@@ -427,8 +421,6 @@ class _SetMapper:
         return order
 
     def _header(self, order: CanonicalOrder, parts: list[str], index: int, tag: str) -> None:
-        raw = self.raws[index]
-        p = lambda: _provenance(index, raw)  # noqa: E731
         order.purpose = _PURPOSE.get(_g(parts, 1), Purpose.ORIGINAL)
         if tag == "BCH" and _g(parts, 1) not in ("01", "03"):
             order.purpose = Purpose.CHANGE
@@ -448,8 +440,8 @@ class _SetMapper:
         order.po_date = to_date(date_raw)
         if date_raw and order.po_date is None:
             self.seg_error(index, "8", 6 if tag == "BCH" else 5, "8", date_raw)
-        for key in ("po_number", "po_date", "purpose"):
-            order.provenance[key] = p()
+        for key, element in (("po_number", 3), ("po_date", 6 if tag == "BCH" else 5), ("purpose", 1)):
+            order.provenance[key] = _provenance(index, element)
 
     def _line(self, parts: list[str], index: int, tag: str, count: int) -> OrderLine:
         """One PO1/POC as an OrderLine, built without validation: every value is typed here."""
@@ -513,6 +505,7 @@ class _SetMapper:
                 gtin = ids[q]
                 break
         values = _LINE_TEMPLATE.copy()  # every other field is None
+        values["description"] = ids.get("PD") or None  # product description as a PO1 id (qualifier PD)
         values["line_no"] = line_no.strip() or str(count)
         values["qty"] = qty
         values["uom"] = uom.strip() or None
@@ -636,32 +629,36 @@ class X12Extractor(EdiExtractor):
     def sniff(self, data: bytes, filename: str | None) -> float:
         return sniff_x12(data)
 
-    def _extract(self, data: bytes, ctx: ExtractContext) -> Extraction:
-        text = x12.decode(data)
-        segs = x12.tokenize(text)
+    def _orders(
+        self, data: bytes, ctx: ExtractContext, out: Extraction, release: bool = False
+    ) -> Iterator[CanonicalOrder]:
+        """The orders of the file one transaction set at a time; issues, diagnostics and the
+        envelope go to ``out`` (complete when the iterator is done). ``release`` drops each set's
+        segments once it is mapped, so a streamed interchange holds one order at a time."""
+        segs = x12.tokenize(x12.decode(data))
         if not segs.items:
-            return Extraction(
-                format=NAME,
-                issues=[
-                    Issue(
-                        code=IssueCode.PARSE_ERROR,
-                        message="No X12 segments found: the file has no ISA header and no ST..SE transaction set.",
-                    )
-                ],
-                diagnostics=segs.diagnostics,
+            out.issues.append(
+                Issue(
+                    code=IssueCode.PARSE_ERROR,
+                    message="No X12 segments found: the file has no ISA header and no ST..SE transaction set.",
+                )
             )
+            out.diagnostics = segs.diagnostics
+            return
         meta, diags = x12.envelope(segs)
+        out.diagnostics = diags
+        out.metadata = {"edi": meta, "segments": len(segs.items)}
         hinted = partner_from_hints(ctx.hints)
-        orders: list[CanonicalOrder] = []
-        issues: list[Issue] = []
+        issues = out.issues
         skipped: list[str] = []
+        count = 0
         for ic, grp, tx in x12.iter_sets(meta):
             fmt = ORDER_SETS.get(tx["id"])
             if fmt is None:
                 skipped.append(f"{tx['id']} {tx['control']}")
                 continue
             partner = hinted or self.partners.match((ic["sender"], grp["sender"])) or default_partner()
-            tx["order_index"] = len(orders)
+            tx["order_index"] = count
             mapper = _SetMapper(segs.items, segs.raws, tx, segs.delims_at(tx["start"]), partner)
             order = mapper.run()
             order.source = Source(
@@ -683,17 +680,20 @@ class X12Extractor(EdiExtractor):
                         ("customer_id", partner.customer_id or ""),
                     )
                 ),
-                index=len(orders),
+                index=count,
             )
             issues.extend(mapper.issues)
             unit = f"Transaction set {tx['control']}"
-            issue = envelope_issue(len(orders), unit, tx["errors"], x12.SET_TRAILER_MISSING, "x12_envelope")
+            issue = envelope_issue(count, unit, tx["errors"], x12.SET_TRAILER_MISSING, "x12_envelope")
             if issue is not None:
                 issues.append(issue)
-            orders.append(order)
+            if release:
+                release_segments(segs.items, segs.raws, tx["start"], tx["end"])
+            count += 1
+            yield order
         x12.finalize_status(meta)
         meta["skipped_sets"] = skipped
-        if not orders:
+        if not count:
             reason = (
                 f"The X12 file holds no purchase order (850/860); it holds {', '.join(skipped)}."
                 if skipped
@@ -702,10 +702,3 @@ class X12Extractor(EdiExtractor):
             issues.append(
                 Issue(code=IssueCode.NOT_AN_ORDER if skipped else IssueCode.PARSE_ERROR, message=reason)
             )
-        return Extraction(
-            format=NAME,
-            orders=orders,
-            issues=issues,
-            diagnostics=diags,
-            metadata={"edi": meta, "segments": len(segs.items)},
-        )

@@ -65,27 +65,37 @@ def _services(**kw: Any):
 def extract(
     file: Path,
     as_json: Annotated[bool, typer.Option("--json", help="Print the canonical orders as a JSON array.")] = False,
+    pretty: Annotated[
+        bool, typer.Option("--pretty", help="Indent the JSON (the default on a terminal; compact otherwise).")
+    ] = False,
 ) -> None:
     """Extraction only: the canonical orders found in FILE (a JSON array with --json)."""
-    from orderflow.extractors import ExtractContext, is_unusable
-    from orderflow.extractors import extract as run_extract
+    from orderflow.extractors import ExtractContext, stream
 
     data = _read_file(file)
-    result = run_extract(data, ExtractContext(filename=file.name))
-    if is_unusable(result) or not result.orders:
-        reason = "; ".join(i.message for i in result.issues) or "no purchase order found"
+    summary, orders = stream(data, ExtractContext(filename=file.name))
+    first = next(orders, None)
+    if first is None:  # unusable input (is_unusable) or a file without an order
+        reason = "; ".join(i.message for i in summary.issues) or "no purchase order found"
         raise UsageFailure(f"{file.name}: {reason}")
-    orders = [o.to_json_dict() for o in result.orders]
     if as_json:
-        _emit_json(orders)
+        from orderflow.flows.cli_json import write_orders
+
+        del data  # the extractor holds what it still needs
+        write_orders(sys.stdout.buffer, first, orders, pretty=pretty or sys.stdout.isatty())
+        failed = [i for i in summary.issues if i.code == "PARSE_ERROR"]
+        for issue in failed:  # the file broke off half-way: the orders before it were written
+            typer.echo(f"{issue.severity}: {issue.code}: {issue.message}", err=True)
+        if failed:
+            raise typer.Exit(1)
         return
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"{file.name} ({result.format})")
+    table = Table(title=f"{file.name} ({summary.format})")
     for col in ("PO", "date", "buyer", "lines", "total"):
         table.add_column(col)
-    for o in result.orders:
+    for o in (first, *orders):
         table.add_row(
             o.po_number or "-",
             str(o.po_date or "-"),
@@ -94,7 +104,7 @@ def extract(
             str(o.declared_total or "-"),
         )
     Console().print(table)
-    for issue in result.issues:
+    for issue in summary.issues:
         typer.echo(f"{issue.severity}: {issue.code}: {issue.message}", err=True)
 
 
@@ -503,18 +513,22 @@ def _configure_logging() -> None:
 
 def main() -> None:
     """Console-script entry: turns configuration and input failures into exit 2 without a traceback."""
-    from orderflow.flows.settings import ConfigError
-
     _configure_logging()
     try:
         rc = app(standalone_mode=False)
         sys.exit(rc if isinstance(rc, int) else 0)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except (UsageFailure, ConfigError) as exc:
+    except UsageFailure as exc:
         typer.echo(f"orderflow: {exc}", err=True)
         sys.exit(2)
-    except Exception as exc:  # click usage errors and anything unforeseen
+    except Exception as exc:  # configuration errors, click usage errors and anything unforeseen
+        # settings are imported only by the commands that need them (extract stays light): a
+        # ConfigError can only come from a run that imported them
+        settings = sys.modules.get("orderflow.flows.settings")
+        if settings is not None and isinstance(exc, settings.ConfigError):
+            typer.echo(f"orderflow: {exc}", err=True)
+            sys.exit(2)
         import click
 
         if isinstance(exc, click.exceptions.Abort):

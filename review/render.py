@@ -16,7 +16,7 @@ from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from orderflow.canonical import Provenance
+from orderflow.canonical import OrderLine, Provenance, field_provenance
 
 PDF_SCALE = 1.5  # 108 dpi: sharp enough to read, light enough to send
 MAX_GRID_ROWS = 200
@@ -349,13 +349,38 @@ def split_segments(data: bytes) -> list[str]:
 def edi_segments(
     data: bytes, provenance: Mapping[str, Provenance], diagnostics: list[dict[str, Any]] | None = None
 ) -> list[EdiSegment]:
-    """Segments with the field paths that came from each, plus diagnostics pointing at them."""
+    """Segments with the field paths that came from each, plus diagnostics pointing at them.
+
+    EDI provenance is per segment: a column entry (``lines``, ``lines.description``) names the
+    segment of every line, so each line field is resolved (``field_provenance``: exact entry,
+    enclosing entry, column) and its path put on that segment, where the form's field finds it.
+    """
     segs = [EdiSegment(index=i, text=s, tag=re.split(r"[*+~|^:]", s, maxsplit=1)[0][:3]) for i, s in enumerate(split_segments(data))]
+
+    def mark(segment: int | None, path: str) -> None:
+        if segment is not None and 0 <= segment < len(segs) and path not in segs[segment].fields:
+            segs[segment].fields.append(path)
+
+    lines = 0
     for path, prov in provenance.items():
-        if prov.segment is not None and 0 <= prov.segment < len(segs):
-            segs[prov.segment].fields.append(path)
+        if prov.segments is not None:  # a column entry: resolved per line below
+            lines = max(lines, len(prov.segments))
+        else:
+            mark(prov.segment, path)
+            if (m := _LINE_N.match(path)) is not None:
+                lines = max(lines, int(m.group(1)) + 1)
+    for n in range(lines):
+        for name in _LINE_FIELDS:
+            path = f"lines[{n}].{name}"
+            if path not in provenance and (prov := field_provenance(provenance, path)) is not None:
+                mark(prov.segment, path)
     for diag in diagnostics or []:
         pos = (diag.get("position") or {}).get("segment")
         if isinstance(pos, int) and 0 <= pos < len(segs):
             segs[pos].diagnostics.append(f"{diag.get('code', '')}: {diag.get('message', '')}")
     return segs
+
+
+_LINE_N = re.compile(r"lines\[(\d+)\]")
+# the line fields a form shows, one value each (ids, charges, notes … are not single inputs)
+_LINE_FIELDS = [f for f in OrderLine.model_fields if f not in ("ids", "charges", "destinations", "notes")]

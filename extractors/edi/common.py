@@ -50,7 +50,9 @@ def split_segments(
     raws = text.split(segment)
     if " " + segment in text or segment + " " in text or "\t" in text or text[:1] == " " or text[-1:] == " ":
         raws = [r.strip() if r and (r[0] in " \t" or r[-1] in " \t") else r for r in raws]
-    raws = [r for r in raws if r and not r.isspace()]
+    raws = list(filter(None, raws))  # C speed: no bytecode per segment on the common clean file
+    if any(map(str.isspace, raws)):
+        raws = [r for r in raws if not r.isspace()]
     check_segment_lengths(raws, first_index)
     items = list(map(str.split, raws, repeat(element)))  # map: no bytecode per segment
     tags = list(map(TAG, items))

@@ -11,6 +11,7 @@ from orderflow.canonical import OrderLine, Provenance
 from orderflow.extractors.edifact_orders import EdifactExtractor
 from orderflow.extractors.x12_850 import X12Extractor
 from orderflow.flows.pipeline import issues_per_order
+from orderflow.review import render
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from edi import build_edifact, build_x12  # noqa: E402
@@ -27,7 +28,9 @@ def _x12(*sets: list[str]) -> bytes:
 
 
 def test_bulk_interchange_maps_every_line_with_provenance():
-    r = X12Extractor().extract(build_x12(20, 50).encode())
+    data = build_x12(20, 50).encode()
+    segs = render.split_segments(data)
+    r = X12Extractor().extract(data)
     assert len(r.orders) == 20 and not r.issues and not r.diagnostics
     for o in r.orders:
         assert len(o.lines) == 50
@@ -41,15 +44,20 @@ def test_bulk_interchange_maps_every_line_with_provenance():
                 f"0001234{n:05d}",
             )
             assert line.description == f"WIDGET NUMBER {n}"
-            qty_prov = o.provenance[f"lines[{n - 1}].qty"]
-            desc_prov = o.provenance[f"lines[{n - 1}].description"]
-            assert isinstance(qty_prov, Provenance) and qty_prov.raw.startswith(f"PO1*{n}*")
-            assert (
-                desc_prov.raw == f"PID*F****WIDGET NUMBER {n}" and desc_prov.segment == qty_prov.segment + 1
-            )
+            # each field resolves to its segment: the PO1 for the line's own fields (column entry
+            # ``lines``), the PID after it for the description (``lines.description``, element 5)
+            line_prov = o.provenance_of(f"lines[{n - 1}].qty")
+            desc_prov = o.provenance_of(f"lines[{n - 1}].description")
+            assert isinstance(line_prov, Provenance) and line_prov.raw is None
+            assert segs[line_prov.segment].startswith(f"PO1*{n}*") and line_prov.extractor == "x12_850"
+            assert o.provenance_of(f"lines[{n - 1}].sku") == line_prov
+            assert (desc_prov.segment, desc_prov.element) == (line_prov.segment + 1, 5)
+            assert segs[desc_prov.segment] == f"PID*F****WIDGET NUMBER {n}"
+        # two column entries cover the 50 lines, not one model per line
+        assert sorted(k for k in o.provenance if k.startswith("lines")) == ["lines", "lines.description"]
     # the models built without validation serialise and validate like any other
     dumped = r.orders[3].model_dump(mode="json")
-    assert dumped["lines"][0]["qty"] == "2" and dumped["provenance"]["lines[0].qty"]["extractor"] == "x12_850"
+    assert dumped["lines"][0]["qty"] == "2" and dumped["provenance"]["lines"]["extractor"] == "x12_850"
     assert type(r.orders[3]).model_validate(dumped).model_dump(mode="json") == dumped
     # assigning a field afterwards works and leaves other lines alone
     r.orders[0].lines[0].sku = "CHANGED"

@@ -10,6 +10,7 @@ from pathlib import Path
 from orderflow.canonical import Purpose
 from orderflow.extractors.edifact_orders import EdifactExtractor
 from orderflow.extractors.x12_850 import X12Extractor
+from orderflow.review import render
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "edi"
 
@@ -34,7 +35,11 @@ def test_x12_5010_sac_sdq_terms_and_parties():
     ]
     assert l2.ids["VN"] == "SKU-200" and l2.requested_date == dt.date(2026, 3, 20)
     assert o.declared_total == Decimal(160) and o.declared_line_count == 2
-    assert o.provenance["po_number"].raw.startswith("BEG*00*SA*PO-5010-1")
+    # per-segment provenance: the segment index and element position, the text from the document
+    where = o.provenance["po_number"]
+    assert where.raw is None and where.element == 3
+    segment = render.split_segments((SAMPLES / "x12_850_5010_sac_sdq.edi").read_bytes())[where.segment]
+    assert segment.startswith("BEG*00*SA*PO-5010-1")
 
 
 def test_x12_860_and_cancel():

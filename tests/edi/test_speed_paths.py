@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel
 
 from orderflow.canonical import CanonicalOrder, OrderLine, Party, Provenance
 from orderflow.extractors.edi import edifact, fast, x12
@@ -40,6 +41,24 @@ def test_fast_models_equal_validated_ones():
     assert [p.segment for p in many] == [0, 9, 2]
     order = CanonicalOrder(lines=[built])
     assert CanonicalOrder.model_validate(order.model_dump(mode="json")) == order
+
+
+def test_fast_relies_on_pydantic_instance_state_it_fills():
+    """``fast`` fills a model's instance state by hand (written against pydantic 2.7-2.14): exactly
+    the four slots of BaseModel, no private attributes, no extra. A pydantic that adds state
+    fails here rather than leaving half-built models in production."""
+    assert set(BaseModel.__slots__) == {
+        "__dict__",
+        "__pydantic_fields_set__",
+        "__pydantic_extra__",
+        "__pydantic_private__",
+    }
+    for cls in (OrderLine, Provenance):
+        assert cls.__private_attributes__ == {} and cls.model_config.get("extra") == "forbid"
+        reference = cls.model_construct(**dict.fromkeys(cls.model_fields))
+        built = fast.one(cls, dict.fromkeys(cls.model_fields))
+        for slot in BaseModel.__slots__:
+            assert getattr(built, slot) == getattr(reference, slot), (cls.__name__, slot)
 
 
 def _edifact(lines: list[list[str]], ftx: str = "PLAIN") -> bytes:
@@ -136,9 +155,10 @@ def test_x12_party_and_header_provenance_are_plain_provenance():
         "N1*ST*DEPOT*92*D1~PO1*1*2*EA*3**VN*A~SE*6*0001~GE*1*1~IEA*1*000000001~"
     )
     order = X12Extractor().extract(text.encode()).orders[0]
-    assert order.provenance["currency"] == Provenance(segment=4, raw="CUR*BY*EUR", extractor="x12_850")
-    assert order.provenance["po_number"] == Provenance(
-        segment=3, raw="BEG*00*SA*P1**20260101", extractor="x12_850"
-    )
+    assert order.provenance["currency"] == Provenance(segment=4, element=2, extractor="x12_850")
+    assert order.provenance["po_number"] == Provenance(segment=3, element=3, extractor="x12_850")
+    assert order.provenance["ship_to"] == Provenance(segment=5, extractor="x12_850")
+    assert order.provenance["lines"] == Provenance(segments=[6], extractor="x12_850")
+    assert order.provenance_of("lines[0].qty") == Provenance(segment=6, extractor="x12_850")
     assert order.ship_to == Party(name="DEPOT", ids={"92": "D1"})
     assert order.currency == "EUR" and order.po_number == "P1"

@@ -42,6 +42,8 @@ from orderflow.canonical import (  # noqa: E402
 )
 from orderflow.erp_push.base import PushRequest  # noqa: E402
 from orderflow.erp_push.file_adapter import FileAdapter  # noqa: E402
+from orderflow.extractors import ExtractContext  # noqa: E402
+from orderflow.extractors.x12_850 import X12Extractor  # noqa: E402
 from orderflow.review.auth import add_user  # noqa: E402
 from orderflow.store import repository as repo  # noqa: E402
 from orderflow.store.db import make_engine, migrate, session_factory  # noqa: E402
@@ -316,15 +318,10 @@ class UiStore:
                              expected=["finance"], actual="120000.00")
             self.orders["finance"] = _save(s, big_pdf, "PO-48214.pdf", big, [approval],
                                            resolved={"customer_id": "ACME", "approvals_required": ["finance"]})
-            edi_order = CanonicalOrder(
-                po_number="PO-EDI-77", currency="USD", buyer=Party(name="ACME Manufacturing"),
-                lines=[OrderLine(line_no="1", qty=Decimal("10"), uom="BX", unit_price=Decimal("12.50"),
-                                 customer_part="AC-778", sku="WID-998")],
-                source=Source(channel="sftp", format="x12_850", filename="po77.edi"),
-                provenance={"po_number": Provenance(segment=3, raw="BEG*00*SA*PO-EDI-77**20261120"),
-                            "lines[0].sku": Provenance(segment=4, raw="PO1*1*10*BX*12.50**BP*AC-778*VN*WID-998"),
-                            "lines[0].qty": Provenance(segment=4)},
-            )
+            # the EDI order as the X12 reader gives it: per-segment provenance (column entries)
+            edi_order = X12Extractor().extract(X12.encode(), ExtractContext(filename="po77.edi",
+                                                                            channel="sftp")).orders[0]
+            edi_order.currency, edi_order.buyer = "USD", Party(name="ACME Manufacturing")
             self.orders["edi"] = _save(s, X12.encode(), "po77.edi", edi_order, [sku_issue(0, "WID-998")],
                                        resolved={"customer_id": "ACME", "approvals_required": [],
                                                  "diagnostics": [{"code": "SE_COUNT", "message": "SE01 says 5",

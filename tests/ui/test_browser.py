@@ -173,3 +173,29 @@ def test_second_csr_sees_the_claim_lock(sign_in, ui_store):
     assert refused.status == 409 and "csr1" in refused.text()
     row = ui_store.order("claim")[0]
     assert (row.claimed_by, repo.order_canonical(row).lines[1].sku) == ("csr1", "WID-999")
+
+
+def test_edi_field_marks_the_segment_it_came_from(sign_in, ui_store):
+    """The X12 reader's per-segment provenance (a ``lines`` column entry, no raw text) drives the
+    segment highlight: hovering a line field lights its PO1, a header field its BEG."""
+    page = sign_in("lead1")
+    page.goto(f"/orders/{ui_store.orders['edi']}")
+    beg, po1 = page.locator('li.seg[data-seg="3"]'), page.locator('li.seg[data-seg="4"]')
+    expect(po1.locator("code")).to_have_text("PO1*1*10*BX*12.50**BP*AC-778*VN*WID-998")
+    active = re.compile(r"\bactive\b")
+    idle = po1.evaluate("el => getComputedStyle(el).backgroundColor")
+
+    page.hover('input[name="lines[0].qty"]')
+    expect(po1).to_have_class(active)
+    expect(beg).not_to_have_class(active)
+    assert po1.evaluate("el => getComputedStyle(el).backgroundColor") != idle  # drawn, not only a class
+
+    page.hover('input[name="lines[0].unit_price"]')
+    expect(po1).to_have_class(active)
+    page.hover('input[name="po_number"]')
+    expect(beg).to_have_class(active)
+    expect(po1).not_to_have_class(active)
+
+    # clicking the segment focuses a field read from it
+    po1.click()
+    assert page.evaluate("document.activeElement.name").startswith("lines[0].")
