@@ -128,6 +128,30 @@ class StoreIdempotencyCache(MutableMapping[tuple[str, str], tuple[str, int, dict
         return 0
 
 
+def portal_refusal(services: Services, order_json: dict, client: str) -> dict | None:
+    """Why the portal refuses this body (a 422 error entry), or None. A token is bound to its customer
+    account: the body may not carry its own ``source`` (the channel sets it) nor name a customer the
+    token's account may not order for (buyer/bill-to ids or a clearly matching name)."""
+    from orderflow.canonical import CanonicalOrder
+    from orderflow.validators import ValidationContext
+    from orderflow.validators.customer import channel_customer, named_customer, same_account
+
+    if order_json.get("source"):
+        return {"loc": ["body", "source"], "type": "source_not_allowed",
+                "msg": "'source' is set by the channel (your token), never by the order body: remove it"}
+    order = CanonicalOrder.model_validate(order_json)
+    ctx = ValidationContext(sender=client, channel="portal")
+    account, _how = channel_customer(services.reference, ctx, client)
+    named = named_customer(order, services.reference, ctx, services.validation)
+    if named.customer is None or (account is not None and same_account(services.reference, account.id,
+                                                                         named.customer.id)):
+        return None
+    mine = f"customer {account.id}" if account is not None else "no customer account"
+    return {"loc": ["body", "buyer"], "type": "customer_not_entitled",
+            "msg": f"CUSTOMER_NOT_ENTITLED: this token orders for {mine}; the order names {named.customer.id} "
+                   f"(by {named.how})"}
+
+
 def make_portal_app(services: Services, tokens: dict[str, str]):
     """The portal API wired to the pipeline: a posted order is stored as a document, then processed."""
     import json
@@ -137,6 +161,9 @@ def make_portal_app(services: Services, tokens: dict[str, str]):
     from orderflow.store import repository as repo
 
     def submit(order_json: dict, client: str, key: str) -> tuple[int, dict]:
+        refused = portal_refusal(services, order_json, client)
+        if refused is not None:
+            return 422, {"detail": [refused]}
         body = json.dumps(order_json, sort_keys=True).encode()
         env = Envelope(
             data=body,

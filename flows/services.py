@@ -147,4 +147,12 @@ def build_services(settings: Settings, *, adapter: ErpAdapter | None = None) -> 
         reply_sinks=reply_sinks(settings),
         mailer=notify.mailer(settings),
         live_credit=live if settings.live_credit else None,
+        channel_customers=channel_customers(settings),
     )
+
+
+def channel_customers(settings: Settings) -> dict[str, str]:
+    """Drops and mailboxes bound to one customer (``customer = ...``), as ``"sftp:NAME"``/``"imap:NAME"``."""
+    bound = {f"sftp:{d.name}": d.customer for d in settings.sftp if d.customer}
+    bound |= {f"imap:{m.name}": m.customer for m in settings.imap if m.customer}
+    return bound

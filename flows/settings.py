@@ -50,6 +50,7 @@ class ImapMailbox(BaseModel):
     ca_file: str | None = None  # extra CA (PEM) for a server certificate from a private CA
     interval_seconds: int = 60
     cron: str | None = None
+    customer: str | None = None  # a partner's own mailbox: every order in it is this customer's (trust rules)
 
 
 class SftpDrop(BaseModel):
@@ -66,6 +67,7 @@ class SftpDrop(BaseModel):
     outbox: str = "outbox"
     interval_seconds: int = 60
     cron: str | None = None
+    customer: str | None = None  # a partner's own drop: its envelopes must name this customer (trust rules)
 
 
 class WatchedFolder(BaseModel):
