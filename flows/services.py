@@ -133,10 +133,12 @@ def build_services(settings: Settings, *, adapter: ErpAdapter | None = None) -> 
     reference = load_reference(settings, factory)
     adapter = adapter or make_adapter(settings)
     live = getattr(adapter, "credit_exposure", None)
+    validation = validation_config(settings)
+    validation.charges_carried = bool(getattr(adapter, "carries_charges", False))  # else CHARGE_NOT_CARRIED
     return Services(
         session_factory=factory,
         reference=reference,
-        validation=validation_config(settings),
+        validation=validation,
         adapter=adapter,
         auto_approve=settings.auto_approve,
         push_attempts=settings.push_attempts,

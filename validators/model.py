@@ -141,7 +141,8 @@ class ValidationResult:
     customer_id: str | None = None
     ship_to_id: str | None = None
     lines: list[ResolvedLine] = field(default_factory=list)
-    order_total: Decimal | None = None
+    order_total: Decimal | None = None  # lines + charges - allowances: what the document says is owed
+    gross_total: Decimal | None = None  # lines + charges, allowances ignored: what credit and approvals weigh
     approvals_required: list[str] = field(default_factory=list)
 
     @property
@@ -157,6 +158,7 @@ class ValidationResult:
             "customer_id": self.customer_id,
             "ship_to_id": self.ship_to_id,
             "order_total": _plain(self.order_total),
+            "gross_total": _plain(self.gross_total),
             "approvals_required": list(self.approvals_required),
             "lines": [
                 {k: _plain(v) for k, v in asdict(rl).items() if k != "candidates"}
