@@ -191,11 +191,13 @@ def validate_order(
 
 def channel_customer_of(services: Services, s: Session, document_id: int | None) -> str | None:
     """The customer a document's drop or mailbox is bound to in settings (``customer = ...`` on an
-    ``[[sftp]]``, ``[[imap]]`` or ``[[folders]]`` entry), else None."""
+    ``[[sftp]]`` or ``[[imap]]`` entry), else None."""
     if not services.channel_customers or document_id is None:
         return None
     doc = repo.get_document(s, document_id)
-    meta = (doc.meta or {}) if doc is not None else {}
+    if doc is None:
+        return None
+    meta = doc.meta or {}
     name = meta.get("drop") or meta.get("mailbox")
     return services.channel_customers.get(f"{doc.channel}:{name}") if name else None
 
