@@ -26,6 +26,7 @@ class IssueCode(StrEnum):
     LINE_COUNT_MISMATCH = "LINE_COUNT_MISMATCH"
     ENVELOPE = "ENVELOPE"
     CUSTOMER_UNKNOWN = "CUSTOMER_UNKNOWN"
+    CUSTOMER_NOT_ENTITLED = "CUSTOMER_NOT_ENTITLED"  # the document names a customer its channel may not order for
     SHIP_TO_UNKNOWN = "SHIP_TO_UNKNOWN"
     SKU_UNKNOWN = "SKU_UNKNOWN"
     SKU_INACTIVE = "SKU_INACTIVE"
@@ -48,6 +49,7 @@ class IssueCode(StrEnum):
     QUOTE_MISMATCH = "QUOTE_MISMATCH"
     APPROVAL_REQUIRED = "APPROVAL_REQUIRED"
     ERP_REJECTED = "ERP_REJECTED"
+    CHARGE_NOT_CARRIED = "CHARGE_NOT_CARRIED"  # a charge/allowance the ERP push would drop
     CHANGE_REJECTED = "CHANGE_REJECTED"  # a line of a change document that could not be applied
     RULE_ERROR = "RULE_ERROR"
 

@@ -51,6 +51,7 @@ class FileAdapter:
     """ERP adapter writing ``<outbox>/<safe key>.json``; ``name`` is "file"."""
 
     name = "file"
+    carries_charges = True  # the file holds the whole canonical order, charges and allowances included
 
     def __init__(self, outbox: Path | str) -> None:
         self.outbox = Path(outbox)

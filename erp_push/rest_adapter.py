@@ -43,6 +43,7 @@ def _dec(value: Any) -> Decimal | None:
 
 class RestAdapter:
     name = "rest"
+    carries_charges = True  # the POST body holds the whole canonical order, charges and allowances included
 
     def __init__(self, base_url: str, *, token: str | None = None, timeout: float = 10.0,
                  status_map: dict[str, str] | None = None, headers: dict[str, str] | None = None,

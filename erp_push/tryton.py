@@ -89,6 +89,7 @@ class TrytonAdapter:
     """One Tryton database, in-process (SQLite/PostgreSQL via trytond) or remote (XML-RPC)."""
 
     name = "tryton"
+    carries_charges = False  # the sale is built from product lines only: charges/allowances are refused in validation
 
     def __init__(self, config: TrytonConfig) -> None:
         self.config = config

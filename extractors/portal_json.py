@@ -1,7 +1,7 @@
 """Portal JSON: the canonical order shape posted by a buyer portal or dropped as a file.
 
-A file may hold one order object, an array of them, or ``{"orders": [...]}``. A schema
-violation becomes a PARSE_ERROR naming the field path (``lines[0].qty``), never a traceback.
+A file may hold one order object, an array of them, or ``{"orders": [...]}``. A ``source`` block
+in the document is ignored (the pipeline sets it from the channel). A schema violation becomes a PARSE_ERROR naming the field path (``lines[0].qty``), never a traceback.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from orderflow.canonical import CanonicalOrder, Extraction, Issue, IssueCode, Provenance, Severity
+from orderflow.canonical import CanonicalOrder, Extraction, Issue, IssueCode, Provenance, Severity, Source
 from orderflow.extractors.base import ExtractContext, ExtractionError
 
 MAX_DEPTH = 40
@@ -127,6 +127,9 @@ class PortalJsonExtractor:
             except ValidationError as exc:
                 result.issues.extend(validation_issues(exc, item_prefix))
                 continue
+            # ``source`` (channel, sender, partner ids …) is the channel's to say, never the document's:
+            # a body claiming {"partner_ids": {"ZZ": "ACMEMFG"}} must not speak for ACME.
+            order.source = Source(format=self.name)
             if not order.provenance:
                 order.provenance = {
                     "po_number": Provenance(raw=order.po_number, confidence=1.0, extractor=self.name)

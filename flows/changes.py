@@ -310,6 +310,12 @@ def handle_change(services: Services, s: Session, doc: Any, index: int, change: 
     else:
         head = head_version(s, first.customer_id, change.po_number, exclude_doc=doc.id)
     common = dict(customer_id=first.customer_id, ship_to_id=first.ship_to_id, actor=actor)
+    foreign = _not_entitled(s, first, change, head, exclude_doc=doc.id)
+    if foreign is not None:  # a change or cancel from another customer than the original's: never applied
+        info = _change_info(None, change, cid, "not_entitled")
+        issues = [*first.issues, foreign] if foreign not in first.issues else first.issues
+        return repo.save_order(s, doc, index, change, state=OrderState.NEEDS_REVIEW, issues=issues,
+                               resolved={**resolved_payload(first), "change": info}, **common)
     if head is None:
         state = OrderState.WAITING_FOR_ORIGINAL if first.customer_id and change.po_number else OrderState.NEEDS_REVIEW
         info = _change_info(None, change, cid, "waiting", waiting_since=utcnow().isoformat())
@@ -331,6 +337,30 @@ def handle_change(services: Services, s: Session, doc: Any, index: int, change: 
         info = _change_info(None, change, cid, "failed", previous_order_id=head.id)
         return repo.save_order(s, doc, index, change, state=OrderState.NEEDS_REVIEW, issues=[*first.issues, issue],
                                resolved={**resolved_payload(first), "change": info}, **common)
+
+
+def _not_entitled(s: Session, first: Any, change: CanonicalOrder, head: Any, *, exclude_doc: int) -> Issue | None:
+    """Why this change must not touch any order: its channel is not entitled to the customer it names
+    (CUSTOMER_NOT_ENTITLED from validation), or it has no original of its own customer while another
+    customer holds an order with that PO number. None when it may go ahead."""
+    flagged = next((i for i in first.issues if i.code == IssueCode.CUSTOMER_NOT_ENTITLED), None)
+    if flagged is not None:
+        return flagged
+    if head is not None or not change.po_number:
+        return None
+    others = sorted({
+        r.customer_id for r in repo.find_orders(s, customer_id=None, po_number=change.po_number)
+        if r.document_id != exclude_doc and r.customer_id and r.customer_id != first.customer_id
+        and r.state not in _NOT_HEAD
+    })
+    if not others:
+        return None
+    sender = first.customer_id or "an unknown sender"
+    return Issue(code=IssueCode.CUSTOMER_NOT_ENTITLED, severity=Severity.ERROR, field="customer",
+                 message=f"This {change.purpose} of PO {change.po_number} came from {sender}, but PO "
+                         f"{change.po_number} is an order of {', '.join(others)}: it was not applied. "
+                         "Changes and cancels must come from the customer of the original.",
+                 expected=others[0], actual=first.customer_id, rule="changes")
 
 
 def _new_version(services: Services, s: Session, doc: Any, index: int, change: CanonicalOrder, head: Any,

@@ -129,6 +129,44 @@ class StoreIdempotencyCache(MutableMapping[tuple[str, str], tuple[str, int, dict
         return 0
 
 
+def portal_refusal(services: Services, order_json: dict, client: str) -> dict | None:
+    """Why the portal refuses this body (a 422 error entry), or None. A token is bound to its customer
+    account: the body may not carry its own ``source`` (the channel sets it) nor name a customer the
+    token's account may not order for (buyer/bill-to ids or a clearly matching name)."""
+    from orderflow.canonical import CanonicalOrder
+    from orderflow.validators import ValidationContext
+    from orderflow.validators.customer import channel_customer, named_customer, same_account
+
+    if not isinstance(order_json, dict):
+        return None  # not an order object: the extractor's field errors answer it
+    if order_json.get("source"):
+        return {"loc": ["body", "source"], "type": "source_not_allowed",
+                "msg": "'source' is set by the channel (your token), never by the order body: remove it"}
+    try:
+        order = CanonicalOrder.model_validate(order_json)
+    except ValueError:
+        return None  # an invalid body: the extractor answers it with the field paths (422)
+    ctx = ValidationContext(sender=client, channel="portal")
+    account, _how = channel_customer(services.reference, ctx, client)
+    named = named_customer(order, services.reference, ctx, services.validation)
+    if named.customer is None or (account is not None and same_account(services.reference, account.id,
+                                                                         named.customer.id)):
+        return None
+    mine = f"customer {account.id}" if account is not None else "no customer account"
+    return {"loc": ["body", "buyer"], "type": "customer_not_entitled",
+            "msg": f"CUSTOMER_NOT_ENTITLED: this token orders for {mine}; the order names {named.customer.id} "
+                   f"(by {named.how})"}
+
+
+def _posted_orders(body: Any) -> list[Any]:
+    """The orders of a portal body: one object, an array, or ``{"orders": [...]}``."""
+    if isinstance(body, list):
+        return body
+    if isinstance(body, dict) and isinstance(body.get("orders"), list):
+        return body["orders"]
+    return [body]
+
+
 def make_portal_app(services: Services, tokens: dict[str, str]):
     """The portal API wired to the pipeline: a posted order is stored as a document, then processed."""
     import json
@@ -139,7 +177,14 @@ def make_portal_app(services: Services, tokens: dict[str, str]):
 
     def submit(order_json: Any, client: str, key: str) -> tuple[int, dict]:
         """Store the posted body as one document and process it. A single order answers
-        ``{id, state, issues}``; a batch (array / ``{"orders": [...]}``) answers ``{"orders": [...]}``."""
+        ``{id, state, issues}``; a batch (array / ``{"orders": [...]}``) answers ``{"orders": [...]}``.
+        Each order of the body is first checked against the token's account (``portal_refusal``)."""
+        for i, one in enumerate(_posted_orders(order_json)):
+            refused = portal_refusal(services, one, client)
+            if refused is not None:
+                if one is not order_json:
+                    refused = {**refused, "loc": ["body", "orders", i, *refused["loc"][1:]]}
+                return 422, {"detail": [refused]}
         body = json.dumps(order_json, sort_keys=True).encode()
         env = Envelope(
             data=body,
@@ -152,7 +197,7 @@ def make_portal_app(services: Services, tokens: dict[str, str]):
         try:
             out = ingest_and_process(services, env)
         except Exception:
-            stored = stored_answer(env.sha256, isinstance(order_json, dict) and "orders" not in order_json)
+            stored = stored_answer(env, isinstance(order_json, dict) and "orders" not in order_json)
             if stored is None:  # not a lost race (another process storing the same body): a failure
                 raise
             return stored
@@ -165,10 +210,10 @@ def make_portal_app(services: Services, tokens: dict[str, str]):
     def answer(row: Any) -> dict:
         return {"id": row.id, "state": row.state, "issues": [i.model_dump(mode="json") for i in repo.order_issues(row)]}
 
-    def stored_answer(sha256: str, single: bool) -> tuple[int, dict] | None:
-        """The orders another process stored from these very bytes (it won the race), if any."""
+    def stored_answer(env: Envelope, single: bool) -> tuple[int, dict] | None:
+        """The orders another process stored from these very bytes of this client (it won the race), if any."""
         with services.session_factory() as s:
-            doc = repo.find_document(s, sha256)
+            doc = repo.find_document(s, env.sha256, repo.document_account(env.channel, env.sender, env.metadata))
             if doc is None or doc.state != "processed" or not doc.orders:
                 return None
             answers = [answer(row) for row in sorted(doc.orders, key=lambda o: o.doc_index)]

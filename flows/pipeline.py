@@ -62,6 +62,7 @@ class Services:
     live_credit: Callable[[str], Decimal | None] | None = None
     reply_sinks: dict[str, Callable[[str, bytes], Any]] = field(default_factory=dict)  # drop label → upload
     mailer: Any = None  # flows/notify.Mailer: buyer confirmations / exception notices; None = no mail
+    channel_customers: dict[str, str] = field(default_factory=dict)  # "sftp:NAME"/"imap:NAME" → bound customer
 
 
 @dataclass
@@ -112,6 +113,18 @@ def ingest(services: Services, envelope: Envelope) -> tuple[int, bool]:
         return doc.id, created
 
 
+def channel_source(order: CanonicalOrder, doc: Any, meta: dict[str, Any], fmt: str) -> None:
+    """The whole ``source`` block is the channel's: channel, sender, filename, sha256 and time come
+    from the stored document. Only the EDI extractors add to it what they read in the file's envelope
+    (partner ids, control numbers); the portal JSON extractor drops a document's own ``source``."""
+    order.source.channel = meta.get("channel") or doc.channel
+    order.source.sender = meta.get("sender")
+    order.source.filename = meta.get("filename")
+    order.source.sha256 = doc.sha256
+    order.source.received_at = doc.received_at
+    order.source.format = order.source.format or fmt
+
+
 def _reason(extraction: Extraction) -> str:
     return "; ".join(i.message for i in extraction.issues if i.severity == Severity.ERROR) or "unreadable"
 
@@ -160,6 +173,7 @@ def validate_order(
     ctx = ValidationContext(
         sender=order.source.sender,
         channel=order.source.channel,
+        channel_customer=channel_customer_of(services, s, document_id),
         partner_ids=dict(order.source.partner_ids),
         existing_orders=[],
         live_credit=services.live_credit,
@@ -173,6 +187,19 @@ def validate_order(
         first = validate(order, services.reference, ctx, services.validation)
     first.issues.extend(extra_issues)
     return first
+
+
+def channel_customer_of(services: Services, s: Session, document_id: int | None) -> str | None:
+    """The customer a document's drop or mailbox is bound to in settings (``customer = ...`` on an
+    ``[[sftp]]`` or ``[[imap]]`` entry), else None."""
+    if not services.channel_customers or document_id is None:
+        return None
+    doc = repo.get_document(s, document_id)
+    if doc is None:
+        return None
+    meta = doc.meta or {}
+    name = meta.get("drop") or meta.get("mailbox")
+    return services.channel_customers.get(f"{doc.channel}:{name}") if name else None
 
 
 def resolved_payload(result: ValidationResult) -> dict[str, Any]:
@@ -283,10 +310,7 @@ def _save_orders(services: Services, document_id: int, extraction: Extraction, m
     with services.session_factory() as s, s.begin():
         doc = repo.get_document(s, document_id)
         for index, order in enumerate(extraction.orders):
-            order.source.sha256 = doc.sha256
-            order.source.channel = meta.get("channel") or order.source.channel
-            order.source.sender = sender or order.source.sender
-            order.source.filename = meta.get("filename") or order.source.filename
+            channel_source(order, doc, meta, extraction.format)
             current = next((o for o in doc.orders if o.doc_index == index), None)
             if current is not None and current.state in _SETTLED:
                 outcome.orders.append(_order_outcome(current))  # already in the ERP or closed: untouched

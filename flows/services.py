@@ -133,10 +133,12 @@ def build_services(settings: Settings, *, adapter: ErpAdapter | None = None) -> 
     reference = load_reference(settings, factory)
     adapter = adapter or make_adapter(settings)
     live = getattr(adapter, "credit_exposure", None)
+    validation = validation_config(settings)
+    validation.charges_carried = bool(getattr(adapter, "carries_charges", False))  # else CHARGE_NOT_CARRIED
     return Services(
         session_factory=factory,
         reference=reference,
-        validation=validation_config(settings),
+        validation=validation,
         adapter=adapter,
         auto_approve=settings.auto_approve,
         push_attempts=settings.push_attempts,
@@ -147,4 +149,12 @@ def build_services(settings: Settings, *, adapter: ErpAdapter | None = None) -> 
         reply_sinks=reply_sinks(settings),
         mailer=notify.mailer(settings),
         live_credit=live if settings.live_credit else None,
+        channel_customers=channel_customers(settings),
     )
+
+
+def channel_customers(settings: Settings) -> dict[str, str]:
+    """Drops and mailboxes bound to one customer (``customer = ...``), as ``"sftp:NAME"``/``"imap:NAME"``."""
+    bound = {f"sftp:{d.name}": d.customer for d in settings.sftp if d.customer}
+    bound |= {f"imap:{m.name}": m.customer for m in settings.imap if m.customer}
+    return bound

@@ -50,6 +50,7 @@ class ImapMailbox(BaseModel):
     ca_file: str | None = None  # extra CA (PEM) for a server certificate from a private CA
     interval_seconds: int = 60
     cron: str | None = None
+    customer: str | None = None  # a partner's own mailbox: every order in it is this customer's (trust rules)
 
 
 class SftpDrop(BaseModel):
@@ -67,6 +68,7 @@ class SftpDrop(BaseModel):
     settle_seconds: float = Field(default=2.0, ge=0)  # pause between two looks at a file's size and mtime
     interval_seconds: int = 60
     cron: str | None = None
+    customer: str | None = None  # a partner's own drop: its envelopes must name this customer (trust rules)
 
 
 #: A folder file is taken once unchanged across two looks this far apart *and* last written this long ago.

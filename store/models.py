@@ -40,11 +40,14 @@ class Base(DeclarativeBase):
 
 
 class Document(Base):
-    """One received document: raw bytes plus channel metadata; known by its sha256."""
+    """One received document: raw bytes plus channel metadata; known by (sha256, channel account)."""
 
     __tablename__ = "documents"
+    # Deduplicated per channel account, not globally: another client's byte-identical body is its own document.
+    __table_args__ = (UniqueConstraint("sha256", "account", name="uq_documents_sha256_account"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    account: Mapped[str] = mapped_column(String(600), default="", server_default="")  # repository.document_account
     data: Mapped[bytes] = mapped_column(LargeBinary)
     size: Mapped[int] = mapped_column(Integer, default=0)
     filename: Mapped[str | None] = mapped_column(String(500))

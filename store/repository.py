@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from email.utils import parseaddr
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -58,18 +59,36 @@ def order_key(customer_id: str | None, po_number: str | None, purpose: str, revi
 # --------------------------------------------------------------------------- documents
 
 
-def save_document(s: Session, env: Envelope) -> tuple[Document, bool]:
-    """Store a received document first thing; the same bytes again return the existing row.
+def document_account(channel: str | None, sender: str | None, meta: dict[str, Any] | None = None) -> str:
+    """Whom a document is deduplicated for: the sender's mail address (or the sender as given: portal
+    client, partner id), else the drop or mailbox name, else "" (CLI, unnamed folder). The same bytes
+    from the same account are one document whatever the channel; from another account they are
+    another document (another client's byte-identical order is its own)."""
+    raw = (sender or "").strip()
+    if raw:
+        address = parseaddr(raw)[1]
+        who = address if "@" in address else raw
+    else:
+        who = str((meta or {}).get("drop") or (meta or {}).get("mailbox") or "")
+    return who.lower()[:600]
 
-    A concurrent insert of the same sha256 is caught by the unique key (savepoint), so two
+
+def save_document(s: Session, env: Envelope) -> tuple[Document, bool]:
+    """Store a received document first thing; the same bytes again from the same channel account
+    return the existing row (``document_account``).
+
+    A concurrent insert of the same (sha256, account) is caught by the unique key, so two
     workers fetching the same email still end with one row.
     """
     sha = env.sha256
-    existing = s.scalar(select(Document).where(Document.sha256 == sha))
+    account = document_account(env.channel, env.sender, env.metadata)
+    same = select(Document).where(Document.sha256 == sha, Document.account == account)
+    existing = s.scalar(same)
     if existing is not None:
         return existing, False
     values = dict(
         sha256=sha,
+        account=account,
         data=env.data,
         size=len(env.data),
         filename=env.filename,
@@ -94,9 +113,10 @@ def save_document(s: Session, env: Envelope) -> tuple[Document, bool]:
         created_at=utcnow(),
         updated_at=utcnow(),
     )
-    stmt = _insert(s)(Document).values(**values).on_conflict_do_nothing(index_elements=[Document.sha256])
+    stmt = _insert(s)(Document).values(**values).on_conflict_do_nothing(
+        index_elements=[Document.sha256, Document.account])
     new_id = s.execute(stmt.returning(Document.id)).scalar_one_or_none()
-    doc = s.scalar(select(Document).where(Document.sha256 == sha))
+    doc = s.scalar(same)
     if new_id is None or doc is None:
         if doc is None:  # pragma: no cover - the conflicting row was rolled back meanwhile
             raise StoreError(f"document {sha} vanished during a concurrent save; retry")
@@ -116,8 +136,12 @@ def get_document(s: Session, doc_id: int) -> Document | None:
     return s.get(Document, doc_id)
 
 
-def find_document(s: Session, sha256: str) -> Document | None:
-    return s.scalar(select(Document).where(Document.sha256 == sha256))
+def find_document(s: Session, sha256: str, account: str | None = None) -> Document | None:
+    """The document with these bytes (from ``account`` when given; else the first one stored)."""
+    q = select(Document).where(Document.sha256 == sha256)
+    if account is not None:
+        q = q.where(Document.account == account)
+    return s.scalar(q.order_by(Document.id))
 
 
 def claim_documents(

@@ -23,6 +23,10 @@ CODES: list[CodeInfo] = [
     CodeInfo("CUSTOMER_UNKNOWN", "error", "Neither the channel (EDI id, sender email/domain, portal account) nor the "
              "buyer's ids/name identify one active customer.", "Pick the customer from the suggestions; ask IT to "
              "add the sender's id or domain to the customer so it resolves next time."),
+    CodeInfo("CUSTOMER_NOT_ENTITLED", "error", "The document names a customer its channel may not order for (a "
+             "portal token, mailbox sender or partner drop bound to another account), or a change/cancel came from "
+             "another customer than the original. Never auto-approved; a change is not applied.",
+             "Confirm with the bound account who really ordered; reject the order if it is not theirs."),
     CodeInfo("SHIP_TO_UNKNOWN", "error", "The ship-to matches none (or several) of the customer's delivery addresses.",
              "Pick the delivery address; if it is new, have it created in the ERP first."),
     CodeInfo("SKU_UNKNOWN", "error", "A line's item matches no SKU, cross-reference, GTIN or partner qualifier, and "
@@ -68,6 +72,10 @@ CODES: list[CodeInfo] = [
     CodeInfo("QUOTE_MISMATCH", "config (error)", "The cited quote is unknown or another customer's, or a line's "
              "quantity is above the quoted one or its price differs from the quoted price.",
              "Use the quoted values (suggestions) or agree the difference with sales."),
+    CodeInfo("CHARGE_NOT_CARRIED", "error", "The order has a charge or allowance that the ERP push cannot carry "
+             "(the Tryton sale takes lines only); pushing would silently drop it.",
+             "Agree the charge with the buyer and enter it in the ERP by hand (a lead overrides with a reason), "
+             "or reject the order."),
     CodeInfo("ARITHMETIC", "warning", "qty x unit price differs from the line amount on the document.",
              "Compare quantity and price with the document and correct the misread value."),
     CodeInfo("LINE_COUNT_MISMATCH", "warning", "The document's declared line count differs from the lines read.",

@@ -1,8 +1,11 @@
 """Customer resolution: who sent this order?
 
-Channel facts first (EDI sender ids, sender email/domain, portal account) because they
-cannot be mistyped; then the printed buyer/bill-to ids and name, matched fuzzily. An unsure
-match never auto-resolves: it becomes CUSTOMER_UNKNOWN with the closest customers offered.
+Identity comes from the channel, never from the document: a portal token's account, the mailbox
+sender's address/domain, the id an SFTP/AS2 channel reports, a drop bound to a customer. The
+document (EDI envelope ids, printed buyer/bill-to ids, name matched fuzzily) only *names* a
+customer: it decides only on the operators' own channels (folder, CLI), and elsewhere a name the
+channel may not order for is CUSTOMER_NOT_ENTITLED. An unsure match never auto-resolves: it
+becomes CUSTOMER_UNKNOWN with the closest customers offered.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from orderflow.canonical import CanonicalOrder, Customer, Issue, IssueCode, ReferenceData, Suggestion
-from orderflow.validators.cache import customer_index
+from orderflow.validators.cache import customer_chain, customer_index
 from orderflow.validators.model import ValidationConfig, ValidationContext, make_issue
 from orderflow.validators.text import email_parts, norm_text, partner_id_variants
 
@@ -23,7 +26,7 @@ _RECEIVER_KEYS = ("receiver", "recipient", "isa07", "isa08", "gs03", "unb03", "t
 @dataclass
 class CustomerMatch:
     customer_id: str | None
-    how: str | None = None  # edi_id | email | domain | account | party_id | name | csr
+    how: str | None = None  # channel | edi_id | email | domain | account | party_id | name | csr
     issues: list[Issue] = field(default_factory=list)
 
 
@@ -35,6 +38,8 @@ def _is_receiver(key: str) -> bool:
 def resolve_customer(
     order: CanonicalOrder, ref: ReferenceData, ctx: ValidationContext, config: ValidationConfig
 ) -> CustomerMatch:
+    """The channel decides who sent the order; the document only names a customer, and a name the
+    channel is not entitled to order for is CUSTOMER_NOT_ENTITLED (never auto-approved)."""
     idx = customer_index(ref)
     if ctx.customer_id:
         if ctx.customer_id in idx.customers:
@@ -43,47 +48,101 @@ def resolve_customer(
             IssueCode.CUSTOMER_UNKNOWN, f"Customer '{ctx.customer_id}' chosen in review is not in the ERP.",
             field="customer", actual=ctx.customer_id, rule=RULE)])
 
-    # 1. EDI envelope ids and portal accounts (channel facts).
-    partner = {**order.source.partner_ids, **ctx.partner_ids}
-    for key, value in partner.items():
-        if _is_receiver(key):
-            continue
-        for variant in partner_id_variants(value):
-            if variant in idx.customer_by_edi:
-                return _checked(idx.customer_by_edi[variant], "edi_id")
-            if variant in idx.customer_by_id_upper:  # a portal account is our customer id
-                return _checked(idx.customer_by_id_upper[variant], "account")
-
-    # 2. Sender email address, then its domain; a sender that is not an address is an id
-    #    (SFTP and AS2 channels report the partner's EDI id as the sender).
+    # order.source is the channel's, set by the pipeline (a document's own source block is never read)
     sender = ctx.sender or order.source.sender
+    channel, channel_how = channel_customer(ref, ctx, sender)
+    named = named_customer(order, ref, ctx, config)
+    if channel is not None:
+        match = _checked(channel, channel_how or "channel")
+        if named.customer is not None and not same_account(ref, channel.id, named.customer.id):
+            match.issues.insert(0, _not_entitled(
+                f"The order names {named.customer.id} ({named.customer.name}, by {named.how}) but came from "
+                f"{_who(ctx, sender)}, which orders for {channel.id} only: confirm with {channel.id} or reject.",
+                expected=channel.id, actual=named.customer.id))
+        return match
+    if named.customer is not None:
+        match = _checked(named.customer, named.how or "name")
+        if identifying(ctx, sender):
+            match.issues.insert(0, _not_entitled(
+                f"The order names {named.customer.id} ({named.customer.name}) but {_who(ctx, sender)} is not registered "
+                f"for {named.customer.id}: confirm with the customer (and register the sender) or reject.",
+                expected=None, actual=named.customer.id))
+        return match
+    seen = named.seen or (sender or None)
+    message = (
+        f"Cannot tell which customer sent this order (buyer '{seen}'). Pick the customer."
+        if seen
+        else "The order names no buyer and the channel does not identify the sender. Pick the customer."
+    )
+    return CustomerMatch(None, issues=[make_issue(
+        IssueCode.CUSTOMER_UNKNOWN, message, field="buyer", actual=seen, suggestions=named.suggestions, rule=RULE)])
+
+
+def identifying(ctx: ValidationContext, sender: str | None) -> bool:
+    """A channel that says who is sending (a sender, or a drop/mailbox bound to a customer); the folder
+    and the CLI are operators' channels and say nothing, so there the document names the customer."""
+    return bool(sender or ctx.channel_customer)
+
+
+def channel_customer(
+    ref: ReferenceData, ctx: ValidationContext, sender: str | None
+) -> tuple[Customer | None, str | None]:
+    """The customer the channel itself identifies: a bound drop/mailbox, else the sender (an id or
+    account for portal/SFTP/AS2 senders, an email address or its domain for mail)."""
+    idx = customer_index(ref)
+    if ctx.channel_customer:
+        return idx.customer_by_id_upper.get(ctx.channel_customer.upper()), "channel"
+    if not sender:
+        return None, None
     address, domain = email_parts(sender)
-    if sender and not address:
+    if not address:
         for variant in partner_id_variants(sender):
             if variant in idx.customer_by_edi:
-                return _checked(idx.customer_by_edi[variant], "edi_id")
-            if variant in idx.customer_by_id_upper:
-                return _checked(idx.customer_by_id_upper[variant], "account")
-    if address and address in idx.customer_by_email:
-        return _checked(idx.customer_by_email[address], "email")
+                return idx.customer_by_edi[variant], "edi_id"
+            if variant in idx.customer_by_id_upper:  # a portal account is our customer id
+                return idx.customer_by_id_upper[variant], "account"
+        return None, None
+    if address in idx.customer_by_email:
+        return idx.customer_by_email[address], "email"
     if domain:
         # sub.acme-mfg.example also belongs to acme-mfg.example
         parts = domain.split(".")
         for i in range(len(parts) - 1):
             found = idx.customer_by_domain.get(".".join(parts[i:]))
             if found:
-                return _checked(found, "domain")
+                return found, "domain"
+    return None, None
 
-    # 3. Ids printed for the buyer / bill-to (GLN, DUNS, our account number).
+
+@dataclass
+class NamedCustomer:
+    customer: Customer | None = None
+    how: str | None = None  # edi_id | account | party_id | name
+    seen: str | None = None  # the buyer name read, for the message
+    suggestions: list[Suggestion] = field(default_factory=list)
+
+
+def named_customer(
+    order: CanonicalOrder, ref: ReferenceData, ctx: ValidationContext, config: ValidationConfig
+) -> NamedCustomer:
+    """The customer the document names: EDI envelope sender ids, then the buyer/bill-to ids (GLN, DUNS,
+    our account number), then the buyer/bill-to name if one fuzzy match is clearly best."""
+    idx = customer_index(ref)
+    for key, value in {**order.source.partner_ids, **ctx.partner_ids}.items():
+        if _is_receiver(key):
+            continue
+        for variant in partner_id_variants(value):
+            if variant in idx.customer_by_edi:
+                return NamedCustomer(idx.customer_by_edi[variant], "edi_id")
+            if variant in idx.customer_by_id_upper:  # an account number is our customer id
+                return NamedCustomer(idx.customer_by_id_upper[variant], "account")
     parties = [p for p in (order.buyer, order.bill_to) if p is not None]
     for party in parties:
         for value in party.ids.values():
             for variant in partner_id_variants(value):
                 found = idx.customer_by_edi.get(variant) or idx.customer_by_id_upper.get(variant)
                 if found:
-                    return _checked(found, "party_id")
-
-    # 4. Buyer / bill-to name, fuzzy.
+                    return NamedCustomer(found, "party_id")
     names = [p.name for p in parties if p.name]
     best: dict[str, float] = {}
     for name in names:
@@ -95,22 +154,33 @@ def resolve_customer(
         ):
             best[cid] = max(best.get(cid, 0.0), float(score))
     ranked = sorted(best.items(), key=lambda kv: -kv[1])
+    seen = names[0] if names else None
     if ranked:
         top_id, top = ranked[0]
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
         if top >= config.fuzzy_accept_score and top - runner_up >= config.fuzzy_accept_margin:
-            return _checked(idx.customers[top_id], "name")
+            return NamedCustomer(idx.customers[top_id], "name", seen)
     suggestions = [
         Suggestion(value=cid, label=idx.customers[cid].name, score=round(score, 1)) for cid, score in ranked[:3]
     ]
-    seen = names[0] if names else (sender or None)
-    message = (
-        f"Cannot tell which customer sent this order (buyer '{seen}'). Pick the customer."
-        if seen
-        else "The order names no buyer and the channel does not identify the sender. Pick the customer."
-    )
-    return CustomerMatch(None, issues=[make_issue(
-        IssueCode.CUSTOMER_UNKNOWN, message, field="buyer", actual=seen, suggestions=suggestions, rule=RULE)])
+    return NamedCustomer(None, None, seen, suggestions)
+
+
+def same_account(ref: ReferenceData, channel_id: str, named_id: str) -> bool:
+    """A channel may order for its own account and name its parent or child accounts (a member's PO
+    billed to its group, a group ordering for a member); the order stays the channel's customer."""
+    return named_id in customer_chain(ref, channel_id) or channel_id in customer_chain(ref, named_id)
+
+
+def _who(ctx: ValidationContext, sender: str | None) -> str:
+    if ctx.channel_customer:
+        return f"the {ctx.channel or 'channel'} bound to {ctx.channel_customer}"
+    return f"{ctx.channel or 'channel'} sender '{sender}'"
+
+
+def _not_entitled(message: str, *, expected: str | None, actual: str) -> Issue:
+    return make_issue(IssueCode.CUSTOMER_NOT_ENTITLED, message, field="customer", expected=expected, actual=actual,
+                      rule=RULE)
 
 
 def _checked(customer: Customer, how: str) -> CustomerMatch:

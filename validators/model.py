@@ -54,6 +54,9 @@ class ValidationConfig:
     lead_time_severity: str = "warning"
     availability_warehouses: list[str] | None = None  # None = stock of every warehouse counts
     quote_severity: str = "error"
+    # Whether the ERP push carries header/line charges and allowances to the ERP order (file/REST adapters
+    # send the whole canonical order; the Tryton sale takes product lines only). False = CHARGE_NOT_CARRIED.
+    charges_carried: bool = False
 
     def current_date(self) -> dt.date:
         return self.today or (self.now.date() if self.now else dt.date.today())
@@ -77,8 +80,13 @@ class ExistingOrder:
 class ValidationContext:
     """What the caller knows besides the order and the reference data."""
 
+    # Who sent it, from the channel only (never from the document): the mailbox sender, the portal
+    # token's client, the partner id an SFTP/AS2 channel reports. A sender makes the channel identifying.
     sender: str | None = None
     channel: str | None = None
+    # The customer the channel itself is bound to (a partner's own drop or mailbox, from settings).
+    channel_customer: str | None = None
+    # Envelope ids the EDI extractor read from the file: what the document names, checked against the channel.
     partner_ids: dict[str, str] = field(default_factory=dict)
     existing_orders: list[ExistingOrder] = field(default_factory=list)
     live_credit: Callable[[str], Decimal | None] | None = None
@@ -133,7 +141,8 @@ class ValidationResult:
     customer_id: str | None = None
     ship_to_id: str | None = None
     lines: list[ResolvedLine] = field(default_factory=list)
-    order_total: Decimal | None = None
+    order_total: Decimal | None = None  # lines + charges - allowances: what the document says is owed
+    gross_total: Decimal | None = None  # lines + charges, allowances ignored: what credit and approvals weigh
     approvals_required: list[str] = field(default_factory=list)
 
     @property
@@ -149,6 +158,7 @@ class ValidationResult:
             "customer_id": self.customer_id,
             "ship_to_id": self.ship_to_id,
             "order_total": _plain(self.order_total),
+            "gross_total": _plain(self.gross_total),
             "approvals_required": list(self.approvals_required),
             "lines": [
                 {k: _plain(v) for k, v in asdict(rl).items() if k != "candidates"}

@@ -1,7 +1,7 @@
 """The rule runner: one call validates one order against one reference-data snapshot.
 
 Rules run in dependency order (customer → ship-to → SKU → UOM → price → quotes → availability →
-totals → credit → duplicates → approvals) and each is isolated: a rule that crashes on odd input becomes a
+totals → charges → credit → duplicates → approvals; credit and approvals weigh the gross total) and each is isolated: a rule that crashes on odd input becomes a
 RULE_ERROR issue naming the rule, never an exception out of ``validate``.
 """
 
@@ -17,6 +17,7 @@ from typing import TypeVar
 from orderflow.canonical import CanonicalOrder, Issue, ReferenceData
 from orderflow.validators.approvals import required_approvals
 from orderflow.validators.availability import check_availability
+from orderflow.validators.charges import check_charges
 from orderflow.validators.completeness import check_completeness
 from orderflow.validators.credit import check_credit
 from orderflow.validators.customer import resolve_customer
@@ -72,6 +73,22 @@ def order_total(order: CanonicalOrder, lines: list[ResolvedLine]) -> Decimal | N
     return total if seen else None
 
 
+def gross_total(order: CanonicalOrder, lines: list[ResolvedLine]) -> Decimal | None:
+    """What credit and approvals weigh: the gross of the lines plus charges. Allowances never lower it:
+    an allowance of 359,000 on 360,000 of lines must not turn a finance-sized order into a small one."""
+    total = Decimal(0)
+    seen = False
+    for rl in lines:
+        if rl.amount is not None:
+            total += rl.amount
+            seen = True
+    charges = [*order.charges, *(c for line in order.lines for c in line.charges)]
+    for charge in charges:
+        if charge.amount is not None and charge.kind != "allowance" and charge.amount > 0:
+            total += charge.amount
+    return total if seen else None
+
+
 def validate(
     order: CanonicalOrder,
     ref: ReferenceData,
@@ -108,7 +125,9 @@ def validate(
     issues += _guard("availability", issues, lambda: check_availability(order, lines, ref, cid, ctx, config), [])
     issues += _guard("totals", issues, lambda: check_totals(order, config.total_tolerance), [])
     result.order_total = order_total(order, lines)
-    total = result.order_total
+    result.gross_total = gross_total(order, lines)
+    total = result.gross_total
+    issues += _guard("charges", issues, lambda: check_charges(order, config), [])
     issues += _guard("credit", issues, lambda: check_credit(order, total, ref, cid, ctx, config), [])
     issues += _guard("duplicates", issues, lambda: check_duplicates(order, cid, ctx), [])
     roles, approval_issues = _guard(
