@@ -305,7 +305,6 @@ def short_error(exc: BaseException) -> str:
 def _save_orders(services: Services, document_id: int, extraction: Extraction, meta: dict[str, Any],
                  outcome: DocumentOutcome, actor: str) -> None:
     """Validate, route and store every order of the document in one transaction."""
-    sender = meta.get("sender")
     per_order = issues_per_order(extraction)
     with services.session_factory() as s, s.begin():
         doc = repo.get_document(s, document_id)
