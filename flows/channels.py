@@ -201,8 +201,8 @@ def make_portal_app(services: Services, tokens: dict[str, str]):
             if stored is None:  # not a lost race (another process storing the same body): a failure
                 raise
             return stored
-        if not out.orders:
-            return 422, {"detail": out.reason or "not an order"}
+        if not out.orders:  # unreadable, or values the store cannot hold (the document failed with the reason)
+            return 422, {"detail": [{"loc": ["body"], "type": "not_stored", "msg": out.reason or "not an order"}]}
         with services.session_factory() as s:
             answers = [answer(repo.get_order(s, o.id)) for o in out.orders]
         return 201, answers[0] if isinstance(order_json, dict) and "orders" not in order_json else {"orders": answers}
