@@ -54,6 +54,10 @@ class ValidationConfig:
     lead_time_severity: str = "warning"
     availability_warehouses: list[str] | None = None  # None = stock of every warehouse counts
     quote_severity: str = "error"
+    # Issue 20: a value extracted with confidence under this goes to a person (LOW_CONFIDENCE, error);
+    # the document's own arithmetic disagreeing (ARITHMETIC, TOTAL_MISMATCH, LINE_COUNT_MISMATCH) too.
+    review_confidence: float = 0.8
+    arithmetic_severity: str = "error"
 
     def current_date(self) -> dt.date:
         return self.today or (self.now.date() if self.now else dt.date.today())

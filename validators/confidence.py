@@ -1,0 +1,80 @@
+"""Extraction confidence routes to a person: a value the engine is unsure of never goes to the ERP alone.
+
+Each extracted field carries ``provenance[path].confidence``, the engine's calibrated estimate
+that the value is right (``extractors/confidence``). A field under ``review_confidence`` becomes a
+blocking LOW_CONFIDENCE issue naming it; ``review_fields`` is the full list a person is sent to
+check from extraction alone (low-confidence fields plus what the document's own arithmetic puts in
+doubt) — the CLI's ``extract --explain`` prints it, the review screen walks it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from orderflow.canonical import CanonicalOrder, Issue, IssueCode
+from orderflow.validators.model import make_issue
+
+RULE = "confidence"
+DOUBT_CODES = frozenset({IssueCode.ARITHMETIC, IssueCode.TOTAL_MISMATCH, IssueCode.LINE_COUNT_MISMATCH})
+_LINE = re.compile(r"^lines\[(\d+)\]")
+_HEADER_ORDER = ("po_number", "po_date", "buyer.name", "supplier.name", "ship_to.name", "ship_to.address",
+                 "bill_to.name", "bill_to.address", "currency", "payment_terms", "requested_delivery_date",
+                 "declared_total", "lines")
+
+
+def _sort_key(path: str) -> tuple[int, int, str]:
+    m = _LINE.match(path)
+    if m:
+        return (1, int(m.group(1)), path)
+    return (0, _HEADER_ORDER.index(path) if path in _HEADER_ORDER else len(_HEADER_ORDER), path)
+
+
+def sort_paths(paths: Iterable[str]) -> list[str]:
+    """Header fields first (in reading order), then lines in order."""
+    return sorted(set(paths), key=_sort_key)
+
+
+def doubtful_fields(order: CanonicalOrder, threshold: float) -> list[str]:
+    """Paths whose confidence is under the threshold (``lines`` when the line set itself is in doubt)."""
+    return sort_paths(path for path, prov in order.provenance.items()
+                      if prov.confidence is not None and prov.confidence < threshold)
+
+
+def named_by(issue: Issue) -> list[str]:
+    """The fields an arithmetic finding puts in doubt: a line's three numbers, the total, the line set."""
+    field = re.sub(r"^orders\[\d+\]\.", "", issue.field or "")
+    if issue.code == IssueCode.ARITHMETIC:
+        m = _LINE.match(field)
+        return [f"lines[{m.group(1)}].{k}" for k in ("qty", "unit_price", "amount")] if m else [field]
+    if issue.code == IssueCode.LINE_COUNT_MISMATCH or field == "declared_line_count":
+        return ["lines"]
+    if issue.code == IssueCode.TOTAL_MISMATCH:
+        return ["declared_total"]
+    return [field] if field else []
+
+
+def review_fields(order: CanonicalOrder, issues: Iterable[Issue], threshold: float) -> list[str]:
+    """What routing sends a person to check from extraction alone."""
+    paths = set(doubtful_fields(order, threshold))
+    for issue in issues:
+        if issue.code in DOUBT_CODES:
+            paths.update(p for p in named_by(issue) if p)
+    return sort_paths(paths)
+
+
+def check_confidence(order: CanonicalOrder, threshold: float) -> list[Issue]:
+    """One blocking LOW_CONFIDENCE issue per field read with confidence under ``threshold``."""
+    issues: list[Issue] = []
+    for path in doubtful_fields(order, threshold):
+        prov = order.provenance[path]
+        if path == "lines":
+            msg = (f"The engine is only {prov.confidence:.0%} sure it read every line (none missed, none "
+                   "invented): compare the lines with the document.")
+        else:
+            seen = f"'{prov.raw}'" if prov.raw else "This value"
+            where = f" on page {prov.page}" if prov.page else ""
+            msg = (f"{path}: {seen}{where} was read with {prov.confidence:.0%} confidence (under "
+                   f"{threshold:.0%}): check it against the document, correct it or accept it as read.")
+        issues.append(make_issue(IssueCode.LOW_CONFIDENCE, msg, field=path, actual=prov.raw, rule=RULE))
+    return issues
