@@ -65,6 +65,8 @@ def _services(**kw: Any):
 def extract(
     file: Path,
     as_json: Annotated[bool, typer.Option("--json", help="Print the canonical orders as a JSON array.")] = False,
+    explain: Annotated[bool, typer.Option("--explain", help="With --json: per order, its issues and the fields "
+                                          "routing would send to a person.")] = False,
 ) -> None:
     """Extraction only: the canonical orders found in FILE (a JSON array with --json)."""
     from orderflow.extractors import ExtractContext, is_unusable
@@ -75,6 +77,11 @@ def extract(
     if is_unusable(result) or not result.orders:
         reason = "; ".join(i.message for i in result.issues) or "no purchase order found"
         raise UsageFailure(f"{file.name}: {reason}")
+    if explain:
+        from orderflow.flows.explain import explain_extraction
+
+        _emit_json(explain_extraction(result, _settings().review_confidence))
+        return
     orders = [o.to_json_dict() for o in result.orders]
     if as_json:
         _emit_json(orders)

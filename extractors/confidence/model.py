@@ -113,15 +113,29 @@ def prior(ev: FieldEvidence) -> float:
     return 0.5 + 0.5 * min(1.0, f.get("word_conf", 1.0)) * (1.0 if f.get("line_arith") == 1.0 else 0.6)
 
 
+# Hard evidence caps the learned score: too rare in the corpus for weights to learn, too clear to ignore.
+CAPS = (("second_reading", 0.0, 0.4),  # OCR of the scan reads something else than the text layer
+        ("line_arith", 0.0, 0.5))  # qty × price ≠ amount: every number of the line is in doubt
+CAPPED_GROUPS = {"line_arith": {"number"}}
+
+
+def _capped(ev: FieldEvidence, p: float) -> float:
+    for name, value, cap in CAPS:
+        groups = CAPPED_GROUPS.get(name)
+        if ev.features.get(name) == value and (groups is None or ev.group in groups):
+            p = min(p, cap)
+    return p
+
+
 def predict(model: dict[str, Any] | None, ev: FieldEvidence) -> float:
     """P(the value is right) for one field."""
     group = (model or {}).get("groups", {}).get(ev.group)
     if not group:
-        return prior(ev)
+        return _capped(ev, prior(ev))
     weights = group.get("weights")
     if weights is None:  # a group seen only right or only wrong: its base rate, shrunk towards 0.5
-        return (group.get("right", 0) + 1) / (group.get("n", 0) + 2)
-    return _sigmoid(sum(w * x for w, x in zip(weights, encode(ev.features), strict=True)))
+        return _capped(ev, (group.get("right", 0) + 1) / (group.get("n", 0) + 2))
+    return _capped(ev, _sigmoid(sum(w * x for w, x in zip(weights, encode(ev.features), strict=True))))
 
 
 @lru_cache(maxsize=4)
