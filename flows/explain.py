@@ -9,26 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from orderflow.canonical import Extraction, Issue, IssueCode
+from orderflow.canonical import Extraction, Issue
 from orderflow.flows.pipeline import issues_per_order
-from orderflow.validators.confidence import check_confidence, review_fields
+from orderflow.validators.confidence import check_confidence, merge_extraction_issues, review_fields
 from orderflow.validators.totals import check_totals
 
 
 def order_findings(order: Any, extraction_issues: list[Issue], threshold: float) -> list[Issue]:
     """The rules' findings first; extraction's own issues after, minus the ones the rules restate."""
     ruled = check_totals(order, severity="error") + check_confidence(order, threshold)
-    seen = {(i.code, i.field) for i in ruled}
-    kept = []
-    for issue in extraction_issues:
-        if (issue.code, issue.field) in seen:
-            continue
-        if issue.code in (IssueCode.ARITHMETIC, IssueCode.TOTAL_MISMATCH) and any(i.code == issue.code for i in ruled):
-            continue
-        if issue.code == IssueCode.LOW_CONFIDENCE and issue.field in order.provenance:
-            continue  # the engine's raw word-confidence warning: the calibrated confidence replaces it
-        kept.append(issue)
-    return ruled + kept
+    return ruled + merge_extraction_issues(order, ruled, extraction_issues)
 
 
 def explain_extraction(result: Extraction, threshold: float) -> list[dict[str, Any]]:

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from sqlalchemy import or_, update
 from sqlalchemy.orm import Session
 
-from orderflow.canonical import CanonicalOrder, CrossReference, Issue
+from orderflow.canonical import CanonicalOrder, CrossReference, Issue, Severity
 from orderflow.canonical.states import OrderState, can_transition
 from orderflow.review import learning
 from orderflow.store import repository as repo
@@ -344,7 +344,7 @@ def apply_accepts(o: Order, canonical: CanonicalOrder, issues: list[Issue]) -> l
     for issue in issues:
         a = accepted.get((issue.code, issue.field))
         if issue.blocking and a is not None and a.get("value") == _field_value(canonical, issue.field or ""):
-            issue = issue.model_copy(update={"severity": "warning",
+            issue = issue.model_copy(update={"severity": Severity.WARNING,
                                              "message": f"{issue.message} Accepted as read by {a.get('by')}."})
         out.append(issue)
     return out

@@ -78,3 +78,19 @@ def check_confidence(order: CanonicalOrder, threshold: float) -> list[Issue]:
                    f"{threshold:.0%}): check it against the document, correct it or accept it as read.")
         issues.append(make_issue(IssueCode.LOW_CONFIDENCE, msg, field=path, actual=prov.raw, rule=RULE))
     return issues
+
+
+def merge_extraction_issues(order: CanonicalOrder, ruled: list[Issue], extracted: Iterable[Issue]) -> list[Issue]:
+    """Extraction's own issues that the rules do not restate: a finding the rules made again (same code
+    and field, or the same arithmetic code) is kept once, as the rules say it (they block); the engine's
+    raw word-confidence warning on a field gives way to the field's calibrated confidence."""
+    seen = {(i.code, i.field) for i in ruled}
+    codes = {i.code for i in ruled if i.code in DOUBT_CODES}
+    kept: list[Issue] = []
+    for issue in extracted:
+        if (issue.code, issue.field) in seen or (issue.code in codes and issue.code != IssueCode.ARITHMETIC):
+            continue
+        if issue.code == IssueCode.LOW_CONFIDENCE and issue.field in order.provenance:
+            continue
+        kept.append(issue)
+    return kept
