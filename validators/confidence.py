@@ -23,11 +23,16 @@ _HEADER_ORDER = ("po_number", "po_date", "buyer.name", "supplier.name", "ship_to
                  "declared_total", "lines")
 
 
-def _sort_key(path: str) -> tuple[int, int, str]:
+_LINE_ORDER = ("line_no", "customer_part", "sku", "gtin", "description", "qty", "uom", "unit_price", "amount",
+               "requested_date")
+
+
+def _sort_key(path: str) -> tuple[int, int, int, str]:
     m = _LINE.match(path)
     if m:
-        return (1, int(m.group(1)), path)
-    return (0, _HEADER_ORDER.index(path) if path in _HEADER_ORDER else len(_HEADER_ORDER), path)
+        key = path[m.end():].lstrip(".")
+        return (1, int(m.group(1)), _LINE_ORDER.index(key) if key in _LINE_ORDER else len(_LINE_ORDER), path)
+    return (0, _HEADER_ORDER.index(path) if path in _HEADER_ORDER else len(_HEADER_ORDER), 0, path)
 
 
 def sort_paths(paths: Iterable[str]) -> list[str]:

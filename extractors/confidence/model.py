@@ -108,9 +108,9 @@ def prior(ev: FieldEvidence) -> float:
     """The score with no fitted weights: evidence against the value pulls it below any sane threshold."""
     f = ev.features
     against = [f.get(k, 0.5) for k in ("valid", "line_arith", "second_reading", "raw_has_value")]
-    if any(x < 0.5 for x in against) or f.get("word_conf", 1.0) < 0.6:
+    if any(x < 0.5 for x in against) or (f.get("ocr") == 1.0 and f.get("word_conf", 1.0) < 0.6):
         return 0.3
-    return 0.5 + 0.5 * min(1.0, f.get("word_conf", 1.0)) * (1.0 if f.get("line_arith") == 1.0 else 0.6)
+    return 0.6 if f.get("line_arith") != 1.0 else 0.75
 
 
 # Hard evidence caps the learned score: too rare in the corpus for weights to learn, too clear to ignore.
