@@ -59,11 +59,17 @@ class Doc:
         return self.name.split("_", 1)[0]
 
 
+def corpus_key(folder: Path | str) -> str:
+    """``../shared/corpus/docs/real/po`` → ``real/po``: the same name on every checkout."""
+    return "/".join(Path(folder).resolve().parts[-2:])
+
+
 def _engine_version() -> str:
     """Hash of the extractor sources (not the confidence model): a cache entry is valid for one engine."""
     h = hashlib.sha256()
-    for p in sorted((ROOT / "extractors").rglob("*.py")):
-        if "confidence" not in p.parts:
+    base = ROOT / "extractors"
+    for p in sorted(base.rglob("*.py")):
+        if p.relative_to(base).parts[0] != "confidence":
             h.update(p.read_bytes())
     return h.hexdigest()[:12]
 
@@ -72,7 +78,7 @@ def collect(folders: list[str]) -> list[Doc]:
     docs: list[Doc] = []
     for folder in folders:
         root = Path(folder)
-        corpus = root.as_posix().rstrip("/")
+        corpus = corpus_key(root)
         for gold_path in sorted(root.rglob("*.expected.json")):
             stem = gold_path.name[: -len(".expected.json")]
             for p in sorted(gold_path.parent.glob(stem + ".*")):
@@ -256,34 +262,43 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache", type=Path, default=None, help="keep raw extractions here (keyed by engine source)")
     ap.add_argument("--threshold", type=float, default=REVIEW_CONFIDENCE)
     ap.add_argument("--no-ocr", action="store_true")
+    ap.add_argument("--only-cached", action="store_true", help="skip documents not in --cache yet (quick iterations)")
     ap.add_argument("--json", default=None, help="write the figures as JSON here")
     args = ap.parse_args(argv)
     from orderflow.extractors.confidence.model import MODEL_PATH, fit, load  # noqa: PLC0415
 
     docs = collect(args.folders)
+    if args.only_cached and args.cache:
+        docs = [d for d in docs if any(args.cache.glob(f"{d.name}.*.{_engine_version()}.{int(not args.no_ocr)}.json"))]
     held_names = holdout_stems()
     for i, d in enumerate(docs, 1):
         print(f"[{i}/{len(docs)}] {d.corpus}/{d.path.name}", file=sys.stderr, flush=True)
         extract_raw(d, args.cache, not args.no_ocr)
         label(d)
-    fit_docs = [d for d in docs if d.name not in held_names]
-    held = [d for d in docs if d.name in held_names]
     if args.fit:
+        fit_docs = [d for d in docs if d.name not in held_names]
         model = fit(examples(fit_docs))
         model["fitted_on"] = {"documents": len(fit_docs), "templates": len({d.template for d in fit_docs}),
                               "corpora": sorted({d.corpus for d in fit_docs}), "review_confidence": args.threshold}
         MODEL_PATH.write_text(json.dumps(model, indent=1) + "\n")
         print(f"wrote {MODEL_PATH} ({len(examples(fit_docs))} fields)", file=sys.stderr)
-    score_out_of_fold(fit_docs, held, load(), args.raw)
+    shipped = load()
+    fitted_on = set(((shipped or {}).get("fitted_on") or {}).get("corpora") or [])
+    # out-of-fold for what the model was fitted on; the shipped model for the rest (hold-out, other corpora)
+    fit_docs = [d for d in docs if d.name not in held_names and d.corpus in fitted_on]
+    held = [d for d in docs if d not in fit_docs]
+    score_out_of_fold(fit_docs, held, shipped, args.raw)
     report: dict[str, Any] = {}
     for corpus in sorted({d.corpus for d in fit_docs}):
         report[f"{corpus} (out-of-fold)"] = evaluate([d for d in fit_docs if d.corpus == corpus], args.threshold)
-    if held:
-        report["hold-out (shipped model)"] = evaluate(held, args.threshold)
-    for corpus in sorted({d.corpus for d in docs}):
-        both = [d for d in docs if d.corpus == corpus]
-        if any(d in held for d in both):
-            report[f"{corpus} (all)"] = evaluate(both, args.threshold)
+    for corpus in sorted({d.corpus for d in docs if d.corpus not in fitted_on}):
+        report[f"{corpus} (shipped model, not fitted on)"] = evaluate(
+            [d for d in held if d.corpus == corpus], args.threshold)
+    hold = [d for d in held if d.name in held_names]
+    if hold:
+        report["hold-out (shipped model)"] = evaluate(hold, args.threshold)
+    for corpus in sorted(fitted_on & {d.corpus for d in hold}):
+        report[f"{corpus} (all)"] = evaluate([d for d in docs if d.corpus == corpus], args.threshold)
     label_ = "raw engine confidence" if args.raw else "calibrated confidence"
     print(f"## Calibration ({label_})\n")
     for name, r in report.items():

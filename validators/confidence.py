@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from orderflow.canonical import CanonicalOrder, Issue, IssueCode
 from orderflow.validators.model import make_issue
@@ -68,10 +69,39 @@ def review_fields(order: CanonicalOrder, issues: Iterable[Issue], threshold: flo
     return sort_paths(paths)
 
 
-def check_confidence(order: CanonicalOrder, threshold: float) -> list[Issue]:
-    """One blocking LOW_CONFIDENCE issue per field read with confidence under ``threshold``."""
+def confirmed_by_reference(order: CanonicalOrder, result: Any, ref: Any) -> set[str]:
+    """Fields a second, independent reading confirms: the ERP's own master data. A buyer name that is the
+    resolved customer's name, the resolved ship-to's name and address, a line's item code that resolved
+    exactly (or by cross-reference) to a catalogue item, a unit price equal to the contract price."""
+    from rapidfuzz import fuzz  # noqa: PLC0415
+
+    def same(a: str | None, b: str | None) -> bool:
+        return bool(a and b) and fuzz.token_set_ratio(a.lower(), b.lower()) >= 90
+
+    out: set[str] = set()
+    customer = ref.customer(result.customer_id) if result.customer_id else None
+    if customer is not None and order.buyer is not None and same(order.buyer.name, customer.name):
+        out.add("buyer.name")
+    ship = next((st for st in ref.ship_tos if st.id == result.ship_to_id), None) if result.ship_to_id else None
+    if ship is not None and order.ship_to is not None and same(order.ship_to.name, ship.name):
+        out.update(("ship_to.name", "ship_to.address"))
+    for rl in result.lines:
+        if rl.sku and rl.resolved_by in ("exact", "xref", "learned", "gtin", "partner_qualifier"):
+            out.update(f"lines[{rl.index}].{k}" for k in ("sku", "customer_part", "gtin", "description"))
+        if rl.contract_price is not None and rl.index < len(order.lines) \
+                and order.lines[rl.index].unit_price == rl.contract_price:
+            out.add(f"lines[{rl.index}].unit_price")
+    return out
+
+
+def check_confidence(order: CanonicalOrder, threshold: float, confirmed: set[str] | frozenset[str] = frozenset()
+                     ) -> list[Issue]:
+    """One blocking LOW_CONFIDENCE issue per field read with confidence under ``threshold`` (fields the
+    reference data confirmed excepted)."""
     issues: list[Issue] = []
     for path in doubtful_fields(order, threshold):
+        if path in confirmed:
+            continue
         prov = order.provenance[path]
         if path == "lines":
             msg = (f"The engine is only {prov.confidence:.0%} sure it read every line (none missed, none "

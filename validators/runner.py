@@ -18,7 +18,7 @@ from orderflow.canonical import CanonicalOrder, Issue, ReferenceData
 from orderflow.validators.approvals import required_approvals
 from orderflow.validators.availability import check_availability
 from orderflow.validators.completeness import check_completeness
-from orderflow.validators.confidence import check_confidence
+from orderflow.validators.confidence import check_confidence, confirmed_by_reference
 from orderflow.validators.credit import check_credit
 from orderflow.validators.customer import resolve_customer
 from orderflow.validators.duplicates import check_duplicates
@@ -109,7 +109,8 @@ def validate(
     issues += _guard("availability", issues, lambda: check_availability(order, lines, ref, cid, ctx, config), [])
     issues += _guard("totals", issues, lambda: check_totals(order, config.total_tolerance, config.arithmetic_severity),
                      [])
-    issues += _guard("confidence", issues, lambda: check_confidence(order, config.review_confidence), [])
+    issues += _guard("confidence", issues, lambda: check_confidence(
+        order, config.review_confidence, confirmed_by_reference(order, result, ref)), [])
     result.order_total = order_total(order, lines)
     total = result.order_total
     issues += _guard("credit", issues, lambda: check_credit(order, total, ref, cid, ctx, config), [])

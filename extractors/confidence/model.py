@@ -17,7 +17,7 @@ from typing import Any
 from orderflow.extractors.confidence.signals import FEATURES, FieldEvidence
 
 MODEL_PATH = Path(__file__).with_name("model.json")
-L2 = 1.0  # ridge penalty: keeps weights small where a group has few examples
+L2 = 5.0  # ridge penalty: keeps weights small where a group has few examples
 
 
 def encode(features: dict[str, float]) -> list[float]:

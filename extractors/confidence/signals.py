@@ -34,7 +34,8 @@ LINE_FIELDS = ("line_no", "sku", "customer_part", "gtin", "description", "uom", 
 LINE_NUMBERS = ("qty", "unit_price", "amount")
 
 FEATURES = ("ocr", "word_conf", "hint", "has_box", "valid", "raw_has_value", "line_arith", "line_complete",
-            "doc_arith", "total_closes", "count_ok", "second_reading", "multi_line", "sheet")
+            "doc_arith", "total_closes", "count_ok", "second_reading", "multi_line", "sheet", "doc_valid",
+            "agree")
 
 _CURRENCY_CODES = (
     "USD EUR GBP INR JPY CNY CHF CAD AUD NZD SEK NOK DKK PLN CZK HUF RON BGN HRK TRY RUB BRL MXN ARS CLP COP "
@@ -183,6 +184,21 @@ def raw_has_value(value: Any, raw: str | None) -> float:
     return 1.0 if v in r else 0.0
 
 
+def party_agreement(order: CanonicalOrder, party: str) -> float:
+    """Two readings of one organisation: this party's name starts another party's name (buyer "ACME
+    Manufacturing", ship-to "ACME Manufacturing Plant 1") or is it — 1; else no evidence (0.5)."""
+    mine = getattr(order, party)
+    name = _norm(mine.name) if mine is not None and mine.name else ""
+    if len(name) < 4:
+        return 0.5
+    for other in PARTIES:
+        p = getattr(order, other)
+        if other != party and p is not None and p.name and (_norm(p.name).startswith(name)
+                                                            or name.startswith(_norm(p.name))):
+            return 1.0
+    return 0.5
+
+
 def field_values(order: CanonicalOrder) -> dict[str, tuple[str, Any, Any]]:
     """path → (kind, value, line or None) for every canonical field the confidence covers that has a value."""
     out: dict[str, tuple[str, Any, Any]] = {}
@@ -257,9 +273,15 @@ def evidence(order: CanonicalOrder, *, sheet: bool = False, second: dict[str, fl
         f["count_ok"] = cnt
         if path in second:
             f["second_reading"] = second[path]
+        if kind.endswith(".name"):
+            f["agree"] = party_agreement(order, kind.split(".")[0])
         out.append(FieldEvidence(path, kind, f))
+    known = [ev.features["valid"] for ev in out if ev.features["valid"] != 0.5]
+    doc_valid = sum(known) / len(known) if known else 0.5
+    for ev in out:  # how much of the whole document reads as what it should be
+        ev.features["doc_valid"] = doc_valid
     f = dict.fromkeys(FEATURES, 0.5)
-    f.update(doc_arith=doc_arith, total_closes=closes, count_ok=cnt, sheet=1.0 if sheet else 0.0,
+    f.update(doc_valid=doc_valid, doc_arith=doc_arith, total_closes=closes, count_ok=cnt, sheet=1.0 if sheet else 0.0,
              line_complete=(sum(1 for ln in order.lines if ln.qty is not None and ln.description) / len(order.lines))
              if order.lines else 0.0,
              valid=1.0 if order.lines else 0.0,
