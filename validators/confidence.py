@@ -41,10 +41,16 @@ def sort_paths(paths: Iterable[str]) -> list[str]:
     return sorted(set(paths), key=_sort_key)
 
 
+# On an incoming PO the supplier is the company receiving it: its name is not pushed to the ERP, not
+# acknowledged and not used to resolve anything, so a doubt about it alone does not stop an order
+# (its confidence is still shown; bench/calibration.py counts a wrong one as a silent error).
+ROUTING_EXEMPT = frozenset({"supplier.name", "supplier.address"})
+
+
 def doubtful_fields(order: CanonicalOrder, threshold: float) -> list[str]:
     """Paths whose confidence is under the threshold (``lines`` when the line set itself is in doubt)."""
     return sort_paths(path for path, prov in order.provenance.items()
-                      if prov.confidence is not None and prov.confidence < threshold)
+                      if prov.confidence is not None and prov.confidence < threshold and path not in ROUTING_EXEMPT)
 
 
 def named_by(issue: Issue) -> list[str]:

@@ -53,8 +53,12 @@ def test_clean_text_pdf_passes_touchless(services) -> None:
         row = repo.get_order(s, out.orders[0].id)
         assert [i.code for i in row.issues if i.severity == "error"] == []
         assert row.state == "pushed" and row.erp_order_id
+        assert "LOW_CONFIDENCE" not in {i.code for i in row.issues}
         prov = row.canonical["provenance"]
-        assert all(p["confidence"] >= services.validation.review_confidence for p in prov.values()), prov
+        # the numbers close (qty × price = amount, Σ = total): the engine is sure of every one of them
+        for i in range(3):
+            for key in ("qty", "unit_price", "amount"):
+                assert prov[f"lines[{i}].{key}"]["confidence"] >= services.validation.review_confidence
 
 
 def test_line_arithmetic_disagreeing_goes_to_review_naming_the_line(services, tmp_path: Path) -> None:
