@@ -41,10 +41,10 @@ def sort_paths(paths: Iterable[str]) -> list[str]:
     return sorted(set(paths), key=_sort_key)
 
 
-# On an incoming PO the supplier is the company receiving it: its name is not pushed to the ERP, not
-# acknowledged and not used to resolve anything, so a doubt about it alone does not stop an order
-# (its confidence is still shown; bench/calibration.py counts a wrong one as a silent error).
-ROUTING_EXEMPT = frozenset({"supplier.name", "supplier.address"})
+# Read and shown, never pushed or used to resolve anything: the supplier is the company receiving the PO,
+# the ERP applies the customer's own payment terms and bill-to. A doubt about these alone does not stop an
+# order (their confidence is still shown; bench/calibration.py counts a wrong one as a silent error).
+ROUTING_EXEMPT = frozenset({"supplier.name", "supplier.address", "payment_terms", "bill_to.name", "bill_to.address"})
 
 
 def doubtful_fields(order: CanonicalOrder, threshold: float) -> list[str]:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import TypeVar
 
-from orderflow.canonical import CanonicalOrder, Issue, ReferenceData
+from orderflow.canonical import CanonicalOrder, Issue, ReferenceData, Severity
 from orderflow.validators.approvals import required_approvals
 from orderflow.validators.availability import check_availability
 from orderflow.validators.completeness import check_completeness
@@ -107,8 +107,8 @@ def validate(
         issues[:] = [i for i in issues if not (i.rule == "pricing" and _line_index(i.field) in quoted)]
     issues += quote_issues
     issues += _guard("availability", issues, lambda: check_availability(order, lines, ref, cid, ctx, config), [])
-    issues += _guard("totals", issues, lambda: check_totals(order, config.total_tolerance, config.arithmetic_severity),
-                     [])
+    issues += [i.model_copy(update={"severity": Severity(config.arithmetic_severity)}) for i in
+               _guard("totals", issues, lambda: check_totals(order, config.total_tolerance), [])]
     issues += _guard("confidence", issues, lambda: check_confidence(
         order, config.review_confidence, confirmed_by_reference(order, result, ref)), [])
     result.order_total = order_total(order, lines)
