@@ -51,10 +51,11 @@ def calibrate(result: Extraction, data: bytes | None = None, *, ocr: bool = True
               model: dict[str, Any] | None = None) -> Extraction:
     """Replace every field's confidence by the model's P(right); give every valued field a provenance entry."""
     exact = [is_exact(o.source.format or result.format) for o in result.orders]
-    if all(exact):
+    if all(exact):  # one shared entry: 50,000-line EDI files must not pay for 250,000 objects
+        same = Provenance(confidence=1.0, extractor=result.format)
         for order in result.orders:
             for path in field_values(order):
-                order.provenance.setdefault(path, Provenance(confidence=1.0, extractor=result.format))
+                order.provenance.setdefault(path, same)
         return result
     model = model if model is not None else load()
     for order, evs, is_ex in zip(result.orders, document_evidence(result, data, ocr=ocr), exact, strict=True):

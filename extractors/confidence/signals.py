@@ -216,10 +216,12 @@ def field_values(order: CanonicalOrder) -> dict[str, tuple[str, Any, Any]]:
         if text:
             out[f"{party}.address"] = (f"{party}.address", text, None)
     for i, line in enumerate(order.lines):
+        values = line.__dict__  # plain attribute reads: 50,000-line EDI files pass through here
+        prefix = f"lines[{i}]."
         for name in LINE_FIELDS:
-            v = getattr(line, name)
-            if v not in (None, ""):
-                out[f"lines[{i}].{name}"] = (name, v, line)
+            v = values.get(name)
+            if v is not None and v != "" if v.__class__ is str else v is not None:
+                out[prefix + name] = (name, v, line)
     return out
 
 
