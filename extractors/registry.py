@@ -77,8 +77,10 @@ def parse_error(fmt: str, reason: str, field: str | None = None) -> Extraction:
     )
 
 
-def extract(data: bytes, ctx: ExtractContext | None = None) -> Extraction:
-    """Sniff and extract. Unusable input gives a PARSE_ERROR/UNSUPPORTED_FORMAT, never a traceback."""
+def extract(data: bytes, ctx: ExtractContext | None = None, *, calibrate: bool = True) -> Extraction:
+    """Sniff and extract. Unusable input gives a PARSE_ERROR/UNSUPPORTED_FORMAT, never a traceback.
+
+    ``calibrate=False`` leaves the engine's raw confidences (``bench/calibration.py`` fits on them)."""
     ctx = ctx or ExtractContext()
     if not data or not data.strip():
         return parse_error("unknown", "The file is empty.")
@@ -109,6 +111,16 @@ def extract(data: bytes, ctx: ExtractContext | None = None) -> Extraction:
         return parse_error(extractor.name, f"The {extractor.name} reader failed: {type(exc).__name__}: {exc}")
     for index, order in enumerate(result.orders):
         _finish(order, index, result.format, ctx)
+    if calibrate and result.orders:
+        from orderflow.extractors.confidence import calibrate as _calibrate  # noqa: PLC0415
+
+        try:
+            _calibrate(result, data, ocr=ctx.ocr)
+        except Exception:  # no confidence model must cost the document: every field then goes to a person
+            log.exception("confidence calibration failed on %s", ctx.filename)
+            for order in result.orders:
+                for path, prov in order.provenance.items():
+                    order.provenance[path] = prov.model_copy(update={"confidence": 0.0})
     return result
 
 

@@ -68,11 +68,23 @@ def extract(
     pretty: Annotated[
         bool, typer.Option("--pretty", help="Indent the JSON (the default on a terminal; compact otherwise).")
     ] = False,
+    explain: Annotated[bool, typer.Option("--explain", help="With --json: per order, its issues and the fields "
+                                          "routing would send to a person.")] = False,
 ) -> None:
     """Extraction only: the canonical orders found in FILE (a JSON array with --json)."""
     from orderflow.extractors import ExtractContext, stream
 
     data = _read_file(file)
+    if explain:  # routing's view needs the whole extraction (its issues per order), not a stream
+        from orderflow.extractors import extract as run_extract
+        from orderflow.flows.explain import explain_extraction
+
+        result = run_extract(data, ExtractContext(filename=file.name))
+        if not result.orders:
+            reason = "; ".join(i.message for i in result.issues) or "no purchase order found"
+            raise UsageFailure(f"{file.name}: {reason}")
+        _emit_json(explain_extraction(result, _settings().review_confidence))
+        return
     summary, orders = stream(data, ExtractContext(filename=file.name))
     first = next(orders, None)
     if first is None:  # unusable input (is_unusable) or a file without an order

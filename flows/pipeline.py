@@ -40,6 +40,7 @@ from orderflow.validators import (
     ValidationResult,
     validate,
 )
+from orderflow.validators.confidence import merge_extraction_issues
 
 log = logging.getLogger("orderflow.pipeline")
 
@@ -185,7 +186,7 @@ def validate_order(
     if existing:
         ctx.existing_orders = existing
         first = validate(order, services.reference, ctx, services.validation)
-    first.issues.extend(extra_issues)
+    first.issues.extend(merge_extraction_issues(order, first.issues, extra_issues))  # issue 20: no doubles
     return first
 
 

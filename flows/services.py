@@ -76,6 +76,7 @@ def validation_config(settings: Settings) -> ValidationConfig:
         lead_time_severity=v.lead_time_severity,
         availability_warehouses=v.availability_warehouses,
         quote_severity=v.quote_severity,
+        review_confidence=settings.review_confidence,
     )
 
 

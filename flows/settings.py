@@ -135,6 +135,8 @@ class Settings(BaseSettings):
     prefect_task_batch: int = Field(default=1, ge=1, le=500)
     push_backoff_seconds: float = 2.0
     validation: ValidationSettings = Field(default_factory=ValidationSettings)
+    # Extracted values the engine is less sure of than this go to a person (issue 20; README "Confidence").
+    review_confidence: float = Field(default=0.8, ge=0.0, le=1.0)
     imap: list[ImapMailbox] = Field(default_factory=list)
     sftp: list[SftpDrop] = Field(default_factory=list)
     folders: list[WatchedFolder] = Field(default_factory=list)

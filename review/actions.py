@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from sqlalchemy import or_, update
 from sqlalchemy.orm import Session
 
-from orderflow.canonical import CanonicalOrder, CrossReference, Issue
+from orderflow.canonical import CanonicalOrder, CrossReference, Issue, Severity
 from orderflow.canonical.states import OrderState, can_transition
 from orderflow.review import learning
 from orderflow.store import repository as repo
@@ -241,6 +241,9 @@ def fix_field(
     tokens = _parse_path(path)
     new_value = _coerce(tokens, value)
     old_value = _set_path(data, tokens, new_value, path)
+    if isinstance(data.get("provenance"), dict) and path in data["provenance"] and old_value != new_value:
+        # the CSR read it from the document: the value is no longer the engine's guess
+        data["provenance"][path] = {**data["provenance"][path], "confidence": 1.0, "extractor": "review"}
     try:
         canonical = CanonicalOrder.model_validate(data)
     except ValidationError as exc:
@@ -264,6 +267,7 @@ def fix_field(
                                             evidence=evidence, learner=learner)
     issues, resolved = revalidate(canonical, o)
     resolved = keep_ship_policy(o, resolved)
+    issues = apply_accepts(o, canonical, issues)
     repo.replace_issues(s, o, issues)
     repo.update_order_data(s, o, canonical, resolved=resolved)
     target = OrderState.NEEDS_REVIEW if any(i.blocking for i in issues) else OrderState.VALID
@@ -279,6 +283,7 @@ def revalidate_order(s: Session, order_id: int, *, user: str, revalidate: Revali
     canonical = repo.order_canonical(o)
     issues, resolved = revalidate(canonical, o)
     resolved = keep_ship_policy(o, resolved)
+    issues = apply_accepts(o, canonical, issues)
     repo.replace_issues(s, o, issues)
     repo.update_order_data(s, o, canonical, resolved=resolved)
     target = OrderState.NEEDS_REVIEW if any(i.blocking for i in issues) else OrderState.VALID
@@ -298,11 +303,89 @@ def ship_policy_of(o: Order) -> str | None:
 
 
 def keep_ship_policy(o: Order, resolved: dict[str, Any]) -> dict[str, Any]:
-    """A fresh validation payload keeps the order's chosen policy (re-validation must not drop it)."""
+    """A fresh validation payload keeps the order's chosen policy and what a CSR accepted as read
+    (re-validation must not drop either)."""
+    accepted = accepted_of(o)
+    if accepted and not (resolved or {}).get(ACCEPTED_KEY):
+        resolved = {**(resolved or {}), ACCEPTED_KEY: accepted}
     policy = ship_policy_of(o)
     if policy is None or (resolved or {}).get("ship_policy"):
         return resolved
     return {**(resolved or {}), "ship_policy": policy}
+
+
+# --------------------------------------------------------------------------- accept as read (issue 20)
+
+ACCEPTED_KEY = "accepted_as_read"
+DOUBT_CODES = frozenset({"LOW_CONFIDENCE", "ARITHMETIC", "TOTAL_MISMATCH", "LINE_COUNT_MISMATCH"})
+
+
+def accepted_of(o: Order) -> list[dict[str, Any]]:
+    """The extraction doubts a CSR accepted as read: [{"code", "field", "value", "by", "at"}]."""
+    value = (o.resolved or {}).get(ACCEPTED_KEY) if isinstance(o.resolved, dict) else None
+    return list(value) if isinstance(value, list) else []
+
+
+def _field_value(order: CanonicalOrder, path: str) -> Any:
+    data: Any = order.model_dump(mode="json")
+    if path == "lines":
+        return len(order.lines)
+    try:
+        for token in _parse_path(path):
+            data = data[token]
+    except (KeyError, IndexError, TypeError, InvalidField):
+        return None
+    return data
+
+
+def apply_accepts(o: Order, canonical: CanonicalOrder, issues: list[Issue]) -> list[Issue]:
+    """Doubt issues a CSR accepted as read no longer block — while the value is still the one accepted
+    (a value changed since, by a fix or a new extraction, is doubted afresh)."""
+    accepted = {(a.get("code"), a.get("field")): a for a in accepted_of(o)}
+    out = []
+    for issue in issues:
+        a = accepted.get((issue.code, issue.field))
+        if issue.blocking and a is not None and a.get("value") == _field_value(canonical, issue.field or ""):
+            issue = issue.model_copy(update={"severity": Severity.WARNING,
+                                             "message": f"{issue.message} Accepted as read by {a.get('by')}."})
+        out.append(issue)
+    return out
+
+
+def accept_as_read(s: Session, order_id: int, *, user: str, revalidate: Revalidate) -> Order:
+    """The CSR compared the doubtful values with the document and they are right as read.
+
+    Every blocking extraction doubt (LOW_CONFIDENCE, ARITHMETIC, TOTAL_MISMATCH, LINE_COUNT_MISMATCH)
+    is accepted with the value it concerns; the order is re-validated and ends ``valid`` when nothing
+    else blocks. The accept is audited (who, which fields, which values) and kept through later
+    re-validations for as long as the values stay the same.
+    """
+    o = _get(s, order_id, for_update=True)
+    _check_claim(o, user)
+    if o.state not in EDITABLE_STATES:
+        raise NotAllowed(f"order {o.id} is '{o.state}'; only orders in review or valid can be accepted as read")
+    canonical = repo.order_canonical(o)
+    doubts = [i for i in repo.order_issues(o) if i.blocking and i.code in DOUBT_CODES]
+    if not doubts:
+        raise NotAllowed(f"order {o.id} has no doubtful extracted value to accept")
+    at = utcnow().isoformat()
+    new = [{"code": i.code, "field": i.field, "value": _field_value(canonical, i.field or ""), "by": user, "at": at}
+           for i in doubts]
+    keep = [a for a in accepted_of(o) if (a.get("code"), a.get("field")) not in {(n["code"], n["field"]) for n in new}]
+    o.resolved = {**(o.resolved or {}), ACCEPTED_KEY: keep + new}
+    s.flush()
+    issues, resolved = revalidate(canonical, o)
+    resolved = keep_ship_policy(o, resolved)
+    issues = apply_accepts(o, canonical, issues)
+    repo.replace_issues(s, o, issues)
+    repo.update_order_data(s, o, canonical, resolved=resolved)
+    repo.add_audit(s, entity="order", entity_id=o.id, action="accept_as_read", actor=user,
+                   before={"doubts": [{"code": i.code, "field": i.field, "message": i.message} for i in doubts]},
+                   after={"accepted": [{"code": n["code"], "field": n["field"], "value": n["value"]} for n in new]})
+    target = OrderState.NEEDS_REVIEW if any(i.blocking for i in issues) else OrderState.VALID
+    repo.set_order_state(s, o, target.value, actor=user, reason="extracted values accepted as read",
+                         action="revalidate")
+    return o
 
 
 def set_ship_policy(s: Session, order_id: int, policy: str | None, *, user: str, revalidate: Revalidate) -> Order:
@@ -333,6 +416,9 @@ def set_ship_policy(s: Session, order_id: int, policy: str | None, *, user: str,
     resolved = {k: v for k, v in (resolved or {}).items() if k != "ship_policy"}
     if policy:
         resolved["ship_policy"] = policy
+    if accepted_of(o):
+        resolved[ACCEPTED_KEY] = accepted_of(o)
+    issues = apply_accepts(o, canonical, issues)
     repo.replace_issues(s, o, issues)
     repo.update_order_data(s, o, canonical, resolved=resolved)
     repo.add_audit(s, entity="order", entity_id=o.id, action="ship_policy", actor=user,

@@ -333,6 +333,29 @@ def availability_view(co: CanonicalOrder, order: Order) -> dict[str, Any] | None
             "choices": list(SHIP_POLICY_LABELS.items())}
 
 
+def doubts_view(co: CanonicalOrder, issues: list[dict[str, Any]]) -> dict[str, Any]:
+    """Issue 20: the fields a person must check (low confidence or put in doubt by the document's
+    arithmetic), header first then lines, each with what was read and how sure the engine is."""
+    from orderflow.validators.confidence import DOUBT_CODES, named_by, sort_paths  # noqa: PLC0415
+
+    reasons: dict[str, list[str]] = {}
+    for i in issues:
+        if i["code"] == "LOW_CONFIDENCE" and i["field"]:
+            reasons.setdefault(i["field"], []).append("low confidence" if i["severity"] == "error" else "accepted")
+        elif i["code"] in DOUBT_CODES:
+            for path in named_by(Issue.model_validate({k: i[k] for k in ("code", "severity", "field", "message")})):
+                reasons.setdefault(path, []).append(i["code"].lower().replace("_", " "))
+    rows = []
+    for path in sort_paths(reasons):
+        prov = co.provenance.get(path)
+        rows.append({"path": path, "raw": prov.raw if prov else None,
+                     "confidence": prov.confidence if prov else None, "reasons": ", ".join(dict.fromkeys(reasons[path])),
+                     "accepted": all(r == "accepted" for r in reasons[path])})
+    open_rows = [r for r in rows if not r["accepted"]]
+    return {"doubts": rows, "doubt_fields": {r["path"] for r in open_rows},
+            "can_accept": any(i["severity"] == "error" and i["code"] in {"LOW_CONFIDENCE", *DOUBT_CODES} for i in issues)}
+
+
 # ------------------------------------------------------------------------- the app
 
 
@@ -676,6 +699,7 @@ def create_review_app(
             "versions": version_history(s, order),
             "seen": order_version(order),
             "availability": availability_view(co, order),  # issue 12: now / promised / backorder per line
+            **doubts_view(co, issues),  # issue 20: the values the engine doubts, listed first, walked with j/k
         }
 
     def load_order(s: Session, order_id: int) -> Order:
@@ -903,6 +927,20 @@ def create_review_app(
                 raise review_error(exc) from None
             flash(request, f"Ship policy set to {SHIP_POLICY_LABELS.get(policy or '', 'the customer default')}; "
                            f"order is now {order.state.replace('_', ' ')}.")
+        return back_to(order_id)
+
+    @app.post("/orders/{order_id}/accept-as-read")
+    async def accept_as_read(request: Request, order_id: int) -> Response:
+        """Issue 20: the CSR checked the doubtful values against the document; they are right as read."""
+        user = await current_user(request)
+        with session_factory() as s:
+            try:
+                order = actions.accept_as_read(s, order_id, user=user.username, revalidate=revalidate)
+                s.commit()
+            except actions.ReviewError as exc:
+                s.rollback()
+                raise review_error(exc) from None
+            flash(request, f"Values accepted as read; order is now {order.state.replace('_', ' ')}.")
         return back_to(order_id)
 
     @app.post("/orders/{order_id}/reject")

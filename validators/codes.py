@@ -76,12 +76,16 @@ CODES: list[CodeInfo] = [
              "(the Tryton sale takes lines only); pushing would silently drop it.",
              "Agree the charge with the buyer and enter it in the ERP by hand (a lead overrides with a reason), "
              "or reject the order."),
-    CodeInfo("ARITHMETIC", "warning", "qty x unit price differs from the line amount on the document.",
-             "Compare quantity and price with the document and correct the misread value."),
-    CodeInfo("LINE_COUNT_MISMATCH", "warning", "The document's declared line count differs from the lines read.",
-             "Look for a missed or extra line."),
-    CodeInfo("TOTAL_MISMATCH", "warning", "The document's total differs from the sum of lines and charges.",
-             "Look for a misread price/quantity or a charge that was not captured."),
+    CodeInfo("LOW_CONFIDENCE", "error", "An extracted value's confidence (the engine's calibrated estimate that "
+             "it is right) is under `review_confidence` (0.8); `lines` when the line set itself is in doubt.",
+             "Compare the value with the document (j/k walk the doubtful fields): correct it, or accept it as read."),
+    CodeInfo("ARITHMETIC", "config (error)", "qty x unit price differs from the line amount on the document "
+             "(per 1, 100, 1000 or the printed price basis).",
+             "Compare quantity and price with the document and correct the misread value, or accept it as read."),
+    CodeInfo("LINE_COUNT_MISMATCH", "config (error)", "The document's declared line count (CTT/CNT, or printed) "
+             "differs from the lines read.", "Look for a missed or extra line."),
+    CodeInfo("TOTAL_MISMATCH", "config (error)", "The document's total (AMT, or printed) differs from the sum of "
+             "lines and charges.", "Look for a misread price/quantity or a charge that was not captured."),
     CodeInfo("APPROVAL_REQUIRED", "warning", "The total is above an approval threshold, or a price was overridden: "
              "the listed roles must approve in sequence (lead, then finance).", "Route to the approvers shown."),
     CodeInfo("RULE_ERROR", "error", "A validation rule crashed on this order (a bug, reported, never silent).",

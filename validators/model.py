@@ -57,6 +57,10 @@ class ValidationConfig:
     # Whether the ERP push carries header/line charges and allowances to the ERP order (file/REST adapters
     # send the whole canonical order; the Tryton sale takes product lines only). False = CHARGE_NOT_CARRIED.
     charges_carried: bool = False
+    # Issue 20: a value extracted with confidence under this goes to a person (LOW_CONFIDENCE, error);
+    # the document's own arithmetic disagreeing (ARITHMETIC, TOTAL_MISMATCH, LINE_COUNT_MISMATCH) too.
+    review_confidence: float = 0.8
+    arithmetic_severity: str = "error"
 
     def current_date(self) -> dt.date:
         return self.today or (self.now.date() if self.now else dt.date.today())

