@@ -1,5 +1,12 @@
 """The canonical order and everything the rooms exchange. Imports nothing of ours."""
 
+from orderflow.canonical.bounded import (
+    BoundedDecimal,
+    DecimalBoundsError,
+    bounded_or_none,
+    check_bounded,
+    parse_bounded_decimal,
+)
 from orderflow.canonical.envelope import Envelope
 from orderflow.canonical.extraction import Diagnostic, Extraction
 from orderflow.canonical.issues import Issue, IssueCode, Severity, Suggestion
@@ -35,6 +42,11 @@ from orderflow.canonical.states import DocumentState, OrderState
 __all__ = [
     "SCHEMA_VERSION",
     "Address",
+    "BoundedDecimal",
+    "DecimalBoundsError",
+    "bounded_or_none",
+    "check_bounded",
+    "parse_bounded_decimal",
     "CanonicalOrder",
     "Charge",
     "CreditRecord",

@@ -31,6 +31,7 @@ from orderflow.canonical import (
     Party,
     Provenance,
     Purpose,
+    Severity,
     Source,
 )
 from orderflow.extractors.base import ExtractContext
@@ -51,7 +52,7 @@ from orderflow.extractors.edi.partners import (
     partner_from_hints,
     pick,
 )
-from orderflow.extractors.edi.values import to_date, to_decimal
+from orderflow.extractors.edi.values import bounds_error, to_date, to_decimal
 
 NAME = "edifact_orders"
 ORDER_TYPES = {"ORDERS": "edifact_orders", "ORDCHG": "edifact_ordchg"}
@@ -101,15 +102,27 @@ class _MessageMapper:
             return None
         v = to_decimal(raw.replace(",", "."), ".")
         if v is None:
+            tag = self.segs.items[index][0]
             self.msg["segment_errors"].append(
                 {
-                    "tag": self.segs.items[index][0],
+                    "tag": tag,
                     "position": index - self.msg["start"] + 1,
                     "element": position,
                     "code": "12",
                     "value": raw[:35],
                 }
             )
+            reason = bounds_error(raw.replace(",", "."))
+            if reason is not None:  # a number too large or too long: a readable PARSE_ERROR
+                self.issues.append(
+                    Issue(
+                        code=IssueCode.PARSE_ERROR,
+                        severity=Severity.ERROR,
+                        field=f"orders[{self.msg.get('order_index', 0)}]",
+                        message=f"Segment {index + 1} ({tag}): {reason}.",
+                        actual=raw[:40],
+                    )
+                )
         return v
 
     def prov(self, index: int) -> Provenance:

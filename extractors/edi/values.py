@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
+from orderflow.canonical import DecimalBoundsError, bounded_or_none, check_bounded
 
-def to_decimal(raw: str | None, decimal_mark: str = ".") -> Decimal | None:
-    """An EDI number as Decimal; None when empty or not a finite number."""
-    if not raw:
-        return None
+
+def _parse(raw: str, decimal_mark: str) -> Decimal | None:
     text = raw.strip()
     if decimal_mark != "." and decimal_mark in text:
         text = text.replace(decimal_mark, ".")
@@ -18,6 +17,26 @@ def to_decimal(raw: str | None, decimal_mark: str = ".") -> Decimal | None:
     except (InvalidOperation, ValueError):
         return None
     return value if value.is_finite() else None
+
+
+def to_decimal(raw: str | None, decimal_mark: str = ".") -> Decimal | None:
+    """An EDI number as Decimal; None when empty, not a finite number or outside the bounds
+    (``canonical.bounded``: ``1E999999999`` is a number no arithmetic may touch)."""
+    if not raw:
+        return None
+    return bounded_or_none(_parse(raw, decimal_mark))
+
+
+def bounds_error(raw: str | None, decimal_mark: str = ".") -> str | None:
+    """Why a number ``to_decimal`` refused is out of bounds; None when it is no number at all or fine."""
+    value = _parse(raw, decimal_mark) if raw else None
+    if value is None:
+        return None
+    try:
+        check_bounded(value, raw.strip() if raw else None)
+    except DecimalBoundsError as exc:
+        return str(exc)
+    return None
 
 
 def implied(raw: str | None, places: int = 2) -> Decimal | None:
