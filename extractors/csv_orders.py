@@ -23,6 +23,7 @@ from orderflow.canonical import (
     Provenance,
     Severity,
 )
+from orderflow.extractors import limits
 from orderflow.extractors.base import ExtractContext
 from orderflow.extractors.sheet.build import clean_description, decimal_comma_of
 from orderflow.extractors.sheet.grid import Sheet, SheetError, cell_ref
@@ -151,10 +152,14 @@ def build_flat_orders(sheet: Sheet, title: int, cols: dict[str, int], sheet_name
             continue
         order = orders.get(po)
         if order is None:
+            if len(orders) >= limits.cap("orders"):  # counted as the rows are read: stop before building more
+                return _error(str(limits.over_cap("orders", f"The {sheet_name} table")))
             order = orders[po] = CanonicalOrder(po_number=po)
             prov(order, "po_number", r, "po_number")
             _header(order, r, text, prov, day_first, dec_comma)
         i = len(order.lines)
+        if i >= limits.cap("lines"):
+            return _error(str(limits.over_cap("lines", f"PO {po}")))
         values: dict[str, Any] = {}
         for f in ("qty", "unit_price", "amount"):
             v = parse_decimal(text(r, f), decimal_comma=dec_comma) if text(r, f) else None

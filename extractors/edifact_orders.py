@@ -34,6 +34,7 @@ from orderflow.canonical import (
     Severity,
     Source,
 )
+from orderflow.extractors import limits
 from orderflow.extractors.base import ExtractContext
 from orderflow.extractors.edi import edifact, fast
 from orderflow.extractors.edi.mapping import (
@@ -161,6 +162,7 @@ class _MessageMapper:
         in_summary = False
         discrete_qty_line: dict[str, Any] | None = None
         val = self.val
+        max_lines = limits.cap("lines")
         for index in range(start + 1, end if end is not None else len(items)):
             parts = items[index]
             tag = parts[0]
@@ -169,6 +171,8 @@ class _MessageMapper:
                 ld = line.__dict__
                 prov[qty_keys[len(lines)]] = self.prov(index)
                 lines.append(line)
+                if len(lines) > max_lines:
+                    raise limits.over_cap("lines", f"Message {self.msg['control']}")
                 party = charge = None
             elif tag == "PIA" and line is not None:
                 ids = ld["ids"]
@@ -503,6 +507,7 @@ class EdifactExtractor(EdiExtractor):
                 or default_partner()
             )
             msg["order_index"] = len(orders)
+            limits.check("orders", len(orders) + 1, "The EDIFACT file")
             msg["syntax_version"] = ic["syntax_version"]
             mapper = _MessageMapper(segs, msg, partner)
             order = mapper.run()

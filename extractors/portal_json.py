@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from orderflow.canonical import CanonicalOrder, Extraction, Issue, IssueCode, Provenance, Severity
+from orderflow.extractors import limits
 from orderflow.extractors.base import ExtractContext, ExtractionError
 
 MAX_DEPTH = 40
@@ -109,6 +110,10 @@ class PortalJsonExtractor:
             items, prefix = [payload], None
         if not items:
             raise ExtractionError("The JSON holds no orders.")
+        limits.check("orders", len(items), "The JSON")  # before a single order is validated
+        for index, item in enumerate(items):
+            if isinstance(item, dict) and isinstance(item.get("lines"), list):
+                limits.check("lines", len(item["lines"]), f"{'' if prefix is None else f'{prefix}[{index}] '}order")
         result = Extraction(format=self.name)
         for index, item in enumerate(items):
             item_prefix = "" if prefix is None else f"{prefix}[{index}]."

@@ -33,6 +33,7 @@ from orderflow.canonical import (
     Severity,
     Source,
 )
+from orderflow.extractors import limits
 from orderflow.extractors.base import ExtractContext
 from orderflow.extractors.edi import fast, x12
 from orderflow.extractors.edi.common import to_int
@@ -199,6 +200,7 @@ class _SetMapper:
         decimals = _DECIMALS
         if len(decimals) > 50_000:  # bounded: a file of all-different prices must not grow it forever
             decimals.clear()
+        max_lines = limits.cap("lines")
         new = _new
         set_dict, set_fields, set_extra, set_private = (
             fast.set_dict,
@@ -293,6 +295,8 @@ class _SetMapper:
                 set_private(pv, None)
                 prov[qty_keys[line_count]] = pv
                 line_count += 1
+                if line_count > max_lines:
+                    raise limits.over_cap("lines", f"Transaction set {self.tx['control']}")
                 last_line_seg = index
                 party = None
             elif tag == "PID":
@@ -669,6 +673,7 @@ class X12Extractor(EdiExtractor):
                 continue
             partner = hinted or self.partners.match((ic["sender"], grp["sender"])) or default_partner()
             tx["order_index"] = len(orders)
+            limits.check("orders", len(orders) + 1, "The X12 file")
             mapper = _SetMapper(segs.items, segs.raws, tx, segs.delims_at(tx["start"]), partner)
             order = mapper.run()
             order.source = Source(

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from orderflow.canonical import Extraction, Issue, IssueCode, Provenance, Severity
-from orderflow.extractors.base import ExtractContext
+from orderflow.extractors.base import ExtractContext, ExtractionError
 from orderflow.extractors.edi import fast
 from orderflow.extractors.edi.partners import PartnerDirectory
 from orderflow.extractors.edi.values import no_gc
@@ -122,6 +122,8 @@ class EdiExtractor:
         try:
             with no_gc():
                 return self._extract(data, ctx)
+        except ExtractionError as exc:  # a readable reason (a cap, an endless segment): as it is
+            return Extraction(format=self.name, issues=[Issue(code=IssueCode.PARSE_ERROR, message=str(exc))])
         except Exception as exc:  # bad input never escapes as a traceback
             return Extraction(
                 format=self.name,
