@@ -85,7 +85,7 @@ def x12_lines(lines: int, per_set: int | None = None) -> bytes:
         n = min(per_set, lines - done)
         out.append(f"ST*850*{sets:04d}~BEG*00*SA*PO-{sets}**20261120~")
         out.extend(f"PO1*{i}*1*EA*1**BP*S{i}~" for i in range(1, n + 1))
-        out.append(f"CTT*{n}~SE*{n + 3}*{sets:04d}~")
+        out.append(f"CTT*{n}~SE*{n + 4}*{sets:04d}~")
         done += n
     out.append(f"GE*{sets}*1~IEA*1*000000001~")
     return "".join(out).encode()
@@ -145,7 +145,7 @@ def pdf_words(words: int, pages: int = 1) -> bytes:
         while left > 0:
             k = min(left, 60)
             rows.append(b"(" + b"PO W " * k + b") Tj 0 -1 Td")
-            left -= k
+            left -= 2 * k  # "PO W " is two words
         contents.append(zlib.compress(b"BT /F1 1 Tf 10 780 Td " + b" ".join(rows) + b" ET", 9))
     return _pdf(contents)
 

@@ -8,6 +8,9 @@ from decimal import Decimal, InvalidOperation
 from orderflow.canonical import DecimalBoundsError, bounded_or_none, check_bounded
 
 
+_SHORT = 14  # "0." and 12 decimals, or 14 integer digits: inside the bounds whatever the digits
+
+
 def _parse(raw: str, decimal_mark: str) -> Decimal | None:
     text = raw.strip()
     if decimal_mark != "." and decimal_mark in text:
@@ -24,7 +27,10 @@ def to_decimal(raw: str | None, decimal_mark: str = ".") -> Decimal | None:
     (``canonical.bounded``: ``1E999999999`` is a number no arithmetic may touch)."""
     if not raw:
         return None
-    return bounded_or_none(_parse(raw, decimal_mark))
+    value = _parse(raw, decimal_mark)
+    if value is None or (len(raw) <= _SHORT and "E" not in raw and "e" not in raw):
+        return value  # 14 characters without an exponent cannot leave the bounds: skip the check
+    return bounded_or_none(value)
 
 
 def bounds_error(raw: str | None, decimal_mark: str = ".") -> str | None:
