@@ -84,7 +84,7 @@ def x12_lines(lines: int, per_set: int | None = None) -> bytes:
         sets += 1
         n = min(per_set, lines - done)
         out.append(f"ST*850*{sets:04d}~BEG*00*SA*PO-{sets}**20261120~")
-        out.extend(f"PO1*{i}*1*EA*1**BP*S{i}~" for i in range(1, n + 1))
+        out.extend(f"PO1*{i}*1*EA*1.00*PE*BP*S{i}~" for i in range(1, n + 1))
         out.append(f"CTT*{n}~SE*{n + 4}*{sets:04d}~")
         done += n
     out.append(f"GE*{sets}*1~IEA*1*000000001~")

@@ -133,6 +133,7 @@ def build_flat_orders(sheet: Sheet, title: int, cols: dict[str, int], sheet_name
                                   for f in ("qty", "unit_price", "amount", "total") if f in cols])
     orders: dict[str, CanonicalOrder] = {}
     issues: list[Issue] = []
+    total_lines = 0
 
     def text(r: int, f: str) -> str:
         return sheet.text(r, cols[f]) if f in cols else ""
@@ -160,6 +161,9 @@ def build_flat_orders(sheet: Sheet, title: int, cols: dict[str, int], sheet_name
         i = len(order.lines)
         if i >= limits.cap("lines"):
             return _error(str(limits.over_cap("lines", f"PO {po}")))
+        total_lines += 1
+        if total_lines > limits.cap("file_lines"):
+            return _error(str(limits.over_cap("file_lines", f"The {sheet_name} table")))
         values: dict[str, Any] = {}
         for f in ("qty", "unit_price", "amount"):
             v = parse_decimal(text(r, f), decimal_comma=dec_comma) if text(r, f) else None

@@ -494,6 +494,7 @@ class EdifactExtractor(EdiExtractor):
         meta, diags = edifact.envelope(segs)
         hinted = partner_from_hints(ctx.hints)
         orders: list[CanonicalOrder] = []
+        total_lines = 0
         issues: list[Issue] = []
         skipped: list[str] = []
         for ic, grp, msg in edifact.iter_messages(meta):
@@ -535,6 +536,8 @@ class EdifactExtractor(EdiExtractor):
                 index=len(orders),
             )
             issues.extend(mapper.issues)
+            total_lines += len(order.lines)
+            limits.check("file_lines", total_lines, "The EDIFACT file")
             unit = f"Message {msg['control']}"
             issue = envelope_issue(len(orders), unit, msg["errors"], edifact.MISSING, "edifact_envelope")
             if issue is not None:

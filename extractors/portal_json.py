@@ -111,9 +111,12 @@ class PortalJsonExtractor:
         if not items:
             raise ExtractionError("The JSON holds no orders.")
         limits.check("orders", len(items), "The JSON")  # before a single order is validated
+        total_lines = 0
         for index, item in enumerate(items):
             if isinstance(item, dict) and isinstance(item.get("lines"), list):
                 limits.check("lines", len(item["lines"]), f"{'' if prefix is None else f'{prefix}[{index}] '}order")
+                total_lines += len(item["lines"])
+        limits.check("file_lines", total_lines, "The JSON")
         result = Extraction(format=self.name)
         for index, item in enumerate(items):
             item_prefix = "" if prefix is None else f"{prefix}[{index}]."

@@ -664,6 +664,7 @@ class X12Extractor(EdiExtractor):
         meta, diags = x12.envelope(segs)
         hinted = partner_from_hints(ctx.hints)
         orders: list[CanonicalOrder] = []
+        total_lines = 0
         issues: list[Issue] = []
         skipped: list[str] = []
         for ic, grp, tx in x12.iter_sets(meta):
@@ -698,6 +699,8 @@ class X12Extractor(EdiExtractor):
                 index=len(orders),
             )
             issues.extend(mapper.issues)
+            total_lines += len(order.lines)
+            limits.check("file_lines", total_lines, "The X12 file")
             unit = f"Transaction set {tx['control']}"
             issue = envelope_issue(len(orders), unit, tx["errors"], x12.SET_TRAILER_MISSING, "x12_envelope")
             if issue is not None:

@@ -7,7 +7,6 @@ from decimal import Decimal, InvalidOperation
 
 from orderflow.canonical import DecimalBoundsError, bounded_or_none, check_bounded
 
-
 _SHORT = 14  # "0." and 12 decimals, or 14 integer digits: inside the bounds whatever the digits
 
 
