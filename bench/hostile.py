@@ -139,14 +139,16 @@ def pdf_words(words: int, pages: int = 1) -> bytes:
     """``words`` words of text (a 950 KB file for 300k), spread over ``pages`` pages."""
     per = words // pages
     contents = []
+    n = 0
     for _ in range(pages):
         rows = []
         left = per
         while left > 0:
-            k = min(left, 60)
-            rows.append(b"(" + b"PO W " * k + b") Tj 0 -1 Td")
-            left -= 2 * k  # "PO W " is two words
-        contents.append(zlib.compress(b"BT /F1 1 Tf 10 780 Td " + b" ".join(rows) + b" ET", 9))
+            k = min(left, 20)
+            rows.append(b"(" + b" ".join(b"W%d" % (n + j) for j in range(k)) + b" ) Tj 0 -12 Td")
+            n += k
+            left -= k
+        contents.append(zlib.compress(b"BT /F1 10 Tf 20 770 Td " + b" ".join(rows) + b" ET", 9))
     return _pdf(contents)
 
 
