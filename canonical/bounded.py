@@ -16,7 +16,8 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BeforeValidator, PlainSerializer, WithJsonSchema
 
 MAX_INTEGER_DIGITS = 15  # values below 10**15: a quadrillion, in any currency or unit
-MAX_DECIMAL_PLACES = 12  # significant digits after the point (trailing zeros do not count)
+MAX_DECIMAL_PLACES = 24  # significant digits after the point (trailing zeros do not count; a float
+#                           printed as text, 219.20000000000002, has 14)
 MAX_DIGITS = 40  # digits written, trailing zeros included (refuses "1.000…" 100,000 characters long)
 MAX_TEXT_CHARS = 64  # a number's text before it is parsed at all
 
