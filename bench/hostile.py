@@ -101,15 +101,28 @@ def edifact_segments(segments: int) -> bytes:
     ).encode()
 
 
-def csv_orders(orders: int) -> bytes:
-    """``orders`` one-row purchase orders in one CSV."""
+def edifact_messages(messages: int, lines: int) -> bytes:
+    """One interchange of ``messages`` ORDERS messages of ``lines`` lines each."""
+    out = ["UNA:+.? 'UNB+UNOC:3+BUYER:14+SELLER:ZZ+261121:1015+1'"]
+    for m in range(1, messages + 1):
+        body = "".join(f"LIN+{i}++{i}:EN'QTY+21:1:EA'PRI+AAA:1.50'" for i in range(1, lines + 1))
+        out.append(f"UNH+{m}+ORDERS:D:96A:UN'BGM+220+PO-{m}+9'DTM+137:20261121:102'{body}UNS+S'"
+                   f"UNT+{lines * 3 + 5}+{m}'")
+    out.append(f"UNZ+{messages}+1'")
+    return "".join(out).encode()
+
+
+def csv_orders(orders: int, lines: int = 1) -> bytes:
+    """``orders`` purchase orders of ``lines`` rows each in one CSV."""
     head = "po_number,po_date,line_no,sku,description,qty,uom,unit_price\n"
-    return (head + "".join(f"PO-{i},2026-11-20,1,FAS-1001,Hex bolt,10,EA,0.15\n" for i in range(orders))).encode()
+    rows = (f"PO-{i},2026-11-20,{k},FAS-1001,Hex bolt,10,EA,0.15\n" for i in range(orders) for k in range(1, lines + 1))
+    return (head + "".join(rows)).encode()
 
 
-def json_orders(orders: int) -> bytes:
-    """``{"orders": [...]}`` with ``orders`` small orders."""
-    one = '{"po_number":"PO-%d","lines":[{"line_no":"1","sku":"FAS-1001","qty":"10","uom":"EA","unit_price":"0.15"}]}'
+def json_orders(orders: int, lines: int = 1) -> bytes:
+    """``{"orders": [...]}`` with ``orders`` orders of ``lines`` lines."""
+    line = '{"line_no":"1","sku":"FAS-1001","qty":"10","uom":"EA","unit_price":"0.15"}'
+    one = '{"po_number":"PO-%d","lines":[' + ",".join([line] * lines) + "]}"
     return ('{"orders":[' + ",".join(one % i for i in range(orders)) + "]}").encode()
 
 
@@ -197,6 +210,13 @@ def inputs(quick: bool = False) -> list[Input]:
               lambda: pdf_words(30_000 if q else 300_000), "characters"),
         Input(f"pdf stream inflating to {128 if q else 1024} MiB", "inflate.pdf",
               lambda: pdf_inflating((128 if q else 1024) << 20), "inflate"),
+        # just inside the caps: read in full, and still within the bound
+        Input("x12 at the caps: 2,000 850s x 50 lines", "cap.edi", lambda: x12_lines(100_000, per_set=50), ""),
+        Input("edifact at the caps: 2,000 ORDERS x 50 lines", "cap.edifact", lambda: edifact_messages(2_000, 50), ""),
+        Input("csv at the caps: 2,000 POs x 10 lines", "cap.csv", lambda: csv_orders(2_000, lines=10), ""),
+        Input("csv 2,000 POs x 50 lines", "rows.csv", lambda: csv_orders(2_000, lines=50), "rows"),
+        Input("json at the caps: 2,000 orders x 50 lines", "cap.json", lambda: json_orders(2_000, lines=50), ""),
+        Input("pdf at the caps: 12 pages x 8,000 words", "cap.pdf", lambda: pdf_words(96_000, pages=12), ""),
     ]
 
 
@@ -276,6 +296,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for item in inputs(args.quick):
             if args.only and args.only not in item.name:
+                continue
+            if args.quick and "at the caps" in item.name:
                 continue
             r = run(item, Path(tmp))
             ok = r.within()

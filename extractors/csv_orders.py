@@ -162,8 +162,8 @@ def build_flat_orders(sheet: Sheet, title: int, cols: dict[str, int], sheet_name
         if i >= limits.cap("lines"):
             return _error(str(limits.over_cap("lines", f"PO {po}")))
         total_lines += 1
-        if total_lines > limits.cap("file_lines"):
-            return _error(str(limits.over_cap("file_lines", f"The {sheet_name} table")))
+        if total_lines > limits.cap("rows"):
+            return _error(str(limits.over_cap("rows", f"The {sheet_name} table")))
         values: dict[str, Any] = {}
         for f in ("qty", "unit_price", "amount"):
             v = parse_decimal(text(r, f), decimal_comma=dec_comma) if text(r, f) else None

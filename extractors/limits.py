@@ -17,6 +17,7 @@ MAX_EDI_SEGMENTS = 400_000  # per file, all interchanges (the EDI benchmark's 50
 MAX_ORDERS_PER_FILE = 2_000  # 850/860 sets, ORDERS messages, CSV/sheet POs, portal JSON orders
 MAX_LINES_PER_ORDER = 20_000  # lines of one order, every format
 MAX_LINES_PER_FILE = 100_000  # lines of all the orders of one file (the EDI benchmark: 50,000)
+MAX_TABLE_ROWS = 20_000  # order rows of one CSV/sheet table (a row costs ~15 KB as lines and provenance)
 MAX_PAGE_CHARS = 60_000  # characters of text one PDF page may show (a dense real page: about 10,000)
 MAX_INFLATED_BYTES = 32 * 1024 * 1024  # one PDF page's content streams, inflated
 MAX_PDF_WORDS = 100_000  # words of one PDF, all pages (a dense 50-page order: about 40,000)
@@ -26,6 +27,7 @@ CAPS: dict[str, tuple[int, str]] = {
     "orders": (MAX_ORDERS_PER_FILE, "orders per file"),
     "lines": (MAX_LINES_PER_ORDER, "lines per order"),
     "file_lines": (MAX_LINES_PER_FILE, "order lines per file"),
+    "rows": (MAX_TABLE_ROWS, "order rows per table"),
     "characters": (MAX_PAGE_CHARS, "text characters per PDF page"),
     "inflated": (MAX_INFLATED_BYTES, "inflated bytes per PDF page"),
     "words": (MAX_PDF_WORDS, "words per PDF"),

@@ -140,6 +140,13 @@ def test_csv_lines_per_order_cap(monkeypatch):
     assert "PO PO-1 has more than 50 lines: over the cap of 50 lines per order" in refused(data, "l.csv")
 
 
+def test_csv_rows_per_table_cap(monkeypatch):
+    lower(monkeypatch, "rows", 120)
+    msg = refused(hostile.csv_orders(20, lines=7), "rows.csv")
+    assert "The csv table has more than 120 order rows: over the cap of 120 order rows per table" in msg
+    assert len(extract(hostile.csv_orders(20, lines=6), ExtractContext(filename="ok.csv")).orders) == 20
+
+
 def test_json_lines_caps(monkeypatch):
     lower(monkeypatch, "lines", 10)
     order = {"po_number": "PO-1", "lines": [{"sku": "A", "qty": "1"}] * 11}
