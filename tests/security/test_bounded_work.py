@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import re
 import sys
-import tempfile
 import zlib
 from pathlib import Path
 
@@ -34,8 +33,8 @@ def refused(data: bytes, filename: str) -> str:
     return issue.message
 
 
-def in_child(name: str, filename: str, build) -> hostile.Run:
-    run = hostile.run(hostile.Input(name, filename, build, ""), Path(tempfile.mkdtemp()))
+def in_child(name: str, filename: str, build, workdir: Path) -> hostile.Run:
+    run = hostile.run(hostile.Input(name, filename, build, ""), workdir)
     assert run.exit == 2, run.output  # exit 2: unusable input, message on stderr
     assert 0 < run.peak_rss_mb < BOUND_RSS_MB and run.seconds < BOUND_S, (run.peak_rss_mb, run.seconds)
     assert "Traceback" not in run.output
@@ -49,44 +48,44 @@ def lower(monkeypatch, cap: str, limit: int) -> None:
 # ----------------------------------------------------------------------------- full size, in a child
 
 
-def test_x12_one_million_segments_is_refused_before_it_is_split():
+def test_x12_one_million_segments_is_refused_before_it_is_split(tmp_path):
     """1M segments (33 MB): > 2.5 GB before; refused at the count, in small memory."""
-    run = in_child("x12 1M segments", "big.edi", lambda: hostile.x12_lines(1_000_000, per_set=50))
+    run = in_child("x12 1M segments", "big.edi", lambda: hostile.x12_lines(1_000_000, per_set=50), tmp_path)
     assert "1,080,004 EDI segments: over the cap of 400,000 EDI segments per file" in run.output
     assert run.peak_rss_mb < 400
 
 
-def test_edifact_one_million_segments_is_refused():
+def test_edifact_one_million_segments_is_refused(tmp_path):
     """MemoryError before."""
-    run = in_child("edifact 1M segments", "big.edifact", lambda: hostile.edifact_segments(1_000_000))
+    run = in_child("edifact 1M segments", "big.edifact", lambda: hostile.edifact_segments(1_000_000), tmp_path)
     assert "over the cap of 400,000 EDI segments per file" in run.output
     assert run.peak_rss_mb < 400
 
 
-def test_json_100k_orders_is_refused_before_one_is_validated():
+def test_json_100k_orders_is_refused_before_one_is_validated(tmp_path):
     """1.7 GB before."""
-    run = in_child("json 100k orders", "big.json", lambda: hostile.json_orders(100_000))
+    run = in_child("json 100k orders", "big.json", lambda: hostile.json_orders(100_000), tmp_path)
     assert "The JSON has 100,000 orders: over the cap of 2,000 orders per file" in run.output
     assert run.peak_rss_mb < 500
 
 
-def test_csv_40k_one_row_pos_stops_at_the_orders_cap():
+def test_csv_40k_one_row_pos_stops_at_the_orders_cap(tmp_path):
     """1.87 GB before."""
-    run = in_child("csv 40k POs", "big.csv", lambda: hostile.csv_orders(40_000))
+    run = in_child("csv 40k POs", "big.csv", lambda: hostile.csv_orders(40_000), tmp_path)
     assert "more than 2,000 orders: over the cap of 2,000 orders per file" in run.output
     assert run.peak_rss_mb < 500
 
 
-def test_pdf_300k_words_is_refused_before_layout():
+def test_pdf_300k_words_is_refused_before_layout(tmp_path):
     """The process aborted before."""
-    run = in_child("pdf 300k words", "words.pdf", lambda: hostile.pdf_words(300_000))
+    run = in_child("pdf 300k words", "words.pdf", lambda: hostile.pdf_words(300_000), tmp_path)
     assert re.search(r"Page 1 of the PDF has 2,[\d,]{7} text characters: over the cap of 60,000", run.output)
     assert run.peak_rss_mb < 400
 
 
-def test_pdf_stream_inflating_far_beyond_the_cap_is_refused_while_inflating():
+def test_pdf_stream_inflating_far_beyond_the_cap_is_refused_while_inflating(tmp_path):
     """A 1 GiB stream took 2.16 GB before; 256 MiB here (the full GiB is in bench/hostile.py)."""
-    run = in_child("pdf inflating", "inflate.pdf", lambda: hostile.pdf_inflating(256 << 20))
+    run = in_child("pdf inflating", "inflate.pdf", lambda: hostile.pdf_inflating(256 << 20), tmp_path)
     assert "over the cap of 33,554,432 inflated bytes per PDF page" in run.output
     assert run.peak_rss_mb < 400
 

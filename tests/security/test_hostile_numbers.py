@@ -75,12 +75,12 @@ def test_the_canonical_order_refuses_it_and_the_schema_says_so():
 # ----------------------------------------------------------------------------- every extractor
 
 
-def test_x12_po1_quantity_1e999999999_the_315_byte_file_in_a_child():
+def test_x12_po1_quantity_1e999999999_the_315_byte_file_in_a_child(tmp_path):
     """The issue's file through ``orderflow extract`` in a child: 2 GB and MemoryError before."""
     data = hostile.x12_number()
     assert len(data) < 320
     item = hostile.Input("x12", "num.edi", hostile.x12_number, "too large")
-    run = hostile.run(item, Path(__import__("tempfile").mkdtemp()))
+    run = hostile.run(item, tmp_path)
     assert run.exit == 0, run.output
     assert run.peak_rss_mb < 300, run.peak_rss_mb
     assert "PARSE_ERROR: Segment 6 (PO102): 1E999999999 is too large" in run.output
