@@ -187,3 +187,24 @@ def test_a_real_pdf_is_inside_every_cap():
 def test_shown_characters_reads_an_inflated_stream(size):
     body = b"BT " + b"(ab) Tj " * size + b"ET"
     assert shown_characters(zlib.decompress(zlib.compress(body))) == 2 * size
+
+
+def test_workbook_rows_cap(monkeypatch):
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Purchase order", "PO-77"])
+    ws.append([])
+    ws.append(["Item", "Description", "Qty", "Unit price"])
+    for i in range(150):
+        ws.append([f"FAS-{i}", "Hex bolt", 10, 0.15])
+    buf = io.BytesIO()
+    wb.save(buf)
+    lower(monkeypatch, "rows", 100)
+    assert "has more than 100 order rows: over the cap of 100 order rows per table" in refused(buf.getvalue(), "w.xlsx")
+    monkeypatch.undo()
+    ok = extract(buf.getvalue(), ExtractContext(filename="w.xlsx"))
+    assert len(ok.orders[0].lines) == 150
