@@ -192,11 +192,14 @@ def build_flat_orders(sheet: Sheet, title: int, cols: dict[str, int], sheet_name
             prov(order, "currency", r, "currency")
     if not orders:
         return _error("The CSV has a column-title row but no order rows.")
+    table_currency: list[str | None] = []  # read once, not once per order (40,000 orders × all rows)
     for order in orders.values():
         if not order.currency:  # "Unit Cost (USD)" in the title row, else "$12.50" in the first money cells
-            texts = [text(title, f) for f in ("unit_price", "amount")]
-            texts += [text(r, f) for r in [r for r in rows if r > title][:5] for f in ("unit_price", "amount")]
-            order.currency = next((detect_currency(t) for t in texts if t and detect_currency(t)), None)
+            if not table_currency:
+                texts = [text(title, f) for f in ("unit_price", "amount")]
+                texts += [text(r, f) for r in [r for r in rows if r > title][:5] for f in ("unit_price", "amount")]
+                table_currency.append(next((detect_currency(t) for t in texts if t and detect_currency(t)), None))
+            order.currency = table_currency[0]
         issues.extend(_checks(order))
     return Extraction(format=NAME, orders=list(orders.values()), issues=issues,
                       metadata={"kind": "csv", "orders": len(orders)})

@@ -75,9 +75,8 @@ def extract(
     if is_unusable(result) or not result.orders:
         reason = "; ".join(i.message for i in result.issues) or "no purchase order found"
         raise UsageFailure(f"{file.name}: {reason}")
-    orders = [o.to_json_dict() for o in result.orders]
     if as_json:
-        _emit_json(orders)
+        _emit_json([o.to_json_dict() for o in result.orders])  # only when asked: 100,000 lines take seconds
         return
     from rich.console import Console
     from rich.table import Table
