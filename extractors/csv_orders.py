@@ -127,6 +127,9 @@ def build_flat_orders(sheet: Sheet, title: int, cols: dict[str, int], sheet_name
     """One order per PO number from a one-line-per-row table (CSV file or a workbook sheet)."""
     _place_code(cols)
     rows = sheet.rows()
+    data_rows = sum(1 for r in rows if r > title)
+    if data_rows > limits.cap("rows"):  # counted before a single order is built
+        return _error(str(limits.over_cap("rows", f"The {sheet_name} table", data_rows)))
     day_first = guess_day_first([sheet.text(r, cols["po_date"]) for r in rows if "po_date" in cols] +
                                 [sheet.text(r, cols["requested_date"]) for r in rows if "requested_date" in cols])
     dec_comma = decimal_comma_of([sheet.text(r, cols[f]) for r in rows if r > title

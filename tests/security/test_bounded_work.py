@@ -69,11 +69,17 @@ def test_json_100k_orders_is_refused_before_one_is_validated(tmp_path):
     assert run.peak_rss_mb < 500
 
 
-def test_csv_40k_one_row_pos_stops_at_the_orders_cap(tmp_path):
+def test_csv_40k_one_row_pos_is_refused_before_an_order_is_built(tmp_path):
     """1.87 GB before."""
     run = in_child("csv 40k POs", "big.csv", lambda: hostile.csv_orders(40_000), tmp_path)
-    assert "more than 2,000 orders: over the cap of 2,000 orders per file" in run.output
+    assert "The csv table has 40,000 order rows: over the cap of 20,000 order rows per table" in run.output
     assert run.peak_rss_mb < 500
+
+
+def test_csv_orders_cap(monkeypatch):
+    lower(monkeypatch, "orders", 10)
+    assert "The csv table has more than 10 orders: over the cap of 10 orders per file" in refused(
+        hostile.csv_orders(50), "o.csv")
 
 
 def test_pdf_300k_words_is_refused_before_layout(tmp_path):
@@ -142,7 +148,7 @@ def test_csv_lines_per_order_cap(monkeypatch):
 def test_csv_rows_per_table_cap(monkeypatch):
     lower(monkeypatch, "rows", 120)
     msg = refused(hostile.csv_orders(20, lines=7), "rows.csv")
-    assert "The csv table has more than 120 order rows: over the cap of 120 order rows per table" in msg
+    assert "The csv table has 140 order rows: over the cap of 120 order rows per table" in msg
     assert len(extract(hostile.csv_orders(20, lines=6), ExtractContext(filename="ok.csv")).orders) == 20
 
 
