@@ -59,10 +59,13 @@ def _streams(page_obj: Any) -> list[Any]:
     from pdfminer.pdftypes import PDFStream, resolve1  # noqa: PLC0415 - only when a PDF arrives
 
     out = []
-    for item in page_obj.contents or []:
-        stream = resolve1(item)
-        if isinstance(stream, PDFStream):
-            out.append(stream)
+    try:
+        for item in page_obj.contents or []:
+            stream = resolve1(item)
+            if isinstance(stream, PDFStream):
+                out.append(stream)
+    except Exception:  # a broken reference: the page reader reports the page as unreadable
+        return out
     return out
 
 
@@ -71,9 +74,13 @@ def check_page(page: Any, number: int) -> None:
     from pdfminer.pdftypes import LITERALS_FLATE_DECODE  # noqa: PLC0415
 
     where = f"Page {number} of the PDF"
+    try:
+        streams = _streams(page.page_obj)
+    except Exception:  # no page object at all: the page reader reports it
+        return
     budget = limits.cap("inflated")
     chars = 0
-    for stream in _streams(page.page_obj):
+    for stream in streams:
         data = stream.data
         if data is None:
             filters = stream.get_filters()
@@ -84,7 +91,10 @@ def check_page(page: Any, number: int) -> None:
                 if data is not None:  # keep it: pdfminer reads .data and does not inflate again
                     stream.data, stream.rawdata = data, None
             if data is None:
-                data = stream.get_data()  # other filters (rarely used for content): decoded by pdfminer
+                try:  # other filters (rarely used for content): decoded by pdfminer
+                    data = stream.get_data()
+                except Exception:  # a damaged stream is the page reader's to report, as before
+                    continue
         budget -= len(data)
         if budget < 0:
             raise limits.over_cap("inflated", where)
