@@ -3,6 +3,13 @@
 import importlib
 from typing import Any
 
+from orderflow.canonical.bounded import (
+    BoundedDecimal,
+    DecimalBoundsError,
+    bounded_or_none,
+    check_bounded,
+    parse_bounded_decimal,
+)
 from orderflow.canonical.extraction import Diagnostic, Extraction
 from orderflow.canonical.issues import Issue, IssueCode, Severity, Suggestion
 from orderflow.canonical.order import (
@@ -54,6 +61,11 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "SCHEMA_VERSION",
     "Address",
+    "BoundedDecimal",
+    "DecimalBoundsError",
+    "bounded_or_none",
+    "check_bounded",
+    "parse_bounded_decimal",
     "CanonicalOrder",
     "Charge",
     "CreditRecord",

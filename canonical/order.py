@@ -15,10 +15,13 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, TypeAdapter, field_serializer
 
+from orderflow.canonical.bounded import BoundedDecimal
+
 SCHEMA_VERSION = "1"
 
-# Decimal that serialises to a JSON string ("12.50", never "1E+2"), never a float. The serializer
-# is C (Decimal.__format__ through methodcaller), not a lambda: one call per quantity and price.
+# Decimal that serialises to a JSON string ("12.50", never "1E+2"), never a float. Reference data
+# (from the ERP, trusted) uses it; every amount and quantity of an order is a ``BoundedDecimal``.
+# The serializer is C (Decimal.__format__ through methodcaller), not a lambda: one call per value.
 Dec = Annotated[
     Decimal, PlainSerializer(methodcaller("__format__", "f"), return_type=str, when_used="json")
 ]
@@ -74,17 +77,17 @@ class Charge(_Model):
     kind: str = "charge"  # charge | allowance
     code: str | None = None
     description: str | None = None
-    amount: Dec | None = None
-    percent: Dec | None = None
+    amount: BoundedDecimal | None = None
+    percent: BoundedDecimal | None = None
 
 
 class OrderLine(_Model):
     line_no: str | None = None
-    qty: Dec | None = None
+    qty: BoundedDecimal | None = None
     uom: str | None = None
-    unit_price: Dec | None = None
+    unit_price: BoundedDecimal | None = None
     price_basis: str | None = None
-    amount: Dec | None = None
+    amount: BoundedDecimal | None = None
     customer_part: str | None = None
     sku: str | None = None
     gtin: str | None = None
@@ -154,7 +157,7 @@ class CanonicalOrder(_Model):
     charges: list[Charge] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     references: dict[str, str] = Field(default_factory=dict)  # REF/RFF qualifier → value (quote, contract …)
-    declared_total: Dec | None = None
+    declared_total: BoundedDecimal | None = None
     declared_line_count: int | None = None
     source: Source = Field(default_factory=Source)
     provenance: dict[str, Provenance] = Field(default_factory=dict)  # "lines[0].qty" or "lines[0]" → where

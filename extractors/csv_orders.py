@@ -23,6 +23,7 @@ from orderflow.canonical import (
     Provenance,
     Severity,
 )
+from orderflow.extractors import limits
 from orderflow.extractors.base import ExtractContext
 from orderflow.extractors.sheet.build import clean_description, decimal_comma_of
 from orderflow.extractors.sheet.grid import Sheet, SheetError, cell_ref
@@ -126,12 +127,16 @@ def build_flat_orders(sheet: Sheet, title: int, cols: dict[str, int], sheet_name
     """One order per PO number from a one-line-per-row table (CSV file or a workbook sheet)."""
     _place_code(cols)
     rows = sheet.rows()
+    data_rows = sum(1 for r in rows if r > title)
+    if data_rows > limits.cap("rows"):  # counted before a single order is built
+        return _error(str(limits.over_cap("rows", f"The {sheet_name} table", data_rows)))
     day_first = guess_day_first([sheet.text(r, cols["po_date"]) for r in rows if "po_date" in cols] +
                                 [sheet.text(r, cols["requested_date"]) for r in rows if "requested_date" in cols])
     dec_comma = decimal_comma_of([sheet.text(r, cols[f]) for r in rows if r > title
                                   for f in ("qty", "unit_price", "amount", "total") if f in cols])
     orders: dict[str, CanonicalOrder] = {}
     issues: list[Issue] = []
+    total_lines = 0
 
     def text(r: int, f: str) -> str:
         return sheet.text(r, cols[f]) if f in cols else ""
@@ -151,10 +156,17 @@ def build_flat_orders(sheet: Sheet, title: int, cols: dict[str, int], sheet_name
             continue
         order = orders.get(po)
         if order is None:
+            if len(orders) >= limits.cap("orders"):  # counted as the rows are read: stop before building more
+                return _error(str(limits.over_cap("orders", f"The {sheet_name} table")))
             order = orders[po] = CanonicalOrder(po_number=po)
             prov(order, "po_number", r, "po_number")
             _header(order, r, text, prov, day_first, dec_comma)
         i = len(order.lines)
+        if i >= limits.cap("lines"):
+            return _error(str(limits.over_cap("lines", f"PO {po}")))
+        total_lines += 1
+        if total_lines > limits.cap("rows"):
+            return _error(str(limits.over_cap("rows", f"The {sheet_name} table")))
         values: dict[str, Any] = {}
         for f in ("qty", "unit_price", "amount"):
             v = parse_decimal(text(r, f), decimal_comma=dec_comma) if text(r, f) else None
@@ -183,11 +195,14 @@ def build_flat_orders(sheet: Sheet, title: int, cols: dict[str, int], sheet_name
             prov(order, "currency", r, "currency")
     if not orders:
         return _error("The CSV has a column-title row but no order rows.")
+    table_currency: list[str | None] = []  # read once, not once per order (40,000 orders × all rows)
     for order in orders.values():
         if not order.currency:  # "Unit Cost (USD)" in the title row, else "$12.50" in the first money cells
-            texts = [text(title, f) for f in ("unit_price", "amount")]
-            texts += [text(r, f) for r in [r for r in rows if r > title][:5] for f in ("unit_price", "amount")]
-            order.currency = next((detect_currency(t) for t in texts if t and detect_currency(t)), None)
+            if not table_currency:
+                texts = [text(title, f) for f in ("unit_price", "amount")]
+                texts += [text(r, f) for r in [r for r in rows if r > title][:5] for f in ("unit_price", "amount")]
+                table_currency.append(next((detect_currency(t) for t in texts if t and detect_currency(t)), None))
+            order.currency = table_currency[0]
         issues.extend(_checks(order))
     return Extraction(format=NAME, orders=list(orders.values()), issues=issues,
                       metadata={"kind": "csv", "orders": len(orders)})

@@ -32,8 +32,10 @@ from orderflow.canonical import (
     Party,
     Provenance,
     Purpose,
+    Severity,
     Source,
 )
+from orderflow.extractors import limits
 from orderflow.extractors.base import ExtractContext
 from orderflow.extractors.edi import edifact, fast
 from orderflow.extractors.edi.mapping import (
@@ -53,7 +55,7 @@ from orderflow.extractors.edi.partners import (
     partner_from_hints,
     pick,
 )
-from orderflow.extractors.edi.values import to_date, to_decimal
+from orderflow.extractors.edi.values import bounds_error, to_date, to_decimal
 
 NAME = "edifact_orders"
 ORDER_TYPES = {"ORDERS": "edifact_orders", "ORDCHG": "edifact_ordchg"}
@@ -101,15 +103,27 @@ class _MessageMapper:
             return None
         v = to_decimal(raw.replace(",", "."), ".")
         if v is None:
+            tag = self.segs.items[index][0]
             self.msg["segment_errors"].append(
                 {
-                    "tag": self.segs.items[index][0],
+                    "tag": tag,
                     "position": index - self.msg["start"] + 1,
                     "element": position,
                     "code": "12",
                     "value": raw[:35],
                 }
             )
+            reason = bounds_error(raw.replace(",", "."))
+            if reason is not None:  # a number too large or too long: a readable PARSE_ERROR
+                self.issues.append(
+                    Issue(
+                        code=IssueCode.PARSE_ERROR,
+                        severity=Severity.ERROR,
+                        field=f"orders[{self.msg.get('order_index', 0)}]",
+                        message=f"Segment {index + 1} ({tag}): {reason}.",
+                        actual=raw[:40],
+                    )
+                )
         return v
 
     def prov(self, index: int, element: int | None = None) -> Provenance:
@@ -153,6 +167,7 @@ class _MessageMapper:
         in_summary = False
         discrete_qty_line: dict[str, Any] | None = None
         val = self.val
+        max_lines = limits.cap("lines")
         for index in range(start + 1, end if end is not None else len(items)):
             parts = items[index]
             tag = parts[0]
@@ -164,6 +179,8 @@ class _MessageMapper:
                 price_segs.append(None)
                 desc_segs.append(None)
                 lines.append(line)
+                if len(lines) > max_lines:
+                    raise limits.over_cap("lines", f"Message {self.msg['control']}")
                 party = charge = None
                 desc_src = ""
             elif tag == "PIA" and line is not None:
@@ -526,6 +543,7 @@ class EdifactExtractor(EdiExtractor):
         out.metadata = {"edi": meta, "segments": len(segs.items)}
         hinted = partner_from_hints(ctx.hints)
         issues = out.issues
+        total_lines = 0
         skipped: list[str] = []
         count = 0
         for ic, grp, msg in edifact.iter_messages(meta):
@@ -539,6 +557,7 @@ class EdifactExtractor(EdiExtractor):
                 or default_partner()
             )
             msg["order_index"] = count
+            limits.check("orders", count + 1, "The EDIFACT file")
             msg["syntax_version"] = ic["syntax_version"]
             mapper = _MessageMapper(segs, msg, partner)
             order = mapper.run()
@@ -566,6 +585,8 @@ class EdifactExtractor(EdiExtractor):
                 index=count,
             )
             issues.extend(mapper.issues)
+            total_lines += len(order.lines)
+            limits.check("file_lines", total_lines, "The EDIFACT file")
             unit = f"Message {msg['control']}"
             issue = envelope_issue(count, unit, msg["errors"], edifact.MISSING, "edifact_envelope")
             if issue is not None:

@@ -14,6 +14,7 @@ import time
 from typing import Any
 
 from orderflow.canonical import Extraction, Issue, IssueCode, Severity
+from orderflow.extractors import limits, pdf_bounds
 from orderflow.extractors.base import ExtractContext, ExtractionError
 from orderflow.extractors.layout import PageWords, extract_order
 from orderflow.extractors.layout.hints import hints_for_sender
@@ -140,14 +141,17 @@ class PdfExtractor:
             if n > ctx.max_pages:
                 raise ExtractionError(f"The PDF has {n:,} pages, over the {ctx.max_pages}-page limit for one order.")
             ocr = _ocr_module() if ctx.ocr else None
+            total_words = 0
             for index, page in enumerate(pdf.pages):
                 if time.monotonic() - started > ctx.max_seconds:
                     raise ExtractionError(f"Reading the PDF took longer than {ctx.max_seconds:.0f} s (stopped at "
                                           f"page {index + 1} of {n}).")
+                pdf_bounds.check_page(page, index + 1)  # inflated bytes and characters, before layout
                 try:
                     words = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False)
                     words += _annotation_words(page)
                     width, height = float(page.width), float(page.height)
+                    page.close()  # drop the page's layout objects: only its words are kept
                 except Exception as exc:
                     issues.append(Issue(code=IssueCode.PARSE_ERROR, severity=Severity.WARNING,
                                         field=f"page {index + 1}",
@@ -168,6 +172,8 @@ class PdfExtractor:
                                             field=f"page {index + 1}",
                                             message=f"Page {index + 1} has no text layer and OCR is not available."))
                 pages.append(PageWords(index + 1, width, height, words, source))
+                total_words += len(words)
+                limits.check("words", total_words, f"The PDF (up to page {index + 1})")
         finally:
             try:
                 pdf.close()

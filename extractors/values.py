@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
+from orderflow.canonical.bounded import MAX_DIGITS, MAX_INTEGER_DIGITS, bounded_or_none
 from orderflow.canonical.uom import normalize_uom
 
 __all__ = [
@@ -207,11 +208,13 @@ def parse_decimal(text: str, *, decimal_comma: bool | None = None) -> Decimal | 
         return None
     if whole == "" and frac == "":
         return None
+    if len(whole) > MAX_INTEGER_DIGITS or len(frac) > MAX_DIGITS:
+        return None  # a 100,000-digit "number" is not an amount: never build it (canonical.bounded)
     try:
         value = Decimal(f"{whole or '0'}.{frac}" if frac else whole)
     except InvalidOperation:
         return None
-    return -value if negative else value
+    return bounded_or_none(-value if negative else value)
 
 
 _QTY_UOM_RE = re.compile(r"^\s*([-+(]?[\d.,' ]*\d\)?)\s*(?:/|\s|-)?\s*([A-Za-z]{1,12}\.?)\s*$")

@@ -34,6 +34,7 @@ from orderflow.canonical import (
     Severity,
     Source,
 )
+from orderflow.extractors import limits
 from orderflow.extractors.base import ExtractContext
 from orderflow.extractors.edi import fast, x12
 from orderflow.extractors.edi.common import to_int
@@ -53,7 +54,7 @@ from orderflow.extractors.edi.partners import (
     default_partner,
     partner_from_hints,
 )
-from orderflow.extractors.edi.values import implied, to_date, to_decimal
+from orderflow.extractors.edi.values import bounds_error, implied, to_date, to_decimal
 
 NAME = "x12_850"
 ORDER_SETS = {"850": "x12_850", "860": "x12_860", "875": "x12_850"}
@@ -109,11 +110,8 @@ def _learn_decimals(parts: list[str], cache: dict[str, Decimal]) -> None:
         if len(parts) > i and (text := parts[i]) and text not in cache:
             if text.strip() != text or "_" in text:
                 continue  # Decimal() accepts these; keep them on the careful path
-            try:
-                value = Decimal(text)
-            except ArithmeticError:
-                continue
-            if value.is_finite():
+            value = to_decimal(text)  # finite and inside the bounds, or None
+            if value is not None:
                 cache[text] = value
 
 
@@ -152,14 +150,32 @@ class _SetMapper:
             err["elements"] = [{"position": element, "code": element_code, "value": (value or "")[:40]}]
         self.tx["segment_errors"].append(err)
 
-    def num(self, parts: list[str], i: int, index: int) -> Decimal | None:
+    def num(self, parts: list[str], i: int, index: int, field: str | None = None) -> Decimal | None:
         raw = _g(parts, i)
         if not raw:
             return None
         value = to_decimal(raw)
         if value is None:
             self.seg_error(index, "8", i, "6", raw)
+            self.out_of_bounds(raw, index, i, field)
         return value
+
+    def out_of_bounds(self, raw: str, index: int, element: int, field: str | None) -> None:
+        """A number too large or too long for the bounds is a PARSE_ERROR a person can read."""
+        reason = bounds_error(raw)
+        if reason is None:
+            return
+        order = f"orders[{self.tx.get('order_index', 0)}]"
+        tag = self.items[index][0]
+        self.issues.append(
+            Issue(
+                code=IssueCode.PARSE_ERROR,
+                severity=Severity.ERROR,
+                field=f"{order}.{field}" if field else order,
+                message=f"Segment {index + 1} ({tag}{element:02d}): {reason}.",
+                actual=raw[:40],
+            )
+        )
 
     def text(self, parts: list[str], i: int) -> str:
         v = _g(parts, i)
@@ -180,6 +196,7 @@ class _SetMapper:
         decimals = _DECIMALS
         if len(decimals) > 50_000:  # bounded: a file of all-different prices must not grow it forever
             decimals.clear()
+        max_lines = limits.cap("lines")
         new = _new
         set_dict, set_fields, set_extra, set_private = (
             fast.set_dict,
@@ -271,6 +288,8 @@ class _SetMapper:
                 desc_segs.append(None)
                 line_count += 1
                 pid_desc = ""
+                if line_count > max_lines:
+                    raise limits.over_cap("lines", f"Transaction set {self.tx['control']}")
                 last_line_seg = index
                 party = None
             elif tag == "PID":
@@ -294,7 +313,7 @@ class _SetMapper:
                 if pack or size:
                     line.notes.append(f"pack {pack or '?'} x {size or '?'} {uom}".strip())
             elif tag == "CTP" and line is not None:
-                price = self.num(parts, 3, index)
+                price = self.num(parts, 3, index, f"lines[{line_count - 1}].unit_price")
                 if price is not None and line.unit_price is None:
                     line.unit_price = price
                     line.price_basis = line.price_basis or _g(parts, 2) or None
@@ -394,7 +413,7 @@ class _SetMapper:
                 line = None
             elif tag == "AMT":
                 q = _g(parts, 1)
-                v = self.num(parts, 2, index)
+                v = self.num(parts, 2, index, "declared_total")
                 if v is not None and q in ("TT", "1", "GV") and (amt is None or q == "TT"):
                     amt = (q, v)
                     order.declared_total = v
@@ -459,23 +478,15 @@ class _SetMapper:
             first = 8
         qty = price = None
         if qty_raw:
-            try:
-                qty = Decimal(qty_raw)
-            except ArithmeticError:
+            qty = to_decimal(qty_raw)
+            if qty is None:
                 self.seg_error(index, "8", 2 if tag == "PO1" else 3, "6", qty_raw)
-            else:
-                if not qty.is_finite():
-                    qty = None
-                    self.seg_error(index, "8", 2 if tag == "PO1" else 3, "6", qty_raw)
+                self.out_of_bounds(qty_raw, index, 2 if tag == "PO1" else 3, f"lines[{count - 1}].qty")
         if price_raw:
-            try:
-                price = Decimal(price_raw)
-            except ArithmeticError:
+            price = to_decimal(price_raw)
+            if price is None:
                 self.seg_error(index, "8", 4 if tag == "PO1" else 6, "6", price_raw)
-            else:
-                if not price.is_finite():
-                    price = None
-                    self.seg_error(index, "8", 4 if tag == "PO1" else 6, "6", price_raw)
+                self.out_of_bounds(price_raw, index, 4 if tag == "PO1" else 6, f"lines[{count - 1}].unit_price")
         rep = self.rep
         raw = self.raws[index]
         keys = parts[first::2]
@@ -650,6 +661,7 @@ class X12Extractor(EdiExtractor):
         out.metadata = {"edi": meta, "segments": len(segs.items)}
         hinted = partner_from_hints(ctx.hints)
         issues = out.issues
+        total_lines = 0
         skipped: list[str] = []
         count = 0
         for ic, grp, tx in x12.iter_sets(meta):
@@ -659,6 +671,7 @@ class X12Extractor(EdiExtractor):
                 continue
             partner = hinted or self.partners.match((ic["sender"], grp["sender"])) or default_partner()
             tx["order_index"] = count
+            limits.check("orders", count + 1, "The X12 file")
             mapper = _SetMapper(segs.items, segs.raws, tx, segs.delims_at(tx["start"]), partner)
             order = mapper.run()
             order.source = Source(
@@ -683,6 +696,8 @@ class X12Extractor(EdiExtractor):
                 index=count,
             )
             issues.extend(mapper.issues)
+            total_lines += len(order.lines)
+            limits.check("file_lines", total_lines, "The X12 file")
             unit = f"Transaction set {tx['control']}"
             issue = envelope_issue(count, unit, tx["errors"], x12.SET_TRAILER_MISSING, "x12_envelope")
             if issue is not None:

@@ -95,11 +95,10 @@ def extract(
 
         del data  # the extractor holds what it still needs
         write_orders(sys.stdout.buffer, first, orders, pretty=pretty or sys.stdout.isatty())
-        failed = [i for i in summary.issues if i.code == "PARSE_ERROR"]
-        for issue in failed:  # the file broke off half-way: the orders before it were written
-            typer.echo(f"{issue.severity}: {issue.code}: {issue.message}", err=True)
-        if failed:
-            raise typer.Exit(1)
+        for issue in summary.issues:
+            if issue.code == "PARSE_ERROR":  # an order's bad value, or the file broke off half-way
+                typer.echo(f"{issue.severity}: {issue.code}: {issue.message}", err=True)
+        _exit_if_broken_off(summary)
         return
     from rich.console import Console
     from rich.table import Table
@@ -118,6 +117,15 @@ def extract(
     Console().print(table)
     for issue in summary.issues:
         typer.echo(f"{issue.severity}: {issue.code}: {issue.message}", err=True)
+    _exit_if_broken_off(summary)
+
+
+def _exit_if_broken_off(summary: Any) -> None:
+    """Exit 1 when reading stopped half-way (a cap, a broken segment): the orders before it were
+    shown. Such a PARSE_ERROR names no field; one on an order's value (``orders[0].lines[2].qty``)
+    leaves the other values and orders usable, so it is reported without failing the run."""
+    if any(i.code == "PARSE_ERROR" and i.severity == "error" and not i.field for i in summary.issues):
+        raise typer.Exit(1)
 
 
 def _print_outcomes(outcomes: list, title: str) -> None:

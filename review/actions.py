@@ -15,14 +15,20 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import or_, update
 from sqlalchemy.orm import Session
 
-from orderflow.canonical import CanonicalOrder, CrossReference, Issue, Severity
+from orderflow.canonical import (
+    CanonicalOrder,
+    CrossReference,
+    DecimalBoundsError,
+    Issue,
+    Severity,
+    parse_bounded_decimal,
+)
 from orderflow.canonical.states import OrderState, can_transition
 from orderflow.review import learning
 from orderflow.store import repository as repo
@@ -574,12 +580,10 @@ def _coerce(tokens: list[str | int], value: str | None) -> Any:
     value = value.strip() if isinstance(value, str) else value
     last = tokens[-1]
     if last in DECIMAL_FIELDS:
-        try:
-            d = Decimal(str(value).replace(" ", ""))
-        except InvalidOperation:
-            raise InvalidField(f"'{value}' is not a number") from None
-        if not d.is_finite():
-            raise InvalidField(f"'{value}' is not a number")
+        try:  # bounded before any formatting: format() of 1E999999999 writes a billion digits
+            d = parse_bounded_decimal(str(value).replace(" ", ""))
+        except DecimalBoundsError as exc:
+            raise InvalidField(str(exc)) from None
         return format(d, "f")
     return value
 

@@ -13,6 +13,7 @@ from operator import itemgetter
 from typing import Any
 
 from orderflow.canonical import Diagnostic
+from orderflow.extractors import limits
 
 MAX_SEGMENT_CHARS = 100_000  # real segments are under a few hundred characters
 TAG = itemgetter(0)
@@ -47,6 +48,7 @@ def split_segments(
     the clean common file takes only the fast path. ``first_index`` numbers the segments in
     the error for an endless one.
     """
+    limits.check("segments", first_index + text.count(segment), "The EDI file")  # before any list is built
     raws = text.split(segment)
     if " " + segment in text or segment + " " in text or "\t" in text or text[:1] == " " or text[-1:] == " ":
         raws = [r.strip() if r and (r[0] in " \t" or r[-1] in " \t") else r for r in raws]

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from orderflow.canonical import CanonicalOrder, Extraction, Issue, IssueCode, Provenance, Severity
-from orderflow.extractors.base import ExtractContext
+from orderflow.extractors.base import ExtractContext, ExtractionError
 from orderflow.extractors.edi import fast
 from orderflow.extractors.edi.partners import PartnerDirectory
 from orderflow.extractors.edi.values import no_gc
@@ -139,6 +139,10 @@ class EdiExtractor:
         self.partners = partners or PartnerDirectory()
 
     def _parse_error(self, exc: Exception) -> Issue:
+        """PARSE_ERROR for a failure: an ``ExtractionError`` (a cap, an endless segment) is already
+        a readable reason and is kept as it is; anything else is named with its type."""
+        if isinstance(exc, ExtractionError):
+            return Issue(code=IssueCode.PARSE_ERROR, message=str(exc))
         return Issue(
             code=IssueCode.PARSE_ERROR,
             message=f"The {self.standard} file could not be read: {type(exc).__name__}: {exc}",

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
+from orderflow.canonical import DecimalBoundsError, bounded_or_none, check_bounded
 
-def to_decimal(raw: str | None, decimal_mark: str = ".") -> Decimal | None:
-    """An EDI number as Decimal; None when empty or not a finite number."""
-    if not raw:
-        return None
+_SHORT = 14  # "0." and 12 decimals, or 14 integer digits: inside the bounds whatever the digits
+
+
+def _parse(raw: str, decimal_mark: str) -> Decimal | None:
     text = raw.strip()
     if decimal_mark != "." and decimal_mark in text:
         text = text.replace(decimal_mark, ".")
@@ -18,6 +19,29 @@ def to_decimal(raw: str | None, decimal_mark: str = ".") -> Decimal | None:
     except (InvalidOperation, ValueError):
         return None
     return value if value.is_finite() else None
+
+
+def to_decimal(raw: str | None, decimal_mark: str = ".") -> Decimal | None:
+    """An EDI number as Decimal; None when empty, not a finite number or outside the bounds
+    (``canonical.bounded``: ``1E999999999`` is a number no arithmetic may touch)."""
+    if not raw:
+        return None
+    value = _parse(raw, decimal_mark)
+    if value is None or (len(raw) <= _SHORT and "E" not in raw and "e" not in raw):
+        return value  # 14 characters without an exponent cannot leave the bounds: skip the check
+    return bounded_or_none(value)
+
+
+def bounds_error(raw: str | None, decimal_mark: str = ".") -> str | None:
+    """Why a number ``to_decimal`` refused is out of bounds; None when it is no number at all or fine."""
+    value = _parse(raw, decimal_mark) if raw else None
+    if value is None:
+        return None
+    try:
+        check_bounded(value, raw.strip() if raw else None)
+    except DecimalBoundsError as exc:
+        return str(exc)
+    return None
 
 
 def implied(raw: str | None, places: int = 2) -> Decimal | None:

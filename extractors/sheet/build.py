@@ -24,6 +24,7 @@ from orderflow.canonical import (
     Severity,
 )
 from orderflow.canonical.uom import normalize_uom
+from orderflow.extractors import limits
 from orderflow.extractors.layout import revision as R
 from orderflow.extractors.sheet.grid import Cell, Sheet, cell_ref, stored_decimal
 from orderflow.extractors.sheet.infer import infer_table
@@ -138,6 +139,8 @@ class _Builder:
                     break
                 continue
             misses = 0
+            if len(self.order.lines) >= limits.cap("rows"):  # counted as read: a PARSE_ERROR naming the cap
+                raise limits.over_cap("rows", f"The table of sheet {self.sheet.name!r}")
             self.order.lines.append(line)
             self.line_rows.append(r)
             last = r

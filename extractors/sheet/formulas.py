@@ -15,6 +15,8 @@ from typing import Any
 
 from openpyxl.utils.cell import column_index_from_string, range_boundaries
 
+from orderflow.canonical import bounded_or_none, parse_bounded_decimal
+
 _TOKEN = re.compile(
     r"\s*(?:(?P<num>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+)|(?P<range>\$?[A-Z]{1,3}\$?\d+:\$?[A-Z]{1,3}\$?\d+)"
     r"|(?P<ref>\$?[A-Z]{1,3}\$?\d+)|(?P<fn>[A-Z][A-Z0-9.]*)\s*\(|(?P<op>[-+*/^(),%]))"
@@ -102,7 +104,7 @@ class _Parser:
     def atom(self) -> Decimal:
         kind, text = self.take()
         if kind == "num":
-            return Decimal(text)
+            return parse_bounded_decimal(text)  # a ValueError for 1E999999999: the formula is not computed
         if kind == "ref":
             col, row = _REF.match(text).groups()  # type: ignore[union-attr]
             v = self.get(int(row) - 1, column_index_from_string(col) - 1)
@@ -172,7 +174,7 @@ def evaluate_missing(formulas: dict[tuple[int, int], str], values: dict[tuple[in
                 return None
             if isinstance(v, (int, float, Decimal)):
                 try:
-                    return Decimal(repr(v)) if isinstance(v, float) else Decimal(v)
+                    return bounded_or_none(Decimal(repr(v)) if isinstance(v, float) else Decimal(v))
                 except InvalidOperation:
                     return None
             return None
@@ -188,7 +190,7 @@ def evaluate_missing(formulas: dict[tuple[int, int], str], values: dict[tuple[in
         busy.add(key)
         try:
             parser = _Parser(_tokens(formulas[key].lstrip("=")), get)
-            v: Decimal | None = parser.expr()
+            v: Decimal | None = bounded_or_none(parser.expr())
             if parser.peek() is not None:
                 v = None
         except (Unsupported, InvalidOperation, ArithmeticError, ValueError, RecursionError):

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from orderflow.canonical.bounded import MAX_INTEGER_DIGITS, bounded_or_none
+
 MAX_CELLS = 2_000_000  # above this a sheet is treated as hostile
 
 
@@ -69,18 +71,19 @@ def cell_text(value: Any) -> str:
 
 
 def stored_decimal(value: Any) -> Decimal | None:
-    """A numeric cell's value as a Decimal exactly as stored (no rounding); None for non-numbers."""
+    """A numeric cell's value as a Decimal exactly as stored (no rounding); None for non-numbers
+    and for numbers outside the bounds of ``canonical.bounded`` (1E+308 is no quantity)."""
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, Decimal):
-        return value
+        return bounded_or_none(value)
     if isinstance(value, int):
-        return Decimal(value)
+        return Decimal(value) if abs(value) < 10**MAX_INTEGER_DIGITS else None
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             return None
         try:
-            return Decimal(repr(value)) if not value.is_integer() else Decimal(int(value))
+            return bounded_or_none(Decimal(repr(value)) if not value.is_integer() else Decimal(int(value)))
         except InvalidOperation:
             return None
     return None

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from orderflow.canonical import bounded_or_none
 from orderflow.extractors.layout import revision as R
 from orderflow.extractors.sheet.grid import Sheet, cell_ref
 from orderflow.extractors.sheet.labels import HEADER_FIELDS, label_score
@@ -191,10 +192,10 @@ def find_revision(sheet: Sheet, skip_rows: set[int] | None = None, *, before_row
 def _plain_number(value: Any) -> str:
     """A numeric cell as text: 2 and 2.0 → "2" (a revision is a whole number; 2.5 is not one)."""
     try:
-        d = Decimal(str(value))
+        d = bounded_or_none(Decimal(str(value)))  # int() of 1E+999999999 would write a billion digits
     except (InvalidOperation, ValueError):
         return str(value)
-    return str(int(d)) if d.is_finite() and d == d.to_integral_value() else str(value)
+    return str(int(d)) if d is not None and d == d.to_integral_value() else str(value)
 
 
 def clean_lines(text: str) -> list[str]:

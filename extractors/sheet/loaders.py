@@ -14,6 +14,7 @@ import re
 import zipfile
 from decimal import Decimal, InvalidOperation
 
+from orderflow.canonical import bounded_or_none
 from orderflow.extractors.sheet.grid import Sheet, SheetError
 
 MAX_UNZIPPED = 200 * 1024 * 1024  # total inflated bytes an XLSX may have
@@ -239,6 +240,8 @@ def _ssml_value(text: str, kind: str) -> object:
     if kind == "Number":
         try:
             d = Decimal(text.strip())
+            if bounded_or_none(d) is None:
+                return text  # 1E999999999 stays text: no int() or arithmetic may touch it
             return int(d) if d == d.to_integral_value() and "." not in text and "E" not in text.upper() else d
         except InvalidOperation:
             return text
