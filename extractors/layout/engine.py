@@ -333,7 +333,7 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
         ctx.put("declared_total", f.words, hint=f.hint)
 
     # parties
-    fo = F.footer_org(doc) if kind != "sales" else None
+    fo = (F.footer_org(doc) or F.signature_org(doc)) if kind != "sales" else None
     if fo and (lh is None or F.same_org(lh.value, fo.value) or _heads_block(doc, lh)):
         # the footer's legal name is the issuer; a letterhead candidate heading an address block while the
         # footer names another organisation is the addressee in the envelope window

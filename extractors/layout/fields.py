@@ -603,3 +603,23 @@ def same_org(a: str, b: str) -> bool:
         ws = [w for w in re.findall(r"[^\W\d_]{3,}", t.lower()) if not _LEGAL_FORM.fullmatch(w)]
         return ws[0] if ws else ""
     return bool(key(a)) and key(a) == key(b)
+
+
+_CLOSING = re.compile(r"^(?:mit\s+freundlichen\s+gr[üu](?:ß|ss)en|freundliche\s+gr[üu](?:ß|ss)e|best\s+regards|kind\s+regards"
+                      r"|yours\s+(?:sincerely|faithfully|truly)|sincerely|regards|cordiali\s+saluti|distinti\s+saluti"
+                      r"|cordialement|salutations|atenciosamente|saludos|atentamente|z\s+powa[żz]aniem)\b[,.]?", re.IGNORECASE)
+
+
+def signature_org(doc: Doc) -> Found | None:
+    """The organisation signing under the closing ("Mit freundlichen Grüßen" / "CARINI GmbH"): the issuer."""
+    for i, ln in enumerate(doc.lines):
+        if id(ln) in doc.skip or not _CLOSING.match(ln.text.strip()):
+            continue
+        for nxt in doc.lines[i + 1:i + 4]:
+            if nxt.page != ln.page:
+                break
+            ph = nxt.phrases[0]
+            text = phrase_text(ph)
+            if _LEGAL_FORM.search(text) and len(text.split()) <= 8 and not any(c.isdigit() for c in text):
+                return Found(text, ph)
+    return None
