@@ -50,6 +50,35 @@ def _garbage_ratio(words: list[dict[str, Any]]) -> float:
 
 
 GARBAGE_LIMIT = 0.2  # above: OCR the page instead of trusting its text layer
+AGREEMENT_LIMIT = 0.6  # a scan's text layer sharing fewer of a fresh OCR's words than this is replaced
+# (also one sharing under 90% that looks more broken than the fresh OCR)
+
+
+def _image_covers(page: Any) -> bool:
+    """Whether one image covers most of the page (a scan, whatever text layer lies over it)."""
+    try:
+        area = float(page.width) * float(page.height)
+        return any((float(i["x1"]) - float(i["x0"])) * (float(i["bottom"]) - float(i["top"])) >= 0.6 * area
+                   for i in page.images)
+    except Exception:  # a broken image dictionary: not a scan we can judge
+        return False
+
+
+def layer_agreement(layer: list[dict[str, Any]], ocr: list[dict[str, Any]]) -> float:
+    """The share of a fresh OCR's longer words (4+ letters or digits) that the text layer also has."""
+    def toks(ws: list[dict[str, Any]]) -> list[str]:
+        out = []
+        for w in ws:
+            t = re.sub(r"[^\w]", "", str(w.get("text", ""))).lower()
+            if len(t) >= 4:
+                out.append(t)
+        return out
+
+    fresh = toks(ocr)
+    if not fresh:
+        return 1.0
+    have = set(toks(layer))
+    return sum(1 for t in fresh if t in have) / len(fresh)
 
 
 def _is_white(color: Any) -> bool:
@@ -240,7 +269,21 @@ class PdfExtractor:
                                         message=f"Page {index + 1} could not be read ({type(exc).__name__})."))
                     continue
                 source = "pdf_text"
-                if len(words) < 3 or _garbage_ratio(words) > GARBAGE_LIMIT:
+                if ocr is not None and len(words) >= 3 and _garbage_ratio(words) <= GARBAGE_LIMIT \
+                        and _image_covers(page):
+                    # a scan with a text layer: the scanner's OCR may be wrong; trust it only when a fresh
+                    # OCR of the page reads the same words
+                    try:
+                        scanned = ocr.ocr_page(data, index)
+                        agree = layer_agreement(words, scanned.words)
+                        if agree < AGREEMENT_LIMIT or agree < 0.9 and \
+                                _garbage_ratio(scanned.words) + 0.03 < _garbage_ratio(words):
+                            words, width, height = scanned.words, scanned.width, scanned.height
+                            straightened[index + 1] = scanned
+                            source = "pdf_ocr"
+                    except Exception as exc:  # OCR trouble must not lose the text we have
+                        log.warning("OCR of page %s failed: %s", index + 1, exc)
+                if source == "pdf_text" and (len(words) < 3 or _garbage_ratio(words) > GARBAGE_LIMIT):
                     if ocr is not None:
                         try:
                             scanned = ocr.ocr_page(data, index)

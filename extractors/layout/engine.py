@@ -256,7 +256,8 @@ def _numbers(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, kind: str) -> None:
     ``references["customer_po"]``; an invoice is about the buyer's order, so there the quoted PO number
     wins and the invoice number is kept in ``references["invoice_number"]``."""
     if kind != "sales":
-        f = F.find_simple(doc, "po_number", _po_ok)
+        f = F.combined_inline(doc, "po_number")  # "PO Number / Date 4517145590 / 12.05.2026"
+        f = f if f is not None and _po_ok(f.value, f.words) else F.find_simple(doc, "po_number", _po_ok)
     else:
         own = F.find_simple(doc, "doc_number", _po_ok)
         cust = F.find_simple(doc, "customer_po", _po_ok)
@@ -290,6 +291,9 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
             return val if parse_date(val, day_first=ctx.day_first) else None
 
         f = F.find_simple(doc, key, date_ok) or F.boxed_date(doc, key)
+        if f is None:
+            f = F.combined_inline(doc, key)
+            f = f if f is not None and date_ok(f.value, f.words) else None
         if f:
             setattr(order, attr, parse_date(f.value, day_first=ctx.day_first))
             ctx.put(attr, f.words, hint=f.hint or ctx.date_hint)
@@ -362,6 +366,9 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
         m = re.search(r",\s*([A-Z]{3})$", sup.value)
         if m and m.group(1) in ISO_CURRENCIES:
             sup = F.Found(sup.value[: m.start()], sup.words, hint=sup.hint)  # "SDS GmbH, EUR": the order's currency
+        sal = F.SALUTATION.match(sup.value)
+        if sal and sal.end() < len(sup.value):  # "M/s S.R.ENGINEERING" in an unlabelled window block
+            sup = F.Found(sup.value[sal.end():], sup.words[1:] or sup.words, hint=sup.hint)
         order.supplier = Party(name=sup.value)
         ctx.put("supplier.name", sup.words, hint=sup.hint)
     buyer = F.find_party(doc, "buyer")
@@ -403,6 +410,8 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
             continue
         texts = [phrase_text(b) for b in blk.lines]
         name, addr_lines = texts[0], [t for t in texts[1:] if not F.is_phone_line(t)]
+        while addr_lines and _DEPARTMENT.match(addr_lines[0]) and len(addr_lines) > 1:
+            addr_lines = addr_lines[1:]  # "Purchasing Department" under the name: an attention line, not the address
         if not addr_lines and name.count(",") >= 2:
             head, rest = name.split(",", 1)
             if not re.search(r"\d", head) and re.search(r"\d", rest):
@@ -424,6 +433,9 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
         if addr_lines:
             ctx.put(f"{key}.address", [w for b in blk.lines[1:] for w in b] or blk.lines[0], raw=joined)
 
+
+_DEPARTMENT = re.compile(r"^(?:[\w&]+\s+){0,2}(?:depart?e?ment|dept\.?|division|abteilung)$|^(?:attn|attention)\b",
+                         re.IGNORECASE)
 
 REVISION_AREA = 0.45  # share of page 1 (from the top) where a revision title or number counts
 

@@ -67,6 +67,7 @@ def _match_label(pattern: re.Pattern[str], text: str, *, anywhere: bool) -> tupl
 
 
 _TRANSLATION = re.compile(r"^\s*/\s*[^\W\d_][^\W\d_'.]*(?:\s+[^\W\d_][^\W\d_'.]*){0,3}\s*[:.]?\s*$")
+_KEY_ONLY = re.compile(r"[^\W\d][\w .#/&'-]{0,30}:")  # "OC #:", "Vendor Contact:": another key, no value
 _BILINGUAL_LABEL = re.compile(r"^[^\W\d_][^\W\d_ .']*\s?/\s?[^\W\d_][^\W\d_ .']*$")
 
 
@@ -188,7 +189,7 @@ def right_phrase(doc: Doc, line: Line, k: int) -> list[Word]:
         ph = line.phrases[j]
         gap = ph[0].x0 - line.phrases[j - 1][-1].x1
         if gap >= 0.45 * doc.widths.get(line.page, 600) or is_label(phrase_text(ph)) \
-                or _BILINGUAL_LABEL.match(phrase_text(ph)):
+                or _BILINGUAL_LABEL.match(phrase_text(ph)) or _KEY_ONLY.fullmatch(phrase_text(ph)):
             return []  # another label ("Ship To:", "Banca / Bank")
         if j == k + 1 and _header_row(doc, line, line.phrases[k], ph):
             return []
@@ -330,8 +331,17 @@ def find_party(doc: Doc, field: str) -> Found | None:
             continue
         if _prose(block[0]) or len(block[0]) >= 2 and block[0][0].text[:1].islower() and field in ("supplier", "buyer"):
             continue  # the label word inside terms prose ("… the Supplier shall …"): no party block
+        if _NAME_KEY.fullmatch(phrase_text(block[0])):
+            # a To card of key/value rows ("Name   S.R.ENGINEERING", "address  …"): the name is the value
+            row = next((ln for ln in doc.lines if any(w is block[0][0] for w in ln.words)), None)
+            val = next((ph for ph in (row.phrases if row else []) if ph[0].x0 > block[0][-1].x1 + 2), None)
+            if val is None:
+                continue
+            block[0] = _strip_colon(val)
+            if not block[0]:
+                continue
         name = phrase_text(block[0])
-        m = _SALUTATION.match(name)
+        m = SALUTATION.match(name)
         if m and len(block[0]) > 1 and field in ("supplier", "buyer"):
             block[0] = _words_after(block[0], m.end())
             name = phrase_text(block[0])
@@ -348,7 +358,9 @@ _LABEL_REST = re.compile(r"^(?:address|addr\.?|ref(?:erence)?\.?|code|details|in
                          r"|adresse|anschrift|nummer|bank)\b", re.IGNORECASE)
 
 
-_SALUTATION = re.compile(r"(?:m/s\.?|messrs\.?|spett\.?\s?le)\s*", re.IGNORECASE)
+_NAME_KEY = re.compile(r"(?:(?:company|firm|party|vendor|supplier|customer)\s+)?name\s*:?|company\s*:?|firma\s*:?"
+                       r"|ragione\s+sociale\s*:?|raz[ãa]o\s+social\s*:?|raz[óo]n\s+social\s*:?", re.IGNORECASE)
+SALUTATION = re.compile(r"(?:m/s\.?|messrs\.?|spett\.?\s?le)\s*", re.IGNORECASE)
 
 
 def _prose(words: list[Word]) -> bool:
@@ -622,4 +634,27 @@ def signature_org(doc: Doc) -> Found | None:
             text = phrase_text(ph)
             if _LEGAL_FORM.search(text) and len(text.split()) <= 8 and not any(c.isdigit() for c in text):
                 return Found(text, ph)
+    return None
+
+
+_INLINE_PAIR = re.compile(r"^(?P<l1>[^\W\d][\w .#°º]*?)\s*/\s*(?P<l2>[^\W\d][\w .]*?)\s*:?\s+(?P<v1>\S+)\s+/\s+(?P<v2>\S+)$")
+
+
+def combined_inline(doc: Doc, field: str) -> Found | None:
+    """'PO Number / Date 4517145590 / 12.05.2026': a combined label followed by its two values on one
+    phrase; the value in the position of the label part naming ``field``."""
+    for line in doc.lines:
+        if id(line) in doc.skip:
+            continue
+        for ph in line.phrases:
+            m = _INLINE_PAIR.match(phrase_text(ph))
+            if not m:
+                continue
+            head = " ".join(m.group("l1").split()[:-1])
+            for part, val, cands in (("l1", "v1", [m.group("l1")]),
+                                     ("l2", "v2", [m.group("l2"), f"{head} {m.group('l2')}".strip()])):
+                if any(_match_label(p, c, anywhere=False) is not None and not _match_label(p, c, anywhere=False)[1]
+                       for p in _PATTERNS[field] for c in cands):
+                    words = [w for w in ph if w.text == m.group(val)]
+                    return Found(m.group(val), words or ph, label=m.group(part))
     return None

@@ -14,7 +14,7 @@ import re
 FIELD_LABELS: dict[str, list[str]] = {
     "po_number": [
         r"p\.?\s?o\.?\s*(?:no|nbr|num|number|#)\.?",
-        r"p\s*/\s*o\s*(?:no|nbr|number|#)?\.?|l\.?\s?p\.?\s?o\.?\s*(?:no|nbr|number|#)?\.?",
+        r"p\s*/\s*o\s*(?:no|nbr|number|#)?\.?|l\.?\s?p\.?\s?o\.?\s*(?:no|nbr|number|#)?\.?|p\.?\s?o\.?(?=\s*:)",
         r"purchase\s+order\s*(?:no|number|nbr|id|#)\.?",
         r"order\s*(?:no|number|nbr|#|n[°º])\.?",
         r"purchase\s+order",

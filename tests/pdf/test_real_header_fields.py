@@ -95,3 +95,25 @@ def test_a_bilingual_label_is_not_the_value():
     """sozzi: 'Spett.le/Esteemed' over the supplier, 'Condizioni di pagamento/Terms of Payment' beside
     'Banca / Bank' (another label) with the terms below."""
     _check("sozzi_205", "supplier", "payment_terms")
+
+
+def test_a_combined_label_with_both_values_inline():
+    """'PO Number / Date 4517145590 / 12.05.2026' (eaton): each value in its label part's position."""
+    _check("eaton_4517145590", "po_number", "po_date")
+
+
+def test_a_label_centred_over_its_block():
+    """graw: 'SELLER:' and 'BUYER:' centred over blocks that start further left; the title
+    'ORDER TO SUPPLIER 591/09/2025' carries the number."""
+    _check("graw_591-09-2025", "buyer", "supplier", "po_number")
+
+
+def test_the_sender_block_at_the_top_is_the_buyer_not_the_addressee():
+    """promesser: the addressee (SDS GMBH, right window) printed larger than the sender block at the top
+    left; 'Commande' is the title, not a name."""
+    _check("promesser_CF00003657", "buyer", "supplier", "po_number")
+
+
+def test_a_to_card_of_key_value_rows():
+    """modularcranes: 'To' over 'Name   S.R.ENGINEERING' / 'address   …': the name is the value."""
+    _check("modularcranes_MCMC-547-25-26_scan", "supplier")
