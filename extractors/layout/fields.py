@@ -274,12 +274,18 @@ def _right_limit(doc: Doc, line: Line, after: Word) -> float:
 
 def find_party(doc: Doc, field: str) -> Found | None:
     """A party block: name (right of the label or first line below) + address lines below it."""
+    number_only = False
     for pi, line, k, same in label_hits(doc, field):
         label = line.phrases[k]
         if same and _PARTY_REST.fullmatch(phrase_text(same).strip()):
             same = []  # "Vendor Address:" / "Supplier details": still the party's label, its block is below
         if same and _LABEL_REST.match(phrase_text(same)):
             continue  # "Vendor Ref", "Buyer Tel": another label that starts with the party's word
+        if same and len(same) <= 2 and not ORG_HINT.search(phrase_text(same)) \
+                and not any(c.isdigit() for c in phrase_text(same)) \
+                and not re.match(r"(?:" + doc.patterns(field)[pi][0].pattern + r")\s*[:#.\-–]", phrase_text(label),
+                                 re.IGNORECASE):
+            continue  # "VENDOR INSTRUCTIONS", "Vendor Style #": a compound label, no separator before a value
         if same and _prose(same):
             continue  # "... agreed to by Buyer in a signed writing.": the word inside terms prose
         right = value_right(doc, line, k, same)
@@ -346,9 +352,10 @@ def find_party(doc: Doc, field: str) -> Found | None:
             block[0] = _words_after(block[0], m.end())
             name = phrase_text(block[0])
         if field in ("supplier", "buyer") and re.fullmatch(r"[\d\s-]+", name):
-            return Found("", [], [])  # vendor number only: the document names no supplier
+            number_only = True  # vendor number only: unless another label names it, the document names no supplier
+            continue
         return Found(name, block[0], block, hint=doc.patterns(field)[pi][1])
-    return None
+    return Found("", [], []) if number_only else None
 
 
 _PARTY_REST = re.compile(r"(?:address|addr\.?|details|info(?:rmation)?|name|adresse|anschrift)\s*[:.]?",
@@ -367,7 +374,8 @@ def _prose(words: list[Word]) -> bool:
     """A sentence (five words or more, mostly lower case, or ending with a full stop): terms prose, not a name."""
     toks = [w.text for w in words]
     lower = sum(1 for t in toks if t[:1].islower())
-    return len(toks) >= 5 and lower >= len(toks) / 2 or len(toks) >= 3 and toks[-1].endswith(".") and lower >= 2
+    return len(toks) >= 5 and lower >= len(toks) / 2 or len(toks) >= 3 and toks[-1].endswith(".") and lower >= 2 \
+        or len(toks) >= 9 or bool(toks) and toks[0][:1] in ",;"
 
 
 def _strip_colon(words: list[Word]) -> list[Word]:
