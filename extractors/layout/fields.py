@@ -375,7 +375,7 @@ def _prose(words: list[Word]) -> bool:
     toks = [w.text for w in words]
     lower = sum(1 for t in toks if t[:1].islower())
     return len(toks) >= 5 and lower >= len(toks) / 2 or len(toks) >= 3 and toks[-1].endswith(".") and lower >= 2 \
-        or len(toks) >= 9 or bool(toks) and toks[0][:1] in ",;"
+        or len(toks) >= 9 and not any(c.isdigit() for t in toks for c in t) or bool(toks) and toks[0][:1] in ",;"
 
 
 def _strip_colon(words: list[Word]) -> list[Word]:
