@@ -117,3 +117,18 @@ def test_the_sender_block_at_the_top_is_the_buyer_not_the_addressee():
 def test_a_to_card_of_key_value_rows():
     """modularcranes: 'To' over 'Name   S.R.ENGINEERING' / 'address   …': the name is the value."""
     _check("modularcranes_MCMC-547-25-26_scan", "supplier")
+
+
+def test_a_scans_wrong_ocr_layer_is_replaced_by_a_fresh_ocr():
+    """modularcranes: a scan whose scanner-made text layer reads 'MCMC|547t2s-26' in the header (few
+    garbage tokens overall); a fresh OCR of the page disagrees, so the page is OCR'd and the PO number
+    and date read right."""
+    stem = "modularcranes_MCMC-547-25-26_scan"
+    assert stem not in holdout_stems()
+    gold = json.loads((REAL / f"{stem}.expected.json").read_text())
+    doc = REAL / f"{stem}.pdf"
+    result = extract(doc.read_bytes(), ExtractContext(filename=doc.name, ocr=True))
+    got = predicted_dict(result.orders[0].to_json_dict())
+    assert got["po_number"] == gold["po_number"] == "MCMC/547/25-26"
+    assert same("po_date", gold["po_date"], got["po_date"])
+    assert 1 in result.metadata["ocr_pages"]
