@@ -145,6 +145,14 @@ def build_flat_orders(sheet: Sheet, title: int, cols: dict[str, int], sheet_name
         o.provenance[path] = Provenance(sheet=sheet_name, cell=cell_ref(r, cols[f]), raw=text(r, f), confidence=conf,
                                         extractor=NAME)
 
+    ship = party_columns(sheet, title, "ship to")
+    if "name" in ship:
+        cols["ship_to"] = ship["name"]  # "Ship To Name" names the party; "Ship To Location" is a code
+    for f, pat in (("payment_terms", _TERMS_TEXT), ("total", _TOTAL_TEXT)):
+        col = next((c.col for c in rows.get(title, []) if pat.fullmatch(" ".join(c.text.lower().split()))), None)
+        if col is not None:
+            cols[f] = col
+
     for r in [r for r in rows if r > title]:
         po = text(r, "po_number")
         qty = parse_decimal(text(r, "qty"), decimal_comma=dec_comma)
@@ -161,6 +169,9 @@ def build_flat_orders(sheet: Sheet, title: int, cols: dict[str, int], sheet_name
             order = orders[po] = CanonicalOrder(po_number=po)
             prov(order, "po_number", r, "po_number")
             _header(order, r, text, prov, day_first, dec_comma)
+            address = party_address(sheet, r, ship)
+            if address and order.ship_to is not None:
+                order.ship_to.address = Address(text=address)
         i = len(order.lines)
         if i >= limits.cap("lines"):
             return _error(str(limits.over_cap("lines", f"PO {po}")))
@@ -206,6 +217,39 @@ def build_flat_orders(sheet: Sheet, title: int, cols: dict[str, int], sheet_name
         issues.extend(_checks(order))
     return Extraction(format=NAME, orders=list(orders.values()), issues=issues,
                       metadata={"kind": "csv", "orders": len(orders)})
+
+
+_TERMS_TEXT = re.compile(r"payment\s+terms?\s+(?:desc(?:ription)?|text)|terms\s+desc(?:ription)?")
+_TOTAL_TEXT = re.compile(r"(?:po|order)\s+total\s+(?:amount|value)|total\s+po\s+amount")
+_PARTY_PART = {"name": r"name", "address1": r"address\s*1?|street(?:\s*1)?|address\s+line\s*1",
+               "address2": r"address\s*2|street\s*2|address\s+line\s*2", "city": r"city|town",
+               "state": r"state|province|region", "zip": r"zip|postal\s+code|postcode|zip\s+code"}
+
+
+def party_columns(sheet: Sheet, title: int, prefix: str) -> dict[str, int]:
+    """The columns of one party spread over a flat file's titles ("Ship To Name", "Ship To Address 1",
+    "Ship to City", "Ship To State", "Ship to Zip") by part."""
+    out: dict[str, int] = {}
+    for c in sheet.rows().get(title, []):
+        t = " ".join(c.text.lower().split())
+        if not t.startswith(prefix + " "):
+            continue
+        rest = t[len(prefix) + 1:]
+        for part, pat in _PARTY_PART.items():
+            if part not in out and re.fullmatch(pat, rest):
+                out[part] = c.col
+    return out
+
+
+def party_address(sheet: Sheet, r: int, cols: dict[str, int]) -> str | None:
+    """'500 Kapik Road, Hernando, MS 38632' from the party's street, city, state and zip cells."""
+    def val(part: str) -> str:
+        return " ".join(sheet.text(r, cols[part]).split()) if part in cols else ""
+
+    if not val("address1") or not (val("city") or val("zip")):
+        return None
+    tail = " ".join(x for x in (val("state"), val("zip")) if x)
+    return ", ".join(x for x in (val("address1"), val("address2"), val("city"), tail) if x)
 
 
 def _header(order: CanonicalOrder, r: int, text: Any, prov: Any, day_first: bool | None,

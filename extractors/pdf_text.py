@@ -51,6 +51,121 @@ def _garbage_ratio(words: list[dict[str, Any]]) -> float:
 
 
 GARBAGE_LIMIT = 0.2  # above: OCR the page instead of trusting its text layer
+AGREEMENT_LIMIT = 0.6  # a scan's text layer sharing fewer of a fresh OCR's words than this is replaced
+# (also one sharing under 90% that looks more broken than the fresh OCR)
+
+
+def _image_covers(page: Any) -> bool:
+    """Whether one image covers most of the page (a scan, whatever text layer lies over it)."""
+    try:
+        area = float(page.width) * float(page.height)
+        return any((float(i["x1"]) - float(i["x0"])) * (float(i["bottom"]) - float(i["top"])) >= 0.6 * area
+                   for i in page.images)
+    except Exception:  # a broken image dictionary: not a scan we can judge
+        return False
+
+
+def layer_agreement(layer: list[dict[str, Any]], ocr: list[dict[str, Any]]) -> float:
+    """The share of a fresh OCR's longer words (4+ letters or digits) that the text layer also has."""
+    def toks(ws: list[dict[str, Any]]) -> list[str]:
+        out = []
+        for w in ws:
+            t = re.sub(r"[^\w]", "", str(w.get("text", ""))).lower()
+            if len(t) >= 4:
+                out.append(t)
+        return out
+
+    fresh = toks(ocr)
+    if not fresh:
+        return 1.0
+    have = set(toks(layer))
+    return sum(1 for t in fresh if t in have) / len(fresh)
+
+
+def _is_white(color: Any) -> bool:
+    """A fill colour the reader cannot see on white paper: gray/RGB near 1, CMYK near 0."""
+    if color is None or isinstance(color, str):
+        return False
+    vals = [color] if isinstance(color, (int, float)) else list(color)
+    try:
+        vals = [float(v) for v in vals]
+    except (TypeError, ValueError):
+        return False  # a pattern colour: visible
+    if len(vals) in (1, 3):
+        return all(v >= 0.95 for v in vals)
+    if len(vals) == 4:
+        return all(v <= 0.03 for v in vals)
+    return False
+
+
+def _dark_boxes(page: Any) -> list[tuple[float, float, float, float]]:
+    """Filled shapes in a visible colour (a table header band): white text on them is printed, not hidden."""
+    out = []
+    try:
+        shapes = list(page.rects) + [c for c in page.curves if c.get("fill")]
+    except Exception:  # a broken path must not lose the page's text
+        return out
+    for r in shapes[:5000]:
+        if r.get("fill") and not _is_white(r.get("non_stroking_color")) and r.get("non_stroking_color") is not None:
+            out.append((float(r["x0"]), float(r["top"]), float(r["x1"]), float(r["bottom"])))
+    return out
+
+
+def _visible_filter(page: Any):
+    boxes = None
+
+    def visible(obj: dict[str, Any]) -> bool:
+        nonlocal boxes
+        if obj.get("object_type") != "char" or not _is_white(obj.get("non_stroking_color")):
+            return True
+        if boxes is None:
+            boxes = _dark_boxes(page)
+        x, y = (float(obj["x0"]) + float(obj["x1"])) / 2, (float(obj["top"]) + float(obj["bottom"])) / 2
+        return any(x0 <= x <= x1 and t <= y <= b for x0, t, x1, b in boxes)
+
+    return visible
+
+
+def _interleaved(chars: list[dict[str, Any]]) -> bool:
+    """Whether glyphs of one line overlap each other (two clipped cells printed over one another, so
+    ordering by position interleaves them: "MPuarncuhfaascetu"): then the content stream's order is right."""
+    rows = sorted(chars, key=lambda c: (round(float(c["top"])), float(c["x0"])))
+    overlaps = 0
+    for a, b in zip(rows, rows[1:], strict=False):
+        if round(float(a["top"])) == round(float(b["top"])) and float(b["x0"]) >= float(a["x0"]) \
+                and a["text"].strip() and b["text"].strip() \
+                and float(b["x0"]) < float(a["x1"]) - 0.5 * min(float(a["width"]), float(b["width"])) \
+                and a["text"] != b["text"]:
+            overlaps += 1
+    return overlaps >= 4 and overlaps > 0.005 * len(rows)
+
+
+def _doubled(chars: list[dict[str, Any]]) -> bool:
+    """Whether glyphs are printed twice at (almost) one place (fake bold: "PPUURRCCHHAASSEE")."""
+    seen: set[tuple[str, int, int]] = set()
+    dup = 0
+    for c in chars:
+        key = (c["text"], round(float(c["x0"])), round(float(c["top"])))
+        dup += key in seen
+        seen.add(key)
+    return dup >= 3
+
+
+def read_words(page: Any) -> list[dict[str, Any]]:
+    """The page's words as a reader sees them: white (invisible) glyphs dropped, doubled glyphs of fake
+    bold removed, and clipped cells printed over each other read in stream order instead of by position."""
+    chars = page.chars
+    if any(_is_white(c.get("non_stroking_color")) for c in chars):
+        page = page.filter(_visible_filter(page))
+        chars = page.chars
+    if _doubled(chars):
+        try:
+            page = page.dedupe_chars(tolerance=1)
+            chars = page.chars
+        except Exception:  # a font without the attributes dedupe compares: keep the glyphs as they are
+            log.debug("dedupe_chars failed", exc_info=True)
+    flow = _interleaved(chars)
+    return page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False, use_text_flow=flow)
 
 
 _FONT_SIZE = re.compile(rb"([\d.]+)\s+Tf")
@@ -148,7 +263,7 @@ class PdfExtractor:
                                           f"page {index + 1} of {n}).")
                 pdf_bounds.check_page(page, index + 1)  # inflated bytes and characters, before layout
                 try:
-                    words = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False)
+                    words = read_words(page)
                     words += _annotation_words(page)
                     width, height = float(page.width), float(page.height)
                     page.close()  # drop the page's layout objects: only its words are kept
@@ -158,7 +273,21 @@ class PdfExtractor:
                                         message=f"Page {index + 1} could not be read ({type(exc).__name__})."))
                     continue
                 source = "pdf_text"
-                if len(words) < 3 or _garbage_ratio(words) > GARBAGE_LIMIT:
+                if ocr is not None and len(words) >= 3 and _garbage_ratio(words) <= GARBAGE_LIMIT \
+                        and _image_covers(page):
+                    # a scan with a text layer: the scanner's OCR may be wrong; trust it only when a fresh
+                    # OCR of the page reads the same words
+                    try:
+                        scanned = ocr.ocr_page(data, index)
+                        agree = layer_agreement(words, scanned.words)
+                        if agree < AGREEMENT_LIMIT or agree < 0.9 and \
+                                _garbage_ratio(scanned.words) + 0.03 < _garbage_ratio(words):
+                            words, width, height = scanned.words, scanned.width, scanned.height
+                            straightened[index + 1] = scanned
+                            source = "pdf_ocr"
+                    except Exception as exc:  # OCR trouble must not lose the text we have
+                        log.warning("OCR of page %s failed: %s", index + 1, exc)
+                if source == "pdf_text" and (len(words) < 3 or _garbage_ratio(words) > GARBAGE_LIMIT):
                     if ocr is not None:
                         try:
                             scanned = ocr.ocr_page(data, index)
@@ -185,13 +314,25 @@ class PdfExtractor:
         order, order_issues = extract_order(pages, hints=hints)
         fmt = "pdf_ocr" if all(p.extractor == "pdf_ocr" for p in pages) else "pdf_text"
         if not order.lines and not order.po_number:
-            raise ExtractionError("No purchase-order content found in the PDF (no PO number and no line items).")
+            if not _has_header_content(order):
+                raise ExtractionError("No purchase-order content found in the PDF (no PO number, no line items "
+                                      "and no header fields).")
+            # never reject a readable order: a partial one (its header fields) goes to a person
+            issues.append(Issue(code=IssueCode.LOW_CONFIDENCE, severity=Severity.WARNING, field="lines",
+                                message="No PO number and no line items were found; the header fields read are "
+                                        "kept for review."))
         order.source.format = fmt
         _unskew_provenance(order, straightened)
         return Extraction(format=fmt, orders=[order], issues=issues + order_issues,
                           metadata={"pages": len(pages), "seconds": round(time.monotonic() - started, 3),
                                     "ocr_pages": [p.number for p in pages if p.extractor == "pdf_ocr"],
                                     **({"ocr_words": ocr_words(straightened)} if straightened else {})})
+
+
+def _has_header_content(order: Any) -> bool:
+    """Whether the engine read anything of an order's header (a date, a party, a total, terms)."""
+    return any((order.po_date, order.buyer, order.supplier, order.ship_to, order.declared_total,
+                order.payment_terms, order.requested_delivery_date))
 
 
 def _unskew_provenance(order: Any, straightened: dict[int, Any]) -> None:

@@ -190,8 +190,9 @@ def _issuer_country(page_lines: list[list[Line]], heights: dict[int, float]) -> 
 
 _TITLE_SALES = re.compile(r"^(?:sales\s+order|order\s+confirmation|order\s+acknowledge?ment|quotation|quote|"
                           r"pro[\s-]*forma(?:\s+invoice)?|(?:tax\s+|commercial\s+)?invoice)\b", re.IGNORECASE)
-_TITLE_PURCHASE = re.compile(r"^(?:purchase\s+order|p\.?\s?o\.?$|bestellung|bon\s+de\s+commande|orden\s+de\s+compra|"
-                             r"inkooporder)\b|^(?:注文書|発注書)", re.IGNORECASE)
+_TITLE_PURCHASE = re.compile(r"^(?:(?:local\s+)?purchase\s+order|p\.?\s?o\.?$|bestellung|bon\s+de\s+commande|commande"
+                             r"|orden\s+de\s+compra|inkooporder|ordine(?:\s+(?:d['’]\s*acquisto|di\s+acquisto|a?\s*fornitore))?"
+                             r"|(?:pedido|ordem)\s+de\s+compra|zam[óo]wienie)\b|^(?:注文書|発注書)", re.IGNORECASE)
 
 
 def doc_kind(doc: F.Doc) -> str:
@@ -203,18 +204,43 @@ def doc_kind(doc: F.Doc) -> str:
         return "purchase"
     first = doc.lines[0].page
     page_h = max([ln.bottom for ln in doc.lines if ln.page == first] + [400])
+    titles = {"sales": 0, "purchase": 0}
     for ln in doc.lines:
         for ph in ln.phrases:
-            t = phrase_text(ph)
-            sales += len(SALES_EVIDENCE.findall(t))
-            purchase += len(PURCHASE_EVIDENCE.findall(t))
+            t = _MAIL_URL.sub(" ", phrase_text(ph))
+            if len(t.split()) < 8:  # labels and titles; a sentence of terms prose ("… der Rechnung sowie") is no evidence
+                sales += len(SALES_EVIDENCE.findall(t))
+                purchase += len(PURCHASE_EVIDENCE.findall(t))
             if ln.page == first and ln.top < 0.35 * page_h and len(t) < 40:
-                sales += 2 * bool(_TITLE_SALES.match(t))
-                purchase += 2 * bool(_TITLE_PURCHASE.match(t))
+                titles["sales"] += bool(_TITLE_SALES.match(t))
+                titles["purchase"] += bool(_TITLE_PURCHASE.match(t))
+    if titles["purchase"] and not titles["sales"]:
+        return "purchase"  # the document's own title decides
+    if titles["sales"] and not titles["purchase"]:
+        return "sales"
     return "sales" if sales > purchase else "purchase"
 
 
+_MAIL_URL = re.compile(r"\S+@\S+|(?:https?://|www\.)\S+", re.IGNORECASE)
+
+
+_PO_SPACED = re.compile(r"(?!(?:PO|NO|NR|N[°º])\s)([A-Z]{1,2}\s+\d[\w/-]*\d|\d{1,3}(?:\s\d{3}){1,3}|[A-Z]*\d+\s[-–]\s\d+)(?=\s|$)")
+
+
 def _po_ok(val: str, words: list[Word]) -> str | None:
+    """A PO-number token: the first word of the value (colons, hashes stripped), or a number printed with
+    spaces as one ("A 000125" series letter, "300 000 946" digit groups, "UP1 - 102217"); after a title
+    ("ORDER TO SUPPLIER 591/09/2025") the first token with three digits after the title's capitals."""
+    m = _PO_SPACED.match(val.strip(" :#"))
+    if m:
+        return m.group(1)
+    toks = val.split()
+    if toks and not any(c.isdigit() for c in toks[0]):
+        for i, t in enumerate(toks[:5]):
+            if sum(c.isdigit() for c in t) >= 3:
+                if all(x.isupper() and x.isalpha() for x in toks[:i]):
+                    val = " ".join(toks[i:])
+                break
     tok = val.split()[0] if val.split() else ""
     tok = tok.strip(":#.,")
     if not tok or "{" in tok or not any(c.isdigit() for c in tok) or len(tok) > 30:
@@ -230,7 +256,8 @@ def _numbers(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, kind: str) -> None:
     ``references["customer_po"]``; an invoice is about the buyer's order, so there the quoted PO number
     wins and the invoice number is kept in ``references["invoice_number"]``."""
     if kind != "sales":
-        f = F.find_simple(doc, "po_number", _po_ok)
+        f = F.combined_inline(doc, "po_number")  # "PO Number / Date 4517145590 / 12.05.2026"
+        f = f if f is not None and _po_ok(f.value, f.words) else F.find_simple(doc, "po_number", _po_ok)
     else:
         own = F.find_simple(doc, "doc_number", _po_ok)
         cust = F.find_simple(doc, "customer_po", _po_ok)
@@ -264,6 +291,9 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
             return val if parse_date(val, day_first=ctx.day_first) else None
 
         f = F.find_simple(doc, key, date_ok) or F.boxed_date(doc, key)
+        if f is None:
+            f = F.combined_inline(doc, key)
+            f = f if f is not None and date_ok(f.value, f.words) else None
         if f:
             setattr(order, attr, parse_date(f.value, day_first=ctx.day_first))
             ctx.put(attr, f.words, hint=f.hint or ctx.date_hint)
@@ -307,6 +337,15 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
         ctx.put("declared_total", f.words, hint=f.hint)
 
     # parties
+    fo = (F.footer_org(doc) or F.signature_org(doc)) if kind != "sales" else None
+    if fo and (lh is None or F.same_org(lh.value, fo.value) or _heads_block(doc, lh)):
+        # the footer's legal name is the issuer; a letterhead candidate heading an address block while the
+        # footer names another organisation is the addressee in the envelope window
+        lh = fo
+    elif kind != "sales" and lh is not None and _heads_block(doc, lh):
+        top = _top_block(doc)
+        if top is not None and top.words[0] is not lh.words[0] and F.ORG_HINT.search(top.value):
+            lh = top  # the sender's block at the top of the page; the letterhead candidate was the addressee
     sup = F.find_party(doc, "supplier")
     if sup is None:
         for ln in doc.lines:
@@ -324,6 +363,12 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
     if kind != "sales" and sup is None and not scanned_head:  # OCR'd names are too noisy to rule a block out
         sup = _window_address(doc, lh)
     if sup and sup.value:
+        m = re.search(r",\s*([A-Z]{3})$", sup.value)
+        if m and m.group(1) in ISO_CURRENCIES:
+            sup = F.Found(sup.value[: m.start()], sup.words, hint=sup.hint)  # "SDS GmbH, EUR": the order's currency
+        sal = F.SALUTATION.match(sup.value)
+        if sal and sal.end() < len(sup.value):  # "M/s S.R.ENGINEERING" in an unlabelled window block
+            sup = F.Found(sup.value[sal.end():], sup.words[1:] or sup.words, hint=sup.hint)
         order.supplier = Party(name=sup.value)
         ctx.put("supplier.name", sup.words, hint=sup.hint)
     buyer = F.find_party(doc, "buyer")
@@ -365,6 +410,13 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
             continue
         texts = [phrase_text(b) for b in blk.lines]
         name, addr_lines = texts[0], [t for t in texts[1:] if not F.is_phone_line(t)]
+        while addr_lines and _DEPARTMENT.match(addr_lines[0]) and len(addr_lines) > 1:
+            addr_lines = addr_lines[1:]  # "Purchasing Department" under the name: an attention line, not the address
+        if not addr_lines and name.count(",") >= 2:
+            head, rest = name.split(",", 1)
+            if not re.search(r"\d", head) and re.search(r"\d", rest):
+                # "Feldmann Verpackungen, Meteorstraße 10-18, D-59590 Geseke": name and address on one line
+                name, addr_lines = head.strip(), [rest.strip()]
         m = re.split(r"\s+[—–]\s+|\s+-\s+", name, maxsplit=1)
         if len(m) == 2 and (not addr_lines or re.match(r"\d", m[1])):
             # "REDLINE-HOU — 8300 Market Street": the name, then the address starting on the same line
@@ -381,6 +433,9 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
         if addr_lines:
             ctx.put(f"{key}.address", [w for b in blk.lines[1:] for w in b] or blk.lines[0], raw=joined)
 
+
+_DEPARTMENT = re.compile(r"^(?:[\w&]+\s+){0,2}(?:depart?e?ment|dept\.?|division|abteilung)$|^(?:attn|attention)\b",
+                         re.IGNORECASE)
 
 REVISION_AREA = 0.45  # share of page 1 (from the top) where a revision title or number counts
 
@@ -445,6 +500,23 @@ def _heads_address(doc: F.Doc, lh: F.Found | None) -> bool:
     return any(b.words and b.words[0] is lh.words[0] for b in F.address_blocks(doc, top_share=0.3))
 
 
+def _top_block(doc: F.Doc) -> F.Found | None:
+    """The first name-and-address block when it starts in the top eighth of page 1 (the sender's)."""
+    blocks = F.address_blocks(doc)
+    if not blocks or not doc.lines:
+        return None
+    first = doc.lines[0].page
+    page_h = max([ln.bottom for ln in doc.lines if ln.page == first] + [400])
+    return blocks[0] if min(w.top for w in blocks[0].words) < 0.125 * page_h else None
+
+
+def _heads_block(doc: F.Doc, lh: F.Found | None) -> bool:
+    """Whether a letterhead candidate is the first line of a name-and-address block."""
+    if lh is None or not lh.words:
+        return False
+    return any(b.words and b.words[0] is lh.words[0] for b in F.address_blocks(doc))
+
+
 def _window_address(doc: F.Doc, lh: F.Found | None) -> F.Found | None:
     """The supplier on a buyer's PO that names no supplier label: the unlabelled name-and-address block
     in the left half of the page head (the envelope window), when it is not the buyer's own block nor a
@@ -457,10 +529,12 @@ def _window_address(doc: F.Doc, lh: F.Found | None) -> F.Found | None:
         if f and f.value:
             own.add(f.value.lower())
     width = doc.widths.get(doc.lines[0].page, 600)
-    for b in F.address_blocks(doc, top_share=0.35):
-        name = b.value.lower()
-        if b.words[0].x0 < 0.5 * width and not any(name == o or name in o or o in name for o in own):
-            return F.Found(b.value, b.words)
+    cands = [b for b in F.address_blocks(doc, top_share=0.35)
+             if not any(b.value.lower() == o or b.value.lower() in o or o in b.value.lower() or F.same_org(b.value, o)
+                        for o in own)]
+    # an organisation's block first (a Swiss window sits on the right), else the left-half block
+    for b in [b for b in cands if F.ORG_HINT.search(b.value)] + [b for b in cands if b.words[0].x0 < 0.5 * width]:
+        return F.Found(b.value, b.words)
     return None
 
 

@@ -22,7 +22,8 @@ _PATTERNS["customer_po"] = compiled(CUSTOMER_PO_LABELS)
 _SEP = r"\s*[:#.\-–]*\s*"
 _KEYVAL = re.compile(r"^[A-Za-z][\w .,/()&-]{1,30}:(?:\s|$)|@|\b(?:phone|tel|fax|vat|gln|e-?mail|contact|id)\b\s*[:.]",
                      re.IGNORECASE)
-_TITLE = re.compile(r"purchase\s+order|^order$|bestellung|bon\s+de\s+commande|orden\s+de\s+compra|pedido"
+_TITLE = re.compile(r"purchase\s+order|^order$|bestellung|bon\s+de\s+commande|^commande\b|orden\s+de\s+compra|pedido"
+                    r"|^ordine\b|ordem\s+de\s+compra|zam[óo]wienie"
                     r"|inkooporder|注文書|発注書", re.IGNORECASE)
 
 
@@ -52,8 +53,11 @@ class Doc:
 
 def _match_label(pattern: re.Pattern[str], text: str, *, anywhere: bool) -> tuple[int, str] | None:
     """(end of label in text, rest) when the phrase starts with the label (or has 'label:' inside)."""
-    m = re.match(r"(?:" + pattern.pattern + r")(?![\w])" + _SEP, text, re.IGNORECASE)
+    m = re.match(r"(?:" + pattern.pattern + r")(?:(?<=[:#.])|(?![\w]))" + _SEP, text, re.IGNORECASE)
     if m:
+        t = _TRANSLATION.match(text[m.end():])
+        if t:  # "Spett.le/Esteemed", "Condizioni di pagamento/Terms of Payment": the label's translation
+            return m.end() + t.end(), ""
         return m.end(), text[m.end():]
     if anywhere:
         m = re.search(r"(?:^|[\s(])(?:" + pattern.pattern + r")\s*:\s*", text, re.IGNORECASE)
@@ -62,11 +66,24 @@ def _match_label(pattern: re.Pattern[str], text: str, *, anywhere: bool) -> tupl
     return None
 
 
+_TRANSLATION = re.compile(r"^\s*/\s*[^\W\d_][^\W\d_'.]*(?:\s+[^\W\d_][^\W\d_'.]*){0,3}\s*[:.]?\s*$")
+_KEY_ONLY = re.compile(r"[^\W\d][\w .#/&'-]{0,30}:")  # "OC #:", "Vendor Contact:": another key, no value
+_BILINGUAL_LABEL = re.compile(r"^[^\W\d_][^\W\d_ .']*\s?/\s?[^\W\d_][^\W\d_ .']*$")
+
+
 def _words_after(phrase: list[Word], label_end: int) -> list[Word]:
+    """The value words after a label ending at ``label_end``; a value glued to its label ("Date:14/02/2023",
+    "PO#4500") is cut out of the shared word, its box shrunk in proportion."""
     out, pos = [], 0
     for w in phrase:
         if pos >= label_end:
             out.append(w)
+        elif pos + len(w.text) > label_end:
+            cut = label_end - pos
+            rest = w.text[cut:].lstrip(" :#.")
+            if rest:
+                x0 = w.x0 + (w.x1 - w.x0) * (len(w.text) - len(rest)) / max(len(w.text), 1)
+                out.append(Word(rest, x0, w.x1, w.top, w.bottom, w.page, w.conf))
         pos += len(w.text) + 1
     return out
 
@@ -155,8 +172,9 @@ def _header_row(doc: Doc, line: Line, label: list[Word], right: list[Word]) -> b
     """Side-by-side labels ("Payment Terms   Freight Terms" over "Net 30   Due"): each label owns the
     text below it, so the phrase right of a label is not its value. A key/value grid ("PO No.: 1" over
     "Date: 2") has labels below the labels and does not count."""
-    if phrase_text(label).rstrip().endswith(":") or re.search(r"\d", phrase_text(right)):
-        return False  # a label with a colon, or a right phrase holding a number ("May 15, 2026"): a value
+    if phrase_text(label).rstrip().endswith(":") or re.search(r"\d", phrase_text(right)) \
+            or phrase_text(right).startswith(":"):
+        return False  # ... or a value printed after its own colon ("Vendor Name   : ACME LLC")  # a label with a colon, or a right phrase holding a number ("May 15, 2026"): a value
     a, b = _below(doc, line, label), _below(doc, line, right)
     if a is None or b is None or a is b:
         return False
@@ -170,8 +188,9 @@ def right_phrase(doc: Doc, line: Line, k: int) -> list[Word]:
     while j < len(line.phrases):
         ph = line.phrases[j]
         gap = ph[0].x0 - line.phrases[j - 1][-1].x1
-        if gap >= 0.45 * doc.widths.get(line.page, 600) or is_label(phrase_text(ph)):
-            return []
+        if gap >= 0.45 * doc.widths.get(line.page, 600) or is_label(phrase_text(ph)) \
+                or _BILINGUAL_LABEL.match(phrase_text(ph)) or _KEY_ONLY.fullmatch(phrase_text(ph)):
+            return []  # another label ("Ship To:", "Banca / Bank")
         if j == k + 1 and _header_row(doc, line, line.phrases[k], ph):
             return []
         if _CURRENCY_ONLY.match(phrase_text(ph)) and j + 1 < len(line.phrases):
@@ -255,8 +274,20 @@ def _right_limit(doc: Doc, line: Line, after: Word) -> float:
 
 def find_party(doc: Doc, field: str) -> Found | None:
     """A party block: name (right of the label or first line below) + address lines below it."""
+    number_only = False
     for pi, line, k, same in label_hits(doc, field):
         label = line.phrases[k]
+        if same and _PARTY_REST.fullmatch(phrase_text(same).strip()):
+            same = []  # "Vendor Address:" / "Supplier details": still the party's label, its block is below
+        if same and _LABEL_REST.match(phrase_text(same)):
+            continue  # "Vendor Ref", "Buyer Tel": another label that starts with the party's word
+        if same and len(same) <= 2 and not ORG_HINT.search(phrase_text(same)) \
+                and not any(c.isdigit() for c in phrase_text(same)) \
+                and not re.match(r"(?:" + doc.patterns(field)[pi][0].pattern + r")\s*[:#.\-–]", phrase_text(label),
+                                 re.IGNORECASE):
+            continue  # "VENDOR INSTRUCTIONS", "Vendor Style #": a compound label, no separator before a value
+        if same and _prose(same):
+            continue  # "... agreed to by Buyer in a signed writing.": the word inside terms prose
         right = value_right(doc, line, k, same)
         if right and right is not same and right[0].x0 - label[-1].x1 > 0.25 * doc.widths.get(line.page, 600):
             right = []
@@ -268,6 +299,7 @@ def find_party(doc: Doc, field: str) -> Found | None:
             x_from = min(x_from, right[0].x0 - 6)
         else:
             x_to = _right_limit(doc, line, label[-1])
+            x_from = _centred_column(doc, line, k, x_from)
         prev = line
         i = doc.lines.index(line) + 1
         while i < len(doc.lines) and len(block) < 8:
@@ -275,12 +307,18 @@ def find_party(doc: Doc, field: str) -> Found | None:
             if nxt.page != line.page or nxt.top - prev.bottom > 1.9 * prev.height or id(nxt) in doc.skip:
                 break
             ws = _first_column([w for w in nxt.words if x_from <= w.x0 and w.x1 <= x_to + 4])
+            if ws and right and right is not same and ws[0].x0 < right[0].x0 - 6 \
+                    and any(abs(w.x0 - right[0].x0) < 4 for w in nxt.words if w.x0 > ws[0].x0):
+                break  # the next key/value row of a label column ("Warenannahme   Montag …")
             # a value sharing its label's phrase ("SHIP TO ....... PLANT 10") sets the block's left edge
             left = min([b[0].x0 for b in block] if right and right is same else [label[0].x0] + [b[0].x0 for b in block])
             if ws and x_to > label[-1].x1 + 0.5 * doc.widths.get(line.page, 600) and ws[0].x0 - left > 3 * ws[0].height:
                 ws = []  # only the column beside the block has text on this line: the block has ended
             if ws and block and max(w.height for w in ws) > 1.5 * max(w.height for w in block[0]):
                 break  # a title in a bigger font ("Order N° SO021") under the address: the block has ended
+            if ws and block and len(block) == 1 and right and phrase_text(block[0]).count(",") >= 2 \
+                    and re.search(r"\d", phrase_text(block[0])):
+                break  # a whole address on the label's line ("Lieferadresse: Etimark AG, Oberer Weg 3, CH-9472 Grabs")
             if ws:
                 text = phrase_text(ws)
                 if _KEYVAL.search(text) or _LEADER.search(text) or any(_match_label(p, text, anywhere=False) for f in
@@ -293,14 +331,78 @@ def find_party(doc: Doc, field: str) -> Found | None:
                 if block:
                     break
             i += 1
-        block = [b for b in block if phrase_text(b).strip(" -:")]
+        block = [_strip_colon(b) for b in block]
+        block = [b for b in block if b and phrase_text(b).strip(" -:")]
         if not block:
             continue
+        if _prose(block[0]) or len(block[0]) >= 2 and block[0][0].text[:1].islower() and field in ("supplier", "buyer"):
+            continue  # the label word inside terms prose ("… the Supplier shall …"): no party block
+        if _NAME_KEY.fullmatch(phrase_text(block[0])):
+            # a To card of key/value rows ("Name   S.R.ENGINEERING", "address  …"): the name is the value
+            row = next((ln for ln in doc.lines if any(w is block[0][0] for w in ln.words)), None)
+            val = next((ph for ph in (row.phrases if row else []) if ph[0].x0 > block[0][-1].x1 + 2), None)
+            if val is None:
+                continue
+            block[0] = _strip_colon(val)
+            if not block[0]:
+                continue
         name = phrase_text(block[0])
+        m = SALUTATION.match(name)
+        if m and len(block[0]) > 1 and field in ("supplier", "buyer"):
+            block[0] = _words_after(block[0], m.end())
+            name = phrase_text(block[0])
         if field in ("supplier", "buyer") and re.fullmatch(r"[\d\s-]+", name):
-            return Found("", [], [])  # vendor number only: the document names no supplier
+            number_only = True  # vendor number only: unless another label names it, the document names no supplier
+            continue
         return Found(name, block[0], block, hint=doc.patterns(field)[pi][1])
-    return None
+    return Found("", [], []) if number_only else None
+
+
+_PARTY_REST = re.compile(r"(?:address|addr\.?|details|info(?:rmation)?|name|adresse|anschrift)\s*[:.]?",
+                         re.IGNORECASE)
+_LABEL_REST = re.compile(r"^(?:address|addr\.?|ref(?:erence)?\.?|code|details|info(?:rmation)?|tel(?:ephone)?\.?|phone"
+                         r"|fax|e-?mail|no\.?|nr\.?|number|id|vat|tax|contact|account|acct\.?|gst(?:in)?|trn"
+                         r"|adresse|anschrift|nummer|bank)\b", re.IGNORECASE)
+
+
+_NAME_KEY = re.compile(r"(?:(?:company|firm|party|vendor|supplier|customer)\s+)?name\s*:?|company\s*:?|firma\s*:?"
+                       r"|ragione\s+sociale\s*:?|raz[ãa]o\s+social\s*:?|raz[óo]n\s+social\s*:?", re.IGNORECASE)
+SALUTATION = re.compile(r"(?:m/s\.?|messrs\.?|spett\.?\s?le)\s*", re.IGNORECASE)
+
+
+def _prose(words: list[Word]) -> bool:
+    """A sentence (five words or more, mostly lower case, or ending with a full stop): terms prose, not a name."""
+    toks = [w.text for w in words]
+    lower = sum(1 for t in toks if t[:1].islower())
+    return len(toks) >= 5 and lower >= len(toks) / 2 or len(toks) >= 3 and toks[-1].endswith(".") and lower >= 2 \
+        or len(toks) >= 9 and not any(c.isdigit() for t in toks for c in t) or bool(toks) and toks[0][:1] in ",;"
+
+
+def _strip_colon(words: list[Word]) -> list[Word]:
+    """': ACME LLC' (a value printed after its own colon column) → 'ACME LLC'."""
+    out = list(words)
+    while out and out[0].text.strip(":") == "":
+        out.pop(0)
+    if out and out[0].text.startswith(":"):
+        w = out[0]
+        out[0] = Word(w.text.lstrip(": "), w.x0, w.x1, w.top, w.bottom, w.page, w.conf)
+    return out
+
+
+def _centred_column(doc: Doc, line: Line, k: int, x_from: float) -> float:
+    """A label centred over its block ("SELLER:" over "SDS GmbH" that starts further left): the block's
+    left edge is the start of the phrase below nearest the label's centre, not left of the phrase
+    before the label on its line."""
+    nxt = _next_line(doc, line)
+    label = line.phrases[k]
+    if nxt is None or nxt.top - line.bottom > 3 * line.height:
+        return x_from
+    centre = (label[0].x0 + label[-1].x1) / 2
+    left_bound = line.phrases[k - 1][-1].x1 + 3 if k > 0 else 0.0
+    best = min(nxt.phrases, key=lambda ph: abs((ph[0].x0 + ph[-1].x1) / 2 - centre))
+    if best[0].x0 - 6 < x_from and best[0].x0 >= left_bound:
+        return best[0].x0 - 6
+    return x_from
 
 
 def _first_column(words: list[Word]) -> list[Word]:
@@ -339,6 +441,11 @@ def letterhead(doc: Doc, exclude: set[str]) -> Found | None:
             break
         for ph in ln.phrases:
             text = phrase_text(ph)
+            m = _TITLE.search(text)
+            if m and m.start() > 3 and len(text[:m.start()].split()) >= 2:
+                # "Can Serve Oil & Gas … Manufacturing Purchase Order": the name printed before the title
+                n = len(text[:m.start()].split())
+                ph, text = ph[:n], phrase_text(ph[:n])
             if _TITLE.search(text) or len(text) < 3 or any(c.isdigit() for c in text) or ":" in text \
                     or title_marker(text) or _LEADER.search(text):
                 continue  # a document title ("PURCHASE ORDER", "CHANGE ORDER", "CANCELLED"), not the buyer
@@ -476,4 +583,86 @@ def boxed_date(doc: Doc, field: str) -> Found | None:
         if len(parts) == 3 and all(p.isdigit() for p in parts) and len(parts[0]) <= 2 and len(parts[1]) <= 2 \
                 and len(parts[2]) in (2, 4):
             return Found("/".join(parts), ws, label=phrase_text(label))
+    return None
+
+
+_FOOTER_SPLIT = re.compile(r"\s+[·•|–]\s+|\s*[·•|]\s*|,\s+(?=\D)")
+
+
+def footer_org(doc: Doc, *, share: float = 0.82) -> Found | None:
+    """The issuer's legal name from the foot of page 1 ("Feldmann Verpackungen Vertriebs-GmbH & Co. KG ·
+    Meteorstraße 10-18 · …", "Etimark AG"): letters print their company name, seat and register there.
+    The first segment of a footer line that carries a legal form and no digits."""
+    if not doc.lines:
+        return None
+    first = doc.lines[0].page
+    lines = [ln for ln in doc.lines if ln.page == first]
+    page_h = max(max(ln.bottom for ln in lines), 400)
+    for ln in lines:
+        if ln.top < share * page_h:
+            continue
+        for ph in ln.phrases:
+            text = phrase_text(ph)
+            seg = _FOOTER_SPLIT.split(text)[0].strip(" ,")
+            if not seg or any(c.isdigit() for c in seg) or ":" in seg or "@" in seg or len(seg) > 70 \
+                    or len(seg.split()) > 8 or _TITLE.search(seg) or not _LEGAL_FORM.search(seg):
+                continue
+            n = len(seg.split())
+            return Found(seg, ph[:n] if n <= len(ph) else ph)
+    return None
+
+
+_LEGAL_FORM = re.compile(r"\b(?:inc|llc|ltd|limited|corp|corporation|gmbh|ag|kg|se|sa|sas|sarl|s\.a|bv|b\.v|nv|plc|pvt"
+                         r"|llp|srl|s\.r\.l|s\.p\.a|spa|ltda|sp\.\s?z\s?o\.\s?o|s\.r\.o|a/s|oy|ab)\b\.?", re.IGNORECASE)
+
+
+def same_org(a: str, b: str) -> bool:
+    """Whether two printed names are one organisation ("ETIMARK AG" / "Etimark AG", "Amcor Flexibles" /
+    "Amcor Flexibles Rorschach AG, Goldach"): their first significant word is the same."""
+    def key(t: str) -> str:
+        ws = [w for w in re.findall(r"[^\W\d_]{3,}", t.lower()) if not _LEGAL_FORM.fullmatch(w)]
+        return ws[0] if ws else ""
+    return bool(key(a)) and key(a) == key(b)
+
+
+_CLOSING = re.compile(r"^(?:mit\s+freundlichen\s+gr[üu](?:ß|ss)en|freundliche\s+gr[üu](?:ß|ss)e|best\s+regards|kind\s+regards"
+                      r"|yours\s+(?:sincerely|faithfully|truly)|sincerely|regards|cordiali\s+saluti|distinti\s+saluti"
+                      r"|cordialement|salutations|atenciosamente|saludos|atentamente|z\s+powa[żz]aniem)\b[,.]?", re.IGNORECASE)
+
+
+def signature_org(doc: Doc) -> Found | None:
+    """The organisation signing under the closing ("Mit freundlichen Grüßen" / "CARINI GmbH"): the issuer."""
+    for i, ln in enumerate(doc.lines):
+        if id(ln) in doc.skip or not _CLOSING.match(ln.text.strip()):
+            continue
+        for nxt in doc.lines[i + 1:i + 4]:
+            if nxt.page != ln.page:
+                break
+            ph = nxt.phrases[0]
+            text = phrase_text(ph)
+            if _LEGAL_FORM.search(text) and len(text.split()) <= 8 and not any(c.isdigit() for c in text):
+                return Found(text, ph)
+    return None
+
+
+_INLINE_PAIR = re.compile(r"^(?P<l1>[^\W\d][\w .#°º]*?)\s*/\s*(?P<l2>[^\W\d][\w .]*?)\s*:?\s+(?P<v1>\S+)\s+/\s+(?P<v2>\S+)$")
+
+
+def combined_inline(doc: Doc, field: str) -> Found | None:
+    """'PO Number / Date 4517145590 / 12.05.2026': a combined label followed by its two values on one
+    phrase; the value in the position of the label part naming ``field``."""
+    for line in doc.lines:
+        if id(line) in doc.skip:
+            continue
+        for ph in line.phrases:
+            m = _INLINE_PAIR.match(phrase_text(ph))
+            if not m:
+                continue
+            head = " ".join(m.group("l1").split()[:-1])
+            for part, val, cands in (("l1", "v1", [m.group("l1")]),
+                                     ("l2", "v2", [m.group("l2"), f"{head} {m.group('l2')}".strip()])):
+                if any(_match_label(p, c, anywhere=False) is not None and not _match_label(p, c, anywhere=False)[1]
+                       for p in _PATTERNS[field] for c in cands):
+                    words = [w for w in ph if w.text == m.group(val)]
+                    return Found(m.group(val), words or ph, label=m.group(part))
     return None

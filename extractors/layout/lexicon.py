@@ -14,11 +14,14 @@ import re
 FIELD_LABELS: dict[str, list[str]] = {
     "po_number": [
         r"p\.?\s?o\.?\s*(?:no|nbr|num|number|#)\.?",
+        r"p\s*/\s*o\s*(?:no|nbr|number|#)?\.?|l\.?\s?p\.?\s?o\.?\s*(?:no|nbr|number|#)?\.?|p\.?\s?o\.?(?=\s*:)",
         r"purchase\s+order\s*(?:no|number|nbr|id|#)\.?",
         r"order\s*(?:no|number|nbr|#|n[°º])\.?",
         r"purchase\s+order",
+        r"(?:bestellung|commande|zam[óo]wienie)\s*(?:nr\.?|n[°º])?",  # the title before the number: "Bestellung  B2509-068"
         r"bestell(?:ung)?(?:nummer|-?nr\.?)",
         r"auftragsnummer",
+        r"voucher\s*(?:no|number|#)\.?",
         r"n[°º]\s*(?:de\s+)?commande",
         r"num[ée]ro\s+de\s+commande",
         r"bon\s+de\s+commande\s*(?:n[°º])?",
@@ -46,12 +49,13 @@ FIELD_LABELS: dict[str, list[str]] = {
         # ZH / JA
         r"(?:采购|采購)?(?:订单|訂單|采购单)(?:编号|号码|号)\s*[：:]?",
         r"(?:注文|発注|注文書)(?:番号|no\.?)\s*[：:]?",
+        r"num(?:ero|éro)?\.?(?=\s*(?::|$))",  # "Numero" over "A 000072" beside "Documento / Ordine Fornitore"
         r"order",
     ],
     "po_date": [
         r"(?:p\.?\s?o\.?|order|purchase\s+order)\s*(?:create\s+|creation\s+|issue\s+)?date",
         r"date\s+of\s+order|date\s+ordered|ordered\s+(?:on|date)",
-        r"bestelldatum",
+        r"bestelldatum|best(?:ell)?[-.]\s*datum",
         r"date\s+de\s+(?:la\s+)?commande",
         r"fecha\s+(?:del?\s+)?pedido",
         r"fecha\s+de\s+emisi[oó]n",
@@ -90,13 +94,14 @@ FIELD_LABELS: dict[str, list[str]] = {
     ],
     "payment_terms": [
         r"payment[_\s]+terms?(?:[_\s]+desc)?",
+        r"zahlungs(?:bedingung(?:en)?|kondition(?:en)?|ziel)|zahlung(?=\s*(?::|$))",
         r"terms\s+of\s+payment",
         r"zahlungs(?:bedingungen|ziel)",
-        r"conditions\s+de\s+(?:paiement|r[eè]glement)",
+        r"conditions\s+de\s+(?:paiement|r[eè]glement)|mode\s+de\s+(?:r[eè]glement|paiement)",
         r"condiciones\s+de\s+pago|forma\s+de\s+pago",
         r"betalingsvoorwaarden|betalingstermijn",
         r"(?:condizioni|termini|modalit[àa])\s+di\s+pagamento",
-        r"(?:condi[çc][õo]es|forma|prazo)\s+de\s+pagamento",
+        r"(?:condi[çc][õo]es|forma|prazo)\s+de\s+pagamento|cond\.?\s*(?:de\s+)?pgto\.?|prazos?\s*/?\s*dias\s+pagto|pagamento(?=\s*(?::|$))",
         r"(?:warunki|termin|forma|spos[óo]b)\s+p[łl]atno[śs]ci",
         r"betalningsvillkor|betalingsbetingelser|betalingsvilk[åa]r",
         r"platebn[íi]\s+podm[íi]nky|zp[ůu]sob\s+platby|splatnost",
@@ -108,13 +113,13 @@ FIELD_LABELS: dict[str, list[str]] = {
     "currency": [r"currency(?:\s+code)?", r"w[äa]hrung", r"devise", r"moneda", r"valuta", r"moeda", r"waluta",
                  r"m[ěe]na", r"para\s+birimi|d[öo]viz", r"(?:币种|币别|货币|通貨)\s*[：:]?"],
     "total": [
-        r"grand\s+total",
-        r"total\s+gross\s+amount|gross\s+(?:amount|total)",
+        r"grand\s+total|gesamttotal|gesamtsumme\s+brutto|bruttobetrag|total\s+ttc",
+        r"total\s+gross\s+amount|gross\s+(?:amount|total|value)",
         r"(?:po|order|purchase\s+order)\s+total",
         r"total\s+(?:[a-z]{3}\s+)?(?:amount|value|order\s+value|due|incl\.?.*)",
         r"total\s+net\s+value|gesamtnettowert|nettowert\s+gesamt",
         r"gesamt(?:betrag|summe|wert)?|endbetrag",
-        r"total\s+ttc|montant\s+total|total\s+g[ée]n[ée]ral",
+        r"total\s+ttc|montant\s+total|total\s+g[ée]n[ée]ral|net\s+[àa]\s+payer",
         r"importe\s+total|total\s+general",
         r"totaal(?:bedrag)?",
         r"合計(?:金額)?|総額",
@@ -138,6 +143,7 @@ FIELD_LABELS: dict[str, list[str]] = {
         r"acquirente|committente|adquirente|zamawiaj[ąa]cy|nabywca|k[öo]pare|best[äa]llare|k[øo]ber|kj[øo]per"
         r"|odb[ěe]ratel|objednatel|kupuj[íi]c[íi]|al[ıi]c[ıi]|m[üu][şs]teri",
         r"(?:采购方|买方|需方|订货方|発注者|注文者|購入者)\s*[：:]?",
+        r"from(?=\s*[,:]?\s*$)",  # the sender card of a To/From pair
     ],
     "supplier": [
         r"supplier(?:\s+name)?(?!\s*(?:no|number|id|type|part|item|code|vat))",
@@ -145,14 +151,15 @@ FIELD_LABELS: dict[str, list[str]] = {
         r"seller|sold\s+by|lieferant|fournisseur|proveedor|leverancier|auftragnehmer",
         r"fornitore|fornecedor|dostawca|sprzedawca|leverant[öo]r|leverand[øo]r|dodavatel|tedarik[çc]i|sat[ıi]c[ıi]",
         r"(?:供应商|供貨商|供货方|供方|卖方|仕入先|発注先|納入業者)\s*[：:]?",
+        r"spett\.?\s?(?:le|li)|messrs\.?|to(?=\s*[,:]?\s*$)",  # the addressee card: "Spett.le", "Messrs", "To,"
     ],
     "ship_to": [
         r"(?:invoic(?:e|ing)|billing)\s+(?:and|&)\s+shipping\s+address",
         r"ship[\s-]*to(?:\s+(?:address|location))?(?!\s*(?:code|id|vat|electronic))",
-        r"(?:please\s+)?deliver(?:y)?\s+to(?:\s+address)?|delivery\s+address|shipping\s+address|consignee",
-        r"lieferadresse|lieferanschrift|(?:bitte\s+)?liefern\s+sie\s+an|adresse\s+de\s+livraison|livrer\s+[àa]|direcci[oó]n\s+de\s+entrega",
+        r"(?:please\s+)?deliver(?:y)?\s+to(?:\s+address)?|del(?:ivery|\.)?\s+address|shipping\s+address|consignee",
+        r"lieferung\s+f[üu]r|anlieferadresse|anlieferung\s+an|warenempf[äa]nger|lieferadresse|lieferanschrift|(?:bitte\s+)?liefern\s+sie\s+an|adresse\s+de\s+livraison|livrer\s+[àa]|direcci[oó]n\s+de\s+entrega",
         r"enviar\s+a|entregar\s+en|afleveradres|leveringsadres",
-        r"(?:indirizzo|luogo)\s+di\s+consegna|destinazione\s+merce|consegnare\s+a",
+        r"(?:indirizzo|luogo)\s+di\s+consegna|destinazione\s+merce|consegnare\s+a|consegna(?=\s*(?::|$))",
         r"(?:endere[çc]o|local)\s+de\s+entrega|entregar\s+(?:em|no|na)",
         r"(?:adres|miejsce)\s+dostawy|dostawa\s+do",
         r"leveransadress|leveransplats|leverans\s+till|leveringsadresse|leveres\s+til",
