@@ -630,6 +630,11 @@ def _line(row: Row, ctx: _Ctx, index: int) -> OrderLine | None:
         if len(tok) <= 12:
             line.line_no = tok.rstrip(".")
             ctx.put(f"{path}.line_no", c["line_no"][:1])
+        for ln, cells in zip(row.extra, row.extra_cells, strict=False):  # "1" over "0": a number wrapped in a
+            ws = cells.get("line_no")  # narrow cell continues on the baseline right under it
+            if line.line_no and line.line_no.isdigit() and ws and set(cells) == {"line_no"} and len(ln.words) == 1 \
+                    and ws[0].text.isdigit() and 0 <= ln.top - row.anchor.bottom < 0.8 * ln.height:
+                line.line_no += ws[0].text
     qty_text = txt("qty")
     if qty_text:
         m = re.match(r"^\s*([-+(]?[\d.,' ]*\d\)?)\s*(?:/\s*|\s+)?([A-Za-z]{1,5})?\b", qty_text)

@@ -147,7 +147,7 @@ def _gutters(body: list[Line], head: list[Line]) -> list[Column]:
     size = int(x_max - x_min) + 3
     cover = [0] * size
     rows = [ln for ln in body if sum(1 for w in ln.words if _is_numberish(w.text)) >= 2
-            and not _KEYVAL.match(ln.text) and len(_LABELS.findall(ln.text)) < 2] or body
+            and not _KEYVAL.match(ln.text) and len(_LABELS.findall(ln.text)) < 2 and not _SPEC_ROW.match(ln.text)] or body
     for ln in rows:
         seen = [False] * size
         for w in ln.words:
@@ -291,6 +291,39 @@ def _barcodes_are_barcodes(cols: list[Column], body: list[Line]) -> None:
         if vals and sum(1 for v in vals if re.fullmatch(r"\d{8}|\d{12,14}", v)) < 0.5 * len(vals):
             taken = {x.role for x in cols}
             c.role = "customer_part" if "customer_part" not in taken else ("sku" if "sku" not in taken else None)
+
+
+_DATE_CELL = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{2,4}$")
+
+
+def _dates_not_values(cols: list[Column], body: list[Line]) -> None:
+    """A quantity or money column whose values are dates ("Importo | Consegna" over one column of delivery
+    dates, the amount left empty) is a date column."""
+    for c in cols:
+        if c.role not in ("qty", "unit_price", "amount"):
+            continue
+        vals = [w.text for b in body for w in b.words if c.left <= w.xc < c.right and any(ch.isdigit() for ch in w.text)]
+        if vals and sum(1 for v in vals if _DATE_CELL.match(v)) >= 0.8 * len(vals):
+            c.role = "date"
+
+
+def _units_not_quantities(cols: list[Column], body: list[Line]) -> None:
+    """A quantity header over unit words ("Quantità" over ``NR``, the numbers printed just right of it under
+    no header) names two cells: the unit column, and the unheaded numeric column beside it is the quantity."""
+    for i, c in enumerate(cols):
+        if c.role != "qty":
+            continue
+        vals = _column_values(c, body)
+        if not vals or sum(1 for v in vals if re.fullmatch(r"[A-Za-z]{1,4}\.?", v)) < 0.8 * len(vals):
+            return
+        for j in (i + 1, i - 1):
+            if 0 <= j < len(cols) and cols[j].role is None and not cols[j].header:
+                nums = _column_values(cols[j], body)
+                if nums and sum(1 for v in nums if parse_decimal(v) is not None) >= 0.8 * len(nums):
+                    c.role = "uom" if not any(x.role == "uom" for x in cols) else None
+                    cols[j].role = "qty"
+                    return
+        return
 
 
 def _codes_not_names(cols: list[Column], body: list[Line]) -> None:
@@ -652,6 +685,8 @@ def read_tables(pages: list[list[Line]], heights: dict[int, float], buyer_words:
                 _numbered_items(cols, body)
                 _codes_not_names(cols, body)
                 _barcodes_are_barcodes(cols, body)
+                _dates_not_values(cols, body)
+                _units_not_quantities(cols, body)
                 _two_tier(cols, head, body, buyer_words, hints)
                 arithmetic.resolve(cols, [ln.words for ln in body if not _is_stop(ln)
                                           and sum(1 for w in ln.words if _is_numberish(w.text)) >= 3])
@@ -703,6 +738,7 @@ _ALLOWANCE_WORDS = re.compile(r"^\s*(?:less\b|discount|allowance|rebate|deductio
 _NEGATIVE = re.compile(r"^\s*(?:[A-Z]{3}\s?)?(?:-|\(|[$€£₹¥]\s?-)|\d-\s*$|\)\s*$")
 
 
+_SPEC_ROW = re.compile(r"^\s*(?:[^\W\d_][^\W\d_]{0,11}\s?[.:]\s*[-+]?\d[\d.,']*(?:\s?[a-z]{1,3}\b)?\s*){2,}$")
 _TAX_ROW = re.compile(r"^\W*(?:[A-Z]{2}\s*:\s*)?(?:integrated\s+|central\s+|state\s+|output\s+|input\s+)?"
                       r"(?:GST|IGST|CGST|SGST|UTGST|VAT|MwSt|USt|IVA|PPN|TVA|HST|PST|sales\s+tax|tax)\b",
                       re.IGNORECASE)
@@ -768,6 +804,8 @@ def _rows(body: list[Line], cols: list[Column]) -> tuple[list[Row], Line | None]
         if len(re.findall(r"\w\s:\s", ln.text)) >= 2 or (
                 len(re.findall(r"[A-Za-z]{3,}\s?:(?:\s|$)", ln.text)) >= 2 and re.match(r"^[A-Za-z][\w .]{2,20}:", ln.text)):
             continue  # a key : value strip inside the table area ("Pedido: 455340-3  Secao: 099"), not a line item
+        if _SPEC_ROW.match(ln.text):
+            continue  # "Alt. 20,00 Larg. 184,00 Prof. 120,00": a dimension sub-row, neither a line nor its text
         if _is_tax_row(cells):
             continue  # "VAT@5%", "IN: Integrated GST 18.00 7623.72": a tax row, not an item
         if anchors and _is_allowance(cells) and ln.page == anchors[-1].page and ln.top - max(

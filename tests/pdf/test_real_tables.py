@@ -75,7 +75,7 @@ def test_amount_column_found_by_arithmetic():
     closing = [g for g in got if Decimal(g["qty"]) * Decimal(g["unit_price"]) == Decimal(g["amount"])]
     assert len(closing) == 17
     for g, w in zip(got, want, strict=True):
-        _same(("qty", "unit_price", "amount"), g, w)
+        _same(("line_no", "qty", "unit_price", "amount"), g, w)  # "1" over "0" in a narrow cell is line 10
 
 
 def test_swiss_apostrophe_thousands_in_cells():
@@ -103,3 +103,22 @@ def test_code_led_product_cell_and_code_subrow():
     assert len(got) == len(want) == 8
     for g, w in zip(got, want, strict=True):
         _same(("sku", "customer_part", "description", "qty", "unit_price", "amount"), g, w)
+
+
+def test_dimension_subrows_and_unit_under_the_quantity_header():
+    """Causes "record segmentation" and "column boundaries" (Italian bilingual form): ``Alt. 20,00 Larg.
+    184,00 Prof. 120,00`` rows are dimensions, neither lines nor description; "Quantità" stands over the
+    unit ``NR`` while the quantity is printed right of it under no header."""
+    got, want = _lines("poliform_300000946")
+    assert len(got) == len(want) == 13
+    for g, w in zip(got, want, strict=True):
+        _same(("line_no", "description", "qty", "uom", "unit_price", "amount"), g, w)
+
+
+def test_dates_under_a_money_header_are_no_amount():
+    """Cause "column roles from header words only": "Importo | Consegna" over one column of delivery dates
+    (the amount cell left empty) gives no amount of 18 from ``18/02/26``."""
+    got, want = _lines("deca_A000125")
+    assert len(got) == len(want) == 17
+    for g, w in zip(got, want, strict=True):
+        _same(("qty", "unit_price", "amount"), g, w)
