@@ -125,7 +125,7 @@ def detect_currency(text: str) -> str | None:
 _STRIP_RE = re.compile(
     r"^(?:[A-Z]{3}|Rs\.?|US\$|[$€£₹¥￥])\s*|\s*(?:[A-Z]{3}|Rs\.?|[$€£₹¥￥]|円)$", re.IGNORECASE
 )
-_NUM_CHARS_RE = re.compile(r"^[+-]?[\d.,' \u00a0\u202f]*\d[\d.,' \u00a0\u202f]*$")
+_NUM_CHARS_RE = re.compile(r"^[+-]?[\d.,' \u00a0\u202f\u2019]*\d[\d.,' \u00a0\u202f\u2019]*$")
 
 
 def _strip_currency(s: str) -> str:
@@ -164,11 +164,11 @@ def parse_decimal(text: str, *, decimal_comma: bool | None = None) -> Decimal | 
     if not s or not _NUM_CHARS_RE.match(s):
         return None
     # spaces / apostrophes are only ever thousands separators
-    if re.search(r"\d[ \u00a0\u202f']\d", s):
-        groups = re.split(r"[ \u00a0\u202f']", s)
+    if re.search(r"\d[ \u00a0\u202f'\u2019]\d", s):
+        groups = re.split(r"[ \u00a0\u202f'\u2019]", s)
         if not all(re.fullmatch(r"\d{3}(?:[.,]\d*)?", g) for g in groups[1:]):
             return None
-    s = re.sub(r"[ \u00a0\u202f']", "", s)
+    s = re.sub(r"[ \u00a0\u202f'\u2019]", "", s)
     if s.count(".") and s.count(","):
         dec = "." if s.rfind(".") > s.rfind(",") else ","
     elif "," in s:

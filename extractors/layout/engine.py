@@ -37,6 +37,7 @@ from orderflow.extractors.values import (
 LOW_CONFIDENCE = 0.6
 # sub-rows under an item that are not its description: "Colour: Red", "- BR: brand", "Note Code, Content: …"
 _SUBROW = re.compile(r"^\s*[-–•*]?\s*[A-Za-z][\w .,/()]{0,30}\s?:(?:\s|$)")
+_LEADING_CODE = re.compile(r"^(\d{6,14})\s+(?=.*[A-Za-z]{3})(\S.*)$")
 _PRICE_PER = re.compile(r"^\s*([-(]?[$€£₹]?\s?\d[\d.,' ]*)\s*/\s*(\d[\d.,]*)\s*[A-Za-z]{0,5}\s*$")
 _DATE_TOKEN = re.compile(r"\b\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}\b")
 _EMBEDDED_IDS = [
@@ -142,6 +143,11 @@ def extract_order(pages: list[PageWords], *, hints: list[dict[str, Any]] | dict[
             if line is not None:
                 order.lines.append(line)
                 table_of.append(ti)
+    keep = _drop_reprinted(order.lines)
+    if len(keep) < len(order.lines):
+        _reindex_lines(ctx, keep)
+        order.lines = [order.lines[i] for i in keep]
+        table_of = [table_of[i] for i in keep]
     keep = _drop_pack_breakdown(order.lines)
     if len(keep) < len(order.lines):
         _reindex_lines(ctx, keep)
@@ -541,6 +547,20 @@ def _window_address(doc: F.Doc, lh: F.Found | None) -> F.Found | None:
 _PACK = re.compile(r"\bpre-?\s?pack|\bprepack|\bratio\s+pack|\b\d+\s*pcs?\s+pack|\bpack\s+of\s+\d+", re.IGNORECASE)
 
 
+def _drop_reprinted(lines: list[OrderLine]) -> list[int]:
+    """Indexes of the lines to keep when the document prints the order twice (a second copy appended):
+    a numbered line equal in every field to an earlier one is the copy's, not a new line."""
+    seen: set[tuple] = set()
+    keep: list[int] = []
+    for i, ln in enumerate(lines):
+        key = (ln.line_no, ln.sku, ln.customer_part, ln.description, ln.qty, ln.unit_price, ln.amount)
+        if ln.line_no is not None and key in seen:
+            continue
+        seen.add(key)
+        keep.append(i)
+    return keep
+
+
 def _drop_pack_breakdown(lines: list[OrderLine]) -> list[int]:
     """Indexes of the lines to keep: the rows right under a pre-pack/assortment line that repeat its
     quantity at a lower price are its size/colour breakdown, not orderable lines."""
@@ -684,6 +704,11 @@ def _line(row: Row, ctx: _Ctx, index: int) -> OrderLine | None:
         if len(tok) <= 12:
             line.line_no = tok.rstrip(".")
             ctx.put(f"{path}.line_no", c["line_no"][:1])
+        for ln, cells in zip(row.extra, row.extra_cells, strict=False):  # "1" over "0": a number wrapped in a
+            ws = cells.get("line_no")  # narrow cell continues on the baseline right under it
+            if line.line_no and line.line_no.isdigit() and ws and set(cells) == {"line_no"} and len(ln.words) == 1 \
+                    and ws[0].text.isdigit() and 0 <= ln.top - row.anchor.bottom < 0.8 * ln.height:
+                line.line_no += ws[0].text
     qty_text = txt("qty")
     if qty_text:
         m = re.match(r"^\s*([-+(]?[\d.,' ]*\d\)?)\s*(?:/\s*|\s+)?([A-Za-z]{1,5})?\b", qty_text)
@@ -715,13 +740,20 @@ def _line(row: Row, ctx: _Ctx, index: int) -> OrderLine | None:
     # description: the anchor's description cell plus wrapped lines, top to bottom
     pieces: list[tuple[float, list[Word]]] = []
     if c.get("description") or overflow:
-        pieces.append((row.anchor.top, sorted(overflow + c.get("description", []), key=lambda w: w.x0)))
+        # a record's second row (two-tier header) follows the first: row first, then left to right
+        pieces.append((row.anchor.top, sorted(overflow + c.get("description", []),
+                                              key=lambda w: (w.top > row.anchor.bottom - 0.3 * w.height, w.x0))))
     desc_col = c.get("description")
+    tail_codes: list[Word] = []
     for ln, cells in zip(row.extra, row.extra_cells or [{}] * len(row.extra), strict=False):
+        if id(ln) in row.merged:
+            continue  # a record's second row: its cells are already the row's
         if "description" in row.roles:
             ws = cells.get("description", [])
         else:
             ws = [w for w in ln.words if _in_desc(w, row, desc_col)]
+        ws, codes = _code_tail(ws)
+        tail_codes += codes
         if ws and not _SUBROW.match(phrase_text(ws)):
             pieces.append((ln.top, ws))
         elif ws:  # a labelled sub-row ("Your material number: SW-854-68") may still name an item code
@@ -741,6 +773,12 @@ def _line(row: Row, ctx: _Ctx, index: int) -> OrderLine | None:
     if m and line.sku is None:
         line.sku, raw_desc = m.group(1), m.group(2)
     desc = re.sub(r"\s+", " ", re.sub(r"\s+-\s+(?=-|$)|^\s*-\s*", " ", raw_desc)).strip(" -")
+    m = _LEADING_CODE.match(desc)
+    if m and line.sku is None and line.customer_part is None and not row.roles & {"sku", "customer_part", "gtin"}:
+        line.customer_part, desc = m.group(1), m.group(2)  # "01994888 SORVETE …": the buyer's code leads the cell
+    if tail_codes and line.sku is None and line.customer_part is not None:
+        line.sku = tail_codes[0].text  # a second code under the buyer's: the supplier's reference
+        ctx.put(f"{path}.sku", tail_codes[:1])
     if desc:
         line.description = desc
         ctx.put(f"{path}.description", [w for _, ws in pieces for w in ws], raw=desc)
@@ -760,6 +798,18 @@ def _line(row: Row, ctx: _Ctx, index: int) -> OrderLine | None:
     if line.qty is None and line.amount is None and line.unit_price is None:
         return None
     return line
+
+
+_CODE_TOKEN = re.compile(r"^\d{6,14}$")
+
+
+def _code_tail(ws: list[Word]) -> tuple[list[Word], list[Word]]:
+    """Split a wrapped row into its text and a tail of bare item codes ("8030200100 (CX/12) 731199799696"):
+    codes printed under the item are not description text."""
+    k = next((i for i, w in enumerate(ws) if _CODE_TOKEN.match(w.text)), None)
+    if k is None or not all(_CODE_TOKEN.match(w.text) or re.fullmatch(r"\(.*\)", w.text) for w in ws[k:]):
+        return ws, []
+    return ws[:k], [w for w in ws[k:] if _CODE_TOKEN.match(w.text)]
 
 
 def _ids(row: Row, line: OrderLine, ctx: _Ctx, path: str) -> list[Word]:
@@ -815,7 +865,7 @@ def _money(text: str, ctx: _Ctx, *, prefer: str) -> Decimal | None:
     v = _dec(text, ctx)
     if v is not None:
         return v
-    toks = re.findall(r"[-(]?[$€£₹]?\s?\d[\d.,' ]*\d|\d", text)
+    toks = re.findall(r"[-(]?[$€£₹]?\s?\d[\d.,'’ ]*\d|\d", text)
     vals = [x for x in (_dec(t.strip(), ctx) for t in toks) if x is not None]
     if not vals:
         return None

@@ -218,14 +218,14 @@ STOP_LABELS = re.compile(
 # ---------------------------------------------------------------- table columns
 
 COLUMN_ROLES: list[tuple[str, str]] = [
-    ("unit_price", r"unit\s*(?:price|cost)|price\s*(?:/|per|pro)?\s*(?:unit|einheit)|preis\s+pro\s+einheit|net\s+(?:unit\s+)?price|cost\s+price|ratio\s+pack\s+cost"
+    ("unit_price", r"unit\s*(?:price|cost)|price\s*(?:/|per|pro)?\s*(?:unit|einheit)|preis\s*(?:pro|je|/)\s*einheit|net\s+(?:unit\s+)?price|cost\s+price|ratio\s+pack\s+cost"
                    r"|prix\s+unit|einzelpreis|precio\s+unit|stückpreis|prijs\s+per|eenheidsprijs|単価|^rate$"
                    r"|^(?:list\s+)?(?:price|cost)(?:\s*\(\w{3}\))?\W*$"
                    r"|prezzo(?:\s+unit|\s+netto|$)|pre[çc]o\s+(?:unit|l[íi]q)|valor\s+unit|^pre[çc]o$|^prezzo$"
                    r"|cena\s+(?:jedn|netto|za\s+(?:jedn|mj|ks))|cena\s*/\s*(?:mj|ks|szt|j\.?m)|jedn(?:otkov[áa])?\.?\s+cena"
                    r"|^cena$|^[àaá]-?\s?pris$|styckpris|enhe[dt]spris|pris\s*(?:/|per|pr\.?)\s*(?:st|stk|enhe[dt])|^pris$"
                    r"|birim\s+fiyat|^fiyat$|单价|單價"),
-    ("amount", r"ext(?:ended|\.)?\s*(?:price|amount|cost)?|line\s+total|net\s+value|nettowert|(?:net\s+)?amount|order\s+value|total\s+value"
+    ("amount", r"ext(?:ended|\.)?\s*(?:price|amount|cost)?|\bnet\s+amt\b|^amt\b|line\s+total|net\s+value|nettowert|(?:net\s+)?amount|order\s+value|total\s+value"
                r"|^total$|^value$|^net$|gesamt(?:preis|betrag)?|betrag|montant|importe|bedrag|金額|total\s+price"
                r"|line\s+total\s+net|importo|valor\s+(?:total|l[íi]quido)|^valor$|^total\s+\(?r\$\)?$"
                r"|warto[śs][ćc]|belopp|bel[øo][bp]|^summa$|^sum$|^i\s+alt$|[čc][áa]stka|cena\s+celkem|^celkem$"
@@ -237,12 +237,13 @@ COLUMN_ROLES: list[tuple[str, str]] = [
     ("uom", r"^u\s*/?\s*o?\s*m$|^uom$|^unit$|^units?\s+of\s+measure|^um$|^me$|einheit|unité|^unidad$|eenheid|単位"
             r"|^u\.\s*m\.?$|unit[àa]\s+di\s+misura|^unit[àa]$|^un(?:id)?\.?$|^unidade$|^j\.?\s?m\.?$|^jedn\.?$"
             r"|^enhe[td]$|^enh\.?$|^m\.?\s?j\.?$|^jednotka$|^birim$|单位|單位"),
-    ("line_no", r"^(?:ln|line|line\s*#|#\s*line|line\s+no\.?|#|no\.?|pos\.?|position|item\s*#|nr\.?|n[°º]|lfd|item\s+no\.?)$"
+    ("line_no", r"^(?:ln|ln\s*#|line|line\s*#|#\s*line|line\s+no\.?|#|no\.?|pos\.?|position|item\s*#|nr\.?|n[°º]|lfd|item\s+no\.?)$"
                 r"|注文番号"
                 r"|^(?:riga|n\.|l\.?\s?p\.?|rad|linje|[čc]\.|po[řr]\.?|pol\.?|[řr][áa]dek|s[ıi]ra(?:\s+no)?|s\.\s?no)$"
                 r"|^(?:序号|行号|项次|行|項番|明細番号|明細)$"),
     ("gtin", r"ean|gtin|upc|barcode|itf"),
     ("customer_part", r"customer\s+(?:part|item|material)|buyer\s+(?:part|item)|our\s+(?:part|item|ref)|material"
+                      r"|unser[e]?\s+(?:nr|nummer|art|material)"
                       r"|品番|size\s+variant|tpnd|article\s+number|your\s+ref"
                       r"|物料(?:编码|编号|号|代码)|^料号$"),
     ("sku", r"item\s+code|product\s+(?:code|id|no)|part\s*(?:no|number|#)|vendor\s+(?:item|part|code)"
@@ -251,7 +252,7 @@ COLUMN_ROLES: list[tuple[str, str]] = [
             r"|codice(?:\s+articolo)?|cod\.\s*art|^c[óo]d\.?$|refer[êe]ncia|^indeks$|kod\s+towaru|^symbol$"
             r"|^varen(?:r|ummer)\.?$|artikkel(?:nr|nummer)?|^k[óo]d(?:\s+zbo[žz][íi])?$|katalogov[ée]\s+[čc][íi]slo"
             r"|[üu]r[üu]n\s+kodu|stok\s+kodu|malzeme\s+kodu|商品编码|产品编号|产品编码|货号|型番|型号"),
-    ("description", r"desc|item\s+name|product(?:\s+name)?$|bezeichnung|beschreibung|désignation|designation"
+    ("description", r"desc|item\s+name|product(?:\s+name)?$|^produ(?:to|cto|it)$|^prodotto$|bezeichnung|beschreibung|désignation|designation"
                     r"|descripción|omschrijving|品名|^name"
                     r"|descrizione|denominazione|descri[çc][ãa]o|designa[çc][ãa]o|^nazwa|^opis$|ben[äa]mning|beskrivning"
                     r"|beskrivelse|varetekst|^n[áa]zev|^popis$|a[çc][ıi]klama|[üu]r[üu]n\s+ad[ıi]|物料描述|名称|描述|商品名|品目"),
@@ -266,13 +267,13 @@ HEADER_WORDS = re.compile(
     r"q\.t[àa]|prezzo|importo|descrizione|codice|\bqtde?\b|pre[çc]o|\bvalor\b|descri[çc][ãa]o|c[óo]digo|"
     r"ilo[śs][ćc]|\bcena\b|warto[śs][ćc]|\bnazwa\b|\bindeks\b|\bantal|\bpris\b|belopp|bel[øo][bp]|ben[äa]mning|"
     r"beskriv|\benhe[dt]\b|mno[žz]stv|\bpopis\b|n[áa]zev|\bmj\b|miktar|fiyat|tutar|a[çc][ıi]klama|\bbirim\b|"
-    r"单价|金额|单位|物料|名称|描述|金額|単位",
+    r"单价|金额|单位|物料|名称|描述|金額|単位|\beinheit\b|nettowert|\bpos\b\.?|\bmaterial\b",
     re.IGNORECASE,
 )
 
 STOP_ROW = re.compile(
     r"^(?:sub\s*-?\s*totals?|totals?|grand\s+totals?|(?:order|po|purchase\s+order)\s+totals?|tax|sales\s+tax|vat|tva|mwst|iva|btw|freight|shipping|"
-    r"amount\s+due|balance|gesamt(?:netto|brutto)?wert|gesamt|zwischensumme|summe|sous-total|totaal|subtotaal|税抜金額|合計|小計|消費税"
+    r"amount\s+due|net\s+(?:value|total|order\s+value)|balance|gesamt(?:netto|brutto)?wert|gesamt|zwischensumme|summe|sous-total|totaal|subtotaal|税抜金額|合計|小計|消費税"
     r"|totale|imponibile|sconto|spese\s+di\s+trasporto|icms|ipi|frete|razem|suma|og[óo][łl]em|do\s+zap[łl]aty|podatek"
     r"|summa|totalt|moms|att\s+betala|delsumma|frakt|i\s+alt|fragt|at\s+betale|sum|mva|[åa]\s+betale|celkem|dph"
     r"|mezisou[čc]et|sou[čc]et|z[áa]klad\s+dan[ěe]|k\s+[úu]hrad[ěe]|toplam|ara\s+toplam|genel\s+toplam|kdv)\b"

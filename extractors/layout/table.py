@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from orderflow.extractors.layout import arithmetic
 from orderflow.extractors.layout.hints import Hints
 from orderflow.extractors.layout.lexicon import COLUMN_ROLES, HEADER_WORDS, PAGE_FOOTER, STOP_ROW
 from orderflow.extractors.layout.lines import Line, Word, phrase_text
@@ -19,7 +20,7 @@ from orderflow.extractors.values import parse_decimal
 _ROLE_RE = [(role, re.compile(p, re.IGNORECASE)) for role, p in COLUMN_ROLES]
 _ROLE_RE.insert(0, ("uom", re.compile(r"\b(?:q\s?ty|quantity)\s+unit$", re.IGNORECASE)))
 _ROLE_RE.insert(0, ("price_basis", re.compile(r"base\s+q\s?ty|^per$|price\s+unit$|preiseinheit|^pe$", re.IGNORECASE)))
-_NUMERIC = re.compile(r"^[-+(]?[$€£₹¥]?\s?[\d.,' ]*\d[)]?(?:\s?[A-Za-z]{0,3})?$")
+_NUMERIC = re.compile(r"^[-+(]?[$€£₹¥]?\s?[\d.,'’ ]*\d[)]?(?:\s?[A-Za-z]{0,3})?$")
 _BREAKUP = re.compile(r"break\s*-?\s*up|breakdown", re.IGNORECASE)
 _LABELS = re.compile(r"\w\s?:(?:\s|$)")
 _PER_PACK = re.compile(r"\b(?:per|to|in|inner|pack|case|carton)\b", re.IGNORECASE)
@@ -36,6 +37,7 @@ class Column:
     left: float = -1e9
     right: float = 1e9
     hint: str | None = None  # id of the column_map hint that named it
+    role2: str | None = None  # the role on a record's second row, under a two-tier header
 
 
 @dataclass
@@ -48,6 +50,7 @@ class Row:
     roles: frozenset[str] = frozenset()  # the roles the table's columns carry
     hints: dict[str, str] = field(default_factory=dict)  # role → id of the column_map hint behind it
     allowances: list[dict[str, list[Word]]] = field(default_factory=list)  # "Less …" sub-rows: cells each
+    merged: set[int] = field(default_factory=set)  # ids of extra lines whose cells are merged into ``cells``
 
 
 @dataclass
@@ -83,6 +86,22 @@ def is_header_line(line: Line, hints: Hints | None = None) -> bool:
     known = len(roles) + len(HEADER_WORDS.findall(rest))
     anchored = len(roles) >= 2 and bool(_ANCHOR_ROLES & set(roles))
     return (known >= 3 or anchored) and _values(line) <= 1
+
+
+def stacked_header(lines: list[Line], i: int) -> bool:
+    """A header printed over two lines, neither enough alone ("Pos | Unsere Nr. | Ihre Nummer | Menge" over
+    "Artikelbezeichnung | Preis / Einheit | Termin"): both lines hold header words and no values, sit right
+    on top of each other, and name at least three columns together, a quantity or money one among them."""
+    if i + 1 >= len(lines):
+        return False
+    a, b = lines[i], lines[i + 1]
+    if a.page != b.page or b.top - a.bottom > 1.2 * a.height or _values(a) or _values(b):
+        return False
+    ha, hb = HEADER_WORDS.findall(a.text), HEADER_WORDS.findall(b.text)
+    if not ha or not hb or len(ha) + len(hb) < 3 or len(a.phrases) < 2 and len(b.phrases) < 2:
+        return False
+    text = " ".join(phrase_text(ph) for ln in (a, b) for ph in ln.phrases)
+    return any(rx.search(text) for r, rx in _ROLE_RE if r in ("qty", "unit_price", "amount"))
 
 
 def _known_header(line: Line, hints: Hints | None) -> bool:
@@ -128,7 +147,7 @@ def _gutters(body: list[Line], head: list[Line]) -> list[Column]:
     size = int(x_max - x_min) + 3
     cover = [0] * size
     rows = [ln for ln in body if sum(1 for w in ln.words if _is_numberish(w.text)) >= 2
-            and not _KEYVAL.match(ln.text) and len(_LABELS.findall(ln.text)) < 2] or body
+            and not _KEYVAL.match(ln.text) and len(_LABELS.findall(ln.text)) < 2 and not _SPEC_ROW.match(ln.text)] or body
     for ln in rows:
         seen = [False] * size
         for w in ln.words:
@@ -229,6 +248,10 @@ def _numbered_items(cols: list[Column], body: list[Line]) -> None:
         if c.role not in ("sku", "customer_part", None):
             continue
         vals = _column_values(c, body)
+        if len(vals) == 1 and c.role and _GENERIC_ITEM.match(c.header.strip()) and re.fullmatch(r"0*\d{1,3}", vals[0]) \
+                and any(x.role in ("sku", "customer_part") for x in cols if x is not c):
+            freed, c.role = c.role, "line_no"  # one row: a bare "Item" holding "10" beside a code column counts lines
+            return
         if len(vals) < 2:
             continue
         if all(re.fullmatch(r"0\d{3,5}|\d{1,4}\.0{3}", v) for v in vals):
@@ -256,6 +279,51 @@ def _give_role(cols: list[Column], role: str) -> None:
         if c.role is None and c.header and any(rx.search(c.header) for rx in wanted):
             c.role = role
             return
+
+
+def _barcodes_are_barcodes(cols: list[Column], body: list[Line]) -> None:
+    """A column the header calls a barcode ("Cod/Ean/Dun14") whose values are no GTINs (``156557-5``: not 8,
+    12, 13 or 14 digits) holds the buyer's own item code."""
+    for c in cols:
+        if c.role != "gtin":
+            continue
+        vals = _column_values(c, body)
+        if vals and sum(1 for v in vals if re.fullmatch(r"\d{8}|\d{12,14}", v)) < 0.5 * len(vals):
+            taken = {x.role for x in cols}
+            c.role = "customer_part" if "customer_part" not in taken else ("sku" if "sku" not in taken else None)
+
+
+_DATE_CELL = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{2,4}$")
+
+
+def _dates_not_values(cols: list[Column], body: list[Line]) -> None:
+    """A quantity or money column whose values are dates ("Importo | Consegna" over one column of delivery
+    dates, the amount left empty) is a date column."""
+    for c in cols:
+        if c.role not in ("qty", "unit_price", "amount"):
+            continue
+        vals = [w.text for b in body for w in b.words if c.left <= w.xc < c.right and any(ch.isdigit() for ch in w.text)]
+        if vals and sum(1 for v in vals if _DATE_CELL.match(v)) >= 0.8 * len(vals):
+            c.role = "date"
+
+
+def _units_not_quantities(cols: list[Column], body: list[Line]) -> None:
+    """A quantity header over unit words ("Quantità" over ``NR``, the numbers printed just right of it under
+    no header) names two cells: the unit column, and the unheaded numeric column beside it is the quantity."""
+    for i, c in enumerate(cols):
+        if c.role != "qty":
+            continue
+        vals = _column_values(c, body)
+        if not vals or sum(1 for v in vals if re.fullmatch(r"[A-Za-z]{1,4}\.?", v)) < 0.8 * len(vals):
+            return
+        for j in (i + 1, i - 1):
+            if 0 <= j < len(cols) and cols[j].role is None and not cols[j].header:
+                nums = _column_values(cols[j], body)
+                if nums and sum(1 for v in nums if parse_decimal(v) is not None) >= 0.8 * len(nums):
+                    c.role = "uom" if not any(x.role == "uom" for x in cols) else None
+                    cols[j].role = "qty"
+                    return
+        return
 
 
 def _codes_not_names(cols: list[Column], body: list[Line]) -> None:
@@ -310,6 +378,9 @@ def _merge_text_runs(cols: list[Column], rows: list[Line]) -> list[Column]:
     return out
 
 
+_JOINED_LABEL = re.compile(r"^\w+\s*(?:/|\bper\b|\bpro\b|\bje\b)\s*\w+$", re.IGNORECASE)
+
+
 def _header_pieces(head: list[Line], cols: list[Column]) -> list[tuple[Column, str]]:
     """(column, text) for every header phrase: a phrase goes to the body column it overlaps; a phrase
     spanning several columns is split by word; a phrase over no column (an empty column, like a gross
@@ -322,6 +393,8 @@ def _header_pieces(head: list[Line], cols: list[Column]) -> list[tuple[Column, s
     for ln in head:
         for ph in ln.phrases:
             hits = overlapping(ph[0].x0, ph[-1].x1)
+            if len(hits) > 1 and _JOINED_LABEL.search(phrase_text(ph)):
+                hits = hits[:1]  # "Preis / Einheit", "Price per Unit": one label over a value and its basis
             if len(hits) <= 1:
                 target = hits[0] if hits else _near(cols, ph[0].x0, ph[-1].x1, ph[0].height)
                 if target is not None:
@@ -366,15 +439,20 @@ def _split_by_header(cols: list[Column], head: list[Line]) -> list[Column]:
     return out
 
 
-def _assign_headers(cols: list[Column], head: list[Line], buyer_words: set[str], hints: Hints | None = None) -> None:
+def _assign_headers(cols: list[Column], head: list[Line], buyer_words: set[str], hints: Hints | None = None,
+                    refine: bool = True) -> None:
     for i, c in enumerate(cols):
         c.left = (cols[i - 1].x1 + c.x0) / 2 if i else -1e9
         c.right = (c.x1 + cols[i + 1].x0) / 2 if i + 1 < len(cols) else 1e9
-    for c, text in _header_pieces(head, cols):
-        c.header = (c.header + " " + text).strip()
+    pieces: dict[int, list[str]] = {}
+    for k, ln in enumerate(head):
+        for c, text in _header_pieces([ln], cols):
+            c.header = (c.header + " " + text).strip()
+            pieces.setdefault(id(c), []).append(text)
+            pieces.setdefault(-id(c) - k, []).append(text)  # per header line: side-by-side labels
     used: dict[str, Column] = {}
     for c in cols:
-        h = c.header.lower()
+        h = re.sub(r"(?<=[a-z])[-_](?=[a-z])", " ", c.header.lower())  # "Unit-price", "Our-item-#"
         if not h:
             continue
         role = None
@@ -387,13 +465,25 @@ def _assign_headers(cols: list[Column], head: list[Line], buyer_words: set[str],
             role = "customer_part"
         elif _BREAKUP.search(h):
             role = "breakup"
+        elif _YOUR_CODE.search(h):
+            role = "sku"  # "Your item #", "Ihre Materialnummer": the supplier's own code (addressed to it)
+        elif _MATERIAL_TEXT.search(h):
+            role = "description"  # "Material Description": the text, not the material number
         else:
             for r, rx in _ROLE_RE:
                 if rx.search(h):
                     role = r
                     break
+            side = next((pieces[-id(c) - k] for k in range(len(head)) if len(pieces.get(-id(c) - k, [])) > 1), None)
+            if role is None and side:
+                # two labels over one value column (an empty column's label given to its neighbour,
+                # "Preco | Preco TR"): the left label, when it names a price or amount alone
+                role = next((r for t in side[:1] for r, rx in _ROLE_RE if r in ("unit_price", "amount")
+                             and rx.search(re.sub(r"(?<=[a-z])[-_](?=[a-z])", " ", t.lower()))), None)
             if role is None and re.search(r"\bitem\b", h):
                 role = "sku"
+            if role is None and re.fullmatch(r"[a-z]{3}", h.strip()) and h.strip().upper() in _CURRENCIES:
+                role = "amount"  # a column headed just "EUR": the line value in that currency
         if role == "line_no" and "line_no" in used and re.search(r"\bitem\b", h):
             role = "sku" if "sku" not in used else "customer_part"  # "Item No." beside a "Line" column
         if role in used and role not in ("date",):
@@ -422,6 +512,8 @@ def _assign_headers(cols: list[Column], head: list[Line], buyer_words: set[str],
         if role:
             used[role] = c
         c.role = role
+    if not refine:
+        return
     _price_between(cols)
     _qty_before_uom(cols)
     if not any(c.role == "description" for c in cols):  # no description column: a variant column names the item
@@ -429,11 +521,57 @@ def _assign_headers(cols: list[Column], head: list[Line], buyer_words: set[str],
             if c.role is None and _VARIANT.search(c.header):
                 c.role = "description"
                 break
-    for i, c in enumerate(cols):  # an unheaded column right of the description holds its overflow
+    for i, c in enumerate(cols):  # an unheaded column right of the description holds its overflow ...
         if not c.header and i and cols[i - 1].role == "description":
+            # ... unless it sits closer to the next column (a cell like "PT 500ML CX/00012" split at its spaces)
+            if i + 1 < len(cols) and cols[i + 1].x0 - c.x1 < c.x0 - cols[i - 1].x1:
+                continue
             c.role = "description"
 
 
+def _two_tier(cols: list[Column], head: list[Line], body: list[Line], buyer_words: set[str],
+              hints: Hints | None) -> None:
+    """A two-line header whose lines each name a column ("Your-item-# / Our-item-#", "Qty/Unit / Unit-price")
+    labels the two rows of every record: the first line the row with the quantity, the second the row
+    printed under it. Read each header line alone; when both name roles and differ somewhere, the second
+    line's roles go to ``role2`` (a column the second line leaves unlabelled continues its first-row role
+    when that is text, e.g. the description wrapping onto the second row)."""
+    if len(head) != 2 or any(c.hint for c in cols):
+        return
+    tiers = []
+    for ln in head:
+        copy = [Column(c.x0, c.x1) for c in cols]
+        _assign_headers(copy, [ln], buyer_words, hints, refine=False)
+        tiers.append(copy)
+    one, two = tiers
+    differ = [i for i, (a, b) in enumerate(zip(one, two, strict=True)) if a.role and b.role and a.role != b.role]
+    if not differ or sum(1 for c in two if c.role) < 2 or sum(1 for c in one if c.role) < 2:
+        return
+    if not any(c.role in _ANCHOR_ROLES for c in one + two):
+        return
+    # the body must alternate: a row with identity, and under it the row that completes the quantity/price
+    pairs = 0
+    firsts = [Column(c.x0, c.x1, role=o.role, left=c.left, right=c.right) for c, o in zip(cols, one, strict=True)]
+    seconds = [Column(c.x0, c.x1, role=o.role, left=c.left, right=c.right) for c, o in zip(cols, two, strict=True)]
+    for a, b in zip(body, body[1:], strict=False):
+        if a.page != b.page or b.top - a.bottom > 1.2 * a.height:
+            continue
+        first, second = _cells(a, firsts), _cells(b, seconds)
+        if any(first.get(r) for r in _IDENT) and _anchor_value(first | {r: first.get(r, []) + ws for r, ws in second.items()}):
+            pairs += 1
+    if not pairs:
+        return
+    for c, a, b in zip(cols, one, two, strict=True):
+        c.role = a.role
+        c.role2 = b.role if b.header else (a.role if a.role not in _STRICT else None)
+
+
+_YOUR_CODE = re.compile(r"\byour\s+(?:item|part|article|material|art)|\bihre?\s+(?:material|artikel|art|nummer|nr)"
+                        r"|\bvotre\s+(?:r[ée]f|article|code)", re.IGNORECASE)
+_MATERIAL_TEXT = re.compile(r"\b(?:material|item|article|product)\s+(?:desc|text|name)|bezeichnung|beschreibung",
+                            re.IGNORECASE)
+_CURRENCIES = {"EUR", "USD", "CHF", "GBP", "INR", "AED", "SAR", "KWD", "IDR", "BRL", "MXN", "CAD", "PLN", "SEK",
+               "NOK", "DKK", "CZK", "JPY", "CNY", "AUD"}
 _UNIT = re.compile(r"\bunit\b|/\s*unit|\beach\b|\bper\b|単価", re.IGNORECASE)
 
 
@@ -463,24 +601,26 @@ def _qty_before_uom(cols: list[Column]) -> None:
 _STRICT = {"qty", "unit_price", "amount", "uom", "price_basis", "line_no"}
 
 
-def _cells(line: Line, cols: list[Column]) -> dict[str, list[Word]]:
-    """Words by column role. Numeric/code columns take only words over (or just beside) their
-    extent, so a value printed between columns (an allowance under an unread header) is not misread."""
+def _cells(line: Line, cols: list[Column], second: bool = False) -> dict[str, list[Word]]:
+    """Words by column role (``second``: the roles of a record's second row under a two-tier header).
+    Numeric/code columns take only words over (or just beside) their extent, so a value printed between
+    columns (an allowance under an unread header) is not misread."""
     out: dict[str, list[Word]] = {}
     for w in line.words:
         for c in cols:
             if c.left <= w.xc < c.right:
-                if c.role in _STRICT:
+                role = c.role2 if second else c.role
+                if role in _STRICT:
                     tol = w.height
                     if w.x1 < c.x0 - tol or w.x0 > c.x1 + tol:
                         break
-                if c.role:
-                    out.setdefault(c.role, []).append(w)
+                if role:
+                    out.setdefault(role, []).append(w)
                 break
     return out
 
 
-_CLEAN_NUM = re.compile(r"^(?:[A-Z]{3}\s?)?[-+(]?[$€£₹¥]?\s?[\d.,' ]*\d\)?-?(?:\s*/?\s*[A-Za-z]{1,5}\.?)?$")
+_CLEAN_NUM = re.compile(r"^(?:[A-Z]{3}\s?)?[-+(]?[$€£₹¥]?\s?[\d.,'’ ]*\d\)?-?(?:\s*/?\s*[A-Za-z]{1,5}\.?)?$")
 _DATEISH = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}|\d{1,2}:\d{2}")
 
 
@@ -525,6 +665,9 @@ def read_tables(pages: list[list[Line]], heights: dict[int, float], buyer_words:
             if is_header_line(ln, hints):
                 head = _header_block(lines, i, hints)
                 i = lines.index(head[-1]) + 1
+            elif stacked_header(lines, i):
+                head = [lines[i], lines[i + 1]]
+                i += 2
             elif carry is not None and not started:
                 head = []
             else:
@@ -541,12 +684,18 @@ def read_tables(pages: list[list[Line]], heights: dict[int, float], buyer_words:
                 _codes_not_line_numbers(cols, body)
                 _numbered_items(cols, body)
                 _codes_not_names(cols, body)
+                _barcodes_are_barcodes(cols, body)
+                _dates_not_values(cols, body)
+                _units_not_quantities(cols, body)
+                _two_tier(cols, head, body, buyer_words, hints)
+                arithmetic.resolve(cols, [ln.words for ln in body if not _is_stop(ln)
+                                          and sum(1 for w in ln.words if _is_numberish(w.text)) >= 3])
             elif carry:
                 cols = carry[0]
                 head = carry[1]
             else:
                 continue
-            if not any(c.role == "qty" for c in cols) and not any(c.role == "amount" for c in cols):
+            if not any(r in ("qty", "amount") for c in cols for r in (c.role, c.role2)):
                 continue
             while why == "gap":  # records spaced far apart: the table goes on while the next chunk has rows
                 chunk, j, why2 = _take(lines, i, page_h, hints)
@@ -589,6 +738,22 @@ _ALLOWANCE_WORDS = re.compile(r"^\s*(?:less\b|discount|allowance|rebate|deductio
 _NEGATIVE = re.compile(r"^\s*(?:[A-Z]{3}\s?)?(?:-|\(|[$€£₹¥]\s?-)|\d-\s*$|\)\s*$")
 
 
+_SPEC_ROW = re.compile(r"^\s*(?:[^\W\d_][^\W\d_]{0,11}\s?[.:]\s*[-+]?\d[\d.,']*(?:\s?[a-z]{1,3}\b)?\s*){2,}$")
+_TAX_ROW = re.compile(r"^\W*(?:[A-Z]{2}\s*:\s*)?(?:integrated\s+|central\s+|state\s+|output\s+|input\s+)?"
+                      r"(?:GST|IGST|CGST|SGST|UTGST|VAT|MwSt|USt|IVA|PPN|TVA|HST|PST|sales\s+tax|tax)\b",
+                      re.IGNORECASE)
+
+
+def _is_tax_row(cells: dict[str, list[Word]]) -> bool:
+    """A row naming a tax ("VAT@5%", "CGST 9%", "IN: Integrated GST") in its text cells, with no line number
+    and no item code, carries the tax of the items above: not an item (a PO that numbers its tax row
+    keeps it as a line)."""
+    if any(cells.get(r) for r in ("line_no", "gtin")):
+        return False
+    text = " ".join(phrase_text(cells.get(r, [])) for r in ("customer_part", "sku", "description") if cells.get(r))
+    return bool(text) and len(text.split()) <= 6 and bool(_TAX_ROW.match(text.replace("@", " ")))
+
+
 def _is_allowance(cells: dict[str, list[Word]]) -> bool:
     """A sub-row with no quantity whose money is negative ("1,269.12-", "(50.00)") or whose text names a
     discount ("Less …", "Discount 5%") is an allowance on the item above, not an item of its own."""
@@ -613,11 +778,36 @@ def _rows(body: list[Line], cols: list[Column]) -> tuple[list[Row], Line | None]
     total_line: Line | None = None
     roles = frozenset(c.role for c in cols if c.role)
     col_hints = {c.role: c.hint for c in cols if c.role and c.hint}
-    for ln in body:
+    tiered = any(c.role2 for c in cols)
+    second_rows: set[int] = set()
+    for k, ln in enumerate(body):
+        if id(ln) in second_rows:
+            continue
+        nxt = body[k + 1] if k + 1 < len(body) else None
+        if tiered and nxt is not None and nxt.page == ln.page and nxt.top - ln.bottom < 1.2 * ln.height:
+            first, second = _cells(ln, cols), _cells(nxt, cols, second=True)
+            merged = {r: list(ws) for r, ws in first.items()}
+            for role, ws in second.items():
+                merged.setdefault(role, []).extend(ws)
+            if any(first.get(r) for r in _IDENT) and _anchor_value(merged) and (
+                    first.get("line_no") or not any(c.role == "line_no" for c in cols)):
+                row = Row(ln, merged, page=ln.page, roles=roles | {c.role2 for c in cols if c.role2}, hints=col_hints)
+                row.extra.append(nxt)  # the record's second row: its cells are merged above
+                row.extra_cells.append({})
+                row.merged.add(id(nxt))
+                anchors.append(row)
+                second_rows.add(id(nxt))
+                pending, total_line = [], None
+                continue
         cells = _cells(ln, cols)
         ident = any(cells.get(r) for r in _IDENT)
-        if len(re.findall(r"\w\s:\s", ln.text)) >= 2:
-            continue  # a key : value strip inside the table area, not a line item
+        if len(re.findall(r"\w\s:\s", ln.text)) >= 2 or (
+                len(re.findall(r"[A-Za-z]{3,}\s?:(?:\s|$)", ln.text)) >= 2 and re.match(r"^[A-Za-z][\w .]{2,20}:", ln.text)):
+            continue  # a key : value strip inside the table area ("Pedido: 455340-3  Secao: 099"), not a line item
+        if _SPEC_ROW.match(ln.text):
+            continue  # "Alt. 20,00 Larg. 184,00 Prof. 120,00": a dimension sub-row, neither a line nor its text
+        if _is_tax_row(cells):
+            continue  # "VAT@5%", "IN: Integrated GST 18.00 7623.72": a tax row, not an item
         if anchors and _is_allowance(cells) and ln.page == anchors[-1].page and ln.top - max(
                 [anchors[-1].anchor.bottom] + [x.bottom for x in anchors[-1].extra]) < 2.5 * ln.height:
             anchors[-1].allowances.append(cells)  # "Less Comp Cigs … 1,269.12-" under an item: its allowance
@@ -639,12 +829,16 @@ def _rows(body: list[Line], cols: list[Column]) -> tuple[list[Row], Line | None]
     if not anchors:
         return [], None
     for ln in loose:
+        if not any(ch.isalnum() for ch in ln.text):
+            continue  # a rule typed as "*****" or "-----": no row's text
         mid = (ln.top + ln.bottom) / 2
         below = [r for r in anchors if r.page == ln.page and (r.anchor.top + r.anchor.bottom) / 2 > mid]
         above = [r for r in anchors if r.page == ln.page and (r.anchor.top + r.anchor.bottom) / 2 <= mid]
         # a row whose description cell is empty has it printed around it (vertically centred): nearest
         # row wins; otherwise wrapped lines hang below their row, chained to the row above
         split_below = bool(below) and not below[0].cells.get("description")
+        if not above and below and below[0].anchor.top - ln.bottom > 1.2 * ln.height:
+            continue  # a note block above the first row, set off by a blank line: not that row's text
         if above:
             best = above[-1]
             last = max([best.anchor.bottom] + [x.bottom for x in best.extra])

@@ -1,0 +1,100 @@
+"""Column roles checked by arithmetic: qty × unit price ≈ amount on the value rows.
+
+Header words are priors, not proof. A column headed "Subtotal" the lexicon cannot read, a tax-inclusive
+"Total" right of the pre-tax amount, or an HSN code column read as the quantity all show up in the
+numbers: the (qty, price, amount) triple whose product closes on the most rows is the right one
+(on the real corpus, lines whose arithmetic closes are right 45 times in 46).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from itertools import permutations
+from typing import Protocol
+
+from orderflow.extractors.values import parse_decimal
+
+_TOKEN = re.compile(r"\d[\d.,'’]*\d|\d")
+_TAXISH = re.compile(r"%|\b(?:tax|vat|gst|igst|cgst|sgst|mwst|ust|iva|tva|ppn|disc|discount|rabatt|sconto|remise)",
+                    re.IGNORECASE)  # a rate column (amount × 5 % = tax) closes a product that is no line
+_MONEY_ROLES = ("qty", "unit_price", "amount")
+_FREE_ROLES = (None, "qty", "unit_price", "amount")
+
+
+class _Col(Protocol):
+    role: str | None
+    left: float
+    right: float
+
+
+class _W(Protocol):
+    text: str
+    xc: float
+
+
+def cell_number(words: list[_W]) -> Decimal | None:
+    """The first number printed in a cell ("48 CS", "$12.15", "2.150 KD", "16Stück"); None when the cell
+    holds no number or holds a date/code (letters glued in front of the digits)."""
+    text = " ".join(w.text for w in words).strip()
+    if not text or re.search(r"\d[-/.:]\d{1,2}[-/.:]\d", text) and text.count("/") + text.count("-") >= 2:
+        return None
+    m = _TOKEN.search(text)
+    if not m or re.match(r"[A-Za-z]", text[: m.start()][-1:] or " ") and len(text[: m.start()].strip()) > 3:
+        return None
+    try:
+        return parse_decimal(m.group(0))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _closes(q: Decimal, p: Decimal, a: Decimal, basis: Decimal | None) -> bool:
+    if not a or not q or not p or 1 in (q, p) or a in (q, p):
+        return False  # quantity 1 (price = amount) proves nothing: any two equal columns would close
+    tol = max(Decimal("0.011"), abs(a) * Decimal("0.005"))
+    calc = q * p
+    return any(abs(calc / n - a) <= tol for n in {Decimal(1), Decimal(100), Decimal(1000), basis or Decimal(1)} if n)
+
+
+def resolve(cols: list[_Col], value_rows: list[list[_W]]) -> bool:
+    """Re-assign qty / unit_price / amount when another triple of numeric columns closes qty × price =
+    amount on more rows than the header words' choice. Returns True when roles changed."""
+    cand = [c for c in cols if c.role in _FREE_ROLES and not _TAXISH.search(getattr(c, "header", "") or "")]
+    if len(cand) < 3 or not value_rows:
+        return False
+    basis_col = next((c for c in cols if c.role == "price_basis"), None)
+    table: list[dict[int, Decimal]] = []
+    bases: list[Decimal | None] = []
+    for words in value_rows:
+        row: dict[int, Decimal] = {}
+        for i, c in enumerate(cand):
+            v = cell_number([w for w in words if c.left <= w.xc < c.right])
+            if v is not None:
+                row[i] = v
+        table.append(row)
+        bases.append(cell_number([w for w in words if basis_col.left <= w.xc < basis_col.right])
+                     if basis_col else None)
+
+    def score(q: int, p: int, a: int) -> int:
+        return sum(1 for row, b in zip(table, bases, strict=True)
+                   if q in row and p in row and a in row and _closes(row[q], row[p], row[a], b))
+
+    idx = {c.role: i for i, c in enumerate(cand) if c.role in _MONEY_ROLES}
+    current = score(idx["qty"], idx["unit_price"], idx["amount"]) if len(idx) == 3 else 0
+    best, best_triple = current, None
+    for q, p, a in permutations(range(len(cand)), 3):
+        if len(idx) < 3 and any(idx.get(r, i) != i for r, i in zip(_MONEY_ROLES, (q, p, a), strict=True)):
+            continue  # an incomplete triple is only completed: the roles the header words gave stay
+        s = score(q, p, a)
+        # ties between new triples: the right-most amount (forms print the line value last)
+        if s > best or (best_triple and s == best and a > best_triple[2]):
+            best, best_triple = s, (q, p, a)
+    need = max(1, (len(value_rows) + 1) // 2) if len(value_rows) <= 3 else max(2, int(0.6 * len(value_rows)))
+    if best_triple is None or best < need:
+        return False
+    q, p, a = best_triple
+    for i, c in enumerate(cand):
+        if c.role in _MONEY_ROLES and i not in best_triple:
+            c.role = None
+    cand[q].role, cand[p].role, cand[a].role = "qty", "unit_price", "amount"
+    return True
