@@ -28,7 +28,7 @@ from orderflow.canonical import (
     Severity,
 )
 from orderflow.canonical.states import OPEN_STATES, OrderState
-from orderflow.erp_push.base import ErpAdapter, PermanentERPError, PushRequest, TransientERPError
+from orderflow.erp_push.base import ErpAdapter, PushRequest
 from orderflow.extractors import ExtractContext, extract, is_unusable
 from orderflow.flows import changes
 from orderflow.flows.chaos import chaos_point
@@ -444,6 +444,7 @@ class PushOutcome:
     erp_order_id: str | None = None
     error: str | None = None
     created: bool = False
+    skipped: bool = False  # another process holds (or held) the order's push lease: nothing done here
 
 
 def _with_resolved_prices_and_dates(order: CanonicalOrder, lines: list[dict[str, Any]]) -> CanonicalOrder:
@@ -480,73 +481,31 @@ def build_push_request(row: Any) -> PushRequest:
 
 
 def push_in_session(services: Services, s: Session, row: Any) -> str:
-    """For the review app: push one approved order now; raises with the ERP's reason on failure.
+    """For the review app: push one approved order now, through the one push path (claim, attempt,
+    state, acknowledgement all recorded there); raises with the ERP's reason on failure.
 
-    The EDI confirmation (855/ORDRSP) goes out once the ERP has the order."""
-    from orderflow.flows import acks
+    The caller's session only read so far: its transaction is ended first, so the push's own
+    transactions are not blocked by it (SQLite) and the caller reads the recorded result afterwards."""
+    from orderflow.erp_push.base import PermanentERPError, TransientERPError
 
-    if changes.updates_erp(row):  # order changes: update the ERP sale of the previous version
-        return changes.apply_in_session(services, s, row)
-    request = build_push_request(row)
-    erp_order_id = services.adapter.push(request).erp_order_id
-    try:
-        reply = acks.order_ack(
-            services.session_factory, request.order, accepted=True, erp_order_no=erp_order_id, resolved=row.resolved
-        )
-        if reply is not None and not acks.ack_sent(s, row.id, accepted=True):
-            deliver_ack(services, row.id, row.document_id, reply, accepted=True, actor="review", session=s)
-    except Exception:
-        log.exception("writing the order acknowledgement failed for order %s", row.id)
-    return erp_order_id
+    order_id = row.id
+    s.rollback()
+    outcome = push_order(services, order_id, actor="review")
+    if outcome.ok:
+        return outcome.erp_order_id
+    if outcome.skipped:
+        raise TransientERPError(f"the order is being pushed by another process ({outcome.error})")
+    with services.session_factory() as fresh:
+        again = repo.get_order(fresh, order_id)
+        transient = again is not None and again.state == OrderState.APPROVED
+    raise (TransientERPError if transient else PermanentERPError)(outcome.error or "push failed")
 
 
-def push_order(services: Services, order_id: int, *, actor: str = "system") -> PushOutcome:
-    """Push one approved order exactly once: the adapter looks the key up before creating."""
-    with services.session_factory() as s, s.begin():
-        row = repo.get_order(s, order_id)
-        if row is None:
-            raise LookupError(f"order {order_id} not found")
-        if row.state == OrderState.PUSHED and row.erp_order_id:
-            return PushOutcome(order_id, True, row.erp_order_id)
-        if row.state != OrderState.APPROVED:
-            return PushOutcome(order_id, False, error=f"order is {row.state}, not approved")
-        change_of_erp_order = changes.updates_erp(row)  # order changes: a new version of a sale in the ERP
-        request = build_push_request(row)
-        attempt_no = len(row.push_attempts) + 1
-    if change_of_erp_order:
-        return changes.push_change(services, order_id, actor=actor)
-    error: str | None = None
-    transient = False
-    chaos_point("before_push")
-    try:
-        result = services.adapter.push(request)
-    except TransientERPError as exc:
-        error, transient = str(exc) or type(exc).__name__, True
-    except PermanentERPError as exc:
-        error = str(exc) or type(exc).__name__
-    except Exception as exc:  # unknown failures count as transient: the key makes a retry safe
-        error, transient = f"{type(exc).__name__}: {exc}", True
-    chaos_point("after_push")
-    if error is None:
-        with services.session_factory() as s, s.begin():
-            row = repo.get_order(s, order_id)
-            repo.record_push_attempt(s, row, adapter=services.adapter.name, ok=True, erp_order_id=result.erp_order_id)
-            row.erp_order_id = result.erp_order_id
-            repo.set_order_state(s, row, OrderState.PUSHED, actor=actor, reason=f"ERP order {result.erp_order_id}")
-        _acknowledge_order(services, order_id, accepted=True, actor=actor)
-        return PushOutcome(order_id, True, result.erp_order_id, created=result.created)
-    with services.session_factory() as s, s.begin():
-        row = repo.get_order(s, order_id)
-        repo.record_push_attempt(s, row, adapter=services.adapter.name, ok=False, error=error, transient=transient)
-        if not transient:
-            rejected = Issue(code=IssueCode.ERP_REJECTED, message=f"The ERP refused the order: {error}")
-            repo.replace_issues(s, row, [*repo.order_issues(row), rejected])
-            repo.set_order_state(s, row, OrderState.NEEDS_REVIEW, actor=actor, reason=f"ERP rejected: {error}")
-        elif attempt_no >= services.push_attempts:
-            repo.set_order_state(
-                s, row, OrderState.FAILED, actor=actor, reason=f"dead-lettered after {attempt_no} attempts: {error}"
-            )
-    return PushOutcome(order_id, False, error=error)
+def push_order(services: Services, order_id: int, *, actor: str = "system", token: str | None = None) -> PushOutcome:
+    """Push one approved order exactly once: the one push path (``flows/push.push_one``)."""
+    from orderflow.flows.push import push_one
+
+    return push_one(services, order_id, actor=actor, token=token)
 
 
 def pending_pushes(services: Services) -> list[int]:
@@ -555,10 +514,13 @@ def pending_pushes(services: Services) -> list[int]:
 
 
 def push_approved(services: Services, *, actor: str = "system") -> list[PushOutcome]:
-    """One push pass in order; stops at the first transient failure so the ERP sees orders in sequence."""
+    """One push pass in order; stops at the first transient failure so the ERP sees orders in sequence.
+    Orders another process is pushing (a worker's lease) are left to it."""
     results = []
     for oid in pending_pushes(services):
         result = push_order(services, oid, actor=actor)
+        if result.skipped:
+            continue
         results.append(result)
         if not result.ok and _was_transient(services, oid):
             break

@@ -22,6 +22,7 @@ from sqlalchemy import or_, select, update
 
 from orderflow.canonical.states import DocumentState, OrderState
 from orderflow.flows.pipeline import DocumentOutcome, PushOutcome, Services, process_document, push_order
+from orderflow.flows.push import PUSH_PREFIX
 from orderflow.store import repository as repo
 from orderflow.store.models import Document, Order
 from orderflow.store.types import utcnow
@@ -30,7 +31,6 @@ log = logging.getLogger("orderflow.workers")
 
 DEFAULT_STALE_AFTER = dt.timedelta(minutes=15)
 PUSH_CLAIM_TTL = dt.timedelta(minutes=5)
-PUSH_PREFIX = "push:"
 
 
 def default_worker_name() -> str:
@@ -163,7 +163,7 @@ def release_order(services: Services, order_id: int, *, worker: str) -> None:
 def push_claimed(services: Services, order_id: int, *, worker: str) -> PushOutcome:
     """Push one claimed order (the adapter checks the idempotency key first), then release it."""
     try:
-        return push_order(services, order_id, actor=worker)
+        return push_order(services, order_id, actor=worker, token=f"{PUSH_PREFIX}{worker}")
     except Exception as exc:
         log.exception("pushing order %s crashed", order_id)
         return PushOutcome(order_id, False, error=f"{type(exc).__name__}: {exc}")
