@@ -62,6 +62,7 @@ class Services:
     live_credit: Callable[[str], Decimal | None] | None = None
     reply_sinks: dict[str, Callable[[str, bytes], Any]] = field(default_factory=dict)  # drop label → upload
     mailer: Any = None  # flows/notify.Mailer: buyer confirmations / exception notices; None = no mail
+    stale_after: dt.timedelta = dt.timedelta(minutes=5)  # claim lease: a dead process's work is retaken after it
 
 
 @dataclass
@@ -535,7 +536,9 @@ def _was_transient(services: Services, order_id: int) -> bool:
 
 def resume_pending(services: Services, *, worker: str = "resume", stale_after: dt.timedelta | None = None) -> list[DocumentOutcome]:
     """Process documents a crashed run left behind: stored but never processed, or stuck in processing."""
-    stale_after = dt.timedelta(minutes=10) if stale_after is None else stale_after
+    from orderflow.flows.leases import stale_after_of
+
+    stale_after = stale_after_of(services) if stale_after is None else stale_after
     outcomes = []
     while True:
         with services.session_factory() as s, s.begin():

@@ -31,6 +31,7 @@ from orderflow.canonical import Issue, IssueCode
 from orderflow.canonical.states import OrderState
 from orderflow.erp_push.base import PermanentERPError, PushResult, TransientERPError, push_failure_kind
 from orderflow.flows.chaos import chaos_point
+from orderflow.flows.leases import Heartbeat, renew_order, stale_after_of
 from orderflow.store import repository as repo
 from orderflow.store.models import Order
 from orderflow.store.types import utcnow
@@ -38,7 +39,6 @@ from orderflow.store.types import utcnow
 log = logging.getLogger("orderflow.push")
 
 PUSH_PREFIX = "push:"
-DEFAULT_PUSH_STALE_AFTER = dt.timedelta(minutes=5)
 
 
 def new_claim_token(worker: str) -> str:
@@ -68,17 +68,6 @@ def take_claim(s: Session, order_id: int, token: str, stale_after: dt.timedelta)
     return s.execute(stmt).rowcount == 1
 
 
-def renew_claim(s: Session, order_id: int, token: str, stale_after: dt.timedelta) -> bool:
-    """Extend our lease (a slow ERP call must not let another process retake the order)."""
-    stmt = (
-        update(Order)
-        .where(Order.id == order_id, Order.claimed_by == token)
-        .values(claim_expires_at=utcnow() + stale_after)
-        .execution_options(synchronize_session=False)
-    )
-    return s.execute(stmt).rowcount == 1
-
-
 def _hold_for_result(s: Session, order_id: int, token: str) -> bool:
     """CAS that opens the result transaction: still approved and still ours. Holds the row (PostgreSQL)
     or the database (SQLite) write lock until the commit."""
@@ -101,7 +90,7 @@ def push_one(services: Any, order_id: int, *, actor: str = "system", token: str 
     from orderflow.flows.pipeline import PushOutcome, build_push_request
 
     token = token or new_claim_token(actor)
-    stale_after = stale_after or getattr(services, "push_stale_after", None) or DEFAULT_PUSH_STALE_AFTER
+    stale_after = stale_after_of(services) if stale_after is None else stale_after
     with services.session_factory() as s, s.begin():
         if not take_claim(s, order_id, token, stale_after):
             row = repo.get_order(s, order_id)
@@ -118,7 +107,8 @@ def push_one(services: Any, order_id: int, *, actor: str = "system", token: str 
     chaos_point("before_push")
     result, error, kind = None, None, None
     try:
-        result = call()
+        with Heartbeat(services.session_factory, lambda s: renew_order(s, order_id, token, stale_after), stale_after):
+            result = call()
     except Exception as exc:  # the policy decides by type; an adapter bug must not kill the caller
         kind = push_failure_kind(exc)
         if isinstance(exc, TransientERPError | PermanentERPError):

@@ -141,3 +141,95 @@ def test_worker_and_push_runs_push_each_order_once_postgres(workdir, postgres_se
     home = workdir / "home"
     home.mkdir()
     assert_exactly_once(run_concurrent(home, postgres_server.create_database()))
+
+
+# --------------------------------------------------------------------------- leases (stale_after)
+
+
+def _stamp_claims(database_url: str, doc_ages: dict[int, float], order_token: str | None = None) -> None:
+    """Make documents look claimed by a worker ``age`` seconds ago (a dead one, or a live one)."""
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    from orderflow.store.db import make_engine
+    from orderflow.store.models import Document
+    from orderflow.store.types import utcnow
+
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as c:
+            for doc_id, age in doc_ages.items():
+                c.execute(update(Document).where(Document.id == doc_id).values(
+                    state="processing", claimed_by=f"gone:{doc_id}", claimed_at=utcnow() - dt.timedelta(seconds=age)))
+    finally:
+        engine.dispose()
+
+
+def _doc_states(database_url: str) -> dict[int, str]:
+    from sqlalchemy import select
+
+    from orderflow.store.db import make_engine
+    from orderflow.store.models import Document
+
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as c:
+            return dict(c.execute(select(Document.id, Document.state)).all())
+    finally:
+        engine.dispose()
+
+
+def test_stale_after_is_a_setting_and_a_dead_workers_documents_are_retaken(workdir):
+    """``ORDERFLOW_CLAIM_STALE_AFTER_SECONDS=90``: a document a dead worker claimed 2 minutes ago is
+    processed by the next ``worker --once`` (not after the old hard-coded 15 minutes); one claimed a
+    moment ago (a live worker's) is left alone."""
+    home = workdir / "home"
+    home.mkdir()
+    url = f"sqlite:///{home / 'orderflow.db'}"
+    make_batch(home / "inbox", 2, broken_every=0, seed=31)
+    env = {**_env(home, url), "ORDERFLOW_CLAIM_STALE_AFTER_SECONDS": "90"}
+    _ingest(env, home / "inbox")
+    _stamp_claims(url, {1: 120.0, 2: 0.0})
+    p = _orderflow(env, "worker", "--once")
+    out, err = p.communicate(timeout=300)
+    assert p.returncode == 0, err[-800:]
+    assert _doc_states(url) == {1: "processed", 2: "processing"}
+
+
+def test_a_live_worker_renews_its_claim_and_a_dead_ones_lapses(workdir):
+    """The heartbeat keeps a 1-second lease alive for 3 seconds of work; once it stops, the lease
+    lapses and another worker takes the document."""
+    import datetime as dt
+    import time
+
+    from orderflow.flows.leases import Heartbeat, renew_documents
+    from orderflow.store import repository as repo
+    from orderflow.store.db import make_engine, session_factory
+
+    home = workdir / "home"
+    home.mkdir()
+    url = f"sqlite:///{home / 'orderflow.db'}"
+    make_batch(home / "inbox", 1, broken_every=0, seed=32)
+    _ingest(_env(home, url), home / "inbox")
+    engine = make_engine(url)
+    factory = session_factory(engine)
+    lease = dt.timedelta(seconds=1)
+
+    def claim(worker: str) -> list[int]:
+        with factory() as s, s.begin():
+            return [d.id for d in repo.claim_documents(s, worker=worker, limit=5, stale_after=lease)]
+
+    try:
+        assert claim("a") == [1]
+        taken_by_b = []
+        with Heartbeat(factory, lambda s: renew_documents(s, [1], "a"), lease) as beat:
+            deadline = time.monotonic() + 3
+            while time.monotonic() < deadline:
+                taken_by_b += claim("b")
+                time.sleep(0.1)
+        assert taken_by_b == [] and beat.beats >= 4
+        time.sleep(1.2)
+        assert claim("b") == [1]
+    finally:
+        engine.dispose()
