@@ -233,3 +233,29 @@ def test_a_live_worker_renews_its_claim_and_a_dead_ones_lapses(workdir):
         assert claim("b") == [1]
     finally:
         engine.dispose()
+
+
+# --------------------------------------------------------------------------- a killed write's temp file
+
+
+def test_a_killed_writers_temp_file_is_cleaned_by_the_next_write(workdir):
+    """A process killed (SIGKILL) between creating its temp file and linking it leaves a
+    ``.tmp-*.part`` in the outbox; the next writer removes it, and leaves a live writer's alone."""
+    import os
+
+    from orderflow.erp_push.file_adapter import FileAdapter
+
+    outbox = workdir / "erp-outbox"
+    outbox.mkdir()
+    killed = subprocess.run(
+        [sys.executable, "-c",
+         "import os, sys\nfrom orderflow.erp_push.file_adapter import FileAdapter\n"
+         "FileAdapter(sys.argv[1])._temp()\nos.kill(os.getpid(), 9)\n", str(outbox)],
+        env={**os.environ, "PYTHONPATH": PACKAGE_ROOT}, timeout=120)
+    assert killed.returncode == -9
+    left = [p.name for p in outbox.glob(".tmp-*.part")]
+    assert len(left) == 1
+    live_fd, live = FileAdapter(outbox)._temp()  # this process's own temp: a writer still at work
+    os.close(live_fd)
+    assert FileAdapter(outbox).add_cross_reference("ACME", "PART-1", "FAS-1001")
+    assert sorted(p.name for p in outbox.glob(".tmp-*.part")) == [Path(live).name]
