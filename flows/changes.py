@@ -477,8 +477,10 @@ def push_change(services: Services, order_id: int, *, actor: str = "system") -> 
     return push_one(services, order_id, actor=actor)
 
 
-def acknowledge_change(services: Services, order_id: int, *, accepted: bool, reason: str | None = None) -> None:
-    """865 / ORDRSP for a change document; a failure is logged, never loses the change."""
+def acknowledge_change(services: Services, order_id: int, *, accepted: bool, reason: str | None = None,
+                       strict: bool = False) -> None:
+    """865 / ORDRSP for a change document; a failure is logged (and raised when ``strict``: the replies
+    outbox keeps it owed), never loses the change."""
     from orderflow.flows import acks
 
     try:
@@ -492,6 +494,8 @@ def acknowledge_change(services: Services, order_id: int, *, accepted: bool, rea
             acks.send(services.replies_dir, [reply])
     except Exception:
         log.exception("writing the change acknowledgement failed for order %s", order_id)
+        if strict:
+            raise
 
 
 def line_changes(info: dict[str, Any]) -> list[LineChange]:

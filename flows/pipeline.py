@@ -308,8 +308,10 @@ def _upload_replies(services: Services, document_id: int, replies: list[tuple[st
             log.exception("uploading %s to the %s outbox failed", name, drop)
 
 
-def _acknowledge_order(services: Services, order_id: int, *, accepted: bool, actor: str = "system") -> None:
-    """855/ORDRSP once the order is in the ERP (or rejected), once per decision; EDI orders only."""
+def _acknowledge_order(services: Services, order_id: int, *, accepted: bool, actor: str = "system",
+                       strict: bool = False) -> None:
+    """855/ORDRSP once the order is in the ERP (or rejected), once per decision; EDI orders only.
+    ``strict`` (the replies outbox): a reply that could not be written raises, so it stays owed."""
     from orderflow.flows import acks
 
     if accepted:
@@ -321,13 +323,15 @@ def _acknowledge_order(services: Services, order_id: int, *, accepted: bool, act
             if acks.ack_sent(s, order_id, accepted=accepted):
                 return
         if order.source.format in changes.CHANGE_FORMATS:  # order changes: 865 / ORDRSP, not 855
-            changes.acknowledge_change(services, order_id, accepted=accepted)
+            changes.acknowledge_change(services, order_id, accepted=accepted, strict=strict)
             return
         reply = acks.order_ack(services.session_factory, order, accepted=accepted, erp_order_no=erp_no, resolved=resolved)
-        if reply is not None:
-            deliver_ack(services, order_id, doc_id, reply, accepted=accepted, actor=actor)
+        if reply is not None and not deliver_ack(services, order_id, doc_id, reply, accepted=accepted, actor=actor):
+            raise OSError(f"the acknowledgement {reply[1]} could not be written")
     except Exception:
         log.exception("writing the order acknowledgement failed for order %s", order_id)
+        if strict:
+            raise
 
 
 def deliver_ack(services: Services, order_id: int, doc_id: int | None, reply: tuple[str, str, str], *,
@@ -517,6 +521,9 @@ def pending_pushes(services: Services) -> list[int]:
 def push_approved(services: Services, *, actor: str = "system") -> list[PushOutcome]:
     """One push pass in order; stops at the first transient failure so the ERP sees orders in sequence.
     Orders another process is pushing (a worker's lease) are left to it."""
+    from orderflow.flows import replies
+
+    replies.deliver(services)  # what a killed run left owed
     results = []
     for oid in pending_pushes(services):
         result = push_order(services, oid, actor=actor)

@@ -126,10 +126,11 @@ def _create_call(services: Any, request: Any) -> Callable[[], PushResult]:
 def _record(services: Any, order_id: int, token: str, actor: str, *, result: PushResult | None,
             error: str | None, kind: str | None, is_change: bool) -> Any:
     """The result transaction: CAS on (approved, our claim), attempt, state, claim released — together."""
-    from orderflow.flows import changes
-    from orderflow.flows.pipeline import PushOutcome, _acknowledge_order
+    from orderflow.flows import changes, replies
+    from orderflow.flows.pipeline import PushOutcome
 
     adapter = services.adapter.name
+    owed: int | None = None
     with services.session_factory() as s, s.begin():
         ours = _hold_for_result(s, order_id, token)
         row = repo.get_order(s, order_id)
@@ -146,6 +147,8 @@ def _record(services: Any, order_id: int, token: str, actor: str, *, result: Pus
             if is_change:
                 changes.supersede_previous(s, row, actor=actor)
             row.claimed_by = None
+            owed = replies.owe(s, order_id, kind="change_ack" if is_change else "order_ack", accepted=True,
+                               actor=actor)
         else:
             transient = kind == "transient"
             repo.record_push_attempt(s, row, adapter=adapter, ok=False, error=error, transient=transient)
@@ -158,17 +161,16 @@ def _record(services: Any, order_id: int, token: str, actor: str, *, result: Pus
                               **({"field": "po_number", "rule": "changes"} if is_change else {}))
                 repo.replace_issues(s, row, [*repo.order_issues(row), issue])
                 repo.set_order_state(s, row, OrderState.NEEDS_REVIEW, actor=actor, reason=f"ERP rejected: {error}")
+                if is_change:
+                    owed = replies.owe(s, order_id, kind="change_ack", accepted=False, actor=actor, reason=error)
             elif attempt_no >= services.push_attempts:
                 repo.set_order_state(s, row, OrderState.FAILED, actor=actor,
                                      reason=f"dead-lettered after {attempt_no} attempts: {error}")
             row.claimed_by = None
             row.claim_expires_at = None
+    chaos_point("before_reply")
+    if owed is not None:
+        replies.deliver(services, [owed])
     if result is not None:
-        if is_change:
-            changes.acknowledge_change(services, order_id, accepted=True)
-        else:
-            _acknowledge_order(services, order_id, accepted=True, actor=actor)
         return PushOutcome(order_id, True, result.erp_order_id, created=result.created)
-    if is_change and kind != "transient":
-        changes.acknowledge_change(services, order_id, accepted=False, reason=error)
     return PushOutcome(order_id, False, error=error)

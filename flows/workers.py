@@ -220,6 +220,9 @@ def process_claimed(
                 on_document(outcome)
     if push:
         report.pushes = push_pending(services, worker=worker, batch=batch)
+        from orderflow.flows import replies
+
+        replies.deliver(services)  # replies a killed process left owed
     log.info("worker %s: %s", worker, report.counts())
     return report
 

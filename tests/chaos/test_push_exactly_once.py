@@ -259,3 +259,43 @@ def test_a_killed_writers_temp_file_is_cleaned_by_the_next_write(workdir):
     os.close(live_fd)
     assert FileAdapter(outbox).add_cross_reference("ACME", "PART-1", "FAS-1001")
     assert sorted(p.name for p in outbox.glob(".tmp-*.part")) == [Path(live).name]
+
+
+# --------------------------------------------------------------------------- the replies outbox
+
+
+def test_an_855_owed_by_a_push_killed_after_its_commit_is_sent_once_by_the_next_run(workdir):
+    """``orderflow push`` killed (SIGKILL) right after the commit that moved the order to ``pushed``
+    and before its 855 went out: the reply was owed in that same transaction, so the next run sends
+    it; a third run sends nothing more. Every X12 order ends with exactly one 855."""
+    from sqlalchemy import select
+
+    from orderflow.store.db import make_engine
+    from orderflow.store.models import PendingReply
+
+    home = workdir / "home"
+    home.mkdir()
+    url = f"sqlite:///{home / 'orderflow.db'}"
+    (home / "inbox").mkdir()
+    pos = x12_batch(home / "inbox", 3)
+    env = _env(home, url)
+    _ingest(env, home / "inbox")
+
+    killed = _orderflow({**env, "ORDERFLOW_CHAOS_KILL_AT": "before_reply:1"}, "push")
+    killed.communicate(timeout=300)
+    assert killed.returncode == -9
+    after_kill = _counts(url)
+    assert sum(after_kill["pushed"].values()) == 1 and _855s(home / "replies") == {}
+
+    for _ in range(2):
+        p = _orderflow(env, "push")
+        _out, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err[-800:]
+        assert _855s(home / "replies") == {po: 1 for po in pos}
+    engine = make_engine(url)
+    try:
+        with engine.connect() as c:
+            rows = c.execute(select(PendingReply.delivered_at, PendingReply.attempts)).all()
+    finally:
+        engine.dispose()
+    assert len(rows) == 3 and all(d is not None for d, _ in rows) and sorted(n for _, n in rows) == [1, 1, 1]
