@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 
 from orderflow.canonical import CanonicalOrder, ReferenceData
 
@@ -19,6 +19,24 @@ class TransientERPError(Exception):
 
 class PermanentERPError(Exception):
     """The ERP said no (unknown product, closed customer): back to review with this message."""
+
+
+FailureKind = Literal["transient", "permanent"]
+
+# What is worth retrying, by type (never by class-name string): the ERP's own transient errors and
+# the network's. Prefect's retry condition and the push policy both read this tuple.
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (TransientERPError, ConnectionError, TimeoutError)
+
+
+def is_transient(exc: BaseException) -> bool:
+    """True for a failure that may pass on its own (a retry is worth it)."""
+    return isinstance(exc, TRANSIENT_ERRORS)
+
+
+def push_failure_kind(exc: BaseException) -> FailureKind:
+    """The push policy's decision: a rejection goes back to review; anything else is retried, because
+    the idempotency key makes a retry safe (an adapter bug is retried, then dead-lettered)."""
+    return "permanent" if isinstance(exc, PermanentERPError) else "transient"
 
 
 @dataclass(frozen=True)
@@ -67,3 +85,10 @@ class ErpAdapter(Protocol):
     def credit_exposure(self, customer_id: str) -> Decimal | None:
         """Live exposure (receivables + open orders), or None when the ERP cannot say."""
         ...
+
+
+@runtime_checkable
+class SupportsChanges(Protocol):
+    """An adapter that can apply a change version (860/ORDCHG) to the sale it pushed before."""
+
+    def apply_change(self, request: PushRequest, sale_ref: str, old_order: Any = None) -> PushResult: ...

@@ -14,7 +14,9 @@ import io
 import json
 import os
 import re
+import socket
 import tempfile
+import time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -47,6 +49,44 @@ def erp_order_id_for(key: str) -> str:
     return f"FILE-{key_hash(key)[:8].upper()}"
 
 
+TEMP_PREFIX = ".tmp-"
+TEMP_MAX_AGE_SECONDS = 3600  # a temp older than this is a leftover whatever host wrote it
+_HOST = re.sub(r"[^A-Za-z0-9.]+", "_", socket.gethostname()) or "host"
+_TEMP_NAME = re.compile(r"^\.tmp-(?P<host>[A-Za-z0-9._]+)-(?P<pid>\d+)-.*\.part$")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_dead_temps(outbox: Path) -> list[str]:
+    """Remove ``.tmp-*.part`` files a killed write left behind: this host's whose writer is gone, and
+    any older than an hour. Returns the names removed."""
+    removed: list[str] = []
+    try:
+        candidates = list(outbox.glob(f"{TEMP_PREFIX}*.part"))
+    except OSError:
+        return removed
+    now = time.time()
+    for path in candidates:
+        m = _TEMP_NAME.match(path.name)
+        try:
+            old = now - path.stat().st_mtime > TEMP_MAX_AGE_SECONDS
+            dead = m is not None and m["host"] == _HOST and not _alive(int(m["pid"]))
+            if old or dead:
+                path.unlink()
+                removed.append(path.name)
+        except OSError:  # gone meanwhile, or not ours to remove
+            continue
+    return removed
+
+
 class FileAdapter:
     """ERP adapter writing ``<outbox>/<safe key>.json``; ``name`` is "file"."""
 
@@ -55,6 +95,15 @@ class FileAdapter:
 
     def __init__(self, outbox: Path | str) -> None:
         self.outbox = Path(outbox)
+        self._swept = False
+
+    def _temp(self) -> tuple[int, str]:
+        """A temp file in the outbox named after this host and pid, so a later run can tell a killed
+        writer's leftover from a live writer's file."""
+        if not self._swept:
+            sweep_dead_temps(self.outbox)
+            self._swept = True
+        return tempfile.mkstemp(dir=self.outbox, prefix=f"{TEMP_PREFIX}{_HOST}-{os.getpid()}-", suffix=".part")
 
     def path_for(self, key: str) -> Path:
         return self.outbox / f"{safe_key(key)}.json"
@@ -119,7 +168,7 @@ class FileAdapter:
         atomic and fails if another push got there first (then that push's order is the answer)."""
         final = self.path_for(request.key)
         try:
-            fd, tmp = tempfile.mkstemp(dir=self.outbox, prefix=".tmp-", suffix=".part")
+            fd, tmp = self._temp()
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as fh:
                     json.dump(body, fh, indent=2, sort_keys=True)
@@ -194,7 +243,7 @@ class FileAdapter:
             if not rows:
                 writer.writerow(XREF_HEADER)
             writer.writerow([customer_id, customer_part, sku, dt.datetime.now(dt.UTC).isoformat()])
-            fd, tmp = tempfile.mkstemp(dir=self.outbox, prefix=".tmp-", suffix=".part")
+            fd, tmp = self._temp()
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(text + buf.getvalue())
                 fh.flush()

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from orderflow.erp_push.base import ErpAdapter, PermanentERPError, PushRequest, PushResult, TransientERPError
+from orderflow.erp_push.base import ErpAdapter, PushRequest, PushResult, TransientERPError, push_failure_kind
 
 Outcome = Literal["pushed", "rejected", "dead_letter"]
 
@@ -88,13 +88,11 @@ def push_with_retry(
         started = _now()
         try:
             result = adapter.push(request)
-        except PermanentERPError as exc:
-            record(PushAttempt(request.key, n, started, _now(), "permanent", error=str(exc)))
-            return PushOutcome("rejected", request.key, message=str(exc), attempts=history)
-        except TransientERPError as exc:
-            last_error = str(exc)
-        except Exception as exc:  # an adapter bug must not kill the flow: treat as transient, keep the text
-            last_error = f"{type(exc).__name__}: {exc}"
+        except Exception as exc:  # the policy decides by type (erp_push/base.push_failure_kind)
+            if push_failure_kind(exc) == "permanent":
+                record(PushAttempt(request.key, n, started, _now(), "permanent", error=str(exc)))
+                return PushOutcome("rejected", request.key, message=str(exc), attempts=history)
+            last_error = str(exc) if isinstance(exc, TransientERPError) else f"{type(exc).__name__}: {exc}"
         else:
             record(PushAttempt(request.key, n, started, _now(), "ok", erp_order_id=result.erp_order_id,
                                created=result.created))

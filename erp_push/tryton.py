@@ -153,6 +153,12 @@ class TrytonAdapter:
 
     # -- push -----------------------------------------------------------------------------
 
+    def apply_change(self, request: PushRequest, sale_ref: str, old_order: Any = None) -> PushResult:
+        """``SupportsChanges``: a change version updates the existing sale (``tryton_changes.py``)."""
+        from orderflow.erp_push.tryton_changes import apply_change
+
+        return apply_change(self, request, sale_ref, old_order)
+
     def push(self, request: PushRequest) -> PushResult:
         with translate_errors():
             order = request.order

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from orderflow.canonical import CanonicalOrder, Issue, IssueCode, OrderLine, Purpose, Severity
 from orderflow.canonical.states import OrderState, can_transition
-from orderflow.erp_push.base import PermanentERPError, TransientERPError
+from orderflow.erp_push.base import PermanentERPError, SupportsChanges
 from orderflow.store import repository as repo
 from orderflow.store.types import utcnow
 
@@ -469,71 +469,48 @@ def updates_erp(row: Any) -> bool:
 
 def change_capability(adapter: Any):
     """The adapter's ``apply_change(request, sale_ref, old_order) -> PushResult``, or None."""
-    fn = getattr(adapter, "apply_change", None)
-    if fn is not None:
-        return fn
-    if getattr(adapter, "name", None) == "tryton":
-        from orderflow.erp_push.tryton_changes import apply_change
+    return adapter.apply_change if isinstance(adapter, SupportsChanges) else None
 
-        return partial(apply_change, adapter)
-    return None
+
+def erp_call(services: Services, row: Any):
+    """The ERP call that applies the change version ``row`` to the sale of its previous version (read
+    inside the push's claim transaction; run by ``flows/push.push_one`` after it)."""
+    from orderflow.flows.pipeline import build_push_request
+
+    prev = erp_version(row)
+    request = build_push_request(row)
+    sale_ref, old = prev.erp_order_id, repo.order_canonical(prev)
+    apply = change_capability(services.adapter)
+    if apply is None:
+        message = f"the {services.adapter.name} ERP adapter cannot change an order; change sale {sale_ref} by hand"
+
+        def refuse():
+            raise PermanentERPError(message)
+
+        return refuse
+    return partial(apply, request, sale_ref, old)
+
+
+def supersede_previous(s: Session, row: Any, *, actor: str) -> None:
+    """The version the ERP sale had before this change is superseded (same transaction as the push)."""
+    prev = erp_version(row)
+    if prev is not None and prev.state in _IN_ERP:
+        repo.set_order_state(s, prev, OrderState.SUPERSEDED, actor=actor,
+                             reason=f"revision {row.revision} (order {row.id}) applied to the ERP")
 
 
 def push_change(services: Services, order_id: int, *, actor: str = "system") -> PushOutcome:
-    """Apply an approved change version to the ERP sale of its previous version, exactly once."""
-    from orderflow.flows.pipeline import PushOutcome, build_push_request
+    """Apply an approved change version to the ERP sale of its previous version, exactly once
+    (the one push path, ``flows/push.push_one``)."""
+    from orderflow.flows.push import push_one
 
-    with services.session_factory() as s, s.begin():
-        row = repo.get_order(s, order_id)
-        prev = erp_version(row)
-        request = build_push_request(row)
-        sale_ref, old = prev.erp_order_id, repo.order_canonical(prev)
-        attempt_no = len(row.push_attempts) + 1
-    apply = change_capability(services.adapter)
-    error, transient, result = None, False, None
-    if apply is None:
-        error = f"the {services.adapter.name} ERP adapter cannot change an order; change sale {sale_ref} by hand"
-    else:
-        try:
-            result = apply(request, sale_ref, old)
-        except TransientERPError as exc:
-            error, transient = str(exc) or type(exc).__name__, True
-        except PermanentERPError as exc:
-            error = str(exc) or type(exc).__name__
-        except Exception as exc:  # unknown: transient, the change key makes a retry safe
-            error, transient = f"{type(exc).__name__}: {exc}", True
-    with services.session_factory() as s, s.begin():
-        row = repo.get_order(s, order_id)
-        if result is not None:
-            repo.record_push_attempt(s, row, adapter=services.adapter.name, ok=True, erp_order_id=result.erp_order_id)
-            row.erp_order_id = result.erp_order_id
-            repo.set_order_state(s, row, OrderState.PUSHED, actor=actor,
-                                 reason=f"ERP order {result.erp_order_id} changed to revision {row.revision}")
-            prev = erp_version(row)
-            if prev is not None and prev.state in _IN_ERP:
-                repo.set_order_state(s, prev, OrderState.SUPERSEDED, actor=actor,
-                                     reason=f"revision {row.revision} (order {row.id}) applied to the ERP")
-        else:
-            repo.record_push_attempt(s, row, adapter=services.adapter.name, ok=False, error=error,
-                                     transient=transient)
-            if not transient:
-                issue = Issue(code=IssueCode.ERP_REJECTED, field="po_number", rule="changes",
-                              message=f"The ERP cannot take this change: {error}")
-                repo.replace_issues(s, row, [*repo.order_issues(row), issue])
-                repo.set_order_state(s, row, OrderState.NEEDS_REVIEW, actor=actor, reason=f"ERP refused: {error}")
-            elif attempt_no >= services.push_attempts:
-                repo.set_order_state(s, row, OrderState.FAILED, actor=actor,
-                                     reason=f"dead-lettered after {attempt_no} attempts: {error}")
-    if result is not None:
-        acknowledge_change(services, order_id, accepted=True)
-        return PushOutcome(order_id, True, result.erp_order_id, created=result.created)
-    if not transient:
-        acknowledge_change(services, order_id, accepted=False, reason=error)
-    return PushOutcome(order_id, False, error=error)
+    return push_one(services, order_id, actor=actor)
 
 
-def acknowledge_change(services: Services, order_id: int, *, accepted: bool, reason: str | None = None) -> None:
-    """865 / ORDRSP for a change document; a failure is logged, never loses the change."""
+def acknowledge_change(services: Services, order_id: int, *, accepted: bool, reason: str | None = None,
+                       strict: bool = False) -> None:
+    """865 / ORDRSP for a change document; a failure is logged (and raised when ``strict``: the replies
+    outbox keeps it owed), never loses the change."""
     from orderflow.flows import acks
 
     try:
@@ -547,36 +524,12 @@ def acknowledge_change(services: Services, order_id: int, *, accepted: bool, rea
             acks.send(services.replies_dir, [reply])
     except Exception:
         log.exception("writing the change acknowledgement failed for order %s", order_id)
+        if strict:
+            raise
 
 
 def line_changes(info: dict[str, Any]) -> list[LineChange]:
     return [LineChange(**c) for c in info.get("lines") or []]
-
-
-def apply_in_session(services: Services, s: Session, row: Any) -> str:
-    """For the review app (``push_in_session``): apply an approved change version now, in the caller's
-    session; raises with the ERP's reason. The caller records the attempt and the pushed state."""
-    from orderflow.flows import acks
-    from orderflow.flows.pipeline import build_push_request
-
-    apply = change_capability(services.adapter)
-    prev = erp_version(row)
-    if apply is None:
-        raise PermanentERPError(f"the {services.adapter.name} ERP adapter cannot change an order; "
-                                f"change sale {prev.erp_order_id} by hand")
-    result = apply(build_push_request(row), prev.erp_order_id, repo.order_canonical(prev))
-    try:  # before this session writes: the reply's control numbers come from a session of their own
-        info = (row.resolved or {}).get("change") or {}
-        reply = acks.change_ack(services.session_factory, repo.order_canonical(row), info, accepted=True,
-                                erp_order_no=result.erp_order_id)
-        if reply is not None:
-            acks.send(services.replies_dir, [reply])
-    except Exception:
-        log.exception("writing the change acknowledgement failed for order %s", row.id)
-    if prev.state in _IN_ERP:
-        repo.set_order_state(s, prev, OrderState.SUPERSEDED, actor="system",
-                             reason=f"revision {row.revision} (order {row.id}) applied to the ERP")
-    return result.erp_order_id
 
 
 def print_versions(console: Any, services: Services, outcomes: list[Any]) -> None:

@@ -166,12 +166,15 @@ def push_until_done(
         sleep(interval)
 
 
-def build(home: Path, *, erp_url: str | None, database_url: str | None, push_attempts: int) -> Any:
-    """Services for the runner: the store under ``home`` (or a URL), a REST ERP by URL or the file outbox."""
+def build(home: Path, *, erp_url: str | None, database_url: str | None, push_attempts: int,
+          stale_after: float = 2.0) -> Any:
+    """Services for the runner: the store under ``home`` (or a URL), a REST ERP by URL or the file outbox.
+    ``stale_after`` (seconds): runs follow each other, so a killed run's claims may lapse at once."""
     from orderflow.flows.services import build_services
     from orderflow.flows.settings import Settings
 
-    settings = Settings(home=home, database_url=database_url, push_attempts=push_attempts)
+    settings = Settings(home=home, database_url=database_url, push_attempts=push_attempts,
+                        claim_stale_after_seconds=stale_after)
     adapter = None
     if erp_url:
         from orderflow.erp_push.rest_adapter import RestAdapter
@@ -191,11 +194,12 @@ def main(argv: list[str] | None = None) -> int:
     pb.add_argument("--push-attempts", type=int, default=1000)
     pb.add_argument("--push-seconds", type=float, default=30.0, help="keep retrying pushes this long")
     pb.add_argument("--no-push", action="store_true")
+    pb.add_argument("--stale-after", type=float, default=2.0, help="claim lease in seconds")
     pb.add_argument("--batch", type=int, default=20, help="documents per claim; a push pass follows each")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     services = build(args.home, erp_url=args.erp_url, database_url=args.database_url,
-                     push_attempts=args.push_attempts)
+                     push_attempts=args.push_attempts, stale_after=args.stale_after)
     ingested = ingest_folder(services, args.folder)
     pushes: dict[str, int] = {"pushed": 0, "transient": 0, "rejected": 0}
 

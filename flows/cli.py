@@ -417,7 +417,7 @@ def ui(
 
     import uvicorn
 
-    from orderflow.flows import notify
+    from orderflow.erp_push.base import is_transient
     from orderflow.flows.learning_wiring import make_learner
     from orderflow.flows.pipeline import push_in_session
     from orderflow.review.app import create_review_app
@@ -428,11 +428,11 @@ def ui(
     app_ = create_review_app(
         services.session_factory,
         revalidate=_revalidator(services),
-        push=lambda s, row: push_in_session(services, s, row),
+        push=lambda s, row: push_in_session(services, s, row),  # the one push path: it mails the buyer too
         secret_key=secret,
         secure_cookies=not insecure_cookies,
         learner=make_learner(),
-        on_pushed=lambda order_id: notify.order_pushed(services, order_id),
+        is_transient=is_transient,
     )
     uvicorn.run(app_, host=host, port=port, log_level="info")
 

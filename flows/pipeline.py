@@ -28,7 +28,7 @@ from orderflow.canonical import (
     Severity,
 )
 from orderflow.canonical.states import OPEN_STATES, OrderState
-from orderflow.erp_push.base import ErpAdapter, PermanentERPError, PushRequest, TransientERPError
+from orderflow.erp_push.base import ErpAdapter, PushRequest
 from orderflow.extractors import ExtractContext, extract, is_unusable
 from orderflow.flows import changes
 from orderflow.flows.chaos import chaos_point
@@ -64,6 +64,7 @@ class Services:
     reply_sinks: dict[str, Callable[[str, bytes], Any]] = field(default_factory=dict)  # drop label → upload
     mailer: Any = None  # flows/notify.Mailer: buyer confirmations / exception notices; None = no mail
     channel_customers: dict[str, str] = field(default_factory=dict)  # "sftp:NAME"/"imap:NAME" → bound customer
+    stale_after: dt.timedelta = dt.timedelta(minutes=5)  # claim lease: a dead process's work is retaken after it
 
 
 @dataclass
@@ -393,8 +394,10 @@ def _upload_replies(services: Services, document_id: int, replies: list[tuple[st
             log.exception("uploading %s to the %s outbox failed", name, drop)
 
 
-def _acknowledge_order(services: Services, order_id: int, *, accepted: bool, actor: str = "system") -> None:
-    """855/ORDRSP once the order is in the ERP (or rejected), once per decision; EDI orders only."""
+def _acknowledge_order(services: Services, order_id: int, *, accepted: bool, actor: str = "system",
+                       strict: bool = False) -> None:
+    """855/ORDRSP once the order is in the ERP (or rejected), once per decision; EDI orders only.
+    ``strict`` (the replies outbox): a reply that could not be written raises, so it stays owed."""
     from orderflow.flows import acks
 
     if accepted:
@@ -406,13 +409,15 @@ def _acknowledge_order(services: Services, order_id: int, *, accepted: bool, act
             if acks.ack_sent(s, order_id, accepted=accepted):
                 return
         if order.source.format in changes.CHANGE_FORMATS:  # order changes: 865 / ORDRSP, not 855
-            changes.acknowledge_change(services, order_id, accepted=accepted)
+            changes.acknowledge_change(services, order_id, accepted=accepted, strict=strict)
             return
         reply = acks.order_ack(services.session_factory, order, accepted=accepted, erp_order_no=erp_no, resolved=resolved)
-        if reply is not None:
-            deliver_ack(services, order_id, doc_id, reply, accepted=accepted, actor=actor)
+        if reply is not None and not deliver_ack(services, order_id, doc_id, reply, accepted=accepted, actor=actor):
+            raise OSError(f"the acknowledgement {reply[1]} could not be written")
     except Exception:
         log.exception("writing the order acknowledgement failed for order %s", order_id)
+        if strict:
+            raise
 
 
 def deliver_ack(services: Services, order_id: int, doc_id: int | None, reply: tuple[str, str, str], *,
@@ -530,6 +535,7 @@ class PushOutcome:
     erp_order_id: str | None = None
     error: str | None = None
     created: bool = False
+    skipped: bool = False  # another process holds (or held) the order's push lease: nothing done here
 
 
 def _with_resolved_prices_and_dates(order: CanonicalOrder, lines: list[dict[str, Any]]) -> CanonicalOrder:
@@ -566,73 +572,31 @@ def build_push_request(row: Any) -> PushRequest:
 
 
 def push_in_session(services: Services, s: Session, row: Any) -> str:
-    """For the review app: push one approved order now; raises with the ERP's reason on failure.
+    """For the review app: push one approved order now, through the one push path (claim, attempt,
+    state, acknowledgement all recorded there); raises with the ERP's reason on failure.
 
-    The EDI confirmation (855/ORDRSP) goes out once the ERP has the order."""
-    from orderflow.flows import acks
+    The caller's session only read so far: its transaction is ended first, so the push's own
+    transactions are not blocked by it (SQLite) and the caller reads the recorded result afterwards."""
+    from orderflow.erp_push.base import PermanentERPError, TransientERPError
 
-    if changes.updates_erp(row):  # order changes: update the ERP sale of the previous version
-        return changes.apply_in_session(services, s, row)
-    request = build_push_request(row)
-    erp_order_id = services.adapter.push(request).erp_order_id
-    try:
-        reply = acks.order_ack(
-            services.session_factory, request.order, accepted=True, erp_order_no=erp_order_id, resolved=row.resolved
-        )
-        if reply is not None and not acks.ack_sent(s, row.id, accepted=True):
-            deliver_ack(services, row.id, row.document_id, reply, accepted=True, actor="review", session=s)
-    except Exception:
-        log.exception("writing the order acknowledgement failed for order %s", row.id)
-    return erp_order_id
+    order_id = row.id
+    s.rollback()
+    outcome = push_order(services, order_id, actor="review")
+    if outcome.ok:
+        return outcome.erp_order_id
+    if outcome.skipped:
+        raise TransientERPError(f"the order is being pushed by another process ({outcome.error})")
+    with services.session_factory() as fresh:
+        again = repo.get_order(fresh, order_id)
+        transient = again is not None and again.state == OrderState.APPROVED
+    raise (TransientERPError if transient else PermanentERPError)(outcome.error or "push failed")
 
 
-def push_order(services: Services, order_id: int, *, actor: str = "system") -> PushOutcome:
-    """Push one approved order exactly once: the adapter looks the key up before creating."""
-    with services.session_factory() as s, s.begin():
-        row = repo.get_order(s, order_id)
-        if row is None:
-            raise LookupError(f"order {order_id} not found")
-        if row.state == OrderState.PUSHED and row.erp_order_id:
-            return PushOutcome(order_id, True, row.erp_order_id)
-        if row.state != OrderState.APPROVED:
-            return PushOutcome(order_id, False, error=f"order is {row.state}, not approved")
-        change_of_erp_order = changes.updates_erp(row)  # order changes: a new version of a sale in the ERP
-        request = build_push_request(row)
-        attempt_no = len(row.push_attempts) + 1
-    if change_of_erp_order:
-        return changes.push_change(services, order_id, actor=actor)
-    error: str | None = None
-    transient = False
-    chaos_point("before_push")
-    try:
-        result = services.adapter.push(request)
-    except TransientERPError as exc:
-        error, transient = str(exc) or type(exc).__name__, True
-    except PermanentERPError as exc:
-        error = str(exc) or type(exc).__name__
-    except Exception as exc:  # unknown failures count as transient: the key makes a retry safe
-        error, transient = f"{type(exc).__name__}: {exc}", True
-    chaos_point("after_push")
-    if error is None:
-        with services.session_factory() as s, s.begin():
-            row = repo.get_order(s, order_id)
-            repo.record_push_attempt(s, row, adapter=services.adapter.name, ok=True, erp_order_id=result.erp_order_id)
-            row.erp_order_id = result.erp_order_id
-            repo.set_order_state(s, row, OrderState.PUSHED, actor=actor, reason=f"ERP order {result.erp_order_id}")
-        _acknowledge_order(services, order_id, accepted=True, actor=actor)
-        return PushOutcome(order_id, True, result.erp_order_id, created=result.created)
-    with services.session_factory() as s, s.begin():
-        row = repo.get_order(s, order_id)
-        repo.record_push_attempt(s, row, adapter=services.adapter.name, ok=False, error=error, transient=transient)
-        if not transient:
-            rejected = Issue(code=IssueCode.ERP_REJECTED, message=f"The ERP refused the order: {error}")
-            repo.replace_issues(s, row, [*repo.order_issues(row), rejected])
-            repo.set_order_state(s, row, OrderState.NEEDS_REVIEW, actor=actor, reason=f"ERP rejected: {error}")
-        elif attempt_no >= services.push_attempts:
-            repo.set_order_state(
-                s, row, OrderState.FAILED, actor=actor, reason=f"dead-lettered after {attempt_no} attempts: {error}"
-            )
-    return PushOutcome(order_id, False, error=error)
+def push_order(services: Services, order_id: int, *, actor: str = "system", token: str | None = None) -> PushOutcome:
+    """Push one approved order exactly once: the one push path (``flows/push.push_one``)."""
+    from orderflow.flows.push import push_one
+
+    return push_one(services, order_id, actor=actor, token=token)
 
 
 def pending_pushes(services: Services) -> list[int]:
@@ -640,11 +604,12 @@ def pending_pushes(services: Services) -> list[int]:
         return [o.id for o in repo.list_queue(s, states=(OrderState.APPROVED,))]
 
 
-def push_safely(services: Services, order_id: int, *, actor: str = "system") -> PushOutcome:
+def push_safely(services: Services, order_id: int, *, actor: str = "system", token: str | None = None
+                ) -> PushOutcome:
     """``push_order`` for a loop: an order whose values break the push goes to review with the reason
     (RULE_ERROR), so the orders after it still go out. A store that is unwell raises (retry later)."""
     try:
-        return push_order(services, order_id, actor=actor)
+        return push_order(services, order_id, actor=actor, token=token)
     except Exception as exc:
         if not is_data_error(exc):
             raise
@@ -670,10 +635,16 @@ def _to_review(services: Services, order_id: int, error: str, actor: str) -> Non
 
 def push_approved(services: Services, *, actor: str = "system") -> list[PushOutcome]:
     """One push pass in order; stops at the first transient failure so the ERP sees orders in sequence.
-    Each order is isolated: one that crashes the push goes to review and the pass goes on."""
+    Each order is isolated: one that crashes the push goes to review and the pass goes on; orders
+    another process is pushing (a worker's lease) are left to it."""
+    from orderflow.flows import replies
+
+    replies.deliver(services)  # what a killed run left owed
     results = []
     for oid in pending_pushes(services):
         result = push_safely(services, oid, actor=actor)
+        if result.skipped:
+            continue
         results.append(result)
         if not result.ok and _was_transient(services, oid):
             break
@@ -688,7 +659,9 @@ def _was_transient(services: Services, order_id: int) -> bool:
 
 def resume_pending(services: Services, *, worker: str = "resume", stale_after: dt.timedelta | None = None) -> list[DocumentOutcome]:
     """Process documents a crashed run left behind: stored but never processed, or stuck in processing."""
-    stale_after = dt.timedelta(minutes=10) if stale_after is None else stale_after
+    from orderflow.flows.leases import stale_after_of
+
+    stale_after = stale_after_of(services) if stale_after is None else stale_after
     outcomes = []
     while True:
         with services.session_factory() as s, s.begin():

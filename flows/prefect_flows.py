@@ -41,14 +41,18 @@ def set_services(value: Services | None) -> None:
 
 
 def _transient(task_obj: Any, task_run: Any, state: Any) -> bool:
-    """Retry only what may succeed next time (database busy, connection reset, timeouts)."""
+    """Retry only what may succeed next time, decided by exception type: the ERP's and the network's
+    transient errors (``erp_push.base.is_transient``) and the store's operational errors (busy, reset)."""
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
+    from orderflow.erp_push.base import is_transient
+
     try:
         state.result()
-    except (ConnectionError, TimeoutError, OSError):
+    except (OSError, OperationalError, DBAPIError):
         return True
     except Exception as exc:
-        name = type(exc).__name__
-        return name in {"OperationalError", "TransientERPError", "DBAPIError"}
+        return is_transient(exc)
     return False
 
 

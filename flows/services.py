@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from pathlib import Path
 
@@ -143,6 +144,7 @@ def build_services(settings: Settings, *, adapter: ErpAdapter | None = None) -> 
         adapter=adapter,
         auto_approve=settings.auto_approve,
         push_attempts=settings.push_attempts,
+        stale_after=dt.timedelta(seconds=settings.claim_stale_after_seconds),
         prefect_task_batch=settings.prefect_task_batch,
         push_backoff_seconds=settings.push_backoff_seconds,
         replies_dir=settings.replies,

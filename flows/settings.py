@@ -130,6 +130,9 @@ class Settings(BaseSettings):
     auto_approve: bool = True
     live_credit: bool = False  # ask the ERP for exposure at validation time (when reference data comes from it)  # a valid order with no approval step goes straight to the push
     push_attempts: int = 5
+    # Claims (documents in processing, orders being pushed) are leases a live process renews; a dead
+    # process's work is retaken this long after its last renewal.
+    claim_stale_after_seconds: float = Field(default=300, gt=0)
     # Documents (and order pushes) per Prefect task run. 1: a task per document, the finest run log.
     # A Prefect task run costs ~17 ms of its own; at tens of documents a second, 20-50 halves the time.
     prefect_task_batch: int = Field(default=1, ge=1, le=500)

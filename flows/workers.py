@@ -3,8 +3,9 @@
 Any number of workers on any number of machines share one PostgreSQL store. A claim is a
 single ``UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED)``, so two workers never
 take the same row and never wait for each other. A worker that dies mid-batch leaves its
-documents in ``processing`` with a ``claimed_at`` stamp; after ``stale_after`` another
-worker re-claims them. ``process_document`` marks the document ``processing`` again itself:
+documents in ``processing`` with a ``claimed_at`` stamp; after ``stale_after`` (setting
+``claim_stale_after_seconds``, 5 minutes by default) another worker re-claims them. A live worker
+renews the claim of the document it works on (``flows/leases.py``), so a slow document is not retaken. ``process_document`` marks the document ``processing`` again itself:
 after a claim that is a no-op state change (one more audit line), not a second claim.
 """
 
@@ -21,16 +22,15 @@ from dataclasses import dataclass, field
 from sqlalchemy import or_, select, update
 
 from orderflow.canonical.states import DocumentState, OrderState
+from orderflow.flows.leases import Heartbeat, renew_documents, stale_after_of
 from orderflow.flows.pipeline import DocumentOutcome, PushOutcome, Services, process_document, push_safely
+from orderflow.flows.push import PUSH_PREFIX
 from orderflow.store import repository as repo
 from orderflow.store.models import Document, Order
 from orderflow.store.types import utcnow
 
 log = logging.getLogger("orderflow.workers")
 
-DEFAULT_STALE_AFTER = dt.timedelta(minutes=15)
-PUSH_CLAIM_TTL = dt.timedelta(minutes=5)
-PUSH_PREFIX = "push:"
 
 
 def default_worker_name() -> str:
@@ -62,9 +62,11 @@ class WorkerReport:
 
 
 def claim_documents(
-    services: Services, *, worker: str, batch: int = 10, stale_after: dt.timedelta | None = DEFAULT_STALE_AFTER
+    services: Services, *, worker: str, batch: int = 10, stale_after: dt.timedelta | None = None
 ) -> list[int]:
-    """Claim up to ``batch`` received (or stale processing) documents; returns their ids."""
+    """Claim up to ``batch`` received (or stale processing) documents; returns their ids.
+    ``stale_after``: the services' lease length when None."""
+    stale_after = stale_after_of(services) if stale_after is None else stale_after
     with services.session_factory() as s, s.begin():
         docs = repo.claim_documents(s, worker=worker, limit=batch, stale_after=stale_after)
         return [d.id for d in docs]
@@ -99,7 +101,9 @@ def claim_document_ids(services: Services, ids: Iterable[int], *, worker: str) -
 def process_one(services: Services, document_id: int, *, worker: str) -> DocumentOutcome | None:
     """Process a claimed document; a crash becomes a failed document, never a lost one."""
     try:
-        return process_document(services, document_id, actor=worker)
+        with Heartbeat(services.session_factory, lambda s: renew_documents(s, [document_id], worker),
+                       stale_after_of(services)):
+            return process_document(services, document_id, actor=worker)
     except Exception as exc:  # the pipeline turns bad input into outcomes; this is the last guard
         log.exception("processing document %s crashed", document_id)
         reason = f"Processing crashed: {type(exc).__name__}: {exc}"
@@ -117,7 +121,7 @@ def process_one(services: Services, document_id: int, *, worker: str) -> Documen
 
 
 def claim_orders(
-    services: Services, *, worker: str, batch: int = 10, ttl: dt.timedelta = PUSH_CLAIM_TTL
+    services: Services, *, worker: str, batch: int = 10, ttl: dt.timedelta | None = None
 ) -> list[int]:
     """Claim up to ``batch`` approved orders for pushing (row locks, SKIP LOCKED).
 
@@ -125,6 +129,7 @@ def claim_orders(
     claim does until it expires.
     """
     now = utcnow()
+    ttl = stale_after_of(services) if ttl is None else ttl
     free = or_(
         Order.claimed_by.is_(None),
         ~Order.claimed_by.startswith(PUSH_PREFIX),
@@ -163,7 +168,7 @@ def release_order(services: Services, order_id: int, *, worker: str) -> None:
 def push_claimed(services: Services, order_id: int, *, worker: str) -> PushOutcome:
     """Push one claimed order (the adapter checks the idempotency key first), then release it."""
     try:
-        return push_safely(services, order_id, actor=worker)
+        return push_safely(services, order_id, actor=worker, token=f"{PUSH_PREFIX}{worker}")
     except Exception as exc:
         log.exception("pushing order %s crashed", order_id)
         return PushOutcome(order_id, False, error=f"{type(exc).__name__}: {exc}")
@@ -187,7 +192,7 @@ def process_claimed(
     *,
     worker: str | None = None,
     batch: int = 10,
-    stale_after: dt.timedelta | None = DEFAULT_STALE_AFTER,
+    stale_after: dt.timedelta | None = None,
     max_batches: int | None = None,
     push: bool = True,
     on_document: Callable[[DocumentOutcome | None], None] | None = None,
@@ -215,6 +220,9 @@ def process_claimed(
                 on_document(outcome)
     if push:
         report.pushes = push_pending(services, worker=worker, batch=batch)
+        from orderflow.flows import replies
+
+        replies.deliver(services)  # replies a killed process left owed
     log.info("worker %s: %s", worker, report.counts())
     return report
 

@@ -369,8 +369,12 @@ def create_review_app(
     claim_minutes: int = CLAIM_MINUTES,
     learner: learning.Learner | None = None,
     on_pushed: Callable[[int], Any] | None = None,
+    is_transient: Callable[[BaseException], bool] = lambda exc: isinstance(exc, ConnectionError | TimeoutError),
 ) -> FastAPI:
     """The review web app. ``push(session, order)`` returns the ERP order id or raises with the reason.
+
+    ``is_transient(exc)`` classifies a failure the push callable did not record itself, by type
+    (``erp_push.base.is_transient`` in the product; ``review/`` does not import the adapters).
 
     ``on_pushed(order_id)`` runs after a push is committed (e.g. ``flows.notify.order_pushed``: the
     buyer's confirmation mail); it must not raise, and a failure there is only logged.
@@ -861,7 +865,7 @@ def create_review_app(
                 order = load_order(s, order_id)
                 if len(repo.push_attempts(s, order)) == seen:
                     repo.record_push_attempt(s, order, adapter="erp", ok=False, error=str(exc) or type(exc).__name__,
-                                             transient=type(exc).__name__.startswith("Transient"))
+                                             transient=is_transient(exc))
                 repo.add_audit(s, entity="order", entity_id=order.id, action="push_failed", actor="system",
                                reason=str(exc))
                 s.commit()

@@ -6,18 +6,21 @@ instead of failing); PostgreSQL is used by URL (``postgresql+psycopg://...``).
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+MIGRATION_LOCK_ID = 0x6F72_6466  # "ordf": the PostgreSQL advisory lock every orderflow process migrates under
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -65,16 +68,19 @@ def alembic_config(engine: Engine | None = None) -> Config:
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema up to ``revision`` (Alembic upgrade, programmatic)."""
+    """Bring the schema up to ``revision`` (Alembic upgrade, programmatic), once: processes started
+    together on a brand-new store take turns under a lock, and the later ones find nothing to do."""
     cfg = alembic_config(engine)
     if engine.dialect.name != "sqlite":
         with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":  # held until this transaction (DDL included) commits
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK_ID})
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, revision)
         return
     # SQLite alters a table by rebuilding it (Alembic batch mode): with foreign keys on, dropping the
     # old table would cascade-delete every child row. The pragma only takes effect outside a transaction.
-    with engine.connect() as conn:
+    with _sqlite_file_lock(engine), engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
         conn.commit()
         try:
@@ -87,6 +93,27 @@ def migrate(engine: Engine, revision: str = "head") -> None:
         finally:
             conn.exec_driver_sql("PRAGMA foreign_keys=ON")
             conn.commit()
+
+
+@contextlib.contextmanager
+def _sqlite_file_lock(engine: Engine) -> Iterator[None]:
+    """SQLite runs DDL outside a transaction (pysqlite), so two processes could both create a table:
+    an exclusive ``flock`` on ``<database>.migrate.lock`` beside the file serialises them."""
+    database = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
+    if not database or database == ":memory:":
+        yield
+        return
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no cross-process lock available, migrate as before
+        yield
+        return
+    with open(f"{database}.migrate.lock", "a+b") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -167,6 +167,24 @@ class AuditEvent(Base):
     reason: Mapped[str | None] = mapped_column(Text)
 
 
+class PendingReply(Base):
+    """Transactional outbox: a reply (855/ORDRSP, 865) owed to a partner, written in the same
+    transaction as the state change that causes it; delivered and retried by ``flows/replies.py``."""
+
+    __tablename__ = "reply_outbox"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))  # order_ack | change_ack
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    accepted: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str | None] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    claimed_until: Mapped[dt.datetime | None] = mapped_column()
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
 class PushAttempt(Base):
     __tablename__ = "push_attempts"
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -17,6 +17,9 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 PYTHON = sys.executable
+# The directory that makes ``import orderflow`` resolve to the code under test (a worktree's symlink
+# dir, or the checkout's parent): subprocesses get it as PYTHONPATH, so they run this code too.
+PACKAGE_ROOT = str(Path(os.path.abspath(__import__("orderflow").__file__)).parent.parent)
 POINTS = ("after_extract", "mid_orders_txn", "after_process", "before_push", "after_push")
 
 
@@ -132,7 +135,7 @@ class RunResult:
 
 def run_batch(folder: Path, home: Path, *, erp_url: str | None = None, kill_at: str | None = None,
               push_seconds: float = 30.0, timeout: float = 600, extra: list[str] = ()) -> RunResult:
-    env = {**os.environ, "PYTHONPATH": str(REPO.parent)}
+    env = {**os.environ, "PYTHONPATH": PACKAGE_ROOT}
     env.pop("ORDERFLOW_CHAOS_KILL_AT", None)
     if kill_at:
         env["ORDERFLOW_CHAOS_KILL_AT"] = kill_at

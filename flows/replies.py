@@ -1,0 +1,93 @@
+"""Delivery side of the replies outbox (``store.models.PendingReply``).
+
+The push records the reply it owes (855/ORDRSP, or 865 for a change) in the transaction that moves
+the order's state; this module delivers it afterwards, and any later pass (``orderflow push``, the
+worker) delivers what a killed process left owed. Each delivery takes the row with a compare-and-set
+lease, so two processes never send the same reply; the acknowledgement itself is recorded
+(``acks.record_ack``) before the row is marked delivered, and a re-delivery finds it and sends nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from orderflow.flows.leases import stale_after_of
+from orderflow.store.models import PendingReply
+from orderflow.store.types import utcnow
+
+log = logging.getLogger("orderflow.replies")
+
+
+def owe(s: Session, order_id: int, *, kind: str, accepted: bool, actor: str, reason: str | None = None) -> int:
+    """Record, in the caller's transaction, that the partner is owed this reply; returns its id."""
+    row = PendingReply(kind=kind, order_id=order_id, accepted=accepted, actor=actor, reason=reason, attempts=0)
+    s.add(row)
+    s.flush()
+    return row.id
+
+
+def _take(services: Any, reply_id: int) -> PendingReply | None:
+    now = utcnow()
+    with services.session_factory() as s, s.begin():
+        stmt = (
+            update(PendingReply)
+            .where(PendingReply.id == reply_id, PendingReply.delivered_at.is_(None),
+                   or_(PendingReply.claimed_until.is_(None), PendingReply.claimed_until < now))
+            .values(claimed_until=now + stale_after_of(services), attempts=PendingReply.attempts + 1)
+            .execution_options(synchronize_session=False)
+        )
+        if s.execute(stmt).rowcount != 1:
+            return None
+        row = s.get(PendingReply, reply_id)
+        s.expunge(row)
+        return row
+
+
+def _send(services: Any, row: PendingReply) -> None:
+    from orderflow.flows import changes
+    from orderflow.flows.pipeline import _acknowledge_order
+
+    if row.kind == "change_ack":
+        changes.acknowledge_change(services, row.order_id, accepted=row.accepted, reason=row.reason, strict=True)
+    else:
+        _acknowledge_order(services, row.order_id, accepted=row.accepted, actor=row.actor, strict=True)
+
+
+def _finish(services: Any, reply_id: int, error: str | None) -> None:
+    values: dict[str, Any] = {"claimed_until": None, "error": error}
+    if error is None:
+        values["delivered_at"] = utcnow()
+    with services.session_factory() as s, s.begin():
+        s.execute(update(PendingReply).where(PendingReply.id == reply_id).values(**values)
+                  .execution_options(synchronize_session=False))
+
+
+def deliver(services: Any, ids: list[int] | None = None, *, limit: int = 200) -> int:
+    """Deliver owed replies (``ids``, or every undelivered one); returns how many went out. Never raises:
+    a reply that cannot be written stays owed, with the error, for the next pass."""
+    if ids is None:
+        with services.session_factory() as s:
+            ids = list(s.scalars(select(PendingReply.id).where(PendingReply.delivered_at.is_(None))
+                                 .order_by(PendingReply.id).limit(limit)))
+    sent = 0
+    for reply_id in ids:
+        try:
+            row = _take(services, reply_id)
+        except Exception:
+            log.exception("taking reply %s failed", reply_id)
+            continue
+        if row is None:  # delivered already, or another process is delivering it
+            continue
+        try:
+            _send(services, row)
+        except Exception as exc:
+            log.exception("delivering reply %s for order %s failed", reply_id, row.order_id)
+            _finish(services, reply_id, f"{type(exc).__name__}: {exc}")
+            continue
+        _finish(services, reply_id, None)
+        sent += 1
+    return sent

@@ -1,0 +1,301 @@
+"""Exactly-once push under concurrency, black-box: the production commands as subprocesses.
+
+A fresh batch (portal orders and X12 850s) is stored, then one ``orderflow worker --once`` and
+several ``orderflow push`` runs start together on the same store. Each order must be pushed once:
+one ok push attempt, one ``pushed`` transition, one outbox file, one 855 per X12 order.
+"""
+
+from __future__ import annotations
+
+import collections
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from harness import PACKAGE_ROOT, REPO, make_batch
+
+PUSHERS = 5
+X12_ORDERS = 8
+PORTAL_ORDERS = 24
+GLOBEX_850 = REPO / "samples" / "changes" / "globex-850-GX-448300.edi"
+
+
+def x12_batch(folder: Path, n: int) -> list[str]:
+    """``n`` Globex 850s with unique PO numbers and interchange control numbers."""
+    text = GLOBEX_850.read_text()
+    pos = []
+    for i in range(n):
+        po = f"GX-77{i:04d}"
+        body = text.replace("GX-448300", po).replace("000000801", f"{900000000 + i:09d}")
+        body = body.replace("*801*X*", f"*{9000 + i}*X*").replace("GE*1*801~", f"GE*1*{9000 + i}~")
+        (folder / f"x12-{i:03d}.edi").write_text(body)
+        pos.append(po)
+    return pos
+
+
+def _env(home: Path, database_url: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ORDERFLOW_")}
+    env.update({
+        "PYTHONPATH": PACKAGE_ROOT,
+        "ORDERFLOW_HOME": str(home),
+        "ORDERFLOW_DATABASE_URL": database_url,
+        "ORDERFLOW_ERP": "file",
+        "ORDERFLOW_OUTBOX_DIR": str(home / "erp-outbox"),
+        "ORDERFLOW_REPLIES_DIR": str(home / "replies"),
+    })
+    return env
+
+
+def _orderflow(env: dict[str, str], *args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "orderflow.flows.cli", *args], env=env, cwd=env["ORDERFLOW_HOME"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _ingest(env: dict[str, str], inbox: Path) -> None:
+    """Store the batch (received, unprocessed) through the product's own ingest, in a subprocess."""
+    code = (
+        "import sys; from pathlib import Path\n"
+        "from orderflow.canonical import Envelope\n"
+        "from orderflow.flows.pipeline import ingest\n"
+        "from orderflow.flows.services import build_services\n"
+        "from orderflow.flows.settings import load_settings\n"
+        "sv = build_services(load_settings())\n"
+        "for p in sorted(Path(sys.argv[1]).iterdir()):\n"
+        "    ingest(sv, Envelope(data=p.read_bytes(), filename=p.name, channel='folder'))\n"
+    )
+    subprocess.run([sys.executable, "-c", code, str(inbox)], env=env, check=True, timeout=300,
+                   cwd=env["ORDERFLOW_HOME"])
+
+
+def _counts(database_url: str) -> dict[str, collections.Counter]:
+    from sqlalchemy import select
+
+    from orderflow.store.db import make_engine, session_factory
+    from orderflow.store.models import AuditEvent, Order, PushAttempt
+
+    engine = make_engine(database_url)
+    try:
+        with session_factory(engine)() as s:
+            ok = collections.Counter(a.order_id for a in s.scalars(select(PushAttempt).where(PushAttempt.ok)))
+            pushed = collections.Counter(
+                int(e.entity_id) for e in s.scalars(select(AuditEvent).where(AuditEvent.entity == "order"))
+                if (e.after or {}).get("state") == "pushed"
+            )
+            states = collections.Counter(o.state for o in s.scalars(select(Order)))
+            claimed = [o.id for o in s.scalars(select(Order).where(Order.claimed_by.is_not(None)))]
+    finally:
+        engine.dispose()
+    return {"ok_attempts": ok, "pushed": pushed, "states": states, "claimed": collections.Counter(claimed)}
+
+
+def _855s(replies: Path) -> collections.Counter:
+    """PO number → number of 855s written (BAK segment's PO number)."""
+    out: collections.Counter = collections.Counter()
+    for p in replies.rglob("*"):
+        if p.is_file() and "ST*855*" in (text := p.read_text(errors="replace")):
+            for m in re.finditer(r"BAK\*\d\d\*\w+\*([^*~]+)\*", text):
+                out[m.group(1)] += 1
+    return out
+
+
+def run_concurrent(home: Path, database_url: str) -> dict[str, object]:
+    inbox = home / "inbox"
+    make_batch(inbox, PORTAL_ORDERS, broken_every=0, seed=22)
+    x12_pos = x12_batch(inbox, X12_ORDERS)
+    env = _env(home, database_url)
+    _ingest(env, inbox)
+    procs = [_orderflow(env, "worker", "--once")] + [_orderflow(env, "push") for _ in range(PUSHERS)]
+    results = [(p.wait(timeout=600), p.stdout.read(), p.stderr.read()) for p in procs]
+    for p in procs:
+        p.stdout.close()
+        p.stderr.close()
+    return {"results": results, "x12_pos": x12_pos, **_counts(database_url),
+            "files": sorted(p.name for p in (home / "erp-outbox").glob("*.json")),
+            "tmp": sorted(p.name for p in (home / "erp-outbox").glob(".tmp-*")),
+            "acks": _855s(home / "replies")}
+
+
+def assert_exactly_once(run: dict[str, object]) -> None:
+    orders = PORTAL_ORDERS + X12_ORDERS
+    crashed = [(rc, err[-800:]) for rc, _out, err in run["results"] if rc not in (0, 1)]
+    assert not crashed, crashed
+    assert run["states"] == {"pushed": orders}, run["states"]
+    assert len(run["ok_attempts"]) == orders and set(run["ok_attempts"].values()) == {1}, \
+        {k: v for k, v in run["ok_attempts"].items() if v != 1}
+    assert len(run["pushed"]) == orders and set(run["pushed"].values()) == {1}, \
+        {k: v for k, v in run["pushed"].items() if v != 1}
+    assert len(run["files"]) == orders and not run["tmp"]
+    assert run["acks"] == {po: 1 for po in run["x12_pos"]}, run["acks"]
+    assert not run["claimed"], run["claimed"]
+
+
+def test_worker_and_push_runs_push_each_order_once_sqlite(workdir):
+    home = workdir / "home"
+    home.mkdir()
+    assert_exactly_once(run_concurrent(home, f"sqlite:///{home / 'orderflow.db'}"))
+
+
+def test_worker_and_push_runs_push_each_order_once_postgres(workdir, postgres_server):
+    home = workdir / "home"
+    home.mkdir()
+    assert_exactly_once(run_concurrent(home, postgres_server.create_database()))
+
+
+# --------------------------------------------------------------------------- leases (stale_after)
+
+
+def _stamp_claims(database_url: str, doc_ages: dict[int, float], order_token: str | None = None) -> None:
+    """Make documents look claimed by a worker ``age`` seconds ago (a dead one, or a live one)."""
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    from orderflow.store.db import make_engine
+    from orderflow.store.models import Document
+    from orderflow.store.types import utcnow
+
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as c:
+            for doc_id, age in doc_ages.items():
+                c.execute(update(Document).where(Document.id == doc_id).values(
+                    state="processing", claimed_by=f"gone:{doc_id}", claimed_at=utcnow() - dt.timedelta(seconds=age)))
+    finally:
+        engine.dispose()
+
+
+def _doc_states(database_url: str) -> dict[int, str]:
+    from sqlalchemy import select
+
+    from orderflow.store.db import make_engine
+    from orderflow.store.models import Document
+
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as c:
+            return dict(c.execute(select(Document.id, Document.state)).all())
+    finally:
+        engine.dispose()
+
+
+def test_stale_after_is_a_setting_and_a_dead_workers_documents_are_retaken(workdir):
+    """``ORDERFLOW_CLAIM_STALE_AFTER_SECONDS=90``: a document a dead worker claimed 2 minutes ago is
+    processed by the next ``worker --once`` (not after the old hard-coded 15 minutes); one claimed a
+    moment ago (a live worker's) is left alone."""
+    home = workdir / "home"
+    home.mkdir()
+    url = f"sqlite:///{home / 'orderflow.db'}"
+    make_batch(home / "inbox", 2, broken_every=0, seed=31)
+    env = {**_env(home, url), "ORDERFLOW_CLAIM_STALE_AFTER_SECONDS": "90"}
+    _ingest(env, home / "inbox")
+    _stamp_claims(url, {1: 120.0, 2: 0.0})
+    p = _orderflow(env, "worker", "--once")
+    out, err = p.communicate(timeout=300)
+    assert p.returncode == 0, err[-800:]
+    assert _doc_states(url) == {1: "processed", 2: "processing"}
+
+
+def test_a_live_worker_renews_its_claim_and_a_dead_ones_lapses(workdir):
+    """The heartbeat keeps a 1-second lease alive for 3 seconds of work; once it stops, the lease
+    lapses and another worker takes the document."""
+    import datetime as dt
+    import time
+
+    from orderflow.flows.leases import Heartbeat, renew_documents
+    from orderflow.store import repository as repo
+    from orderflow.store.db import make_engine, session_factory
+
+    home = workdir / "home"
+    home.mkdir()
+    url = f"sqlite:///{home / 'orderflow.db'}"
+    make_batch(home / "inbox", 1, broken_every=0, seed=32)
+    _ingest(_env(home, url), home / "inbox")
+    engine = make_engine(url)
+    factory = session_factory(engine)
+    lease = dt.timedelta(seconds=1)
+
+    def claim(worker: str) -> list[int]:
+        with factory() as s, s.begin():
+            return [d.id for d in repo.claim_documents(s, worker=worker, limit=5, stale_after=lease)]
+
+    try:
+        assert claim("a") == [1]
+        taken_by_b = []
+        with Heartbeat(factory, lambda s: renew_documents(s, [1], "a"), lease) as beat:
+            deadline = time.monotonic() + 3
+            while time.monotonic() < deadline:
+                taken_by_b += claim("b")
+                time.sleep(0.1)
+        assert taken_by_b == [] and beat.beats >= 4
+        time.sleep(1.2)
+        assert claim("b") == [1]
+    finally:
+        engine.dispose()
+
+
+# --------------------------------------------------------------------------- a killed write's temp file
+
+
+def test_a_killed_writers_temp_file_is_cleaned_by_the_next_write(workdir):
+    """A process killed (SIGKILL) between creating its temp file and linking it leaves a
+    ``.tmp-*.part`` in the outbox; the next writer removes it, and leaves a live writer's alone."""
+    import os
+
+    from orderflow.erp_push.file_adapter import FileAdapter
+
+    outbox = workdir / "erp-outbox"
+    outbox.mkdir()
+    killed = subprocess.run(
+        [sys.executable, "-c",
+         "import os, sys\nfrom orderflow.erp_push.file_adapter import FileAdapter\n"
+         "FileAdapter(sys.argv[1])._temp()\nos.kill(os.getpid(), 9)\n", str(outbox)],
+        env={**os.environ, "PYTHONPATH": PACKAGE_ROOT}, timeout=120)
+    assert killed.returncode == -9
+    left = [p.name for p in outbox.glob(".tmp-*.part")]
+    assert len(left) == 1
+    live_fd, live = FileAdapter(outbox)._temp()  # this process's own temp: a writer still at work
+    os.close(live_fd)
+    assert FileAdapter(outbox).add_cross_reference("ACME", "PART-1", "FAS-1001")
+    assert sorted(p.name for p in outbox.glob(".tmp-*.part")) == [Path(live).name]
+
+
+# --------------------------------------------------------------------------- the replies outbox
+
+
+def test_an_855_owed_by_a_push_killed_after_its_commit_is_sent_once_by_the_next_run(workdir):
+    """``orderflow push`` killed (SIGKILL) right after the commit that moved the order to ``pushed``
+    and before its 855 went out: the reply was owed in that same transaction, so the next run sends
+    it; a third run sends nothing more. Every X12 order ends with exactly one 855."""
+    from sqlalchemy import select
+
+    from orderflow.store.db import make_engine
+    from orderflow.store.models import PendingReply
+
+    home = workdir / "home"
+    home.mkdir()
+    url = f"sqlite:///{home / 'orderflow.db'}"
+    (home / "inbox").mkdir()
+    pos = x12_batch(home / "inbox", 3)
+    env = _env(home, url)
+    _ingest(env, home / "inbox")
+
+    killed = _orderflow({**env, "ORDERFLOW_CHAOS_KILL_AT": "before_reply:1"}, "push")
+    killed.communicate(timeout=300)
+    assert killed.returncode == -9
+    after_kill = _counts(url)
+    assert sum(after_kill["pushed"].values()) == 1 and _855s(home / "replies") == {}
+
+    for _ in range(2):
+        p = _orderflow(env, "push")
+        _out, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err[-800:]
+        assert _855s(home / "replies") == {po: 1 for po in pos}
+    engine = make_engine(url)
+    try:
+        with engine.connect() as c:
+            rows = c.execute(select(PendingReply.delivered_at, PendingReply.attempts)).all()
+    finally:
+        engine.dispose()
+    assert len(rows) == 3 and all(d is not None for d, _ in rows) and sorted(n for _, n in rows) == [1, 1, 1]
