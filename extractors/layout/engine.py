@@ -124,7 +124,8 @@ def extract_order(pages: list[PageWords], *, hints: list[dict[str, Any]] | dict[
     if lh:
         buyer_words |= {w.lower() for w in lh.value.split() if len(w) >= 4}
     buyer_words -= {"limited", "supply", "international", "company", "industries", "group", "solutions"}
-    tables = read_tables(page_lines, heights, buyer_words, hints)
+    kind = doc_kind(doc)
+    tables = read_tables(page_lines, heights, buyer_words, hints, kind)
     for t in tables:
         for ln in t.header_lines:
             doc.skip.add(id(ln))
@@ -132,7 +133,6 @@ def extract_order(pages: list[PageWords], *, hints: list[dict[str, Any]] | dict[
             doc.skip.add(id(r.anchor))
             doc.skip.update(id(x) for x in r.extra)
 
-    kind = doc_kind(doc)
     _header(doc, ctx, order, text, lh, kind)
     _revision(doc, ctx, order, heights)
     _apply_regions(doc, ctx, order, hints)
