@@ -453,11 +453,11 @@ def _other(own: str) -> str:
 
 
 def _assign_headers(cols: list[Column], head: list[Line], buyer_words: set[str], hints: Hints | None = None,
-                    refine: bool = True, own: str = "customer_part") -> None:
+                    refine: bool = True, own: str = "customer_part", supplier_words: set[str] | None = None) -> None:
     """Column roles from the header words. An unqualified item-code column ("Item Code", "Part Number",
     "Codice") holds the issuer's own item number: ``own`` is "customer_part" on a buyer's PO, "sku" on a
     seller's document; only a column qualified as the supplier's ("Vendor Item #", "Your material number")
-    is the sku on a PO."""
+    is the sku on a PO, as is a code column named after the supplier ("SDS Art.-Nr.": ``supplier_words``)."""
     for i, c in enumerate(cols):
         c.left = (cols[i - 1].x1 + c.x0) / 2 if i else -1e9
         c.right = (c.x1 + cols[i + 1].x0) / 2 if i + 1 < len(cols) else 1e9
@@ -482,6 +482,9 @@ def _assign_headers(cols: list[Column], head: list[Line], buyer_words: set[str],
                 role = None
         elif buyer_words and any(b in h.split() for b in buyer_words) and re.search(r"item|part|code|no", h):
             role = "customer_part"
+        elif supplier_words and any(b in re.split(r"[\s.\-/]+", h) for b in supplier_words) \
+                and re.search(r"item|part|code|no\b|nr|art|mat", h):
+            role = "sku"  # "SDS Art.-Nr.": the item number of the supplier named on the PO
         elif _BREAKUP.search(h):
             role = "breakup"
         elif _YOUR_CODE.search(h):
@@ -562,7 +565,7 @@ def _assign_headers(cols: list[Column], head: list[Line], buyer_words: set[str],
 
 
 def _two_tier(cols: list[Column], head: list[Line], body: list[Line], buyer_words: set[str],
-              hints: Hints | None, own: str = "customer_part") -> None:
+              hints: Hints | None, own: str = "customer_part", supplier_words: set[str] | None = None) -> None:
     """A two-line header whose lines each name a column ("Your-item-# / Our-item-#", "Qty/Unit / Unit-price")
     labels the two rows of every record: the first line the row with the quantity, the second the row
     printed under it. Read each header line alone; when both name roles and differ somewhere, the second
@@ -573,7 +576,7 @@ def _two_tier(cols: list[Column], head: list[Line], body: list[Line], buyer_word
     tiers = []
     for ln in head:
         copy = [Column(c.x0, c.x1) for c in cols]
-        _assign_headers(copy, [ln], buyer_words, hints, refine=False, own=own)
+        _assign_headers(copy, [ln], buyer_words, hints, refine=False, own=own, supplier_words=supplier_words)
         tiers.append(copy)
     one, two = tiers
     differ = [i for i, (a, b) in enumerate(zip(one, two, strict=True)) if a.role and b.role and a.role != b.role]
@@ -683,10 +686,14 @@ def _is_stop(line: Line) -> bool:
 
 
 def read_tables(pages: list[list[Line]], heights: dict[int, float], buyer_words: set[str],
-                hints: Hints | None = None, kind: str = "purchase") -> list[Table]:
+                hints: Hints | None = None, kind: str = "purchase", supplier_words: set[str] | None = None
+                ) -> list[Table]:
     """The item tables of the pages. ``kind`` ("purchase" / "sales") says whose item number an unqualified
     code column holds: the buyer's (customer_part) on a PO, the seller's (sku) on a sales document."""
     own = "sku" if kind == "sales" else "customer_part"
+    # a supplier called "Parts & Code Ltd" names no column: only its distinctive words ("SDS") qualify a code
+    sw = {w for w in supplier_words or set() if not HEADER_WORDS.search(w) and not _ITEM_CODE.search(w)
+          and not any(rx.search(w) for _, rx in _ROLE_RE)}
     tables: list[Table] = []
     carry: tuple[list[Column], list[Line]] | None = None
     for lines in pages:
@@ -714,7 +721,7 @@ def read_tables(pages: list[list[Line]], heights: dict[int, float], buyer_words:
                 continue
             if head:
                 cols = _split_by_header(_text_columns(_gutters(body, head), body, head), head)
-                _assign_headers(cols, head, buyer_words, hints, own=own)
+                _assign_headers(cols, head, buyer_words, hints, own=own, supplier_words=sw)
                 _unheaded_codes(cols, body, own)
                 _codes_not_line_numbers(cols, body, own)
                 _numbered_items(cols, body)
@@ -722,7 +729,7 @@ def read_tables(pages: list[list[Line]], heights: dict[int, float], buyer_words:
                 _barcodes_are_barcodes(cols, body)
                 _dates_not_values(cols, body)
                 _units_not_quantities(cols, body)
-                _two_tier(cols, head, body, buyer_words, hints, own)
+                _two_tier(cols, head, body, buyer_words, hints, own, sw)
                 arithmetic.resolve(cols, [ln.words for ln in body if not _is_stop(ln)
                                           and sum(1 for w in ln.words if _is_numberish(w.text)) >= 3])
             elif carry:

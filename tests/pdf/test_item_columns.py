@@ -16,10 +16,13 @@ ROWS = [("1", "AB-100", "Hex bolt M8", "10", "1.50", "15.00"),
         ("3", "CD-300", "Washer M8", "5", "0.10", "0.50")]
 
 
-def _po(headers: tuple[str, ...], rows: list[tuple[str, ...]], xs: tuple[int, ...], title: str = "PURCHASE ORDER") -> bytes:
+def _po(headers: tuple[str, ...], rows: list[tuple[str, ...]], xs: tuple[int, ...], title: str = "PURCHASE ORDER",
+        supplier: str | None = None) -> bytes:
     buf = io.BytesIO()
     c = canvas.Canvas(buf)
     c.drawString(72, 760, title)
+    if supplier:
+        c.drawString(320, 740, f"Supplier: {supplier}")
     c.drawString(72, 740, "PO Number: 4500001234")
     c.drawString(72, 725, "PO Date: 2026-03-15")
     for x, h in zip(xs, headers, strict=True):
@@ -32,8 +35,8 @@ def _po(headers: tuple[str, ...], rows: list[tuple[str, ...]], xs: tuple[int, ..
     return buf.getvalue()
 
 
-def _lines(headers, rows=ROWS, xs=(72, 110, 220, 380, 430, 500), title="PURCHASE ORDER"):
-    (order,) = extract(_po(headers, rows, xs, title), ExtractContext(filename="po.pdf", ocr=False)).orders
+def _lines(headers, rows=ROWS, xs=(72, 110, 220, 380, 430, 500), title="PURCHASE ORDER", supplier=None):
+    (order,) = extract(_po(headers, rows, xs, title, supplier), ExtractContext(filename="po.pdf", ocr=False)).orders
     return order.lines
 
 
@@ -88,3 +91,15 @@ def test_code_column_qualified_as_the_suppliers_is_the_sku(header):
     rows = [("AB-100", "Hex bolt M8", "10", "EA", "1.50", "15.00")]
     lines = _lines((header, "Description", "Qty", "UOM", "Unit Price", "Amount"), rows, (72, 170, 300, 350, 420, 500))
     assert [(ln.customer_part, ln.sku) for ln in lines] == [(None, "AB-100")]
+
+
+def test_code_column_named_after_the_supplier_is_the_sku():
+    """"SDS Art.-Nr." on a PO to SDS GmbH: the supplier's article number (a bare "Art.-Nr." is the buyer's)."""
+    rows = [("SDS2884", "Etiketten weiss", "10", "EA", "1.50", "15.00")]
+    xs = (72, 170, 330, 380, 430, 500)
+    lines = _lines(("SDS Art.-Nr.", "Bezeichnung", "Menge", "ME", "Preis", "Betrag"), rows, xs,
+                   title="BESTELLUNG", supplier="SDS GmbH")
+    assert [(ln.customer_part, ln.sku) for ln in lines] == [(None, "SDS2884")]
+    lines = _lines(("Art.-Nr.", "Bezeichnung", "Menge", "ME", "Preis", "Betrag"), rows, xs,
+                   title="BESTELLUNG", supplier="SDS GmbH")
+    assert [(ln.customer_part, ln.sku) for ln in lines] == [("SDS2884", None)]
