@@ -23,7 +23,7 @@ from orderflow.canonical import (
 from orderflow.extractors.layout import fields as F
 from orderflow.extractors.layout import revision as R
 from orderflow.extractors.layout.hints import Hints, compile_hints
-from orderflow.extractors.layout.lexicon import PURCHASE_EVIDENCE, SALES_EVIDENCE
+from orderflow.extractors.layout.lexicon import ORG_HINT, PURCHASE_EVIDENCE, SALES_EVIDENCE
 from orderflow.extractors.layout.lines import Line, Word, bbox, group_lines, phrase_text, to_words
 from orderflow.extractors.layout.table import Row, read_tables
 from orderflow.extractors.values import (
@@ -124,7 +124,12 @@ def extract_order(pages: list[PageWords], *, hints: list[dict[str, Any]] | dict[
     if lh:
         buyer_words |= {w.lower() for w in lh.value.split() if len(w) >= 4}
     buyer_words -= {"limited", "supply", "international", "company", "industries", "group", "solutions"}
-    tables = read_tables(page_lines, heights, buyer_words, hints)
+    supplier = F.find_party(doc, "supplier")
+    supplier_words = {w.lower() for w in (supplier.value or "").split() if len(w) >= 3 and w.isalpha()
+                      and not ORG_HINT.fullmatch(w)} - buyer_words if supplier else set()
+    supplier_words -= {"the", "and", "supply", "international", "company", "industries", "group", "solutions"}
+    kind = doc_kind(doc)
+    tables = read_tables(page_lines, heights, buyer_words, hints, kind, supplier_words)
     for t in tables:
         for ln in t.header_lines:
             doc.skip.add(id(ln))
@@ -132,7 +137,6 @@ def extract_order(pages: list[PageWords], *, hints: list[dict[str, Any]] | dict[
             doc.skip.add(id(r.anchor))
             doc.skip.update(id(x) for x in r.extra)
 
-    kind = doc_kind(doc)
     _header(doc, ctx, order, text, lh, kind)
     _revision(doc, ctx, order, heights)
     _apply_regions(doc, ctx, order, hints)

@@ -242,16 +242,24 @@ COLUMN_ROLES: list[tuple[str, str]] = [
                 r"|^(?:riga|n\.|l\.?\s?p\.?|rad|linje|[čc]\.|po[řr]\.?|pol\.?|[řr][áa]dek|s[ıi]ra(?:\s+no)?|s\.\s?no)$"
                 r"|^(?:序号|行号|项次|行|項番|明細番号|明細)$"),
     ("gtin", r"ean|gtin|upc|barcode|itf"),
+    # the SUPPLIER's code, qualified as such ("Vendor Item #", "Supplier ref.", "Vendor Style", "Lief.-Art",
+    # "Supplier's product no."); "Your item" / "Ihre Materialnummer" are read in table.py (_YOUR_CODE)
+    ("sku", r"\b(?:vend(?:or)?|supplier|lieferant(?:en)?|fournisseur|proveedor|fornitore|fornecedor|leverant[öo]r"
+            r"|dostawc[ay])\b['’]?s?\W*(?:\w+\W+)?(?:item|part|code|style|id\b|no\b|nr\b|#|sku|art|cat|ref|product"
+            r"|number|mat|model)"
+            r"|\blief\.?\s*-?\s*art|lieferanten\W?(?:art|mat|nr)|référence|^réf|^ref\b|refer[êe]ncia|^sku\s+fornecedor"),
     ("customer_part", r"customer\s+(?:part|item|material)|buyer\s+(?:part|item)|our\s+(?:part|item|ref)|material"
                       r"|unser[e]?\s+(?:nr|nummer|art|material)"
                       r"|品番|size\s+variant|tpnd|article\s+number|your\s+ref"
                       r"|物料(?:编码|编号|号|代码)|^料号$"),
-    ("sku", r"item\s+code|product\s+(?:code|id|no)|part\s*(?:no|number|#)|vendor\s+(?:item|part|code)"
-            r"|supplier\s+(?:item|part|code)|sku|catalog|article|artikel(?!ben[äa]mning|beskrivning|tekst)|référence|^réf|^ref|^code$|^item$"
-            r"|mfr|model|código|art\.?\s*nr|artikelnummer"
-            r"|codice(?:\s+articolo)?|cod\.\s*art|^c[óo]d\.?$|refer[êe]ncia|^indeks$|kod\s+towaru|^symbol$"
-            r"|^varen(?:r|ummer)\.?$|artikkel(?:nr|nummer)?|^k[óo]d(?:\s+zbo[žz][íi])?$|katalogov[ée]\s+[čc][íi]slo"
-            r"|[üu]r[üu]n\s+kodu|stok\s+kodu|malzeme\s+kodu|商品编码|产品编号|产品编码|货号|型番|型号"),
+    # an UNQUALIFIED item-code column ("Item Code", "Product Code", "Part Number", "Codice", "Artikel-Nr.", "SKU"):
+    # the issuer's own item number - the buyer's part on a PO, the seller's sku on a sales document (table.py)
+    ("item_code", r"item\s+code|product\s+(?:code|id|no)|part\s*(?:no|number|#)"
+                  r"|sku|catalog|article|artikel(?!ben[äa]mning|beskrivning|tekst)|^code$|^item$"
+                  r"|mfr|model|código|art\.?\s*nr|artikelnummer"
+                  r"|codice(?:\s+articolo)?|cod\.\s*art|^c[óo]d\.?$|^indeks$|kod\s+towaru|^symbol$"
+                  r"|^varen(?:r|ummer)\.?$|artikkel(?:nr|nummer)?|^k[óo]d(?:\s+zbo[žz][íi])?$|katalogov[ée]\s+[čc][íi]slo"
+                  r"|[üu]r[üu]n\s+kodu|stok\s+kodu|malzeme\s+kodu|商品编码|产品编号|产品编码|货号|型番|型号"),
     ("description", r"desc|item\s+name|product(?:\s+name)?$|^produ(?:to|cto|it)$|^prodotto$|bezeichnung|beschreibung|désignation|designation"
                     r"|descripción|omschrijving|品名|^name"
                     r"|descrizione|denominazione|descri[çc][ãa]o|designa[çc][ãa]o|^nazwa|^opis$|ben[äa]mning|beskrivning"

@@ -193,14 +193,16 @@ def _text_columns(cols: list[Column], body: list[Line], head: list[Line]) -> lis
 
 
 _DESC_HEAD = re.compile(dict(COLUMN_ROLES)["description"], re.IGNORECASE)
+_ITEM_CODE = re.compile(dict(COLUMN_ROLES)["item_code"], re.IGNORECASE)
+_SUPPLIER_CODE = re.compile(dict(COLUMN_ROLES)["sku"], re.IGNORECASE)
 _ITEM_NO = re.compile(r"^\d{4,14}$")
 _CODE = re.compile(r"^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9][\w./-]{3,}$")
 
 
-def _unheaded_codes(cols: list[Column], body: list[Line]) -> None:
+def _unheaded_codes(cols: list[Column], body: list[Line], own: str = "customer_part") -> None:
     """Columns left of the values whose header was lost (white on a dark band) or not understood: item
-    codes are the item number when no column carries one; the widest text column is the description
-    when none does."""
+    codes are the issuer's item number (``own``) when no column carries one; the widest text column is the
+    description when none does."""
     first_value = min((c.x0 for c in cols if c.role in ("qty", "unit_price", "amount")), default=1e9)
 
     def values(c: Column) -> list[str]:
@@ -213,7 +215,7 @@ def _unheaded_codes(cols: list[Column], body: list[Line]) -> None:
                 continue
             vals = values(c)
             if vals and sum(bool(_CODE.match(v) or _ITEM_NO.match(v)) for v in vals) >= 0.8 * len(vals):
-                c.role = "sku"
+                c.role = own
                 break
     for c in cols:  # a size column of bare numbers ("20") is no item name: look for a text column instead
         if c.role == "description" and _VARIANT.search(c.header) and not any(
@@ -274,11 +276,17 @@ def _give_role(cols: list[Column], role: str) -> None:
     code), e.g. "Part Number" beside an "Item" column that turned out to count the lines."""
     if any(c.role == role for c in cols):
         return
-    wanted = [rx for r, rx in _ROLE_RE if r in (role, "sku")]
+    wanted = [rx for r, rx in _ROLE_RE if r in (role, "sku", "item_code")]
     for c in cols:
         if c.role is None and c.header and any(rx.search(c.header) for rx in wanted):
             c.role = role
             return
+    if role in ("sku", "customer_part"):  # "Item | Part Number": the unqualified code took the other role
+        for c in cols:
+            if c.role == _other(role) and c.header and _ITEM_CODE.search(c.header.lower()) \
+                    and not _SUPPLIER_CODE.search(c.header.lower()) and not _YOUR_CODE.search(c.header):
+                c.role = role
+                return
 
 
 def _barcodes_are_barcodes(cols: list[Column], body: list[Line]) -> None:
@@ -326,11 +334,12 @@ def _units_not_quantities(cols: list[Column], body: list[Line]) -> None:
         return
 
 
-def _codes_not_names(cols: list[Column], body: list[Line]) -> None:
+def _codes_not_names(cols: list[Column], body: list[Line], own: str = "customer_part") -> None:
     """A bare "Product" header is read as the item's name; when its values are codes (``AB-100``) and an
-    unread column beside it holds words, the codes are the item number and the words the description."""
+    unread column beside it holds words, the codes are the issuer's item number (``own``) and the words the
+    description."""
     desc = next((c for c in cols if c.role == "description"), None)
-    if desc is None or any(c.role == "sku" for c in cols):
+    if desc is None or any(c.role == own for c in cols):
         return
     vals = _column_values(desc, body)
     if not vals or sum(bool(_CODE.match(v)) for v in vals) < 0.8 * len(vals):
@@ -339,13 +348,13 @@ def _codes_not_names(cols: list[Column], body: list[Line]) -> None:
         if c.role is None and c.header and _DESC_HEAD.search(c.header):
             words = _column_values(c, body)
             if words and sum(any(ch.isalpha() for ch in w) for w in words) >= 0.8 * len(words):
-                desc.role, c.role = "sku", "description"
+                desc.role, c.role = own, "description"
                 return
 
 
-def _codes_not_line_numbers(cols: list[Column], body: list[Line]) -> None:
+def _codes_not_line_numbers(cols: list[Column], body: list[Line], own: str = "customer_part") -> None:
     """A column headed like a line number ("Item #", "No.") whose values are item codes (``BR-4118-XL``)
-    holds the item number: it goes to the sku (or the buyer's part when the sku is taken)."""
+    holds the issuer's item number (``own``; the other code role when that is taken)."""
     for c in cols:
         if c.role != "line_no":
             continue
@@ -353,7 +362,7 @@ def _codes_not_line_numbers(cols: list[Column], body: list[Line]) -> None:
                 for w in b.words if c.left <= w.xc < c.right]
         if vals and sum(1 for v in vals if not _LINE_NO.match(v)) > len(vals) / 2:
             taken = {x.role for x in cols}
-            c.role = "sku" if "sku" not in taken else ("customer_part" if "customer_part" not in taken else None)
+            c.role = own if own not in taken else (_other(own) if _other(own) not in taken else None)
 
 
 def _merge_text_runs(cols: list[Column], rows: list[Line]) -> list[Column]:
@@ -439,8 +448,16 @@ def _split_by_header(cols: list[Column], head: list[Line]) -> list[Column]:
     return out
 
 
+def _other(own: str) -> str:
+    return "sku" if own == "customer_part" else "customer_part"
+
+
 def _assign_headers(cols: list[Column], head: list[Line], buyer_words: set[str], hints: Hints | None = None,
-                    refine: bool = True) -> None:
+                    refine: bool = True, own: str = "customer_part", supplier_words: set[str] | None = None) -> None:
+    """Column roles from the header words. An unqualified item-code column ("Item Code", "Part Number",
+    "Codice") holds the issuer's own item number: ``own`` is "customer_part" on a buyer's PO, "sku" on a
+    seller's document; only a column qualified as the supplier's ("Vendor Item #", "Your material number")
+    is the sku on a PO, as is a code column named after the supplier ("SDS Art.-Nr.": ``supplier_words``)."""
     for i, c in enumerate(cols):
         c.left = (cols[i - 1].x1 + c.x0) / 2 if i else -1e9
         c.right = (c.x1 + cols[i + 1].x0) / 2 if i + 1 < len(cols) else 1e9
@@ -451,11 +468,13 @@ def _assign_headers(cols: list[Column], head: list[Line], buyer_words: set[str],
             pieces.setdefault(id(c), []).append(text)
             pieces.setdefault(-id(c) - k, []).append(text)  # per header line: side-by-side labels
     used: dict[str, Column] = {}
+    generic_cols: set[int] = set()
     for c in cols:
         h = re.sub(r"(?<=[a-z])[-_](?=[a-z])", " ", c.header.lower())  # "Unit-price", "Our-item-#"
         if not h:
             continue
         role = None
+        generic = False  # an unqualified code column: may fall back to the other code role
         mapped = hints.column_role(c.header) if hints else None
         if mapped:
             role, c.hint = mapped
@@ -463,6 +482,9 @@ def _assign_headers(cols: list[Column], head: list[Line], buyer_words: set[str],
                 role = None
         elif buyer_words and any(b in h.split() for b in buyer_words) and re.search(r"item|part|code|no", h):
             role = "customer_part"
+        elif supplier_words and any(b in re.split(r"[\s.\-/]+", h) for b in supplier_words) \
+                and re.search(r"item|part|code|no\b|nr|art|mat", h):
+            role = "sku"  # "SDS Art.-Nr.": the item number of the supplier named on the PO
         elif _BREAKUP.search(h):
             role = "breakup"
         elif _YOUR_CODE.search(h):
@@ -474,6 +496,8 @@ def _assign_headers(cols: list[Column], head: list[Line], buyer_words: set[str],
                 if rx.search(h):
                     role = r
                     break
+            if role == "item_code":
+                role, generic = own, True
             side = next((pieces[-id(c) - k] for k in range(len(head)) if len(pieces.get(-id(c) - k, [])) > 1), None)
             if role is None and side:
                 # two labels over one value column (an empty column's label given to its neighbour,
@@ -481,23 +505,32 @@ def _assign_headers(cols: list[Column], head: list[Line], buyer_words: set[str],
                 role = next((r for t in side[:1] for r, rx in _ROLE_RE if r in ("unit_price", "amount")
                              and rx.search(re.sub(r"(?<=[a-z])[-_](?=[a-z])", " ", t.lower()))), None)
             if role is None and re.search(r"\bitem\b", h):
-                role = "sku"
+                role, generic = own, True
             if role is None and re.fullmatch(r"[a-z]{3}", h.strip()) and h.strip().upper() in _CURRENCIES:
                 role = "amount"  # a column headed just "EUR": the line value in that currency
         if role == "line_no" and "line_no" in used and re.search(r"\bitem\b", h):
-            role = "sku" if "sku" not in used else "customer_part"  # "Item No." beside a "Line" column
+            role = own if own not in used else _other(own)  # "Item No." beside a "Line" column
+            generic = True
         if role in used and role not in ("date",):
             prev = used[role]
             if c.hint and not prev.hint:
                 prev.role = None  # a partner's column mapping beats the lexicon's guess
             elif prev.hint:
                 role = None
+            elif generic and _other(role) not in used:
+                role = _other(role)  # a second unqualified code column ("Material | Item code"): the other code
             elif role == "sku" and _GENERIC_ITEM.match(prev.header.strip()) and not _GENERIC_ITEM.match(h.strip()):
                 # "Item | Vendor Part": the named code is the item code; a bare "Item" before it is the
                 # buyer's own number (or counts the lines: _numbered_items looks at the values)
                 prev.role = "customer_part" if "customer_part" not in used else None
                 if prev.role:
                     used["customer_part"] = prev
+            elif not generic and id(prev) in generic_cols:
+                # a qualified column ("Vendor Item #", "Customer Part") beats an unqualified one taking its role;
+                # that one keeps the other code role when free (or counts the lines: _numbered_items)
+                prev.role = _other(role) if _other(role) not in used else None
+                if prev.role:
+                    used[prev.role] = prev
             elif role == "amount":  # the right-most money column is the line amount
                 prev.role = None
             elif role == "unit_price" and re.search(r"\bnet\b", h) and not re.search(r"\bnet\b", prev.header.lower()):
@@ -511,6 +544,8 @@ def _assign_headers(cols: list[Column], head: list[Line], buyer_words: set[str],
                 role = None
         if role:
             used[role] = c
+            if generic:
+                generic_cols.add(id(c))
         c.role = role
     if not refine:
         return
@@ -530,7 +565,7 @@ def _assign_headers(cols: list[Column], head: list[Line], buyer_words: set[str],
 
 
 def _two_tier(cols: list[Column], head: list[Line], body: list[Line], buyer_words: set[str],
-              hints: Hints | None) -> None:
+              hints: Hints | None, own: str = "customer_part", supplier_words: set[str] | None = None) -> None:
     """A two-line header whose lines each name a column ("Your-item-# / Our-item-#", "Qty/Unit / Unit-price")
     labels the two rows of every record: the first line the row with the quantity, the second the row
     printed under it. Read each header line alone; when both name roles and differ somewhere, the second
@@ -541,7 +576,7 @@ def _two_tier(cols: list[Column], head: list[Line], body: list[Line], buyer_word
     tiers = []
     for ln in head:
         copy = [Column(c.x0, c.x1) for c in cols]
-        _assign_headers(copy, [ln], buyer_words, hints, refine=False)
+        _assign_headers(copy, [ln], buyer_words, hints, refine=False, own=own, supplier_words=supplier_words)
         tiers.append(copy)
     one, two = tiers
     differ = [i for i, (a, b) in enumerate(zip(one, two, strict=True)) if a.role and b.role and a.role != b.role]
@@ -651,7 +686,14 @@ def _is_stop(line: Line) -> bool:
 
 
 def read_tables(pages: list[list[Line]], heights: dict[int, float], buyer_words: set[str],
-                hints: Hints | None = None) -> list[Table]:
+                hints: Hints | None = None, kind: str = "purchase", supplier_words: set[str] | None = None
+                ) -> list[Table]:
+    """The item tables of the pages. ``kind`` ("purchase" / "sales") says whose item number an unqualified
+    code column holds: the buyer's (customer_part) on a PO, the seller's (sku) on a sales document."""
+    own = "sku" if kind == "sales" else "customer_part"
+    # a supplier called "Parts & Code Ltd" names no column: only its distinctive words ("SDS") qualify a code
+    sw = {w for w in supplier_words or set() if not HEADER_WORDS.search(w) and not _ITEM_CODE.search(w)
+          and not any(rx.search(w) for _, rx in _ROLE_RE)}
     tables: list[Table] = []
     carry: tuple[list[Column], list[Line]] | None = None
     for lines in pages:
@@ -679,15 +721,15 @@ def read_tables(pages: list[list[Line]], heights: dict[int, float], buyer_words:
                 continue
             if head:
                 cols = _split_by_header(_text_columns(_gutters(body, head), body, head), head)
-                _assign_headers(cols, head, buyer_words, hints)
-                _unheaded_codes(cols, body)
-                _codes_not_line_numbers(cols, body)
+                _assign_headers(cols, head, buyer_words, hints, own=own, supplier_words=sw)
+                _unheaded_codes(cols, body, own)
+                _codes_not_line_numbers(cols, body, own)
                 _numbered_items(cols, body)
-                _codes_not_names(cols, body)
+                _codes_not_names(cols, body, own)
                 _barcodes_are_barcodes(cols, body)
                 _dates_not_values(cols, body)
                 _units_not_quantities(cols, body)
-                _two_tier(cols, head, body, buyer_words, hints)
+                _two_tier(cols, head, body, buyer_words, hints, own, sw)
                 arithmetic.resolve(cols, [ln.words for ln in body if not _is_stop(ln)
                                           and sum(1 for w in ln.words if _is_numberish(w.text)) >= 3])
             elif carry:

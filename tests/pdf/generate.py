@@ -63,7 +63,11 @@ def make(path: Path, seed: int) -> dict:
         amt = (qty * price).quantize(Decimal("0.01"))
         total += amt
         desc = " ".join(rnd.choice(WORDS) for _ in range(rnd.randint(2, 4)))
-        lines.append(dict(line_no=str(i + 1), sku=f"SK-{rnd.randint(1000, 9999)}-{i}", customer_part=None,
+        code = f"SK-{rnd.randint(1000, 9999)}-{i}"
+        # an unqualified code column ("Item Code", "Artikelnummer", "Código", "Artikel") on the buyer's PO is
+        # the buyer's own item number; the French "Référence" is read as the supplier's reference (sku)
+        sku, cpart = (code, None) if lang == "fr" else (None, code)
+        lines.append(dict(line_no=str(i + 1), sku=sku, customer_part=cpart,
                           description=desc, qty=str(qty), uom=rnd.choice(UOMS), unit_price=f"{price:.2f}",
                           amount=f"{amt:.2f}"))
     c = canvas.Canvas(str(path), pagesize=size)
@@ -102,7 +106,7 @@ def make(path: Path, seed: int) -> dict:
             c.drawString(40, 30, f"Page {c.getPageNumber()}")
             c.showPage()
             y = header(H - 50)
-        vals = [ln["line_no"], ln["sku"], ln["description"], ln["qty"], ln["uom"],
+        vals = [ln["line_no"], ln["customer_part"] or ln["sku"], ln["description"], ln["qty"], ln["uom"],
                 money(Decimal(ln["unit_price"]), L["comma"]), money(Decimal(ln["amount"]), L["comma"])]
         for x, v in zip(xs, vals, strict=True):
             (c.drawRightString if x >= xs[5] else c.drawString)(x + (40 if x >= xs[5] else 0), y, v)
@@ -305,10 +309,10 @@ def make_lang(path: Path, seed: int, lang: str) -> dict:
         lines.append(dict(line_no=str(i + 1), sku=f"{rnd.choice(['A', 'K', 'M'])}{rnd.randint(1000, 9999)}-{i}",
                           customer_part=None, description=desc, qty=str(qty), uom=rnd.choice(L["uoms"]),
                           unit_price=f"{price:.2f}", amount=f"{amt:.2f}"))
-    if lang in ("zh", "ja"):
-        # 物料编码 (the buyer's material number) and 品番 are the buyer's part numbers on these POs
-        for ln in lines:
-            ln["customer_part"], ln["sku"] = ln["sku"], None
+    # every language's code column ("Codice articolo", "Indeks", "Varenr.", 物料编码, 品番 ...) is unqualified:
+    # on the buyer's PO it holds the buyer's own item number
+    for ln in lines:
+        ln["customer_part"], ln["sku"] = ln["sku"], None
     vat = (net * Decimal(L["vat"])).quantize(Decimal("1" if yen else "0.01"))
     gross = net + vat
     c = canvas.Canvas(str(path), pagesize=A4)
@@ -491,11 +495,11 @@ VARIED_DATE = ["Date Ordered", "Order Date", "PO Date", "Date"]
 VARIED_SHIP = ["Deliver To", "Ship-To Address", "Ship To", "Delivery Address"]
 VARIED_TOTAL = ["Grand Total", "Order Total", "Total Due", "Total Amount"]
 VARIED_COLS = [  # (header, role) left to right; roles name the gold field
-    [("Line", "line_no"), ("Item No.", "sku"), ("Description", "description"), ("Qty Ordered", "qty"),
+    [("Line", "line_no"), ("Item No.", "customer_part"), ("Description", "description"), ("Qty Ordered", "qty"),
      ("UOM", "uom"), ("Unit Price", "unit_price"), ("Amount", "amount")],
-    [("Item #", "sku"), ("Description", "description"), ("Quantity", "qty"), ("Unit", "uom"),
+    [("Item #", "customer_part"), ("Description", "description"), ("Quantity", "qty"), ("Unit", "uom"),
      ("Price", "unit_price"), ("Ext. Price", "amount")],
-    [("Ln", "line_no"), ("Part Number", "sku"), ("Item Description", "description"), ("Qty", "qty"),
+    [("Ln", "line_no"), ("Part Number", "customer_part"), ("Item Description", "description"), ("Qty", "qty"),
      ("U/M", "uom"), ("Unit Cost", "unit_price"), ("Extended", "amount")],
     [("Line", "line_no"), ("Our Item", "customer_part"), ("Vendor Item No.", "sku"), ("Description", "description"),
      ("Ordered", "qty"), ("UOM", "uom"), ("Price", "unit_price"), ("Line Total", "amount")],
@@ -564,6 +568,8 @@ def make_varied(path: Path, seed: int) -> dict:
     width = W - 80
     weights = {"line_no": 0.6, "sku": 1.3, "customer_part": 1.1, "description": 3.4, "qty": 1.0, "uom": 0.7,
                "unit_price": 1.2, "amount": 1.3}
+    if not any(r == "sku" for _, r in cols):  # the lone (unqualified) code column keeps the code column's width
+        weights["customer_part"] = weights["sku"]
     tot_w = sum(weights[r] for _, r in cols)
     xs, x = [], 40.0
     for _, r in cols:
@@ -583,13 +589,14 @@ def make_varied(path: Path, seed: int) -> dict:
         price = Decimal(rnd.randint(99, 450000)) / 100
         amt = (qty * price).quantize(Decimal("0.01"))
         total += amt
-        ln = dict(line_no=str(i + 1) if any(r == "line_no" for _, r in cols) else None,
+        roles = {r for _, r in cols}
+        ln = dict(line_no=str(i + 1) if "line_no" in roles else None,
                   sku=f"{rnd.choice(['HX', 'BR', 'PL'])}-{rnd.randint(1000, 9999)}{rnd.choice(['', '-A', '-XL'])}",
-                  customer_part=f"C{rnd.randint(10000, 99999)}" if any(r == "customer_part" for _, r in cols) else None,
+                  customer_part=f"C{rnd.randint(10000, 99999)}" if {"sku", "customer_part"} <= roles else None,
                   description=" ".join(rnd.choice(HARD_WORDS) for _ in range(rnd.randint(2, 4))),
                   qty=str(qty), uom=rnd.choice(uoms), unit_price=f"{price:.2f}", amount=f"{amt:.2f}")
-        if not any(r == "sku" for _, r in cols):
-            ln["sku"] = None
+        if "sku" not in roles:  # the one code column is unqualified: the buyer's own item number
+            ln["customer_part"], ln["sku"] = ln["sku"], None
         lines.append(ln)
         text = {"line_no": ln["line_no"], "sku": ln["sku"], "customer_part": ln["customer_part"],
                 "description": ln["description"], "qty": f"{qty:,}", "uom": ln["uom"],

@@ -513,7 +513,8 @@ def make_smallbiz(path: Path, seed: int, *, n_lines: int = 5) -> dict:
         price = Decimal(rnd.randint(199, 40000)) / 100
         amt = (qty * price).quantize(Q2)
         sub += amt
-        lines.append(_line(None, f"{rnd.choice(['A', 'B', 'OE', 'VP'])}{rnd.randint(100, 9999)}", None,
+        # an unqualified "ITEM #" on the buyer's PO: the buyer's own item number (docs/real/po README)
+        lines.append(_line(None, None, f"{rnd.choice(['A', 'B', 'OE', 'VP'])}{rnd.randint(100, 9999)}",
                            _desc(rnd, (2, 4)), qty, None, price, amt))
     tax = (sub * Decimal("0.0725")).quantize(Q2)
     ship = Decimal(rnd.choice(["15.00", "0.00", "27.50"]))
@@ -568,7 +569,7 @@ def make_smallbiz(path: Path, seed: int, *, n_lines: int = 5) -> dict:
             y = grid_head(H - 60)
         c.rect(40, y - 4, W - 80, 15)
         c.drawRightString(75, y, ln["qty"])
-        c.drawString(84, y, ln["sku"])
+        c.drawString(84, y, ln["customer_part"])
         c.drawString(164, y, ln["description"])
         c.drawRightString(476, y, _money(Decimal(ln["unit_price"])))
         c.drawRightString(W - 44, y, _money(Decimal(ln["amount"])))
