@@ -26,13 +26,18 @@ logging.getLogger("pdfminer").setLevel(logging.WARNING)
 _GARBAGE = re.compile(r"[a-z][A-Z]|[A-Za-z]\d[A-Za-z]|\d[a-z]{2,}")
 _CLEAN_CODE = re.compile(r"[A-Z0-9_./#-]+|(?:[A-Z][a-z]+){2,3}")
 _ODD = set("-./,:;()#&%$@'_+")
+_RULE = re.compile(r"([^\w\s])\1{2,}")  # one mark repeated: a ruler or banner, not a glyph
 
 
 def _garbage_ratio(words: list[dict[str, Any]]) -> float:
     """How broken a text layer looks, 0..1: the share of its characters in tokens no printer makes
     (``1NCOaronnTSo``, ``WIW[E6tl,NYN9lWE…``: a bad OCR layer under a scan) plus the share of stray
-    single letters (a layer of scattered glyphs). A clean layer scores under 0.05."""
-    toks = [str(w.get("text", "")) for w in words]
+    single letters (a layer of scattered glyphs). A clean layer scores under 0.05.
+
+    Runs of one repeated mark (``-----`` rulers, ``*****`` banners, ``INVOICE***``) are typed
+    decoration, not broken glyphs: they are dropped before judging, so a line-printer PO drawn
+    with dashes keeps its text layer."""
+    toks = [t for t in (_RULE.sub("", str(w.get("text", ""))) for w in words) if any(c.isalnum() for c in t)]
     total = sum(len(t) for t in toks)
     if not toks or total == 0:
         return 1.0
