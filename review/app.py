@@ -934,9 +934,9 @@ def create_review_app(
         return back_to(order_id)
 
     @app.post("/orders/{order_id}/accept-as-read")
-    async def accept_as_read(request: Request, order_id: int) -> Response:
+    def accept_as_read(request: Request, order_id: OrderId, form: FormData = Depends(posted_form)) -> Response:
         """Issue 20: the CSR checked the doubtful values against the document; they are right as read."""
-        user = await current_user(request)
+        user = current_user(request, form)
         with session_factory() as s:
             try:
                 order = actions.accept_as_read(s, order_id, user=user.username, revalidate=revalidate)

@@ -42,7 +42,7 @@ BIG = "9" * 24  # an id no integer column holds
 NAMES = ["Bestellung Müller – 東京 №7.pdf", "zamówienie łódź.pdf", "заказ.pdf"]
 
 
-def heavy_pdf(curves: int = 5000) -> bytes:
+def heavy_pdf(curves: int = 7000) -> bytes:
     """A one-page PO whose page is slow to draw and to read words from (overlapping filled curves,
     like a scanned-then-vectorised drawing): several seconds of pdfium and pdfplumber work."""
     rnd = random.Random(7)
@@ -167,10 +167,12 @@ def test_opening_a_heavy_pdf_does_not_block_other_users(review):
         return health.status_code, health_s, queue.status_code, time.monotonic() - start - health_s
 
     screen_s, (health, health_s, queue, queue_s), _, busy = while_running(open_screen, probe)
-    assert screen_s > 2.0, f"the heavy screen took {screen_s:.1f} s: not heavy enough to prove anything"
+    # what proves the point is that the screen was still being built when the others were answered;
+    # its absolute length depends on the machine (2-5 s on 2 cores)
+    assert busy, f"the heavy screen took {screen_s:.1f} s, done before the probes: not heavy enough"
     assert health == 200 and health_s < 1.0, f"/healthz waited {health_s:.1f} s behind the heavy PDF"
     assert queue == 200 and queue_s < 2.0, f"another user's queue waited {queue_s:.1f} s"
-    assert busy  # the heavy screen was still being built when the others were answered
+    assert health_s < screen_s / 2
 
     builds = render.PNG_CACHE.builds
     png: dict[str, bytes] = {}
@@ -181,9 +183,8 @@ def test_opening_a_heavy_pdf_does_not_block_other_users(review):
         png["first"] = r.content
 
     draw_s, (health, health_s, _, _), _, busy = while_running(draw, probe)
-    assert draw_s > 1.5, f"the page took {draw_s:.1f} s to draw: not heavy enough to prove anything"
+    assert busy, f"the page took {draw_s:.1f} s to draw, done before the probes: not heavy enough"
     assert health == 200 and health_s < 1.0, f"/healthz waited {health_s:.1f} s behind the page render"
-    assert busy
     start = time.monotonic()
     again = csr.get(f"/documents/{doc_id}/pages/1.png")
     assert again.content == png["first"] and time.monotonic() - start < draw_s / 3
