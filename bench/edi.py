@@ -189,17 +189,29 @@ def run(pos: int = 1000, lines: int = 50, repeat: int = 3) -> list[dict]:
     return rows
 
 
+# A small launcher times the command: ru_maxrss from wait4 carries the forking parent's peak over
+# fork + exec, so measured from this (big) process it would report this process's memory.
+_LAUNCHER = """
+import os, subprocess, sys, time
+t = time.perf_counter()
+with open(os.devnull, "wb") as null:
+    proc = subprocess.Popen(sys.argv[1:], stdout=null)
+    _, status, usage = os.wait4(proc.pid, 0)
+wall = time.perf_counter() - t
+print(os.waitstatus_to_exitcode(status), wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+"""
+
+
 def _child(cmd: list[str]) -> tuple[float, float, float]:
     """Wall seconds, CPU seconds (user + system) and peak RSS in MB of one child process."""
-    with open(os.devnull, "wb") as null:
-        t = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=null, stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - t
-    err = proc.stderr.read().decode() if proc.stderr else ""
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"{' '.join(cmd)} failed: {err[-500:]}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    proc = subprocess.run([sys.executable, "-c", _LAUNCHER, *cmd], capture_output=True, text=True)
+    try:
+        code, wall, cpu, peak = proc.stdout.split()
+    except ValueError:
+        raise RuntimeError(f"{' '.join(cmd)} failed: {proc.stderr[-500:]}") from None
+    if int(code) != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed: {proc.stderr[-500:]}")
+    return float(wall), float(cpu), float(peak)
 
 
 def run_whole(pos: int = 2000, lines: int = 50, repeat: int = 3) -> list[dict]:
