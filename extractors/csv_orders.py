@@ -152,6 +152,8 @@ def build_flat_orders(sheet: Sheet, title: int, cols: dict[str, int], sheet_name
         col = next((c.col for c in rows.get(title, []) if pat.fullmatch(" ".join(c.text.lower().split()))), None)
         if col is not None:
             cols[f] = col
+    if "total" in cols and cols.get("amount") == cols["total"]:
+        del cols["amount"]  # "PO Total Amount" is the order's total, not a line amount
 
     for r in [r for r in rows if r > title]:
         po = text(r, "po_number")
@@ -172,6 +174,8 @@ def build_flat_orders(sheet: Sheet, title: int, cols: dict[str, int], sheet_name
             address = party_address(sheet, r, ship)
             if address and order.ship_to is not None:
                 order.ship_to.address = Address(text=address)
+        if qty is None and not any(text(r, f) for f in ("description", "sku", "customer_part", "gtin")):
+            continue  # a header, note or allowance record of a record-typed flat file (SPS "H"/"O"/"I" rows)
         i = len(order.lines)
         if i >= limits.cap("lines"):
             return _error(str(limits.over_cap("lines", f"PO {po}")))
