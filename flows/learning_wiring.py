@@ -71,10 +71,10 @@ def make_learner(*, verify: bool = True) -> learning.Learner:
 
 
 def hints_for_factory(session_factory: sessionmaker[Session], *,
-                      min_similarity: float = learning.LAYOUT_MIN_SIMILARITY) -> HintsFor:
+                      min_similarity: float = learning.LAYOUT_MIN_SIMILARITY, count_uses: bool = True) -> HintsFor:
     """``hints_for(sender, data=None)`` → active learned hint dicts for this sender (and, given the
-    document bytes, for its layout), counting a use on each hint handed out. Never raises: a store
-    problem means no learned hints, not a lost document."""
+    document bytes, for its layout), counting a use on each hint handed out (unless ``count_uses`` is
+    False). Never raises: a store problem means no learned hints, not a lost document."""
 
     def hints_for(sender: str | None, data: bytes | None = None) -> list[dict[str, Any]]:
         if not sender:
@@ -87,7 +87,7 @@ def hints_for_factory(session_factory: sessionmaker[Session], *,
                     tokens = learning.fingerprint(read_words(data)[:1])
                     rows = [r for r in rows if not (r.payload or {}).get("layout")
                             or learning.similarity(r.payload["layout"], tokens) >= min_similarity]
-                for r in rows:
+                for r in rows if count_uses else ():
                     r.uses = (r.uses or 0) + 1
                 hints = [dict(r.payload["hint"]) for r in rows]
                 s.commit()

@@ -297,6 +297,138 @@ def revalidate_order(s: Session, order_id: int, *, user: str, revalidate: Revali
     return o
 
 
+# --------------------------------------------------------------------------- saving a version (issue 21)
+
+VERSION_HEADER = ("po_number", "po_date", "purpose", "currency", "payment_terms", "requested_delivery_date",
+                  "declared_total")
+VERSION_PARTIES = ("buyer", "supplier", "bill_to", "ship_to")
+VERSION_LINE_KEYS = ("line_no", "customer_part", "sku", "gtin", "description", "qty", "uom", "unit_price", "amount")
+PIPELINE_KEYS = frozenset({"schema_version", "source", "provenance"})  # recorded by the pipeline, never edited
+Change = tuple[str, str | None]
+
+
+def _as_text(value: Any, where: str) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dict | list):
+        raise InvalidField(f"{where}: expected a single value, not {type(value).__name__}")
+    return str(value)
+
+
+def _unchanged(path: str, current: Any, new: str | None) -> bool:
+    if new is None or not new.strip():
+        return current in (None, "")
+    if current in (None, ""):
+        return False
+    if path.rsplit(".", 1)[-1] in DECIMAL_FIELDS:
+        try:
+            return parse_bounded_decimal(str(current)) == parse_bounded_decimal(new.strip().replace(" ", ""))
+        except DecimalBoundsError:
+            return False
+    return str(current).strip() == new.strip()
+
+
+def version_changes(current: CanonicalOrder, version: dict[str, Any]) -> tuple[int | None, list[Change]]:
+    """A CSR's final version of the order (canonical-order JSON, any subset of the header fields; ``lines``
+    replaces the whole line list; parties as ``{"name": ...}``, addresses as ``{"text": ...}``) → the new
+    line count (None: lines untouched) and the (path, value) pairs that differ from ``current``.
+
+    Keys the pipeline records (source, provenance) are ignored; keys a correction cannot set are refused."""
+    if not isinstance(version, dict):
+        raise InvalidField("the corrected order must be a JSON object")
+    data = current.model_dump(mode="json")
+    wanted: list[Change] = []
+    for key, value in version.items():
+        if key in PIPELINE_KEYS:
+            continue
+        if key in VERSION_HEADER:
+            wanted.append((key, _as_text(value, key)))
+        elif key in VERSION_PARTIES:
+            if value is None or isinstance(value, str):
+                value = {"name": value}
+            if not isinstance(value, dict):
+                raise InvalidField(f"{key}: expected {{\"name\": ..., \"address\": {{\"text\": ...}}}}")
+            for part, v in value.items():
+                if part == "name":
+                    wanted.append((f"{key}.name", _as_text(v, f"{key}.name")))
+                elif part == "address":
+                    text = v.get("text") if isinstance(v, dict) else v
+                    wanted.append((f"{key}.address.text", _as_text(text, f"{key}.address.text")))
+                elif part not in ("ids", "contact"):
+                    raise InvalidField(f"{key}.{part} is not a field a correction can set")
+        elif key != "lines":
+            raise InvalidField(f"'{key}' is not a field a correction can set")
+    line_count = None
+    if "lines" in version:
+        lines = version["lines"]
+        if not isinstance(lines, list) or not all(isinstance(ln, dict) for ln in lines):
+            raise InvalidField("lines: expected a list of line objects")
+        line_count = len(lines)
+        for i, line in enumerate(lines):
+            unknown = sorted(set(line) - set(VERSION_LINE_KEYS))
+            if unknown:
+                raise InvalidField(f"lines[{i}].{unknown[0]} is not a field a correction can set")
+            # the line is what the CSR gave: a key left out is empty
+            wanted += [(f"lines[{i}].{k}", _as_text(line.get(k), f"lines[{i}].{k}")) for k in VERSION_LINE_KEYS]
+    changes = []
+    for path, value in wanted:
+        try:
+            tokens = _parse_path(path)
+            cur: Any = data
+            for tok in tokens:
+                cur = cur[tok] if cur is not None else None
+        except (KeyError, IndexError, TypeError):
+            cur = None
+        if not _unchanged(path, cur, value):
+            changes.append((path, value))
+    return line_count, changes
+
+
+def set_line_count(s: Session, order_id: int, count: int, *, user: str) -> Order:
+    """The CSR added lines (empty ones appended, to be filled by fixes) or deleted them (from the end);
+    audited. Re-validation follows with the fixes or ``revalidate_order``."""
+    o = _get(s, order_id, for_update=True)
+    _check_claim(o, user)
+    if o.state not in EDITABLE_STATES:
+        raise NotAllowed(f"order {o.id} is '{o.state}'; only orders in review or valid can be corrected")
+    canonical = repo.order_canonical(o)
+    old = len(canonical.lines)
+    if count == old:
+        return o
+    data = canonical.model_dump(mode="json")
+    data["lines"] = data["lines"][:count] + [{} for _ in range(count - old)]
+    drop = [k for k in data.get("provenance") or {} if (m := re.match(r"lines\[(\d+)\]", k)) and int(m.group(1)) >= count]
+    for k in drop:
+        data["provenance"].pop(k)
+    repo.update_order_data(s, o, CanonicalOrder.model_validate(data))
+    repo.add_audit(s, entity="order", entity_id=o.id, action="fix", actor=user,
+                   before={"field": "lines", "value": f"{old} line(s)"}, after={"field": "lines", "value": f"{count} line(s)"})
+    reset_approvals(s, o, user=user, reason="lines added or deleted")
+    return o
+
+
+def save_changes(
+    s: Session, order_id: int, changes: list[Change], *, user: str, revalidate: Revalidate,
+    learner: learning.Learner | None = None, evidence: dict[str, dict[str, Any] | None] | None = None,
+    line_count: int | None = None,
+) -> tuple[Order, list[str]]:
+    """A CSR's save of the order (the review app's form, ``orderflow queue fix --from``): lines added or
+    deleted first, then every changed field through ``fix_field`` (each one audited, re-validated and
+    learned from). Returns the order and what was learned, in words. The caller commits."""
+    learned: list[str] = []
+    o = _get(s, order_id)
+    if line_count is not None:
+        o = set_line_count(s, order_id, line_count, user=user)
+    for path, value in changes:
+        o = fix_field(s, order_id, path, value, user=user, revalidate=revalidate, learner=learner,
+                      evidence=(evidence or {}).get(path))
+        got = getattr(o, "learned", None)
+        learned += got.descriptions if got else []
+    if not changes:
+        o = revalidate_order(s, order_id, user=user, revalidate=revalidate)
+    return o, learned
+
+
 # --------------------------------------------------------------------------- ship policy (issue 12)
 
 SHIP_POLICIES = ("partial", "complete", "reject_short")
