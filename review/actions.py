@@ -245,7 +245,10 @@ def fix_field(
     before = repo.order_canonical(o)
     data = before.model_dump(mode="json")
     tokens = _parse_path(path)
-    new_value = _coerce(tokens, value)
+    try:
+        new_value = _coerce(tokens, value)
+    except InvalidField as exc:
+        raise InvalidField(f"{path}: {exc}") from None
     old_value = _set_path(data, tokens, new_value, path)
     if isinstance(data.get("provenance"), dict) and path in data["provenance"] and old_value != new_value:
         # the CSR read it from the document: the value is no longer the engine's guess

@@ -459,11 +459,31 @@ def describe(hint: dict[str, Any], scope: str | None = None) -> str:
 
 @dataclass
 class Learner:
-    """How to read a stored document's words and (optionally) check a candidate hint by re-extracting."""
+    """How to read a stored document's words and (optionally) check a candidate hint by re-extracting.
+
+    Both are memoised per document (sha256) and hint bundle: a whole-order save fixes dozens of fields
+    of one document, and re-extracting with the same candidate gives the same order whichever field
+    asked. The memo is small and bounded (a long-lived review app keeps one Learner)."""
 
     read_words: WordsReader = pdf_words
     verify: Verify | None = None
     min_similarity: float = LAYOUT_MIN_SIMILARITY
+    memo: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
+
+    def _memo(self, key: tuple[str, str], compute: Callable[[], Any]) -> Any:
+        if key not in self.memo:
+            if len(self.memo) >= 64:
+                self.memo.clear()
+            self.memo[key] = compute()
+        return self.memo[key]
+
+    def words(self, data: bytes) -> list[PageText]:
+        return self._memo((hashlib.sha256(data).hexdigest(), "words"), lambda: self.read_words(data))
+
+    def check(self, data: bytes, hints: list[dict[str, Any]], sender: str | None) -> dict[str, Any] | None:
+        assert self.verify is not None
+        key = (hashlib.sha256(data).hexdigest(), repr((sorted(repr(sorted(h.items())) for h in hints), sender)))
+        return self._memo(key, lambda: self.verify(data, hints, sender))
 
 
 @dataclass
@@ -560,7 +580,7 @@ def _learn(s: Session, order: Order, before: CanonicalOrder, path: str, old: Any
         chosen = None
         for bundle in bundles:
             trial = [{**h, "id": f"candidate-{i}", "scope": {"sender": scope}} for i, h in enumerate(bundle)]
-            got = learner.verify(doc.data, trial, c.sender)
+            got = learner.check(doc.data, trial, c.sender)
             if got is not None and _value_at(got, path) is not None and _same(path, _value_at(got, path), new):
                 chosen = bundle
                 break
@@ -578,7 +598,7 @@ def _document_pages(learner: Learner, doc: Any) -> list[PageText]:
     else what the learner's reader gives (text layer, or OCR for documents stored before words were kept)."""
     if stored_ocr_words(doc.meta):
         return document_words(doc.data, doc.meta)
-    return learner.read_words(doc.data)
+    return learner.words(doc.data)
 
 
 def _printed_date_order(pages: list[PageText], c: Correction) -> dict[str, Any] | None:
