@@ -282,6 +282,7 @@ def _revalidator(services):
     from orderflow.review.actions import ship_policy_of
 
     def revalidate(order, row):
+        _see_learned_xrefs(services, row)
         with services.session_factory() as s:
             result = validate_order(
                 services, s, order, document_id=row.document_id, ship_policy=ship_policy_of(row)
@@ -289,6 +290,24 @@ def _revalidator(services):
         return result.issues, resolved_payload(result)
 
     return revalidate
+
+
+def _see_learned_xrefs(services, row) -> None:
+    """Cross-references learned in the caller's transaction (a fix just taught one) join the reference
+    data before re-validation, so the fixed order and the customer's waiting ones resolve with them."""
+    from sqlalchemy.orm import object_session
+
+    from orderflow.store import repository as repo
+
+    s = object_session(row)
+    if s is None:
+        return
+    ref = services.reference
+    known = {(x.customer_id, x.customer_part.upper()) for x in ref.cross_references}
+    new = [x for x in repo.learned_cross_references(s) if (x.customer_id, x.customer_part.upper()) not in known]
+    if new:
+        ref.cross_references.extend(new)
+        ref.invalidate()
 
 
 @queue_app.command("list")
@@ -376,7 +395,8 @@ def queue_fix(
     from orderflow.flows.learning_wiring import make_learner
 
     _review_call(
-        "fix_field", order_id, path, value, user=user, revalidate=_revalidator(services), learner=make_learner()
+        "fix_field", order_id, path, value, user=user, revalidate=_revalidator(services),
+        learner=make_learner(hints_for=services.hints_for),
     )
 
 
@@ -410,13 +430,16 @@ def _queue_save(order_id: int, version: dict[str, Any], user: str) -> None:
                 raise actions.OrderNotFound(f"order {order_id} does not exist")
             count, changes = actions.version_changes(repo.order_canonical(row), version)
             order, learned = actions.save_changes(s, order_id, changes, user=user, line_count=count,
-                                                  revalidate=_revalidator(services), learner=make_learner())
-            state = order.state
+                                                  revalidate=_revalidator(services),
+                                                  learner=make_learner(hints_for=services.hints_for))
+            state, requeued = order.state, list(getattr(order, "requeued", []))
         except actions.ReviewError as exc:
             raise UsageFailure(str(exc)) from None
     typer.echo(f"order {order_id}: saved {len(changes)} change(s); order is now {state.replace('_', ' ')}")
     for text in learned:
         typer.echo(f"  learned: {text}")
+    if requeued:
+        typer.echo(f"  re-applied to waiting order(s) {', '.join(map(str, requeued))}")
 
 
 @queue_app.command("approve")
@@ -519,7 +542,7 @@ def ui(
         push=lambda s, row: push_in_session(services, s, row),  # the one push path: it mails the buyer too
         secret_key=secret,
         secure_cookies=not insecure_cookies,
-        learner=make_learner(),
+        learner=make_learner(hints_for=services.hints_for),
         is_transient=is_transient,
     )
     uvicorn.run(app_, host=host, port=port, log_level="info")

@@ -108,9 +108,9 @@ def make_hints_for(settings: Settings, session_factory, *, count_uses: bool = Tr
     static = partner_hints(settings)
     learned = hints_for_factory(session_factory, count_uses=count_uses)
 
-    def hints_for(sender: str | None, data: bytes | None = None) -> list[dict]:
+    def hints_for(sender: str | None, data: bytes | None = None, session=None) -> list[dict]:
         chosen = hints_for_sender(static, sender) if (static and sender) else []
-        return [*chosen, *learned(sender, data)]
+        return [*chosen, *learned(sender, data, session=session)]
 
     return hints_for
 

@@ -13,6 +13,7 @@ in the audit trail. Roles outside ``APPROVE_ROLES`` cannot approve at all.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from collections.abc import Callable
 from typing import Any
@@ -34,6 +35,8 @@ from orderflow.review import learning
 from orderflow.store import repository as repo
 from orderflow.store.models import Order
 from orderflow.store.types import utcnow
+
+log = logging.getLogger(__name__)
 
 Revalidate = Callable[[CanonicalOrder, Order], tuple[list[Issue], dict]]
 
@@ -225,6 +228,7 @@ def release(s: Session, order_id: int, user: str) -> None:
 def fix_field(
     s: Session, order_id: int, path: str, value: str | None, *, user: str, revalidate: Revalidate,
     evidence: dict[str, Any] | None = None, learner: learning.Learner | None = None, learn: bool = True,
+    reapply: bool = True,
 ) -> Order:
     """Set one field by path (``po_number``, ``ship_to.name``, ``lines[2].sku``, ``lines[0].qty``), re-validate.
 
@@ -236,7 +240,9 @@ def fix_field(
     Every fix of a PDF order also keeps its evidence and may teach an extraction hint for the
     sender (``review.learning``); ``evidence`` may carry ``{"click": {"page", "x0", "top", "x1",
     "bottom"}}``, the word the CSR clicked on the page image to say "the right value is here".
-    ``learn=False`` skips that (bulk edits, tests).
+    ``learn=False`` skips that (bulk edits, tests). What the fix taught is re-applied to the other orders
+    still waiting in the queue (``reapply_to_waiting``) unless ``reapply=False`` (``save_changes`` does it
+    once for the whole save).
     """
     o = _get(s, order_id, for_update=True)
     _check_claim(o, user)
@@ -268,7 +274,7 @@ def fix_field(
         before={"field": path, "value": old_value},
         after={"field": path, "value": new_value},
     )
-    _learn_from_fix(s, o, canonical, tokens, user)
+    xref = _learn_from_fix(s, o, canonical, tokens, user)
     if old_value != new_value:
         reset_approvals(s, o, user=user, reason=f"{path} changed")
     if learn and old_value != new_value:
@@ -281,7 +287,52 @@ def fix_field(
     repo.update_order_data(s, o, canonical, resolved=resolved)
     target = OrderState.NEEDS_REVIEW if any(i.blocking for i in issues) else OrderState.VALID
     repo.set_order_state(s, o, target.value, actor=user, reason=f"after fixing {path}", action="revalidate")
+    o.taught_xref = xref
+    if reapply:
+        reapply_to_waiting(s, o, user=user, revalidate=revalidate, learner=learner,
+                           hints=bool(getattr(o, "learned", None) and o.learned.added), xref=xref)
     return o
+
+
+def _corrected_by_person(s: Session, o: Order) -> bool:
+    return any(a.action == "fix" for a in repo.audit_trail(s, "order", o.id))
+
+
+def reapply_to_waiting(s: Session, source: Order, *, user: str, revalidate: Revalidate,
+                       learner: learning.Learner | None, hints: bool, xref: bool) -> list[int]:
+    """What a correction taught reaches the orders still waiting in the queue: a new extraction hint
+    re-extracts the same sender's waiting PDF orders nobody has corrected yet (``learner.reapply``; the
+    channel's source block is kept) and re-validates them; a learned cross-reference re-validates the
+    customer's waiting orders. Audited per order; returns the ids touched. Never fails the fix."""
+    if not (hints or xref):
+        return []
+    doc = source.document
+    scope = learning.sender_scope(doc.sender if doc else None)
+    touched: list[int] = []
+    for row in repo.list_queue(s, states=(OrderState.NEEDS_REVIEW.value,)):
+        if row.id == source.id:
+            continue
+        same_sender = hints and scope and row.document and learning.sender_scope(row.document.sender) == scope
+        same_customer = xref and source.customer_id and row.customer_id == source.customer_id
+        if not (same_sender or same_customer):
+            continue
+        try:
+            with s.begin_nested():
+                if same_sender and learner is not None and learner.reapply is not None \
+                        and not _corrected_by_person(s, row):
+                    fresh = learner.reapply(s, row)
+                    if fresh is not None and fresh.model_dump(mode="json") != row.canonical:
+                        before = repo.order_canonical(row)
+                        repo.update_order_data(s, row, fresh)
+                        repo.add_audit(s, entity="order", entity_id=row.id, action="reextracted", actor=user,
+                                       before={"po_number": before.po_number, "lines": len(before.lines)},
+                                       after={"po_number": fresh.po_number, "lines": len(fresh.lines)},
+                                       reason=f"hints learned from order {source.id}")
+                revalidate_order(s, row.id, user=user, revalidate=revalidate)
+            touched.append(row.id)
+        except Exception:  # one waiting order that cannot be redone stays as it was
+            log.exception("re-applying what order %s taught to order %s failed", source.id, row.id)
+    return touched
 
 
 def revalidate_order(s: Session, order_id: int, *, user: str, revalidate: Revalidate) -> Order:
@@ -419,16 +470,20 @@ def save_changes(
     deleted first, then every changed field through ``fix_field`` (each one audited, re-validated and
     learned from). Returns the order and what was learned, in words. The caller commits."""
     learned: list[str] = []
+    hints = xref = False
     o = _get(s, order_id)
     if line_count is not None:
         o = set_line_count(s, order_id, line_count, user=user)
     for path, value in changes:
         o = fix_field(s, order_id, path, value, user=user, revalidate=revalidate, learner=learner,
-                      evidence=(evidence or {}).get(path))
+                      evidence=(evidence or {}).get(path), reapply=False)
         got = getattr(o, "learned", None)
         learned += got.descriptions if got else []
+        hints = hints or bool(got and got.added)
+        xref = xref or bool(getattr(o, "taught_xref", False))
     if not changes:
         o = revalidate_order(s, order_id, user=user, revalidate=revalidate)
+    o.requeued = reapply_to_waiting(s, o, user=user, revalidate=revalidate, learner=learner, hints=hints, xref=xref)
     return o, learned
 
 
@@ -585,12 +640,12 @@ def reset_approvals(s: Session, o: Order, *, user: str, reason: str) -> None:
 
 def _learn_from_fix(
     s: Session, o: Order, canonical: CanonicalOrder, tokens: list[str | int], user: str
-) -> None:
+) -> bool:
     if len(tokens) != 3 or tokens[0] != "lines" or tokens[2] != "sku" or not o.customer_id:
-        return
+        return False
     line = canonical.lines[tokens[1]]
     if not line.customer_part or not line.sku:
-        return
+        return False
     xref = CrossReference(
         customer_id=o.customer_id,
         customer_part=line.customer_part,
@@ -609,6 +664,7 @@ def _learn_from_fix(
         after=xref.model_dump(mode="json"),
         reason=f"fix on order {o.id}",
     )
+    return True
 
 
 # --------------------------------------------------------------------------- decisions

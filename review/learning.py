@@ -88,6 +88,7 @@ class PageText:
 
 
 WordsReader = Callable[[bytes], list[PageText]]
+Reapply = Callable[[Session, Order], CanonicalOrder | None]
 Verify = Callable[[bytes, list[dict[str, Any]], str | None], dict[str, Any] | None]
 
 
@@ -468,6 +469,7 @@ class Learner:
     read_words: WordsReader = pdf_words
     verify: Verify | None = None
     min_similarity: float = LAYOUT_MIN_SIMILARITY
+    reapply: Reapply | None = None  # re-extract a waiting order with its sender's hints as they are now
     memo: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
 
     def _memo(self, key: tuple[str, str], compute: Callable[[], Any]) -> Any:

@@ -126,3 +126,22 @@ def test_queue_fix_from_refuses_bad_input_clearly(tmp_path: Path, content: str, 
 def test_process_refuses_an_unknown_channel(tmp_path: Path) -> None:
     res = cli(tmp_path / "home", "process", str(doc(FIRST)), "--sender", SENDER, "--channel", "fax")
     assert res.returncode == 2 and "--channel 'fax'" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_what_a_save_taught_reaches_the_senders_waiting_orders(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    [first] = process(home, FIRST, SENDER)["orders"]
+    [waiting] = process(home, NEXT, SENDER)["orders"]
+    [stranger] = process(home, NEXT, STRANGER)["orders"]  # the same file from another sender
+    assert waiting["po_number"] is None and "MISSING_FIELD" in waiting["issues"]
+    version = tmp_path / "final.json"
+    version.write_text(json.dumps(gold_version(gold(FIRST))))
+    res = cli(home, "queue", "fix", str(first["id"]), "--from", str(version))
+    assert res.returncode == 0, res.stderr
+    assert f"re-applied to waiting order(s) {waiting['id']}" in res.stdout
+    shown = show(home, waiting["id"])
+    assert shown["order"]["po_number"] == gold(NEXT)["po_number"]
+    assert shown["order"]["source"]["sender"] == SENDER and shown["order"]["source"]["channel"] == "imap"
+    assert any(a["action"] == "reextracted" for a in shown["audit"])
+    assert not any(i["code"] == "MISSING_FIELD" and i["field"] == "po_number" for i in shown["issues"])
+    assert show(home, stranger["id"])["order"]["po_number"] is None  # no leak to another sender
