@@ -110,9 +110,14 @@ def run_pair(first: Path, nxt: Path, sender: str) -> dict[str, Any]:
             "after": {k: after[k] for k in ("fields", "right", "perfect")} | {"errors": sorted(set(after["errors"]))}}
 
 
-def run(folder: Path, pairs: list[tuple[str, str, str]]) -> dict[str, Any]:
+def run(folder: Path, pairs: list[tuple[str, str, str]], show: Any = None) -> dict[str, Any]:
     docs = documents(folder)
-    rows = [run_pair(docs[a], docs[b], sender) for a, b, sender in pairs if a in docs and b in docs]
+    rows = []
+    for a, b, sender in pairs:
+        if a in docs and b in docs:
+            rows.append(run_pair(docs[a], docs[b], sender))
+            if show:
+                show(rows[-1])
     overall: dict[str, Any] = {"pairs": len(rows)}
     for when in ("before", "after"):
         fields = sum(r[when]["fields"] for r in rows)
@@ -125,15 +130,17 @@ def run(folder: Path, pairs: list[tuple[str, str, str]]) -> dict[str, Any]:
 def main(folder: Path, pairs_file: Path | None, json_out: Path | None) -> int:
     pairs_file = pairs_file or (folder / "pairs.tsv")
     pairs = read_pairs(pairs_file) if pairs_file.exists() else template_pairs(folder)
-    report = run(folder, pairs)
-    for r in report["pairs"]:
+
+    def show(r: dict[str, Any]) -> None:
         b, a = r["before"], r["after"]
-        print(f"{r['first']:32} → {r['next']:32} changes {r['changes']:3}  before {b['right']:3}/{b['fields']:<3} "
+        print(f"{r['first']:28} → {r['next']:28} changes {r['changes']:3}  before {b['right']:3}/{b['fields']:<3} "
               f"{'✓' if b['perfect'] else ' '}  after {a['right']:3}/{a['fields']:<3} {'✓' if a['perfect'] else ' '}"
               f"  learn {r['learn_seconds']}s")
         for h in r["hints"]:
             print(f"    learned: {h}")
-        print(f"    still wrong after: {', '.join(a['errors']) or '-'}")
+        print(f"    still wrong after: {', '.join(a['errors']) or '-'}", flush=True)
+
+    report = run(folder, pairs, show)
     o = report["overall"]
     n = o["pairs"]
     print(f"overall  {n} pairs  before {o['before']['fields']:.3f} of fields, {o['before']['perfect']}/{n} documents "

@@ -470,6 +470,7 @@ def save_changes(
     deleted first, then every changed field through ``fix_field`` (each one audited, re-validated and
     learned from). Returns the order and what was learned, in words. The caller commits."""
     learned: list[str] = []
+    candidates: list[dict[str, Any]] = []
     hints = xref = False
     o = _get(s, order_id)
     if line_count is not None:
@@ -481,8 +482,13 @@ def save_changes(
         learned += got.descriptions if got else []
         hints = hints or bool(got and got.added)
         xref = xref or bool(getattr(o, "taught_xref", False))
+        candidates += got.candidates if got else []
     if not changes:
         o = revalidate_order(s, order_id, user=user, revalidate=revalidate)
+    if len(changes) > 1:  # the whole version teaches what no single fix could (column roles together)
+        together = learning.learn_from_version(s, o, [p for p, _ in changes], candidates, user=user, learner=learner)
+        learned += together.descriptions
+        hints = hints or bool(together.added)
     o.requeued = reapply_to_waiting(s, o, user=user, revalidate=revalidate, learner=learner, hints=hints, xref=xref)
     return o, learned
 

@@ -496,6 +496,7 @@ class Learned:
     reused: list[int] = field(default_factory=list)
     retired: list[int] = field(default_factory=list)
     descriptions: list[str] = field(default_factory=list)
+    candidates: list[dict[str, Any]] = field(default_factory=list)  # what the page suggested, verified or not
 
 
 def hint_id(row_id: int) -> str:
@@ -571,6 +572,7 @@ def _learn(s: Session, order: Order, before: CanonicalOrder, path: str, old: Any
               "raw": c.raw, "click": c.click, "produced_by": c.produced_by,
               "candidates": candidates}
     repo.add_audit(s, entity="order", entity_id=order.id, action="correction_evidence", actor=user, after=record)
+    out.candidates = list(candidates)
     if not scope or not candidates:
         return
     bundles = [[cand] for cand in candidates]
@@ -593,6 +595,81 @@ def _learn(s: Session, order: Order, before: CanonicalOrder, path: str, old: Any
     for hint in chosen:
         _store(s, hint, existing, scope=scope, tokens=tokens, record=record, order=order, path=path, user=user,
                out=out)
+
+
+def learn_from_version(s: Session, order: Order, paths: list[str], candidates: list[dict[str, Any]], *,
+                       user: str, learner: Learner | None) -> Learned:
+    """A whole saved version teaches together what single fixes cannot: a line table whose columns were
+    mis-assigned is only right once every column role is known, so each ``column_map`` alone fails its
+    check. The candidates the save's fixes found on the page (one per hint key, the most frequent) are
+    re-extracted together with the sender's active hints; kept when the saved values of ``paths`` come
+    out more often right than without them, then each is dropped again unless it helps. Never raises."""
+    out = Learned()
+    if learner is None or learner.verify is None or not candidates or order.document is None:
+        return out
+    try:
+        with s.begin_nested():
+            _learn_version(s, order, paths, candidates, user=user, learner=learner, out=out)
+    except Exception:
+        log.exception("learning from the saved version of order %s failed", order.id)
+        return Learned()
+    return out
+
+
+def _learn_version(s: Session, order: Order, paths: list[str], candidates: list[dict[str, Any]], *, user: str,
+                   learner: Learner, out: Learned) -> None:
+    doc = order.document
+    scope = sender_scope(doc.sender)
+    if not scope:
+        return
+    tokens = fingerprint(_document_pages(learner, doc))
+    existing = [r for r in repo.extraction_hints(s, sender_scope=scope)
+                if similarity((r.payload or {}).get("layout") or [], tokens) >= learner.min_similarity or not tokens]
+    active = [dict((r.payload or {}).get("hint") or {}) for r in existing if not r.retired]
+    known = [{k: v for k, v in h.items() if k not in ("id", "scope")} for h in active]
+    counts: dict[tuple, dict[str, Any]] = {}
+    tally: dict[str, int] = {}
+    for cand in candidates:
+        if cand in known:
+            continue
+        text = repr(sorted(cand.items()))
+        tally[text] = tally.get(text, 0) + 1
+        best = counts.get(_key(cand))
+        if best is None or tally[text] > tally[repr(sorted(best.items()))]:
+            counts[_key(cand)] = cand
+    fields_of: dict[str, set[str]] = {}
+    for cand in counts.values():
+        if cand.get("kind") == "column_map":
+            fields_of.setdefault(_norm(cand.get("header")), set()).add(cand.get("field"))
+    # one header claimed for two fields ("UNIT PRICE AMOUNT": two columns under one run of words) names neither
+    bundle = [c for c in counts.values() if c.get("kind") != "column_map" or len(fields_of[_norm(c.get("header"))]) == 1]
+    if not bundle:
+        return
+    saved = order.canonical or {}
+
+    def score(hints: list[dict[str, Any]]) -> int:
+        trial = active + [{**h, "id": f"candidate-{i}", "scope": {"sender": scope}} for i, h in enumerate(hints)]
+        got = learner.check(doc.data, trial, doc.sender)
+        if got is None:
+            return -1
+        return sum(1 for p in paths if _same(p, _value_at(got, p), _value_at(saved, p))
+                   or (_value_at(got, p) in (None, "") and _value_at(saved, p) in (None, "")))
+
+    base, best = score([]), score(bundle)
+    log.debug("order %s: version candidates %s score %s vs %s without", order.id, bundle, best, base)
+    if best <= base:
+        return
+    for hint in list(bundle):
+        if len(bundle) > 1:
+            without = [h for h in bundle if h is not hint]
+            got = score(without)
+            if got >= best:
+                bundle, best = without, got
+    record = {"field": "version", "wrong": None, "right": None, "sender": doc.sender, "document_id": doc.id,
+              "raw": None, "click": None}
+    for hint in bundle:
+        _store(s, hint, existing, scope=scope, tokens=tokens, record=record, order=order, path="the saved version",
+               user=user, out=out)
 
 
 def _document_pages(learner: Learner, doc: Any) -> list[PageText]:
