@@ -225,8 +225,49 @@ def _to_decimal(text: str, *, decimal_comma: bool) -> Decimal | None:
         return None
 
 
+# month names as printed on European and American POs (their first letters, in EN/DE/FR/ES/IT/PT)
+_MONTHS = {
+    1: ("jan", "ene", "gen"), 2: ("feb", "fev", "fév"), 3: ("mar", "mär", "mrz"), 4: ("apr", "abr", "avr"),
+    5: ("may", "mai", "mag"), 6: ("jun", "juin", "giu"), 7: ("jul", "juil", "lug"),
+    8: ("aug", "ago", "aoû", "aou"), 9: ("sep", "set"), 10: ("oct", "okt", "ott", "out"), 11: ("nov",),
+    12: ("dec", "dez", "dic", "déc"),
+}
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[\s.\-/]*([A-Za-zÀ-ÿ]{3,10})\.?[\s.\-/,]*(\d{4}|\d{2})")
+_MONTH_DAY_YEAR = re.compile(r"([A-Za-zÀ-ÿ]{3,10})\.?[\s.\-/]*(\d{1,2}),?[\s.\-/]*(\d{4})")
+
+
+def _month(name: str) -> int | None:
+    low = name.lower()
+    for number, prefixes in _MONTHS.items():
+        if low.startswith(prefixes):
+            return number
+    return None
+
+
+def _named_date(text: str) -> dt.date | None:
+    """A date printed with its month's name ("12 Nov 2025", "Nov 12, 2025", "12-déc-25")."""
+    t = (text or "").strip(" :")
+    for rx, order in ((_DAY_MONTH_YEAR, "dmy"), (_MONTH_DAY_YEAR, "mdy")):
+        m = rx.fullmatch(t)
+        if not m:
+            continue
+        d, name, y = (m.group(1), m.group(2), m.group(3)) if order == "dmy" else (m.group(2), m.group(1), m.group(3))
+        month = _month(name)
+        if month is None:
+            continue
+        year = int(y) + 2000 if len(y) == 2 else int(y)
+        try:
+            return dt.date(year, month, int(d))
+        except ValueError:
+            return None
+    return None
+
+
 def _to_date(text: str) -> list[dt.date]:
-    """Every reading of a printed date (ISO, day-first, month-first)."""
+    """Every reading of a printed date (ISO, day-first, month-first, month by name)."""
+    named = _named_date(text)
+    if named is not None:
+        return [named]
     m = _DATE.search(text or "")
     if not m:
         return []
@@ -253,7 +294,8 @@ def _matches(path: str, printed: str, value: str) -> bool:
             want = dt.date.fromisoformat(value)
         except ValueError:
             return False
-        return want in _to_date(printed) and bool(_DATE.fullmatch(printed.strip(" :")))
+        return want in _to_date(printed) and (bool(_DATE.fullmatch(printed.strip(" :")))
+                                              or _named_date(printed) is not None)
     if key in NUMBER_KEYS:
         try:
             want = Decimal(value)

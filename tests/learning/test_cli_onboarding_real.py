@@ -87,6 +87,7 @@ def test_one_saved_version_onboards_the_sender(tmp_path: Path) -> None:
 
     after = extract(home, NEXT, SENDER)
     assert after["po_number"] == want["po_number"]
+    assert after["po_date"] == want["po_date"]  # "- ISSUED DATE: 12 Dec 2025": a month by name was learned too
     assert score_document(want, after)["right"] > score_document(want, before)["right"]
     [nxt] = process(home, NEXT, SENDER)["orders"]
     assert nxt["po_number"] == want["po_number"]
