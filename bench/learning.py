@@ -1,6 +1,7 @@
 """Learning from corrections: field accuracy before and after one corrected document per layout.
 
     python -m orderflow.bench.learning [--docs 3] [--json report.json]
+    python -m orderflow.bench.learning --real DIR [--pairs pairs.tsv]   (real documents: learning_real.py)
 
 Each generated buyer layout prints its PO number, PO date and some line-table columns under labels
 the built-in lexicon does not know ("Cust. Ord. Ref", "Mat.-Nr."...). For every layout the first
@@ -264,7 +265,15 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", type=int, default=3, help="documents per layout (the first is corrected)")
     ap.add_argument("--json", type=Path, help="write the report here")
+    ap.add_argument("--real", type=Path, metavar="DIR", help="real documents with gold: pairs of one sender "
+                    "(see bench/learning_real.py)")
+    ap.add_argument("--pairs", type=Path, help="with --real: first<TAB>next<TAB>sender (default DIR/pairs.tsv, "
+                    "else documents of one template)")
     args = ap.parse_args(argv)
+    if args.real:
+        from orderflow.bench.learning_real import main as real_main
+
+        return real_main(args.real, args.pairs, args.json)
     report = run(max(args.docs, 2))
     for x in report["layouts"]:
         print(f"{x['layout']:10} corrections {x['corrections']:2}  before {x['accuracy_before']:.3f}  "

@@ -27,6 +27,9 @@ app.add_typer(users_app, name="users")
 app.add_typer(edi_app, name="edi")
 
 
+CHANNELS = ("imap", "sftp", "folder", "portal")
+
+
 class UsageFailure(Exception):
     """Unusable input or configuration: exit 2 with this message."""
 
@@ -70,22 +73,28 @@ def extract(
     ] = False,
     explain: Annotated[bool, typer.Option("--explain", help="With --json: per order, its issues and the fields "
                                           "routing would send to a person.")] = False,
+    sender: Annotated[str | None, typer.Option("--sender", help="Apply the hints learned for this sender "
+                                               "(from the store ORDERFLOW_HOME / ORDERFLOW_DATABASE_URL name).")] = None,
 ) -> None:
     """Extraction only: the canonical orders found in FILE (a JSON array with --json)."""
     from orderflow.extractors import ExtractContext, stream
 
     data = _read_file(file)
+    context = ExtractContext(filename=file.name)
+    if sender is not None:
+        sender = _sender(sender)
+        context = ExtractContext(filename=file.name, sender=sender, hints=_sender_hints(sender, data))
     if explain:  # routing's view needs the whole extraction (its issues per order), not a stream
         from orderflow.extractors import extract as run_extract
         from orderflow.flows.explain import explain_extraction
 
-        result = run_extract(data, ExtractContext(filename=file.name))
+        result = run_extract(data, context)
         if not result.orders:
             reason = "; ".join(i.message for i in result.issues) or "no purchase order found"
             raise UsageFailure(f"{file.name}: {reason}")
         _emit_json(explain_extraction(result, _settings().review_confidence))
         return
-    summary, orders = stream(data, ExtractContext(filename=file.name))
+    summary, orders = stream(data, context)
     first = next(orders, None)
     if first is None:  # unusable input (is_unusable) or a file without an order
         reason = "; ".join(i.message for i in summary.issues) or "no purchase order found"
@@ -118,6 +127,24 @@ def extract(
     for issue in summary.issues:
         typer.echo(f"{issue.severity}: {issue.code}: {issue.message}", err=True)
     _exit_if_broken_off(summary)
+
+
+def _sender(value: str) -> str:
+    """A sender address as a channel would report it (one token, no spaces)."""
+    value = value.strip()
+    if not value or any(c.isspace() for c in value):
+        raise UsageFailure(f"--sender '{value}': expected one address, e.g. orders@buyer.example")
+    return value
+
+
+def _sender_hints(sender: str, data: bytes) -> list[dict[str, Any]]:
+    """The hints the pipeline would hand this sender's document: partner hints plus learned ones, through
+    the same lookup (``flows.services.make_hints_for``). Evaluating a document counts no use."""
+    from orderflow.flows.services import make_hints_for, open_store
+
+    settings = _settings()
+    _, factory = open_store(settings)
+    return make_hints_for(settings, factory, count_uses=False)(sender, data)
 
 
 def _exit_if_broken_off(summary: Any) -> None:
@@ -157,11 +184,19 @@ def process(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per document.")] = False,
     prefect: Annotated[bool, typer.Option("--prefect", help="Run as a Prefect flow (a task per document).")] = False,
     push: Annotated[bool, typer.Option("--push/--no-push", help="Push approved orders afterwards.")] = True,
+    sender: Annotated[str | None, typer.Option("--sender", help="Process the files as if this sender had sent "
+                                               "them (its learned hints and customer apply).")] = None,
+    channel: Annotated[str | None, typer.Option("--channel", help="imap | sftp | folder | portal: the channel they "
+                                                "came through (default imap with --sender, else cli).")] = None,
 ) -> None:
     """The whole pipeline on local files: store, extract, validate, route (and push)."""
     from orderflow.canonical import Envelope
 
-    envelopes = [Envelope(data=_read_file(f), filename=f.name, channel="cli") for f in files]
+    if channel is not None and channel not in CHANNELS:
+        raise UsageFailure(f"--channel '{channel}': expected one of {', '.join(CHANNELS)}")
+    sender = _sender(sender) if sender is not None else None
+    channel = channel or ("imap" if sender else "cli")
+    envelopes = [Envelope(data=_read_file(f), filename=f.name, channel=channel, sender=sender) for f in files]
     settings = _settings()
     if prefect or settings.engine == "prefect":
         from orderflow.flows.prefect_flows import run_process_envelopes
@@ -247,6 +282,7 @@ def _revalidator(services):
     from orderflow.review.actions import ship_policy_of
 
     def revalidate(order, row):
+        _see_learned_xrefs(services, row)
         with services.session_factory() as s:
             result = validate_order(
                 services, s, order, document_id=row.document_id, ship_policy=ship_policy_of(row)
@@ -254,6 +290,24 @@ def _revalidator(services):
         return result.issues, resolved_payload(result)
 
     return revalidate
+
+
+def _see_learned_xrefs(services, row) -> None:
+    """Cross-references learned in the caller's transaction (a fix just taught one) join the reference
+    data before re-validation, so the fixed order and the customer's waiting ones resolve with them."""
+    from sqlalchemy.orm import object_session
+
+    from orderflow.store import repository as repo
+
+    s = object_session(row)
+    if s is None:
+        return
+    ref = services.reference
+    known = {(x.customer_id, x.customer_part.upper()) for x in ref.cross_references}
+    new = [x for x in repo.learned_cross_references(s) if (x.customer_id, x.customer_part.upper()) not in known]
+    if new:
+        ref.cross_references.extend(new)
+        ref.invalidate()
 
 
 @queue_app.command("list")
@@ -321,14 +375,71 @@ def _review_call(fn_name: str, order_id: int, *args: Any, **kw: Any) -> None:
 
 
 @queue_app.command("fix")
-def queue_fix(order_id: int, path: str, value: str, user: str = "cli") -> None:
-    """Set a field (e.g. lines[0].sku) and re-validate."""
+def queue_fix(
+    order_id: int,
+    path: Annotated[str | None, typer.Argument(help="A field, e.g. po_number or lines[0].sku.")] = None,
+    value: Annotated[str | None, typer.Argument(help="Its value (empty clears it).")] = None,
+    from_: Annotated[Path | None, typer.Option("--from", help="The CSR's final version of the order "
+                                               "(canonical-order JSON): saved as the review app saves a form.")] = None,
+    user: str = "cli",
+) -> None:
+    """Set a field (e.g. lines[0].sku), or save a whole corrected version (--from FILE); re-validate and learn."""
+    if from_ is not None:
+        if path is not None:
+            raise UsageFailure("give either PATH VALUE or --from FILE, not both")
+        _queue_save(order_id, _read_version(from_), user)
+        return
+    if path is None or value is None:
+        raise UsageFailure("queue fix needs PATH VALUE (e.g. lines[0].sku ABC-1) or --from FILE")
     services = _services()
     from orderflow.flows.learning_wiring import make_learner
 
     _review_call(
-        "fix_field", order_id, path, value, user=user, revalidate=_revalidator(services), learner=make_learner()
+        "fix_field", order_id, path, value, user=user, revalidate=_revalidator(services),
+        learner=make_learner(hints_for=services.hints_for),
     )
+
+
+def _read_version(path: Path) -> dict[str, Any]:
+    """The corrected order from a JSON file (an object, or ``extract --json``'s array of one order)."""
+    raw = _read_file(path)
+    try:
+        version = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise UsageFailure(f"{path}: not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise UsageFailure(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
+    if isinstance(version, list) and len(version) == 1:
+        version = version[0]
+    if not isinstance(version, dict):
+        raise UsageFailure(f"{path}: expected one order as a JSON object")
+    return version
+
+
+def _queue_save(order_id: int, version: dict[str, Any], user: str) -> None:
+    """``queue fix --from``: the review app's save (``review.actions.save_changes``) of a whole version."""
+    from orderflow.flows.learning_wiring import make_learner
+    from orderflow.review import actions
+    from orderflow.store import repository as repo
+
+    services = _services()
+    with services.session_factory() as s, s.begin():
+        try:
+            row = repo.get_order(s, order_id)
+            if row is None:
+                raise actions.OrderNotFound(f"order {order_id} does not exist")
+            count, changes = actions.version_changes(repo.order_canonical(row), version)
+            order, learned = actions.save_changes(s, order_id, changes, user=user, line_count=count,
+                                                  revalidate=_revalidator(services),
+                                                  learner=make_learner(hints_for=services.hints_for))
+            state, requeued = order.state, list(getattr(order, "requeued", []))
+        except actions.ReviewError as exc:
+            raise UsageFailure(str(exc)) from None
+    typer.echo(f"order {order_id}: saved {len(changes)} change(s); order is now {state.replace('_', ' ')}")
+    for text in learned:
+        typer.echo(f"  learned: {text}")
+    if requeued:
+        typer.echo(f"  re-applied to waiting order(s) {', '.join(map(str, requeued))}")
 
 
 @queue_app.command("approve")
@@ -431,7 +542,7 @@ def ui(
         push=lambda s, row: push_in_session(services, s, row),  # the one push path: it mails the buyer too
         secret_key=secret,
         secure_cookies=not insecure_cookies,
-        learner=make_learner(),
+        learner=make_learner(hints_for=services.hints_for),
         is_transient=is_transient,
     )
     uvicorn.run(app_, host=host, port=port, log_level="info")

@@ -65,31 +65,40 @@ def reextract(data: bytes, hints: list[dict[str, Any]], sender: str | None) -> d
     return ext.orders[0].model_dump(mode="json") if ext.orders else None
 
 
-def make_learner(*, verify: bool = True) -> learning.Learner:
-    """The learner the review app and ``queue fix`` should pass to ``review.actions.fix_field``."""
-    return learning.Learner(read_words=read_words, verify=reextract if verify else None)
+def make_learner(*, verify: bool = True, hints_for: HintsFor | None = None) -> learning.Learner:
+    """The learner the review app and ``queue fix`` should pass to ``review.actions.fix_field``; given the
+    pipeline's ``hints_for``, a save also re-applies what it taught to the sender's waiting orders."""
+    return learning.Learner(read_words=read_words, verify=reextract if verify else None,
+                            reapply=make_reapplier(hints_for) if hints_for is not None else None)
 
 
 def hints_for_factory(session_factory: sessionmaker[Session], *,
-                      min_similarity: float = learning.LAYOUT_MIN_SIMILARITY) -> HintsFor:
+                      min_similarity: float = learning.LAYOUT_MIN_SIMILARITY, count_uses: bool = True) -> HintsFor:
     """``hints_for(sender, data=None)`` → active learned hint dicts for this sender (and, given the
-    document bytes, for its layout), counting a use on each hint handed out. Never raises: a store
-    problem means no learned hints, not a lost document."""
+    document bytes, for its layout), counting a use on each hint handed out (unless ``count_uses`` is
+    False). Never raises: a store problem means no learned hints, not a lost document."""
 
-    def hints_for(sender: str | None, data: bytes | None = None) -> list[dict[str, Any]]:
+    def lookup(s: Session, sender: str, data: bytes | None) -> list[dict[str, Any]]:
+        rows = [r for r in learning.active_hint_rows(s)
+                if (r.payload or {}).get("hint") and hints_for_sender([r.payload["hint"]], sender)]
+        if rows and data is not None:
+            tokens = learning.fingerprint(read_words(data)[:1])
+            rows = [r for r in rows if not (r.payload or {}).get("layout")
+                    or learning.similarity(r.payload["layout"], tokens) >= min_similarity]
+        for r in rows if count_uses else ():
+            r.uses = (r.uses or 0) + 1
+        return [dict(r.payload["hint"]) for r in rows]
+
+    def hints_for(sender: str | None, data: bytes | None = None, session: Session | None = None) -> list[dict[str, Any]]:
+        """``session``: look up inside the caller's transaction (hints it just learned, not yet committed)."""
         if not sender:
             return []
         try:
+            if session is not None:
+                with session.begin_nested():
+                    return lookup(session, sender, data)
             with session_factory() as s:
-                rows = [r for r in learning.active_hint_rows(s)
-                        if (r.payload or {}).get("hint") and hints_for_sender([r.payload["hint"]], sender)]
-                if rows and data is not None:
-                    tokens = learning.fingerprint(read_words(data)[:1])
-                    rows = [r for r in rows if not (r.payload or {}).get("layout")
-                            or learning.similarity(r.payload["layout"], tokens) >= min_similarity]
-                for r in rows:
-                    r.uses = (r.uses or 0) + 1
-                hints = [dict(r.payload["hint"]) for r in rows]
+                hints = lookup(s, sender, data)
                 s.commit()
                 return hints
         except Exception:
@@ -97,3 +106,26 @@ def hints_for_factory(session_factory: sessionmaker[Session], *,
             return []
 
     return hints_for
+
+
+def make_reapplier(hints_for: HintsFor) -> learning.Reapply:
+    """Re-extract a waiting order's stored document with its sender's hints as they are now (inside the
+    caller's transaction, so hints just learned count): ``review.actions`` re-applies what a save taught
+    to the sender's orders still in the queue. None when the document yields no order at that index."""
+    from orderflow.canonical import CanonicalOrder  # noqa: PLC0415
+    from orderflow.extractors import ExtractContext, extract  # noqa: PLC0415
+
+    def reapply(s: Session, row: Any) -> CanonicalOrder | None:
+        doc = row.document
+        if doc is None or not doc.data:
+            return None
+        hints = hints_for(doc.sender, doc.data, session=s)
+        result = extract(doc.data, ExtractContext(filename=doc.filename, sender=doc.sender, channel=doc.channel,
+                                                  hints=hints, max_seconds=60))
+        if not 0 <= (row.doc_index or 0) < len(result.orders):
+            return None
+        order = result.orders[row.doc_index or 0]
+        order.source = CanonicalOrder.model_validate(row.canonical).source  # the channel's, unchanged
+        return order
+
+    return reapply

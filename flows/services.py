@@ -99,17 +99,18 @@ def partner_hints(settings: Settings) -> list[dict]:
     return hints
 
 
-def make_hints_for(settings: Settings, session_factory):
-    """Partner hints (YAML) plus hints learned from CSR corrections, for one sender and document."""
+def make_hints_for(settings: Settings, session_factory, *, count_uses: bool = True):
+    """Partner hints (YAML) plus hints learned from CSR corrections, for one sender and document
+    (``count_uses=False``: an evaluation run, e.g. ``orderflow extract --sender``, counts no use)."""
     from orderflow.extractors.layout.hints import hints_for_sender
     from orderflow.flows.learning_wiring import hints_for_factory
 
     static = partner_hints(settings)
-    learned = hints_for_factory(session_factory)
+    learned = hints_for_factory(session_factory, count_uses=count_uses)
 
-    def hints_for(sender: str | None, data: bytes | None = None) -> list[dict]:
+    def hints_for(sender: str | None, data: bytes | None = None, session=None) -> list[dict]:
         chosen = hints_for_sender(static, sender) if (static and sender) else []
-        return [*chosen, *learned(sender, data)]
+        return [*chosen, *learned(sender, data, session=session)]
 
     return hints_for
 

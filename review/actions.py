@@ -13,6 +13,7 @@ in the audit trail. Roles outside ``APPROVE_ROLES`` cannot approve at all.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from collections.abc import Callable
 from typing import Any
@@ -34,6 +35,8 @@ from orderflow.review import learning
 from orderflow.store import repository as repo
 from orderflow.store.models import Order
 from orderflow.store.types import utcnow
+
+log = logging.getLogger(__name__)
 
 Revalidate = Callable[[CanonicalOrder, Order], tuple[list[Issue], dict]]
 
@@ -225,6 +228,7 @@ def release(s: Session, order_id: int, user: str) -> None:
 def fix_field(
     s: Session, order_id: int, path: str, value: str | None, *, user: str, revalidate: Revalidate,
     evidence: dict[str, Any] | None = None, learner: learning.Learner | None = None, learn: bool = True,
+    reapply: bool = True,
 ) -> Order:
     """Set one field by path (``po_number``, ``ship_to.name``, ``lines[2].sku``, ``lines[0].qty``), re-validate.
 
@@ -236,7 +240,9 @@ def fix_field(
     Every fix of a PDF order also keeps its evidence and may teach an extraction hint for the
     sender (``review.learning``); ``evidence`` may carry ``{"click": {"page", "x0", "top", "x1",
     "bottom"}}``, the word the CSR clicked on the page image to say "the right value is here".
-    ``learn=False`` skips that (bulk edits, tests).
+    ``learn=False`` skips that (bulk edits, tests). What the fix taught is re-applied to the other orders
+    still waiting in the queue (``reapply_to_waiting``) unless ``reapply=False`` (``save_changes`` does it
+    once for the whole save).
     """
     o = _get(s, order_id, for_update=True)
     _check_claim(o, user)
@@ -245,7 +251,10 @@ def fix_field(
     before = repo.order_canonical(o)
     data = before.model_dump(mode="json")
     tokens = _parse_path(path)
-    new_value = _coerce(tokens, value)
+    try:
+        new_value = _coerce(tokens, value)
+    except InvalidField as exc:
+        raise InvalidField(f"{path}: {exc}") from None
     old_value = _set_path(data, tokens, new_value, path)
     if isinstance(data.get("provenance"), dict) and path in data["provenance"] and old_value != new_value:
         # the CSR read it from the document: the value is no longer the engine's guess
@@ -265,7 +274,7 @@ def fix_field(
         before={"field": path, "value": old_value},
         after={"field": path, "value": new_value},
     )
-    _learn_from_fix(s, o, canonical, tokens, user)
+    xref = _learn_from_fix(s, o, canonical, tokens, user)
     if old_value != new_value:
         reset_approvals(s, o, user=user, reason=f"{path} changed")
     if learn and old_value != new_value:
@@ -278,7 +287,52 @@ def fix_field(
     repo.update_order_data(s, o, canonical, resolved=resolved)
     target = OrderState.NEEDS_REVIEW if any(i.blocking for i in issues) else OrderState.VALID
     repo.set_order_state(s, o, target.value, actor=user, reason=f"after fixing {path}", action="revalidate")
+    o.taught_xref = xref
+    if reapply:
+        reapply_to_waiting(s, o, user=user, revalidate=revalidate, learner=learner,
+                           hints=bool(getattr(o, "learned", None) and o.learned.added), xref=xref)
     return o
+
+
+def _corrected_by_person(s: Session, o: Order) -> bool:
+    return any(a.action == "fix" for a in repo.audit_trail(s, "order", o.id))
+
+
+def reapply_to_waiting(s: Session, source: Order, *, user: str, revalidate: Revalidate,
+                       learner: learning.Learner | None, hints: bool, xref: bool) -> list[int]:
+    """What a correction taught reaches the orders still waiting in the queue: a new extraction hint
+    re-extracts the same sender's waiting PDF orders nobody has corrected yet (``learner.reapply``; the
+    channel's source block is kept) and re-validates them; a learned cross-reference re-validates the
+    customer's waiting orders. Audited per order; returns the ids touched. Never fails the fix."""
+    if not (hints or xref):
+        return []
+    doc = source.document
+    scope = learning.sender_scope(doc.sender if doc else None)
+    touched: list[int] = []
+    for row in repo.list_queue(s, states=(OrderState.NEEDS_REVIEW.value,)):
+        if row.id == source.id:
+            continue
+        same_sender = hints and scope and row.document and learning.sender_scope(row.document.sender) == scope
+        same_customer = xref and source.customer_id and row.customer_id == source.customer_id
+        if not (same_sender or same_customer):
+            continue
+        try:
+            with s.begin_nested():
+                if same_sender and learner is not None and learner.reapply is not None \
+                        and not _corrected_by_person(s, row):
+                    fresh = learner.reapply(s, row)
+                    if fresh is not None and fresh.model_dump(mode="json") != row.canonical:
+                        before = repo.order_canonical(row)
+                        repo.update_order_data(s, row, fresh)
+                        repo.add_audit(s, entity="order", entity_id=row.id, action="reextracted", actor=user,
+                                       before={"po_number": before.po_number, "lines": len(before.lines)},
+                                       after={"po_number": fresh.po_number, "lines": len(fresh.lines)},
+                                       reason=f"hints learned from order {source.id}")
+                revalidate_order(s, row.id, user=user, revalidate=revalidate)
+            touched.append(row.id)
+        except Exception:  # one waiting order that cannot be redone stays as it was
+            log.exception("re-applying what order %s taught to order %s failed", source.id, row.id)
+    return touched
 
 
 def revalidate_order(s: Session, order_id: int, *, user: str, revalidate: Revalidate) -> Order:
@@ -295,6 +349,148 @@ def revalidate_order(s: Session, order_id: int, *, user: str, revalidate: Revali
     target = OrderState.NEEDS_REVIEW if any(i.blocking for i in issues) else OrderState.VALID
     repo.set_order_state(s, o, target.value, actor=user, reason="revalidated", action="revalidate")
     return o
+
+
+# --------------------------------------------------------------------------- saving a version (issue 21)
+
+VERSION_HEADER = ("po_number", "po_date", "purpose", "currency", "payment_terms", "requested_delivery_date",
+                  "declared_total")
+VERSION_PARTIES = ("buyer", "supplier", "bill_to", "ship_to")
+VERSION_LINE_KEYS = ("line_no", "customer_part", "sku", "gtin", "description", "qty", "uom", "unit_price", "amount")
+PIPELINE_KEYS = frozenset({"schema_version", "source", "provenance"})  # recorded by the pipeline, never edited
+Change = tuple[str, str | None]
+
+
+def _as_text(value: Any, where: str) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dict | list):
+        raise InvalidField(f"{where}: expected a single value, not {type(value).__name__}")
+    return str(value)
+
+
+def _unchanged(path: str, current: Any, new: str | None) -> bool:
+    if new is None or not new.strip():
+        return current in (None, "")
+    if current in (None, ""):
+        return False
+    if path.rsplit(".", 1)[-1] in DECIMAL_FIELDS:
+        try:
+            return parse_bounded_decimal(str(current)) == parse_bounded_decimal(new.strip().replace(" ", ""))
+        except DecimalBoundsError:
+            return False
+    return str(current).strip() == new.strip()
+
+
+def version_changes(current: CanonicalOrder, version: dict[str, Any]) -> tuple[int | None, list[Change]]:
+    """A CSR's final version of the order (canonical-order JSON, any subset of the header fields; ``lines``
+    replaces the whole line list; parties as ``{"name": ...}``, addresses as ``{"text": ...}``) → the new
+    line count (None: lines untouched) and the (path, value) pairs that differ from ``current``.
+
+    Keys the pipeline records (source, provenance) are ignored; keys a correction cannot set are refused."""
+    if not isinstance(version, dict):
+        raise InvalidField("the corrected order must be a JSON object")
+    data = current.model_dump(mode="json")
+    wanted: list[Change] = []
+    for key, value in version.items():
+        if key in PIPELINE_KEYS:
+            continue
+        if key in VERSION_HEADER:
+            wanted.append((key, _as_text(value, key)))
+        elif key in VERSION_PARTIES:
+            if value is None or isinstance(value, str):
+                value = {"name": value}
+            if not isinstance(value, dict):
+                raise InvalidField(f"{key}: expected {{\"name\": ..., \"address\": {{\"text\": ...}}}}")
+            for part, v in value.items():
+                if part == "name":
+                    wanted.append((f"{key}.name", _as_text(v, f"{key}.name")))
+                elif part == "address":
+                    text = v.get("text") if isinstance(v, dict) else v
+                    wanted.append((f"{key}.address.text", _as_text(text, f"{key}.address.text")))
+                elif part not in ("ids", "contact"):
+                    raise InvalidField(f"{key}.{part} is not a field a correction can set")
+        elif key != "lines":
+            raise InvalidField(f"'{key}' is not a field a correction can set")
+    line_count = None
+    if "lines" in version:
+        lines = version["lines"]
+        if not isinstance(lines, list) or not all(isinstance(ln, dict) for ln in lines):
+            raise InvalidField("lines: expected a list of line objects")
+        line_count = len(lines)
+        for i, line in enumerate(lines):
+            unknown = sorted(set(line) - set(VERSION_LINE_KEYS))
+            if unknown:
+                raise InvalidField(f"lines[{i}].{unknown[0]} is not a field a correction can set")
+            # the line is what the CSR gave: a key left out is empty
+            wanted += [(f"lines[{i}].{k}", _as_text(line.get(k), f"lines[{i}].{k}")) for k in VERSION_LINE_KEYS]
+    changes = []
+    for path, value in wanted:
+        try:
+            tokens = _parse_path(path)
+            cur: Any = data
+            for tok in tokens:
+                cur = cur[tok] if cur is not None else None
+        except (KeyError, IndexError, TypeError):
+            cur = None
+        if not _unchanged(path, cur, value):
+            changes.append((path, value))
+    return line_count, changes
+
+
+def set_line_count(s: Session, order_id: int, count: int, *, user: str) -> Order:
+    """The CSR added lines (empty ones appended, to be filled by fixes) or deleted them (from the end);
+    audited. Re-validation follows with the fixes or ``revalidate_order``."""
+    o = _get(s, order_id, for_update=True)
+    _check_claim(o, user)
+    if o.state not in EDITABLE_STATES:
+        raise NotAllowed(f"order {o.id} is '{o.state}'; only orders in review or valid can be corrected")
+    canonical = repo.order_canonical(o)
+    old = len(canonical.lines)
+    if count == old:
+        return o
+    data = canonical.model_dump(mode="json")
+    data["lines"] = data["lines"][:count] + [{} for _ in range(count - old)]
+    drop = [k for k in data.get("provenance") or {} if (m := re.match(r"lines\[(\d+)\]", k)) and int(m.group(1)) >= count]
+    for k in drop:
+        data["provenance"].pop(k)
+    repo.update_order_data(s, o, CanonicalOrder.model_validate(data))
+    repo.add_audit(s, entity="order", entity_id=o.id, action="fix", actor=user,
+                   before={"field": "lines", "value": f"{old} line(s)"}, after={"field": "lines", "value": f"{count} line(s)"})
+    reset_approvals(s, o, user=user, reason="lines added or deleted")
+    return o
+
+
+def save_changes(
+    s: Session, order_id: int, changes: list[Change], *, user: str, revalidate: Revalidate,
+    learner: learning.Learner | None = None, evidence: dict[str, dict[str, Any] | None] | None = None,
+    line_count: int | None = None,
+) -> tuple[Order, list[str]]:
+    """A CSR's save of the order (the review app's form, ``orderflow queue fix --from``): lines added or
+    deleted first, then every changed field through ``fix_field`` (each one audited, re-validated and
+    learned from). Returns the order and what was learned, in words. The caller commits."""
+    learned: list[str] = []
+    candidates: list[dict[str, Any]] = []
+    hints = xref = False
+    o = _get(s, order_id)
+    if line_count is not None:
+        o = set_line_count(s, order_id, line_count, user=user)
+    for path, value in changes:
+        o = fix_field(s, order_id, path, value, user=user, revalidate=revalidate, learner=learner,
+                      evidence=(evidence or {}).get(path), reapply=False)
+        got = getattr(o, "learned", None)
+        learned += got.descriptions if got else []
+        hints = hints or bool(got and got.added)
+        xref = xref or bool(getattr(o, "taught_xref", False))
+        candidates += got.candidates if got else []
+    if not changes:
+        o = revalidate_order(s, order_id, user=user, revalidate=revalidate)
+    if len(changes) > 1:  # the whole version teaches what no single fix could (column roles together)
+        together = learning.learn_from_version(s, o, [p for p, _ in changes], candidates, user=user, learner=learner)
+        learned += together.descriptions
+        hints = hints or bool(together.added)
+    o.requeued = reapply_to_waiting(s, o, user=user, revalidate=revalidate, learner=learner, hints=hints, xref=xref)
+    return o, learned
 
 
 # --------------------------------------------------------------------------- ship policy (issue 12)
@@ -450,12 +646,12 @@ def reset_approvals(s: Session, o: Order, *, user: str, reason: str) -> None:
 
 def _learn_from_fix(
     s: Session, o: Order, canonical: CanonicalOrder, tokens: list[str | int], user: str
-) -> None:
+) -> bool:
     if len(tokens) != 3 or tokens[0] != "lines" or tokens[2] != "sku" or not o.customer_id:
-        return
+        return False
     line = canonical.lines[tokens[1]]
     if not line.customer_part or not line.sku:
-        return
+        return False
     xref = CrossReference(
         customer_id=o.customer_id,
         customer_part=line.customer_part,
@@ -474,6 +670,7 @@ def _learn_from_fix(
         after=xref.model_dump(mode="json"),
         reason=f"fix on order {o.id}",
     )
+    return True
 
 
 # --------------------------------------------------------------------------- decisions

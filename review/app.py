@@ -764,12 +764,11 @@ def create_review_app(
             if not changed:
                 flash(request, "No changes to save.", "warn")
                 return back_to(order_id)
-            learned = ""
             try:
-                for path, value in changed:
-                    order = actions.fix_field(s, order_id, path, value, user=user.username, revalidate=revalidate,
-                                              evidence=click_evidence(form.get(f"evidence:{path}")), learner=learner)
-                    learned += learned_text(order)
+                order, taught = actions.save_changes(
+                    s, order_id, changed, user=user.username, revalidate=revalidate, learner=learner,
+                    evidence={path: click_evidence(form.get(f"evidence:{path}")) for path, _ in changed})
+                learned = "".join(f" Learned: {d}" for d in taught)
                 s.commit()
             except actions.ReviewError as exc:
                 s.rollback()

@@ -88,6 +88,7 @@ class PageText:
 
 
 WordsReader = Callable[[bytes], list[PageText]]
+Reapply = Callable[[Session, Order], CanonicalOrder | None]
 Verify = Callable[[bytes, list[dict[str, Any]], str | None], dict[str, Any] | None]
 
 
@@ -224,8 +225,49 @@ def _to_decimal(text: str, *, decimal_comma: bool) -> Decimal | None:
         return None
 
 
+# month names as printed on European and American POs (their first letters, in EN/DE/FR/ES/IT/PT)
+_MONTHS = {
+    1: ("jan", "ene", "gen"), 2: ("feb", "fev", "fév"), 3: ("mar", "mär", "mrz"), 4: ("apr", "abr", "avr"),
+    5: ("may", "mai", "mag"), 6: ("jun", "juin", "giu"), 7: ("jul", "juil", "lug"),
+    8: ("aug", "ago", "aoû", "aou"), 9: ("sep", "set"), 10: ("oct", "okt", "ott", "out"), 11: ("nov",),
+    12: ("dec", "dez", "dic", "déc"),
+}
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[\s.\-/]*([A-Za-zÀ-ÿ]{3,10})\.?[\s.\-/,]*(\d{4}|\d{2})")
+_MONTH_DAY_YEAR = re.compile(r"([A-Za-zÀ-ÿ]{3,10})\.?[\s.\-/]*(\d{1,2}),?[\s.\-/]*(\d{4})")
+
+
+def _month(name: str) -> int | None:
+    low = name.lower()
+    for number, prefixes in _MONTHS.items():
+        if low.startswith(prefixes):
+            return number
+    return None
+
+
+def _named_date(text: str) -> dt.date | None:
+    """A date printed with its month's name ("12 Nov 2025", "Nov 12, 2025", "12-déc-25")."""
+    t = (text or "").strip(" :")
+    for rx, order in ((_DAY_MONTH_YEAR, "dmy"), (_MONTH_DAY_YEAR, "mdy")):
+        m = rx.fullmatch(t)
+        if not m:
+            continue
+        d, name, y = (m.group(1), m.group(2), m.group(3)) if order == "dmy" else (m.group(2), m.group(1), m.group(3))
+        month = _month(name)
+        if month is None:
+            continue
+        year = int(y) + 2000 if len(y) == 2 else int(y)
+        try:
+            return dt.date(year, month, int(d))
+        except ValueError:
+            return None
+    return None
+
+
 def _to_date(text: str) -> list[dt.date]:
-    """Every reading of a printed date (ISO, day-first, month-first)."""
+    """Every reading of a printed date (ISO, day-first, month-first, month by name)."""
+    named = _named_date(text)
+    if named is not None:
+        return [named]
     m = _DATE.search(text or "")
     if not m:
         return []
@@ -252,7 +294,8 @@ def _matches(path: str, printed: str, value: str) -> bool:
             want = dt.date.fromisoformat(value)
         except ValueError:
             return False
-        return want in _to_date(printed) and bool(_DATE.fullmatch(printed.strip(" :")))
+        return want in _to_date(printed) and (bool(_DATE.fullmatch(printed.strip(" :")))
+                                              or _named_date(printed) is not None)
     if key in NUMBER_KEYS:
         try:
             want = Decimal(value)
@@ -459,11 +502,32 @@ def describe(hint: dict[str, Any], scope: str | None = None) -> str:
 
 @dataclass
 class Learner:
-    """How to read a stored document's words and (optionally) check a candidate hint by re-extracting."""
+    """How to read a stored document's words and (optionally) check a candidate hint by re-extracting.
+
+    Both are memoised per document (sha256) and hint bundle: a whole-order save fixes dozens of fields
+    of one document, and re-extracting with the same candidate gives the same order whichever field
+    asked. The memo is small and bounded (a long-lived review app keeps one Learner)."""
 
     read_words: WordsReader = pdf_words
     verify: Verify | None = None
     min_similarity: float = LAYOUT_MIN_SIMILARITY
+    reapply: Reapply | None = None  # re-extract a waiting order with its sender's hints as they are now
+    memo: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
+
+    def _memo(self, key: tuple[str, str], compute: Callable[[], Any]) -> Any:
+        if key not in self.memo:
+            if len(self.memo) >= 64:
+                self.memo.clear()
+            self.memo[key] = compute()
+        return self.memo[key]
+
+    def words(self, data: bytes) -> list[PageText]:
+        return self._memo((hashlib.sha256(data).hexdigest(), "words"), lambda: self.read_words(data))
+
+    def check(self, data: bytes, hints: list[dict[str, Any]], sender: str | None) -> dict[str, Any] | None:
+        assert self.verify is not None
+        key = (hashlib.sha256(data).hexdigest(), repr((sorted(repr(sorted(h.items())) for h in hints), sender)))
+        return self._memo(key, lambda: self.verify(data, hints, sender))
 
 
 @dataclass
@@ -474,6 +538,7 @@ class Learned:
     reused: list[int] = field(default_factory=list)
     retired: list[int] = field(default_factory=list)
     descriptions: list[str] = field(default_factory=list)
+    candidates: list[dict[str, Any]] = field(default_factory=list)  # what the page suggested, verified or not
 
 
 def hint_id(row_id: int) -> str:
@@ -549,6 +614,7 @@ def _learn(s: Session, order: Order, before: CanonicalOrder, path: str, old: Any
               "raw": c.raw, "click": c.click, "produced_by": c.produced_by,
               "candidates": candidates}
     repo.add_audit(s, entity="order", entity_id=order.id, action="correction_evidence", actor=user, after=record)
+    out.candidates = list(candidates)
     if not scope or not candidates:
         return
     bundles = [[cand] for cand in candidates]
@@ -560,7 +626,7 @@ def _learn(s: Session, order: Order, before: CanonicalOrder, path: str, old: Any
         chosen = None
         for bundle in bundles:
             trial = [{**h, "id": f"candidate-{i}", "scope": {"sender": scope}} for i, h in enumerate(bundle)]
-            got = learner.verify(doc.data, trial, c.sender)
+            got = learner.check(doc.data, trial, c.sender)
             if got is not None and _value_at(got, path) is not None and _same(path, _value_at(got, path), new):
                 chosen = bundle
                 break
@@ -573,12 +639,87 @@ def _learn(s: Session, order: Order, before: CanonicalOrder, path: str, old: Any
                out=out)
 
 
+def learn_from_version(s: Session, order: Order, paths: list[str], candidates: list[dict[str, Any]], *,
+                       user: str, learner: Learner | None) -> Learned:
+    """A whole saved version teaches together what single fixes cannot: a line table whose columns were
+    mis-assigned is only right once every column role is known, so each ``column_map`` alone fails its
+    check. The candidates the save's fixes found on the page (one per hint key, the most frequent) are
+    re-extracted together with the sender's active hints; kept when the saved values of ``paths`` come
+    out more often right than without them, then each is dropped again unless it helps. Never raises."""
+    out = Learned()
+    if learner is None or learner.verify is None or not candidates or order.document is None:
+        return out
+    try:
+        with s.begin_nested():
+            _learn_version(s, order, paths, candidates, user=user, learner=learner, out=out)
+    except Exception:
+        log.exception("learning from the saved version of order %s failed", order.id)
+        return Learned()
+    return out
+
+
+def _learn_version(s: Session, order: Order, paths: list[str], candidates: list[dict[str, Any]], *, user: str,
+                   learner: Learner, out: Learned) -> None:
+    doc = order.document
+    scope = sender_scope(doc.sender)
+    if not scope:
+        return
+    tokens = fingerprint(_document_pages(learner, doc))
+    existing = [r for r in repo.extraction_hints(s, sender_scope=scope)
+                if similarity((r.payload or {}).get("layout") or [], tokens) >= learner.min_similarity or not tokens]
+    active = [dict((r.payload or {}).get("hint") or {}) for r in existing if not r.retired]
+    known = [{k: v for k, v in h.items() if k not in ("id", "scope")} for h in active]
+    counts: dict[tuple, dict[str, Any]] = {}
+    tally: dict[str, int] = {}
+    for cand in candidates:
+        if cand in known:
+            continue
+        text = repr(sorted(cand.items()))
+        tally[text] = tally.get(text, 0) + 1
+        best = counts.get(_key(cand))
+        if best is None or tally[text] > tally[repr(sorted(best.items()))]:
+            counts[_key(cand)] = cand
+    fields_of: dict[str, set[str]] = {}
+    for cand in counts.values():
+        if cand.get("kind") == "column_map":
+            fields_of.setdefault(_norm(cand.get("header")), set()).add(cand.get("field"))
+    # one header claimed for two fields ("UNIT PRICE AMOUNT": two columns under one run of words) names neither
+    bundle = [c for c in counts.values() if c.get("kind") != "column_map" or len(fields_of[_norm(c.get("header"))]) == 1]
+    if not bundle:
+        return
+    saved = order.canonical or {}
+
+    def score(hints: list[dict[str, Any]]) -> int:
+        trial = active + [{**h, "id": f"candidate-{i}", "scope": {"sender": scope}} for i, h in enumerate(hints)]
+        got = learner.check(doc.data, trial, doc.sender)
+        if got is None:
+            return -1
+        return sum(1 for p in paths if _same(p, _value_at(got, p), _value_at(saved, p))
+                   or (_value_at(got, p) in (None, "") and _value_at(saved, p) in (None, "")))
+
+    base, best = score([]), score(bundle)
+    log.debug("order %s: version candidates %s score %s vs %s without", order.id, bundle, best, base)
+    if best <= base:
+        return
+    for hint in list(bundle):
+        if len(bundle) > 1:
+            without = [h for h in bundle if h is not hint]
+            got = score(without)
+            if got >= best:
+                bundle, best = without, got
+    record = {"field": "version", "wrong": None, "right": None, "sender": doc.sender, "document_id": doc.id,
+              "raw": None, "click": None}
+    for hint in bundle:
+        _store(s, hint, existing, scope=scope, tokens=tokens, record=record, order=order, path="the saved version",
+               user=user, out=out)
+
+
 def _document_pages(learner: Learner, doc: Any) -> list[PageText]:
     """A scan's words as the extractor read them (stored OCR words: no second OCR run in a web request),
     else what the learner's reader gives (text layer, or OCR for documents stored before words were kept)."""
     if stored_ocr_words(doc.meta):
         return document_words(doc.data, doc.meta)
-    return learner.read_words(doc.data)
+    return learner.words(doc.data)
 
 
 def _printed_date_order(pages: list[PageText], c: Correction) -> dict[str, Any] | None:
