@@ -54,6 +54,7 @@ FIELD_LABELS: dict[str, list[str]] = {
     ],
     "po_date": [
         r"(?:p\.?\s?o\.?|order|purchase\s+order)\s*(?:create\s+|creation\s+|issue\s+)?date",
+        r"issued\s+(?:date|on)|date\s+of\s+issue|l\.?\s?p\.?\s?o\.?\s+date|auftragsdatum|dated",
         r"date\s+of\s+order|date\s+ordered|ordered\s+(?:on|date)",
         r"bestelldatum|best(?:ell)?[-.]\s*datum",
         r"date\s+de\s+(?:la\s+)?commande",
