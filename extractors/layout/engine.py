@@ -110,8 +110,10 @@ def extract_order(pages: list[PageWords], *, hints: list[dict[str, Any]] | dict[
     if day_first is None:
         country = _issuer_country(page_lines, heights) or ("US" if "$" in text else None)
         day_first = guess_day_first(_DATE_TOKEN.findall(text), country=country)
-    ctx = _Ctx(extractor, hints.decimal_comma if hints.decimal_comma is not None else _decimal_comma(all_words),
-               day_first, date_hint=hints.day_first_hint)
+    decimal_comma = hints.decimal_comma if hints.decimal_comma is not None else _decimal_comma(all_words)
+    if day_first is None and decimal_comma:
+        day_first = True  # "04/09/25" beside "1.234,50": the decimal-comma countries all write the day first
+    ctx = _Ctx(extractor, decimal_comma, day_first, date_hint=hints.day_first_hint)
     issues: list[Issue] = []
     order = CanonicalOrder()
     doc = F.Doc([ln for lines in page_lines for ln in lines], widths, set(), extra_labels=hints.labels)

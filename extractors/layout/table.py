@@ -675,7 +675,7 @@ def _cells(line: Line, cols: list[Column], second: bool = False) -> dict[str, li
     return out
 
 
-_CLEAN_NUM = re.compile(r"^(?:[A-Z]{3}\s?)?[-+(]?[$€£₹¥]?\s?[\d.,'’ ]*\d\)?-?(?:\s*/?\s*[A-Za-z]{1,5}\.?)?$")
+_CLEAN_NUM = re.compile(r"^(?:[A-Z]{3}\s?)?[-+(]?[$€£₹¥]?\s?[\d.,'’ ]*\d\)?-?(?:\s*/?\s*[^\W\d_]{1,5}\.?)?$")  # "500,000 Stück"
 _DATEISH = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}|\d{1,2}:\d{2}")
 
 
