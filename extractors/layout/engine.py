@@ -39,7 +39,8 @@ LOW_CONFIDENCE = 0.6
 _SUBROW = re.compile(r"^\s*[-–•*]?\s*[A-Za-z][\w .,/()]{0,30}\s?:(?:\s|$)")
 _LEADING_CODE = re.compile(r"^(\d{6,14})\s+(?=.*[A-Za-z]{3})(\S.*)$")
 _PRICE_PER = re.compile(r"^\s*([-(]?[$€£₹]?\s?\d[\d.,' ]*)\s*/\s*(\d[\d.,]*)\s*[A-Za-z]{0,5}\s*$")
-_DATE_TOKEN = re.compile(r"\b\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}\b")
+# not a run inside a longer dotted number: "+33 (0)3.28.35.08.00" is a telephone number, not March 28th
+_DATE_TOKEN = re.compile(r"(?<![\d.])\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}(?![\d-]|[./]\d)")
 _EMBEDDED_IDS = [
     ("sku", re.compile(r"\b(?:SE_ID|seller\s+id|supplier\s+(?:item|part)|vendor\s+(?:item|part)|your\s+material\s+"
                        r"(?:number|no\.?)|ihre\s+materialnummer)\s*[:#]?\s*([\w./-]+)", re.IGNORECASE)),

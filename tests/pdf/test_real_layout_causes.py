@@ -70,3 +70,25 @@ def test_row_of_labels_gives_each_label_the_value_under_it(stem):
     neighbouring label is not the terms' value."""
     got, want = _read(stem)
     assert got["payment_terms"] == want["payment_terms"]
+
+
+def test_telephone_number_is_no_date_evidence():
+    """TKM France prints "04/09/25" and the telephone "+33 (0)3.28.35.08.00": a run inside a longer dotted
+    number is not "3.28.35" (month 3, day 28) voting month-first; the French document writes the day first."""
+    got, want = _read("tkmfrance_CF043922")
+    assert got["po_date"] == want["po_date"] == "2025-09-04"
+
+
+def test_quantity_with_a_non_ascii_unit_and_sap_gross_price_label():
+    """Bischof + Klein (SAP, German): "500,000 Stück" is the quantity cell and "G-Preis EUR" the line value."""
+    got, want = _read("bischofklein_10891037")
+    assert len(got["lines"]) == 1
+    line, gold = got["lines"][0], want["lines"][0]
+    for k in ("line_no", "unit_price", "amount"):
+        assert same(k, gold[k], line[k]), (k, line[k], gold[k])
+
+
+def test_quantity_total_is_no_order_total():
+    """Pikes Peak closes with "Total Qty on PO 71" and "Total Weight on PO": no money total is printed."""
+    got, want = _read("pikespeak_2023-12-000020")
+    assert want["total"] is None and got["total"] is None
