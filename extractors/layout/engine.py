@@ -718,7 +718,7 @@ def _line(row: Row, ctx: _Ctx, index: int) -> OrderLine | None:
                 line.line_no += ws[0].text
     qty_text = txt("qty")
     if qty_text:
-        m = re.match(r"^\s*([-+(]?[\d.,' ]*\d\)?)\s*(?:/\s*|\s+)?([A-Za-z]{1,5})?\b", qty_text)
+        m = re.match(r"^\s*([-+(]?[\d.,' ]*\d\)?)\s*(?:/\s*|\s+)?([^\W\d_]{1,5})?\b", qty_text)  # "16 Stück"
         if m:
             line.qty = _dec(m.group(1), ctx)
             if m.group(2) and not c.get("uom"):

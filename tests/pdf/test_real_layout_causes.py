@@ -84,7 +84,7 @@ def test_quantity_with_a_non_ascii_unit_and_sap_gross_price_label():
     got, want = _read("bischofklein_10891037")
     assert len(got["lines"]) == 1
     line, gold = got["lines"][0], want["lines"][0]
-    for k in ("line_no", "unit_price", "amount"):
+    for k in ("line_no", "uom", "unit_price", "amount"):
         assert same(k, gold[k], line[k]), (k, line[k], gold[k])
 
 
