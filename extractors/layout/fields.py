@@ -51,8 +51,14 @@ class Doc:
         return extra + [(p, None) for p in _PATTERNS[name]]
 
 
-def _match_label(pattern: re.Pattern[str], text: str, *, anywhere: bool) -> tuple[int, str] | None:
-    """(end of label in text, rest) when the phrase starts with the label (or has 'label:' inside)."""
+def _match_label(pattern: re.Pattern[str], text: str, *, anywhere: bool, parens: bool = False
+                 ) -> tuple[int, str] | None:
+    """(end of label in text, rest) when the phrase starts with the label (or has 'label:' inside);
+    ``parens``: a label may be wrapped in parentheses, as the translation under a bilingual label."""
+    if parens and len(text) > 2 and text[0] == "(" and text[-1] == ")" and "(" not in text[1:]:
+        inner = _match_label(pattern, text[1:-1], anywhere=False)  # "(Purchase Order)" over "4519750544"
+        if inner is not None and not inner[1].strip():
+            return len(text), ""
     m = re.match(r"(?:[-–•]\s+)?(?:" + pattern.pattern + r")(?:(?<=[:#.])|(?![\w]))" + _SEP, text, re.IGNORECASE)
     if m:
         t = _TRANSLATION.match(text[m.end():])
@@ -98,7 +104,8 @@ def label_hits(doc: Doc, field: str):
                 text = phrase_text(phrase)
                 if STOP_LABELS.match(text) and field not in ("buyer", "supplier"):
                     continue
-                hit = _match_label(pattern, text, anywhere=field in ("payment_terms", "total", "currency"))
+                hit = _match_label(pattern, text, anywhere=field in ("payment_terms", "total", "currency"),
+                                   parens=field in ("po_number", "po_date", "delivery_date"))
                 if hit is None and _combined_match(pattern, text):
                     yield pi, line, k, []
                     continue

@@ -92,3 +92,11 @@ def test_quantity_total_is_no_order_total():
     """Pikes Peak closes with "Total Qty on PO 71" and "Total Weight on PO": no money total is printed."""
     got, want = _read("pikespeak_2023-12-000020")
     assert want["total"] is None and got["total"] is None
+
+
+@pytest.mark.parametrize("stem", ["sigma_4518596136", "sigma_4519750544"])
+def test_bilingual_labels_with_the_translation_in_parentheses(stem):
+    """Sigma (SAP, Mexico): "Orden de Compra" over "(Purchase Order)" over the number, "FECHA" over "(Date)"
+    over "10.12.2025": the parenthesised translation is the label right above the value."""
+    got, want = _read(stem)
+    assert (got["po_number"], got["po_date"]) == (want["po_number"], want["po_date"])
