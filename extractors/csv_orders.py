@@ -174,8 +174,8 @@ def build_flat_orders(sheet: Sheet, title: int, cols: dict[str, int], sheet_name
             address = party_address(sheet, r, ship)
             if address and order.ship_to is not None:
                 order.ship_to.address = Address(text=address)
-        if qty is None and not any(text(r, f) for f in ("description", "sku", "customer_part", "gtin")):
-            continue  # a header, note or allowance record of a record-typed flat file (SPS "H"/"O"/"I" rows)
+        if qty is None and not any(text(r, f) for f in ITEM_FIELDS + ("unit_price", "line_no")):
+            continue  # a header / allowance / note record of a flat file (Record Type H, C, I, O): no line
         i = len(order.lines)
         if i >= limits.cap("lines"):
             return _error(str(limits.over_cap("lines", f"PO {po}")))

@@ -7,6 +7,7 @@ corrupt or empty file ends as an ``ExtractionError`` (→ PARSE_ERROR) with a re
 
 from __future__ import annotations
 
+import bisect
 import io
 import logging
 import re
@@ -170,10 +171,41 @@ def _doubled(chars: list[dict[str, Any]]) -> bool:
     return dup >= 3
 
 
+def _blank_overprint(chars: list[dict[str, Any]]) -> set[int]:
+    """Indices of blank glyphs lying over a visible glyph of the same line. Some report writers pad every
+    field with runs of spaces printed over the text ("V e n d o r", "5 4 9 9 2 8"): ordered by position the
+    blanks split every word. Reported only when the padding is massive (a stray overlapping space in an
+    OCR layer is the only word separator there and stays)."""
+    rows: dict[int, list[tuple[float, float]]] = {}
+    for c in chars:
+        if c["text"].strip():
+            rows.setdefault(round(float(c["top"])), []).append((float(c["x0"]), float(c["x1"])))
+    for v in rows.values():
+        v.sort()
+    over: set[int] = set()
+    for i, c in enumerate(chars):
+        if c["text"].strip():
+            continue
+        xc, top = (float(c["x0"]) + float(c["x1"])) / 2, round(float(c["top"]))
+        for t in (top - 1, top, top + 1):
+            v = rows.get(t)
+            k = bisect.bisect_right(v, (xc, 1e9)) - 1 if v else -1
+            if k >= 0 and v[k][0] < xc < v[k][1]:  # type: ignore[index]
+                over.add(i)
+                break
+    return over if len(over) >= 50 and len(over) > 0.05 * len(chars) else set()
+
+
 def read_words(page: Any) -> list[dict[str, Any]]:
     """The page's words as a reader sees them: white (invisible) glyphs dropped, doubled glyphs of fake
-    bold removed, and clipped cells printed over each other read in stream order instead of by position."""
+    bold removed, blank padding printed over the text dropped, and clipped cells printed over each other
+    read in stream order instead of by position."""
     chars = page.chars
+    blanks = _blank_overprint(chars)
+    if blanks:
+        keep = {id(c) for i, c in enumerate(chars) if i not in blanks}
+        page = page.filter(lambda obj: obj.get("object_type") != "char" or id(obj) in keep)
+        chars = page.chars
     if any(_is_white(c.get("non_stroking_color")) for c in chars):
         page = page.filter(_visible_filter(page))
         chars = page.chars

@@ -39,7 +39,8 @@ LOW_CONFIDENCE = 0.6
 _SUBROW = re.compile(r"^\s*[-–•*]?\s*[A-Za-z][\w .,/()]{0,30}\s?:(?:\s|$)")
 _LEADING_CODE = re.compile(r"^(\d{6,14})\s+(?=.*[A-Za-z]{3})(\S.*)$")
 _PRICE_PER = re.compile(r"^\s*([-(]?[$€£₹]?\s?\d[\d.,' ]*)\s*/\s*(\d[\d.,]*)\s*[A-Za-z]{0,5}\s*$")
-_DATE_TOKEN = re.compile(r"\b\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}\b")
+# not a run inside a longer dotted number: "+33 (0)3.28.35.08.00" is a telephone number, not March 28th
+_DATE_TOKEN = re.compile(r"(?<![\d.])\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}(?![\d-]|[./]\d)")
 _EMBEDDED_IDS = [
     ("sku", re.compile(r"\b(?:SE_ID|seller\s+id|supplier\s+(?:item|part)|vendor\s+(?:item|part)|your\s+material\s+"
                        r"(?:number|no\.?)|ihre\s+materialnummer)\s*[:#]?\s*([\w./-]+)", re.IGNORECASE)),
@@ -110,8 +111,10 @@ def extract_order(pages: list[PageWords], *, hints: list[dict[str, Any]] | dict[
     if day_first is None:
         country = _issuer_country(page_lines, heights) or ("US" if "$" in text else None)
         day_first = guess_day_first(_DATE_TOKEN.findall(text), country=country)
-    ctx = _Ctx(extractor, hints.decimal_comma if hints.decimal_comma is not None else _decimal_comma(all_words),
-               day_first, date_hint=hints.day_first_hint)
+    decimal_comma = hints.decimal_comma if hints.decimal_comma is not None else _decimal_comma(all_words)
+    if day_first is None and decimal_comma:
+        day_first = True  # "04/09/25" beside "1.234,50": the decimal-comma countries all write the day first
+    ctx = _Ctx(extractor, decimal_comma, day_first, date_hint=hints.day_first_hint)
     issues: list[Issue] = []
     order = CanonicalOrder()
     doc = F.Doc([ln for lines in page_lines for ln in lines], widths, set(), extra_labels=hints.labels)
@@ -715,7 +718,7 @@ def _line(row: Row, ctx: _Ctx, index: int) -> OrderLine | None:
                 line.line_no += ws[0].text
     qty_text = txt("qty")
     if qty_text:
-        m = re.match(r"^\s*([-+(]?[\d.,' ]*\d\)?)\s*(?:/\s*|\s+)?([A-Za-z]{1,5})?\b", qty_text)
+        m = re.match(r"^\s*([-+(]?[\d.,' ]*\d\)?)\s*(?:/\s*|\s+)?([^\W\d_]{1,5})?\b", qty_text)  # "16 Stück"
         if m:
             line.qty = _dec(m.group(1), ctx)
             if m.group(2) and not c.get("uom"):

@@ -51,9 +51,15 @@ class Doc:
         return extra + [(p, None) for p in _PATTERNS[name]]
 
 
-def _match_label(pattern: re.Pattern[str], text: str, *, anywhere: bool) -> tuple[int, str] | None:
-    """(end of label in text, rest) when the phrase starts with the label (or has 'label:' inside)."""
-    m = re.match(r"(?:" + pattern.pattern + r")(?:(?<=[:#.])|(?![\w]))" + _SEP, text, re.IGNORECASE)
+def _match_label(pattern: re.Pattern[str], text: str, *, anywhere: bool, parens: bool = False
+                 ) -> tuple[int, str] | None:
+    """(end of label in text, rest) when the phrase starts with the label (or has 'label:' inside);
+    ``parens``: a label may be wrapped in parentheses, as the translation under a bilingual label."""
+    if parens and len(text) > 2 and text[0] == "(" and text[-1] == ")" and "(" not in text[1:]:
+        inner = _match_label(pattern, text[1:-1], anywhere=False)  # "(Purchase Order)" over "4519750544"
+        if inner is not None and not inner[1].strip():
+            return len(text), ""
+    m = re.match(r"(?:[-–•]\s+)?(?:" + pattern.pattern + r")(?:(?<=[:#.])|(?![\w]))" + _SEP, text, re.IGNORECASE)
     if m:
         t = _TRANSLATION.match(text[m.end():])
         if t:  # "Spett.le/Esteemed", "Condizioni di pagamento/Terms of Payment": the label's translation
@@ -98,7 +104,8 @@ def label_hits(doc: Doc, field: str):
                 text = phrase_text(phrase)
                 if STOP_LABELS.match(text) and field not in ("buyer", "supplier"):
                     continue
-                hit = _match_label(pattern, text, anywhere=field in ("payment_terms", "total", "currency"))
+                hit = _match_label(pattern, text, anywhere=field in ("payment_terms", "total", "currency"),
+                                   parens=field in ("po_number", "po_date", "delivery_date"))
                 if hit is None and _combined_match(pattern, text):
                     yield pi, line, k, []
                     continue
@@ -176,6 +183,10 @@ def _header_row(doc: Doc, line: Line, label: list[Word], right: list[Word]) -> b
             or phrase_text(right).startswith(":"):
         return False  # ... or a value printed after its own colon ("Vendor Name   : ACME LLC")  # a label with a colon, or a right phrase holding a number ("May 15, 2026"): a value
     a, b = _below(doc, line, label), _below(doc, line, right)
+    if a is not None and b is None and a is not right and len(line.phrases) >= 4 and not any(
+            re.search(r"\d", phrase_text(p)) or phrase_text(p).rstrip().endswith(":") for p in line.phrases):
+        return True  # a row of four or more column labels ("Payment Terms | Freight Terms | FOB | Ship Via")
+        # over a row of values, some cells empty: the label's value is the one under it, not its neighbour
     if a is None or b is None or a is b:
         return False
     return not any(phrase_text(q).rstrip().endswith(":") or is_label(phrase_text(q)) for q in (a, b))
@@ -193,9 +204,11 @@ def right_phrase(doc: Doc, line: Line, k: int) -> list[Word]:
             return []  # another label ("Ship To:", "Banca / Bank")
         if j == k + 1 and _header_row(doc, line, line.phrases[k], ph):
             return []
-        if _CURRENCY_ONLY.match(phrase_text(ph)) and j + 1 < len(line.phrases):
-            j += 1
+        if (_CURRENCY_ONLY.match(phrase_text(ph)) or phrase_text(ph) in (":", "-", "–")) and j + 1 < len(line.phrases):
+            j += 1  # "Date  :  10 September 2015": a colon column of its own separates label and value
             continue
+        if phrase_text(ph).startswith(": ") and len(ph) > 1:
+            return ph[1:]
         return ph
     return []
 

@@ -54,6 +54,7 @@ FIELD_LABELS: dict[str, list[str]] = {
     ],
     "po_date": [
         r"(?:p\.?\s?o\.?|order|purchase\s+order)\s*(?:create\s+|creation\s+|issue\s+)?date",
+        r"issued\s+(?:date|on)|date\s+of\s+issue|l\.?\s?p\.?\s?o\.?\s+date|auftragsdatum|dated",
         r"date\s+of\s+order|date\s+ordered|ordered\s+(?:on|date)",
         r"bestelldatum|best(?:ell)?[-.]\s*datum",
         r"date\s+de\s+(?:la\s+)?commande",
@@ -131,7 +132,7 @@ FIELD_LABELS: dict[str, list[str]] = {
         r"genel\s+toplam|toplam\s+tutar|toplam",
         r"(?:价税合计|总计|总金额|订单总额|合计金额|合计)\s*[：:]?",
         r"totale(?!\s+(?:imponibile|iva|netto|merce|righe|quantit))",
-        r"total",
+        r"total(?!\s+(?:qty|quantity|units?|pcs|pieces|weight|cartons|cases|items|lines)\b)",
         r"total\s+amount\s+without\s+vat|total\s+ht|税抜金額|net\s+total|subtotal|sub-total",
         r"(?:totale\s+)?imponibile|warto[śs][ćc]\s+netto|ara\s+toplam|小计\s*[：:]?|小計\s*[：:]?",
     ],
@@ -226,7 +227,7 @@ COLUMN_ROLES: list[tuple[str, str]] = [
                    r"|^cena$|^[àaá]-?\s?pris$|styckpris|enhe[dt]spris|pris\s*(?:/|per|pr\.?)\s*(?:st|stk|enhe[dt])|^pris$"
                    r"|birim\s+fiyat|^fiyat$|单价|單價"),
     ("amount", r"ext(?:ended|\.)?\s*(?:price|amount|cost)?|\bnet\s+amt\b|^amt\b|line\s+total|net\s+value|nettowert|(?:net\s+)?amount|order\s+value|total\s+value"
-               r"|^total$|^value$|^net$|gesamt(?:preis|betrag)?|betrag|montant|importe|bedrag|金額|total\s+price"
+               r"|^total$|^value$|^net$|gesamt(?:preis|betrag)?|^g\s?[-.]?\s?preis\b|betrag|montant|importe|bedrag|金額|total\s+price"
                r"|line\s+total\s+net|importo|valor\s+(?:total|l[íi]quido)|^valor$|^total\s+\(?r\$\)?$"
                r"|warto[śs][ćc]|belopp|bel[øo][bp]|^summa$|^sum$|^i\s+alt$|[čc][áa]stka|cena\s+celkem|^celkem$"
                r"|tutar|金额|金額"),

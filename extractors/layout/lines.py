@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from statistics import median
 from typing import Any
@@ -61,13 +62,16 @@ class Line:
         return [w for w in self.words if x0 <= w.xc < x1]
 
 
+_TYPED_RULE = re.compile(r"_{5,}")
+
+
 def to_words(raw: list[dict[str, Any]], page: int) -> list[Word]:
     """pdfplumber/OCR dicts → Word, dropping empty and unmapped-glyph tokens."""
     out: list[Word] = []
     for d in raw:
         text = str(d.get("text", "")).replace("(cid:127)", "•").strip()
-        if not text or text.startswith("(cid:"):
-            continue
+        if not text or text.startswith("(cid:") or _TYPED_RULE.fullmatch(text):
+            continue  # "_________" typed as a ruling line carries no text and glues header rows together
         try:
             out.append(
                 Word(text, float(d["x0"]), float(d["x1"]), float(d["top"]), float(d["bottom"]), page,

@@ -185,11 +185,31 @@ def _text_columns(cols: list[Column], body: list[Line], head: list[Line]) -> lis
             ws = [w for b in body for w in b.words if left < w.x0 and w.x1 < right]
             near = [w for w in ws if min(w.x1, x1) - max(w.x0, x0) > -2 * w.height]
             if not near:
+                _widen_text_column(out, body, x0, x1, ph[0].height)
                 continue
             lo, hi = min(w.x0 for w in near), max(w.x1 for w in near)
             out.append(Column(max(lo, left + 1), min(hi, right - 1)))
     out.sort(key=lambda c: c.x0)
     return out
+
+
+def _widen_text_column(cols: list[Column], body: list[Line], x0: float, x1: float, height: float) -> None:
+    """A description label centred over a wide cell whose text is left-aligned ("Description" printed
+    60 pt right of "W 8x10 A992"): the nearest text-only column within a few letters takes the label's
+    extent, so the label names it."""
+    def gap(c: Column) -> float:
+        return max(c.x0 - x1, x0 - c.x1)
+
+    near = [c for c in cols if gap(c) < 6 * height]
+    if not near:
+        return
+    c = min(near, key=gap)
+    ws = [w for ln in body for w in ln.words if c.x0 - 1 <= w.xc <= c.x1 + 1]
+    if not ws or sum(_is_numberish(w.text) for w in ws) > 0.2 * len(ws):
+        return
+    if any(o is not c and min(o.x1, max(x1, c.x1)) - max(o.x0, min(x0, c.x0)) > 0 for o in cols):
+        return  # widening would swallow another column
+    c.x0, c.x1 = min(c.x0, x0), max(c.x1, x1)
 
 
 _DESC_HEAD = re.compile(dict(COLUMN_ROLES)["description"], re.IGNORECASE)
@@ -655,7 +675,7 @@ def _cells(line: Line, cols: list[Column], second: bool = False) -> dict[str, li
     return out
 
 
-_CLEAN_NUM = re.compile(r"^(?:[A-Z]{3}\s?)?[-+(]?[$€£₹¥]?\s?[\d.,'’ ]*\d\)?-?(?:\s*/?\s*[A-Za-z]{1,5}\.?)?$")
+_CLEAN_NUM = re.compile(r"^(?:[A-Z]{3}\s?)?[-+(]?[$€£₹¥]?\s?[\d.,'’ ]*\d\)?-?(?:\s*/?\s*[^\W\d_]{1,5}\.?)?$")  # "500,000 Stück"
 _DATEISH = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}|\d{1,2}:\d{2}")
 
 
@@ -696,6 +716,7 @@ def read_tables(pages: list[list[Line]], heights: dict[int, float], buyer_words:
           and not any(rx.search(w) for _, rx in _ROLE_RE)}
     tables: list[Table] = []
     carry: tuple[list[Column], list[Line]] | None = None
+    footers = _recurring_footers(pages, heights)
     for lines in pages:
         if not lines:
             continue
@@ -716,7 +737,7 @@ def read_tables(pages: list[list[Line]], heights: dict[int, float], buyer_words:
                 i += 1
                 continue
             started = True
-            body, i, why = _take(lines, i, page_h, hints)
+            body, i, why = _take(lines, i, page_h, hints, footers)
             if not body:
                 continue
             if head:
@@ -740,7 +761,7 @@ def read_tables(pages: list[list[Line]], heights: dict[int, float], buyer_words:
             if not any(r in ("qty", "amount") for c in cols for r in (c.role, c.role2)):
                 continue
             while why == "gap":  # records spaced far apart: the table goes on while the next chunk has rows
-                chunk, j, why2 = _take(lines, i, page_h, hints)
+                chunk, j, why2 = _take(lines, i, page_h, hints, footers)
                 more = _rows(chunk, cols)[0] if chunk else []
                 if not more or (any(c.role == "qty" for c in cols) and not any(r.cells.get("qty") for r in more)):
                     break  # a note or a payment box under the items carries no quantity: the table has ended
@@ -755,13 +776,35 @@ def read_tables(pages: list[list[Line]], heights: dict[int, float], buyer_words:
     return tables
 
 
-def _take(lines: list[Line], i: int, page_h: float, hints: Hints | None = None) -> tuple[list[Line], int, str]:
+def _recurring_footers(pages: list[list[Line]], heights: dict[int, float]) -> set[int]:
+    """Ids of the lines in the bottom fifth of a page that recur, page numbers aside, at the same height on
+    most pages (the issuer's address and "Printed:" stamp under every page's items): never item rows."""
+    if len(pages) < 2:
+        return set()
+    seen: dict[tuple[str, int], list[Line]] = {}
+    for lines in pages:
+        if not lines:
+            continue
+        page_h = heights.get(lines[0].page, max(ln.bottom for ln in lines))
+        for ln in lines:
+            if ln.top > 0.8 * page_h:
+                key = (PAGE_FOOTER.sub("#", " ".join(ln.text.split()).lower()), round(ln.top / 3))
+                seen.setdefault(key, []).append(ln)
+    need = max(2, (len(pages) + 1) // 2)
+    return {id(ln) for lns in seen.values() if len({x.page for x in lns}) >= need for ln in lns}
+
+
+def _take(lines: list[Line], i: int, page_h: float, hints: Hints | None = None,
+          footers: set[int] | None = None) -> tuple[list[Line], int, str]:
     """Body lines from ``i`` up to a header, a stop row, a wide gap or the page end (footers dropped)."""
     body: list[Line] = []
     while i < len(lines):
         b = lines[i]
         if is_header_line(b, hints):
             return body, i, "header"
+        if footers and id(b) in footers:
+            i += 1
+            continue
         if PAGE_FOOTER.search(b.text) and (b.top > 0.85 * page_h or len(b.words) < 12):
             i += 1
             continue

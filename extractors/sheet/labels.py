@@ -26,6 +26,8 @@ COLUMN_SYNONYMS: dict[str, list[str]] = {
             "vendor article", "supplier article", "supplier ref", "catalog no", "catalogue no", "catalog number",
             "cat no", "catalog", "style", "style no", "style number", "vendor style no", "vendor catalog no"],
     "customer_part": ["customer part", "customer part no", "customer item", "buyer part", "buyer item",
+                      "buyers catalog or stock keeping no", "buyer s catalog or stock keeping no",
+                      "buyers catalog no", "buyer s catalog no",
                       "our part no", "cust part", "customer sku", "fsn", "fsn isbn13", "buyer sku", "our part",
                       "our item no", "our item number", "our ref", "customer item no", "customer part number", "asin",
                       "buyer item no", "buyer item number", "retailer item", "store item", "item nbr",
@@ -201,6 +203,10 @@ _MORE_LANGUAGES: dict[str, list[str]] = {
 for _field, _words in _MORE_LANGUAGES.items():
     COLUMN_SYNONYMS[_field].extend(w for w in _words if w not in COLUMN_SYNONYMS[_field])
 
+# Labels that name the field although they hold one of its veto words: the flat-file (SPS/EDI 850 export)
+# "PO Line #" is the line number, not a PO reference.
+EXACT: dict[str, str] = {"po line no": "line_no", "po line": "line_no", "po line number": "line_no"}
+
 # Words that disqualify a label for a field (the label names something else).
 VETOES: dict[str, tuple[str, ...]] = {
     "qty": ("pending", "case", "pack", "received", "shipped", "free", "total", "open", "inner", "outer", "min",
@@ -251,6 +257,8 @@ def label_score(label: str, field: str) -> float:
     n = norm_label(label)
     if not n or len(n) > 60:
         return 0.0
+    if EXACT.get(n) == field:
+        return 100.0
     tokens = set(n.split())
     for veto in VETOES.get(field, ()):
         if veto in tokens:
