@@ -349,6 +349,31 @@ def queue_list(
     Console(width=160).print(table)
 
 
+@queue_app.command("failed")
+def queue_failed(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Documents that ended as failed, each with its reason; `orderflow reprocess ID` runs one again."""
+    from orderflow.store import repository as repo
+
+    services = _services()
+    with services.session_factory() as s:
+        items = [{"document_id": d.id, "filename": d.filename, "channel": d.channel, "sender": d.sender,
+                  "received_at": d.received_at.isoformat() if d.received_at else None, "format": d.format,
+                  "reason": d.reason} for d in repo.failed_documents(s)]
+    if as_json:
+        _emit_json(items)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"failed documents ({len(items)}); orderflow reprocess ID runs one again")
+    for col in ("id", "file", "channel", "sender", "reason"):
+        table.add_column(col, overflow="fold")
+    for it in items:
+        table.add_row(str(it["document_id"]), it["filename"] or "-", it["channel"] or "-", it["sender"] or "-",
+                      it["reason"] or "-")
+    Console(width=160).print(table)
+
+
 @queue_app.command("show")
 def queue_show(order_id: int) -> None:
     """An order with its issues, audit trail and push attempts (JSON)."""

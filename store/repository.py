@@ -403,6 +403,13 @@ def find_order_by_key(s: Session, key: str) -> Order | None:
     return s.scalar(select(Order).where(Order.idem_key == key))
 
 
+def failed_documents(s: Session, *, limit: int = 500) -> list[Document]:
+    """Dead-lettered documents, newest first: each has its reason (issue 23: failed ones must be visible)."""
+    q = (select(Document).where(Document.state == DocumentState.FAILED.value)
+         .order_by(Document.id.desc()).limit(limit))
+    return list(s.scalars(q).all())
+
+
 def list_queue(
     s: Session,
     *,

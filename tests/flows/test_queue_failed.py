@@ -1,0 +1,35 @@
+"""Issue 23 (item 11): a failed document is visible — `orderflow queue failed` lists it with its reason."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ORDERFLOW = [sys.executable, "-m", "orderflow.flows.cli"]
+
+
+def run(args: list[str], home: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "ORDERFLOW_HOME": str(home)}
+    return subprocess.run([*ORDERFLOW, *args], capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_failed_documents_are_listed_with_their_reason(tmp_path: Path) -> None:
+    home = tmp_path / "var"
+    broken = tmp_path / "scan-of-a-fax.pdf"
+    broken.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF-truncated")
+    junk = tmp_path / "notes.txt"
+    junk.write_text("call me about the order\n")
+    run(["process", str(broken), str(junk), "--no-push"], home)
+
+    res = run(["queue", "failed", "--json"], home)
+    assert res.returncode == 0, res.stderr
+    items = json.loads(res.stdout)
+    assert sorted(i["filename"] for i in items) == ["notes.txt", "scan-of-a-fax.pdf"]
+    assert all(i["reason"] and i["document_id"] for i in items)
+    assert "Traceback" not in res.stderr
+
+    table = run(["queue", "failed"], home)
+    assert table.returncode == 0 and "scan-of-a-fax.pdf" in table.stdout and "reprocess" in table.stdout
