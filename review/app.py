@@ -99,6 +99,10 @@ LINE_COLS = [
 ]
 
 
+FAVICON_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" '
+               'fill="#1f4e79"/><path d="M4 5h8M4 8h8M4 11h5" stroke="#fff" stroke-width="1.6"/></svg>')
+
+
 async def posted_form(request: Request) -> FormData:
     """The posted form, read here (async) so that routes can be plain ``def``: FastAPI runs those in
     its thread pool, and blocking work (store, argon2, rendering, ERP pushes) never stalls the loop."""
@@ -483,6 +487,11 @@ def create_review_app(
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> PlainTextResponse:
         return PlainTextResponse("ok")
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon() -> Response:
+        """Browsers ask for it on every page: an icon, not a 404 in every log line (issue 23)."""
+        return Response(FAVICON_SVG, media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
 
     @app.get("/login")
     async def login_form(request: Request, next: str = "/") -> HTMLResponse:

@@ -209,3 +209,10 @@ def test_saving_the_form_applies_changed_fields_and_revalidates(ui_app, ui_store
     assert [i.severity for i in row.issues] == ["error"]
     fixes = [(e.before["field"], e.before["value"], e.after["value"]) for e in audit if e.action == "fix"]
     assert fixes == [("lines[0].qty", "100", "120"), ("lines[1].sku", "WID-999", "GLV-NIT-M")]
+
+
+def test_favicon_is_an_icon_not_a_404(ui_app):
+    """Issue 23: every page's favicon request was a 404 in the log."""
+    r = TestClient(ui_app).get("/favicon.ico")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("image/svg+xml")
+    assert r.content.startswith(b"<svg") and b"</svg>" in r.content
