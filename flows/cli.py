@@ -189,14 +189,15 @@ def process(
     channel: Annotated[str | None, typer.Option("--channel", help="imap | sftp | folder | portal: the channel they "
                                                 "came through (default imap with --sender, else cli).")] = None,
 ) -> None:
-    """The whole pipeline on local files: store, extract, validate, route (and push)."""
+    """The whole pipeline on local files or folders: store, extract, validate, route (and push)."""
     from orderflow.canonical import Envelope
 
     if channel is not None and channel not in CHANNELS:
         raise UsageFailure(f"--channel '{channel}': expected one of {', '.join(CHANNELS)}")
     sender = _sender(sender) if sender is not None else None
     channel = channel or ("imap" if sender else "cli")
-    envelopes = [Envelope(data=_read_file(f), filename=f.name, channel=channel, sender=sender) for f in files]
+    envelopes = [Envelope(data=_read_file(f), filename=f.name, channel=channel, sender=sender)
+                 for f in _expand_folders(files)]
     settings = _settings()
     if prefect or settings.engine == "prefect":
         from orderflow.flows.prefect_flows import run_process_envelopes
@@ -216,6 +217,20 @@ def process(
         _print_outcomes(outcomes, "orderflow process")
     if any(o.has_exceptions for o in outcomes):
         raise typer.Exit(1)
+
+
+def _expand_folders(paths: list[Path]) -> list[Path]:
+    """``process DIR`` takes the folder's files (not hidden ones, not sub-folders), in name order."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            found = sorted(f for f in p.iterdir() if f.is_file() and not f.name.startswith("."))
+            if not found:
+                raise UsageFailure(f"{p}: the folder has no files to process")
+            out.extend(found)
+        else:
+            out.append(p)
+    return out
 
 
 def _refresh(services, outcomes: list) -> list:

@@ -33,3 +33,19 @@ def test_failed_documents_are_listed_with_their_reason(tmp_path: Path) -> None:
 
     table = run(["queue", "failed"], home)
     assert table.returncode == 0 and "scan-of-a-fax.pdf" in table.stdout and "reprocess" in table.stdout
+
+
+def test_process_a_folder_takes_its_files(tmp_path: Path) -> None:
+    """Issue 23: `orderflow process DIR` processes the folder (name order, hidden files and sub-folders left)."""
+    home, folder = tmp_path / "var", tmp_path / "inbox"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "b.txt").write_text("not an order\n")
+    (folder / "a.txt").write_text("not an order either\n")
+    (folder / ".hidden").write_text("x")
+    res = run(["process", str(folder), "--json", "--no-push"], home)
+    assert "Traceback" not in res.stderr
+    assert [o["document"] for o in json.loads(res.stdout)] == ["a.txt", "b.txt"]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    res = run(["process", str(empty)], home)
+    assert res.returncode == 2 and "no files" in res.stderr
