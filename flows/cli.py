@@ -494,8 +494,12 @@ def queue_approve(order_id: int, user: str = "cli", role: str = "lead", push: bo
 
 
 @queue_app.command("reject")
-def queue_reject(order_id: int, reason: Annotated[str, typer.Option(help="Why (required).")], user: str = "cli") -> None:
+def queue_reject(order_id: int, reason: Annotated[str | None, typer.Option(help="Why (required).")] = None,
+                 user: str = "cli") -> None:
     """Reject an order with a reason."""
+    if not (reason or "").strip():
+        raise UsageFailure(f"say why the order is rejected: orderflow queue reject {order_id} --reason "
+                           "\"duplicate of PO 4711\" (the reason is kept in the audit trail)")
     _review_call("reject", order_id, user=user, reason=reason)
 
 

@@ -49,3 +49,10 @@ def test_process_a_folder_takes_its_files(tmp_path: Path) -> None:
     empty.mkdir()
     res = run(["process", str(empty)], home)
     assert res.returncode == 2 and "no files" in res.stderr
+
+
+def test_reject_without_a_reason_says_what_to_add(tmp_path: Path) -> None:
+    """Issue 23: `queue reject ID` with no --reason named the missing parameter; it now says what to type."""
+    res = run(["queue", "reject", "7"], tmp_path / "var")
+    assert res.returncode == 2 and "--reason" in res.stderr and "queue reject 7" in res.stderr
+    assert "MissingParameter" not in res.stderr and "Traceback" not in res.stderr
