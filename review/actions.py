@@ -290,7 +290,8 @@ def fix_field(
     o.taught_xref = xref
     if reapply:
         reapply_to_waiting(s, o, user=user, revalidate=revalidate, learner=learner,
-                           hints=bool(getattr(o, "learned", None) and o.learned.added), xref=xref)
+                           hints=bool(getattr(o, "learned", None) and o.learned.added),
+                           xref_parts={xref} if xref else set())
     return o
 
 
@@ -299,13 +300,15 @@ def _corrected_by_person(s: Session, o: Order) -> bool:
 
 
 def reapply_to_waiting(s: Session, source: Order, *, user: str, revalidate: Revalidate,
-                       learner: learning.Learner | None, hints: bool, xref: bool) -> list[int]:
+                       learner: learning.Learner | None, hints: bool, xref_parts: set[str]) -> list[int]:
     """What a correction taught reaches the orders still waiting in the queue: a new extraction hint
     re-extracts the same sender's waiting PDF orders nobody has corrected yet (``learner.reapply``; the
     channel's source block is kept) and re-validates them; a learned cross-reference re-validates the
-    customer's waiting orders. Audited per order; returns the ids touched. Never fails the fix."""
-    if not (hints or xref):
+    customer's waiting orders that carry the taught part (``xref_parts``: other orders are not touched).
+    Audited per order; returns the ids touched. Never fails the fix."""
+    if not (hints or xref_parts):
         return []
+    parts = {p.strip().upper() for p in xref_parts}
     doc = source.document
     scope = learning.sender_scope(doc.sender if doc else None)
     touched: list[int] = []
@@ -313,11 +316,13 @@ def reapply_to_waiting(s: Session, source: Order, *, user: str, revalidate: Reva
         if row.id == source.id:
             continue
         same_sender = hints and scope and row.document and learning.sender_scope(row.document.sender) == scope
-        same_customer = xref and source.customer_id and row.customer_id == source.customer_id
+        same_customer = bool(parts) and source.customer_id and row.customer_id == source.customer_id \
+            and any((ln.customer_part or "").strip().upper() in parts for ln in repo.order_canonical(row).lines)
         if not (same_sender or same_customer):
             continue
         try:
             with s.begin_nested():
+                reextracted = False
                 if same_sender and learner is not None and learner.reapply is not None \
                         and not _corrected_by_person(s, row):
                     fresh = learner.reapply(s, row)
@@ -328,6 +333,9 @@ def reapply_to_waiting(s: Session, source: Order, *, user: str, revalidate: Reva
                                        before={"po_number": before.po_number, "lines": len(before.lines)},
                                        after={"po_number": fresh.po_number, "lines": len(fresh.lines)},
                                        reason=f"hints learned from order {source.id}")
+                        reextracted = True
+                if not (reextracted or same_customer):
+                    continue  # the hint changed nothing here: the order is left exactly as it was
                 revalidate_order(s, row.id, user=user, revalidate=revalidate)
             touched.append(row.id)
         except Exception:  # one waiting order that cannot be redone stays as it was
@@ -471,7 +479,8 @@ def save_changes(
     learned from). Returns the order and what was learned, in words. The caller commits."""
     learned: list[str] = []
     candidates: list[dict[str, Any]] = []
-    hints = xref = False
+    hints = False
+    xref_parts: set[str] = set()
     o = _get(s, order_id)
     if line_count is not None:
         o = set_line_count(s, order_id, line_count, user=user)
@@ -481,7 +490,8 @@ def save_changes(
         got = getattr(o, "learned", None)
         learned += got.descriptions if got else []
         hints = hints or bool(got and got.added)
-        xref = xref or bool(getattr(o, "taught_xref", False))
+        if getattr(o, "taught_xref", None):
+            xref_parts.add(o.taught_xref)
         candidates += got.candidates if got else []
     if not changes:
         o = revalidate_order(s, order_id, user=user, revalidate=revalidate)
@@ -489,7 +499,8 @@ def save_changes(
         together = learning.learn_from_version(s, o, [p for p, _ in changes], candidates, user=user, learner=learner)
         learned += together.descriptions
         hints = hints or bool(together.added)
-    o.requeued = reapply_to_waiting(s, o, user=user, revalidate=revalidate, learner=learner, hints=hints, xref=xref)
+    o.requeued = reapply_to_waiting(s, o, user=user, revalidate=revalidate, learner=learner, hints=hints,
+                                    xref_parts=xref_parts)
     return o, learned
 
 
@@ -646,12 +657,13 @@ def reset_approvals(s: Session, o: Order, *, user: str, reason: str) -> None:
 
 def _learn_from_fix(
     s: Session, o: Order, canonical: CanonicalOrder, tokens: list[str | int], user: str
-) -> bool:
+) -> str | None:
+    """A SKU set on a line with the customer's part teaches a cross-reference; returns that part."""
     if len(tokens) != 3 or tokens[0] != "lines" or tokens[2] != "sku" or not o.customer_id:
-        return False
+        return None
     line = canonical.lines[tokens[1]]
     if not line.customer_part or not line.sku:
-        return False
+        return None
     xref = CrossReference(
         customer_id=o.customer_id,
         customer_part=line.customer_part,
@@ -670,7 +682,7 @@ def _learn_from_fix(
         after=xref.model_dump(mode="json"),
         reason=f"fix on order {o.id}",
     )
-    return True
+    return line.customer_part
 
 
 # --------------------------------------------------------------------------- decisions

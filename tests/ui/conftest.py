@@ -233,6 +233,9 @@ GLOVE_ROWS = [
     ("AC-778", UNKNOWN_SKU, "Nitrile glove large", "20", "BX", "12.50", "250.00"),
     ("AC-310", "JAN-TOW-2", "Paper towel 2-ply", "4", "EA", "25.00", "100.00"),
 ]
+# the same unknown item under another buyer part: a cross-reference learned in one test (AC-778) must not
+# re-validate the orders other tests rely on staying in review
+OTHER_GLOVE_ROWS = [r if r[0] != "AC-778" else ("AC-779", *r[1:]) for r in GLOVE_ROWS]
 BIG_ROWS = [("AC-100", "FAS-1001", "Hex bolt M8x40", "480000", "EA", "0.25", "120000.00")]
 
 X12 = (
@@ -240,7 +243,7 @@ X12 = (
     "GS*PO*ACMEMFG*ORDERFLOW*20261120*1200*101*X*004010~"
     "ST*850*0001~"
     "BEG*00*SA*PO-EDI-77**20261120~"
-    "PO1*1*10*BX*12.50**BP*AC-778*VN*WID-998~"
+    "PO1*1*10*BX*12.50**BP*AC-790*VN*WID-998~"
     "CTT*1~"
     "SE*5*0001~"
     "GE*1*101~"
@@ -297,7 +300,8 @@ class UiStore:
             for name, role in USERS.items():
                 add_user(s, name, PASSWORD, role)
             for key, po, rows, hours in (("glove", "PO-48213", GLOVE_ROWS, 30), ("boxes", "PO-48216", GLOVE_ROWS, 5),
-                                         ("claim", "PO-48215", GLOVE_ROWS, 2), ("csrf", "PO-48217", GLOVE_ROWS, 0.5)):
+                                         ("claim", "PO-48215", OTHER_GLOVE_ROWS, 2),
+                                         ("csrf", "PO-48217", OTHER_GLOVE_ROWS, 0.5)):
                 pdf = po_pdf(po, rows)
                 self.pdfs[key] = pdf
                 order = pdf_order(po, rows, pdf)

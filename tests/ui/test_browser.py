@@ -181,7 +181,7 @@ def test_edi_field_marks_the_segment_it_came_from(sign_in, ui_store):
     page = sign_in("lead1")
     page.goto(f"/orders/{ui_store.orders['edi']}")
     beg, po1 = page.locator('li.seg[data-seg="3"]'), page.locator('li.seg[data-seg="4"]')
-    expect(po1.locator("code")).to_have_text("PO1*1*10*BX*12.50**BP*AC-778*VN*WID-998")
+    expect(po1.locator("code")).to_have_text("PO1*1*10*BX*12.50**BP*AC-790*VN*WID-998")
     active = re.compile(r"\bactive\b")
     idle = po1.evaluate("el => getComputedStyle(el).backgroundColor")
 
