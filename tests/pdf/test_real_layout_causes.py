@@ -4,28 +4,20 @@ labels and label rows. Each test reads a real document and checks the values its
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from functools import cache
 
 import pytest
-from fixtures.shared import CORPUS
+from real_docs import extract_real
 
-from orderflow.bench.accuracy import holdout_stems, predicted_dict, same
-from orderflow.extractors import ExtractContext, extract
-
-REAL = CORPUS / "docs" / "real" / "po"
+from orderflow.bench.accuracy import predicted_dict, same
 
 
 @cache
 def _read(stem: str) -> tuple[dict, dict]:
-    assert stem not in holdout_stems(), "hold-out documents are scored only at the end, never tested on"
-    path = REAL / f"{stem}.pdf"
-    if not path.exists():
-        pytest.fail(f"the shared corpus lacks {path}")
-    ex = extract(path.read_bytes(), ExtractContext(filename=path.name, ocr=False))
-    assert len(ex.orders) == 1, ex.issues
-    return predicted_dict(ex.orders[0].to_json_dict()), json.loads((REAL / f"{stem}.expected.json").read_text())
+    result, gold = extract_real(stem)
+    assert len(result.orders) == 1, result.issues
+    return predicted_dict(result.orders[0].to_json_dict()), gold
 
 
 def test_blank_padding_printed_over_the_text():

@@ -6,30 +6,19 @@ holds for the cause named; a document stands for a layout family, not for itself
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from functools import cache
-from pathlib import Path
 
-import pytest
-from fixtures.shared import CORPUS
+from real_docs import extract_real
 
-from orderflow.bench.accuracy import holdout_stems, same
-from orderflow.extractors import ExtractContext, extract
-
-REAL = CORPUS / "docs" / "real" / "po"
+from orderflow.bench.accuracy import same
 
 
 @cache
 def _read(stem: str) -> tuple[dict, dict]:
-    assert stem not in holdout_stems(), "hold-out documents are scored only at the end, never tested on"
-    path = REAL / f"{stem}.pdf"
-    if not path.exists():
-        pytest.fail(f"the shared corpus lacks {path}")
-    ex = extract(path.read_bytes(), ExtractContext(filename=path.name, ocr=False))
-    assert len(ex.orders) == 1, ex.issues
-    gold = json.loads(Path(REAL / f"{stem}.expected.json").read_text())
-    return ex.orders[0].to_json_dict(), gold
+    result, gold = extract_real(stem)
+    assert len(result.orders) == 1, result.issues
+    return result.orders[0].to_json_dict(), gold
 
 
 def _lines(stem: str) -> tuple[list[dict], list[dict]]:
