@@ -152,8 +152,6 @@ def build_flat_orders(sheet: Sheet, title: int, cols: dict[str, int], sheet_name
         col = next((c.col for c in rows.get(title, []) if pat.fullmatch(" ".join(c.text.lower().split()))), None)
         if col is not None:
             cols[f] = col
-    if "total" in cols and cols.get("amount") == cols["total"]:
-        del cols["amount"]  # "PO Total Amount" is the order's total, not a line amount
 
     for r in [r for r in rows if r > title]:
         po = text(r, "po_number")

@@ -8,7 +8,7 @@ import json
 from functools import cache
 
 import pytest
-from real_docs import REAL, extract_real
+from fixtures.real_docs import REAL, extract_real
 
 from orderflow.bench.accuracy import holdout_stems, predicted_dict, same
 from orderflow.extractors import ExtractContext, extract

@@ -8,7 +8,7 @@ from decimal import Decimal
 from functools import cache
 
 import pytest
-from real_docs import extract_real
+from fixtures.real_docs import extract_real
 
 from orderflow.bench.accuracy import predicted_dict, same
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import cache
 
-from real_docs import extract_real
+from fixtures.real_docs import extract_real
 
 from orderflow.bench.accuracy import same
 
