@@ -312,17 +312,13 @@ def _see_learned_xrefs(services, row) -> None:
     data before re-validation, so the fixed order and the customer's waiting ones resolve with them."""
     from sqlalchemy.orm import object_session
 
+    from orderflow.flows.services import add_learned_xrefs
     from orderflow.store import repository as repo
 
     s = object_session(row)
     if s is None:
         return
-    ref = services.reference
-    known = {(x.customer_id, x.customer_part.upper()) for x in ref.cross_references}
-    new = [x for x in repo.learned_cross_references(s) if (x.customer_id, x.customer_part.upper()) not in known]
-    if new:
-        ref.cross_references.extend(new)
-        ref.invalidate()
+    add_learned_xrefs(services.reference, repo.learned_cross_references(s))
 
 
 @queue_app.command("list")

@@ -6,7 +6,7 @@ import datetime as dt
 import logging
 from pathlib import Path
 
-from orderflow.canonical import ReferenceData
+from orderflow.canonical import CrossReference, ReferenceData
 from orderflow.erp_push.base import ErpAdapter
 from orderflow.flows import notify
 from orderflow.flows.pipeline import Services
@@ -39,11 +39,17 @@ def load_reference(settings: Settings, session_factory, *, refresh: bool = False
             ref = load_reference_csv(folder)
             repo.save_reference_snapshot(s, ref, source=f"csv:{folder}")
         learned = repo.learned_cross_references(s)
-    if learned:
-        known = {(x.customer_id, x.customer_part.upper()) for x in ref.cross_references}
-        ref.cross_references.extend(x for x in learned if (x.customer_id, x.customer_part.upper()) not in known)
-        ref.invalidate()
+    add_learned_xrefs(ref, learned)
     return ref
+
+
+def add_learned_xrefs(ref: ReferenceData, learned: list[CrossReference]) -> None:
+    """Cross-references CSRs taught join the reference data (the ERP's own ones win on the same part)."""
+    known = {(x.customer_id, x.customer_part.upper()) for x in ref.cross_references}
+    new = [x for x in learned if (x.customer_id, x.customer_part.upper()) not in known]
+    if new:
+        ref.cross_references.extend(new)
+        ref.invalidate()
 
 
 def make_adapter(settings: Settings) -> ErpAdapter:
