@@ -161,3 +161,15 @@ def test_unusable_configuration_exits_2_with_the_fix(tmp_path: Path, home: Path,
                          env={**os.environ, "ORDERFLOW_HOME": str(home), **env}, timeout=300)
     assert res.returncode == 2, (res.stdout, res.stderr)
     assert needle in res.stderr and "Traceback" not in res.stderr
+
+
+def test_extract_for_a_sender_with_the_store_gone_is_one_readable_line(tmp_path: Path) -> None:
+    """`extract --sender` reads the sender's hints from the store; a store that does not answer is exit 2
+    with the reason, not a traceback."""
+    doc = Path(__file__).resolve().parents[2] / "samples" / "inbox" / "acme-po-5531.pdf"
+    env = {**os.environ, "ORDERFLOW_HOME": str(tmp_path / "home"),
+           "ORDERFLOW_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/gone"}
+    res = subprocess.run([*ORDERFLOW, "extract", str(doc), "--json", "--sender", "buyer@acme-mfg.example"],
+                         capture_output=True, text=True, env=env, timeout=120)
+    assert res.returncode == 2 and res.stdout == ""
+    assert "Connection refused" in res.stderr and "Traceback" not in res.stderr
