@@ -31,7 +31,7 @@ from orderflow.canonical.states import OPEN_STATES, OrderState
 from orderflow.erp_push.base import ErpAdapter, PushRequest
 from orderflow.extractors import ExtractContext, extract, is_unusable
 from orderflow.flows import changes
-from orderflow.flows.chaos import chaos_point
+from orderflow.flows.checkpoints import checkpoint
 from orderflow.store import repository as repo
 from orderflow.validators import (
     ExistingOrder,
@@ -248,7 +248,7 @@ def process_document(services: Services, document_id: int, *, actor: str = "syst
             format="unknown",
             issues=[Issue(code=IssueCode.PARSE_ERROR, message=f"Extraction failed: {type(exc).__name__}: {exc}")],
         )
-    chaos_point("after_extract")
+    checkpoint("after_extract")
     outcome.format = extraction.format
     if is_unusable(extraction) or not extraction.orders:
         return _fail(services, outcome, _reason(extraction), extraction.format, actor)
@@ -262,7 +262,7 @@ def process_document(services: Services, document_id: int, *, actor: str = "syst
         log.warning("document %s: its orders cannot be stored: %s", document_id, type(exc).__name__)
         outcome.orders.clear()
         return _fail(services, outcome, f"The orders cannot be stored: {short_error(exc)}", extraction.format, actor)
-    chaos_point("after_process")
+    checkpoint("after_process")
     outcome.state = "processed"
     _acknowledge_receipt(services, extraction, document_id)
     _notify_buyer(services, document_id=document_id)  # buyer mail: exception notice for orders in review
@@ -346,7 +346,7 @@ def _save_orders(services: Services, document_id: int, extraction: Extraction, m
                 )
             )
             changes.apply_waiting(services, s, row, actor=actor)  # order changes: those that came first
-        chaos_point("mid_orders_txn")
+        checkpoint("mid_orders_txn")
         if extraction.diagnostics:
             doc.meta = {**(doc.meta or {}), "diagnostics": [d.model_dump(mode="json") for d in extraction.diagnostics]}
         if extraction.metadata.get("ocr_words"):  # OCR'd pages' words: clickable in review, read by learning

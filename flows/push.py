@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from orderflow.canonical import Issue, IssueCode
 from orderflow.canonical.states import OrderState
 from orderflow.erp_push.base import PermanentERPError, PushResult, TransientERPError, push_failure_kind
-from orderflow.flows.chaos import chaos_point
+from orderflow.flows.checkpoints import checkpoint
 from orderflow.flows.leases import Heartbeat, renew_order, stale_after_of
 from orderflow.store import repository as repo
 from orderflow.store.models import Order
@@ -104,7 +104,7 @@ def push_one(services: Any, order_id: int, *, actor: str = "system", token: str 
         row = repo.get_order(s, order_id)
         is_change = changes.updates_erp(row)  # a new version of a sale already in the ERP
         call = changes.erp_call(services, row) if is_change else _create_call(services, build_push_request(row))
-    chaos_point("before_push")
+    checkpoint("before_push")
     result, error, kind = None, None, None
     try:
         with Heartbeat(services.session_factory, lambda s: renew_order(s, order_id, token, stale_after), stale_after):
@@ -115,7 +115,7 @@ def push_one(services: Any, order_id: int, *, actor: str = "system", token: str 
             error = str(exc) or type(exc).__name__
         else:  # an unknown failure keeps its type in the text the CSR reads
             error = f"{type(exc).__name__}: {exc}"
-    chaos_point("after_push")
+    checkpoint("after_push")
     return _record(services, order_id, token, actor, result=result, error=error, kind=kind, is_change=is_change)
 
 
@@ -168,7 +168,7 @@ def _record(services: Any, order_id: int, token: str, actor: str, *, result: Pus
                                      reason=f"dead-lettered after {attempt_no} attempts: {error}")
             row.claimed_by = None
             row.claim_expires_at = None
-    chaos_point("before_reply")
+    checkpoint("before_reply")
     if owed is not None:
         replies.deliver(services, [owed])
     if result is not None:

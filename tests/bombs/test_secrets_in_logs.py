@@ -7,9 +7,10 @@ import logging
 import subprocess
 from pathlib import Path
 
+from fixtures import batch_runner as chaos
+
 from orderflow.canonical import Envelope
 from orderflow.erp_push.rest_adapter import RestAdapter
-from orderflow.flows import chaos
 from orderflow.flows.pipeline import ingest_and_process
 from orderflow.flows.services import build_services
 from orderflow.flows.settings import Settings

@@ -20,6 +20,8 @@ PYTHON = sys.executable
 # The directory that makes ``import orderflow`` resolve to the code under test (a worktree's symlink
 # dir, or the checkout's parent): subprocesses get it as PYTHONPATH, so they run this code too.
 PACKAGE_ROOT = str(Path(os.path.abspath(__import__("orderflow").__file__)).parent.parent)
+TESTS = str(HERE.parent)  # makes ``fixtures.batch_runner`` importable in the runner's process
+# the checkpoints a batch run is killed at (``orderflow.flows.checkpoints``; before_reply has its own test)
 POINTS = ("after_extract", "mid_orders_txn", "after_process", "before_push", "after_push")
 
 
@@ -135,12 +137,11 @@ class RunResult:
 
 def run_batch(folder: Path, home: Path, *, erp_url: str | None = None, kill_at: str | None = None,
               push_seconds: float = 30.0, timeout: float = 600, extra: list[str] = ()) -> RunResult:
-    env = {**os.environ, "PYTHONPATH": PACKAGE_ROOT}
-    env.pop("ORDERFLOW_CHAOS_KILL_AT", None)
-    if kill_at:
-        env["ORDERFLOW_CHAOS_KILL_AT"] = kill_at
-    cmd = [PYTHON, "-m", "orderflow.flows.chaos", "process-batch", str(folder), "--home", str(home),
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join((PACKAGE_ROOT, TESTS))}
+    cmd = [PYTHON, "-m", "fixtures.batch_runner", "process-batch", str(folder), "--home", str(home),
            "--push-seconds", str(push_seconds), *extra]
+    if kill_at:
+        cmd += ["--kill-at", kill_at]
     if erp_url:
         cmd += ["--erp-url", erp_url]
     started = time.monotonic()
@@ -219,7 +220,7 @@ def outage_run(workdir: Path, erp: ErpProcess, outage_seconds: float, docs: int 
     returns what happened (the outage test asserts on the same scenario in more detail)."""
     import threading
 
-    from orderflow.flows import chaos
+    from fixtures import batch_runner as chaos
 
     inbox, home = workdir / "outage-inbox", workdir / "outage-home"
     make_batch(inbox, docs, broken_every=0, seed=11)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import psycopg
 import pytest
+from fixtures import batch_runner as chaos
 from harness import make_batch
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from orderflow.flows import chaos
 from orderflow.store.models import AuditEvent, Document, Order
 
 pytestmark = pytest.mark.servers

@@ -7,10 +7,10 @@ import os
 import threading
 import time
 
+from fixtures import batch_runner as chaos
 from harness import make_batch
 from sqlalchemy import select
 
-from orderflow.flows import chaos
 from orderflow.store.models import Order, PushAttempt
 
 STRESS = os.environ.get("ORDERFLOW_STRESS") == "1"

@@ -4,10 +4,10 @@ after the restart every document is stored once, processed once, and its source 
 from __future__ import annotations
 
 import pytest
+from fixtures import batch_runner as chaos
 from harness import portal_order
 from sqlalchemy import func, select
 
-from orderflow.flows import chaos
 from orderflow.flows.channels import make_commit
 from orderflow.intake.imap import ImapConfig, poll_imap
 from orderflow.intake.mime import build_message

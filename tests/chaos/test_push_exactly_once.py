@@ -281,7 +281,10 @@ def test_an_855_owed_by_a_push_killed_after_its_commit_is_sent_once_by_the_next_
     env = _env(home, url)
     _ingest(env, home / "inbox")
 
-    killed = _orderflow({**env, "ORDERFLOW_CHAOS_KILL_AT": "before_reply:1"}, "push")
+    killed = subprocess.Popen(  # `orderflow push` with a power cut at its first owed reply
+        [sys.executable, "-m", "fixtures.crash_at", "before_reply:1", "orderflow.flows.cli", "push"],
+        env={**env, "PYTHONPATH": os.pathsep.join((PACKAGE_ROOT, str(Path(__file__).resolve().parents[1])))},
+        cwd=env["ORDERFLOW_HOME"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     killed.communicate(timeout=300)
     assert killed.returncode == -9
     after_kill = _counts(url)
