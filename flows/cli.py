@@ -478,25 +478,52 @@ def _queue_save(order_id: int, version: dict[str, Any], user: str) -> None:
         typer.echo(f"  re-applied to waiting order(s) {', '.join(map(str, requeued))}")
 
 
+def _operator(user: str | None) -> str:
+    """Who a queue command acts as: ``--user``, else ``operator`` in the settings, else the OS login."""
+    import getpass
+
+    return (user or _settings().operator or getpass.getuser()).strip()
+
+
+def _operator_role(services: Any, name: str, action: str) -> str:
+    """The role the store gives ``name``; a name that is no user is refused (no silent 'lead')."""
+    from orderflow.review.auth import load_user
+
+    with services.session_factory() as s:
+        who = load_user(s, name)
+    if who is None:
+        raise UsageFailure(f"cannot {action}: {name!r} is not a user. Add one (orderflow users add {name} --role lead), "
+                           "or act as one with --user NAME or operator = \"NAME\" in orderflow.toml")
+    return who.role
+
+
 @queue_app.command("approve")
-def queue_approve(order_id: int, user: str = "cli", role: str = "lead", push: bool = True) -> None:
-    """Approve an order (and push it)."""
-    _review_call("approve", order_id, user=user, role=role)
+def queue_approve(
+    order_id: int,
+    reason: Annotated[str | None, typer.Option(help="Why; required to override blocking issues (audited).")] = None,
+    user: Annotated[str | None, typer.Option(help="Act as this user (default: operator, else the OS login).")] = None,
+    push: bool = True,
+) -> None:
+    """Approve an order as the operator (their role decides what they may override), then push it."""
+    name = _operator(user)
+    services = _services()
+    role = _operator_role(services, name, f"approve order {order_id}")
+    _review_call("approve", order_id, user=name, role=role, override_reason=reason)
     if push:
         from orderflow.flows.pipeline import push_order
 
-        r = push_order(_services(), order_id, actor=user)
+        r = push_order(services, order_id, actor=name)
         typer.echo(f"order {order_id}: " + (f"pushed as {r.erp_order_id}" if r.ok else f"not pushed: {r.error}"))
 
 
 @queue_app.command("reject")
 def queue_reject(order_id: int, reason: Annotated[str | None, typer.Option(help="Why (required).")] = None,
-                 user: str = "cli") -> None:
+                 user: Annotated[str | None, typer.Option(help="Act as this user (default: operator).")] = None) -> None:
     """Reject an order with a reason."""
     if not (reason or "").strip():
         raise UsageFailure(f"say why the order is rejected: orderflow queue reject {order_id} --reason "
                            "\"duplicate of PO 4711\" (the reason is kept in the audit trail)")
-    _review_call("reject", order_id, user=user, reason=reason)
+    _review_call("reject", order_id, user=_operator(user), reason=reason)
 
 
 # ---- demo ---------------------------------------------------------------------------------

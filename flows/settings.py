@@ -130,6 +130,8 @@ class Settings(BaseSettings):
     auto_approve: bool = True
     live_credit: bool = False  # ask the ERP for exposure at validation time (when reference data comes from it)  # a valid order with no approval step goes straight to the push
     push_attempts: int = 5
+    # The `orderflow users` name the CLI's queue commands act as (their role applies); "" = the OS login.
+    operator: str = ""
     # Claims (documents in processing, orders being pushed) are leases a live process renews; a dead
     # process's work is retaken this long after its last renewal.
     claim_stale_after_seconds: float = Field(default=300, gt=0)
