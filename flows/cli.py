@@ -205,9 +205,14 @@ def process(
         outcomes = run_process_envelopes(envelopes, push=push)
     else:
         from orderflow.flows.pipeline import ingest_and_process, push_approved
+        from orderflow.flows.progress import DocumentProgress
 
         services = _services()
-        outcomes = [ingest_and_process(services, env) for env in envelopes]
+        outcomes = []
+        with DocumentProgress(len(envelopes), enabled=not as_json) as progress:
+            for env in envelopes:
+                outcomes.append(ingest_and_process(services, env))
+                progress.done(env.filename, outcomes[-1])
         if push:
             push_approved(services)
             outcomes = _refresh(services, outcomes)
