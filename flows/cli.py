@@ -594,20 +594,21 @@ def ui(
     port: int = 8080,
     insecure_cookies: Annotated[bool, typer.Option(help="Allow cookies over plain HTTP (local use).")] = False,
 ) -> None:
-    """The CSR review web app."""
-    import os
-    import secrets
-
+    """The CSR review web app (cookies signed with ORDERFLOW_UI_SECRET, else the secret kept in <home>/ui-secret)."""
     import uvicorn
 
     from orderflow.erp_push.base import is_transient
     from orderflow.flows.learning_wiring import make_learner
     from orderflow.flows.pipeline import push_in_session
+    from orderflow.flows.ui_secret import ui_secret
     from orderflow.review.app import create_review_app
 
     settings = _settings()
     services = _services()
-    secret = os.environ.get(settings.ui_secret_env) or secrets.token_hex(32)
+    try:
+        secret = ui_secret(settings)
+    except (OSError, ValueError) as exc:
+        raise UsageFailure(f"the review app's secret: {exc}") from None
     app_ = create_review_app(
         services.session_factory,
         revalidate=_revalidator(services),

@@ -412,6 +412,11 @@ def create_review_app(
     def check_csrf(request: Request, form: FormData | None) -> None:
         given = request.headers.get("x-csrf-token") or (form.get("csrf_token") if form is not None else None)
         if not csrf_ok(request.session.get("csrf"), given):  # type: ignore[arg-type]
+            if secure_cookies and request.url.scheme == "http" and not request.session:
+                # the browser keeps Secure cookies from plain-HTTP pages on a host name: no reload helps
+                raise HTTPException(403, "Signing in needs HTTPS: this server's cookies are Secure, and the browser "
+                                    f"does not send them over plain http://{request.url.hostname}. Serve the app behind "
+                                    "HTTPS, or start it with `orderflow ui --insecure-cookies` on a trusted network.")
             raise HTTPException(403, "The form's security token is missing or out of date. Reload the page and try again.")
 
     def current_user(request: Request, form: FormData | None = None) -> CurrentUser:
