@@ -59,7 +59,8 @@ def compute_stats(session_factory: Any, since: dt.timedelta, now: dt.datetime | 
         ).all()
         ids = [o.id for o in orders]
         reviewed: set[int] = set()
-        codes: Counter[str] = Counter()
+        codes: Counter[str] = Counter()  # orders on which each blocking code was raised in the window
+        open_codes: Counter[str] = Counter()  # ... and on which it is still open
         if ids:
             for chunk in _chunks(ids, 1000):
                 for entity_id, after in s.execute(
@@ -69,11 +70,24 @@ def compute_stats(session_factory: Any, since: dt.timedelta, now: dt.datetime | 
                 ):
                     if isinstance(after, dict) and after.get("state") == "needs_review":
                         reviewed.add(int(entity_id))
-                codes.update(
+                open_codes.update(
                     s.scalars(
                         select(IssueRow.code).where(IssueRow.order_id.in_(chunk), IssueRow.severity == "error")
                     ).all()
                 )
+        # raised in the window (audited when a blocking code first appears on an order), cleared or not
+        raised: set[tuple[str, str]] = set()
+        for entity_id, after in s.execute(
+            select(AuditEvent.entity_id, AuditEvent.after).where(
+                AuditEvent.entity == "order", AuditEvent.action == "issues", AuditEvent.at >= start
+            )
+        ):
+            for code in (after or {}).get("raised") or []:
+                raised.add((entity_id, code))
+        codes.update(code for _, code in raised)
+        failed = [{"document_id": d.id, "filename": d.filename, "channel": d.channel, "reason": d.reason}
+                  for d in s.scalars(select(Document).where(Document.state == "failed", Document.created_at >= start)
+                                     .order_by(Document.id))]
         queue = s.execute(
             select(Order.channel, Order.customer_id, Order.created_at).where(Order.state == "needs_review")
         ).all()
@@ -116,6 +130,8 @@ def compute_stats(session_factory: Any, since: dt.timedelta, now: dt.datetime | 
         "documents": dict(sorted(Counter(docs).items())),
         **summary(orders),
         "exceptions_by_code": dict(codes.most_common()),
+        "open_exceptions_by_code": dict(open_codes.most_common()),
+        "failed_documents": failed,
         "queue_age": ages(queue),
         "learned_xref_lines": learned,
         "by_channel": {
@@ -176,11 +192,19 @@ def print_stats(stats: dict[str, Any]) -> None:
                           str(row["queue_age"]["count"]), _age(row["queue_age"]["p50_seconds"]),
                           _age(row["queue_age"]["p95_seconds"]))
         console.print(table)
-    table = Table(title="exceptions by code")
+    table = Table(title="exceptions by code (orders on which it was raised in the window / still open)")
     table.add_column("code")
-    table.add_column("orders")
+    table.add_column("raised")
+    table.add_column("open")
     for code, n in stats["exceptions_by_code"].items():
-        table.add_row(code, str(n))
+        table.add_row(code, str(n), str(stats["open_exceptions_by_code"].get(code, 0)))
+    console.print(table)
+    failed = stats["failed_documents"]
+    table = Table(title=f"failed documents ({len(failed)}); orderflow reprocess ID runs one again")
+    for col in ("id", "file", "channel", "reason"):
+        table.add_column(col, overflow="fold")
+    for d in failed:
+        table.add_row(str(d["document_id"]), d["filename"] or "-", d["channel"] or "-", d["reason"] or "-")
     console.print(table)
 
 

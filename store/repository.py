@@ -355,8 +355,16 @@ def update_order_data(
     s.flush()
 
 
-def replace_issues(s: Session, order: Order, issues: list[Issue]) -> None:
-    """Replace all issues of an order with the latest validation result."""
+def replace_issues(s: Session, order: Order, issues: list[Issue], *, actor: str = "system") -> None:
+    """Replace all issues of an order with the latest validation result.
+
+    Blocking codes the order did not carry before are audited (action ``issues``, ``after.raised``):
+    the issue rows only hold what is open now, and ``orderflow stats`` counts what was raised."""
+    before = {i.code for i in order.issues if i.severity == "error"}
+    raised = sorted({str(i.code) for i in issues if i.severity.value == "error"} - before)
+    if raised:
+        add_audit(s, entity="order", entity_id=order.id, action="issues", actor=actor,
+                  before={"codes": sorted(before)}, after={"raised": raised})
     order.issues.clear()
     s.flush()
     for i in issues:

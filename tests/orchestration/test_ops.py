@@ -10,12 +10,14 @@ import pytest
 from docgen import envelopes
 from typer.testing import CliRunner
 
+from orderflow.canonical import Envelope
 from orderflow.flows.cli import app
 from orderflow.flows.cli_ops import compute_stats, parse_since, percentile
 from orderflow.flows.pipeline import ingest
 from orderflow.flows.services import build_services
 from orderflow.flows.settings import load_settings
 from orderflow.flows.workers import process_claimed
+from orderflow.store import repository as repo
 from orderflow.store.models import Order
 
 
@@ -37,10 +39,19 @@ def test_stats_counts_touchless_exceptions_queue_age_and_learned_lines(tmp_path:
     with svc.session_factory() as s, s.begin():
         row = s.query(Order).filter(Order.state == "pushed").first()
         row.resolved = {**row.resolved, "lines": [{**row.resolved["lines"][0], "resolved_by": "learned"}]}
+    ingest(svc, Envelope(data=b'{"po_number": "X", "lines": [', filename="broken.json", channel="portal"))
+    process_claimed(svc, worker="t")
+    with svc.session_factory() as s, s.begin():  # a CSR clears one of the two unknown customers
+        fixed = s.query(Order).filter(Order.state == "needs_review").order_by(Order.id).first()
+        repo.replace_issues(s, fixed, [])
     stats = compute_stats(svc.session_factory, dt.timedelta(days=1))
+    # raised in the window counts the cleared one too; open counts what is left
+    assert stats["exceptions_by_code"]["CUSTOMER_UNKNOWN"] == 2
+    assert stats["open_exceptions_by_code"]["CUSTOMER_UNKNOWN"] == 1
+    [failed] = stats["failed_documents"]
+    assert failed["filename"] == "broken.json" and "malformed" in failed["reason"]
     assert stats["orders"] == 10 and stats["pushed"] == 8 and stats["touchless"] == 8
     assert stats["touchless_rate"] == 0.8
-    assert stats["exceptions_by_code"]["CUSTOMER_UNKNOWN"] == 2
     assert stats["queue_age"]["count"] == 2 and stats["queue_age"]["p95_seconds"] >= 0
     assert stats["by_channel"]["portal"]["touchless_rate"] == 1.0
     assert stats["by_channel"]["sftp"]["needs_review"] == 2
@@ -55,6 +66,7 @@ def test_stats_counts_touchless_exceptions_queue_age_and_learned_lines(tmp_path:
     assert data["touchless"] == 8 and "unit_price" not in res.output
     res = CliRunner().invoke(app, ["stats", "--since", "1d"], env={"ORDERFLOW_HOME": str(home)})
     assert res.exit_code == 0 and "CUSTOMER_UNKNOWN" in res.output and "80.0%" in res.output
+    assert "broken.json" in res.output and "failed documents (1)" in res.output
 
 
 def test_health_reports_up_and_down_channels_and_the_erp(tmp_path: Path) -> None:
