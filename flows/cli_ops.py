@@ -79,10 +79,11 @@ def compute_stats(session_factory: Any, since: dt.timedelta, now: dt.datetime | 
         raised: set[tuple[str, str]] = set()
         for entity_id, after in s.execute(
             select(AuditEvent.entity_id, AuditEvent.after).where(
-                AuditEvent.entity == "order", AuditEvent.action == "issues", AuditEvent.at >= start
+                AuditEvent.entity == "order", AuditEvent.action.in_(("created", "updated", "issues")),
+                AuditEvent.at >= start
             )
         ):
-            for code in (after or {}).get("raised") or []:
+            for code in (after or {}).get("raised") or [] if isinstance(after, dict) else []:
                 raised.add((entity_id, code))
         codes.update(code for _, code in raised)
         failed = [{"document_id": d.id, "filename": d.filename, "channel": d.channel, "reason": d.reason}

@@ -270,6 +270,7 @@ def save_order(
         idem_key=key,
         channel=doc.channel,
     )
+    raised = raised_codes(row, issues)
     if row is None:
         row = Order(document_id=doc.id, doc_index=index, state=new_state, approvals=[], **values)
         if previous is not None:
@@ -282,7 +283,8 @@ def save_order(
             entity_id=row.id,
             action="created",
             actor=actor,
-            after={"state": new_state, "po_number": order.po_number, "customer_id": customer_id},
+            after={"state": new_state, "po_number": order.po_number, "customer_id": customer_id,
+                   **({"raised": raised} if raised else {})},
         )
     else:
         before_state = row.state
@@ -303,9 +305,9 @@ def save_order(
             action="updated",
             actor=actor,
             before=before,
-            after={"state": new_state, "canonical": row.canonical},
+            after={"state": new_state, "canonical": row.canonical, **({"raised": raised} if raised else {})},
         )
-    replace_issues(s, row, issues)
+    replace_issues(s, row, issues, audit_raised=False)
     return row
 
 
@@ -355,16 +357,24 @@ def update_order_data(
     s.flush()
 
 
-def replace_issues(s: Session, order: Order, issues: list[Issue], *, actor: str = "system") -> None:
+def raised_codes(order: Order | None, issues: list[Issue]) -> list[str]:
+    """Blocking codes in ``issues`` that ``order`` does not carry yet (all of them for a new order)."""
+    before = {i.code for i in order.issues if i.severity == "error"} if order is not None else set()
+    return sorted({str(i.code) for i in issues if i.severity.value == "error"} - before)
+
+
+def replace_issues(s: Session, order: Order, issues: list[Issue], *, actor: str = "system",
+                   audit_raised: bool = True) -> None:
     """Replace all issues of an order with the latest validation result.
 
-    Blocking codes the order did not carry before are audited (action ``issues``, ``after.raised``):
-    the issue rows only hold what is open now, and ``orderflow stats`` counts what was raised."""
-    before = {i.code for i in order.issues if i.severity == "error"}
-    raised = sorted({str(i.code) for i in issues if i.severity.value == "error"} - before)
-    if raised:
+    Blocking codes the order did not carry before are audited (``after.raised``; action ``issues``
+    here, or inside the ``created``/``updated`` event ``upsert_order`` writes): the issue rows only
+    hold what is open now, and ``orderflow stats`` counts what was raised."""
+    raised = raised_codes(order, issues)
+    if raised and audit_raised:
         add_audit(s, entity="order", entity_id=order.id, action="issues", actor=actor,
-                  before={"codes": sorted(before)}, after={"raised": raised})
+                  before={"codes": sorted({i.code for i in order.issues if i.severity == "error"})},
+                  after={"raised": raised})
     order.issues.clear()
     s.flush()
     for i in issues:
