@@ -35,7 +35,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from orderflow.canonical import CanonicalOrder, Issue, Provenance
 from orderflow.canonical.states import OrderState
-from orderflow.review import actions, learning, render
+from orderflow.review import actions, inline, learning, render
 from orderflow.review.auth import (
     CurrentUser,
     approvals_done,
@@ -739,11 +739,23 @@ def create_review_app(
             ctx = order_context(s, order, user)
             return page(request, "order.html", ctx)
 
-    def review_error(exc: actions.ReviewError) -> HTTPException:
-        status = 404 if isinstance(exc, actions.OrderNotFound) else 409 if isinstance(
+    def review_error(exc: actions.ReviewError) -> int:
+        return 404 if isinstance(exc, actions.OrderNotFound) else 409 if isinstance(
             exc, actions.ClaimedByOther | actions.BlockingIssues) else 403 if isinstance(
             exc, actions.NotAllowed) else 400
-        return HTTPException(status, str(exc))
+
+    def refuse(request: Request, order_id: int, user: CurrentUser, message: str, status: int,
+               form: FormData | dict[str, str] | None = None, field_errors: dict[str, str] | None = None) -> Response:
+        """Issue 23: a refused action is the order screen with the reason inline and what was typed kept
+        (``form``: the posted form, or path → typed text); htmx is told the address is the order's (a
+        refresh shows the order, not a 405)."""
+        with session_factory() as s:
+            ctx = order_context(s, load_order(s, order_id), user)
+        typed = form if isinstance(form, dict) else inline.typed_values(form)
+        inline.keep_typed(ctx, typed, field_errors)
+        response = page(request, "order.html", {**ctx, "error": message}, status=status)
+        response.headers["HX-Replace-Url"] = f"/orders/{order_id}"
+        return response
 
     @app.post("/orders/{order_id}/fix")
     def fix(request: Request, order_id: OrderId, form: FormData = Depends(posted_form)) -> Response:
@@ -758,32 +770,41 @@ def create_review_app(
                 s.commit()
             except actions.ReviewError as exc:
                 s.rollback()
-                raise review_error(exc) from None
+                return refuse(request, order_id, user, f"Not saved: {exc}", review_error(exc))
             flash(request, f"{path} set to {_brief('' if value is None else str(value), 60)}; order is now {order.state.replace('_', ' ')}.{learned}")
         return back_to(order_id)
 
     @app.post("/orders/{order_id}/save")
     def save(request: Request, order_id: OrderId, form: FormData = Depends(posted_form)) -> Response:
-        """The whole form: every changed field is applied (each re-validates), in one transaction."""
+        """The whole form: every changed field that fits is applied (each re-validates), in one transaction;
+        a field that does not fit is shown back with its reason and the text typed (issue 23)."""
         user = current_user(request, form)
         with session_factory() as s:
             order = load_order(s, order_id)
-            before = form_values(repo.order_canonical(order))
+            current = repo.order_canonical(order)
+            before = form_values(current)
             changed = [(p, str(form.get(p))) for p in before if p in form and str(form.get(p)).strip() != before[p]]
             if not changed:
                 flash(request, "No changes to save.", "warn")
                 return back_to(order_id)
-            try:
-                order, taught = actions.save_changes(
-                    s, order_id, changed, user=user.username, revalidate=revalidate, learner=learner,
-                    evidence={path: click_evidence(form.get(f"evidence:{path}")) for path, _ in changed})
-                learned = "".join(f" Learned: {d}" for d in taught)
-                s.commit()
-            except actions.ReviewError as exc:
-                s.rollback()
-                flash(request, f"Not saved: {exc}", "error")
-                return back_to(order_id)
-            flash(request, f"Saved {len(changed)} change(s); order is now {order.state.replace('_', ' ')}.{learned}")
+            bad = {p: msg for p, v in changed if (msg := actions.field_error(current, p, v))}
+            good = [(p, v) for p, v in changed if p not in bad]
+            done = ""
+            if good:
+                try:
+                    order, taught = actions.save_changes(
+                        s, order_id, good, user=user.username, revalidate=revalidate, learner=learner,
+                        evidence={path: click_evidence(form.get(f"evidence:{path}")) for path, _ in good})
+                    learned = "".join(f" Learned: {d}" for d in taught)
+                    s.commit()
+                except actions.ReviewError as exc:
+                    s.rollback()
+                    return refuse(request, order_id, user, f"Not saved: {exc}", 200, dict(changed))
+                done = f"Saved {len(good)} change(s); order is now {order.state.replace('_', ' ')}.{learned}"
+        if bad:
+            return refuse(request, order_id, user, " ".join(x for x in (done, f"Not saved: {'; '.join(bad.values())}") if x),
+                          200, {p: v for p, v in changed if p in bad}, field_errors=bad)
+        flash(request, done)
         return back_to(order_id)
 
     def learned_text(order: Order) -> str:
@@ -832,17 +853,18 @@ def create_review_app(
         with session_factory() as s:
             order = load_order(s, order_id)
             if seen and seen != order_version(order):  # signed what the approver saw, nothing else
-                raise HTTPException(409, f"Order {order_id} was changed after you opened it. "
-                                         "Look at it again before approving.")
+                return refuse(request, order_id, user, f"Order {order_id} was changed after you opened it. "
+                                                       "Look at it again before approving.", 409, form)
             pending = pending_steps(order)
             if pending:
                 step = pending[0]
                 if not can_sign(user.role, step):
                     total = _text(repo.order_canonical(order).computed_total())
-                    raise HTTPException(403, f"This order needs {step} approval (order total {total}). "
-                                             f"A {user.role} cannot give it: use 'Send for {step} approval'.")
+                    return refuse(request, order_id, user, f"This order needs {step} approval (order total {total}). "
+                                  f"A {user.role} cannot give it: use 'Send for {step} approval'.", 403, form)
                 if order.state not in actions.EDITABLE_STATES:
-                    raise HTTPException(409, f"Order {order_id} is '{order.state}' and cannot be approved.")
+                    return refuse(request, order_id, user,
+                                  f"Order {order_id} is '{order.state}' and cannot be approved.", 409, form)
                 record_approval(order, step, user)
                 repo.add_audit(s, entity="order", entity_id=order.id, action="approval_step", actor=user.username,
                                after={"step": step, "role": user.role})
@@ -856,7 +878,7 @@ def create_review_app(
                 s.commit()
             except actions.ReviewError as exc:
                 s.rollback()
-                raise review_error(exc) from None
+                return refuse(request, order_id, user, f"Not approved: {exc}", review_error(exc), form)
         message = run_push(order_id)
         flash(request, *message)
         return back_to(order_id)
@@ -899,7 +921,8 @@ def create_review_app(
         with session_factory() as s:
             order = load_order(s, order_id)
             if order.state != OrderState.APPROVED.value or order.erp_order_id:
-                raise HTTPException(409, f"Order {order_id} is '{order.state}'; only approved, unpushed orders are pushed.")
+                return refuse(request, order_id, user,
+                              f"Order {order_id} is '{order.state}'; only approved, unpushed orders are pushed.", 409)
             repo.add_audit(s, entity="order", entity_id=order.id, action="push_retry", actor=user.username)
             s.commit()
         flash(request, *run_push(order_id))
@@ -912,15 +935,16 @@ def create_review_app(
             order = load_order(s, order_id)
             pending = pending_steps(order)
             if not pending:
-                raise HTTPException(409, "This order needs no further approval.")
+                return refuse(request, order_id, user, "This order needs no further approval.", 409)
             if order.state not in actions.EDITABLE_STATES:
-                raise HTTPException(409, f"Order {order_id} is '{order.state}'.")
+                return refuse(request, order_id, user, f"Order {order_id} is '{order.state}'.", 409)
             repo.add_audit(s, entity="order", entity_id=order.id, action="sent_for_approval", actor=user.username,
                            after={"steps": pending})
             try:
                 actions.release(s, order_id, user.username)
             except actions.ReviewError as exc:
-                raise review_error(exc) from None
+                s.rollback()
+                return refuse(request, order_id, user, str(exc), review_error(exc))
             s.commit()
         flash(request, f"Sent for {' + '.join(pending)} approval.")
         return RedirectResponse("/", status_code=303)
@@ -936,7 +960,7 @@ def create_review_app(
                 s.commit()
             except actions.ReviewError as exc:
                 s.rollback()
-                raise review_error(exc) from None
+                return refuse(request, order_id, user, str(exc), review_error(exc))
             flash(request, f"Ship policy set to {SHIP_POLICY_LABELS.get(policy or '', 'the customer default')}; "
                            f"order is now {order.state.replace('_', ' ')}.")
         return back_to(order_id)
@@ -951,7 +975,7 @@ def create_review_app(
                 s.commit()
             except actions.ReviewError as exc:
                 s.rollback()
-                raise review_error(exc) from None
+                return refuse(request, order_id, user, str(exc), review_error(exc))
             flash(request, f"Values accepted as read; order is now {order.state.replace('_', ' ')}.")
         return back_to(order_id)
 
@@ -964,7 +988,7 @@ def create_review_app(
                 s.commit()
             except actions.ReviewError as exc:
                 s.rollback()
-                raise review_error(exc) from None
+                return refuse(request, order_id, user, f"Not rejected: {exc}", review_error(exc), form)
         flash(request, f"Order {order_id} rejected.")
         return back_to(order_id)
 
@@ -976,7 +1000,8 @@ def create_review_app(
                 actions.release(s, order_id, user.username)
                 s.commit()
             except actions.ReviewError as exc:
-                raise review_error(exc) from None
+                s.rollback()
+                return refuse(request, order_id, user, str(exc), review_error(exc))
         flash(request, "Claim released.")
         return RedirectResponse("/", status_code=303)
 
@@ -1012,4 +1037,5 @@ def create_review_app(
             return Response(doc.data, media_type=media,
                             headers={"Content-Disposition": content_disposition(doc.filename, doc.id)})
 
+    inline.add_action_redirects(app)
     return app

@@ -1,0 +1,136 @@
+"""Issue 23, "The CSR's day", in a real browser: errors stay on the order page with what was typed,
+a bad field does not throw the other edits away, next/previous order and keys, queue search and sort."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+from ui.conftest import GLOVE_ROWS, PASSWORD, UNKNOWN_SKU, _save, pdf_order, po_pdf, sku_issue
+
+from orderflow.store import repository as repo
+
+pytestmark = pytest.mark.servers
+
+
+@pytest.fixture
+def fresh_order(ui_store):
+    """``fresh_order(po)`` → the id of a new PDF order in review (unknown SKU on line 2), for one test only:
+    line 2's buyer part is the order's own, so a cross-reference learned here changes no other order."""
+
+    def make(po: str, rows=None, *, hours: float = 1.0, issues=None) -> int:
+        rows = rows or [r if r[0] != "AC-778" else (f"AC-{po[-5:]}", *r[1:]) for r in GLOVE_ROWS]
+        pdf = po_pdf(po, rows)
+        with ui_store.Session() as s:
+            order_id = _save(s, pdf, f"{po}.pdf", pdf_order(po, rows, pdf),
+                             [sku_issue(1, UNKNOWN_SKU)] if issues is None else issues, received_hours_ago=hours)
+            s.commit()
+        return order_id
+
+    return make
+
+
+def state_of(ui_store, order_id: int) -> str:
+    with ui_store.Session() as s:
+        return repo.get_order(s, order_id).state
+
+
+# ----------------------------------------------------------------------------- item 7
+
+
+def test_refused_approve_is_shown_on_the_order_page_with_the_typed_reason(sign_in, ui_url, ui_store, fresh_order):
+    """Item 7: ``a`` on a blocked order was a full-page 409 at /orders/N/approve (405 on refresh) and the
+    typed override reason was gone."""
+    order_id = fresh_order("PO-48240")
+    page = sign_in("csr1")
+    page.set_default_timeout(5000)
+    page.goto(f"/orders/{order_id}")
+
+    page.locator("h1").click()
+    with page.expect_response(f"**/orders/{order_id}/approve") as resp:
+        page.keyboard.press("a")
+    assert resp.value.status == 409
+    error = page.locator('[data-testid="error"]')
+    expect(error).to_contain_text("blocking issues")
+    assert page.url == f"{ui_url}/orders/{order_id}"
+    assert page.locator("#order-form").count() == 1 and page.locator("#approve-btn").count() == 1
+
+    # A CSR may not override: refused, but the reason they typed is still in the box.
+    page.fill('input[name="override_reason"]', "buyer confirmed the part by phone")
+    with page.expect_response(f"**/orders/{order_id}/approve") as resp:
+        page.click("#approve-btn")
+    assert resp.value.status == 403
+    expect(error).to_contain_text("cannot override")
+    assert page.url == f"{ui_url}/orders/{order_id}"
+    assert page.locator('input[name="override_reason"]').input_value() == "buyer confirmed the part by phone"
+
+    reloaded = page.reload()
+    assert reloaded.status == 200 and page.locator("#order-form").count() == 1
+    assert state_of(ui_store, order_id) == "needs_review"
+
+
+def test_without_javascript_errors_are_inline_and_approve_reject_work(chromium, ui_url, ui_store, fresh_order):
+    order_id = fresh_order("PO-48241")
+    context = chromium.new_context(java_script_enabled=False, base_url=ui_url)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(5000)
+        page.goto("/login")
+        page.fill("input[name=username]", "csr2")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.goto(f"/orders/{order_id}")
+        page.fill('input[name="override_reason"]', "agreed with the buyer")
+        page.click("#approve-btn")
+        assert "cannot override" in page.locator('[data-testid="error"]').inner_text()
+        assert page.locator('input[name="override_reason"]').input_value() == "agreed with the buyer"
+        # the action's address, opened again (refresh after the POST, a bookmark): the order, not a 405
+        page.goto(f"/orders/{order_id}/approve")
+        assert page.url == f"{ui_url}/orders/{order_id}"
+        page.fill('input[name="reason"]', "duplicate of PO-48240")
+        page.click("#reject-btn")
+        assert page.url == f"{ui_url}/orders/{order_id}"
+        assert page.locator('[data-testid="order-state"]').inner_text() == "rejected"
+    finally:
+        context.close()
+    assert state_of(ui_store, order_id) == "rejected"
+
+
+# ----------------------------------------------------------------------------- item 8
+
+
+def test_a_bad_field_keeps_the_other_edits_and_is_marked_with_its_reason(sign_in, ui_url, ui_store, fresh_order):
+    """Item 8: saving with qty "abc" threw every edit away. Now the edits that fit are saved, the bad
+    field keeps what was typed, is marked and says why."""
+    order_id = fresh_order("PO-48242")
+    page = sign_in("lead1")
+    page.set_default_timeout(5000)
+    page.goto(f"/orders/{order_id}")
+    page.fill('input[name="payment_terms"]', "Net 45")
+    page.fill('input[name="lines[0].qty"]', "abc")
+    page.fill('input[name="lines[1].sku"]', "GLV-NIT-M")
+    page.fill('input[name="lines[2].description"]', "Paper towel 2-ply, case")
+    page.click("#save-btn")
+
+    error = page.locator('[data-testid="error"]')
+    expect(error).to_contain_text("Saved 3 change(s)")
+    expect(error).to_contain_text("'abc' is not a number")
+    assert page.url == f"{ui_url}/orders/{order_id}"
+    qty = page.locator('input[name="lines[0].qty"]')
+    assert qty.input_value() == "abc"
+    assert "bad" in qty.locator("xpath=..").get_attribute("class")
+    assert qty.evaluate("e => getComputedStyle(e).borderTopColor") == "rgb(198, 40, 40)"  # drawn red
+    beside = page.locator('.lineissues .issue[data-issue-field="lines[0].qty"]')
+    expect(beside).to_contain_text("is not a number")
+    assert page.locator('input[name="payment_terms"]').input_value() == "Net 45"
+    assert page.locator('input[name="lines[1].sku"]').input_value() == "GLV-NIT-M"
+    with ui_store.Session() as s:
+        co = repo.order_canonical(repo.get_order(s, order_id))
+    assert (co.payment_terms, co.lines[1].sku, co.lines[2].description, str(co.lines[0].qty)) == (
+        "Net 45", "GLV-NIT-M", "Paper towel 2-ply, case", "100")
+
+    # The CSR corrects the one field and saves again.
+    qty.fill("110")
+    page.click("#save-btn")
+    expect(page.locator('[data-testid="flash"]')).to_contain_text("Saved 1 change(s)")
+    with ui_store.Session() as s:
+        assert str(repo.order_canonical(repo.get_order(s, order_id)).lines[0].qty) == "110"
