@@ -35,7 +35,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from orderflow.canonical import CanonicalOrder, Issue, Provenance
 from orderflow.canonical.states import OrderState
-from orderflow.review import actions, inline, learning, render
+from orderflow.review import actions, inline, learning, navigation, render, search
 from orderflow.review.auth import (
     CurrentUser,
     approvals_done,
@@ -63,7 +63,7 @@ HERE = Path(__file__).resolve().parent
 CLAIM_MINUTES = 15
 SLA_WARN_HOURS = 4
 SLA_LATE_HOURS = 24
-QUEUE_STATES = ("needs_review", "valid", "approved", "pushed", "rejected", "failed")
+QUEUE_STATES = search.QUEUE_STATES
 AGE_FILTERS = [(1, "1 h"), (4, "4 h"), (24, "24 h"), (72, "3 days")]
 # review.actions knows "supervisor" where the UI's roles say "lead".
 ACTIONS_ROLE: dict[str, str] = {}  # review roles and action roles are the same names
@@ -546,57 +546,46 @@ def create_review_app(
     # ---------------------------------------------------------------- queue
 
     @app.get("/")
-    def queue(
-        request: Request, channel: str = "", customer: str = "", code: str = "", age: str = "", q: str = "",
-        state: str = "needs_review",
-    ) -> HTMLResponse:
+    def queue(request: Request) -> HTMLResponse:
+        """The queue in the CSR's filter, search and sort (``review.search``); the filter is remembered
+        for next/previous on the order screens (``review.navigation``)."""
         current_user(request)
         now = utcnow()
-        states = (state,) if state in QUEUE_STATES else ("needs_review",)
+        f = search.QueueFilter.from_params(request.query_params)
+        navigation.remember(request.session, f)
         with session_factory() as s:
-            base = repo.list_queue(s, states=states)
+            base = search.in_state(s, f)
             channels = sorted({o.channel for o in base if o.channel})
             customers = sorted({o.customer_id for o in base if o.customer_id})
             counts: dict[str, int] = {}
             for o in base:
                 for c in {i.code for i in o.issues}:
                     counts[c] = counts.get(c, 0) + 1
-            rows = []
-            for o in base:
-                doc = o.document
-                received = doc.received_at if doc is not None else o.created_at
-                label, sla, hours = _age(received, now)
-                co = o.canonical or {}
-                buyer = (co.get("buyer") or {}).get("name") if isinstance(co.get("buyer"), dict) else None
-                if channel and o.channel != channel:
-                    continue
-                if customer and o.customer_id != customer:
-                    continue
-                if code and code not in {i.code for i in o.issues}:
-                    continue
-                if age and age.isdigit() and hours < int(age):
-                    continue
-                haystack = " ".join(str(x or "") for x in (o.po_number, o.customer_id, buyer, doc.filename if doc else "",
-                                                          doc.sender if doc else "", o.id)).lower()
-                if q and q.lower() not in haystack:
-                    continue
-                claimed = o.claimed_by if o.claim_expires_at and o.claim_expires_at > now else None
-                codes: dict[str, str] = {}
-                for i in o.issues:
-                    if codes.get(i.code) != "error":
-                        codes[i.code] = i.severity
-                rows.append({
-                    "id": o.id, "po": o.po_number, "customer": o.customer_id or buyer, "channel": o.channel,
-                    "format": (doc.format if doc else None) or (co.get("source") or {}).get("format"),
-                    "state": o.state, "codes": sorted(codes.items(), key=lambda kv: (kv[1] != "error", kv[0])), "age": label, "sla": sla,
-                    "received": _when(received), "claimed_by": claimed, "claim_until": _when(o.claim_expires_at),
-                })
-        f = {"channel": channel, "customer": customer, "code": code, "age": age, "q": q, "state": states[0]}
+            rows = [queue_row(o, now) for o in search.matching(base, f, now)]
         return page(request, "queue.html", {
-            "rows": rows, "f": f, "channels": channels, "customers": customers,
+            "rows": rows, "f": f.as_dict(), "channels": channels, "customers": customers,
             "all_codes": sorted(counts), "counts": sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])),
-            "ages": AGE_FILTERS, "states": QUEUE_STATES, "nav": "queue",
+            "ages": AGE_FILTERS, "states": QUEUE_STATES, "sorts": search.SORTS, "nav": "queue",
         })
+
+    def queue_row(o: Order, now: dt.datetime) -> dict[str, Any]:
+        doc = o.document
+        received = doc.received_at if doc is not None else o.created_at
+        label, sla, _ = _age(received, now)
+        co = o.canonical or {}
+        buyer = (co.get("buyer") or {}).get("name") if isinstance(co.get("buyer"), dict) else None
+        claimed = o.claimed_by if o.claim_expires_at and o.claim_expires_at > now else None
+        codes: dict[str, str] = {}
+        for i in o.issues:
+            if codes.get(i.code) != "error":
+                codes[i.code] = i.severity
+        return {
+            "id": o.id, "po": o.po_number, "customer": o.customer_id or buyer, "channel": o.channel,
+            "format": (doc.format if doc else None) or (co.get("source") or {}).get("format"),
+            "state": o.state, "codes": sorted(codes.items(), key=lambda kv: (kv[1] != "error", kv[0])), "age": label,
+            "sla": sla, "received": _when(received), "claimed_by": claimed, "claim_until": _when(o.claim_expires_at),
+            "total": _text(search.total_of(o)), "currency": co.get("currency") or "",
+        }
 
     # ---------------------------------------------------------------- order screen
 
@@ -640,9 +629,11 @@ def create_review_app(
             out[p.number] = ws
         return out
 
-    def order_context(s: Session, order: Order, user: CurrentUser) -> dict[str, Any]:
+    def order_context(s: Session, order: Order, user: CurrentUser,
+                      queue_filter: search.QueueFilter | None = None) -> dict[str, Any]:
         co = repo.order_canonical(order)
         now = utcnow()
+        f = queue_filter or search.QueueFilter()
         issues = [_issue_view(r) for r in order.issues]
         used: set[int] = set()
 
@@ -711,6 +702,7 @@ def create_review_app(
             "push_error": push_error, "audit": audit, "total": _text(co.computed_total()) or None,
             "versions": version_history(s, order),
             "seen": order_version(order),
+            "around": navigation.neighbours(s, f, order.id, user.username, now),  # issue 23: previous / next
             "availability": availability_view(co, order),  # issue 12: now / promised / backorder per line
             **doubts_view(co, issues),  # issue 20: the values the engine doubts, listed first, walked with j/k
         }
@@ -736,7 +728,7 @@ def create_review_app(
                 except actions.ClaimedByOther:
                     s.rollback()
                 order = load_order(s, order_id)
-            ctx = order_context(s, order, user)
+            ctx = order_context(s, order, user, navigation.current(request.session))
             return page(request, "order.html", ctx)
 
     def review_error(exc: actions.ReviewError) -> int:
@@ -750,7 +742,7 @@ def create_review_app(
         (``form``: the posted form, or path → typed text); htmx is told the address is the order's (a
         refresh shows the order, not a 405)."""
         with session_factory() as s:
-            ctx = order_context(s, load_order(s, order_id), user)
+            ctx = order_context(s, load_order(s, order_id), user, navigation.current(request.session))
         typed = form if isinstance(form, dict) else inline.typed_values(form)
         inline.keep_typed(ctx, typed, field_errors)
         response = page(request, "order.html", {**ctx, "error": message}, status=status)
@@ -852,6 +844,7 @@ def create_review_app(
         seen = str(form.get("seen") or "")
         with session_factory() as s:
             order = load_order(s, order_id)
+            around = navigation.neighbours(s, navigation.current(request.session), order_id, user.username, utcnow())
             if seen and seen != order_version(order):  # signed what the approver saw, nothing else
                 return refuse(request, order_id, user, f"Order {order_id} was changed after you opened it. "
                                                        "Look at it again before approving.", 409, form)
@@ -879,9 +872,16 @@ def create_review_app(
             except actions.ReviewError as exc:
                 s.rollback()
                 return refuse(request, order_id, user, f"Not approved: {exc}", review_error(exc), form)
-        message = run_push(order_id)
-        flash(request, *message)
-        return back_to(order_id)
+        text, kind = run_push(order_id)
+        if kind != "ok":
+            flash(request, text, kind)
+            return back_to(order_id)
+        flash(request, f"Order {order_id}: {text}")
+        return go_on(around)
+
+    def go_on(around: navigation.Neighbours) -> RedirectResponse:
+        """Issue 23: after a final approve or a reject, the next order in the CSR's filter (or the queue)."""
+        return RedirectResponse(f"/orders/{around.next}" if around.next else around.queue_url, status_code=303)
 
     def run_push(order_id: int) -> tuple[str, str]:
         """Push the approved order; record the outcome unless the push callable already did."""
@@ -983,6 +983,7 @@ def create_review_app(
     def reject(request: Request, order_id: OrderId, form: FormData = Depends(posted_form)) -> Response:
         user = current_user(request, form)
         with session_factory() as s:
+            around = navigation.neighbours(s, navigation.current(request.session), order_id, user.username, utcnow())
             try:
                 actions.reject(s, order_id, user=user.username, reason=str(form.get("reason") or ""))
                 s.commit()
@@ -990,7 +991,7 @@ def create_review_app(
                 s.rollback()
                 return refuse(request, order_id, user, f"Not rejected: {exc}", review_error(exc), form)
         flash(request, f"Order {order_id} rejected.")
-        return back_to(order_id)
+        return go_on(around)
 
     @app.post("/orders/{order_id}/release")
     def release(request: Request, order_id: OrderId, form: FormData = Depends(posted_form)) -> Response:

@@ -3,9 +3,20 @@ a bad field does not throw the other edits away, next/previous order and keys, q
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
-from ui.conftest import GLOVE_ROWS, PASSWORD, UNKNOWN_SKU, _save, pdf_order, po_pdf, sku_issue
+from ui.conftest import (
+    GLOVE_ROWS,
+    PASSWORD,
+    UNKNOWN_SKU,
+    _save,
+    pdf_order,
+    po_pdf,
+    release_landing,
+    sku_issue,
+)
 
 from orderflow.store import repository as repo
 
@@ -87,9 +98,10 @@ def test_without_javascript_errors_are_inline_and_approve_reject_work(chromium, 
         page.goto(f"/orders/{order_id}/approve")
         assert page.url == f"{ui_url}/orders/{order_id}"
         page.fill('input[name="reason"]', "duplicate of PO-48240")
-        page.click("#reject-btn")
-        assert page.url == f"{ui_url}/orders/{order_id}"
-        assert page.locator('[data-testid="order-state"]').inner_text() == "rejected"
+        page.click("#reject-btn")  # on to the next order in the queue (item 9), or the queue
+        assert f"Order {order_id} rejected." in page.locator('[data-testid="flash"]').inner_text()
+        assert not page.url.endswith(f"/orders/{order_id}")
+        release_landing(page)
     finally:
         context.close()
     assert state_of(ui_store, order_id) == "rejected"
@@ -134,3 +146,55 @@ def test_a_bad_field_keeps_the_other_edits_and_is_marked_with_its_reason(sign_in
     expect(page.locator('[data-testid="flash"]')).to_contain_text("Saved 1 change(s)")
     with ui_store.Session() as s:
         assert str(repo.order_canonical(repo.get_order(s, order_id)).lines[0].qty) == "110"
+
+
+# ----------------------------------------------------------------------------- item 9
+
+
+def test_approve_and_reject_go_on_to_the_next_order_in_the_filter_with_keys(sign_in, ui_url, ui_store, fresh_order):
+    """Item 9: after approve/reject the CSR went back to the queue and pressed Enter. Now the next order
+    in the current filter opens; n/p walk the filter, j/k the issues, 1-3 pick a suggestion, Esc goes back."""
+    a, b, c = (fresh_order(f"PO-4825{n}", hours=50 - n) for n in range(3))
+    page = sign_in("csr2")
+    page.set_default_timeout(5000)
+    page.goto("/?q=PO-4825")
+    rows = page.locator("tr.qrow")
+    expect(rows).to_have_count(3)
+    assert [r.get_attribute("data-order-id") for r in rows.all()] == [str(a), str(b), str(c)]
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/orders/{a}")
+    nav = page.locator('[data-testid="order-nav"]')
+    expect(nav).to_contain_text("1 of 3")
+
+    page.keyboard.press("n")
+    page.wait_for_url(f"**/orders/{b}")
+    expect(nav).to_contain_text("2 of 3")
+    page.keyboard.press("p")
+    page.wait_for_url(f"**/orders/{a}")
+
+    # j goes to the issue; 1 picks its first suggestion (shown with its key)
+    sugg = page.locator('.issue[data-issue-code="SKU_UNKNOWN"] [data-testid="suggestion"]')
+    assert sugg.first.locator("kbd").inner_text() == "1"
+    page.keyboard.press("j")
+    assert page.evaluate("document.activeElement.getAttribute('data-issue-field')") == "lines[1].sku"
+    page.keyboard.press("1")
+    expect(page.locator('[data-testid="order-state"]')).to_have_text("valid")
+    assert page.locator('input[name="lines[1].sku"]').input_value() == "GLV-NIT-L"
+
+    page.locator("h1").click()
+    page.keyboard.press("a")
+    page.wait_for_url(f"**/orders/{b}")
+    expect(page.locator('[data-testid="flash"]')).to_contain_text(f"Order {a}: Approved and pushed: ERP order FILE-")
+    assert state_of(ui_store, a) == "pushed"
+
+    page.fill('input[name="reason"]', "buyer cancelled by phone")
+    page.click("#reject-btn")
+    page.wait_for_url(f"**/orders/{c}")
+    expect(page.locator('[data-testid="flash"]')).to_contain_text(f"Order {b} rejected")
+    assert state_of(ui_store, b) == "rejected"
+
+    page.locator("h1").click()
+    page.keyboard.press("Escape")
+    page.wait_for_url(re.compile(r"/\?q=PO-4825$"))
+    expect(rows).to_have_count(1)
+    assert rows.first.get_attribute("data-order-id") == str(c)
