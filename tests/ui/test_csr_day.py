@@ -198,3 +198,52 @@ def test_approve_and_reject_go_on_to_the_next_order_in_the_filter_with_keys(sign
     page.wait_for_url(re.compile(r"/\?q=PO-4825$"))
     expect(rows).to_have_count(1)
     assert rows.first.get_attribute("data-order-id") == str(c)
+
+
+# ----------------------------------------------------------------------------- item 12
+
+
+def test_queue_search_finds_parts_skus_descriptions_and_sorts(sign_in, ui_store, fresh_order):
+    """Item 12: the search box looked at PO, customer and file only; the queue had one order (oldest first)."""
+    one = [("BR-7734", "GLV-LAT-L", "Brass elbow fitting", "10", "BX", "9.75", "97.50")]
+    two = [("ZN-5120", "FAS-1001", "Zinc anchor bolt", "4000", "EA", "0.25", "1000.00")]
+    three = [("CU-0911", "JAN-TOW-2", "Copper washer kit", "12", "EA", "25.00", "300.00")]
+    ids = {}
+    for po, rows, hours, customer in (("PO-48260", one, 20, "ALPHA"), ("PO-48261", two, 10, "CHARLIE"),
+                                      ("PO-48262", three, 5, "BETA")):
+        ids[po] = fresh_order(po, rows, hours=hours, issues=[sku_issue(0, "WID-999")])
+        with ui_store.Session() as s:
+            repo.get_order(s, ids[po]).customer_id = customer
+            s.commit()
+    page = sign_in("csr1")
+    page.set_default_timeout(5000)
+    rows = page.locator("tr.qrow")
+
+    def search(text: str) -> list[str]:
+        page.fill("#search", "")
+        page.locator("#search").press_sequentially(text)  # the queue asks as the CSR types (keyup)
+        expect(page).to_have_url(re.compile(r"q=" + re.escape(text.replace(" ", "%20")) + "(&|$)"))
+        expect(page.locator("#search")).to_have_value(text)
+        return [r.get_attribute("data-order-id") for r in rows.all()]
+
+    assert search("brass elbow") == [str(ids["PO-48260"])]  # description
+    assert search("ZN-5120") == [str(ids["PO-48261"])]  # the buyer's part number
+    assert search("GLV-LAT-L") == [str(ids["PO-48260"])]  # SKU
+    assert search("PO-4826") == [str(ids[p]) for p in ("PO-48260", "PO-48261", "PO-48262")]  # oldest first
+
+    def sorted_by(value: str) -> list[str]:
+        page.select_option('select[name="sort"]', value)
+        expect(page).to_have_url(re.compile(r"sort=" + value))
+        return [r.locator("td").nth(3).inner_text() for r in rows.all()]
+
+    assert sorted_by("total") == ["CHARLIE", "BETA", "ALPHA"]
+    assert [t.inner_text() for t in page.locator("tr.qrow td.total").all()] == [
+        "1000.00 USD", "300.00 USD", "97.50 USD"]
+    assert sorted_by("customer") == ["ALPHA", "BETA", "CHARLIE"]
+    assert sorted_by("newest") == ["BETA", "CHARLIE", "ALPHA"]
+    # the order screen walks the queue in the sort the CSR chose
+    page.keyboard.press("Escape")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/orders/{ids['PO-48262']}")
+    page.keyboard.press("n")
+    page.wait_for_url(f"**/orders/{ids['PO-48261']}")
