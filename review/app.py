@@ -35,7 +35,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from orderflow.canonical import CanonicalOrder, Issue, Provenance
 from orderflow.canonical.states import OrderState
-from orderflow.review import actions, inline, learning, navigation, render, search
+from orderflow.review import actions, inline, learning, navigation, present, render, search
 from orderflow.review.auth import (
     CurrentUser,
     approvals_done,
@@ -634,7 +634,7 @@ def create_review_app(
         co = repo.order_canonical(order)
         now = utcnow()
         f = queue_filter or search.QueueFilter()
-        issues = [_issue_view(r) for r in order.issues]
+        issues = present.one_per_finding([_issue_view(r) for r in order.issues])
         used: set[int] = set()
 
         def take(match: Callable[[str], bool]) -> list[dict[str, Any]]:

@@ -247,3 +247,29 @@ def test_queue_search_finds_parts_skus_descriptions_and_sorts(sign_in, ui_store,
     page.wait_for_url(f"**/orders/{ids['PO-48262']}")
     page.keyboard.press("n")
     page.wait_for_url(f"**/orders/{ids['PO-48261']}")
+
+
+# ----------------------------------------------------------------------------- wrong on screen
+
+
+def test_a_finding_stated_twice_is_shown_once(sign_in, fresh_order):
+    """The scan order showed TOTAL_MISMATCH and ARITHMETIC twice, in the extractor's and the rules' words."""
+    from orderflow.canonical import Issue
+
+    rules = [Issue(code="ARITHMETIC", field="lines[0].amount", expected="25", actual="26",
+                   message="Line 1: 100 x 0.25 = 25.00, but the document says 26.00. Check quantity and price."),
+             Issue(code="TOTAL_MISMATCH", field="declared_total", expected="375", actual="380",
+                   message="The document total is 380.00 but the lines add up to 375.00.")]
+    engine = [Issue(code="ARITHMETIC", severity="warning", field="lines[0].amount", expected="25", actual="26",
+                    message="Line 1: qty × unit price = 25.00 but the amount printed is 26.00."),
+              Issue(code="TOTAL_MISMATCH", severity="warning", field="orders[0].declared_total",
+                    message="The lines add up to 375.00 but the document's total is 380.00.")]
+    order_id = fresh_order("PO-48270", issues=[*rules, *engine, sku_issue(1, UNKNOWN_SKU)])
+    page = sign_in("lead1")
+    page.goto(f"/orders/{order_id}")
+    for code in ("ARITHMETIC", "TOTAL_MISMATCH"):
+        shown = page.locator(f'.work .issue[data-issue-code="{code}"]')
+        expect(shown).to_have_count(1)
+        assert "sev-error" in shown.get_attribute("class")
+    assert "the document says 26.00" in page.locator('.issue[data-issue-code="ARITHMETIC"]').inner_text()
+    expect(page.locator('.work .issue[data-issue-code="SKU_UNKNOWN"]')).to_have_count(1)
