@@ -237,29 +237,6 @@ def _brief(value: Any, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _change(before: Any, after: Any) -> str:
-    """A one-line before → after summary for the audit timeline."""
-    if isinstance(before, dict) and isinstance(after, dict) and "field" in after:
-        return f"{after['field']}: {_brief(before.get('value'))} → {_brief(after.get('value'))}"
-    if isinstance(before, dict) or isinstance(after, dict):
-        b, a = before or {}, after or {}
-        if not isinstance(b, dict):
-            b = {"value": b}
-        if not isinstance(a, dict):
-            a = {"value": a}
-        parts = []
-        for key in [*a.keys(), *[k for k in b if k not in a]]:
-            if key == "canonical":
-                continue
-            if b.get(key) != a.get(key):
-                parts.append(f"{key}: {_brief(b.get(key), 40)} → {_brief(a.get(key), 40)}" if key in b
-                             else f"{key}: {_brief(a.get(key), 40)}")
-        return "; ".join(parts)
-    if before is None and after is None:
-        return ""
-    return f"{_brief(before)} → {_brief(after)}"
-
-
 def _issue_view(row: Any) -> dict[str, Any]:
     def show(v: Any) -> str:
         return v if isinstance(v, str) else json.dumps(v, default=str)
@@ -687,7 +664,7 @@ def create_review_app(
             approve_label = f"Approve for {pending[0]}" if can_sign(user.role, pending[0]) else "Approve"
         else:
             approve_label = "Approve & push"
-        audit = [{"at": _when(e.at), "actor": e.actor, "action": e.action, "change": _change(e.before, e.after),
+        audit = [{"at": _when(e.at), "actor": e.actor, "action": e.action, "change": present.audit_sentence(e.action, e.before, e.after),
                   "reason": e.reason} for e in reversed(repo.audit_trail(s, "order", order.id))]
         return {
             "order": order, "co": co, "header": header, "parties": parties, "lines": lines, "line_cols": LINE_COLS,

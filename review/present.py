@@ -28,3 +28,59 @@ def one_per_finding(issues: list[dict[str, Any]]) -> list[dict[str, Any]]:
             best[key] = n
     keep = set(best.values())
     return [i for n, i in enumerate(issues) if n in keep]
+
+
+_ISO = re.compile(r"(\d{4}-\d\d-\d\d)T(\d\d:\d\d)(:\d\d(\.\d+)?)?(\+00:00|Z)?")
+
+
+def show(value: Any, limit: int = 60) -> str:
+    """A stored value in words: empty, a list joined, a mapping as "key value" pairs, never raw JSON."""
+    if value is None or value == "":
+        return "empty"
+    if isinstance(value, list | tuple):
+        return ", ".join(show(v, 30) for v in value) if value else "none"
+    if isinstance(value, dict):
+        return ", ".join(f"{k.replace('_', ' ')} {show(v, 30)}" for k, v in value.items()) or "none"
+    text = _ISO.sub(r"\1 \2", str(value))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _words(state: Any) -> str:
+    return str(state or "?").replace("_", " ")
+
+
+def audit_sentence(action: str, before: Any, after: Any) -> str:
+    """One audit event's change as a sentence a CSR can read (the raw before/after stays in the store)."""
+    if not isinstance(before, dict | None) or not isinstance(after, dict | None):
+        return f"{show(before)} → {show(after)}"
+    b, a = before or {}, after or {}
+    if action == "fix" and "field" in a:
+        return f"{a['field']}: {show(b.get('value'))} → {show(a.get('value'))}"
+    if action == "correction_evidence":
+        n = len(a.get("candidates") or [])
+        text = f"Kept the correction of {a.get('field')} ({show(a.get('wrong'))} → {show(a.get('right'))}) for learning"
+        click = a.get("click")
+        if isinstance(click, dict):
+            text += f", with the word clicked on page {click.get('page') or 1}"
+        return text + (f"; the page suggested {n} way(s) to read it next time." if n
+                       else "; the page gave no rule for reading it next time.")
+    if set(a) == {"state"}:
+        return f"State {_words(b.get('state'))} → {_words(a['state'])}."
+    if action == "claim":
+        return f"Claimed until {show(a.get('claim_expires_at'))} UTC."
+    if action == "release":
+        return "Claim released."
+    if action == "approvals_reset":
+        return f"Approvals given before ({show(b.get('steps'))}, by {show(b.get('signed_by'))}) no longer count."
+    if action == "accept_as_read":
+        fields = [x.get("field") for x in a.get("accepted") or [] if isinstance(x, dict)]
+        return f"Accepted as read: {show(fields)}."
+    if action == "ship_policy":
+        return f"Ship policy {show(b.get('ship_policy'))} → {show(a.get('ship_policy'))}."
+    if action == "approval_step":
+        return f"Signed the {a.get('step')} approval (as {a.get('role')})."
+    if action == "sent_for_approval":
+        return f"Sent for {' + '.join(str(x) for x in a.get('steps') or [])} approval."
+    keys = [k for k in (*a, *(k for k in b if k not in a)) if k != "canonical" and b.get(k) != a.get(k)]
+    return "; ".join(f"{k.replace('_', ' ')}: {show(b.get(k))} → {show(a.get(k))}" if k in b
+                     else f"{k.replace('_', ' ')}: {show(a.get(k))}" for k in keys) + ("." if keys else "")

@@ -273,3 +273,20 @@ def test_a_finding_stated_twice_is_shown_once(sign_in, fresh_order):
         assert "sev-error" in shown.get_attribute("class")
     assert "the document says 26.00" in page.locator('.issue[data-issue-code="ARITHMETIC"]').inner_text()
     expect(page.locator('.work .issue[data-issue-code="SKU_UNKNOWN"]')).to_have_count(1)
+
+
+def test_audit_timeline_is_written_in_sentences(sign_in, fresh_order):
+    """The timeline showed raw dicts (``correction_evidence … candidates: []``)."""
+    order_id = fresh_order("PO-48271")
+    page = sign_in("lead1")
+    page.set_default_timeout(5000)
+    page.goto(f"/orders/{order_id}")
+    page.locator('.issue[data-issue-code="SKU_UNKNOWN"] [data-testid="suggestion"]').first.click()
+    expect(page.locator('[data-testid="order-state"]')).to_have_text("valid")
+    timeline = page.locator('[data-testid="audit"]')
+    evidence = timeline.locator('li[data-action="correction_evidence"] .change').inner_text()
+    assert evidence.startswith("Kept the correction of lines[1].sku (WID-999 → GLV-NIT-L) for learning")
+    assert "Claimed until" in timeline.locator('li[data-action="claim"] .change').inner_text()
+    assert "State needs review → valid." in timeline.locator('li[data-action="revalidate"] .change').inner_text()
+    for text in timeline.locator(".change").all_inner_texts():
+        assert not re.search(r"[\[\]{}]|candidates|: None\b|\bnull\b", re.sub(r"lines\[\d+\]", "", text)), text
