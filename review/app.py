@@ -205,7 +205,7 @@ def version_history(s: Session, order: Order) -> list[dict[str, Any]]:
         doc = row.document
         out.append({"id": row.id, "revision": row.revision, "state": row.state, "purpose": row.purpose,
                     "document": (doc.filename if doc is not None else None) or f"document {row.document_id}",
-                    "at": _when(row.created_at), "current": row.id == order.id, "diff": diff})
+                    "at": present.time_html(row.created_at), "current": row.id == order.id, "diff": diff})
     return out
 # --- end order versions
 
@@ -651,7 +651,7 @@ def create_review_app(
 
         claim_live = bool(order.claimed_by and order.claim_expires_at and order.claim_expires_at > now)
         claim = {"by": order.claimed_by if claim_live else None, "mine": claim_live and order.claimed_by == user.username,
-                 "until": _when(order.claim_expires_at) + " UTC" if claim_live else ""}
+                 "until": present.time_html(order.claim_expires_at) if claim_live else ""}
         editable = order.state in actions.EDITABLE_STATES and not (claim_live and not claim["mine"])
 
         attempts = repo.push_attempts(s, order)
@@ -664,7 +664,7 @@ def create_review_app(
             approve_label = f"Approve for {pending[0]}" if can_sign(user.role, pending[0]) else "Approve"
         else:
             approve_label = "Approve & push"
-        audit = [{"at": _when(e.at), "actor": e.actor, "action": e.action, "change": present.audit_sentence(e.action, e.before, e.after),
+        audit = [{"at": present.time_html(e.at), "actor": e.actor, "action": e.action, "change": present.audit_sentence(e.action, e.before, e.after),
                   "reason": e.reason} for e in reversed(repo.audit_trail(s, "order", order.id))]
         return {
             "order": order, "co": co, "header": header, "parties": parties, "lines": lines, "line_cols": LINE_COLS,
@@ -674,7 +674,7 @@ def create_review_app(
             "blocking": any(i["severity"] == "error" for i in issues),
             "steps": {"required": required, "done": done, "done_names": {a["step"] for a in done}, "pending": pending},
             "approve_label": approve_label, "attempts": [
-                {"at": _when(a.at), "adapter": a.adapter, "ok": a.ok, "transient": a.transient,
+                {"at": present.time_html(a.at), "adapter": a.adapter, "ok": a.ok, "transient": a.transient,
                  "erp_order_id": a.erp_order_id, "error": a.error} for a in attempts],
             "push_error": push_error, "audit": audit, "total": _text(co.computed_total()) or None,
             "versions": version_history(s, order),
@@ -800,7 +800,7 @@ def create_review_app(
         with session_factory() as s:
             rows = learning.list_hints(s, include_retired=bool(retired))
         for r in rows:
-            r["when"] = _when(r["created_at"])
+            r["when"] = present.time_html(r["created_at"])
         return page(request, "learned.html", {"hints": rows, "nav": "learned", "show_retired": bool(retired)})
 
     @app.post("/learned/{hint_id}/undo")

@@ -3,8 +3,11 @@ audit events as sentences, times for the CSR's clock."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
+
+from markupsafe import Markup
 
 _ORDER_PREFIX = re.compile(r"^orders\[\d+\]\.")
 _SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
@@ -84,3 +87,14 @@ def audit_sentence(action: str, before: Any, after: Any) -> str:
     keys = [k for k in (*a, *(k for k in b if k not in a)) if k != "canonical" and b.get(k) != a.get(k)]
     return "; ".join(f"{k.replace('_', ' ')}: {show(b.get(k))} → {show(a.get(k))}" if k in b
                      else f"{k.replace('_', ' ')}: {show(a.get(k))}" for k in keys) + ("." if keys else "")
+
+
+def time_html(value: dt.datetime | None) -> Markup:
+    """A time for the screen: UTC in the page (what a page without JavaScript shows) and on hover; app.js
+    rewrites the text to the CSR's local time."""
+    if value is None:
+        return Markup("")
+    utc = value.astimezone(dt.UTC)
+    text = utc.strftime("%Y-%m-%d %H:%M")
+    return Markup('<time class="utc" datetime="{}" title="{} UTC">{} UTC</time>').format(
+        utc.strftime("%Y-%m-%dT%H:%M:%SZ"), text, text)

@@ -158,8 +158,20 @@
     return withSugg ? withSugg.closest(".issue") : null;
   }
   function clickId(id) { var el = document.getElementById(id); if (el) { el.click(); return true; } return false; }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", markDoubts); else markDoubts();
-  document.addEventListener("htmx:afterSwap", function () { doubtAt = -1; markDoubts(); });
+  // Issue 23: times come as UTC (and stay so on hover, in the title); shown in the CSR's own time zone.
+  function localTimes() {
+    var two = function (n) { return (n < 10 ? "0" : "") + n; };
+    document.querySelectorAll("time.utc[datetime]").forEach(function (t) {
+      var d = new Date(t.getAttribute("datetime"));
+      if (isNaN(d.getTime())) return;
+      t.textContent = d.getFullYear() + "-" + two(d.getMonth() + 1) + "-" + two(d.getDate()) + " " +
+        two(d.getHours()) + ":" + two(d.getMinutes());
+      t.classList.remove("utc"); t.classList.add("local");
+    });
+  }
+  function onPage() { markDoubts(); localTimes(); }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", onPage); else onPage();
+  document.addEventListener("htmx:afterSwap", function () { doubtAt = -1; onPage(); });
 
   document.addEventListener("keydown", function (ev) {
     if (ev.ctrlKey || ev.metaKey || ev.altKey) return;

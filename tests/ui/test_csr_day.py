@@ -290,3 +290,54 @@ def test_audit_timeline_is_written_in_sentences(sign_in, fresh_order):
     assert "State needs review → valid." in timeline.locator('li[data-action="revalidate"] .change').inner_text()
     for text in timeline.locator(".change").all_inner_texts():
         assert not re.search(r"[\[\]{}]|candidates|: None\b|\bnull\b", re.sub(r"lines\[\d+\]", "", text)), text
+
+
+def test_times_are_shown_in_local_time_with_utc_on_hover(chromium, ui_url, fresh_order):
+    """Times were UTC only; a CSR in Chicago reads them in Chicago time, UTC on hover."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    order_id = fresh_order("PO-48272")
+    context = chromium.new_context(base_url=ui_url, timezone_id="America/Chicago")
+    try:
+        page = context.new_page()
+        page.set_default_timeout(5000)
+        page.goto("/login")
+        page.fill("input[name=username]", "lead1")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{ui_url}/")
+        page.goto(f"/orders/{order_id}")
+        times = page.locator('[data-testid="audit"] time')
+        expect(times.first).to_have_class(re.compile(r"\blocal\b"))
+        for t in times.all() + [page.locator('[data-testid="claim"] time')]:
+            at = dt.datetime.fromisoformat(t.get_attribute("datetime").replace("Z", "+00:00"))
+            assert t.inner_text() == at.astimezone(ZoneInfo("America/Chicago")).strftime("%Y-%m-%d %H:%M")
+            assert t.get_attribute("title") == at.strftime("%Y-%m-%d %H:%M UTC")
+        release_landing(page)
+    finally:
+        context.close()
+
+
+def test_the_lock_icon_is_drawn_not_a_missing_glyph_box(sign_in, ui_store, fresh_order):
+    """The queue's lock was U+1F512, which the CSRs' fonts lack: it rendered as an empty box."""
+    import io
+
+    from PIL import Image
+
+    order_id = fresh_order("PO-48273")
+    with ui_store.Session() as s:
+        from orderflow.review import actions
+
+        actions.claim(s, order_id, "csr2")
+        s.commit()
+    page = sign_in("csr1")
+    page.goto("/?q=PO-48273")
+    lock = page.locator(f'tr.qrow[data-order-id="{order_id}"] .lock')
+    assert lock.inner_text().strip() == "csr2"  # no character left to fall back to a box
+    icon = lock.locator("svg")
+    box = icon.bounding_box()
+    assert box["width"] >= 10 and box["height"] >= 10
+    img = Image.open(io.BytesIO(icon.screenshot())).convert("L")
+    dark = sum(1 for p in img.getdata() if p < 160)
+    assert dark > 0.3 * img.width * img.height  # a filled padlock body, not an outline box
