@@ -668,6 +668,7 @@ def create_review_app(
                   "reason": e.reason} for e in reversed(repo.audit_trail(s, "order", order.id))]
         return {
             "order": order, "co": co, "header": header, "parties": parties, "lines": lines, "line_cols": LINE_COLS,
+            "col_ch": present.column_widths(lines),  # issue 23: values fit their inputs
             "general_issues": general, "issue_fields": {i["field"] for i in issues if i["field"]},
             "error_fields": {i["field"] for i in issues if i["field"] and i["severity"] == "error"},
             "source": source_view(order.document, co, order), "claim": claim, "editable": editable,

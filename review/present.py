@@ -98,3 +98,20 @@ def time_html(value: dt.datetime | None) -> Markup:
     text = utc.strftime("%Y-%m-%d %H:%M")
     return Markup('<time class="utc" datetime="{}" title="{} UTC">{} UTC</time>').format(
         utc.strftime("%Y-%m-%dT%H:%M:%SZ"), text, text)
+
+
+_WIDE_COLUMNS = frozenset({"customer_part", "sku", "uom"})  # capitals and dashes: wider than a digit
+
+
+def column_widths(lines: list[dict[str, Any]]) -> dict[str, int]:
+    """Per line column, the width (in ``ch``, the width of a digit) its longest value needs, so that
+    a quantity of 900000 or a whole SKU is seen in its input; the description takes what is left."""
+    widths: dict[str, int] = {}
+    for line in lines:
+        for cell in line["cells"]:
+            if cell["key"] == "description":
+                continue
+            n = len(cell["value"] or "")
+            need = (n * 6 + 4) // 5 if cell["key"] in _WIDE_COLUMNS else n
+            widths[cell["key"]] = max(widths.get(cell["key"], 3), need + 2)
+    return widths

@@ -341,3 +341,20 @@ def test_the_lock_icon_is_drawn_not_a_missing_glyph_box(sign_in, ui_store, fresh
     img = Image.open(io.BytesIO(icon.screenshot())).convert("L")
     dark = sum(1 for p in img.getdata() if p < 160)
     assert dark > 0.3 * img.width * img.height  # a filled padlock body, not an outline box
+
+
+def test_line_values_fit_their_inputs_on_a_1366_screen(sign_in, fresh_order):
+    """At 1366×768 a quantity of 900000 showed as 90000 and SKUs were clipped."""
+    rows = [("AC-1001Z", "FAS-1001", "Hex bolt M8x40", "900000", "EA", "0.25", "225000.00"),
+            ("AC-48274", "GLV-NIT-L", "Nitrile glove large, box of 100", "20", "BX", "12.50", "250.00")]
+    order_id = fresh_order("PO-48274", rows, issues=[sku_issue(1, "GLV-NIT-L")])
+    page = sign_in("lead1", width=1366, height=768)
+    page.goto(f"/orders/{order_id}")
+    assert page.locator('input[name="lines[0].qty"]').input_value() == "900000"
+    work = page.locator(".work").bounding_box()
+    for cell in page.locator("table.lines td:not(.c-description) input").all():
+        name = cell.get_attribute("name")
+        fits = cell.evaluate("e => e.scrollWidth <= e.clientWidth")
+        assert fits, (name, cell.input_value())
+        box = cell.bounding_box()
+        assert box["x"] + box["width"] <= work["x"] + work["width"], name  # not hidden off the pane's right
