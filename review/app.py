@@ -612,6 +612,9 @@ def create_review_app(
         now = utcnow()
         f = queue_filter or search.QueueFilter()
         issues = present.one_per_finding([_issue_view(r) for r in order.issues])
+        for i in issues:  # issue 23: the other order as it is now, linked
+            if i["code"] == "DUPLICATE_PO" and str(i["actual"] or "").isdigit() and int(i["actual"]) <= MAX_ID:
+                present.live_duplicate(i, repo.get_order(s, int(i["actual"])))
         used: set[int] = set()
 
         def take(match: Callable[[str], bool]) -> list[dict[str, Any]]:

@@ -115,3 +115,15 @@ def column_widths(lines: list[dict[str, Any]]) -> dict[str, int]:
             need = (n * 6 + 4) // 5 if cell["key"] in _WIDE_COLUMNS else n
             widths[cell["key"]] = max(widths.get(cell["key"], 3), need + 2)
     return widths
+
+
+def live_duplicate(issue: dict[str, Any], other: Any | None) -> None:
+    """A DUPLICATE_PO issue says the other order's state as it was when this one was validated ("order 1
+    (approved)"), and its id as the "actual" value. Shown instead: that order as it is now, linked."""
+    if other is None:
+        return
+    erp = f", ERP order {other.erp_order_id}" if other.erp_order_id else ""
+    issue["message"] = (f"This PO is already order {other.id} ({_words(other.state)}{erp}). "
+                        "Reject this copy, or treat it as a change if it differs.")
+    issue["expected"] = issue["actual"] = None
+    issue["link"] = {"href": f"/orders/{other.id}", "text": f"Open order {other.id}"}

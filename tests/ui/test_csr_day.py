@@ -358,3 +358,28 @@ def test_line_values_fit_their_inputs_on_a_1366_screen(sign_in, fresh_order):
         assert fits, (name, cell.input_value())
         box = cell.bounding_box()
         assert box["x"] + box["width"] <= work["x"] + work["width"], name  # not hidden off the pane's right
+
+
+def test_duplicate_issue_names_the_other_order_as_it_is_now_and_links_it(sign_in, ui_url, ui_store, fresh_order):
+    """The duplicate message said "order 1 (approved)" when order 1 was pushed, showed the id as "actual"
+    and did not link to it."""
+    from orderflow.canonical import Issue
+
+    first = fresh_order("PO-48275", issues=[])
+    with ui_store.Session() as s:
+        row = repo.get_order(s, first)
+        row.state, row.erp_order_id = "pushed", "FILE-0000ABCD"
+        s.commit()
+    dup = Issue(code="DUPLICATE_PO", field="po_number", expected="a new PO number", actual=str(first),
+                message=f"PO PO-48275 from customer ACME is already in the system as order {first} (approved). "
+                        "Reject this copy, or treat it as a change if it differs.")
+    second = fresh_order("PO-48275", GLOVE_ROWS[:1], issues=[dup])  # the buyer's resend, another file
+    page = sign_in("lead1")
+    page.set_default_timeout(5000)
+    page.goto(f"/orders/{second}")
+    issue = page.locator('.issue[data-issue-code="DUPLICATE_PO"]')
+    text = issue.inner_text()
+    assert f"already order {first} (pushed, ERP order FILE-0000ABCD)" in text
+    assert "approved" not in text and "actual" not in text
+    issue.locator('[data-testid="issue-link"]').click()
+    page.wait_for_url(f"{ui_url}/orders/{first}")
