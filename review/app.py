@@ -640,7 +640,7 @@ def create_review_app(
                 "ids": ", ".join(f"{k}:{v}" for k, v in (party.ids if party else {}).items()),
                 "issues": take(lambda f, k=key: f == k or f.startswith((f"{k}.", f"{k}["))),
             })
-        lines = []
+        lines, found = [], present.resolved_lines(order.resolved)
         for n in range(len(co.lines)):
             prefix = f"lines[{n}]"
             line_issues = take(lambda f, p=prefix: f == p or f.startswith((f"{p}.", f"{p}[")))
@@ -649,6 +649,7 @@ def create_review_app(
             cells = [{"key": col, "path": f"{prefix}.{col}", "value": values[f"{prefix}.{col}"],
                       "mark": "bad" if f"{prefix}.{col}" in bad else "warn" if f"{prefix}.{col}" in warn else ""}
                      for col, _ in LINE_COLS]
+            present.mark_resolved(cells, found.get(n))  # issue 23: the SKU the engine found, and how
             lines.append({"index": n, "cells": cells, "issues": line_issues})
         general = [i for n, i in enumerate(issues) if n not in used]
 

@@ -127,3 +127,27 @@ def live_duplicate(issue: dict[str, Any], other: Any | None) -> None:
                         "Reject this copy, or treat it as a change if it differs.")
     issue["expected"] = issue["actual"] = None
     issue["link"] = {"href": f"/orders/{other.id}", "text": f"Open order {other.id}"}
+
+
+RESOLVED_BY = {"exact": "catalogue SKU", "xref": "customer's cross-reference", "learned": "learned from a correction",
+               "gtin": "by GTIN", "partner_qualifier": "by the partner's item code", "fuzzy": "closest description"}
+
+
+def resolved_lines(resolved: Any) -> dict[int, dict[str, Any]]:
+    """The validators' per-line enrichment (``Order.resolved["lines"]``) by line index."""
+    rows = resolved.get("lines") if isinstance(resolved, dict) else None
+    return {ln.get("index", n): ln for n, ln in enumerate(rows or []) if isinstance(ln, dict)}
+
+
+def mark_resolved(cells: list[dict[str, Any]], line: dict[str, Any] | None) -> None:
+    """The SKU cell of a line the engine resolved itself (from the buyer's part, a GTIN, a description)
+    carries the SKU it found and how, when that is not what the SKU field already says."""
+    if not line or not line.get("sku"):
+        return
+    cell = next(c for c in cells if c["key"] == "sku")
+    if (cell["value"] or "").strip().upper() == str(line["sku"]).upper():
+        return
+    how = RESOLVED_BY.get(line.get("resolved_by") or "", line.get("resolved_by") or "")
+    if line.get("resolved_by") == "fuzzy" and line.get("match_score") is not None:
+        how += f" ({float(line['match_score']):.0f}%)"
+    cell["resolved"] = {"sku": str(line["sku"]), "how": how}

@@ -383,3 +383,25 @@ def test_duplicate_issue_names_the_other_order_as_it_is_now_and_links_it(sign_in
     assert "approved" not in text and "actual" not in text
     issue.locator('[data-testid="issue-link"]').click()
     page.wait_for_url(f"{ui_url}/orders/{first}")
+
+
+def test_lines_grid_shows_the_sku_the_engine_resolved_and_how(sign_in, ui_store):
+    """The lines grid left SKU empty for lines resolved automatically (from the buyer's part number)."""
+    pdf = po_pdf("PO-48276", GLOVE_ROWS)
+    co = pdf_order("PO-48276", GLOVE_ROWS, pdf)
+    co.lines[0].sku = None  # the buyer printed only their part number
+    co.provenance.pop("lines[0].sku")
+    resolved = {"customer_id": "ACME", "approvals_required": [], "lines": [
+        {"index": 0, "sku": "FAS-1001", "resolved_by": "xref"}, {"index": 1, "sku": None},
+        {"index": 2, "sku": "JAN-TOW-2", "resolved_by": "exact"}]}
+    with ui_store.Session() as s:
+        order_id = _save(s, pdf, "PO-48276.pdf", co, [sku_issue(1, UNKNOWN_SKU)], resolved=resolved)
+        s.commit()
+    page = sign_in("lead1")
+    page.goto(f"/orders/{order_id}")
+    assert page.locator('input[name="lines[0].sku"]').input_value() == ""
+    found = page.locator('tr.line[data-line="0"] [data-testid="resolved-sku"]')
+    expect(found).to_be_visible()
+    assert found.inner_text() == "= FAS-1001 customer's cross-reference"
+    assert page.locator('tr.line[data-line="2"] [data-testid="resolved-sku"]').count() == 0  # it says so already
+    assert page.locator('tr.line[data-line="1"] [data-testid="resolved-sku"]').count() == 0  # nothing found
