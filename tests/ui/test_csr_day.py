@@ -55,6 +55,7 @@ def test_refused_approve_is_shown_on_the_order_page_with_the_typed_reason(sign_i
     page = sign_in("csr1")
     page.set_default_timeout(5000)
     page.goto(f"/orders/{order_id}")
+    page.fill('input[name="payment_terms"]', "Net 60")  # typed, not saved yet
 
     page.locator("h1").click()
     with page.expect_response(f"**/orders/{order_id}/approve") as resp:
@@ -64,6 +65,7 @@ def test_refused_approve_is_shown_on_the_order_page_with_the_typed_reason(sign_i
     expect(error).to_contain_text("blocking issues")
     assert page.url == f"{ui_url}/orders/{order_id}"
     assert page.locator("#order-form").count() == 1 and page.locator("#approve-btn").count() == 1
+    assert page.locator('input[name="payment_terms"]').input_value() == "Net 60"  # the unsaved edit is kept
 
     # A CSR may not override: refused, but the reason they typed is still in the box.
     page.fill('input[name="override_reason"]', "buyer confirmed the part by phone")
