@@ -61,10 +61,7 @@ log = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
 CLAIM_MINUTES = 15
-SLA_WARN_HOURS = 4
-SLA_LATE_HOURS = 24
 QUEUE_STATES = search.QUEUE_STATES
-AGE_FILTERS = [(1, "1 h"), (4, "4 h"), (24, "24 h"), (72, "3 days")]
 # review.actions knows "supervisor" where the UI's roles say "lead".
 ACTIONS_ROLE: dict[str, str] = {}  # review roles and action roles are the same names
 
@@ -216,16 +213,6 @@ def order_version(order: Order) -> str:
     policy = (order.resolved or {}).get("ship_policy") if isinstance(order.resolved, dict) else None
     text = json.dumps([order.canonical, policy], sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:20]
-
-
-def _age(received: dt.datetime | None, now: dt.datetime) -> tuple[str, str, float]:
-    """Human age, SLA class (ok|warn|late) and hours."""
-    if received is None:
-        return "?", "ok", 0.0
-    hours = max((now - received).total_seconds() / 3600, 0)
-    label = f"{int(hours * 60)}m" if hours < 1 else f"{hours:.0f}h" if hours < 48 else f"{hours / 24:.0f}d"
-    sla = "late" if hours >= SLA_LATE_HOURS else "warn" if hours >= SLA_WARN_HOURS else "ok"
-    return label, sla, hours
 
 
 _ISO = re.compile(r"(\d{4}-\d\d-\d\d)T(\d\d:\d\d)(:\d\d(\.\d+)?)?(\+00:00|Z)?")
@@ -538,31 +525,12 @@ def create_review_app(
             for o in base:
                 for c in {i.code for i in o.issues}:
                     counts[c] = counts.get(c, 0) + 1
-            rows = [queue_row(o, now) for o in search.matching(base, f, now)]
+            rows = [search.queue_row(o, now) for o in search.matching(base, f, now)]
         return page(request, "queue.html", {
             "rows": rows, "f": f.as_dict(), "channels": channels, "customers": customers,
             "all_codes": sorted(counts), "counts": sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])),
-            "ages": AGE_FILTERS, "states": QUEUE_STATES, "sorts": search.SORTS, "nav": "queue",
+            "ages": search.AGE_FILTERS, "states": QUEUE_STATES, "sorts": search.SORTS, "nav": "queue",
         })
-
-    def queue_row(o: Order, now: dt.datetime) -> dict[str, Any]:
-        doc = o.document
-        received = doc.received_at if doc is not None else o.created_at
-        label, sla, _ = _age(received, now)
-        co = o.canonical or {}
-        buyer = (co.get("buyer") or {}).get("name") if isinstance(co.get("buyer"), dict) else None
-        claimed = o.claimed_by if o.claim_expires_at and o.claim_expires_at > now else None
-        codes: dict[str, str] = {}
-        for i in o.issues:
-            if codes.get(i.code) != "error":
-                codes[i.code] = i.severity
-        return {
-            "id": o.id, "po": o.po_number, "customer": o.customer_id or buyer, "channel": o.channel,
-            "format": (doc.format if doc else None) or (co.get("source") or {}).get("format"),
-            "state": o.state, "codes": sorted(codes.items(), key=lambda kv: (kv[1] != "error", kv[0])), "age": label,
-            "sla": sla, "received": _when(received), "claimed_by": claimed, "claim_until": _when(o.claim_expires_at),
-            "total": _text(search.total_of(o)), "currency": co.get("currency") or "",
-        }
 
     # ---------------------------------------------------------------- order screen
 

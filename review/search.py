@@ -19,6 +19,9 @@ from orderflow.store.models import Document, Order
 QUEUE_STATES = ("needs_review", "valid", "approved", "pushed", "rejected", "failed")
 SORTS = [("", "oldest first"), ("newest", "newest first"), ("customer", "customer"), ("total", "total, largest first")]
 Q_MAX = 200  # characters of a search: it is kept in the session cookie for next/previous
+SLA_WARN_HOURS = 4
+SLA_LATE_HOURS = 24
+AGE_FILTERS = [(1, "1 h"), (4, "4 h"), (24, "24 h"), (72, "3 days")]
 
 
 @dataclass(frozen=True)
@@ -132,3 +135,38 @@ def in_state(s: Session, f: QueueFilter) -> list[Order]:
 def matching(orders: list[Order], f: QueueFilter, now: dt.datetime) -> list[Order]:
     """The orders the filter keeps, in its sort order."""
     return sorted((o for o in orders if _keep(o, f, now)), key=_sort_key(f))
+
+
+def age(received: dt.datetime | None, now: dt.datetime) -> tuple[str, str, float]:
+    """Human age, SLA class (ok|warn|late) and hours."""
+    if received is None:
+        return "?", "ok", 0.0
+    hours = max((now - received).total_seconds() / 3600, 0)
+    label = f"{int(hours * 60)}m" if hours < 1 else f"{hours:.0f}h" if hours < 48 else f"{hours / 24:.0f}d"
+    sla = "late" if hours >= SLA_LATE_HOURS else "warn" if hours >= SLA_WARN_HOURS else "ok"
+    return label, sla, hours
+
+
+def _utc(value: dt.datetime | None) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def queue_row(o: Order, now: dt.datetime) -> dict[str, Any]:
+    """One queue row as the page shows it."""
+    doc = o.document
+    received = doc.received_at if doc is not None else o.created_at
+    label, sla, _ = age(received, now)
+    co = o.canonical or {}
+    claimed = o.claimed_by if o.claim_expires_at and o.claim_expires_at > now else None
+    codes: dict[str, str] = {}
+    for i in o.issues:
+        if codes.get(i.code) != "error":
+            codes[i.code] = i.severity
+    total = total_of(o)
+    return {
+        "id": o.id, "po": o.po_number, "customer": o.customer_id or _buyer(co), "channel": o.channel,
+        "format": (doc.format if doc else None) or (co.get("source") or {}).get("format"),
+        "state": o.state, "codes": sorted(codes.items(), key=lambda kv: (kv[1] != "error", kv[0])), "age": label,
+        "sla": sla, "received": _utc(received), "claimed_by": claimed, "claim_until": _utc(o.claim_expires_at),
+        "total": format(total, "f") if total is not None else "", "currency": co.get("currency") or "",
+    }
