@@ -295,6 +295,26 @@ def fix_field(
     return o
 
 
+def field_error(current: CanonicalOrder, path: str, value: str | None) -> str | None:
+    """Why ``fix_field`` would refuse ``value`` for ``path`` on this order, or None when it fits: the
+    review form saves the fields that fit and shows the others with their reason (issue 23)."""
+    data = current.model_dump(mode="json")
+    try:
+        tokens = _parse_path(path)
+        try:
+            new_value = _coerce(tokens, value)
+        except InvalidField as exc:
+            raise InvalidField(f"{path}: {exc}") from None
+        _set_path(data, tokens, new_value, path)
+        CanonicalOrder.model_validate(data)
+    except InvalidField as exc:
+        return str(exc)
+    except ValidationError as exc:
+        msg = exc.errors()[0].get("msg", str(exc)) if exc.errors() else str(exc)
+        return f"'{value}' is not a valid value for {path}: {msg}"
+    return None
+
+
 def _corrected_by_person(s: Session, o: Order) -> bool:
     return any(a.action == "fix" for a in repo.audit_trail(s, "order", o.id))
 

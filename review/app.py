@@ -35,7 +35,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from orderflow.canonical import CanonicalOrder, Issue, Provenance
 from orderflow.canonical.states import OrderState
-from orderflow.review import actions, learning, render
+from orderflow.review import actions, inline, learning, navigation, present, render, search
 from orderflow.review.auth import (
     CurrentUser,
     approvals_done,
@@ -61,10 +61,7 @@ log = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
 CLAIM_MINUTES = 15
-SLA_WARN_HOURS = 4
-SLA_LATE_HOURS = 24
-QUEUE_STATES = ("needs_review", "valid", "approved", "pushed", "rejected", "failed")
-AGE_FILTERS = [(1, "1 h"), (4, "4 h"), (24, "24 h"), (72, "3 days")]
+QUEUE_STATES = search.QUEUE_STATES
 # review.actions knows "supervisor" where the UI's roles say "lead".
 ACTIONS_ROLE: dict[str, str] = {}  # review roles and action roles are the same names
 
@@ -205,7 +202,7 @@ def version_history(s: Session, order: Order) -> list[dict[str, Any]]:
         doc = row.document
         out.append({"id": row.id, "revision": row.revision, "state": row.state, "purpose": row.purpose,
                     "document": (doc.filename if doc is not None else None) or f"document {row.document_id}",
-                    "at": _when(row.created_at), "current": row.id == order.id, "diff": diff})
+                    "at": present.time_html(row.created_at), "current": row.id == order.id, "diff": diff})
     return out
 # --- end order versions
 
@@ -218,16 +215,6 @@ def order_version(order: Order) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
-def _age(received: dt.datetime | None, now: dt.datetime) -> tuple[str, str, float]:
-    """Human age, SLA class (ok|warn|late) and hours."""
-    if received is None:
-        return "?", "ok", 0.0
-    hours = max((now - received).total_seconds() / 3600, 0)
-    label = f"{int(hours * 60)}m" if hours < 1 else f"{hours:.0f}h" if hours < 48 else f"{hours / 24:.0f}d"
-    sla = "late" if hours >= SLA_LATE_HOURS else "warn" if hours >= SLA_WARN_HOURS else "ok"
-    return label, sla, hours
-
-
 _ISO = re.compile(r"(\d{4}-\d\d-\d\d)T(\d\d:\d\d)(:\d\d(\.\d+)?)?(\+00:00|Z)?")
 
 
@@ -235,29 +222,6 @@ def _brief(value: Any, limit: int = 80) -> str:
     text = value if isinstance(value, str) else json.dumps(value, default=str)
     text = _ISO.sub(r"\1 \2", text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _change(before: Any, after: Any) -> str:
-    """A one-line before → after summary for the audit timeline."""
-    if isinstance(before, dict) and isinstance(after, dict) and "field" in after:
-        return f"{after['field']}: {_brief(before.get('value'))} → {_brief(after.get('value'))}"
-    if isinstance(before, dict) or isinstance(after, dict):
-        b, a = before or {}, after or {}
-        if not isinstance(b, dict):
-            b = {"value": b}
-        if not isinstance(a, dict):
-            a = {"value": a}
-        parts = []
-        for key in [*a.keys(), *[k for k in b if k not in a]]:
-            if key == "canonical":
-                continue
-            if b.get(key) != a.get(key):
-                parts.append(f"{key}: {_brief(b.get(key), 40)} → {_brief(a.get(key), 40)}" if key in b
-                             else f"{key}: {_brief(a.get(key), 40)}")
-        return "; ".join(parts)
-    if before is None and after is None:
-        return ""
-    return f"{_brief(before)} → {_brief(after)}"
 
 
 def _issue_view(row: Any) -> dict[str, Any]:
@@ -551,56 +515,26 @@ def create_review_app(
     # ---------------------------------------------------------------- queue
 
     @app.get("/")
-    def queue(
-        request: Request, channel: str = "", customer: str = "", code: str = "", age: str = "", q: str = "",
-        state: str = "needs_review",
-    ) -> HTMLResponse:
+    def queue(request: Request) -> HTMLResponse:
+        """The queue in the CSR's filter, search and sort (``review.search``); the filter is remembered
+        for next/previous on the order screens (``review.navigation``)."""
         current_user(request)
         now = utcnow()
-        states = (state,) if state in QUEUE_STATES else ("needs_review",)
+        f = search.QueueFilter.from_params(request.query_params)
+        navigation.remember(request.session, f)
         with session_factory() as s:
-            base = repo.list_queue(s, states=states)
+            base = search.in_state(s, f)
             channels = sorted({o.channel for o in base if o.channel})
             customers = sorted({o.customer_id for o in base if o.customer_id})
             counts: dict[str, int] = {}
             for o in base:
                 for c in {i.code for i in o.issues}:
                     counts[c] = counts.get(c, 0) + 1
-            rows = []
-            for o in base:
-                doc = o.document
-                received = doc.received_at if doc is not None else o.created_at
-                label, sla, hours = _age(received, now)
-                co = o.canonical or {}
-                buyer = (co.get("buyer") or {}).get("name") if isinstance(co.get("buyer"), dict) else None
-                if channel and o.channel != channel:
-                    continue
-                if customer and o.customer_id != customer:
-                    continue
-                if code and code not in {i.code for i in o.issues}:
-                    continue
-                if age and age.isdigit() and hours < int(age):
-                    continue
-                haystack = " ".join(str(x or "") for x in (o.po_number, o.customer_id, buyer, doc.filename if doc else "",
-                                                          doc.sender if doc else "", o.id)).lower()
-                if q and q.lower() not in haystack:
-                    continue
-                claimed = o.claimed_by if o.claim_expires_at and o.claim_expires_at > now else None
-                codes: dict[str, str] = {}
-                for i in o.issues:
-                    if codes.get(i.code) != "error":
-                        codes[i.code] = i.severity
-                rows.append({
-                    "id": o.id, "po": o.po_number, "customer": o.customer_id or buyer, "channel": o.channel,
-                    "format": (doc.format if doc else None) or (co.get("source") or {}).get("format"),
-                    "state": o.state, "codes": sorted(codes.items(), key=lambda kv: (kv[1] != "error", kv[0])), "age": label, "sla": sla,
-                    "received": _when(received), "claimed_by": claimed, "claim_until": _when(o.claim_expires_at),
-                })
-        f = {"channel": channel, "customer": customer, "code": code, "age": age, "q": q, "state": states[0]}
+            rows = [search.queue_row(o, now) for o in search.matching(base, f, now)]
         return page(request, "queue.html", {
-            "rows": rows, "f": f, "channels": channels, "customers": customers,
+            "rows": rows, "f": f.as_dict(), "channels": channels, "customers": customers,
             "all_codes": sorted(counts), "counts": sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])),
-            "ages": AGE_FILTERS, "states": QUEUE_STATES, "nav": "queue",
+            "ages": search.AGE_FILTERS, "states": QUEUE_STATES, "sorts": search.SORTS, "nav": "queue",
         })
 
     # ---------------------------------------------------------------- order screen
@@ -645,10 +579,15 @@ def create_review_app(
             out[p.number] = ws
         return out
 
-    def order_context(s: Session, order: Order, user: CurrentUser) -> dict[str, Any]:
+    def order_context(s: Session, order: Order, user: CurrentUser,
+                      queue_filter: search.QueueFilter | None = None) -> dict[str, Any]:
         co = repo.order_canonical(order)
         now = utcnow()
-        issues = [_issue_view(r) for r in order.issues]
+        f = queue_filter or search.QueueFilter()
+        issues = present.one_per_finding([_issue_view(r) for r in order.issues])
+        for i in issues:  # issue 23: the other order as it is now, linked
+            if i["code"] == "DUPLICATE_PO" and str(i["actual"] or "").isdigit() and int(i["actual"]) <= MAX_ID:
+                present.live_duplicate(i, repo.get_order(s, int(i["actual"])))
         used: set[int] = set()
 
         def take(match: Callable[[str], bool]) -> list[dict[str, Any]]:
@@ -674,7 +613,7 @@ def create_review_app(
                 "ids": ", ".join(f"{k}:{v}" for k, v in (party.ids if party else {}).items()),
                 "issues": take(lambda f, k=key: f == k or f.startswith((f"{k}.", f"{k}["))),
             })
-        lines = []
+        lines, found = [], present.resolved_lines(order.resolved)
         for n in range(len(co.lines)):
             prefix = f"lines[{n}]"
             line_issues = take(lambda f, p=prefix: f == p or f.startswith((f"{p}.", f"{p}[")))
@@ -683,12 +622,13 @@ def create_review_app(
             cells = [{"key": col, "path": f"{prefix}.{col}", "value": values[f"{prefix}.{col}"],
                       "mark": "bad" if f"{prefix}.{col}" in bad else "warn" if f"{prefix}.{col}" in warn else ""}
                      for col, _ in LINE_COLS]
+            present.mark_resolved(cells, found.get(n))  # issue 23: the SKU the engine found, and how
             lines.append({"index": n, "cells": cells, "issues": line_issues})
         general = [i for n, i in enumerate(issues) if n not in used]
 
         claim_live = bool(order.claimed_by and order.claim_expires_at and order.claim_expires_at > now)
         claim = {"by": order.claimed_by if claim_live else None, "mine": claim_live and order.claimed_by == user.username,
-                 "until": _when(order.claim_expires_at) + " UTC" if claim_live else ""}
+                 "until": present.time_html(order.claim_expires_at) if claim_live else ""}
         editable = order.state in actions.EDITABLE_STATES and not (claim_live and not claim["mine"])
 
         attempts = repo.push_attempts(s, order)
@@ -701,21 +641,23 @@ def create_review_app(
             approve_label = f"Approve for {pending[0]}" if can_sign(user.role, pending[0]) else "Approve"
         else:
             approve_label = "Approve & push"
-        audit = [{"at": _when(e.at), "actor": e.actor, "action": e.action, "change": _change(e.before, e.after),
+        audit = [{"at": present.time_html(e.at), "actor": e.actor, "action": e.action, "change": present.audit_sentence(e.action, e.before, e.after),
                   "reason": e.reason} for e in reversed(repo.audit_trail(s, "order", order.id))]
         return {
             "order": order, "co": co, "header": header, "parties": parties, "lines": lines, "line_cols": LINE_COLS,
+            "col_ch": present.column_widths(lines),  # issue 23: values fit their inputs
             "general_issues": general, "issue_fields": {i["field"] for i in issues if i["field"]},
             "error_fields": {i["field"] for i in issues if i["field"] and i["severity"] == "error"},
             "source": source_view(order.document, co, order), "claim": claim, "editable": editable,
             "blocking": any(i["severity"] == "error" for i in issues),
             "steps": {"required": required, "done": done, "done_names": {a["step"] for a in done}, "pending": pending},
             "approve_label": approve_label, "attempts": [
-                {"at": _when(a.at), "adapter": a.adapter, "ok": a.ok, "transient": a.transient,
+                {"at": present.time_html(a.at), "adapter": a.adapter, "ok": a.ok, "transient": a.transient,
                  "erp_order_id": a.erp_order_id, "error": a.error} for a in attempts],
             "push_error": push_error, "audit": audit, "total": _text(co.computed_total()) or None,
             "versions": version_history(s, order),
             "seen": order_version(order),
+            "around": navigation.neighbours(s, f, order.id, user.username, now),  # issue 23: previous / next
             "availability": availability_view(co, order),  # issue 12: now / promised / backorder per line
             **doubts_view(co, issues),  # issue 20: the values the engine doubts, listed first, walked with j/k
         }
@@ -741,14 +683,26 @@ def create_review_app(
                 except actions.ClaimedByOther:
                     s.rollback()
                 order = load_order(s, order_id)
-            ctx = order_context(s, order, user)
+            ctx = order_context(s, order, user, navigation.current(request.session))
             return page(request, "order.html", ctx)
 
-    def review_error(exc: actions.ReviewError) -> HTTPException:
-        status = 404 if isinstance(exc, actions.OrderNotFound) else 409 if isinstance(
+    def review_error(exc: actions.ReviewError) -> int:
+        return 404 if isinstance(exc, actions.OrderNotFound) else 409 if isinstance(
             exc, actions.ClaimedByOther | actions.BlockingIssues) else 403 if isinstance(
             exc, actions.NotAllowed) else 400
-        return HTTPException(status, str(exc))
+
+    def refuse(request: Request, order_id: int, user: CurrentUser, message: str, status: int,
+               form: FormData | dict[str, str] | None = None, field_errors: dict[str, str] | None = None) -> Response:
+        """Issue 23: a refused action is the order screen with the reason inline and what was typed kept
+        (``form``: the posted form, or path → typed text); htmx is told the address is the order's (a
+        refresh shows the order, not a 405)."""
+        with session_factory() as s:
+            ctx = order_context(s, load_order(s, order_id), user, navigation.current(request.session))
+        typed = form if isinstance(form, dict) else inline.typed_values(form)
+        inline.keep_typed(ctx, typed, field_errors)
+        response = page(request, "order.html", {**ctx, "error": message}, status=status)
+        response.headers["HX-Replace-Url"] = f"/orders/{order_id}"
+        return response
 
     @app.post("/orders/{order_id}/fix")
     def fix(request: Request, order_id: OrderId, form: FormData = Depends(posted_form)) -> Response:
@@ -763,32 +717,41 @@ def create_review_app(
                 s.commit()
             except actions.ReviewError as exc:
                 s.rollback()
-                raise review_error(exc) from None
+                return refuse(request, order_id, user, f"Not saved: {exc}", review_error(exc))
             flash(request, f"{path} set to {_brief('' if value is None else str(value), 60)}; order is now {order.state.replace('_', ' ')}.{learned}")
         return back_to(order_id)
 
     @app.post("/orders/{order_id}/save")
     def save(request: Request, order_id: OrderId, form: FormData = Depends(posted_form)) -> Response:
-        """The whole form: every changed field is applied (each re-validates), in one transaction."""
+        """The whole form: every changed field that fits is applied (each re-validates), in one transaction;
+        a field that does not fit is shown back with its reason and the text typed (issue 23)."""
         user = current_user(request, form)
         with session_factory() as s:
             order = load_order(s, order_id)
-            before = form_values(repo.order_canonical(order))
+            current = repo.order_canonical(order)
+            before = form_values(current)
             changed = [(p, str(form.get(p))) for p in before if p in form and str(form.get(p)).strip() != before[p]]
             if not changed:
                 flash(request, "No changes to save.", "warn")
                 return back_to(order_id)
-            try:
-                order, taught = actions.save_changes(
-                    s, order_id, changed, user=user.username, revalidate=revalidate, learner=learner,
-                    evidence={path: click_evidence(form.get(f"evidence:{path}")) for path, _ in changed})
-                learned = "".join(f" Learned: {d}" for d in taught)
-                s.commit()
-            except actions.ReviewError as exc:
-                s.rollback()
-                flash(request, f"Not saved: {exc}", "error")
-                return back_to(order_id)
-            flash(request, f"Saved {len(changed)} change(s); order is now {order.state.replace('_', ' ')}.{learned}")
+            bad = {p: msg for p, v in changed if (msg := actions.field_error(current, p, v))}
+            good = [(p, v) for p, v in changed if p not in bad]
+            done = ""
+            if good:
+                try:
+                    order, taught = actions.save_changes(
+                        s, order_id, good, user=user.username, revalidate=revalidate, learner=learner,
+                        evidence={path: click_evidence(form.get(f"evidence:{path}")) for path, _ in good})
+                    learned = "".join(f" Learned: {d}" for d in taught)
+                    s.commit()
+                except actions.ReviewError as exc:
+                    s.rollback()
+                    return refuse(request, order_id, user, f"Not saved: {exc}", 200, dict(changed))
+                done = f"Saved {len(good)} change(s); order is now {order.state.replace('_', ' ')}.{learned}"
+        if bad:
+            return refuse(request, order_id, user, " ".join(x for x in (done, f"Not saved: {'; '.join(bad.values())}") if x),
+                          200, {p: v for p, v in changed if p in bad}, field_errors=bad)
+        flash(request, done)
         return back_to(order_id)
 
     def learned_text(order: Order) -> str:
@@ -815,7 +778,7 @@ def create_review_app(
         with session_factory() as s:
             rows = learning.list_hints(s, include_retired=bool(retired))
         for r in rows:
-            r["when"] = _when(r["created_at"])
+            r["when"] = present.time_html(r["created_at"])
         return page(request, "learned.html", {"hints": rows, "nav": "learned", "show_retired": bool(retired)})
 
     @app.post("/learned/{hint_id}/undo")
@@ -836,18 +799,20 @@ def create_review_app(
         seen = str(form.get("seen") or "")
         with session_factory() as s:
             order = load_order(s, order_id)
+            around = navigation.neighbours(s, navigation.current(request.session), order_id, user.username, utcnow())
             if seen and seen != order_version(order):  # signed what the approver saw, nothing else
-                raise HTTPException(409, f"Order {order_id} was changed after you opened it. "
-                                         "Look at it again before approving.")
+                return refuse(request, order_id, user, f"Order {order_id} was changed after you opened it. "
+                                                       "Look at it again before approving.", 409, form)
             pending = pending_steps(order)
             if pending:
                 step = pending[0]
                 if not can_sign(user.role, step):
                     total = _text(repo.order_canonical(order).computed_total())
-                    raise HTTPException(403, f"This order needs {step} approval (order total {total}). "
-                                             f"A {user.role} cannot give it: use 'Send for {step} approval'.")
+                    return refuse(request, order_id, user, f"This order needs {step} approval (order total {total}). "
+                                  f"A {user.role} cannot give it: use 'Send for {step} approval'.", 403, form)
                 if order.state not in actions.EDITABLE_STATES:
-                    raise HTTPException(409, f"Order {order_id} is '{order.state}' and cannot be approved.")
+                    return refuse(request, order_id, user,
+                                  f"Order {order_id} is '{order.state}' and cannot be approved.", 409, form)
                 record_approval(order, step, user)
                 repo.add_audit(s, entity="order", entity_id=order.id, action="approval_step", actor=user.username,
                                after={"step": step, "role": user.role})
@@ -861,10 +826,17 @@ def create_review_app(
                 s.commit()
             except actions.ReviewError as exc:
                 s.rollback()
-                raise review_error(exc) from None
-        message = run_push(order_id)
-        flash(request, *message)
-        return back_to(order_id)
+                return refuse(request, order_id, user, f"Not approved: {exc}", review_error(exc), form)
+        text, kind = run_push(order_id)
+        if kind != "ok":
+            flash(request, text, kind)
+            return back_to(order_id)
+        flash(request, f"Order {order_id}: {text}")
+        return go_on(around)
+
+    def go_on(around: navigation.Neighbours) -> RedirectResponse:
+        """Issue 23: after a final approve or a reject, the next order in the CSR's filter (or the queue)."""
+        return RedirectResponse(f"/orders/{around.next}" if around.next else around.queue_url, status_code=303)
 
     def run_push(order_id: int) -> tuple[str, str]:
         """Push the approved order; record the outcome unless the push callable already did."""
@@ -904,7 +876,8 @@ def create_review_app(
         with session_factory() as s:
             order = load_order(s, order_id)
             if order.state != OrderState.APPROVED.value or order.erp_order_id:
-                raise HTTPException(409, f"Order {order_id} is '{order.state}'; only approved, unpushed orders are pushed.")
+                return refuse(request, order_id, user,
+                              f"Order {order_id} is '{order.state}'; only approved, unpushed orders are pushed.", 409)
             repo.add_audit(s, entity="order", entity_id=order.id, action="push_retry", actor=user.username)
             s.commit()
         flash(request, *run_push(order_id))
@@ -917,15 +890,16 @@ def create_review_app(
             order = load_order(s, order_id)
             pending = pending_steps(order)
             if not pending:
-                raise HTTPException(409, "This order needs no further approval.")
+                return refuse(request, order_id, user, "This order needs no further approval.", 409)
             if order.state not in actions.EDITABLE_STATES:
-                raise HTTPException(409, f"Order {order_id} is '{order.state}'.")
+                return refuse(request, order_id, user, f"Order {order_id} is '{order.state}'.", 409)
             repo.add_audit(s, entity="order", entity_id=order.id, action="sent_for_approval", actor=user.username,
                            after={"steps": pending})
             try:
                 actions.release(s, order_id, user.username)
             except actions.ReviewError as exc:
-                raise review_error(exc) from None
+                s.rollback()
+                return refuse(request, order_id, user, str(exc), review_error(exc))
             s.commit()
         flash(request, f"Sent for {' + '.join(pending)} approval.")
         return RedirectResponse("/", status_code=303)
@@ -941,7 +915,7 @@ def create_review_app(
                 s.commit()
             except actions.ReviewError as exc:
                 s.rollback()
-                raise review_error(exc) from None
+                return refuse(request, order_id, user, str(exc), review_error(exc))
             flash(request, f"Ship policy set to {SHIP_POLICY_LABELS.get(policy or '', 'the customer default')}; "
                            f"order is now {order.state.replace('_', ' ')}.")
         return back_to(order_id)
@@ -956,7 +930,7 @@ def create_review_app(
                 s.commit()
             except actions.ReviewError as exc:
                 s.rollback()
-                raise review_error(exc) from None
+                return refuse(request, order_id, user, str(exc), review_error(exc))
             flash(request, f"Values accepted as read; order is now {order.state.replace('_', ' ')}.")
         return back_to(order_id)
 
@@ -964,14 +938,15 @@ def create_review_app(
     def reject(request: Request, order_id: OrderId, form: FormData = Depends(posted_form)) -> Response:
         user = current_user(request, form)
         with session_factory() as s:
+            around = navigation.neighbours(s, navigation.current(request.session), order_id, user.username, utcnow())
             try:
                 actions.reject(s, order_id, user=user.username, reason=str(form.get("reason") or ""))
                 s.commit()
             except actions.ReviewError as exc:
                 s.rollback()
-                raise review_error(exc) from None
+                return refuse(request, order_id, user, f"Not rejected: {exc}", review_error(exc), form)
         flash(request, f"Order {order_id} rejected.")
-        return back_to(order_id)
+        return go_on(around)
 
     @app.post("/orders/{order_id}/release")
     def release(request: Request, order_id: OrderId, form: FormData = Depends(posted_form)) -> Response:
@@ -981,7 +956,8 @@ def create_review_app(
                 actions.release(s, order_id, user.username)
                 s.commit()
             except actions.ReviewError as exc:
-                raise review_error(exc) from None
+                s.rollback()
+                return refuse(request, order_id, user, str(exc), review_error(exc))
         flash(request, "Claim released.")
         return RedirectResponse("/", status_code=303)
 
@@ -1017,4 +993,5 @@ def create_review_app(
             return Response(doc.data, media_type=media,
                             headers={"Content-Disposition": content_disposition(doc.filename, doc.id)})
 
+    inline.add_action_redirects(app)
     return app

@@ -115,18 +115,63 @@
       byField("input[data-field], select[data-field]", f).forEach(function (n) { n.classList.add("doubt"); });
     });
   }
-  function walkDoubt(delta) {
-    var all = doubts(); if (!all.length) return;
-    doubtAt = doubtAt < 0 ? (delta > 0 ? 0 : all.length - 1) : (doubtAt + delta + all.length) % all.length;
-    document.querySelectorAll(".doubt.current, .doubtrow.current").forEach(function (n) { n.classList.remove("current"); });
-    var f = all[doubtAt];
-    byField(".doubtrow", f).forEach(function (n) { n.classList.add("current"); });
-    byField(".box", f).forEach(function (n) { n.classList.add("current"); n.scrollIntoView({ block: "center" }); });
-    var input = byField("input[data-field], select[data-field]", f)[0];
-    if (input) { input.classList.add("current"); input.scrollIntoView({ block: "center" }); input.focus(); }
+  // Issue 23: j/k walk the order's stops, the doubtful fields first (issue 20), then the other issues.
+  // A doubt focuses its input (to type the right value); an issue is focused itself, so 1-3 pick its
+  // suggestions at once.
+  function stops() {
+    var list = [], seen = {};
+    doubts().forEach(function (f) { if (!seen[f]) { seen[f] = true; list.push({ field: f, issue: null }); } });
+    document.querySelectorAll(".work .issue").forEach(function (el) {
+      var f = el.getAttribute("data-issue-field") || null;
+      if (f && seen[f]) return;
+      if (f) seen[f] = true;
+      list.push({ field: f, issue: el });
+    });
+    return list;
   }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", markDoubts); else markDoubts();
-  document.addEventListener("htmx:afterSwap", markDoubts);
+  function walk(delta) {
+    var all = stops(); if (!all.length) return false;
+    doubtAt = doubtAt < 0 || doubtAt >= all.length ? (delta > 0 ? 0 : all.length - 1)
+      : (doubtAt + delta + all.length) % all.length;
+    document.querySelectorAll(".doubtrow.current, .box.current, .work .issue.current, .work [data-field].current")
+      .forEach(function (n) { n.classList.remove("current"); });
+    var stop = all[doubtAt], f = stop.field;
+    if (f) {
+      byField(".doubtrow", f).forEach(function (n) { n.classList.add("current"); });
+      highlight(f, true);
+      byField(".box", f).forEach(function (n) { n.classList.add("current"); });
+    }
+    var input = f ? byField("input[data-field], select[data-field]", f)[0] : null;
+    if (input) input.classList.add("current");
+    if (stop.issue) {
+      stop.issue.classList.add("current");
+      stop.issue.setAttribute("tabindex", "-1");
+      stop.issue.scrollIntoView({ block: "center" });
+      stop.issue.focus({ preventScroll: true });
+    } else if (input) { input.scrollIntoView({ block: "center" }); input.focus(); }
+    return true;
+  }
+  function currentIssue() {
+    var el = document.querySelector(".work .issue.current");
+    if (el && el.querySelector('[data-testid="suggestion"]')) return el;
+    var withSugg = document.querySelector('.work .issue [data-testid="suggestion"]');
+    return withSugg ? withSugg.closest(".issue") : null;
+  }
+  function clickId(id) { var el = document.getElementById(id); if (el) { el.click(); return true; } return false; }
+  // Issue 23: times come as UTC (and stay so on hover, in the title); shown in the CSR's own time zone.
+  function localTimes() {
+    var two = function (n) { return (n < 10 ? "0" : "") + n; };
+    document.querySelectorAll("time.utc[datetime]").forEach(function (t) {
+      var d = new Date(t.getAttribute("datetime"));
+      if (isNaN(d.getTime())) return;
+      t.textContent = d.getFullYear() + "-" + two(d.getMonth() + 1) + "-" + two(d.getDate()) + " " +
+        two(d.getHours()) + ":" + two(d.getMinutes());
+      t.classList.remove("utc"); t.classList.add("local");
+    });
+  }
+  function onPage() { markDoubts(); localTimes(); }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", onPage); else onPage();
+  document.addEventListener("htmx:afterSwap", function () { doubtAt = -1; onPage(); });
 
   document.addEventListener("keydown", function (ev) {
     if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
@@ -136,7 +181,13 @@
       if (ev.key === "Escape") { ev.preventDefault(); t.blur(); }  // keep the search text (search inputs clear on Esc)
       return;
     }
-    if ((ev.key === "j" || ev.key === "k") && doubts().length) { walkDoubt(ev.key === "j" ? 1 : -1); ev.preventDefault(); }
+    if ((ev.key === "j" || ev.key === "k") && !rows().length && walk(ev.key === "j" ? 1 : -1)) { ev.preventDefault(); }
+    else if (ev.key === "n" || ev.key === "p") { if (clickId(ev.key === "n" ? "next-order" : "prev-order")) ev.preventDefault(); }
+    else if (ev.key === "Escape") { if (clickId("back-to-queue")) ev.preventDefault(); }
+    else if (/^[1-9]$/.test(ev.key)) {
+      var issue = currentIssue(), b = issue && issue.querySelector('[data-testid="suggestion"][data-key="' + ev.key + '"]');
+      if (b) { b.click(); ev.preventDefault(); }
+    }
     else if (ev.key === "j") { move(1); ev.preventDefault(); }
     else if (ev.key === "k") { move(-1); ev.preventDefault(); }
     else if (ev.key === "Enter" || ev.key === "o") { if (rows().length) { open(); ev.preventDefault(); } }

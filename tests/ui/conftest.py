@@ -349,6 +349,14 @@ class UiStore:
             return row, repo.order_canonical(row), [i.code for i in row.issues], repo.audit_trail(s, "order", row.id)
 
 
+def release_landing(page) -> None:
+    """After an approve or reject the next order opens, claimed by the user: let it go, so that other
+    tests find it free."""
+    if "/orders/" in page.url:
+        page.click('button:has-text("Release claim")')
+        page.wait_for_url("**/")
+
+
 @pytest.fixture(scope="session")
 def ui_store(tmp_path_factory) -> UiStore:
     return UiStore(tmp_path_factory.mktemp("ui-store")).build()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+from ui.conftest import release_landing
 
 from orderflow.store import repository as repo
 
@@ -67,13 +68,16 @@ def test_csr_picks_suggested_sku_approves_and_sees_erp_number(sign_in, ui_store)
     assert page.locator('input[name="lines[1].sku"]').input_value() == "GLV-NIT-L"
     assert page.locator('.issue[data-issue-code="SKU_UNKNOWN"]').count() == 0
 
-    # "a" approves; the file ERP adapter gives the sale number.
+    # "a" approves; the file ERP adapter gives the sale number, and the next order in the queue opens.
     page.locator("h1").click()
     page.keyboard.press("a")
-    erp = page.locator('[data-testid="erp-order-id"]')
-    erp.wait_for()
-    erp_id = erp.inner_text().removeprefix("ERP ").strip()
-    assert re.fullmatch(r"FILE-[0-9A-F]{8}", erp_id)
+    flash = page.locator('[data-testid="flash"]')
+    expect(flash).to_contain_text(f"Order {order_id}: Approved and pushed: ERP order FILE-")
+    erp_id = re.search(r"FILE-[0-9A-F]{8}", flash.inner_text()).group(0)
+    assert not page.url.endswith(f"/orders/{order_id}")
+    release_landing(page)
+    page.goto(f"/orders/{order_id}")
+    assert page.locator('[data-testid="erp-order-id"]').inner_text() == f"ERP {erp_id}"
     assert page.locator('[data-testid="order-state"]').inner_text() == "pushed"
     pushed = [json.loads(p.read_text()) for p in ui_store.outbox.glob("*.json")]
     assert [p["lines"][1]["sku"] for p in pushed if p["erp_order_id"] == erp_id] == ["GLV-NIT-L"]
@@ -144,10 +148,11 @@ def test_csr_is_refused_finance_approval_and_finance_approves(sign_in, ui_store)
     fin = sign_in("fin1")
     fin.goto(f"/orders/{order_id}")
     fin.click("#approve-btn")
-    erp = fin.locator('[data-testid="erp-order-id"]')
-    erp.wait_for()
+    expect(fin.locator('[data-testid="flash"]')).to_contain_text(f"Order {order_id}: Approved and pushed")
+    release_landing(fin)
     row, _, _, audit = ui_store.order("finance")
-    assert row.state == "pushed" and erp.inner_text() == f"ERP {row.erp_order_id}"
+    fin.goto(f"/orders/{order_id}")
+    assert row.state == "pushed" and fin.locator('[data-testid="erp-order-id"]').inner_text() == f"ERP {row.erp_order_id}"
     steps = [(a["step"], a["user"]) for a in row.approvals if "step" in a]
     assert steps == [("finance", "fin1")]
     assert [e.actor for e in audit if e.action == "sent_for_approval"] == ["csr1"]
