@@ -69,6 +69,11 @@ def audit_sentence(action: str, before: Any, after: Any) -> str:
                        else "; the page gave no rule for reading it next time.")
     if set(a) == {"state"}:
         return f"State {_words(b.get('state'))} → {_words(a['state'])}."
+    if action == "issues":
+        return f"Raised {show(a.get('raised'))}."
+    if action == "created":
+        raised = f"; raised {show(a.get('raised'))}" if a.get("raised") else ""
+        return f"Read as PO {show(a.get('po_number'))} for {show(a.get('customer_id'))}, {_words(a.get('state'))}{raised}."
     if action == "claim":
         return f"Claimed until {show(a.get('claim_expires_at'))} UTC."
     if action == "release":
