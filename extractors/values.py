@@ -123,7 +123,7 @@ def detect_currency(text: str) -> str | None:
 # ---------------------------------------------------------------- numbers
 
 _STRIP_RE = re.compile(
-    r"^(?:[A-Z]{3}|Rs\.?|US\$|[$€£₹¥￥])\s*|\s*(?:[A-Z]{3}|Rs\.?|[$€£₹¥￥]|円)$", re.IGNORECASE
+    r"^(?:[A-Z]{3}|Rs\.?|US\$|[$€£₹¥￥])\s*|\s*(?:[A-Z]{3}|Rs\.?|KD|[$€£₹¥￥]|円)$", re.IGNORECASE
 )
 _NUM_CHARS_RE = re.compile(r"^[+-]?[\d.,' \u00a0\u202f\u2019]*\d[\d.,' \u00a0\u202f\u2019]*$")
 

@@ -86,9 +86,23 @@ def _dec(text: str, ctx: _Ctx) -> Decimal | None:
     return parse_decimal(text, decimal_comma=ctx.decimal_comma)
 
 
+_TIME = re.compile(r"(?:[01]?\d|2[0-4])[.:][0-5]\d")
+_TIME_NEXT = re.compile(r"^(?:[-–—]|bis|to|à|a|al|uhr|h|hrs?|heures?|ore|horas?)$", re.IGNORECASE)
+
+
+def _is_time(words: list[Word], i: int) -> bool:
+    """'Montag - Donnerstag 7.00 - 16.00 Uhr': a clock time in opening hours, not an amount with a decimal
+    point (German delivery notes print their hours with dots)."""
+    if not _TIME.fullmatch(words[i].text):
+        return False
+    near = [words[j].text for j in (i - 1, i + 1) if 0 <= j < len(words)]
+    return any(_TIME_NEXT.match(t) or _TIME.fullmatch(t) for t in near)
+
+
 def _decimal_comma(words: list[Word]) -> bool | None:
     comma = sum(1 for w in words if re.fullmatch(r"[-(]?[\d .]*\d,\d{2}\)?", w.text))
-    dot = sum(1 for w in words if re.fullmatch(r"[-(]?[$€£₹]?[\d ,]*\d\.\d{2,4}\)?", w.text))
+    dot = sum(1 for i, w in enumerate(words) if re.fullmatch(r"[-(]?[$€£₹]?[\d ,]*\d\.\d{2,4}\)?", w.text)
+              and not _is_time(words, i))
     if comma == dot:
         return None
     return comma > dot
@@ -295,6 +309,10 @@ def _label_is_invoice(found: F.Found) -> bool:
     return bool(re.search(r"invoice|rechnung|facture", found.label or "", re.IGNORECASE))
 
 
+_SECOND_SCRIPT = re.compile(r"\s*[·|/]\s*[^A-Za-z0-9À-ɏ]*[\u0590-\u08ff\ufb1d-\ufefc][^A-Za-z]*$")
+_CODE_AFFIX = re.compile(r"[(\[]\s*(?:[A-Z]{3}|[$€£₹])?\s*[)\]]|[(\[]?\b(?:" + "|".join(sorted(ISO_CURRENCIES)) + r")\b[)\]]?")
+
+
 def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found | None, kind: str = "purchase"
             ) -> None:
     _numbers(doc, ctx, order, kind)
@@ -312,9 +330,9 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
             ctx.put(attr, f.words, hint=f.hint or ctx.date_hint)
 
     def terms_ok(val: str, words: list[Word]) -> str | None:
-        v = val.strip(" :")
-        if not v or len(v) > 80 or not re.search(r"\w", v) or F.STOP_LABELS.match(v):
-            return None
+        v = _SECOND_SCRIPT.sub("", val).strip(" :")  # "Cash / KNET on delivery · <the same in Arabic>"
+        if not v or len(v) > 80 or not re.search(r"\w", v) or F.STOP_LABELS.match(v) or " " in v and F.is_label(v):
+            return None  # "Condizioni Pagamento" under "Pagamento": the next label, not the value
         return v
 
     f = F.find_simple(doc, "payment_terms", terms_ok)
@@ -339,12 +357,17 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
             order.currency = codes.most_common(1)[0][0]
 
     def total_ok(val: str, words: list[Word]) -> str | None:
+        val = _CODE_AFFIX.sub(" ", val).strip()  # "191,613.00 (SAR)", "[ EUR]": the currency beside the amount
         v = _dec(val, ctx)
         if v is None and val.split():
             v = _dec(val.split()[-1], ctx) or _dec(" ".join(val.split()[:2]), ctx)
         return format(v, "f") if v is not None else None
 
-    f = F.find_simple(doc, "total", total_ok, below=False, last=True)
+    def total_strict(val: str) -> str | None:
+        v = _dec(_CODE_AFFIX.sub(" ", val).strip(), ctx)
+        return format(v, "f") if v is not None else None
+
+    f = F.find_amount(doc, "total", total_ok, total_strict)
     if f:
         order.declared_total = Decimal(f.value)
         ctx.put("declared_total", f.words, hint=f.hint)
@@ -407,7 +430,7 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
                 for ph in ln.phrases:
                     t = phrase_text(ph)
                     if F.ORG_HINT.search(t) and not any(e in t.lower() for e in exclude) and not F._TITLE.search(t) \
-                            and ":" not in t and not t.endswith("御中") and len(t) < 60:
+                            and ":" not in t and not t.endswith("御中") and len(t) < 60 and F.name_ok(t):
                         buyer = F.Found(t, ph)
                         break
                 else:

@@ -94,13 +94,18 @@ def _words_after(phrase: list[Word], label_end: int) -> list[Word]:
     return out
 
 
-def label_hits(doc: Doc, field: str):
-    """Yield (pattern index, line, phrase index, value words on the same phrase) for a field's labels."""
+def label_hits(doc: Doc, field: str, *, rows: bool = False):
+    """Yield (pattern index, line, phrase index, value words on the same phrase) for a field's labels.
+    ``rows``: also a label opening a line the table reader took ("Gesamtbetrag   1.178,88" under the
+    last item), the way a totals row closes a table."""
     for pi, (pattern, _hid) in enumerate(doc.patterns(field)):
         for line in doc.lines:
-            if id(line) in doc.skip:
+            in_table = id(line) in doc.skip
+            if in_table and not rows:
                 continue
             for k, phrase in enumerate(line.phrases):
+                if in_table and k > 0:
+                    break
                 text = phrase_text(phrase)
                 if STOP_LABELS.match(text) and field not in ("buyer", "supplier"):
                     continue
@@ -119,9 +124,12 @@ def label_hits(doc: Doc, field: str):
                     continue
                 if hit is None:
                     continue
-                if STOP_LABELS.match(text):
-                    continue
+                if STOP_LABELS.match(text) or _LABEL_GOES_ON.match(hit[1]):
+                    continue  # "TERMS & RECEIVING", "Terms and Conditions": a longer label, not label + value
                 yield pi, line, k, _words_after(phrase, hit[0])
+
+
+_LABEL_GOES_ON = re.compile(r"^(?:&|\+|and|und|et|y|e)(?:\s+[^\W\d_][^\W\d_.]*){1,2}\s*:?\s*$", re.IGNORECASE)
 
 
 def _combined_match(pattern: re.Pattern[str], text: str) -> bool:
@@ -239,14 +247,29 @@ def split_combined(label: str, words: list[Word], field: str) -> list[Word]:
     return words
 
 
+_NON_LATIN = re.compile(r"^[^A-Za-z0-9À-ɏ]*[\u0590-\u08ff\ufb1d-\ufefc][^A-Za-z0-9À-ɏ]*$")  # Arabic/Hebrew only
+
+
 def value_below(doc: Doc, line: Line, k: int) -> list[Word]:
-    nxt = _next_line(doc, line)
-    if nxt is None or nxt.top - line.bottom > 2.5 * line.height:
-        return []
+    """The value printed under a label, in the label's column: the first phrase below that overlaps the
+    label. Lines with nothing in the column are passed over ("ORDER DATE" in a row of column labels whose
+    values sit a few lines down, under notes printed beside them), and so is a translation line in another
+    script under a bilingual label ("ORDER DATE" / Arabic / "06/19/2026"); a table line ends the search."""
     label = line.phrases[k]
-    for ph in nxt.phrases:
-        if ph[0].x0 < label[-1].x1 + 5 and ph[-1].x1 > label[0].x0 - 5:
-            return ph
+    i = doc.lines.index(line) + 1
+    first = True
+    while i < len(doc.lines):
+        nxt = doc.lines[i]
+        limit = 2.5 if first else 6.0
+        if nxt.page != line.page or nxt.top - line.bottom > limit * line.height or id(nxt) in doc.skip and not first:
+            return []
+        first = False
+        for ph in nxt.phrases:
+            if ph[0].x0 < label[-1].x1 + 5 and ph[-1].x1 > label[0].x0 - 5:
+                if _NON_LATIN.match(phrase_text(ph)):
+                    break  # the label's translation: the value is further down
+                return ph
+        i += 1
     return []
 
 
@@ -276,6 +299,45 @@ def find_simple(doc: Doc, field: str, accept, *, below: bool = True, last: bool 
                     return chosen
                 break
     return chosen
+
+
+def find_amount(doc: Doc, field: str, accept, strict) -> Found | None:
+    """The last labelled amount ("Total", "Gesamtbetrag", "Importo Totale"): the label's own remainder,
+    else the rightmost phrase of its line that is wholly a number (a totals label sits in the description
+    column, its value in the amount column, however far right), else the number under the label.
+    ``accept`` reads a value from the label's remainder ("191,613.00 (SAR)"); ``strict`` reads a
+    phrase that must be one number ("£36.30", "AED 64,682.00", "1.785,00")."""
+    for below in (False, True):
+        best_pi, chosen = None, None
+        for pi, line, k, same in label_hits(doc, field, rows=True):
+            if best_pi is not None and pi != best_pi:
+                break
+            cands: list[list[Word]] = []
+            if below:
+                cands = [value_below(doc, line, k)]
+            else:
+                cands = [same] if same else []
+                rest: list[list[Word]] = []
+                for ph in line.phrases[k + 1:]:
+                    t = phrase_text(ph)
+                    if _NON_LATIN.match(t):
+                        continue  # "TOTAL | <the label in Arabic> | 152.050 KD"
+                    if is_label(t) or _KEY_ONLY.fullmatch(t) or re.search(r"[^\W\d_]{4,}", t) and not strict(t):
+                        break  # another label or words: the row of figures has ended
+                    rest.append(ph)
+                cands += list(reversed(rest))
+            for words in cands:
+                if not words:
+                    continue
+                text = phrase_text(words)
+                val = accept(text, words) if words is same else strict(text)
+                if val:
+                    best_pi = pi
+                    chosen = Found(val, words, hint=doc.patterns(field)[pi][1], label=phrase_text(line.phrases[k]))
+                    break
+        if chosen is not None:
+            return chosen
+    return None
 
 
 def _right_limit(doc: Doc, line: Line, after: Word) -> float:
@@ -320,6 +382,9 @@ def find_party(doc: Doc, field: str) -> Found | None:
             if nxt.page != line.page or nxt.top - prev.bottom > 1.9 * prev.height or id(nxt) in doc.skip:
                 break
             ws = _first_column([w for w in nxt.words if x_from <= w.x0 and w.x1 <= x_to + 4])
+            if ws and _NON_LATIN.match(phrase_text(ws)):
+                prev, i = nxt, i + 1  # the label's translation under a bilingual card label ("VENDOR" / Arabic)
+                continue
             if ws and right and right is not same and ws[0].x0 < right[0].x0 - 6 \
                     and any(abs(w.x0 - right[0].x0) < 4 for w in nxt.words if w.x0 > ws[0].x0):
                 break  # the next key/value row of a label column ("Warenannahme   Montag …")
@@ -364,11 +429,40 @@ def find_party(doc: Doc, field: str) -> Found | None:
         if m and len(block[0]) > 1 and field in ("supplier", "buyer"):
             block[0] = _words_after(block[0], m.end())
             name = phrase_text(block[0])
+        if field in ("supplier", "buyer", "ship_to") and _CODE.fullmatch(name) and len(block) > 1 \
+                and name_ok(phrase_text(block[1])):
+            block = block[1:]  # "Vendor: 501636" over "S.R.ENGINEERING": the account number, then the name
+            name = phrase_text(block[0])
         if field in ("supplier", "buyer") and re.fullmatch(r"[\d\s-]+", name):
             number_only = True  # vendor number only: unless another label names it, the document names no supplier
             continue
+        if field in ("supplier", "buyer", "ship_to") and not name_ok(name, lines=field == "ship_to"):
+            continue  # a label, a code, a web address or an address line where the name should be
         return Found(name, block[0], block, hint=doc.patterns(field)[pi][1])
     return Found("", [], []) if number_only else None
+
+
+_CODE = re.compile(r"[A-Z]{0,3}[\d\s./-]*\d[\d\s./-]*|[A-Z]?\d{3,}[A-Z0-9-]*")  # "501636", "F00008300", "K71827"
+_WEB = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|^\S+\.(?:com|net|org|de|co\.uk|it|fr|in)$", re.IGNORECASE)
+_ADDRESS_WORDS = re.compile(r"\b(?:floor|street|road|avenue|suite|unit\s+no|p\.?\s?o\.?\s+box|postfach|strasse|straße"
+                            r"|plot\s+no)\b", re.IGNORECASE)
+
+
+def name_ok(name: str, *, lines: bool = False) -> bool:
+    """Whether a party block's first line can be an organisation's (or person's) name: not a web or mail
+    address, not an account code ("F00008300"), not a label or a label's remainder ("Company", "(Buyer)",
+    "Style #", "& TAX INVOICE (GSTIN) TO:"), not a sentence fragment ("'s prior written consent"), not an
+    address line ("6TH FLOOR, UNIT NO."). ``lines``: the name may run on into the address on its line
+    ("REDLINE-HOU — 8300 Market Street"), as ship-to blocks print it."""
+    t = name.strip()
+    if len(re.findall(r"[^\W\d_]", t)) < 2 or _WEB.search(t) or _CODE.fullmatch(t) or re.match(r"\d{4,}\s", t) and not lines:
+        return False  # ... or a postcode and town ("22040 LURAGO D'ERBA CO")
+    if t.endswith(":") or t[:1] in "&'’,;(" and not (t[:1] == "(" and ORG_HINT.search(t)) or t[:1].islower() \
+            and " " in t and t.split()[0].islower() and not ORG_HINT.search(t):
+        return False
+    if is_label(t) or _NAME_KEY.fullmatch(t) or _KEY_ONLY.fullmatch(t) or re.fullmatch(r"[\w .]{1,20}#", t):
+        return False
+    return lines or not (_ADDRESS_WORDS.search(t) and re.search(r"\d", t) and not ORG_HINT.search(t))
 
 
 _PARTY_REST = re.compile(r"(?:address|addr\.?|details|info(?:rmation)?|name|adresse|anschrift)\s*[:.]?",
@@ -462,8 +556,8 @@ def letterhead(doc: Doc, exclude: set[str]) -> Found | None:
             if _TITLE.search(text) or len(text) < 3 or any(c.isdigit() for c in text) or ":" in text \
                     or title_marker(text) or _LEADER.search(text):
                 continue  # a document title ("PURCHASE ORDER", "CHANGE ORDER", "CANCELLED"), not the buyer
-            if text.lower() in exclude:
-                continue
+            if text.lower() in exclude or _WEB.search(text):
+                continue  # "www.green-tech.co.uk" printed over the company's name
             size = sum(w.height for w in ph) / len(ph)
             cands.append((size + (2 if ORG_HINT.search(text) else 0), -ln.top, text, ph))
     if not cands:

@@ -50,6 +50,7 @@ FIELD_LABELS: dict[str, list[str]] = {
         r"(?:采购|采購)?(?:订单|訂單|采购单)(?:编号|号码|号)\s*[：:]?",
         r"(?:注文|発注|注文書)(?:番号|no\.?)\s*[：:]?",
         r"num(?:ero|éro)?\.?(?=\s*(?::|$))",  # "Numero" over "A 000072" beside "Documento / Ordine Fornitore"
+        r"n[or]?[.°º](?=\s|:|$)|nr(?=\s*(?::|$))",  # a bare "No. P00342", "N. 300 000 946", "Nr." beside the title
         r"order",
     ],
     "po_date": [
@@ -101,7 +102,7 @@ FIELD_LABELS: dict[str, list[str]] = {
         r"conditions\s+de\s+(?:paiement|r[eè]glement)|mode\s+de\s+(?:r[eè]glement|paiement)",
         r"condiciones\s+de\s+pago|forma\s+de\s+pago",
         r"betalingsvoorwaarden|betalingstermijn",
-        r"(?:condizioni|termini|modalit[àa])\s+di\s+pagamento",
+        r"(?:condizioni|termini|modalit[àa])\s+(?:di\s+)?pagamento",
         r"(?:condi[çc][õo]es|forma|prazo)\s+de\s+pagamento|cond\.?\s*(?:de\s+)?pgto\.?|prazos?\s*/?\s*dias\s+pagto|pagamento(?=\s*(?::|$))",
         r"(?:warunki|termin|forma|spos[óo]b)\s+p[łl]atno[śs]ci",
         r"betalningsvillkor|betalingsbetingelser|betalingsvilk[åa]r",
@@ -110,6 +111,7 @@ FIELD_LABELS: dict[str, list[str]] = {
         r"(?:付款|结算|付款)(?:条件|方式)\s*[：:]?",
         r"(?:お)?支払(?:い)?(?:条件|方法)\s*[：:]?",
         r"terms",
+        r"payment(?=\s*(?::|$))",
     ],
     "currency": [r"currency(?:\s+code)?", r"w[äa]hrung", r"devise", r"moneda", r"valuta", r"moeda", r"waluta",
                  r"m[ěe]na", r"para\s+birimi|d[öo]viz", r"(?:币种|币别|货币|通貨)\s*[：:]?"],
@@ -119,7 +121,7 @@ FIELD_LABELS: dict[str, list[str]] = {
         r"(?:po|order|purchase\s+order)\s+total",
         r"total\s+(?:[a-z]{3}\s+)?(?:amount|value|order\s+value|due|incl\.?.*)",
         r"total\s+net\s+value|gesamtnettowert|nettowert\s+gesamt",
-        r"gesamt(?:betrag|summe|wert)?|endbetrag",
+        r"gesamt(?:betrag|summe|wert)?|endbetrag|endsumme",
         r"total\s+ttc|montant\s+total|total\s+g[ée]n[ée]ral|net\s+[àa]\s+payer",
         r"importe\s+total|total\s+general",
         r"totaal(?:bedrag)?",

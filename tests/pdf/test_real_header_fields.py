@@ -127,3 +127,58 @@ def test_a_scans_wrong_ocr_layer_is_replaced_by_a_fresh_ocr():
     assert got["po_number"] == gold["po_number"] == "MCMC/547/25-26"
     assert same("po_date", gold["po_date"], got["po_date"])
     assert 1 in result.metadata["ocr_pages"]
+
+
+@pytest.mark.parametrize("stem", ["phoenix_PX0924-163", "schur_524564350", "eaton_4517145590"])
+def test_a_total_printed_far_right_of_its_label(stem):
+    """'Total' in the description column, '£36.30' in the amount column (phoenix); 'Total net value excl.
+    tax   AED   64,682.00' (eaton): the rightmost figure of the label's row is its value, however far."""
+    _check(stem, "total")
+
+
+@pytest.mark.parametrize("stem", ["nyco_BST026017", "poliform_300000946"])
+def test_a_total_printed_under_its_label(stem):
+    """'Gesamt [ EUR]' over '390.00', 'Importo Totale / Total amount' over '11.617,40'."""
+    _check(stem, "total")
+
+
+def test_a_total_with_its_currency_in_parentheses_and_a_totals_row_the_table_took():
+    """hha: 'Total: 191,613.00 (SAR)'; feldmann: 'Gesamtbetrag   1.178,88' read into the line table's
+    last row still names the total."""
+    _check("hha_8573", "total")
+    _check("feldmann_B2509-068", "total")
+
+
+def test_opening_hours_do_not_make_a_german_po_decimal_point():
+    """bischofklein: 'Montag - Donnerstag 7.00 - 16.00 Uhr' are clock times; '925,00' is a decimal comma."""
+    _check("bischofklein_10891037", "total")
+
+
+@pytest.mark.parametrize("stem", ["ross_10757948", "tjmaxx_044311", "uellow_P00342"])
+def test_a_date_under_its_label_in_a_row_of_column_labels(stem):
+    """ross: 'ORDER DATE' in a row of labels whose values sit four lines down (notes printed beside);
+    tjmaxx: 'Order Date' beside a wrapped 'Start Ship / Date'; uellow: 'ORDER DATE' over its Arabic
+    translation over the value."""
+    _check(stem, "po_date")
+
+
+def test_a_longer_label_is_not_label_plus_value():
+    """uellow: 'TERMS & RECEIVING' is a heading, 'PAYMENT' over its Arabic over 'Cash / KNET on delivery
+    · <Arabic>' is the value (English half); bebitalia: 'Pagamento' over 'Condizioni Pagamento' is two
+    labels, the terms are the value right of the second."""
+    _check("uellow_P00342", "payment_terms", "total")
+    _check("bebitalia_20250006705-3", "payment_terms")
+
+
+@pytest.mark.parametrize("stem", ["bebitalia_20250006705-3", "poliform_300000946", "uellow_P00342"])
+def test_a_bare_number_label_names_the_po_number(stem):
+    """'Nr.  20250006705-3' under 'Documento  Ordine Acquisto', 'N. 300 000 946', 'No. P00342'."""
+    _check(stem, "po_number")
+
+
+def test_a_party_name_is_never_a_web_address_nor_an_account_code():
+    """greentech: 'www.green-tech.co.uk' over 'Green-tech Ltd'; poliform: 'Fornitore / Supplier' over the
+    code 'F00008300' (the name is in the 'Spett.le' card); jindal: 'Vendor:501636' over 'S.R.ENGINEERING'."""
+    _check("greentech_436919", "buyer")
+    _check("poliform_300000946", "supplier")
+    _check("jindal_4561185506", "supplier")
