@@ -15,7 +15,7 @@ import time
 from typing import Any
 
 from orderflow.canonical import Extraction, Issue, IssueCode, Severity
-from orderflow.extractors import limits, pdf_bounds
+from orderflow.extractors import limits, pdf_bounds, pdf_glyphs
 from orderflow.extractors.base import ExtractContext, ExtractionError
 from orderflow.extractors.layout import PageWords, extract_order
 from orderflow.extractors.layout.hints import hints_for_sender
@@ -211,7 +211,7 @@ def read_words(page: Any) -> list[dict[str, Any]]:
         chars = page.chars
     if _doubled(chars):
         try:
-            page = page.dedupe_chars(tolerance=1)
+            page = pdf_glyphs.dedupe_page(page, tolerance=1)
             chars = page.chars
         except Exception:  # a font without the attributes dedupe compares: keep the glyphs as they are
             log.debug("dedupe_chars failed", exc_info=True)
