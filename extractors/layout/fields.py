@@ -116,12 +116,16 @@ def _words_after(phrase: list[Word], label_end: int) -> list[Word]:
 
 def label_hits(doc: Doc, field: str):
     """Yield (pattern index, line, phrase index, value words on the same phrase) for a field's labels."""
+    texts: dict[int, list[str]] = {}  # the phrases' texts, joined once for all the field's patterns
     for pi, (pattern, _hid) in enumerate(doc.patterns(field)):
         for line in doc.lines:
             if id(line) in doc.skip:
                 continue
+            known = texts.get(id(line))
+            if known is None or len(known) != len(line.phrases):
+                known = texts[id(line)] = [phrase_text(ph) for ph in line.phrases]
             for k, phrase in enumerate(line.phrases):
-                text = phrase_text(phrase)
+                text = known[k]
                 if STOP_LABELS.match(text) and field not in ("buyer", "supplier"):
                     continue
                 hit = _match_label(pattern, text, anywhere=field in ("payment_terms", "total", "currency"),
