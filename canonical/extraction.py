@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from orderflow.canonical.issues import Issue
 from orderflow.canonical.order import CanonicalOrder
@@ -34,3 +34,6 @@ class Extraction(BaseModel):
     issues: list[Issue] = Field(default_factory=list)  # document-level (PARSE_ERROR …)
     diagnostics: list[Diagnostic] = Field(default_factory=list)
     metadata: dict[str, Any] = Field(default_factory=dict)  # e.g. EDI envelope, layout fingerprint
+    # PDF pages (1-based) that are one big image with a text layer, as the reader saw them; None: not known.
+    # Kept out of the JSON: it only spares the confidence stage laying the pages out a second time.
+    _scanned_text_pages: list[int] | None = PrivateAttr(default=None)

@@ -15,7 +15,7 @@ import time
 from typing import Any
 
 from orderflow.canonical import Extraction, Issue, IssueCode, Severity
-from orderflow.extractors import limits, pdf_bounds
+from orderflow.extractors import limits, pdf_bounds, pdf_glyphs
 from orderflow.extractors.base import ExtractContext, ExtractionError
 from orderflow.extractors.layout import PageWords, extract_order
 from orderflow.extractors.layout.hints import hints_for_sender
@@ -211,7 +211,7 @@ def read_words(page: Any) -> list[dict[str, Any]]:
         chars = page.chars
     if _doubled(chars):
         try:
-            page = page.dedupe_chars(tolerance=1)
+            page = pdf_glyphs.dedupe_page(page, tolerance=1)
             chars = page.chars
         except Exception:  # a font without the attributes dedupe compares: keep the glyphs as they are
             log.debug("dedupe_chars failed", exc_info=True)
@@ -279,6 +279,8 @@ class PdfExtractor:
         import pdfplumber  # noqa: PLC0415 - heavy import only when a PDF arrives
         from pdfminer.pdfdocument import PDFPasswordIncorrect  # noqa: PLC0415
 
+        from orderflow.extractors.confidence.readings import SCAN_PAGES, scan_with_text  # noqa: PLC0415
+
         started = time.monotonic()
         if not data.lstrip()[:1024].count(b"%PDF-"):
             raise ExtractionError("The file is not a PDF (no %PDF- header).")
@@ -293,6 +295,7 @@ class PdfExtractor:
         issues: list[Issue] = []
         pages: list[PageWords] = []
         straightened: dict[int, Any] = {}  # page number → OcrPage (its words are on the straightened page)
+        scans: list[int] | None = []  # first pages that are an image with a text layer (None: unknown)
         try:
             try:
                 n = len(pdf.pages)
@@ -317,14 +320,23 @@ class PdfExtractor:
                     words = read_words(page)
                     words += _annotation_words(page)
                     width, height = float(page.width), float(page.height)
+                    # before close: afterwards page.images would lay the whole page out again
+                    dpi = _cover_dpi(page) if ocr is not None else None
+                    if scans is not None and index < SCAN_PAGES:
+                        try:
+                            if scan_with_text(page):
+                                scans.append(index + 1)
+                        except Exception:  # a broken image dictionary: the confidence stage looks itself
+                            scans = None
                     page.close()  # drop the page's layout objects: only its words are kept
                 except Exception as exc:
+                    if index < SCAN_PAGES:
+                        scans = None  # the confidence stage looks at the pages itself, as before
                     issues.append(Issue(code=IssueCode.PARSE_ERROR, severity=Severity.WARNING,
                                         field=f"page {index + 1}",
                                         message=f"Page {index + 1} could not be read ({type(exc).__name__})."))
                     continue
                 source = "pdf_text"
-                dpi = _cover_dpi(page) if ocr is not None else None
                 if ocr is not None and len(words) >= 3 and _garbage_ratio(words) <= GARBAGE_LIMIT \
                         and dpi is not None:
                     # a scan with a text layer: the scanner's OCR may be wrong; trust it only when a fresh
@@ -380,10 +392,12 @@ class PdfExtractor:
                                         "kept for review."))
         order.source.format = fmt
         _unskew_provenance(order, straightened)
-        return Extraction(format=fmt, orders=[order], issues=issues + order_issues,
-                          metadata={"pages": len(pages), "seconds": round(time.monotonic() - started, 3),
-                                    "ocr_pages": [p.number for p in pages if p.extractor == "pdf_ocr"],
-                                    **({"ocr_words": ocr_words(straightened)} if straightened else {})})
+        result = Extraction(format=fmt, orders=[order], issues=issues + order_issues,
+                            metadata={"pages": len(pages), "seconds": round(time.monotonic() - started, 3),
+                                      "ocr_pages": [p.number for p in pages if p.extractor == "pdf_ocr"],
+                                      **({"ocr_words": ocr_words(straightened)} if straightened else {})})
+        result._scanned_text_pages = scans
+        return result
 
 
 def _has_header_content(order: Any) -> bool:

@@ -39,7 +39,8 @@ def document_evidence(result: Extraction, data: bytes | None = None, *, ocr: boo
         if data is not None and ocr and fmt == "pdf_text" and result.metadata.get("second_reading") is None:
             from orderflow.extractors.confidence.readings import second_readings  # noqa: PLC0415
 
-            second = second_readings(order, data, list(result.metadata.get("ocr_pages") or []))
+            second = second_readings(order, data, list(result.metadata.get("ocr_pages") or []),
+                                     scanned=result._scanned_text_pages)
             result.metadata["second_reading"] = second
         elif isinstance(result.metadata.get("second_reading"), dict):
             second = {k: float(v) for k, v in result.metadata["second_reading"].items()}

@@ -19,10 +19,23 @@ log = logging.getLogger(__name__)
 
 IMAGE_COVER = 0.6  # share of the page an image must cover for the page to be a scan
 AGREE_RATIO = 85.0
+SCAN_PAGES = 5  # pages looked at for a scan with a text layer
 
 
-def scanned_text_pages(data: bytes, skip: set[int] | frozenset[int] = frozenset(), max_pages: int = 5) -> list[int]:
-    """1-based numbers of pages that have a text layer and are covered by one image (a scan + OCR layer)."""
+def scan_with_text(page: Any) -> bool:
+    """Whether a pdfplumber page is one image covering IMAGE_COVER of it or more, with a text layer."""
+    area = float(page.width) * float(page.height) or 1.0
+    cover = max(((float(im["x1"]) - float(im["x0"])) * (float(im["bottom"]) - float(im["top"]))
+                 for im in page.images), default=0.0)
+    return bool(cover / area >= IMAGE_COVER and page.chars)
+
+
+def scanned_text_pages(data: bytes, skip: set[int] | frozenset[int] = frozenset(), max_pages: int = SCAN_PAGES,
+                       known: list[int] | None = None) -> list[int]:
+    """1-based numbers of pages that have a text layer and are covered by one image (a scan + OCR layer).
+    ``known``: those pages as the PDF reader already found them (laying a page out again costs seconds)."""
+    if known is not None:
+        return [n for n in known if n <= max_pages and n not in skip]
     import pdfplumber  # noqa: PLC0415 - only for PDFs
 
     found: list[int] = []
@@ -31,10 +44,7 @@ def scanned_text_pages(data: bytes, skip: set[int] | frozenset[int] = frozenset(
             for index, page in enumerate(pdf.pages[:max_pages]):
                 if index + 1 in skip:
                     continue
-                area = float(page.width) * float(page.height) or 1.0
-                cover = max(((float(im["x1"]) - float(im["x0"])) * (float(im["bottom"]) - float(im["top"]))
-                             for im in page.images), default=0.0)
-                if cover / area >= IMAGE_COVER and page.chars:
+                if scan_with_text(page):
                     found.append(index + 1)
     except Exception:  # a damaged PDF was already read once; no second reading then
         log.debug("second reading: cannot inspect pages", exc_info=True)
@@ -65,15 +75,17 @@ def compare(order: CanonicalOrder, page: int, ocr_words: list[dict[str, Any]]) -
     return out
 
 
-def second_readings(order: CanonicalOrder, data: bytes, ocr_pages: list[int]) -> dict[str, float]:
-    """Per-field agreement between the text layer and OCR of the page image (scans with a text layer only)."""
+def second_readings(order: CanonicalOrder, data: bytes, ocr_pages: list[int],
+                    scanned: list[int] | None = None) -> dict[str, float]:
+    """Per-field agreement between the text layer and OCR of the page image (scans with a text layer only);
+    ``scanned``: such pages as the reader found them, when it did."""
     try:
         from orderflow.extractors import pdf_ocr  # noqa: PLC0415 - optional
     except ImportError:
         return {}
     pages = {p.page for p in order.provenance.values() if p.page and p.extractor == "pdf_text"}
     out: dict[str, float] = {}
-    for number in scanned_text_pages(data, skip=set(ocr_pages)):
+    for number in scanned_text_pages(data, skip=set(ocr_pages), known=scanned):
         if number not in pages:
             continue
         try:

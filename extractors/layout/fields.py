@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from orderflow.extractors.layout.lexicon import (
     CUSTOMER_PO_LABELS,
@@ -20,6 +21,13 @@ _PATTERNS = {k: compiled(v) for k, v in FIELD_LABELS.items()}
 _PATTERNS["doc_number"] = compiled(DOC_NUMBER_LABELS)
 _PATTERNS["customer_po"] = compiled(CUSTOMER_PO_LABELS)
 _SEP = r"\s*[:#.\-–]*\s*"
+
+
+@lru_cache(maxsize=4096)
+def _rx(source: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
+    """A label pattern built around a lexicon/hint pattern, compiled once: there are more of them than
+    ``re``'s own 512-entry cache holds, so every phrase of a long document compiled them again."""
+    return re.compile(source, flags)
 _KEYVAL = re.compile(r"^[A-Za-z][\w .,/()&-]{1,30}:(?:\s|$)|@|\b(?:phone|tel|fax|vat|gln|e-?mail|contact|id)\b\s*[:.]",
                      re.IGNORECASE)
 _TITLE = re.compile(r"purchase\s+order|^order$|bestellung|bon\s+de\s+commande|^commande\b|orden\s+de\s+compra|pedido"
@@ -44,10 +52,22 @@ class Doc:
     widths: dict[int, float]
     skip: set[int]  # id() of lines that are table headers/rows (not header-field sources)
     extra_labels: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # hint labels: (regex, id)
+    _at: dict[int, int] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def position(self, line: Line) -> int:
+        """``lines.index(line)`` in O(1). The lines are distinct (page, index in page), so identity finds the
+        same one; comparing whole lines word by word for every phrase was a quadratic share of long documents."""
+        i = self._at.get(id(line))
+        if i is None or i >= len(self.lines) or self.lines[i] is not line:
+            self._at = {id(ln): k for k, ln in enumerate(self.lines)}
+            i = self._at.get(id(line))
+            if i is None or self.lines[i] is not line:
+                return self.lines.index(line)  # an equal copy, not one of the lines: as list.index did
+        return i
 
     def patterns(self, name: str) -> list[tuple[re.Pattern[str], str | None]]:
         """Hint labels first (they name what the lexicon does not know), then the lexicon."""
-        extra = [(re.compile(p, re.IGNORECASE), hid) for p, hid in self.extra_labels.get(name, [])]
+        extra = [(_rx(p), hid) for p, hid in self.extra_labels.get(name, [])]
         return extra + [(p, None) for p in _PATTERNS[name]]
 
 
@@ -59,14 +79,14 @@ def _match_label(pattern: re.Pattern[str], text: str, *, anywhere: bool, parens:
         inner = _match_label(pattern, text[1:-1], anywhere=False)  # "(Purchase Order)" over "4519750544"
         if inner is not None and not inner[1].strip():
             return len(text), ""
-    m = re.match(r"(?:[-–•]\s+)?(?:" + pattern.pattern + r")(?:(?<=[:#.])|(?![\w]))" + _SEP, text, re.IGNORECASE)
+    m = _rx(r"(?:[-–•]\s+)?(?:" + pattern.pattern + r")(?:(?<=[:#.])|(?![\w]))" + _SEP).match(text)
     if m:
         t = _TRANSLATION.match(text[m.end():])
         if t:  # "Spett.le/Esteemed", "Condizioni di pagamento/Terms of Payment": the label's translation
             return m.end() + t.end(), ""
         return m.end(), text[m.end():]
     if anywhere:
-        m = re.search(r"(?:^|[\s(])(?:" + pattern.pattern + r")\s*:\s*", text, re.IGNORECASE)
+        m = _rx(r"(?:^|[\s(])(?:" + pattern.pattern + r")\s*:\s*").search(text)
         if m:
             return m.end(), text[m.end():]
     return None
@@ -98,15 +118,19 @@ def label_hits(doc: Doc, field: str, *, rows: bool = False):
     """Yield (pattern index, line, phrase index, value words on the same phrase) for a field's labels.
     ``rows``: also a label opening a line the table reader took ("Gesamtbetrag   1.178,88" under the
     last item), the way a totals row closes a table."""
+    texts: dict[int, list[str]] = {}  # the phrases' texts, joined once for all the field's patterns
     for pi, (pattern, _hid) in enumerate(doc.patterns(field)):
         for line in doc.lines:
             in_table = id(line) in doc.skip
             if in_table and not rows:
                 continue
+            known = texts.get(id(line))
+            if known is None or len(known) != len(line.phrases):
+                known = texts[id(line)] = [phrase_text(ph) for ph in line.phrases]
             for k, phrase in enumerate(line.phrases):
                 if in_table and k > 0:
                     break
-                text = phrase_text(phrase)
+                text = known[k]
                 if STOP_LABELS.match(text) and field not in ("buyer", "supplier"):
                     continue
                 hit = _match_label(pattern, text, anywhere=field in ("payment_terms", "total", "currency"),
@@ -139,7 +163,7 @@ def _combined_match(pattern: re.Pattern[str], text: str) -> bool:
     if not m:
         return False
     head = " ".join(m.group(1).split()[:-1])
-    return any(re.fullmatch(r"(?:" + pattern.pattern + r")\s*[:.]?", c, re.IGNORECASE)
+    return any(_rx(r"(?:" + pattern.pattern + r")\s*[:.]?").fullmatch(c)
                for c in (m.group(2), f"{head} {m.group(2)}".strip()))
 
 
@@ -154,7 +178,7 @@ def _word_below(doc: Doc, line: Line, phrase: list[Word]) -> list[Word] | None:
 
 
 def _next_line(doc: Doc, line: Line) -> Line | None:
-    i = doc.lines.index(line)
+    i = doc.position(line)
     if i + 1 < len(doc.lines) and doc.lines[i + 1].page == line.page:
         return doc.lines[i + 1]
     return None
@@ -170,7 +194,7 @@ def is_label(text: str) -> bool:
     """A known label on its own ("Ship To:", "Bill To", "Order Date:"): never another label's value."""
     t = text.strip()
     for p in _ANY_LABEL:
-        m = re.match(r"(?:" + p.pattern + r")(?![\w])\s*[:#.]*\s*$", t, re.IGNORECASE)
+        m = _rx(r"(?:" + p.pattern + r")(?![\w])\s*[:#.]*\s*$").match(t)
         if m and (t.endswith(":") or len(t.split()) >= 2 or t[:1].isupper()):
             return True
     return False
@@ -358,8 +382,7 @@ def find_party(doc: Doc, field: str) -> Found | None:
             continue  # "Vendor Ref", "Buyer Tel": another label that starts with the party's word
         if same and len(same) <= 2 and not ORG_HINT.search(phrase_text(same)) \
                 and not any(c.isdigit() for c in phrase_text(same)) \
-                and not re.match(r"(?:" + doc.patterns(field)[pi][0].pattern + r")\s*[:#.\-–]", phrase_text(label),
-                                 re.IGNORECASE):
+                and not _rx(r"(?:" + doc.patterns(field)[pi][0].pattern + r")\s*[:#.\-–]").match(phrase_text(label)):
             continue  # "VENDOR INSTRUCTIONS", "Vendor Style #": a compound label, no separator before a value
         if same and _prose(same):
             continue  # "... agreed to by Buyer in a signed writing.": the word inside terms prose
@@ -376,7 +399,7 @@ def find_party(doc: Doc, field: str) -> Found | None:
             x_to = _right_limit(doc, line, label[-1])
             x_from = _centred_column(doc, line, k, x_from)
         prev = line
-        i = doc.lines.index(line) + 1
+        i = doc.position(line) + 1
         while i < len(doc.lines) and len(block) < 8:
             nxt = doc.lines[i]
             if nxt.page != line.page or nxt.top - prev.bottom > 1.9 * prev.height or id(nxt) in doc.skip:
@@ -659,7 +682,7 @@ def sentence_block(doc: Doc, found: Found) -> Found | None:
     if len(text.split()) < 3 or not re.search(r"[a-z]{3}", text):
         return None
     block = [first]
-    i = doc.lines.index(line) + 1
+    i = doc.position(line) + 1
     while i < len(doc.lines) and len(block) < 5 and not phrase_text(block[-1]).rstrip().endswith("."):
         nxt = doc.lines[i]
         last = block[-1]

@@ -89,3 +89,15 @@ def test_logistic_fit_learns_the_evidence_and_stays_a_probability() -> None:
     assert predict(model, bad) <= 0.5
     w = fit_logistic([encode({"valid": 1.0}), encode({"valid": 0.0})] * 10, [1, 0] * 10)
     assert len(w) == len(encode({}))
+
+
+def test_the_readers_scan_pages_are_what_a_fresh_look_finds() -> None:
+    """The PDF reader notes which pages are a scan with a text layer while it has them laid out; the second
+    reading uses that instead of laying the pages out again, so it must be the same answer."""
+    from orderflow.extractors.confidence.readings import scanned_text_pages  # noqa: PLC0415
+    from orderflow.extractors.pdf_text import PdfExtractor  # noqa: PLC0415
+
+    for data, want in ((scan_with_wrong_layer(shown_po="4500012345", layer_po="4508812846"), [1]), (clean_po(), [])):
+        noted = PdfExtractor().extract(data, ExtractContext(filename="x.pdf"))._scanned_text_pages
+        assert noted == scanned_text_pages(data) == want
+        assert scanned_text_pages(data, skip={1}, known=noted) == scanned_text_pages(data, skip={1}) == []
