@@ -753,11 +753,13 @@ def _line(row: Row, ctx: _Ctx, index: int) -> OrderLine | None:
     desc_col = c.get("description")
     tail_codes: list[Word] = []
     for ln, cells in zip(row.extra, row.extra_cells or [{}] * len(row.extra), strict=False):
-        labelled = [(role, m) for role, rx in _EMBEDDED_IDS if (m := rx.search(ln.text))]
-        if labelled:  # "Ihre Materialnummer P-60-20" across the code and text cells: an id sub-row, not text
+        # a row that is only a label and an id ("Ihre Materialnummer 3M 9353 R", across the code and text
+        # cells) names that id: it is no description text
+        labelled = [(role, m) for role, rx in _EMBEDDED_IDS if (m := rx.search(ln.text)) and m.start() == 0
+                    and len(ln.text[m.start(1):].strip()) <= 24 and len(ln.text[m.start(1):].split()) <= 3]
+        if labelled:
             for role, m in labelled:
-                rest = ln.text[m.start(1):].strip()  # the row is label + id: "Ihre Materialnummer 3M 9353 R"
-                val = rest if m.start() <= 2 and len(rest) <= 24 and len(rest.split()) <= 3 else m.group(1)
+                val = ln.text[m.start(1):].strip()
                 if getattr(line, role) is None:
                     setattr(line, role, val)
                     ctx.put(f"{path}.{role}", [w for w in ln.words if m.group(1) in w.text] or ln.words[:1])

@@ -814,8 +814,14 @@ def read_tables(pages: list[list[Line]], heights: dict[int, float], buyer_words:
                 i, why = j, why2
             ended = why in ("gap", "stop")
             rows, total_line = _rows(body, cols)
-            if not rows and (tiered := _tiered(head, body, buyer_words, hints, own, sw)):
+            # two-row records: per-line label columns read them whole (sub-rows included) when they find as
+            # many records as the gutter columns do
+            if (not rows or any(c.role2 for c in cols)) and (tiered := _tiered(head, body, buyer_words, hints, own,
+                                                                               sw)) and len(tiered[1]) >= len(rows):
                 cols, rows = tiered
+                if why == "gap":  # a scan's record text printed a few blank rows under its values
+                    from orderflow.extractors.layout.tiers import sub_rows  # noqa: PLC0415
+                    i = sub_rows(rows[-1], lines, i, 6)
             if rows:
                 tables.append(Table(cols, rows, head, total_line))
             carry = None if ended else (cols, head)

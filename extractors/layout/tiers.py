@@ -14,6 +14,7 @@ import re
 from orderflow.extractors.layout.hints import Hints
 from orderflow.extractors.layout.lines import Line, phrase_text
 
+_CODE = re.compile(r"^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9][\w./-]{3,}$")
 _SUBROW = re.compile(r"^\s*[A-Za-z][\w .,/()-]{0,30}\s?:(?:\s|$)|^\s*HS[- ]?Code\b", re.IGNORECASE)
 
 
@@ -51,7 +52,8 @@ def tier_rows(head: list[Line], body: list[Line], buyer_words: set[str], hints: 
     while k + 1 < len(body):
         a, b = body[k], body[k + 1]
         first, second = _cells(a, firsts), _cells(b, seconds)
-        if a.page == b.page and 0 <= b.top - a.bottom < 1.2 * a.height and any(first.get(r) for r in _IDENT) \
+        # the value row follows its identity row, at most a blank row below (scans print them further apart)
+        if a.page == b.page and 0 <= b.top - a.bottom < 3.5 * a.height and any(first.get(r) for r in _IDENT) \
                 and _anchor_value(second):
             merged = {r: list(ws) for r, ws in first.items()}
             for r, ws in second.items():
@@ -77,7 +79,27 @@ def _sub_row(row, ln: Line, done: set[int]) -> None:
     those is notes. (Labelled id rows, "Ihre Materialnummer …", are read by the engine either way.)"""
     row.extra.append(ln)
     row.extra_cells.append({})
+    if len(ln.words) == 1 and _CODE.match(ln.words[0].text) and not row.cells.get("sku") \
+            and id(row) not in done and len(row.extra) <= 3:
+        row.cells["sku"] = list(ln.words)  # "G-40-20-RPE" alone above the name: the supplier's code
+        row.merged.add(id(ln))
+        return
     if _SUBROW.match(phrase_text(ln.words)):
         done.add(id(row))
     if id(row) in done or row.cells.get("description"):
         row.merged.add(id(ln))  # not description text
+
+
+def sub_rows(row, lines: list[Line], i: int, rows_down: float) -> int:
+    """The text block starting at ``lines[i]`` within ``rows_down`` rows under the record: its sub-rows
+    (a supplier code and the item name printed after a gap). Returns the index after them."""
+    last = max([row.anchor] + row.extra, key=lambda x: x.bottom)
+    done: set[int] = set()
+    if i < len(lines) and lines[i].page == last.page and lines[i].top - last.bottom < rows_down * last.height:
+        prev = None
+        while i < len(lines) and lines[i].page == last.page and (
+                prev is None or lines[i].top - prev.bottom < 1.5 * prev.height) and len(lines[i].phrases) == 1:
+            _sub_row(row, lines[i], done)
+            prev = lines[i]
+            i += 1
+    return i
