@@ -16,7 +16,7 @@ import re
 
 from orderflow.extractors.layout.lines import Line, Word, phrase_text
 
-_VALUE_ROLES = {"qty", "unit_price", "amount"}
+_IDENT_ROLES = {"customer_part", "sku", "description", "line_no", "gtin"}
 _PER = re.compile(r"^(?:per|pro|je|/)$", re.IGNORECASE)
 
 
@@ -52,11 +52,11 @@ def read_cards(pages: list[list[Line]]) -> list[tuple[Line, dict[str, list[Word]
     if not labelled:
         return []
     opener = labelled[0][1]
+    if not set(opener) & _IDENT_ROLES:
+        return []  # a card opens with the item's identity ("Artikelnummer"), not a total ("Gesamtbetrag")
     x0 = labelled[0][0].phrases[0][0].x0
     starts = [k for k, (ln, roles, _) in enumerate(labelled)
               if roles == opener and abs(ln.phrases[0][0].x0 - x0) < 4]
-    if len(starts) < 2 and not any(r in _VALUE_ROLES for _, rs, _ in labelled for r in rs):
-        return []
     cards = []
     for n, k in enumerate(starts):
         end = starts[n + 1] if n + 1 < len(starts) else len(labelled)
@@ -71,8 +71,8 @@ def read_cards(pages: list[list[Line]]) -> list[tuple[Line, dict[str, list[Word]
             else:
                 for role, ph in zip(roles, values, strict=False):
                     cells.setdefault(role, []).extend(ph)
-        if not any(cells.get(r) for r in _VALUE_ROLES):
-            continue
+        if not cells.get("qty") or not any(cells.get(r) for r in _IDENT_ROLES):
+            continue  # an item card names the item and its quantity
         price = cells.get("unit_price")
         if price:  # "42.73 per 1 Stk": the price, then its basis
             cut = next((i for i, w in enumerate(price) if _PER.match(w.text)), None)
