@@ -36,7 +36,7 @@ def tier_rows(head: list[Line], body: list[Line], buyer_words: set[str], hints: 
               supplier_words: set[str]) -> tuple[list, list] | None:
     """(columns, rows) of a body of two-row records, or None when the body does not read that way: every
     record is a first row with an identity (a position or code) under the first header line, and right
-    under it a row with a quantity or money value under the second."""
+    under it a row with two of quantity, price and amount under the second."""
     from orderflow.extractors.layout.table import _IDENT, Row, _anchor_value, _cells  # noqa: PLC0415
 
     if len(head) != 2 or len(head[0].phrases) < 2 or len(head[1].phrases) < 2:
@@ -54,7 +54,7 @@ def tier_rows(head: list[Line], body: list[Line], buyer_words: set[str], hints: 
         first, second = _cells(a, firsts), _cells(b, seconds)
         # the value row follows its identity row, at most a blank row below (scans print them further apart)
         if a.page == b.page and 0 <= b.top - a.bottom < 3.5 * a.height and any(first.get(r) for r in _IDENT) \
-                and _anchor_value(second):
+                and _anchor_value(second) and sum(1 for r in ("qty", "unit_price", "amount") if second.get(r)) >= 2:
             merged = {r: list(ws) for r, ws in first.items()}
             for r, ws in second.items():
                 merged.setdefault(r, []).extend(ws)
