@@ -43,7 +43,7 @@ _PRICE_PER = re.compile(r"^\s*([-(]?[$€£₹]?\s?\d[\d.,' ]*)\s*/\s*(\d[\d.,]*
 _DATE_TOKEN = re.compile(r"(?<![\d.])\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}(?![\d-]|[./]\d)")
 _EMBEDDED_IDS = [
     ("sku", re.compile(r"\b(?:SE_ID|seller\s+id|supplier\s+(?:item|part)|vendor\s+(?:item|part)|your\s+material\s+"
-                       r"(?:number|no\.?)|ihre\s+materialnummer)\s*[:#]?\s*([\w./-]+)", re.IGNORECASE)),
+                       r"(?:number|no\.?)|ihre\s*materialnummer)\s*[:#]?\s*([\w./-]+)", re.IGNORECASE)),
     ("customer_part", re.compile(r"\b(?:BY_ID|buyer\s+id|customer\s+(?:item|part)|buyer\s+(?:item|part))\s*[:#]?\s*"
                                  r"([\w./-]+)", re.IGNORECASE)),
     ("gtin", re.compile(r"\b(?:GTIN|EAN|UPC)\s*[:#]?\s*(\d{8,14})\b", re.IGNORECASE)),
@@ -744,12 +744,12 @@ def _line(row: Row, ctx: _Ctx, index: int) -> OrderLine | None:
         m = re.match(r"^\s*([-+(]?[\d.,' ]*\d\)?)\s*(?:/\s*|\s+)?([^\W\d_]{1,5})?\b", qty_text)  # "16 Stück"
         if m:
             line.qty = _dec(m.group(1), ctx)
-            if m.group(2) and not c.get("uom"):
+            if m.group(2):
                 line.uom = m.group(2).upper()
         ctx.put(f"{path}.qty", c["qty"])
     if c.get("uom"):
         u = txt("uom").split()[0]
-        if u.isalpha() and len(u) <= 6:
+        if u.isalpha() and len(u) <= 6:  # else ("1 ST" under "Preiseinheit") the unit printed with the quantity
             line.uom = u.upper()
             ctx.put(f"{path}.uom", c["uom"][:1])
     if c.get("unit_price"):
@@ -776,10 +776,21 @@ def _line(row: Row, ctx: _Ctx, index: int) -> OrderLine | None:
     desc_col = c.get("description")
     tail_codes: list[Word] = []
     for ln, cells in zip(row.extra, row.extra_cells or [{}] * len(row.extra), strict=False):
+        # a row that is only a label and an id ("Ihre Materialnummer 3M 9353 R", across the code and text
+        # cells) names that id: it is no description text
+        labelled = [(role, m) for role, rx in _EMBEDDED_IDS if (m := rx.search(ln.text)) and m.start() == 0
+                    and len(ln.text[m.start(1):].strip()) <= 24 and len(ln.text[m.start(1):].split()) <= 3]
+        if labelled:
+            for role, m in labelled:
+                val = ln.text[m.start(1):].strip()
+                if getattr(line, role) is None:
+                    setattr(line, role, val)
+                    ctx.put(f"{path}.{role}", [w for w in ln.words if m.group(1) in w.text] or ln.words[:1])
+            continue
         if id(ln) in row.merged:
             continue  # a record's second row: its cells are already the row's
         if "description" in row.roles:
-            ws = cells.get("description", [])
+            ws = _phrase_overflow(ln, cells)
         else:
             ws = [w for w in ln.words if _in_desc(w, row, desc_col)]
         ws, codes = _code_tail(ws)
@@ -831,6 +842,22 @@ def _line(row: Row, ctx: _Ctx, index: int) -> OrderLine | None:
 
 
 _CODE_TOKEN = re.compile(r"^\d{6,14}$")
+_SAP_POS = re.compile(r"^0\d{4,5}$")
+
+
+def _phrase_overflow(ln: Line, cells: dict[str, list[Word]]) -> list[Word]:
+    """A wrapped row's description cell, with the words of its phrases that run on past the cell's edge into a
+    value column ("DIV Doctor Blade Premium Rakelmesser" reaching under the quantity): one text, not two."""
+    ws = cells.get("description", [])
+    if not ws:
+        return ws
+    mine = {id(w) for w in ws}
+    held = {id(w) for r in ("sku", "customer_part", "gtin", "line_no") for w in cells.get(r, [])}
+    out = list(ws)
+    for ph in ln.phrases:
+        if any(id(w) in mine for w in ph):
+            out += [w for w in ph if id(w) not in mine and id(w) not in held]
+    return sorted(out, key=lambda w: w.x0)
 
 
 def _code_tail(ws: list[Word]) -> tuple[list[Word], list[Word]]:
@@ -872,6 +899,11 @@ def _ids(row: Row, line: OrderLine, ctx: _Ctx, path: str) -> list[Word]:
         ws = c.get(role)
         if not ws:
             continue
+        if len(ws) > 1 and line.line_no is None and "line_no" not in row.roles and _SAP_POS.match(ws[0].text) \
+                and int(ws[0].text) % 10 == 0:
+            line.line_no = ws[0].text  # "00010 3448361" under "Artikel Material": SAP position, then the code
+            ctx.put(f"{path}.line_no", ws[:1])
+            ws = ws[1:]
         tok = ws[0].text
         if len(ws) > 1 and "description" in row.roles:
             overflow += ws[1:]  # description text overflowing into the code cell

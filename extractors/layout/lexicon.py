@@ -222,7 +222,7 @@ STOP_LABELS = re.compile(
 
 COLUMN_ROLES: list[tuple[str, str]] = [
     ("unit_price", r"unit\s*(?:price|cost)|price\s*(?:/|per|pro)?\s*(?:unit|einheit)|preis\s*(?:pro|je|/)\s*einheit|net\s+(?:unit\s+)?price|cost\s+price|ratio\s+pack\s+cost"
-                   r"|prix\s+unit|einzelpreis|precio\s+unit|stückpreis|prijs\s+per|eenheidsprijs|単価|^rate$"
+                   r"|prix\s+unit|einzelpreis|^preis$|precio\s+unit|stückpreis|prijs\s+per|eenheidsprijs|単価|^rate$"
                    r"|^(?:list\s+)?(?:price|cost)(?:\s*\(\w{3}\))?\W*$"
                    r"|prezzo(?:\s+unit|\s+netto|$)|pre[çc]o\s+(?:unit|l[íi]q)|valor\s+unit|^pre[çc]o$|^prezzo$"
                    r"|cena\s+(?:jedn|netto|za\s+(?:jedn|mj|ks))|cena\s*/\s*(?:mj|ks|szt|j\.?m)|jedn(?:otkov[áa])?\.?\s+cena"
@@ -233,7 +233,7 @@ COLUMN_ROLES: list[tuple[str, str]] = [
                r"|line\s+total\s+net|importo|valor\s+(?:total|l[íi]quido)|^valor$|^total\s+\(?r\$\)?$"
                r"|warto[śs][ćc]|belopp|bel[øo][bp]|^summa$|^sum$|^i\s+alt$|[čc][áa]stka|cena\s+celkem|^celkem$"
                r"|tutar|金额|金額"),
-    ("qty", r"q(?:uan)?\s?ty|^[ao0]ty\.?$|quantity|qté|quantité|menge|anzahl|cantidad|cant\.|aantal|数量|qty\s+ordered|^ordered$"
+    ("qty", r"q(?:uan)?\s?ty|^[ao0]ty\.?$|quantity|^(?:total\s+|ordered\s+)?units(?:\s+ordered)?$|qté|quantité|menge|anzahl|cantidad|cant\.|aantal|数量|qty\s+ordered|^ordered$"
             r"|no\s+of\s+ratio\s+packs|qty\s+of\s+ratio"
             r"|^q\.?\s?t[àa]\.?$|quantit[àa]|^qtde?\.?$|quantidade|ilo[śs][ćc]|^antal$|^antall$|m[äa]ngd|m[æa]ngde|^mengde$"
             r"|mno[žz]stv[íi]|^po[čc]et$|miktar|^adet$|(?:订购|采购|发注|発注|注文)数"),
@@ -241,6 +241,7 @@ COLUMN_ROLES: list[tuple[str, str]] = [
             r"|^u\.\s*m\.?$|unit[àa]\s+di\s+misura|^unit[àa]$|^un(?:id)?\.?$|^unidade$|^j\.?\s?m\.?$|^jedn\.?$"
             r"|^enhe[td]$|^enh\.?$|^m\.?\s?j\.?$|^jednotka$|^birim$|单位|單位"),
     ("line_no", r"^(?:ln|ln\s*#|line|line\s*#|#\s*line|line\s+no\.?|#|no\.?|pos\.?|position|item\s*#|nr\.?|n[°º]|lfd|item\s+no\.?)$"
+                r"|^(?:page\s*-?\s*line|pg\s*-?\s*ln)$"
                 r"|注文番号"
                 r"|^(?:riga|n\.|l\.?\s?p\.?|rad|linje|[čc]\.|po[řr]\.?|pol\.?|[řr][áa]dek|s[ıi]ra(?:\s+no)?|s\.\s?no)$"
                 r"|^(?:序号|行号|项次|行|項番|明細番号|明細)$"),
@@ -258,7 +259,7 @@ COLUMN_ROLES: list[tuple[str, str]] = [
     # an UNQUALIFIED item-code column ("Item Code", "Product Code", "Part Number", "Codice", "Artikel-Nr.", "SKU"):
     # the issuer's own item number - the buyer's part on a PO, the seller's sku on a sales document (table.py)
     ("item_code", r"item\s+code|product\s+(?:code|id|no)|part\s*(?:no|number|#)"
-                  r"|sku|catalog|article|artikel(?!ben[äa]mning|beskrivning|tekst)|^code$|^item$"
+                  r"|sku|catalog|article|^(?:\w+\s+)?style\s*(?:#|no\.?|number)?$|artikel(?!ben[äa]mning|beskrivning|tekst)|^code$|^item$"
                   r"|mfr|model|código|art\.?\s*nr|artikelnummer"
                   r"|codice(?:\s+articolo)?|cod\.\s*art|^c[óo]d\.?$|^indeks$|kod\s+towaru|^symbol$"
                   r"|^varen(?:r|ummer)\.?$|artikkel(?:nr|nummer)?|^k[óo]d(?:\s+zbo[žz][íi])?$|katalogov[ée]\s+[čc][íi]slo"

@@ -8,7 +8,7 @@ text-only lines around it are wrapped description lines and join the nearest anc
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from orderflow.extractors.layout import arithmetic
@@ -116,14 +116,27 @@ def _values(line: Line) -> int:
     return sum(1 for w in line.words if sum(c.isdigit() for c in w.text) >= need)
 
 
+def _numbered_labels(line: Line) -> bool:
+    """A header line naming numbered columns ("Pack Size Code Units DC# 891 DC# 894"): two header words or
+    more, and the numbers a third of its words at most (an item row is mostly values)."""
+    return len(HEADER_WORDS.findall(line.text)) >= 2 and 3 * _values(line) <= len(line.words) \
+        and not any(_is_decimal(w.text) for w in line.words)
+
+
+def _is_decimal(text: str) -> bool:
+    return bool(re.fullmatch(r"[-+]?[$€£]?\d[\d.,']*[.,]\d{1,4}", text))
+
+
 def _header_block(lines: list[Line], i: int, hints: Hints | None = None) -> list[Line]:
     """The header line plus stacked header lines right above/below it (two-level headers)."""
     block = [lines[i]]
     j = i + 1
     while j < len(lines) and len(block) < 4:
         ln = lines[j]
-        if ln.top - block[-1].bottom > 0.9 * block[-1].height or _values(ln):
+        if ln.top - block[-1].bottom > 0.9 * block[-1].height or _values(ln) and not _numbered_labels(ln):
             break
+        if len(_LABELS.findall(ln.text)) >= 2:
+            break  # "Pre Prod Sample: | Prod Sample:": a record's key/value sub-row continued from the last page
         if not _known_header(ln, hints) and len(ln.words) < 2:
             break
         block.append(ln)
@@ -131,7 +144,7 @@ def _header_block(lines: list[Line], i: int, hints: Hints | None = None) -> list
     k = i - 1
     while k >= 0 and len(block) < 5:
         ln = lines[k]
-        if block[0].top - ln.bottom > 0.9 * ln.height or _values(ln):
+        if block[0].top - ln.bottom > 0.9 * ln.height or _values(ln) and not _numbered_labels(ln):
             break
         if not _known_header(ln, hints) or ln.x1 - ln.x0 < 0.3 * (lines[i].x1 - lines[i].x0) and len(ln.words) > 6:
             break
@@ -148,6 +161,12 @@ def _gutters(body: list[Line], head: list[Line]) -> list[Column]:
     cover = [0] * size
     rows = [ln for ln in body if sum(1 for w in ln.words if _is_numberish(w.text)) >= 2
             and not _KEYVAL.match(ln.text) and len(_LABELS.findall(ln.text)) < 2 and not _SPEC_ROW.match(ln.text)] or body
+    # a dimension sub-row inside the description cell ("60 x 0,20 x 007 x 1,3mm", indented, no value out at
+    # the right of the table) has numbers too, and would bridge the gutters between the columns
+    reach = x_min + 0.75 * (x_max - x_min)
+    left = min(ln.words[0].x0 for ln in rows)
+    rows = [ln for ln in rows if any(_is_numberish(w.text) and w.x1 >= reach for w in ln.words)
+            or ln.words[0].x0 < left + 3 * ln.height] or rows
     for ln in rows:
         seen = [False] * size
         for w in ln.words:
@@ -248,7 +267,7 @@ def _unheaded_codes(cols: list[Column], body: list[Line], own: str = "customer_p
             max(text_cols, key=lambda c: c.x1 - c.x0).role = "description"
 
 
-_LINE_NO = re.compile(r"^\d+(?:\.0{1,3})?[.)]?$")  # "3", "3.", "3)", JD Edwards "3.000"
+_LINE_NO = re.compile(r"^\d+(?:\.0{1,3})?[.)]?$|^\d{1,3}-\d{1,4}$")  # "3", "3.", "3)", JDE "3.000", page-line "1-4"
 
 
 _GENERIC_ITEM = re.compile(r"^(?:item|items|pos\.?|position|#|no\.?|nr\.?)(?:\s*(?:#|no\.?|nr\.?))?$", re.IGNORECASE)
@@ -410,11 +429,14 @@ def _merge_text_runs(cols: list[Column], rows: list[Line]) -> list[Column]:
 _JOINED_LABEL = re.compile(r"^\w+\s*(?:/|\bper\b|\bpro\b|\bje\b)\s*\w+$", re.IGNORECASE)
 
 
-def _header_pieces(head: list[Line], cols: list[Column]) -> list[tuple[Column, str]]:
+def _header_pieces(head: list[Line], cols: list[Column], near_flag: list[bool] | None = None
+                   ) -> list[tuple[Column, str]]:
     """(column, text) for every header phrase: a phrase goes to the body column it overlaps; a phrase
     spanning several columns is split by word; a phrase over no column (an empty column, like a gross
-    price or discount printed on other rows only) is dropped unless a column sits right beside it."""
+    price or discount printed on other rows only) is dropped unless a column sits right beside it
+    (``near_flag`` gets True for those pieces, False for the others)."""
     out: list[tuple[Column, str]] = []
+    flags = near_flag if near_flag is not None else []
 
     def overlapping(x0: float, x1: float) -> list[Column]:
         return [c for c in cols if min(c.x1, x1) - max(c.x0, x0) > -0.5]
@@ -428,6 +450,7 @@ def _header_pieces(head: list[Line], cols: list[Column]) -> list[tuple[Column, s
                 target = hits[0] if hits else _near(cols, ph[0].x0, ph[-1].x1, ph[0].height)
                 if target is not None:
                     out.append((target, phrase_text(ph)))
+                    flags.append(not hits)
                 continue
             picks: list[Column | None] = []
             for w in ph:
@@ -439,6 +462,7 @@ def _header_pieces(head: list[Line], cols: list[Column]) -> list[tuple[Column, s
                 col = picks[k] or min(cols, key=lambda c: max(c.x0 - w.x1, w.x0 - c.x1))
                 if col is not None:
                     out.append((col, w.text))
+                    flags.append(False)
     return out
 
 
@@ -483,8 +507,14 @@ def _assign_headers(cols: list[Column], head: list[Line], buyer_words: set[str],
         c.right = (c.x1 + cols[i + 1].x0) / 2 if i + 1 < len(cols) else 1e9
     pieces: dict[int, list[str]] = {}
     for k, ln in enumerate(head):
-        for c, text in _header_pieces([ln], cols):
-            c.header = (c.header + " " + text).strip()
+        near: list[bool] = []
+        got = _header_pieces([ln], cols, near)
+        over = {id(c) for (c, _), n in zip(got, near, strict=True) if not n}
+        for (c, text), n in zip(got, near, strict=True):
+            if not n or id(c) not in over:
+                # a label beside a column that has its own label on this header line ("Nest Code" left of
+                # "Total Units") names an empty column, not this one
+                c.header = (c.header + " " + text).strip()
             pieces.setdefault(id(c), []).append(text)
             pieces.setdefault(-id(c) - k, []).append(text)  # per header line: side-by-side labels
     used: dict[str, Column] = {}
@@ -717,6 +747,8 @@ def read_tables(pages: list[list[Line]], heights: dict[int, float], buyer_words:
     tables: list[Table] = []
     carry: tuple[list[Column], list[Line]] | None = None
     footers = _recurring_footers(pages, heights)
+    seen_sig: tuple = ()  # the last table's header (_signature) and columns
+    seen_cols: list[Column] = []
     for lines in pages:
         if not lines:
             continue
@@ -732,6 +764,11 @@ def read_tables(pages: list[list[Line]], heights: dict[int, float], buyer_words:
                 head = [lines[i], lines[i + 1]]
                 i += 2
             elif carry is not None and not started:
+                again = next((j for j in range(i, len(lines)) if is_header_line(lines[j], hints)), None)
+                if again is not None and _same_header(_signature(_header_block(lines, again, hints)),
+                                                      _signature(carry[1])):
+                    i = again  # the page's top above the reprinted header is its letterhead, not items
+                    continue
                 head = []
             else:
                 i += 1
@@ -740,7 +777,9 @@ def read_tables(pages: list[list[Line]], heights: dict[int, float], buyer_words:
             body, i, why = _take(lines, i, page_h, hints, footers)
             if not body:
                 continue
-            if head:
+            if head and seen_cols and _same_header(_signature(head), seen_sig):
+                cols = [replace(c) for c in seen_cols]  # the page's repeated header: the columns read before
+            elif head:
                 cols = _split_by_header(_text_columns(_gutters(body, head), body, head), head)
                 _assign_headers(cols, head, buyer_words, hints, own=own, supplier_words=sw)
                 _unheaded_codes(cols, body, own)
@@ -759,7 +798,13 @@ def read_tables(pages: list[list[Line]], heights: dict[int, float], buyer_words:
             else:
                 continue
             if not any(r in ("qty", "amount") for c in cols for r in (c.role, c.role2)):
+                tiered = _tiered(head, body, buyer_words, hints, own, sw)
+                if tiered:
+                    tables.append(Table(tiered[0], tiered[1], head))
+                    carry = None
                 continue
+            if head:
+                seen_sig, seen_cols = _signature(head), cols
             while why == "gap":  # records spaced far apart: the table goes on while the next chunk has rows
                 chunk, j, why2 = _take(lines, i, page_h, hints, footers)
                 more = _rows(chunk, cols)[0] if chunk else []
@@ -769,11 +814,58 @@ def read_tables(pages: list[list[Line]], heights: dict[int, float], buyer_words:
                 i, why = j, why2
             ended = why in ("gap", "stop")
             rows, total_line = _rows(body, cols)
+            # two-row records: per-line label columns read them whole (sub-rows included) when they find as
+            # many records as the gutter columns do
+            if (not rows or any(c.role2 for c in cols)) and (tiered := _tiered(head, body, buyer_words, hints, own,
+                                                                               sw)) and len(tiered[1]) >= len(rows):
+                cols, rows = tiered
+                if why == "gap":  # a scan's record text printed a few blank rows under its values
+                    from orderflow.extractors.layout.tiers import sub_rows  # noqa: PLC0415
+                    i = sub_rows(rows[-1], lines, i, 6)
             if rows:
                 tables.append(Table(cols, rows, head, total_line))
             carry = None if ended else (cols, head)
         # a table running off the page bottom continues on the next page
-    return tables
+    return tables or _card_table(pages)
+
+
+def _card_table(pages: list[list[Line]]) -> list[Table]:
+    """No item table: items printed as key/value cards (cards.py), one record each."""
+    from orderflow.extractors.layout.cards import read_cards, wrapped_text  # noqa: PLC0415
+
+    rows: list[Row] = []
+    flat = [ln for lines in pages for ln in lines]
+    for first, cells, used in read_cards(pages):
+        roles = frozenset(cells) | {"description"}
+        row = Row(first, cells, page=first.page, roles=roles)
+        for ln in used[1:]:
+            row.extra.append(ln)
+            row.extra_cells.append({})
+            row.merged.add(id(ln))
+        for ln in wrapped_text(used, flat, cells):
+            row.extra.append(ln)
+            row.extra_cells.append({"description": list(ln.words)})
+        rows.append(row)
+    return [Table([], rows, [])] if rows else []
+
+
+def _tiered(head: list[Line], body: list[Line], buyer_words: set[str], hints: Hints | None, own: str,
+            sw: set[str]) -> tuple[list[Column], list[Row]] | None:
+    """Two-row records under a two-line header (tiers.py), tried when the gutter columns read no items."""
+    from orderflow.extractors.layout.tiers import tier_rows  # noqa: PLC0415  (tiers imports this module)
+
+    return tier_rows(head, body, buyer_words, hints, own, sw) if len(head) == 2 else None
+
+
+def _signature(head: list[Line]) -> tuple:
+    """A header block's labels and their x positions: a header reprinted on the next page looks the same, and
+    its columns are those read under the first copy (a page holding one item shows too few rows to find
+    every column)."""
+    return tuple((phrase_text(ph).lower(), ph[0].x0) for ln in head for ph in ln.phrases)
+
+
+def _same_header(a: tuple, b: tuple) -> bool:
+    return len(a) == len(b) and all(p == q and abs(x - y) <= 3 for (p, x), (q, y) in zip(a, b, strict=True))
 
 
 def _recurring_footers(pages: list[list[Line]], heights: dict[int, float]) -> set[int]:
@@ -913,6 +1005,7 @@ def _rows(body: list[Line], cols: list[Column]) -> tuple[list[Row], Line | None]
                 pending.append(ln)
     if not anchors:
         return [], None
+    loose = _pair_line_numbers(anchors, loose, cols)
     for ln in loose:
         if not any(ch.isalnum() for ch in ln.text):
             continue  # a rule typed as "*****" or "-----": no row's text
@@ -942,3 +1035,26 @@ def _rows(body: list[Line], cols: list[Column]) -> tuple[list[Row], Line | None]
             best.extra.append(ln)
             best.extra_cells.append(_cells(ln, cols))
     return anchors, total_line
+
+
+def _pair_line_numbers(anchors: list[Row], loose: list[Line], cols: list[Column]) -> list[Line]:
+    """Line numbers printed alone, vertically centred in a tall record (TJX "1-1" between the item row and
+    its sub-rows), one per record that has none on its row: the k-th such number belongs to the k-th record
+    without one. Returns the loose lines left."""
+    if not any(c.role == "line_no" for c in cols):
+        return loose
+    lone = [ln for ln in loose if len(ln.words) == 1 and set(_cells(ln, cols)) == {"line_no"}
+            and _LINE_NO.match(ln.words[0].text)]
+    bare = [r for r in anchors if not r.cells.get("line_no")]
+    if not lone or len(lone) != len(bare):
+        return loose
+    for ln, row in zip(lone, bare, strict=True):
+        if ln.page != row.page or ln.top < row.anchor.top:
+            return loose  # a number above its record: not this layout
+    for ln, row in zip(lone, bare, strict=True):
+        row.cells["line_no"] = list(ln.words)
+        row.extra.append(ln)
+        row.extra_cells.append({})
+        row.merged.add(id(ln))
+    taken = {id(ln) for ln in lone}
+    return [ln for ln in loose if id(ln) not in taken]

@@ -111,3 +111,56 @@ def test_dates_under_a_money_header_are_no_amount():
     assert len(got) == len(want) == 17
     for g, w in zip(got, want, strict=True):
         _same(("qty", "unit_price", "amount"), g, w)
+
+
+def test_units_column_style_codes_and_centred_page_line_numbers():
+    """TJX Canada (Winners, HomeSense): "UNITS" is the ordered quantity, "STYLE" the buyer's item number,
+    "PAGE- LINE" numbers ("1-1") printed alone, centred in each record's block of key/value sub-rows, and
+    the header reprinted on the next page over a single item. Every line, every field."""
+    keys = ("line_no", "sku", "customer_part", "description", "qty", "uom", "unit_price", "amount")
+    for stem, n in (("winners_467177", 5), ("homesense_564469", 4)):
+        got, want = _lines(stem)
+        assert len(got) == len(want) == n, stem
+        for g, w in zip(got, want, strict=True):
+            _same(keys, g, w)
+
+
+def test_three_line_header_with_numbered_columns():
+    """T.J. Maxx: "Total | Units" over a header line naming numbered DC columns ("DC# 891"): the header is
+    three lines, "Total Units" the quantity (not the DC split), "TJX Style #" the buyer's item number."""
+    got, want = _lines("tjmaxx_044311")
+    assert len(got) == len(want) == 6
+    for g, w in zip(got, want, strict=True):
+        _same(("line_no", "sku", "customer_part", "description", "qty"), g, w)
+
+
+def test_sap_records_under_labels_left_of_their_values():
+    """SAP MEDRUCK (Horn & Bauer): "Pos. | Material | Bezeichnung" over "Bestellmenge | Einheit | Preis pro
+    Einheit | Nettowert" label the two rows of each record, the values right-aligned far right of their
+    labels (no gutter meets a label); the "Ihre Materialnummer SDS2884" sub-row is the supplier's code; the
+    item name is the short text, the long item text under it is not."""
+    got, want = _lines("hornbauer_4500205007")
+    assert len(got) == len(want) == 1
+    _same(("line_no", "sku", "customer_part", "description", "qty", "uom", "unit_price", "amount"), got[0], want[0])
+
+
+def test_spec_subrows_do_not_bridge_columns_and_page_top_is_no_item():
+    """Amcor (SAP): dimension rows inside the description cell ("60 x 0,20 x 007 x 1,3mm") must not merge the
+    quantity and unit columns; the page-2 letterhead above the reprinted header is no item; "00010 3448361"
+    is the position and the material; the unit comes with the quantity ("100 ST") when the unit column
+    holds the price unit ("1 ST")."""
+    got, want = _lines("amcor_4530944287")
+    assert len(got) == len(want) == 2
+    for g, w in zip(got, want, strict=True):
+        _same(("line_no", "sku", "customer_part", "qty", "uom", "unit_price", "amount"), g, w)
+    _same(("description",), got[1], want[1])  # wrapped past the cell edge into the quantity column
+
+
+def test_items_printed_as_key_value_cards():
+    """Geissmann (combit List & Label): no line table, every item a card of "Artikelnummer / Bezeichnung
+    (wrapped) / Menge / Preis in EUR" rows; "Menge / Preis" names two cells and "42.73 per 1 Stk" is the
+    price and its basis."""
+    got, want = _lines("geissmann_815182")
+    assert len(got) == len(want) == 3
+    for g, w in zip(got, want, strict=True):
+        _same(("customer_part", "description", "qty", "uom", "unit_price"), g, w)
