@@ -800,6 +800,9 @@ def create_review_app(
         with session_factory() as s:
             order = load_order(s, order_id)
             around = navigation.neighbours(s, navigation.current(request.session), order_id, user.username, utcnow())
+            if unsaved := unsaved_edits(order, form):  # the next order would open and the typing be lost
+                return refuse(request, order_id, user, f"Not approved: you have unsaved edits ({', '.join(unsaved)}). "
+                                                       "Save them first, or reload the page to drop them.", 409, form)
             if seen and seen != order_version(order):  # signed what the approver saw, nothing else
                 return refuse(request, order_id, user, f"Order {order_id} was changed after you opened it. "
                                                        "Look at it again before approving.", 409, form)
@@ -833,6 +836,11 @@ def create_review_app(
             return back_to(order_id)
         flash(request, f"Order {order_id}: {text}")
         return go_on(around)
+
+    def unsaved_edits(order: Order, form: FormData) -> list[str]:
+        """Fields of the order form (sent along with approve/reject) that differ from the stored order."""
+        before = form_values(repo.order_canonical(order))
+        return [p for p in before if p in form and str(form.get(p)).strip() != before[p]]
 
     def go_on(around: navigation.Neighbours) -> RedirectResponse:
         """Issue 23: after a final approve or a reject, the next order in the CSR's filter (or the queue)."""
@@ -939,6 +947,9 @@ def create_review_app(
         user = current_user(request, form)
         with session_factory() as s:
             around = navigation.neighbours(s, navigation.current(request.session), order_id, user.username, utcnow())
+            if unsaved := unsaved_edits(load_order(s, order_id), form):
+                return refuse(request, order_id, user, f"Not rejected: you have unsaved edits ({', '.join(unsaved)}). "
+                                                       "Save them first, or reload the page to drop them.", 409, form)
             try:
                 actions.reject(s, order_id, user=user.username, reason=str(form.get("reason") or ""))
                 s.commit()

@@ -62,10 +62,18 @@ def test_refused_approve_is_shown_on_the_order_page_with_the_typed_reason(sign_i
         page.keyboard.press("a")
     assert resp.value.status == 409
     error = page.locator('[data-testid="error"]')
-    expect(error).to_contain_text("blocking issues")
+    expect(error).to_contain_text("unsaved edits (payment_terms)")  # approving would open the next order
     assert page.url == f"{ui_url}/orders/{order_id}"
     assert page.locator("#order-form").count() == 1 and page.locator("#approve-btn").count() == 1
     assert page.locator('input[name="payment_terms"]').input_value() == "Net 60"  # the unsaved edit is kept
+    assert state_of(ui_store, order_id) == "needs_review"
+
+    page.reload()  # drop the edit: now the blocking issues are what stops the approval
+    page.locator("h1").click()
+    with page.expect_response(f"**/orders/{order_id}/approve") as resp:
+        page.keyboard.press("a")
+    assert resp.value.status == 409
+    expect(error).to_contain_text("blocking issues")
 
     # A CSR may not override: refused, but the reason they typed is still in the box.
     page.fill('input[name="override_reason"]', "buyer confirmed the part by phone")
@@ -407,3 +415,35 @@ def test_lines_grid_shows_the_sku_the_engine_resolved_and_how(sign_in, ui_store)
     assert found.inner_text() == "= FAS-1001 customer's cross-reference"
     assert page.locator('tr.line[data-line="2"] [data-testid="resolved-sku"]').count() == 0  # it says so already
     assert page.locator('tr.line[data-line="1"] [data-testid="resolved-sku"]').count() == 0  # nothing found
+
+
+def test_approve_with_unsaved_edits_is_refused_and_keeps_them(sign_in, ui_url, ui_store, fresh_order):
+    """Approve opens the next order: with edits typed but not saved, they were silently dropped (and the
+    order approved as stored). Approve (and reject) now refuse and say so; saved, the approval goes through."""
+    order_id = fresh_order("PO-48291", issues=[])
+    page = sign_in("lead1")
+    page.set_default_timeout(5000)
+    page.goto(f"/orders/{order_id}")
+    page.fill('input[name="payment_terms"]', "Net 75")
+    page.locator("h1").click()
+    with page.expect_response(f"**/orders/{order_id}/approve") as resp:
+        page.keyboard.press("a")
+    assert resp.value.status == 409
+    expect(page.locator('[data-testid="error"]')).to_contain_text("unsaved edits (payment_terms)")
+    assert page.url == f"{ui_url}/orders/{order_id}" and state_of(ui_store, order_id) != "pushed"
+    assert page.locator('input[name="payment_terms"]').input_value() == "Net 75"
+
+    page.fill('input[name="reason"]', "wrong customer")
+    with page.expect_response(f"**/orders/{order_id}/reject") as resp:
+        page.click("#reject-btn")
+    assert resp.value.status == 409 and state_of(ui_store, order_id) != "rejected"
+
+    page.click("#save-btn")
+    expect(page.locator('[data-testid="flash"]')).to_contain_text("Saved 1 change(s)")
+    page.locator("h1").click()
+    page.keyboard.press("a")
+    page.wait_for_url(lambda url: url != f"{ui_url}/orders/{order_id}")
+    with ui_store.Session() as s:
+        row = repo.get_order(s, order_id)
+        assert row.state == "pushed" and row.canonical["payment_terms"] == "Net 75"
+    release_landing(page)
