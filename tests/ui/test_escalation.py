@@ -4,8 +4,6 @@ an override reason; the CSR's "Sent by me" shows its state."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 from ui.conftest import GLOVE_ROWS, _save, pdf_order, po_pdf, release_landing
@@ -34,8 +32,8 @@ def escalations(ui_store, order_id: int) -> list:
 
 
 def awaiting_ids(page) -> list[int]:
-    page.click('[data-testid="nav-awaiting"]')
-    page.wait_for_url("**/awaiting")
+    expect(page.locator('[data-testid="nav-awaiting"]')).to_have_attribute("href", "/awaiting")
+    page.goto("/awaiting")
     return [int(x) for x in page.locator("#awaiting tr.qrow").evaluate_all("rs => rs.map(r => r.dataset.orderId)")]
 
 
@@ -76,6 +74,7 @@ def test_csr_sends_a_price_mismatch_to_the_lead_who_approves_it(sign_in, ui_url,
 
     # the CSR's "Sent by me" lists it with its state
     assert order_id in awaiting_ids(csr)
+    expect(csr.locator('[data-testid="nav-awaiting"]')).to_have_text("Sent by me")
     sent_row = csr.locator(f'#awaiting tr[data-order-id="{order_id}"]')
     expect(sent_row.locator(".waiting-cell")).to_have_text("lead")
     expect(sent_row).to_contain_text("needs review")
@@ -94,7 +93,7 @@ def test_csr_sends_a_price_mismatch_to_the_lead_who_approves_it(sign_in, ui_url,
     assert lead.locator("#send-lead-btn").count() == 0  # the lead decides, it does not send on
     lead.fill('input[name="override_reason"]', "agreed price honoured for this PO")
     lead.click("#approve-btn")
-    lead.wait_for_url(re.compile(r".*/(orders/\d+)?$"))
+    expect(lead.locator('[data-testid="flash"]')).to_contain_text(f"Order {order_id}: Approved and pushed")
     release_landing(lead)
     with ui_store.Session() as s:
         order = repo.get_order(s, order_id)
