@@ -406,10 +406,16 @@ def queue_show(order_id: int) -> None:
 def _review_call(fn_name: str, order_id: int, *args: Any, **kw: Any) -> None:
     from orderflow.review import actions
 
+    _review_call_in(actions, fn_name, order_id, *args, **kw)
+
+
+def _review_call_in(module: Any, fn_name: str, order_id: int, *args: Any, **kw: Any) -> None:
+    from orderflow.review import actions
+
     services = _services()
     with services.session_factory() as s, s.begin():
         try:
-            getattr(actions, fn_name)(s, order_id, *args, **kw)
+            getattr(module, fn_name)(s, order_id, *args, **kw)
         except actions.ReviewError as exc:
             raise UsageFailure(str(exc)) from None
     typer.echo(f"order {order_id}: {fn_name} done")
@@ -519,6 +525,21 @@ def queue_approve(
 
         r = push_order(services, order_id, actor=name)
         typer.echo(f"order {order_id}: " + (f"pushed as {r.erp_order_id}" if r.ok else f"not pushed: {r.error}"))
+
+
+@queue_app.command("send")
+def queue_send(
+    order_id: int,
+    to: Annotated[str, typer.Option(help="lead or finance: the role that may decide.")] = "lead",
+    note: Annotated[str | None, typer.Option(help="What they should decide, and why (required, audited).")] = None,
+    user: Annotated[str | None, typer.Option(help="Act as this user (default: operator).")] = None,
+) -> None:
+    """Send an order a CSR may not decide to the lead or finance, with a note (the review app's "Send to")."""
+    from orderflow.review import escalation
+
+    name = _operator(user)
+    role = _operator_role(_services(), name, f"send order {order_id}")
+    _review_call_in(escalation, "send", order_id, user=name, role=role, to=to, note=note or "")
 
 
 @queue_app.command("reject")

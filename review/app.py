@@ -35,7 +35,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from orderflow.canonical import CanonicalOrder, Issue, Provenance
 from orderflow.canonical.states import OrderState
-from orderflow.review import actions, inline, learning, navigation, present, render, search
+from orderflow.review import actions, escalation, inline, learning, navigation, present, render, search
 from orderflow.review.auth import (
     CurrentUser,
     approvals_done,
@@ -369,7 +369,11 @@ def create_review_app(
         request.session["flash"] = {"text": text, "kind": kind}
 
     def page(request: Request, name: str, ctx: dict[str, Any], status: int = 200) -> HTMLResponse:
-        ctx = {"user": getattr(request.state, "user", None), "csrf_token": csrf_token(request),
+        user = getattr(request.state, "user", None)
+        if user is not None and "awaiting_count" not in ctx and user.role != "csr":
+            with session_factory() as s:  # issue 23 item 4: the header's "Awaiting my approval (N)"
+                ctx = {**ctx, "awaiting_count": escalation.awaiting_count(s, user.role)}
+        ctx = {"user": user, "csrf_token": csrf_token(request),
                "flash": request.session.pop("flash", None), **ctx}
         return templates.TemplateResponse(request, name, ctx, status_code=status)
 
@@ -530,7 +534,9 @@ def create_review_app(
             for o in base:
                 for c in {i.code for i in o.issues}:
                     counts[c] = counts.get(c, 0) + 1
-            rows = [search.queue_row(o, now) for o in search.matching(base, f, now)]
+            shown = search.matching(base, f, now)
+            sent = escalation.latest(s, [o.id for o in shown])  # issue 23 item 3: "waiting for lead"
+            rows = [{**search.queue_row(o, now), "waiting": escalation.waiting_for(o, sent.get(o.id))} for o in shown]
         return page(request, "queue.html", {
             "rows": rows, "f": f.as_dict(), "channels": channels, "customers": customers,
             "all_codes": sorted(counts), "counts": sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])),
@@ -656,11 +662,18 @@ def create_review_app(
                  "erp_order_id": a.erp_order_id, "error": a.error} for a in attempts],
             "push_error": push_error, "audit": audit, "total": _text(co.computed_total()) or None,
             "versions": version_history(s, order),
+            **escalation_view(s, order, user),  # issue 23 item 3: send to lead / finance, waiting for
             "seen": order_version(order),
             "around": navigation.neighbours(s, f, order.id, user.username, now),  # issue 23: previous / next
             "availability": availability_view(co, order),  # issue 12: now / promised / backorder per line
             **doubts_view(co, issues),  # issue 20: the values the engine doubts, listed first, walked with j/k
         }
+
+    def escalation_view(s: Session, order: Order, user: CurrentUser) -> dict[str, Any]:
+        sent = escalation.latest(s, [order.id]).get(order.id)
+        return {"send_to": escalation.targets(order, user.role), "waiting_for": escalation.waiting_for(order, sent),
+                "escalated": sent, "hide_override": user.role not in actions.OVERRIDE_ROLES
+                and escalation.only_decisions(order)}
 
     def load_order(s: Session, order_id: int) -> Order:
         order = repo.get_order(s, order_id)
@@ -911,6 +924,37 @@ def create_review_app(
             s.commit()
         flash(request, f"Sent for {' + '.join(pending)} approval.")
         return RedirectResponse("/", status_code=303)
+
+    @app.post("/orders/{order_id}/escalate")
+    def escalate(request: Request, order_id: OrderId, form: FormData = Depends(posted_form)) -> Response:
+        """Issue 23 item 3: a CSR sends the order to the role that may decide, with a note."""
+        user = current_user(request, form)
+        to = str(form.get("to") or "")
+        with session_factory() as s:
+            try:
+                escalation.send(s, order_id, user=user.username, role=user.role, to=to, note=str(form.get("note") or ""))
+                s.commit()
+            except actions.ReviewError as exc:
+                s.rollback()
+                return refuse(request, order_id, user, f"Not sent: {exc}", review_error(exc), form)
+        flash(request, f"Order {order_id} sent to {to}; it waits for them.")
+        return RedirectResponse("/", status_code=303)
+
+    @app.get("/awaiting")
+    def awaiting_page(request: Request) -> HTMLResponse:
+        """Issue 23 item 4: leads and finance see what waits for them; a CSR sees what they sent."""
+        user = current_user(request)
+        now = utcnow()
+        with session_factory() as s:
+            if user.role == "csr":
+                rows = [{**search.queue_row(o, now), "sent": sent, "waiting": waiting}
+                        for o, sent, waiting in escalation.sent_by(s, user.username)]
+                title = "Sent by me"
+            else:
+                rows = [{**search.queue_row(o, now), "sent": sent, "waiting": waiting}
+                        for o, sent, waiting in escalation.awaiting(s, user.role)]
+                title = "Awaiting my approval"
+        return page(request, "awaiting.html", {"rows": rows, "title": title, "nav": "awaiting"})
 
     @app.post("/orders/{order_id}/ship-policy")
     def ship_policy(request: Request, order_id: OrderId, form: FormData = Depends(posted_form)) -> Response:

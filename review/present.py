@@ -89,6 +89,8 @@ def audit_sentence(action: str, before: Any, after: Any) -> str:
         return f"Signed the {a.get('step')} approval (as {a.get('role')})."
     if action == "sent_for_approval":
         return f"Sent for {' + '.join(str(x) for x in a.get('steps') or [])} approval."
+    if action == "escalated":
+        return f"Sent to {a.get('to')} (by a {a.get('role')}): {show(a.get('note'), 200)}"
     keys = [k for k in (*a, *(k for k in b if k not in a)) if k != "canonical" and b.get(k) != a.get(k)]
     return "; ".join(f"{k.replace('_', ' ')}: {show(b.get(k))} → {show(a.get(k))}" if k in b
                      else f"{k.replace('_', ' ')}: {show(a.get(k))}" for k in keys) + ("." if keys else "")
