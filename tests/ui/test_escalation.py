@@ -38,7 +38,7 @@ def awaiting_ids(page) -> list[int]:
 
 
 def test_csr_sends_a_price_mismatch_to_the_lead_who_approves_it(sign_in, ui_url, ui_store):
-    order_id = blocked_order(ui_store, "PO-48260", "PRICE_MISMATCH")
+    order_id = blocked_order(ui_store, "PO-48460", "PRICE_MISMATCH")
     csr = sign_in("csr1")
     csr.set_default_timeout(5000)
     csr.goto(f"/orders/{order_id}")
@@ -109,7 +109,7 @@ def test_csr_sends_a_price_mismatch_to_the_lead_who_approves_it(sign_in, ui_url,
 
 
 def test_a_credit_hold_goes_to_finance_not_the_lead(sign_in, ui_url, ui_store):
-    order_id = blocked_order(ui_store, "PO-48261", "CREDIT_HOLD")
+    order_id = blocked_order(ui_store, "PO-48461", "CREDIT_HOLD")
     csr = sign_in("csr2")
     csr.set_default_timeout(5000)
     csr.goto(f"/orders/{order_id}")
