@@ -241,6 +241,13 @@ def _issue_view(row: Any) -> dict[str, Any]:
     }
 
 
+def form_changes(co: CanonicalOrder, form: Any) -> list[tuple[str, str]]:
+    """(path, typed text) of the order form's fields that differ from the order: what a save applies,
+    and what approve/reject refuse to drop."""
+    before = form_values(co)
+    return [(p, str(form.get(p))) for p in before if p in form and str(form.get(p)).strip() != before[p]]
+
+
 def form_values(co: CanonicalOrder) -> dict[str, str]:
     """Every editable path → its current text, as the form shows it (save compares against this)."""
     values = {path: _text(getattr(co, path)) for path, _, _ in HEADER_FIELDS}
@@ -742,8 +749,7 @@ def create_review_app(
         with session_factory() as s:
             order = load_order(s, order_id)
             current = repo.order_canonical(order)
-            before = form_values(current)
-            changed = [(p, str(form.get(p))) for p in before if p in form and str(form.get(p)).strip() != before[p]]
+            changed = form_changes(current, form)
             if not changed:
                 flash(request, "No changes to save.", "warn")
                 return back_to(order_id)
@@ -852,8 +858,7 @@ def create_review_app(
 
     def unsaved_edits(order: Order, form: FormData) -> list[str]:
         """Fields of the order form (sent along with approve/reject) that differ from the stored order."""
-        before = form_values(repo.order_canonical(order))
-        return [p for p in before if p in form and str(form.get(p)).strip() != before[p]]
+        return [p for p, _ in form_changes(repo.order_canonical(order), form)]
 
     def go_on(around: navigation.Neighbours) -> RedirectResponse:
         """Issue 23: after a final approve or a reject, the next order in the CSR's filter (or the queue)."""
