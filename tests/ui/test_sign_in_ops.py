@@ -49,3 +49,15 @@ def test_the_cookie_secret_is_kept_in_the_home_and_readable_by_its_owner_only(tm
     (tmp_path / "home" / "ui-secret").write_text("short\n")
     with pytest.raises(ValueError, match="delete it"):
         ui_secret(settings)
+
+
+def test_an_unreadable_secret_stops_the_app_with_the_reason_not_a_traceback(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    home = tmp_path / "home"
+    (home / "ui-secret").mkdir(parents=True)  # not a file: cannot be read as the secret
+    env = {k: v for k, v in os.environ.items() if k != "ORDERFLOW_UI_SECRET"}
+    res = subprocess.run([sys.executable, "-m", "orderflow.flows.cli", "ui", "--port", "1"], capture_output=True,
+                         text=True, env={**env, "ORDERFLOW_HOME": str(home)}, timeout=120)
+    assert res.returncode == 2 and "the review app's secret" in res.stderr and "Traceback" not in res.stderr
