@@ -28,9 +28,12 @@ system-deps:
 demo: $(BIN)/.installed
 	$(BIN)/orderflow demo
 
+# Two pytest-xdist workers (the tests that share the session's Tryton databases stay on one).
+TEST_WORKERS ?= 2
+
 test: system-deps $(BIN)/.installed
 	$(BIN)/ruff check .
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadgroup
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
