@@ -827,7 +827,7 @@ def create_review_app(
         """Issue 23 item 10: what the correction taught reached the other waiting orders (a learned
         cross-reference re-validates the customer's orders with the same part)."""
         again = getattr(order, "requeued", None) or []
-        return f" {len(again)} other waiting order(s) re-checked with it." if again else ""
+        return f" {len(again)} other waiting order(s) re-checked with what this taught." if again else ""
 
     def click_evidence(raw: Any) -> dict[str, Any] | None:
         """The word the CSR clicked for a field: {"click": {page, x0, top, x1, bottom}} or None."""
