@@ -14,7 +14,9 @@ from orderflow.flows.services import open_store
 from orderflow.flows.settings import load_settings
 from orderflow.store import models
 
-CLEAN = {**UNKNOWN_PART, "lines": [{"line_no": "1", "qty": "100", "uom": "EA", "sku": "FAS-1002"}]}
+CLEAN = {**UNKNOWN_PART, "ship_to": {"name": "ACME Manufacturing Plant 1"},
+         "lines": [{"line_no": "1", "qty": "100", "uom": "EA", "sku": "FAS-1002"}]}
+HOLD = {"ORDERFLOW_AUTO_APPROVE": "false"}  # valid orders wait for a person instead of being pushed
 
 
 def _states(home: Path) -> dict[int, str]:
@@ -29,7 +31,7 @@ def test_approve_several_orders_reports_each(tmp_path: Path) -> None:
     for po, body in (("CLI-3001", CLEAN), ("CLI-3002", CLEAN), ("CLI-3003", UNKNOWN_PART)):
         f = tmp_path / f"{po}.json"
         f.write_text(json.dumps({**body, "po_number": po}))
-        res = run(home, "process", str(f), "--json")
+        res = run(home, "process", str(f), "--json", env=HOLD)
         assert res.returncode in (0, 1), res.stderr
         ids.append(json.loads(res.stdout)[0]["orders"][0]["id"])
     states = _states(home)
@@ -37,10 +39,11 @@ def test_approve_several_orders_reports_each(tmp_path: Path) -> None:
     added = run(home, "users", "add", "ann", "--role", "csr", "--password-stdin", stdin="pw-ann-long-enough\n")
     assert added.returncode == 0, added.stderr
 
-    res = run(home, "queue", "approve", *map(str, ids), "--user", "ann", "--no-push")
+    res = run(home, "queue", "approve", *map(str, ids), "--user", "ann", env=HOLD)
     assert res.returncode == 2, (res.stdout, res.stderr)
-    assert f"order {ids[0]}: approved" in res.stdout and f"order {ids[1]}: approved" in res.stdout
-    assert f"order {ids[2]} still has blocking issues (SKU_UNKNOWN)" in res.stderr
+    for i in ids[:2]:
+        assert f"order {i}: approved" in res.stdout and f"order {i}: pushed as FILE-" in res.stdout
+    assert f"order {ids[2]} still has blocking issues (" in res.stderr and "SKU_UNKNOWN" in res.stderr
     assert "Traceback" not in res.stderr
     states = _states(home)
-    assert [states[i] for i in ids] == ["approved", "approved", "needs_review"]
+    assert [states[i] for i in ids] == ["pushed", "pushed", "needs_review"]
