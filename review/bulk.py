@@ -46,6 +46,13 @@ class Outcome:
     text: str
 
 
+def _reason(order_id: int, exc: Exception) -> str:
+    """The refusal as the result list shows it, beside "Order 12 · PO": without "order 12" again."""
+    text = str(exc)
+    prefix = f"order {order_id} "
+    return text[len(prefix):] if text.lower().startswith(prefix) else text
+
+
 def selection(values: Iterable[Any]) -> list[tuple[int, str | None]]:
     """The ticked checkboxes (``"12"`` or ``"12:<version seen>"``) → (order id, version), in page order,
     each order once; anything else is not an order id and is dropped."""
@@ -106,11 +113,11 @@ def apply(session_factory: sessionmaker[Session], selected: list[tuple[int, str 
                 s.rollback()
                 if not out:  # the same for every order: say it once, nothing was done
                     raise InputError(str(exc)) from None
-                out.append(Outcome(order_id, po, "refused", str(exc)))
+                out.append(Outcome(order_id, po, "refused", _reason(order_id, exc)))
                 continue
             except actions.ReviewError as exc:
                 s.rollback()
-                out.append(Outcome(order_id, po, "refused", str(exc)))
+                out.append(Outcome(order_id, po, "refused", _reason(order_id, exc)))
                 continue
             except Exception:  # one order that breaks is reported; the others still get done
                 s.rollback()
