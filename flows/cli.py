@@ -510,21 +510,40 @@ def _operator_role(services: Any, name: str, action: str) -> str:
 
 @queue_app.command("approve")
 def queue_approve(
-    order_id: int,
+    order_ids: Annotated[list[int], typer.Argument(help="One or more order ids; each is approved on its own.")],
     reason: Annotated[str | None, typer.Option(help="Why; required to override blocking issues (audited).")] = None,
     user: Annotated[str | None, typer.Option(help="Act as this user (default: operator, else the OS login).")] = None,
     push: bool = True,
 ) -> None:
-    """Approve an order as the operator (their role decides what they may override), then push it."""
+    """Approve orders as the operator (their role decides which approval steps they sign and what they may
+    override: the review app's Approve, ``review.approving``), then push each approved one. An order that
+    cannot be approved is reported and the others still are (exit 2 when any was refused)."""
+    from orderflow.review import actions, approving
+    from orderflow.review.auth import CurrentUser
+
     name = _operator(user)
     services = _services()
-    role = _operator_role(services, name, f"approve order {order_id}")
-    _review_call("approve", order_id, user=name, role=role, override_reason=reason)
-    if push:
-        from orderflow.flows.pipeline import push_order
+    what = f"approve order {order_ids[0]}" if len(order_ids) == 1 else "approve orders"
+    who = CurrentUser(name, _operator_role(services, name, what))
+    refused: list[str] = []
+    for order_id in dict.fromkeys(order_ids):
+        try:
+            with services.session_factory() as s, s.begin():
+                done = approving.approve(s, order_id, who, override_reason=reason)
+        except actions.ReviewError as exc:
+            refused.append(str(exc))
+            continue
+        if not done.final:
+            typer.echo(f"order {order_id}: {done.signed} approval recorded; waiting for {done.waiting} approval")
+            continue
+        typer.echo(f"order {order_id}: approved")
+        if push:
+            from orderflow.flows.pipeline import push_order
 
-        r = push_order(services, order_id, actor=name)
-        typer.echo(f"order {order_id}: " + (f"pushed as {r.erp_order_id}" if r.ok else f"not pushed: {r.error}"))
+            r = push_order(services, order_id, actor=name)
+            typer.echo(f"order {order_id}: " + (f"pushed as {r.erp_order_id}" if r.ok else f"not pushed: {r.error}"))
+    if refused:
+        raise UsageFailure("\n".join(refused))
 
 
 @queue_app.command("send")

@@ -288,10 +288,9 @@ def fix_field(
     target = OrderState.NEEDS_REVIEW if any(i.blocking for i in issues) else OrderState.VALID
     repo.set_order_state(s, o, target.value, actor=user, reason=f"after fixing {path}", action="revalidate")
     o.taught_xref = xref
-    if reapply:
-        reapply_to_waiting(s, o, user=user, revalidate=revalidate, learner=learner,
-                           hints=bool(getattr(o, "learned", None) and o.learned.added),
-                           xref_parts={xref} if xref else set())
+    o.requeued = reapply_to_waiting(s, o, user=user, revalidate=revalidate, learner=learner,
+                                    hints=bool(getattr(o, "learned", None) and o.learned.added),
+                                    xref_parts={xref} if xref else set()) if reapply else []
     return o
 
 

@@ -35,7 +35,19 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from orderflow.canonical import CanonicalOrder, Issue, Provenance
 from orderflow.canonical.states import OrderState
-from orderflow.review import actions, escalation, inline, learning, navigation, present, render, search
+from orderflow.review import (
+    actions,
+    approving,
+    assign,
+    bulk,
+    escalation,
+    inline,
+    learning,
+    navigation,
+    present,
+    render,
+    search,
+)
 from orderflow.review.auth import (
     CurrentUser,
     approvals_done,
@@ -49,7 +61,6 @@ from orderflow.review.auth import (
     new_csrf_token,
     open_web_session,
     pending_steps,
-    record_approval,
     record_login_failure,
     session_user,
 )
@@ -62,8 +73,6 @@ log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 CLAIM_MINUTES = 15
 QUEUE_STATES = search.QUEUE_STATES
-# review.actions knows "supervisor" where the UI's roles say "lead".
-ACTIONS_ROLE: dict[str, str] = {}  # review roles and action roles are the same names
 
 FLASH_MAX = 600  # characters of a flash message; the session cookie must stay far below 4 KB
 MAX_ID = 2**31 - 1  # store ids are 32-bit integers (PostgreSQL ``integer``)
@@ -448,7 +457,7 @@ def create_review_app(
             "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
             "frame-ancestors 'none'; form-action 'self'",
         )
-        if request.url.path.startswith(("/orders", "/documents", "/login", "/learned")) or request.url.path == "/":
+        if request.url.path.startswith(("/orders", "/documents", "/login", "/learned", "/queue")) or request.url.path == "/":
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
@@ -530,9 +539,13 @@ def create_review_app(
         """The queue in the CSR's filter, search and sort (``review.search``); the filter is remembered
         for next/previous on the order screens (``review.navigation``)."""
         current_user(request)
-        now = utcnow()
         f = search.QueueFilter.from_params(request.query_params)
         navigation.remember(request.session, f)
+        return queue_page(request, f)
+
+    def queue_page(request: Request, f: search.QueueFilter, extra: dict[str, Any] | None = None,
+                   status: int = 200) -> HTMLResponse:
+        now = utcnow()
         with session_factory() as s:
             base = search.in_state(s, f)
             channels = sorted({o.channel for o in base if o.channel})
@@ -543,12 +556,45 @@ def create_review_app(
                     counts[c] = counts.get(c, 0) + 1
             shown = search.matching(base, f, now)
             sent = escalation.latest(s, [o.id for o in shown])  # issue 23 item 3: "waiting for lead"
-            rows = [{**search.queue_row(o, now), "waiting": escalation.waiting_for(o, sent.get(o.id))} for o in shown]
+            given = assign.assigned(s, [o.id for o in shown])  # issue 23 item 10: whose work it is
+            rows = [{**search.queue_row(o, now), "waiting": escalation.waiting_for(o, sent.get(o.id)),
+                     "assigned": given.get(o.id) if o.state in actions.EDITABLE_STATES else None,
+                     "seen": order_version(o)} for o in shown]
+            users = assign.assignees(s)
         return page(request, "queue.html", {
             "rows": rows, "f": f.as_dict(), "channels": channels, "customers": customers,
             "all_codes": sorted(counts), "counts": sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])),
             "ages": search.AGE_FILTERS, "states": QUEUE_STATES, "sorts": search.SORTS, "nav": "queue",
-        })
+            "assignees": users, "send_targets": escalation.TARGETS, "checked": set(), "typed": {}, **(extra or {}),
+        }, status=status)
+
+    @app.post("/queue/bulk")
+    def queue_bulk(request: Request, form: FormData = Depends(posted_form)) -> Response:
+        """Issue 23 item 10: approve / reject / assign / send the selected orders at once (``review.bulk``:
+        each order through its own button's code); the queue again, with what was done and what was refused."""
+        user = current_user(request, form)
+        f = navigation.current(request.session)
+        action = str(form.get("action") or "")
+        selected = bulk.selection(form.getlist("ids"))
+        typed = {"reason": str(form.get("reason") or "")[:FLASH_MAX], "to": str(form.get("to") or ""),
+                 "assignee": str(form.get("assignee") or "")}
+        to = typed["assignee"] if action == "assign" else typed["to"]
+        try:
+            outcomes = bulk.apply(session_factory, selected, action, user, text=typed["reason"], to=to,
+                                  push=run_push, version=order_version)
+        except bulk.InputError as exc:
+            response = queue_page(request, f, {"bulk_error": f"Nothing done: {exc}.", "typed": typed,
+                                               "checked": {i for i, _ in selected}}, status=400)
+        else:
+            result = bulk.summary(action, outcomes)
+            response = queue_page(request, f, {"bulk": result, "checked": set(result["refused"]),
+                                               "typed": typed if result["refused"] else {}})
+        response.headers["HX-Replace-Url"] = f.query()  # a refresh shows the queue, it does not post again
+        return response
+
+    @app.get("/queue/bulk", include_in_schema=False)
+    def queue_bulk_again() -> RedirectResponse:
+        return RedirectResponse("/", status_code=303)
 
     # ---------------------------------------------------------------- order screen
 
@@ -761,7 +807,7 @@ def create_review_app(
                     order, taught = actions.save_changes(
                         s, order_id, good, user=user.username, revalidate=revalidate, learner=learner,
                         evidence={path: click_evidence(form.get(f"evidence:{path}")) for path, _ in good})
-                    learned = "".join(f" Learned: {d}" for d in taught)
+                    learned = "".join(f" Learned: {d}" for d in taught) + requeued_text(order)
                     s.commit()
                 except actions.ReviewError as exc:
                     s.rollback()
@@ -775,7 +821,13 @@ def create_review_app(
 
     def learned_text(order: Order) -> str:
         got = getattr(order, "learned", None)
-        return "".join(f" Learned: {d}" for d in got.descriptions) if got else ""
+        return ("".join(f" Learned: {d}" for d in got.descriptions) if got else "") + requeued_text(order)
+
+    def requeued_text(order: Order) -> str:
+        """Issue 23 item 10: what the correction taught reached the other waiting orders (a learned
+        cross-reference re-validates the customer's orders with the same part)."""
+        again = getattr(order, "requeued", None) or []
+        return f" {len(again)} other waiting order(s) re-checked with what this taught." if again else ""
 
     def click_evidence(raw: Any) -> dict[str, Any] | None:
         """The word the CSR clicked for a field: {"click": {page, x0, top, x1, bottom}} or None."""
@@ -825,30 +877,15 @@ def create_review_app(
             if seen and seen != order_version(order):  # signed what the approver saw, nothing else
                 return refuse(request, order_id, user, f"Order {order_id} was changed after you opened it. "
                                                        "Look at it again before approving.", 409, form)
-            pending = pending_steps(order)
-            if pending:
-                step = pending[0]
-                if not can_sign(user.role, step):
-                    total = _text(repo.order_canonical(order).computed_total())
-                    return refuse(request, order_id, user, f"This order needs {step} approval (order total {total}). "
-                                  f"A {user.role} cannot give it: use 'Send for {step} approval'.", 403, form)
-                if order.state not in actions.EDITABLE_STATES:
-                    return refuse(request, order_id, user,
-                                  f"Order {order_id} is '{order.state}' and cannot be approved.", 409, form)
-                record_approval(order, step, user)
-                repo.add_audit(s, entity="order", entity_id=order.id, action="approval_step", actor=user.username,
-                               after={"step": step, "role": user.role})
-                if len(pending) > 1:
-                    s.commit()
-                    flash(request, f"{step.title()} approval recorded; waiting for {pending[1]} approval.")
-                    return back_to(order_id)
-            try:
-                actions.approve(s, order_id, user=user.username, role=ACTIONS_ROLE.get(user.role, user.role),
-                                override_reason=override)
+            try:  # the one approve policy (review.approving): steps, roles, blocking issues, claims
+                done = approving.approve(s, order_id, user, override_reason=override)
                 s.commit()
             except actions.ReviewError as exc:
                 s.rollback()
                 return refuse(request, order_id, user, f"Not approved: {exc}", review_error(exc), form)
+            if not done.final:
+                flash(request, f"{str(done.signed).title()} approval recorded; waiting for {done.waiting} approval.")
+                return back_to(order_id)
         text, kind = run_push(order_id)
         if kind != "ok":
             flash(request, text, kind)

@@ -101,6 +101,40 @@
     }
   });
 
+  // Issue 23 item 10: rows picked for a bulk action: a checkbox per row, shift-click picks the range from
+  // the last box clicked, x toggles the focused row; the bar counts them and its buttons wait for one.
+  function picks() { return Array.prototype.slice.call(document.querySelectorAll('tr.qrow input[name="ids"]')); }
+  var anchor = -1;
+  function countPicks() {
+    var all = picks(), n = 0;
+    all.forEach(function (c) { if (c.checked) n++; c.closest("tr").classList.toggle("picked", c.checked); });
+    var label = document.querySelector('[data-testid="bulk-count"]');
+    if (label) label.textContent = n + " selected";
+    document.querySelectorAll('.bulkbar button[name="action"]').forEach(function (b) { b.disabled = n === 0; });
+    var head = document.getElementById("bulk-all");
+    if (head) { head.checked = n > 0 && n === all.length; head.indeterminate = n > 0 && n < all.length; }
+  }
+  function togglePick(box) { box.checked = !box.checked; anchor = picks().indexOf(box); countPicks(); }
+  document.addEventListener("click", function (ev) {
+    var box = ev.target.closest && ev.target.closest('tr.qrow input[name="ids"]');
+    if (box) {
+      var all = picks(), at = all.indexOf(box);
+      if (ev.shiftKey && anchor >= 0 && anchor < all.length) {
+        for (var i = Math.min(anchor, at); i <= Math.max(anchor, at); i++) all[i].checked = box.checked;
+      }
+      anchor = at;
+      countPicks();
+    } else if (ev.target.id === "bulk-all") {
+      picks().forEach(function (c) { c.checked = ev.target.checked; });
+      anchor = -1;
+      countPicks();
+    }
+  });
+  // shift-click on a box must not also select the text of the rows in between
+  document.addEventListener("mousedown", function (ev) {
+    if (ev.shiftKey && ev.target.closest && ev.target.closest('tr.qrow input[name="ids"]')) ev.preventDefault();
+  });
+
   // Issue 20: the order's doubtful fields (listed first in .doubts), coloured; j/k walk them.
   function doubts() {
     return Array.prototype.slice.call(document.querySelectorAll(".doubts .doubtrow:not(.accepted)"))
@@ -169,14 +203,15 @@
       t.classList.remove("utc"); t.classList.add("local");
     });
   }
-  function onPage() { markDoubts(); localTimes(); }
+  function onPage() { markDoubts(); localTimes(); countPicks(); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", onPage); else onPage();
-  document.addEventListener("htmx:afterSwap", function () { doubtAt = -1; onPage(); });
+  document.addEventListener("htmx:afterSwap", function () { doubtAt = -1; anchor = -1; onPage(); });
 
   document.addEventListener("keydown", function (ev) {
     if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
     var t = ev.target, tag = t && t.tagName;
-    var typing = tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (t && t.isContentEditable);
+    var box = tag === "INPUT" && (t.type === "checkbox" || t.type === "radio");  // keys still work after a tick
+    var typing = (tag === "INPUT" && !box) || tag === "TEXTAREA" || tag === "SELECT" || (t && t.isContentEditable);
     if (typing) {
       if (ev.key === "Escape") { ev.preventDefault(); t.blur(); }  // keep the search text (search inputs clear on Esc)
       return;
@@ -187,6 +222,10 @@
     else if (/^[1-9]$/.test(ev.key)) {
       var issue = currentIssue(), b = issue && issue.querySelector('[data-testid="suggestion"][data-key="' + ev.key + '"]');
       if (b) { b.click(); ev.preventDefault(); }
+    }
+    else if (ev.key === "x") {
+      var pick = document.querySelector('tr.qrow.selected input[name="ids"]');
+      if (pick) { togglePick(pick); ev.preventDefault(); }
     }
     else if (ev.key === "j") { move(1); ev.preventDefault(); }
     else if (ev.key === "k") { move(-1); ev.preventDefault(); }

@@ -244,7 +244,7 @@ def test_queue_search_finds_parts_skus_descriptions_and_sorts(sign_in, ui_store,
     def sorted_by(value: str) -> list[str]:
         page.select_option('select[name="sort"]', value)
         expect(page).to_have_url(re.compile(r"sort=" + value))
-        return [r.locator("td").nth(3).inner_text() for r in rows.all()]
+        return [r.locator("td").nth(4).inner_text() for r in rows.all()]
 
     assert sorted_by("total") == ["CHARLIE", "BETA", "ALPHA"]
     assert [t.inner_text() for t in page.locator("tr.qrow td.total").all()] == [
