@@ -512,14 +512,18 @@ def _operator_role(services: Any, name: str, action: str) -> str:
 def queue_approve(
     order_id: int,
     reason: Annotated[str | None, typer.Option(help="Why; required to override blocking issues (audited).")] = None,
+    reason_code: Annotated[str | None, typer.Option(
+        help="A standard override reason: customer_confirmed, price_agreed, payment_received, limit_raised, "
+             "one_time_exception, other (--reason adds the words; 'other' needs them).")] = None,
     user: Annotated[str | None, typer.Option(help="Act as this user (default: operator, else the OS login).")] = None,
     push: bool = True,
 ) -> None:
-    """Approve an order as the operator (their role decides what they may override), then push it."""
+    """Approve an order as the operator (their role decides what they may override: credit holds only
+    finance, review.overrides), then push it."""
     name = _operator(user)
     services = _services()
     role = _operator_role(services, name, f"approve order {order_id}")
-    _review_call("approve", order_id, user=name, role=role, override_reason=reason)
+    _review_call("approve", order_id, user=name, role=role, override_reason=reason, reason_code=reason_code)
     if push:
         from orderflow.flows.pipeline import push_order
 
@@ -540,6 +544,20 @@ def queue_send(
     name = _operator(user)
     role = _operator_role(_services(), name, f"send order {order_id}")
     _review_call_in(escalation, "send", order_id, user=name, role=role, to=to, note=note or "")
+
+
+@queue_app.command("take-over")
+def queue_take_over(
+    order_id: int,
+    user: Annotated[str | None, typer.Option(help="Act as this user (default: operator).")] = None,
+    minutes: Annotated[int, typer.Option(help="How long the claim lasts.")] = 15,
+) -> None:
+    """A lead or finance takes over the claim another user holds on an order (audited, as in the review app)."""
+    from orderflow.review import claims
+
+    name = _operator(user)
+    role = _operator_role(_services(), name, f"take over order {order_id}")
+    _review_call_in(claims, "take_over", order_id, user=name, role=role, minutes=minutes)
 
 
 @queue_app.command("reject")
