@@ -211,10 +211,14 @@ def test_a_lead_cannot_release_a_credit_hold_and_sends_it_to_finance(sign_in, ui
     assert (row.state, row.approvals or []) == ("needs_review", [])
     assert actions_of(ui_store, order_id, "override") == []
 
-    # the lead sends it on to finance
+    # the lead, having started to edit it (a claim), sends it on to finance: sending releases the claim
+    lead.fill('input[name="payment_terms"]', "Net 30")
+    expect(lead.locator('[data-testid="claim"]')).to_have_text("Claimed by you (editing)")
+    assert stored(ui_store, order_id)[0].claimed_by == "lead1"
     lead.fill('input[name="note"]', "Buyer says the invoice was paid last week")
     lead.click("#send-finance-btn")
     expect(lead.locator('[data-testid="flash"]')).to_contain_text(f"Order {order_id} sent to finance")
+    assert stored(ui_store, order_id)[0].claimed_by is None
     (sent,) = actions_of(ui_store, order_id, "escalated")
     assert (sent.actor, sent.after["to"], sent.after["role"]) == ("lead1", "finance", "lead")
     fin = sign_in("fin1")
