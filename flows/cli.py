@@ -512,11 +512,15 @@ def _operator_role(services: Any, name: str, action: str) -> str:
 def queue_approve(
     order_ids: Annotated[list[int], typer.Argument(help="One or more order ids; each is approved on its own.")],
     reason: Annotated[str | None, typer.Option(help="Why; required to override blocking issues (audited).")] = None,
+    reason_code: Annotated[str | None, typer.Option(
+        help="A standard override reason: customer_confirmed, price_agreed, payment_received, limit_raised, "
+             "one_time_exception, other (--reason adds the words; 'other' needs them).")] = None,
     user: Annotated[str | None, typer.Option(help="Act as this user (default: operator, else the OS login).")] = None,
     push: bool = True,
 ) -> None:
     """Approve orders as the operator (their role decides which approval steps they sign and what they may
-    override: the review app's Approve, ``review.approving``), then push each approved one. An order that
+    override — credit holds only finance, ``review.overrides``: the review app's Approve, ``review.approving``),
+    then push each approved one. An order that
     cannot be approved is reported and the others still are (exit 2 when any was refused)."""
     from orderflow.review import actions, approving
     from orderflow.review.auth import CurrentUser
@@ -529,7 +533,7 @@ def queue_approve(
     for order_id in dict.fromkeys(order_ids):
         try:
             with services.session_factory() as s, s.begin():
-                done = approving.approve(s, order_id, who, override_reason=reason)
+                done = approving.approve(s, order_id, who, override_reason=reason, reason_code=reason_code)
         except actions.ReviewError as exc:
             refused.append(str(exc))
             continue
@@ -559,6 +563,20 @@ def queue_send(
     name = _operator(user)
     role = _operator_role(_services(), name, f"send order {order_id}")
     _review_call_in(escalation, "send", order_id, user=name, role=role, to=to, note=note or "")
+
+
+@queue_app.command("take-over")
+def queue_take_over(
+    order_id: int,
+    user: Annotated[str | None, typer.Option(help="Act as this user (default: operator).")] = None,
+    minutes: Annotated[int, typer.Option(help="How long the claim lasts.")] = 15,
+) -> None:
+    """A lead or finance takes over the claim another user holds on an order (audited, as in the review app)."""
+    from orderflow.review import claims
+
+    name = _operator(user)
+    role = _operator_role(_services(), name, f"take over order {order_id}")
+    _review_call_in(claims, "take_over", order_id, user=name, role=role, minutes=minutes)
 
 
 @queue_app.command("reject")

@@ -5,9 +5,10 @@ to the caller. Re-validation is injected (``revalidate``) so review never has to
 caller builds ``ReferenceData``.
 
 Approval policy: an order with blocking (error) issues is refused with ``BlockingIssues``
-unless ``override_reason`` is given by a user whose role may override (``OVERRIDE_ROLES``);
-the override, its reason and the codes it overrode are recorded in the order's approvals and
-in the audit trail. Roles outside ``APPROVE_ROLES`` cannot approve at all.
+unless an override reason is given by a user whose role may override every blocking code
+(``review.overrides``: credit codes are finance's, the others a lead's); the override, its reason
+and the codes it overrode are recorded in the order's approvals and in the audit trail (an
+``override`` event). Roles outside ``APPROVE_ROLES`` cannot approve at all.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from orderflow.canonical import (
     parse_bounded_decimal,
 )
 from orderflow.canonical.states import OrderState, can_transition
-from orderflow.review import learning
+from orderflow.review import learning, overrides
 from orderflow.store import repository as repo
 from orderflow.store.models import Order
 from orderflow.store.types import utcnow
@@ -41,7 +42,7 @@ log = logging.getLogger(__name__)
 Revalidate = Callable[[CanonicalOrder, Order], tuple[list[Issue], dict]]
 
 APPROVE_ROLES = frozenset({"csr", "lead", "supervisor", "admin", "finance"})
-OVERRIDE_ROLES = frozenset({"lead", "supervisor", "admin", "finance"})
+OVERRIDE_ROLES = overrides.OVERRIDE_ROLES  # roles that may override something; which code: review.overrides
 EDITABLE_STATES = frozenset({OrderState.NEEDS_REVIEW.value, OrderState.VALID.value})
 DECIMAL_FIELDS = frozenset({"qty", "unit_price", "amount", "declared_total", "percent"})
 
@@ -707,8 +708,12 @@ def _learn_from_fix(
 # --------------------------------------------------------------------------- decisions
 
 
-def approve(s: Session, order_id: int, *, user: str, role: str, override_reason: str | None = None) -> Order:
-    """Approve an order in review or valid; see the module docstring for the override policy."""
+def approve(s: Session, order_id: int, *, user: str, role: str, override_reason: str | None = None,
+            reason_code: str | None = None) -> Order:
+    """Approve an order in review or valid; see the module docstring for the override policy.
+
+    ``reason_code`` is one of ``overrides.REASONS`` (the form's select, ``--reason-code``) and
+    ``override_reason`` the free text; text alone is an "other" reason."""
     o = _get(s, order_id, for_update=True)
     _check_claim(o, user)
     if role not in APPROVE_ROLES:
@@ -717,11 +722,18 @@ def approve(s: Session, order_id: int, *, user: str, role: str, override_reason:
         raise NotAllowed(f"order {o.id} is '{o.state}' and cannot be approved")
     blocking = sorted({i.code for i in o.issues if i.severity == "error"})
     override = bool(blocking)
+    why = None
     if blocking:
-        if not (override_reason and override_reason.strip()):
+        if overrides.decisions_for_others(role, blocking):  # a price / credit decision for another role
+            raise NotAllowed(overrides.refusal(role, blocking) or "")
+        try:
+            why = overrides.reason(reason_code, override_reason)
+        except overrides.ReasonError as exc:
+            raise ReasonRequired(str(exc)) from None
+        if why is None:
             raise BlockingIssues(o.id, blocking)
-        if role not in OVERRIDE_ROLES:
-            raise NotAllowed(f"role '{role}' cannot override blocking issues ({', '.join(blocking)})")
+        if refused := overrides.refusal(role, blocking):
+            raise NotAllowed(refused)
     o.approvals = [
         *(o.approvals or []),
         {
@@ -730,16 +742,20 @@ def approve(s: Session, order_id: int, *, user: str, role: str, override_reason:
             "at": utcnow().isoformat(),
             "override": override,
             "overridden_codes": blocking,
-            "reason": override_reason,
+            "reason": why.text if why else None,
+            "reason_code": why.key if why else None,
         },
     ]
+    if why is not None:
+        repo.add_audit(s, entity="order", entity_id=o.id, action="override", actor=user,
+                       after={"codes": blocking, "role": role, "reason_key": why.key}, reason=why.text)
     repo.set_order_state(
         s,
         o,
         OrderState.APPROVED.value,
         actor=user,
         action="approve",
-        reason=override_reason if override else None,
+        reason=why.text if why else None,
     )
     _drop_claim(o)
     return o

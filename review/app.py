@@ -3,8 +3,8 @@
 One screen per exception: the source document on the left (page image with a box per
 extracted field, the sheet grid, or the EDI segments), the order form on the right with
 each issue beside its field. State changes go through ``review.actions`` (which audits
-them); this module adds sign-in, CSRF, claim locks on open, approval steps per role and
-the ERP push after the final approval.
+them); this module adds sign-in, CSRF, claim locks on the first edit (``review.claims``), approval
+steps per role and the ERP push after the final approval.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from urllib.parse import quote
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
@@ -40,10 +40,12 @@ from orderflow.review import (
     approving,
     assign,
     bulk,
+    claims,
     escalation,
     inline,
     learning,
     navigation,
+    overrides,
     present,
     render,
     search,
@@ -686,8 +688,10 @@ def create_review_app(
         general = [i for n, i in enumerate(issues) if n not in used]
 
         claim_live = bool(order.claimed_by and order.claim_expires_at and order.claim_expires_at > now)
+        lock = claims.lock_for(order, user.username, user.role)  # issue 23 item 5: someone else is editing
         claim = {"by": order.claimed_by if claim_live else None, "mine": claim_live and order.claimed_by == user.username,
-                 "until": present.time_html(order.claim_expires_at) if claim_live else ""}
+                 "until": present.time_html(order.claim_expires_at) if claim_live else "",
+                 "locked": lock is not None, "can_take_over": bool(lock and lock.can_take_over)}
         editable = order.state in actions.EDITABLE_STATES and not (claim_live and not claim["mine"])
 
         attempts = repo.push_attempts(s, order)
@@ -724,9 +728,13 @@ def create_review_app(
 
     def escalation_view(s: Session, order: Order, user: CurrentUser) -> dict[str, Any]:
         sent = escalation.latest(s, [order.id]).get(order.id)
+        elsewhere = escalation.decided_elsewhere(order, user.role)  # issue 23 item 6: a credit hold is finance's
+        codes = {i.code for i in order.issues if i.severity == "error"}
         return {"send_to": escalation.targets(order, user.role), "waiting_for": escalation.waiting_for(order, sent),
-                "escalated": sent, "hide_override": user.role not in actions.OVERRIDE_ROLES
-                and escalation.only_decisions(order)}
+                "escalated": sent, "hide_override": bool(elsewhere) or (
+                    user.role not in actions.OVERRIDE_ROLES and escalation.only_decisions(order)),
+                "approve_refused": overrides.refusal(user.role, codes) if elsewhere else None,
+                "override_reasons": overrides.REASONS}
 
     def load_order(s: Session, order_id: int) -> Order:
         order = repo.get_order(s, order_id)
@@ -737,18 +745,8 @@ def create_review_app(
     @app.get("/orders/{order_id}")
     def order_screen(request: Request, order_id: OrderId) -> HTMLResponse:
         user = current_user(request)
-        with session_factory() as s:
+        with session_factory() as s:  # looking claims nothing (issue 23 item 5): the first edit does
             order = load_order(s, order_id)
-            now = utcnow()
-            fresh = (order.claimed_by == user.username and order.claim_expires_at is not None
-                     and order.claim_expires_at > now + dt.timedelta(minutes=claim_minutes / 2))
-            if order.state in actions.EDITABLE_STATES and not fresh:  # extend only when half-spent: fewer audit rows
-                try:
-                    actions.claim(s, order_id, user.username, minutes=claim_minutes)
-                    s.commit()
-                except actions.ClaimedByOther:
-                    s.rollback()
-                order = load_order(s, order_id)
             ctx = order_context(s, order, user, navigation.current(request.session))
             return page(request, "order.html", ctx)
 
@@ -777,6 +775,7 @@ def create_review_app(
         path, value = str(form.get("path") or ""), form.get("value")
         with session_factory() as s:
             try:
+                claims.start_editing(s, order_id, user.username, claim_minutes)
                 order = actions.fix_field(s, order_id, path, None if value is None else str(value),
                                           user=user.username, revalidate=revalidate, learner=learner)
                 learned = learned_text(order)
@@ -802,6 +801,12 @@ def create_review_app(
             bad = {p: msg for p, v in changed if (msg := actions.field_error(current, p, v))}
             good = [(p, v) for p, v in changed if p not in bad]
             done = ""
+            try:  # the first edit claims the order (issue 23 item 5)
+                claims.start_editing(s, order_id, user.username, claim_minutes)
+                s.commit()
+            except actions.ReviewError as exc:
+                s.rollback()
+                return refuse(request, order_id, user, f"Not saved: {exc}", review_error(exc), dict(changed))
             if good:
                 try:
                     order, taught = actions.save_changes(
@@ -867,6 +872,7 @@ def create_review_app(
     def approve(request: Request, order_id: OrderId, form: FormData = Depends(posted_form)) -> Response:
         user = current_user(request, form)
         override = str(form.get("override_reason") or "").strip() or None
+        reason_code = str(form.get("override_choice") or "").strip() or None  # issue 23 item 6: a standard reason
         seen = str(form.get("seen") or "")
         with session_factory() as s:
             order = load_order(s, order_id)
@@ -878,7 +884,7 @@ def create_review_app(
                 return refuse(request, order_id, user, f"Order {order_id} was changed after you opened it. "
                                                        "Look at it again before approving.", 409, form)
             try:  # the one approve policy (review.approving): steps, roles, blocking issues, claims
-                done = approving.approve(s, order_id, user, override_reason=override)
+                done = approving.approve(s, order_id, user, override_reason=override, reason_code=reason_code)
                 s.commit()
             except actions.ReviewError as exc:
                 s.rollback()
@@ -956,6 +962,10 @@ def create_review_app(
                 return refuse(request, order_id, user, "This order needs no further approval.", 409)
             if order.state not in actions.EDITABLE_STATES:
                 return refuse(request, order_id, user, f"Order {order_id} is '{order.state}'.", 409)
+            try:
+                claims.check_free(order, user.username)
+            except actions.ClaimedByOther as exc:
+                return refuse(request, order_id, user, f"Not sent: {exc}", 409)
             repo.add_audit(s, entity="order", entity_id=order.id, action="sent_for_approval", actor=user.username,
                            after={"steps": pending})
             try:
@@ -1005,6 +1015,7 @@ def create_review_app(
         policy = str(form.get("ship_policy") or "").strip() or None
         with session_factory() as s:
             try:
+                claims.start_editing(s, order_id, user.username, claim_minutes)
                 order = actions.set_ship_policy(s, order_id, policy, user=user.username, revalidate=revalidate)
                 s.commit()
             except actions.ReviewError as exc:
@@ -1020,6 +1031,7 @@ def create_review_app(
         user = current_user(request, form)
         with session_factory() as s:
             try:
+                claims.start_editing(s, order_id, user.username, claim_minutes)
                 order = actions.accept_as_read(s, order_id, user=user.username, revalidate=revalidate)
                 s.commit()
             except actions.ReviewError as exc:
@@ -1057,6 +1069,40 @@ def create_review_app(
                 return refuse(request, order_id, user, str(exc), review_error(exc))
         flash(request, "Claim released.")
         return RedirectResponse("/", status_code=303)
+
+    @app.post("/orders/{order_id}/claim")
+    def claim(request: Request, order_id: OrderId, form: FormData = Depends(posted_form)) -> Response:
+        """Issue 23 item 5: the order form's first keystroke claims the order (app.js asks for JSON), so
+        the others see it is being edited; viewing claims nothing."""
+        user = current_user(request, form)
+        wants_json = "application/json" in request.headers.get("accept", "")
+        with session_factory() as s:
+            try:
+                order = claims.start_editing(s, order_id, user.username, claim_minutes)
+                s.commit()
+            except actions.ReviewError as exc:
+                s.rollback()
+                if wants_json:
+                    return JSONResponse({"ok": False, "error": f"Not claimed: {exc}"}, status_code=review_error(exc))
+                return refuse(request, order_id, user, f"Not claimed: {exc}", review_error(exc))
+            until = order.claim_expires_at
+        if wants_json:
+            return JSONResponse({"ok": True, "until": until.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")})
+        return back_to(order_id)
+
+    @app.post("/orders/{order_id}/take-over")
+    def take_over(request: Request, order_id: OrderId, form: FormData = Depends(posted_form)) -> Response:
+        """Issue 23 item 5: a lead or finance takes over a claim someone else holds (audited)."""
+        user = current_user(request, form)
+        with session_factory() as s:
+            try:
+                _, previous = claims.take_over(s, order_id, user=user.username, role=user.role, minutes=claim_minutes)
+                s.commit()
+            except actions.ReviewError as exc:
+                s.rollback()
+                return refuse(request, order_id, user, f"Not taken over: {exc}", review_error(exc))
+        flash(request, f"You took over order {order_id} from {previous}." if previous else "Order claimed.")
+        return back_to(order_id)
 
     # ---------------------------------------------------------------- documents
 

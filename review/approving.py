@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from orderflow.review import actions
+from orderflow.review import actions, claims
 from orderflow.review.auth import CurrentUser, can_sign, pending_steps, record_approval
 from orderflow.store import repository as repo
 
@@ -27,14 +27,15 @@ class Approved:
         return self.waiting is None
 
 
-def approve(s: Session, order_id: int, user: CurrentUser, *, override_reason: str | None = None) -> Approved:
+def approve(s: Session, order_id: int, user: CurrentUser, *, override_reason: str | None = None,
+            reason_code: str | None = None) -> Approved:
     """Sign the order's next approval step, or approve it when no step is pending. Raises
     ``actions.ReviewError`` with a reason a CSR can read (claimed by someone else, a step this role cannot
     sign, the order's state, blocking issues). Audited; the caller commits (or rolls back on error)."""
     order = repo.get_order(s, order_id, for_update=True)
     if order is None:
         raise actions.OrderNotFound(f"order {order_id} does not exist")
-    actions._check_claim(order, user.username)
+    claims.check_free(order, user.username)  # someone else editing it: decide once they are done (or take over)
     pending = pending_steps(order)
     signed = None
     if pending:
@@ -49,8 +50,10 @@ def approve(s: Session, order_id: int, user: CurrentUser, *, override_reason: st
         record_approval(order, step, user)
         repo.add_audit(s, entity="order", entity_id=order.id, action="approval_step", actor=user.username,
                        after={"step": step, "role": user.role})
+        claims.released_by_decision(order)  # the next role finds the order free (issue 23 item 5)
         signed = step
         if len(pending) > 1:
             return Approved(signed, pending[1])
-    actions.approve(s, order_id, user=user.username, role=user.role, override_reason=override_reason)
+    actions.approve(s, order_id, user=user.username, role=user.role, override_reason=override_reason,
+                    reason_code=reason_code)
     return Approved(signed, None)

@@ -67,7 +67,9 @@ def selection(values: Iterable[Any]) -> list[tuple[int, str | None]]:
 def _act(action: str, s: Session, order_id: int, user: CurrentUser, text: str, to: str) -> tuple[str, bool]:
     """Do ``action`` on one order; → (what was done, whether it still needs the ERP push)."""
     if action == "approve":
-        done = approving.approve(s, order_id, user, override_reason=text or None)
+        # never an override: one text box for a whole selection is not a reason for each order's blocking
+        # issues, and a note typed for reject/send must not approve what it did not look at
+        done = approving.approve(s, order_id, user)
         if done.final:
             return "approved", True
         return f"{done.signed} approval recorded; waiting for {done.waiting} approval", False
@@ -85,8 +87,8 @@ def apply(session_factory: sessionmaker[Session], selected: list[tuple[int, str 
           user: CurrentUser, *, text: str = "", to: str = "", push: Push, version: Version) -> list[Outcome]:
     """``action`` on each selected order, one transaction each; approved orders are pushed with ``push``.
 
-    ``text`` is the reject reason, the send note, or (approve) the override reason a lead or finance gives
-    for blocking issues; ``to`` the role (send) or the user (assign). An order whose version differs from
+    ``text`` is the reject reason or the send note (a bulk approve never overrides blocking issues: that
+    is decided on the order's own page, with its own reason); ``to`` the role (send) or the user (assign). An order whose version differs from
     the one the queue showed is refused: the user did not see what it says now."""
     if action not in ACTIONS:
         raise InputError(f"unknown action {action!r}: use {', '.join(ACTIONS)}")

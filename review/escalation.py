@@ -2,9 +2,8 @@
 "Send to finance"), with a note; leads and finance see what waits for them, CSRs what they sent.
 
 State lives in the audit trail (action ``escalated``, ``after = {"to", "role", "note"}``), so no new
-column: an order in review waits for the role of its latest escalation until it leaves review. The
-approve policy (``review.actions``, ``review.auth``) is unchanged: the lead or finance approves with an
-override reason as before.
+column: an order in review waits for the role of its latest escalation until it leaves review. Who
+decides which blocking code is ``review.overrides``: a lead sends a credit hold on to finance.
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, defer, selectinload
 
-from orderflow.review import actions
+from orderflow.review import actions, overrides
 from orderflow.review.auth import SIGNS, pending_steps
 from orderflow.store import repository as repo
 from orderflow.store.models import AuditEvent, Document, Order
@@ -23,32 +22,34 @@ from orderflow.store.models import AuditEvent, Document, Order
 ACTION = "escalated"
 TARGETS = ("lead", "finance")
 NOTE_MAX = 1000
-# Blocking codes a CSR cannot clear by correcting the order: a decision for someone with authority.
-DECISION_CODES = frozenset({"PRICE_MISMATCH"})
-
-
-def is_decision(code: str) -> bool:
-    return code in DECISION_CODES or code.startswith("CREDIT_")
-
-
-def role_for(code: str) -> str:
-    """Who may decide a blocking code: credit is finance's, a price or any other override the lead's."""
-    return "finance" if code.startswith("CREDIT_") else "lead"
+# Who decides which code is ``review.overrides`` (one table); these names stay for callers.
+DECISION_CODES = overrides.DECISION_CODES
+is_decision = overrides.is_decision
+role_for = overrides.decider
 
 
 def targets(order: Order, role: str) -> list[str]:
-    """The roles this user may send the order to: none when their role may override and sign itself."""
-    if order.state not in actions.EDITABLE_STATES or role in actions.OVERRIDE_ROLES:
+    """The roles this user may send the order to: whoever decides the blocking codes this role may not
+    override (a lead sends a credit hold to finance), and for a CSR the approval steps still to sign."""
+    if order.state not in actions.EDITABLE_STATES:
         return []
-    wanted = {role_for(i.code) for i in order.issues if i.severity == "error"}
-    wanted |= {step for step in pending_steps(order) if step in TARGETS and step not in SIGNS.get(role, ())}
-    return [t for t in TARGETS if t in wanted]
+    codes = {i.code for i in order.issues if i.severity == "error"}
+    wanted = {overrides.decider(c) for c in overrides.not_mine(role, codes)}
+    if role not in actions.OVERRIDE_ROLES:
+        wanted |= {step for step in pending_steps(order) if step in TARGETS and step not in SIGNS.get(role, ())}
+    return [t for t in TARGETS if t in wanted and t != role]
 
 
 def only_decisions(order: Order) -> bool:
     """Every blocking issue is one only a lead/finance can decide (so an override box is no use to a CSR)."""
     codes = {i.code for i in order.issues if i.severity == "error"}
     return bool(codes) and all(is_decision(c) for c in codes)
+
+
+def decided_elsewhere(order: Order, role: str) -> list[str]:
+    """Blocking decision codes (price, credit) this role may not override: the approve form offers no
+    override for them, and the approve button says who decides."""
+    return overrides.decisions_for_others(role, {i.code for i in order.issues if i.severity == "error"})
 
 
 def send(s: Session, order_id: int, *, user: str, role: str, to: str, note: str) -> Order:

@@ -12,11 +12,11 @@ from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
 # Typed in the action forms (approve's override reason, reject's reason), not fields of the order.
-REASON_KEYS = ("override_reason", "reason")
+REASON_KEYS = ("override_reason", "override_choice", "reason")
 # The order screen's POST-only addresses: opened with GET (a refresh, a bookmark, the back button after
 # a no-JavaScript error page) they lead to the order, not to "405 Method Not Allowed".
 ACTION_PATHS = ("approve", "reject", "save", "fix", "push", "release", "send-for-approval", "ship-policy",
-                "accept-as-read")
+                "accept-as-read", "claim", "take-over")
 
 
 def typed_values(form: FormData | None) -> dict[str, str]:

@@ -9,6 +9,8 @@ from typing import Any
 
 from markupsafe import Markup
 
+from orderflow.review import overrides
+
 _ORDER_PREFIX = re.compile(r"^orders\[\d+\]\.")
 _SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 
@@ -78,6 +80,10 @@ def audit_sentence(action: str, before: Any, after: Any) -> str:
         return f"Claimed until {show(a.get('claim_expires_at'))} UTC."
     if action == "release":
         return "Claim released."
+    if action == "take_over":  # issue 23 item 5
+        return f"Took over {show(b.get('claimed_by'))}'s claim (as {a.get('role')}), until {show(a.get('claim_expires_at'))} UTC."
+    if action == "override":  # issue 23 item 6: which codes were overridden
+        return overrides.sentence(a)
     if action == "approvals_reset":
         return f"Approvals given before ({show(b.get('steps'))}, by {show(b.get('signed_by'))}) no longer count."
     if action == "accept_as_read":

@@ -207,6 +207,37 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", onPage); else onPage();
   document.addEventListener("htmx:afterSwap", function () { doubtAt = -1; anchor = -1; onPage(); });
 
+  // Issue 23 item 5: viewing claims nothing; the order form's first keystroke claims the order, so the
+  // others see it is being edited. Refused (someone else got there first): said at once, typing kept.
+  document.addEventListener("input", function (ev) {
+    var form = ev.target && ev.target.closest && ev.target.closest("#order-form");
+    if (!form || form.dataset.claimed || !form.dataset.claimUrl) return;
+    form.dataset.claimed = "asking";
+    var token = form.querySelector('input[name="csrf_token"]');
+    fetch(form.dataset.claimUrl, { method: "POST", credentials: "same-origin",
+                                   headers: { "Accept": "application/json", "X-CSRF-Token": token ? token.value : "" } })
+      .then(function (r) { return r.json(); })
+      .then(function (d) {
+        var head = document.querySelector(".orderhead");
+        if (d.ok) {
+          form.dataset.claimed = "mine";
+          var badge = document.querySelector('[data-testid="claim"]');
+          if (!badge && head) {
+            badge = document.createElement("span");
+            badge.className = "lock mine"; badge.setAttribute("data-testid", "claim");
+            head.appendChild(badge);
+          }
+          if (badge) badge.textContent = "Claimed by you (editing)";
+        } else if (head) {
+          var msg = document.createElement("div");
+          msg.className = "flash flash-error formerror"; msg.setAttribute("role", "alert");
+          msg.setAttribute("data-testid", "error"); msg.textContent = d.error || "Not claimed.";
+          head.insertAdjacentElement("afterend", msg);
+        }
+      })
+      .catch(function () { delete form.dataset.claimed; });
+  });
+
   document.addEventListener("keydown", function (ev) {
     if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
     var t = ev.target, tag = t && t.tagName;

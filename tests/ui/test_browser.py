@@ -162,6 +162,10 @@ def test_second_csr_sees_the_claim_lock(sign_in, ui_store):
     order_id = ui_store.orders["claim"]
     first = sign_in("csr1")
     first.goto(f"/orders/{order_id}")
+    assert first.locator('[data-testid="claim"]').count() == 0  # looking claims nothing (issue 23 item 5)
+    first.fill('input[name="payment_terms"]', "Net 30")  # the first keystroke does
+    expect(first.locator('[data-testid="claim"]')).to_have_text("Claimed by you (editing)")
+    first.reload()
     assert "Claimed by you" in first.locator('[data-testid="claim"]').inner_text()
 
     second = sign_in("csr2")

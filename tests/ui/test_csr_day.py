@@ -318,6 +318,9 @@ def test_times_are_shown_in_local_time_with_utc_on_hover(chromium, ui_url, fresh
         page.click("button[type=submit]")
         page.wait_for_url(f"{ui_url}/")
         page.goto(f"/orders/{order_id}")
+        page.fill('input[name="payment_terms"]', "Net 30")  # the first edit claims the order (issue 23 item 5)
+        expect(page.locator('[data-testid="claim"]')).to_have_text("Claimed by you (editing)")
+        page.reload()
         times = page.locator('[data-testid="audit"] time')
         expect(times.first).to_have_class(re.compile(r"\blocal\b"))
         for t in times.all() + [page.locator('[data-testid="claim"] time')]:

@@ -181,9 +181,15 @@ def test_an_expired_claim_no_longer_locks(ui_app, ui_store, ui_password):
         row = s.get(Order, order_id)
         row.claimed_by, row.claim_expires_at = "csr2", dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
         s.commit()
-    html = signed_in(ui_app, "csr1", ui_password).get(f"/orders/{order_id}").text
-    assert "Claimed by you" in html and "Locked:" not in html
+    client = signed_in(ui_app, "csr1", ui_password)
+    html = client.get(f"/orders/{order_id}").text
+    assert "Locked:" not in html and 'data-testid="lock-reason"' not in html
+    assert ui_store.order("sheet")[0].claimed_by == "csr2"  # looking claims nothing (issue 23 item 5) ...
+    token = TOKEN.search(html).group(1)
+    claimed = client.post(f"/orders/{order_id}/claim", data={"csrf_token": token}, headers={"Accept": "application/json"})
+    assert claimed.status_code == 200 and claimed.json()["ok"] is True  # ... the first edit does
     assert ui_store.order("sheet")[0].claimed_by == "csr1"
+    client.post(f"/orders/{order_id}/release", data={"csrf_token": token})
 
 
 def test_saving_the_form_applies_changed_fields_and_revalidates(ui_app, ui_store, ui_password):
