@@ -13,8 +13,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select
-from starlette.testclient import TestClient
 
 from orderflow.flows.demo_config import MARK, write_demo_config
 from orderflow.flows.services import open_store
