@@ -55,11 +55,11 @@ def _settings():
     return load_settings()
 
 
-def _services(**kw: Any):
+def _services(settings: Any = None, **kw: Any):
     from orderflow.flows.erp import install_xref_writeback
     from orderflow.flows.services import build_services
 
-    services = build_services(_settings(), **kw)
+    services = build_services(settings or _settings(), **kw)
     install_xref_writeback(services)  # a SKU fixed in review (CLI or web app) reaches the ERP's customer codes
     return services
 
@@ -596,13 +596,33 @@ def queue_reject(order_id: int, reason: Annotated[str | None, typer.Option(help=
 def demo(
     prefect: Annotated[bool, typer.Option("--prefect/--no-prefect", help="Run through Prefect (ephemeral).")] = True,
     erp: Annotated[str, typer.Option(help="tryton (embedded, created on first run) or file.")] = "tryton",
+    today: Annotated[str | None, typer.Option(help="Run as if today were YYYY-MM-DD: the samples' dates and "
+                                              "validation's clock move to it (a new home's first run only).")] = None,
+    write_config: Annotated[bool, typer.Option("--write-config/--no-write-config", help="Write the orderflow.toml "
+                                               "later commands read (never over a file of your own).")] = True,
 ) -> None:
-    """The sample inbox end to end on the embedded defaults; running it twice adds nothing."""
-    from orderflow.flows.demo import run_demo
+    """The sample inbox end to end on the embedded defaults; running it twice adds nothing.
 
+    Afterwards ``orderflow.toml`` (or the file ORDERFLOW_CONFIG names) holds the ERP, store and reference
+    data the demo used, so ``ui``, ``push``, ``serve``, ``health`` and ``erp reconcile`` use the same."""
+    import datetime as dt
+
+    from orderflow.flows.demo import home_demo_day, run_demo
+
+    day = None
+    if today is not None:
+        try:
+            day = dt.date.fromisoformat(today)
+        except ValueError:
+            raise UsageFailure(f"--today '{today}': expected a date as YYYY-MM-DD") from None
     settings = _settings()
     settings.erp = erp
-    code = run_demo(settings, use_prefect=prefect)
+    code = run_demo(settings, use_prefect=prefect, today=day)
+    if write_config:
+        from orderflow.flows.demo_config import write_demo_config
+
+        _, message = write_demo_config(settings, home_demo_day(settings))
+        typer.echo(message)
     raise typer.Exit(code)
 
 
@@ -655,28 +675,38 @@ def ui(
     """The CSR review web app (cookies signed with ORDERFLOW_UI_SECRET, else the secret kept in <home>/ui-secret)."""
     import uvicorn
 
+    from orderflow.flows.erp import describe_erp
+
+    settings = _settings()
+    app_ = review_app(settings, secure_cookies=not insecure_cookies)
+    typer.echo(f"review app: approvals push to {describe_erp(settings)}; store in {settings.home}", err=True)
+    uvicorn.run(app_, host=host, port=port, log_level="info")
+
+
+def review_app(settings: Any, *, secure_cookies: bool = True) -> Any:
+    """The review web app ``orderflow ui`` serves, on these settings' store and ERP (named in its header)."""
     from orderflow.erp_push.base import is_transient
+    from orderflow.flows.erp import describe_erp
     from orderflow.flows.learning_wiring import make_learner
     from orderflow.flows.pipeline import push_in_session
     from orderflow.flows.ui_secret import ui_secret
     from orderflow.review.app import create_review_app
 
-    settings = _settings()
-    services = _services()
+    services = _services(settings)
     try:
         secret = ui_secret(settings)
     except (OSError, ValueError) as exc:
         raise UsageFailure(f"the review app's secret: {exc}") from None
-    app_ = create_review_app(
+    return create_review_app(
         services.session_factory,
         revalidate=_revalidator(services),
         push=lambda s, row: push_in_session(services, s, row),  # the one push path: it mails the buyer too
         secret_key=secret,
-        secure_cookies=not insecure_cookies,
+        secure_cookies=secure_cookies,
         learner=make_learner(hints_for=services.hints_for),
         is_transient=is_transient,
+        erp_name=describe_erp(settings),
     )
-    uvicorn.run(app_, host=host, port=port, log_level="info")
 
 
 @app.command()

@@ -268,14 +268,15 @@ def check_health(settings: Any, services_factory: Any = None) -> list[dict[str, 
         probe("folder", folder.name, folder_probe)
 
     def erp_probe() -> str:
+        from orderflow.flows.erp import describe_erp
         from orderflow.flows.services import make_adapter
 
         adapter = make_adapter(settings)
         ping = getattr(adapter, "ping", None)
         if callable(ping):
             ping()
-            return f"{adapter.name}: ping ok"
-        return f"{adapter.name}: {len(adapter.list_orders())} order(s) visible"
+            return f"{describe_erp(settings)}: ping ok"
+        return f"{describe_erp(settings)}: {len(adapter.list_orders())} order(s) visible"
 
     probe("erp", settings.erp, erp_probe)
     return results

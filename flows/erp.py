@@ -18,6 +18,24 @@ def tryton_dir(settings: Settings) -> Path:
     return Path(settings.tryton.data_dir or (Path(settings.home) / "tryton")).resolve()
 
 
+def describe_erp(settings: Settings) -> str:
+    """Which ERP the settings talk to, in words for a header or a health line (never a password)."""
+    from urllib.parse import urlsplit
+
+    if settings.erp == "tryton":
+        t = settings.tryton
+        if t.url:
+            u = urlsplit(t.url)
+            return f"Tryton {u.hostname or '?'}{f':{u.port}' if u.port else ''}, database '{t.database}'"
+        return f"Tryton, database '{t.database}' (embedded, {tryton_dir(settings)})"
+    if settings.erp == "file":
+        return f"file outbox {Path(settings.outbox).resolve()}"
+    if settings.erp == "rest":
+        u = urlsplit(settings.rest_url or "")
+        return f"REST {u.scheme}://{u.hostname or '?'}{f':{u.port}' if u.port else ''}{u.path}"
+    return settings.erp
+
+
 def tryton_config(settings: Settings):
     """In-process SQLite database under ``home/tryton`` by default; a URL means a remote trytond."""
     from orderflow.erp_push.tryton_config import TrytonConfig

@@ -191,11 +191,16 @@ class Settings(BaseSettings):
         return self.replies_dir or self.home / "replies"
 
 
+def config_path() -> Path:
+    """The configuration file every command reads: ``ORDERFLOW_CONFIG``, else ``./orderflow.toml``."""
+    return Path(os.environ.get("ORDERFLOW_CONFIG", "orderflow.toml"))
+
+
 class _TomlSource(PydanticBaseSettingsSource):
     """Reads ``orderflow.toml`` (or the file named by ``ORDERFLOW_CONFIG``)."""
 
     def __call__(self) -> dict[str, Any]:
-        path = Path(os.environ.get("ORDERFLOW_CONFIG", "orderflow.toml"))
+        path = config_path()
         if not path.is_file():
             return {}
         try:

@@ -356,6 +356,7 @@ def create_review_app(
     learner: learning.Learner | None = None,
     on_pushed: Callable[[int], Any] | None = None,
     is_transient: Callable[[BaseException], bool] = lambda exc: isinstance(exc, ConnectionError | TimeoutError),
+    erp_name: str | None = None,
 ) -> FastAPI:
     """The review web app. ``push(session, order)`` returns the ERP order id or raises with the reason.
 
@@ -366,9 +367,12 @@ def create_review_app(
     buyer's confirmation mail); it must not raise, and a failure there is only logged.
 
     ``learner`` (``flows.learning_wiring.make_learner()``) is how corrections teach extraction
-    hints; without it the text layer is read and candidate hints are not verified."""
+    hints; without it the text layer is read and candidate hints are not verified.
+
+    ``erp_name`` (``flows.erp.describe_erp``) is shown in the header: the ERP an approval pushes to."""
     app = FastAPI(title="orderflow review", docs_url=None, redoc_url=None, openapi_url=None)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.globals["erp_name"] = erp_name  # the header names the ERP approvals push to
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     # ---------------------------------------------------------------- plumbing

@@ -1,7 +1,8 @@
 """Regenerate the demo inbox's PDF and XLSX documents (the committed files are its output).
 
 ``python samples/build_inbox.py`` — needs reportlab and openpyxl (the [dev] extra).
-Each document is written so that it ends in a known state against samples/reference/.
+Each document is written so that it ends in a known state against samples/reference/, as seen on the
+manifest's ``sample_day`` (``orderflow demo`` moves every date to the day it runs: flows/demo_dates.py).
 """
 
 from __future__ import annotations
@@ -97,6 +98,22 @@ def build() -> None:
         ],
         total="692.00",
         contact="purchasing@acme-mfg.example",
+    )
+    pdf_po(  # a first order from a company that is no customer yet: CUSTOMER_UNKNOWN
+        INBOX / "wayne-po-WE-1187.pdf",
+        buyer="Wayne Enterprises",
+        buyer_addr=["1007 Mountain Drive", "Gotham, NJ 07001"],
+        po="WE-1187",
+        date="11/20/2026",
+        terms="Net 30",
+        ship_name="Wayne Enterprises Receiving",
+        ship_addr=["1007 Mountain Drive", "Gotham, NJ 07001"],
+        lines=[
+            ("FAS-1002", "Hex bolt M10 x 50mm zinc plated", "500", "EA", "0.32", "160.00"),
+            ("SAF-2004", "Safety glasses clear anti-fog", "48", "EA", "2.10", "100.80"),
+        ],
+        total="260.80",
+        contact="purchasing@wayne-ent.example",
     )
     xlsx_po(INBOX / "hooli-po-HS-2291.xlsx")
 

@@ -30,7 +30,10 @@ def test_demo_inbox_validates_as_the_manifest_says(sample_ref):
             ctx = ValidationContext(sender=doc["sender"], channel=doc["channel"], existing_orders=list(existing))
             result = validate(order, sample_ref, ctx, ValidationConfig(today=dt.date(2026, 11, 23)))
             errors = [i.code for i in result.issues if i.blocking]
-            assert result.customer_id and result.ship_to_id, (doc["file"], result.issues)
+            expected = expect.get("issues", [])
+            assert result.customer_id or "CUSTOMER_UNKNOWN" in expected, (doc["file"], result.issues)
+            assert result.ship_to_id or {"CUSTOMER_UNKNOWN", "SHIP_TO_UNKNOWN"} & set(expected), (doc["file"],
+                                                                                                 result.issues)
             assert all(rl.sku for rl in result.lines) or "SKU_UNKNOWN" in errors, doc["file"]
             if expect["state"] == "pushed":
                 assert errors == [], (doc["file"], [i.message for i in result.issues])
@@ -39,4 +42,4 @@ def test_demo_inbox_validates_as_the_manifest_says(sample_ref):
                 assert business == expect["issues"], (doc["file"], [i.message for i in result.issues])
             existing.append(ExistingOrder(result.customer_id, order.po_number, "pushed", doc["file"]))
             checked += 1
-    assert checked >= 9
+    assert checked >= 12
