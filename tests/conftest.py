@@ -38,10 +38,14 @@ TRYTON_FIXTURES = frozenset(
 
 @pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups into node ids
 def pytest_collection_modifyitems(config, items) -> None:
-    """Mark every test that uses a Tryton fixture with the ``tryton`` xdist group."""
+    """Mark every test that uses a Tryton fixture with the ``tryton`` xdist group, and keep each module's
+    browser tests on one worker."""
     for item in items:
-        if TRYTON_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+        names = getattr(item, "fixturenames", ())
+        if TRYTON_FIXTURES.intersection(names):
             item.add_marker(pytest.mark.xdist_group("tryton"))
+        elif "chromium" in names:  # a module's browser tests together: one Chromium launch per module
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:

@@ -379,8 +379,11 @@ def ui_url(ui_app):
         yield url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
+    """Chromium for one module's tests. Not per session: Playwright's sync API keeps an asyncio loop
+    running in the main thread while it is open, and a later test's ``asyncio.run`` (Prefect in process)
+    or another ``sync_playwright()`` on the same pytest-xdist worker would then fail."""
     from fixtures.browser import chromium_browser
 
     with chromium_browser() as b:
