@@ -18,7 +18,14 @@ class TransientERPError(Exception):
 
 
 class PermanentERPError(Exception):
-    """The ERP said no (unknown product, closed customer): back to review with this message."""
+    """The ERP said no (unknown product, closed customer): back to review with this message.
+
+    ``field``: the order field the refusal is about, when the adapter knows it (``buyer`` for the
+    customer, ``ship_to``, ``lines[2].sku``): the review issue is shown beside it."""
+
+    def __init__(self, *args: object, field: str | None = None) -> None:
+        super().__init__(*args)
+        self.field = field
 
 
 FailureKind = Literal["transient", "permanent"]

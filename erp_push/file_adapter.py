@@ -127,6 +127,8 @@ class FileAdapter:
             return existing
         if not request.key:
             raise PermanentERPError("an order without an idempotency key cannot be written to the outbox")
+        if not (request.customer_id or "").strip():  # the system reading the outbox could not book it
+            raise PermanentERPError("the order names no customer: pick the customer, then approve again", field="buyer")
         try:
             self.outbox.mkdir(parents=True, exist_ok=True)
         except OSError as exc:

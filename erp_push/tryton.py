@@ -119,10 +119,10 @@ class TrytonAdapter:
         Party = self._model("party.party")
         found = Party.find([("code", "=", customer_id), ("active", "in", [True, False])], limit=1)
         if not found:
-            raise PermanentERPError(f"customer {customer_id} does not exist in Tryton")
+            raise PermanentERPError(f"customer {customer_id} does not exist in Tryton", field="buyer")
         party = found[0]
         if not party.active:
-            raise PermanentERPError(f"customer {customer_id} ({party.name}) is closed in Tryton")
+            raise PermanentERPError(f"customer {customer_id} ({party.name}) is closed in Tryton", field="buyer")
         return party
 
     def _sales_for_key(self, key: str, customer_id: str | None = None, po_number: str | None = None) -> list[Any]:
@@ -195,14 +195,14 @@ class TrytonAdapter:
             label = line.line_no or str(i + 1)
             sku = (request.resolved_skus[i] if i < len(request.resolved_skus) else None) or line.sku
             if not sku:
-                raise PermanentERPError(f"line {label}: no item resolved")
-            product = self._product(sku, label)
+                raise PermanentERPError(f"line {label}: no item resolved", field=f"lines[{i}].sku")
+            product = self._product(sku, label, field=f"lines[{i}].sku")
             if line.qty is None or line.qty <= 0:
-                raise PermanentERPError(f"line {label}: quantity missing or not positive")
+                raise PermanentERPError(f"line {label}: quantity missing or not positive", field=f"lines[{i}].qty")
             code = (request.uoms[i] if i < len(request.uoms) else None) or normalize_uom(line.uom)
             new = sale.lines.new()
             new.product = product
-            new.unit = self._unit(product, sku, code, label)
+            new.unit = self._unit(product, sku, code, label, field=f"lines[{i}].uom")
             new.quantity = tryton_quantity(line.qty)
             if line.unit_price is not None:
                 new.unit_price = line.unit_price
@@ -219,20 +219,20 @@ class TrytonAdapter:
                                      ("address", "!=", None)], limit=1)
             if found:
                 return found[0].address
-            raise PermanentERPError(f"ship-to {ship_to_id} is not an address of {party.code} in Tryton")
+            raise PermanentERPError(f"ship-to {ship_to_id} is not an address of {party.code} in Tryton", field="ship_to")
         return None  # Tryton's default delivery address
 
-    def _product(self, sku: str, label: str) -> Any:
+    def _product(self, sku: str, label: str, *, field: str | None = None) -> Any:
         Product = self._model("product.product")
         found = Product.find([("code", "=", sku), ("active", "in", [True, False])], limit=1)
         if not found:
-            raise PermanentERPError(f"line {label}: product {sku} does not exist in Tryton")
+            raise PermanentERPError(f"line {label}: product {sku} does not exist in Tryton", field=field)
         product = found[0]
         if not (product.active and product.template.active and product.template.salable):
-            raise PermanentERPError(f"line {label}: product {sku} is not sold any more in Tryton")
+            raise PermanentERPError(f"line {label}: product {sku} is not sold any more in Tryton", field=field)
         return product
 
-    def _unit(self, product: Any, sku: str, code: str | None, label: str) -> Any:
+    def _unit(self, product: Any, sku: str, code: str | None, label: str, *, field: str | None = None) -> Any:
         base = product.default_uom
         if not code:
             return product.sale_uom or base
@@ -243,7 +243,7 @@ class TrytonAdapter:
             found = Uom.find([("name", "=", name), ("category", "=", base.category.id)], limit=1)
             if found:
                 return found[0]
-        raise PermanentERPError(f"line {label}: product {sku} is not sold in {code} in Tryton")
+        raise PermanentERPError(f"line {label}: product {sku} is not sold in {code} in Tryton", field=field)
 
     def _advance(self, sale: Any, *, created: bool) -> None:
         """Move the sale to the configured state; undo a just-created sale Tryton refuses."""

@@ -299,13 +299,14 @@ def schema() -> None:
 
 def _revalidator(services):
     from orderflow.flows.pipeline import resolved_payload, validate_order
-    from orderflow.review.actions import ship_policy_of
+    from orderflow.review.actions import picked_of, ship_policy_of
 
     def revalidate(order, row):
         _see_learned_xrefs(services, row)
         with services.session_factory() as s:
             result = validate_order(
-                services, s, order, document_id=row.document_id, ship_policy=ship_policy_of(row)
+                services, s, order, document_id=row.document_id, ship_policy=ship_policy_of(row),
+                picked=picked_of(row),
             )
         return result.issues, resolved_payload(result)
 

@@ -168,10 +168,12 @@ class StoreReservations:
 
 def validate_order(
     services: Services, s: Session, order: CanonicalOrder, *, document_id: int, extra_issues: list[Issue] = (),
-    ship_policy: str | None = None,
+    ship_policy: str | None = None, picked: dict[str, str] | None = None,
 ) -> ValidationResult:
     """Validate against the snapshot; duplicates are looked up in the store first.
-    ``ship_policy``: the order's own policy a CSR chose (``review.actions.ship_policy_of(row)``)."""
+    ``ship_policy``: the order's own policy a CSR chose (``review.actions.ship_policy_of(row)``); ``picked``:
+    the customer / ship-to ids a CSR picked (``review.actions.picked_of(row)``)."""
+    picked = picked or {}
     ctx = ValidationContext(
         sender=order.source.sender,
         channel=order.source.channel,
@@ -180,6 +182,8 @@ def validate_order(
         existing_orders=[],
         live_credit=services.live_credit,
         ship_policy=ship_policy,
+        customer_id=picked.get("customer_id"),
+        ship_to_id=picked.get("ship_to_id"),
     )
     ctx.reserved = StoreReservations(s, document_id)
     first = validate(order, services.reference, ctx, services.validation)

@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import or_, update
 from sqlalchemy.orm import Session
 
-from orderflow.canonical import Issue, IssueCode
+from orderflow.canonical import Issue, IssueCode, Suggestion
 from orderflow.canonical.states import OrderState
 from orderflow.erp_push.base import PermanentERPError, PushResult, TransientERPError, push_failure_kind
 from orderflow.flows.checkpoints import checkpoint
@@ -105,18 +105,20 @@ def push_one(services: Any, order_id: int, *, actor: str = "system", token: str 
         is_change = changes.updates_erp(row)  # a new version of a sale already in the ERP
         call = changes.erp_call(services, row) if is_change else _create_call(services, build_push_request(row))
     checkpoint("before_push")
-    result, error, kind = None, None, None
+    result, error, kind, field = None, None, None, None
     try:
         with Heartbeat(services.session_factory, lambda s: renew_order(s, order_id, token, stale_after), stale_after):
             result = call()
     except Exception as exc:  # the policy decides by type; an adapter bug must not kill the caller
         kind = push_failure_kind(exc)
+        field = getattr(exc, "field", None) if kind == "permanent" else None  # beside the field it concerns
         if isinstance(exc, TransientERPError | PermanentERPError):
             error = str(exc) or type(exc).__name__
         else:  # an unknown failure keeps its type in the text the CSR reads
             error = f"{type(exc).__name__}: {exc}"
     checkpoint("after_push")
-    return _record(services, order_id, token, actor, result=result, error=error, kind=kind, is_change=is_change)
+    return _record(services, order_id, token, actor, result=result, error=error, kind=kind, is_change=is_change,
+                   field=field)
 
 
 def _create_call(services: Any, request: Any) -> Callable[[], PushResult]:
@@ -124,8 +126,10 @@ def _create_call(services: Any, request: Any) -> Callable[[], PushResult]:
 
 
 def _record(services: Any, order_id: int, token: str, actor: str, *, result: PushResult | None,
-            error: str | None, kind: str | None, is_change: bool) -> Any:
-    """The result transaction: CAS on (approved, our claim), attempt, state, claim released — together."""
+            error: str | None, kind: str | None, is_change: bool, field: str | None = None) -> Any:
+    """The result transaction: CAS on (approved, our claim), attempt, state, claim released — together.
+    A refusal (permanent) sends the order back to review, editable, with the ERP's reason as an ERP_REJECTED
+    issue beside ``field`` when the adapter named one; the fixed order is approved and pushed again."""
     from orderflow.flows import changes, replies
     from orderflow.flows.pipeline import PushOutcome
 
@@ -158,7 +162,9 @@ def _record(services: Any, order_id: int, token: str, actor: str, *, result: Pus
             if not transient:
                 prefix = "The ERP cannot take this change" if is_change else "The ERP refused the order"
                 issue = Issue(code=IssueCode.ERP_REJECTED, message=f"{prefix}: {error}",
-                              **({"field": "po_number", "rule": "changes"} if is_change else {}))
+                              **({"field": "po_number", "rule": "changes"} if is_change else
+                                 {"field": field, "rule": "erp_push",
+                                  "suggestions": refusal_suggestions(services, row, field)} if field else {}))
                 repo.replace_issues(s, row, [*repo.order_issues(row), issue])
                 repo.set_order_state(s, row, OrderState.NEEDS_REVIEW, actor=actor, reason=f"ERP rejected: {error}")
                 if is_change:
@@ -174,3 +180,18 @@ def _record(services: Any, order_id: int, token: str, actor: str, *, result: Pus
     if result is not None:
         return PushOutcome(order_id, True, result.erp_order_id, created=result.created)
     return PushOutcome(order_id, False, error=error)
+
+
+def refusal_suggestions(services: Any, row: Order, field: str | None) -> list[Suggestion]:
+    """What the review picker offers when the ERP refused the order's customer (``buyer``) or ship-to:
+    the closest other customers, or the customer's other delivery addresses, from the reference data."""
+    from orderflow.validators.cache import customer_index
+    from orderflow.validators.customer import suggest_customers
+
+    ref = getattr(services, "reference", None)
+    if ref is None or field not in ("buyer", "ship_to"):
+        return []
+    if field == "buyer":
+        return [x for x in suggest_customers(repo.order_canonical(row), ref, limit=4) if x.value != row.customer_id][:3]
+    return [Suggestion(value=st.id, label=st.name) for st in customer_index(ref).ship_tos.get(row.customer_id or "", [])
+            if st.id != row.ship_to_id][:3]

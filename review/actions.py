@@ -536,8 +536,10 @@ def ship_policy_of(o: Order) -> str | None:
 
 
 def keep_ship_policy(o: Order, resolved: dict[str, Any]) -> dict[str, Any]:
-    """A fresh validation payload keeps the order's chosen policy and what a CSR accepted as read
-    (re-validation must not drop either)."""
+    """A fresh validation payload keeps the order's chosen policy, what a CSR accepted as read and the
+    customer / ship-to a CSR picked (re-validation must not drop any of them)."""
+    if picked_of(o) and not (resolved or {}).get(PICKED_KEY):
+        resolved = {**(resolved or {}), PICKED_KEY: picked_of(o)}
     accepted = accepted_of(o)
     if accepted and not (resolved or {}).get(ACCEPTED_KEY):
         resolved = {**(resolved or {}), ACCEPTED_KEY: accepted}
@@ -545,6 +547,62 @@ def keep_ship_policy(o: Order, resolved: dict[str, Any]) -> dict[str, Any]:
     if policy is None or (resolved or {}).get("ship_policy"):
         return resolved
     return {**(resolved or {}), "ship_policy": policy}
+
+
+# --------------------------------------------------------------------------- customer / ship-to picker (issue 23)
+
+PICKED_KEY = "picked"
+PICKABLE = {"customer": "customer_id", "ship_to": "ship_to_id"}
+
+
+def picked_of(o: Order) -> dict[str, str]:
+    """The customer / ship-to ids a CSR picked for this order (``resolved["picked"]``): {"customer_id",
+    "ship_to_id"} as far as picked. The revalidator puts them in ``ValidationContext.customer_id`` /
+    ``ship_to_id``, where they decide instead of the document's names (and are checked against the ERP's)."""
+    value = (o.resolved or {}).get(PICKED_KEY) if isinstance(o.resolved, dict) else None
+    if not isinstance(value, dict):
+        return {}
+    return {k: str(v) for k, v in value.items() if k in PICKABLE.values() and v}
+
+
+def pick(s: Session, order_id: int, what: str, value: str | None, *, user: str, revalidate: Revalidate) -> Order:
+    """A CSR says which customer (``what="customer"``) or ship-to (``"ship_to"``) the order is for, by the
+    ERP's id (a suggestion of CUSTOMER_UNKNOWN / SHIP_TO_UNKNOWN, or typed); empty goes back to resolving
+    from the document. A typed name is not an id: re-validation checks the id against the reference data,
+    so the issue stays until it names a real customer. A new customer drops a ship-to picked for the old one.
+    Audited; approvals already signed are void; the order ends ``valid`` when nothing else blocks."""
+    key = PICKABLE.get(what)
+    if key is None:
+        raise InvalidField(f"'{what}' cannot be picked (use customer or ship_to)")
+    value = (value or "").strip() or None
+    o = _get(s, order_id, for_update=True)
+    _check_claim(o, user)
+    if o.state not in EDITABLE_STATES:
+        raise NotAllowed(f"order {o.id} is '{o.state}'; only orders in review or valid can be corrected")
+    picked = picked_of(o)
+    before = {"field": key, "value": picked.get(key) or getattr(o, key)}
+    picked.pop(key, None)
+    if value:
+        picked[key] = value
+    if key == "customer_id" and value != before["value"]:
+        picked.pop("ship_to_id", None)
+    o.resolved = {**(o.resolved or {}), PICKED_KEY: picked}
+    s.flush()
+    canonical = repo.order_canonical(o)
+    issues, resolved = revalidate(canonical, o)
+    resolved = {**(resolved or {}), PICKED_KEY: picked}
+    resolved = keep_ship_policy(o, resolved)
+    issues = apply_accepts(o, canonical, issues)
+    repo.replace_issues(s, o, issues)
+    repo.update_order_data(s, o, canonical, resolved=resolved)
+    repo.add_audit(s, entity="order", entity_id=o.id, action="pick", actor=user, before=before,
+                   after={"field": key, "value": value, "resolved": getattr(o, key)})
+    if before["value"] != getattr(o, key):
+        reset_approvals(s, o, user=user, reason=f"{what.replace('_', '-')} picked")
+    target = OrderState.NEEDS_REVIEW if any(i.blocking for i in issues) else OrderState.VALID
+    repo.set_order_state(s, o, target.value, actor=user, reason=f"{what.replace('_', '-')} picked: {value or 'from the document'}",
+                         action="revalidate")
+    return o
 
 
 # --------------------------------------------------------------------------- accept as read (issue 20)
@@ -651,6 +709,8 @@ def set_ship_policy(s: Session, order_id: int, policy: str | None, *, user: str,
         resolved["ship_policy"] = policy
     if accepted_of(o):
         resolved[ACCEPTED_KEY] = accepted_of(o)
+    if picked_of(o):
+        resolved[PICKED_KEY] = picked_of(o)
     issues = apply_accepts(o, canonical, issues)
     repo.replace_issues(s, o, issues)
     repo.update_order_data(s, o, canonical, resolved=resolved)

@@ -790,6 +790,27 @@ def create_review_app(
             flash(request, f"{path} set to {_brief('' if value is None else str(value), 60)}; order is now {order.state.replace('_', ' ')}.{learned}")
         return back_to(order_id)
 
+    @app.post("/orders/{order_id}/pick")
+    def pick(request: Request, order_id: OrderId, form: FormData = Depends(posted_form)) -> Response:
+        """Issue 23: the customer / ship-to picker (a scored suggestion of CUSTOMER_UNKNOWN / SHIP_TO_UNKNOWN,
+        or an id typed): sets the id the order is pushed with, re-validated against the reference data."""
+        user = current_user(request, form)
+        what = str(form.get("what") or "")
+        value = str(form.get("value") or form.get(f"pick_{what}") or "").strip()  # a suggestion, else the typed id
+        with session_factory() as s:
+            try:
+                order = actions.pick(s, order_id, what, value, user=user.username, revalidate=revalidate)
+                s.commit()
+            except actions.ReviewError as exc:
+                s.rollback()
+                return refuse(request, order_id, user, f"Not picked: {exc}", review_error(exc))
+            label = "Customer" if what == "customer" else "Ship-to"
+            now = order.customer_id if what == "customer" else order.ship_to_id
+            flash(request, f"{label} {_brief(value, 60) or 'from the document'} picked"
+                           + ("" if now else " but it is not known to the ERP")
+                           + f"; order is now {order.state.replace('_', ' ')}.", "ok" if now else "warn")
+        return back_to(order_id)
+
     @app.post("/orders/{order_id}/save")
     def save(request: Request, order_id: OrderId, form: FormData = Depends(posted_form)) -> Response:
         """The whole form: every changed field that fits is applied (each re-validates), in one transaction;
@@ -927,6 +948,9 @@ def create_review_app(
                 repo.add_audit(s, entity="order", entity_id=order.id, action="push_failed", actor="system",
                                reason=str(exc))
                 s.commit()
+                if order.state in actions.EDITABLE_STATES:  # the push path sent a refusal back to review
+                    return (f"The ERP refused the order: {exc}. It is back in review: fix what the ERP names, "
+                            "then approve again."), "error"
                 return f"Approved, but the ERP push failed: {exc}", "error"
             if len(repo.push_attempts(s, order)) == seen:
                 repo.record_push_attempt(s, order, adapter="erp", ok=True, erp_order_id=erp_id)

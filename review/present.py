@@ -89,6 +89,10 @@ def audit_sentence(action: str, before: Any, after: Any) -> str:
     if action == "accept_as_read":
         fields = [x.get("field") for x in a.get("accepted") or [] if isinstance(x, dict)]
         return f"Accepted as read: {show(fields)}."
+    if action == "pick":  # issue 23: the customer / ship-to picker
+        what = "Customer" if a.get("field") == "customer_id" else "Ship-to"
+        got = "" if a.get("resolved") == a.get("value") else f" (the order is for {show(a.get('resolved'))})"
+        return f"{what} picked: {show(b.get('value'))} → {show(a.get('value') or 'from the document')}{got}."
     if action == "ship_policy":
         return f"Ship policy {show(b.get('ship_policy'))} → {show(a.get('ship_policy'))}."
     if action == "approval_step":

@@ -342,13 +342,21 @@ def update_order_data(
     customer_id: str | None = None,
     ship_to_id: str | None = None,
 ) -> None:
-    """Replace an order's canonical JSON (after a correction), keeping denormalised columns in step."""
+    """Replace an order's canonical JSON (after a correction), keeping denormalised columns in step.
+
+    A validation payload (``resolved``) that says which customer and ship-to the order resolved to moves
+    the columns with it: the push reads the columns, so a re-validation that resolved the customer (a
+    CSR's pick, a corrected buyer name) must reach them, and one that lost it must not push the old one."""
     order.canonical = canonical.model_dump(mode="json")
     order.po_number = canonical.po_number
     order.revision = canonical.revision
     order.purpose = canonical.purpose.value
     if resolved is not None:
         order.resolved = _jsonable(resolved)
+        if "customer_id" in resolved:
+            order.customer_id = resolved["customer_id"]
+        if "ship_to_id" in resolved:
+            order.ship_to_id = resolved["ship_to_id"]
     if customer_id is not None:
         order.customer_id = customer_id
     if ship_to_id is not None:

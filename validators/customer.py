@@ -42,11 +42,12 @@ def resolve_customer(
     channel is not entitled to order for is CUSTOMER_NOT_ENTITLED (never auto-approved)."""
     idx = customer_index(ref)
     if ctx.customer_id:
-        if ctx.customer_id in idx.customers:
-            return CustomerMatch(ctx.customer_id, "csr")
+        chosen = idx.customers.get(ctx.customer_id) or idx.customer_by_id_upper.get(ctx.customer_id.strip().upper())
+        if chosen is not None:
+            return _checked(chosen, "csr")
         return CustomerMatch(None, issues=[make_issue(
-            IssueCode.CUSTOMER_UNKNOWN, f"Customer '{ctx.customer_id}' chosen in review is not in the ERP.",
-            field="customer", actual=ctx.customer_id, rule=RULE)])
+            IssueCode.CUSTOMER_UNKNOWN, f"Customer '{ctx.customer_id}' chosen in review is not in the ERP: pick another.",
+            field="buyer", actual=ctx.customer_id, suggestions=suggest_customers(order, ref), rule=RULE)])
 
     # order.source is the channel's, set by the pipeline (a document's own source block is never read)
     sender = ctx.sender or order.source.sender
@@ -75,7 +76,37 @@ def resolve_customer(
         else "The order names no buyer and the channel does not identify the sender. Pick the customer."
     )
     return CustomerMatch(None, issues=[make_issue(
-        IssueCode.CUSTOMER_UNKNOWN, message, field="buyer", actual=seen, suggestions=named.suggestions, rule=RULE)])
+        IssueCode.CUSTOMER_UNKNOWN, message, field="buyer", actual=seen,
+        suggestions=named.suggestions or suggest_customers(order, ref), rule=RULE)])
+
+
+def suggest_customers(order: CanonicalOrder, ref: ReferenceData, limit: int = 3) -> list[Suggestion]:
+    """The customers a person most likely means, for the review picker: each active customer scored 0–100
+    by the best of its name against the buyer/bill-to names, its delivery addresses against the document's
+    ship-to, and its ids against the ids the document prints. Offered even when weak (a person decides;
+    nothing here resolves the order)."""
+    idx = customer_index(ref)
+    names = [q for p in (order.buyer, order.bill_to) if p is not None and p.name if (q := norm_text(p.name))]
+    ship = order.ship_to
+    ship_text = norm_text(" ".join([ship.name or "", ship.address.one_line() if ship.address else ""])) if ship else ""
+    printed = {v for p in (order.buyer, order.bill_to, order.ship_to) if p is not None
+               for value in p.ids.values() for v in partner_id_variants(value)}
+    scored: list[tuple[float, str]] = []
+    for cid, customer in idx.customers.items():
+        if not customer.active:
+            continue
+        score = max((float(fuzz.WRatio(q, idx.customer_names[cid])) for q in names), default=0.0)
+        if ship_text:
+            for st in idx.ship_tos.get(cid, []):
+                text = norm_text(" ".join([st.name, st.address.one_line() if st.address else ""]))
+                score = max(score, float(fuzz.token_set_ratio(ship_text, text)) - 5)  # an address names a place
+        codes = [cid.upper(), *(e.upper() for e in customer.edi_ids)]
+        if printed and codes:
+            score = max(score, *(float(fuzz.ratio(v, c)) for v in printed for c in codes))
+        scored.append((score, cid))
+    scored.sort(key=lambda t: (-t[0], t[1]))
+    return [Suggestion(value=cid, label=idx.customers[cid].name, score=round(score, 1))
+            for score, cid in scored[:limit] if score > 0]
 
 
 def identifying(ctx: ValidationContext, sender: str | None) -> bool:

@@ -98,6 +98,7 @@ class ValidationContext:
     price_overrides: set[int] = field(default_factory=set)  # line indexes whose PO price a CSR accepted
     approvals_granted: list[str] = field(default_factory=list)  # roles that already approved
     customer_id: str | None = None  # set by a CSR in review: skips customer resolution
+    ship_to_id: str | None = None  # set by a CSR in review: one of the customer's ship-tos, skips matching
     # Base-UOM quantity per upper-case SKU already promised to other open/pushed orders that the
     # ERP's committed figure does not include yet (canonical.reservations.reserved_quantities): a
     # dict, or an object with ``for_skus(keys) -> dict`` that looks up only the SKUs checked.

@@ -108,7 +108,7 @@ def validate(
         result.customer_id = match.customer_id
         issues += match.issues
     cid = result.customer_id
-    ship = _guard("ship_to", issues, lambda: resolve_ship_to(order, ref, cid, config), None)
+    ship = _guard("ship_to", issues, lambda: resolve_ship_to(order, ref, cid, config, ctx.ship_to_id), None)
     if ship is not None:
         result.ship_to_id = ship.ship_to_id
         issues += ship.issues

@@ -31,8 +31,11 @@ def _text(ship: ShipTo) -> str:
 
 
 def resolve_ship_to(
-    order: CanonicalOrder, ref: ReferenceData, customer_id: str | None, config: ValidationConfig
+    order: CanonicalOrder, ref: ReferenceData, customer_id: str | None, config: ValidationConfig,
+    chosen: str | None = None,
 ) -> ShipToMatch:
+    """``chosen``: the ship-to a person picked in review (``ValidationContext.ship_to_id``); it decides when it
+    is one of the customer's delivery addresses."""
     if not customer_id:
         return ShipToMatch(None)  # CUSTOMER_UNKNOWN already says what to do
     candidates = customer_index(ref).ship_tos.get(customer_id, [])
@@ -41,6 +44,14 @@ def resolve_ship_to(
         return ShipToMatch(None, issues=[make_issue(
             IssueCode.SHIP_TO_UNKNOWN, f"Customer {customer_id} has no delivery address in the ERP: add one.",
             field="ship_to", rule=RULE)])
+    if chosen:
+        picked = [s for s in candidates if s.id == chosen or norm_code(s.id) == norm_code(chosen)]
+        if picked:
+            return ShipToMatch(picked[0].id, "csr")
+        return ShipToMatch(None, issues=[make_issue(
+            IssueCode.SHIP_TO_UNKNOWN, f"Ship-to '{chosen}' chosen in review is not a delivery address of customer "
+            f"{customer_id}: pick one of its addresses.", field="ship_to", actual=chosen,
+            suggestions=[Suggestion(value=s.id, label=_label(s)) for s in candidates[:5]], rule=RULE)])
     if party is None or (not party.ids and not party.name and not party.address):
         if len(candidates) == 1:
             return ShipToMatch(candidates[0].id, "only")

@@ -245,6 +245,10 @@
     var typing = (tag === "INPUT" && !box) || tag === "TEXTAREA" || tag === "SELECT" || (t && t.isContentEditable);
     if (typing) {
       if (ev.key === "Escape") { ev.preventDefault(); t.blur(); }  // keep the search text (search inputs clear on Esc)
+      if (ev.key === "Enter" && t.classList.contains("pickid")) {  // the picker's typed id, not the order form's save
+        var pb = t.parentNode.querySelector(".pickbtn");
+        if (pb) { pb.click(); ev.preventDefault(); }
+      }
       return;
     }
     if ((ev.key === "j" || ev.key === "k") && !rows().length && walk(ev.key === "j" ? 1 : -1)) { ev.preventDefault(); }
