@@ -749,9 +749,17 @@ def _line(row: Row, ctx: _Ctx, index: int) -> OrderLine | None:
         ctx.put(f"{path}.qty", c["qty"])
     if c.get("uom"):
         u = txt("uom").split()[0]
-        if u.isalpha() and len(u) <= 6:  # else ("1 ST" under "Preiseinheit") the unit printed with the quantity
+        if re.fullmatch(r"[^\W\d_]+(?:['’.][^\W\d_]*)?", u) and len(u) <= 6:  # "NOS", "NO'S", "Pcs."  # else ("1 ST" under "Preiseinheit") the unit printed with the quantity
             line.uom = u.upper()
             ctx.put(f"{path}.uom", c["uom"][:1])
+    if line.uom is None and line.qty is not None:
+        for ln, cells in zip(row.extra, row.extra_cells, strict=False):  # "30000.00" over "NOS" in the Qty/Unit
+            ws = cells.get("qty")  # cell of a stacked header: the unit printed under the quantity
+            if ws and len(ws) == 1 and re.fullmatch(r"[^\W\d_]{2,5}['’.]?[^\W\d_]?", ws[0].text) \
+                    and 0 <= ln.top - row.anchor.bottom < 1.5 * ln.height and id(ln) not in row.merged:
+                line.uom = ws[0].text.upper()
+                ctx.put(f"{path}.uom", ws)
+                break
     if c.get("unit_price"):
         price_text = txt("unit_price")
         basis = _dec(txt("price_basis"), ctx) if c.get("price_basis") else None
@@ -794,7 +802,8 @@ def _line(row: Row, ctx: _Ctx, index: int) -> OrderLine | None:
         else:
             ws = [w for w in ln.words if _in_desc(w, row, desc_col)]
         ws, codes = _code_tail(ws)
-        tail_codes += codes
+        if not _SUBROW.match(ln.text):  # "HSN: 85015210": a labelled tariff code, no item code
+            tail_codes += codes
         if ws and not _SUBROW.match(phrase_text(ws)):
             pieces.append((ln.top, ws))
         elif ws:  # a labelled sub-row ("Your material number: SW-854-68") may still name an item code
@@ -817,6 +826,11 @@ def _line(row: Row, ctx: _Ctx, index: int) -> OrderLine | None:
     m = _LEADING_CODE.match(desc)
     if m and line.sku is None and line.customer_part is None and not row.roles & {"sku", "customer_part", "gtin"}:
         line.customer_part, desc = m.group(1), m.group(2)  # "01994888 SORVETE …": the buyer's code leads the cell
+    lone = c.get("description", [])
+    if len(lone) == 1 and len(pieces) > 1 and _CODE_CELL.match(lone[0].text) and line.sku is None \
+            and line.customer_part is None and not row.roles & {"sku", "customer_part", "gtin"} and desc.startswith(lone[0].text):
+        # "CO38010067" alone on the item's row, its name on the rows under it ("Item Description & Code"): the code
+        line.customer_part, desc = lone[0].text, desc[len(lone[0].text):].strip()
     if tail_codes and line.sku is None and line.customer_part is not None:
         line.sku = tail_codes[0].text  # a second code under the buyer's: the supplier's reference
         ctx.put(f"{path}.sku", tail_codes[:1])
@@ -842,6 +856,7 @@ def _line(row: Row, ctx: _Ctx, index: int) -> OrderLine | None:
 
 
 _CODE_TOKEN = re.compile(r"^\d{6,14}$")
+_CODE_CELL = re.compile(r"^(?=.*\d)[A-Z0-9][A-Z0-9./-]{4,}$")
 _SAP_POS = re.compile(r"^0\d{4,5}$")
 
 

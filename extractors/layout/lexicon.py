@@ -221,7 +221,7 @@ STOP_LABELS = re.compile(
 # ---------------------------------------------------------------- table columns
 
 COLUMN_ROLES: list[tuple[str, str]] = [
-    ("unit_price", r"unit\s*(?:price|cost)|price\s*(?:/|per|pro)?\s*(?:unit|einheit)|preis\s*(?:pro|je|/)\s*einheit|net\s+(?:unit\s+)?price|cost\s+price|ratio\s+pack\s+cost"
+    ("unit_price", r"unit\s*(?:price|cost)|^(?:basic\s+|net\s+|unit\s+|item\s+)?rate\b(?!.*(?:%|tax|gst|vat))|price\s*(?:/|per|pro)?\s*(?:unit|einheit)|preis\s*(?:pro|je|/)\s*einheit|net\s+(?:unit\s+)?price|cost\s+price|ratio\s+pack\s+cost"
                    r"|prix\s+unit|einzelpreis|^preis$|precio\s+unit|stückpreis|prijs\s+per|eenheidsprijs|単価|^rate$"
                    r"|^(?:list\s+)?(?:price|cost)(?:\s*\(\w{3}\))?\W*$"
                    r"|prezzo(?:\s+unit|\s+netto|$)|pre[çc]o\s+(?:unit|l[íi]q)|valor\s+unit|^pre[çc]o$|^prezzo$"
@@ -242,10 +242,13 @@ COLUMN_ROLES: list[tuple[str, str]] = [
             r"|^enhe[td]$|^enh\.?$|^m\.?\s?j\.?$|^jednotka$|^birim$|单位|單位"),
     ("line_no", r"^(?:ln|ln\s*#|line|line\s*#|#\s*line|line\s+no\.?|#|no\.?|pos\.?|position|item\s*#|nr\.?|n[°º]|lfd|item\s+no\.?)$"
                 r"|^(?:page\s*-?\s*line|pg\s*-?\s*ln)$"
+                r"|^(?:s[rl]\.?|s[rl]?\.?\s?no\.?)$"  # Indian "Sr.", "Sl. No.", "S.No"
                 r"|注文番号"
                 r"|^(?:riga|n\.|l\.?\s?p\.?|rad|linje|[čc]\.|po[řr]\.?|pol\.?|[řr][áa]dek|s[ıi]ra(?:\s+no)?|s\.\s?no)$"
                 r"|^(?:序号|行号|项次|行|項番|明細番号|明細)$"),
     ("gtin", r"ean|gtin|upc|barcode|itf"),
+    # a tax tariff code (India's HSN/SAC, Brazil's NCM, the HS code): classifies the goods, names no item
+    ("tariff", r"^(?:hsn|sac|hsn\s*[/\\]\s*sac|hs[-\s]?code|ncm|tariff)(?:\s*(?:code|no\.?))?$"),
     # the SUPPLIER's code, qualified as such ("Vendor Item #", "Supplier ref.", "Vendor Style", "Lief.-Art",
     # "Supplier's product no."); "Your item" / "Ihre Materialnummer" are read in table.py (_YOUR_CODE)
     ("sku", r"\b(?:vend(?:or)?|supplier|lieferant(?:en)?|fournisseur|proveedor|fornitore|fornecedor|leverant[öo]r"
@@ -258,7 +261,7 @@ COLUMN_ROLES: list[tuple[str, str]] = [
                       r"|物料(?:编码|编号|号|代码)|^料号$"),
     # an UNQUALIFIED item-code column ("Item Code", "Product Code", "Part Number", "Codice", "Artikel-Nr.", "SKU"):
     # the issuer's own item number - the buyer's part on a PO, the seller's sku on a sales document (table.py)
-    ("item_code", r"item\s+code|product\s+(?:code|id|no)|part\s*(?:no|number|#)"
+    ("item_code", r"item\s+code|^item\s*id$|product\s+(?:code|id|no)|part\s*(?:no|number|#)"
                   r"|sku|catalog|article|^(?:\w+\s+)?style\s*(?:#|no\.?|number)?$|artikel(?!ben[äa]mning|beskrivning|tekst)|^code$|^item$"
                   r"|mfr|model|código|art\.?\s*nr|artikelnummer"
                   r"|codice(?:\s+articolo)?|cod\.\s*art|^c[óo]d\.?$|^indeks$|kod\s+towaru|^symbol$"
@@ -285,7 +288,7 @@ HEADER_WORDS = re.compile(
 
 STOP_ROW = re.compile(
     r"^(?:sub\s*-?\s*totals?|totals?|grand\s+totals?|(?:order|po|purchase\s+order)\s+totals?|tax|sales\s+tax|vat|tva|mwst|iva|btw|freight|shipping|"
-    r"amount\s+due|net\s+(?:value|total|order\s+value)|balance|gesamt(?:netto|brutto)?wert|gesamt|zwischensumme|summe|sous-total|totaal|subtotaal|税抜金額|合計|小計|消費税"
+    r"amount\s+due|taxable\s+(?:amount|value|total)|net\s+(?:value|total|order\s+value)|balance|gesamt(?:netto|brutto)?wert|gesamt|zwischensumme|summe|sous-total|totaal|subtotaal|税抜金額|合計|小計|消費税"
     r"|totale|imponibile|sconto|spese\s+di\s+trasporto|icms|ipi|frete|razem|suma|og[óo][łl]em|do\s+zap[łl]aty|podatek"
     r"|summa|totalt|moms|att\s+betala|delsumma|frakt|i\s+alt|fragt|at\s+betale|sum|mva|[åa]\s+betale|celkem|dph"
     r"|mezisou[čc]et|sou[čc]et|z[áa]klad\s+dan[ěe]|k\s+[úu]hrad[ěe]|toplam|ara\s+toplam|genel\s+toplam|kdv)\b"

@@ -95,13 +95,20 @@ def stacked_header(lines: list[Line], i: int) -> bool:
     if i + 1 >= len(lines):
         return False
     a, b = lines[i], lines[i + 1]
-    if a.page != b.page or b.top - a.bottom > 1.2 * a.height or _values(a) or _values(b):
+    if a.page != b.page or b.top - a.bottom > 1.2 * a.height or _values(a) or _values(b) or _sentence(a):
         return False
     ha, hb = HEADER_WORDS.findall(a.text), HEADER_WORDS.findall(b.text)
     if not ha or not hb or len(ha) + len(hb) < 3 or len(a.phrases) < 2 and len(b.phrases) < 2:
         return False
     text = " ".join(phrase_text(ph) for ln in (a, b) for ph in ln.phrases)
     return any(rx.search(text) for r, rx in _ROLE_RE if r in ("qty", "unit_price", "amount"))
+
+
+def _sentence(line: Line) -> bool:
+    """Prose over a table ("Please supply the following items strictly …"): a long run of words or a line
+    of mostly non-header words. It may name an item, but it labels no column."""
+    return any(len(ph) >= 8 for ph in line.phrases) or len(line.words) >= 10 and \
+        4 * len(HEADER_WORDS.findall(line.text)) < len(line.words)
 
 
 def _known_header(line: Line, hints: Hints | None) -> bool:
@@ -148,6 +155,8 @@ def _header_block(lines: list[Line], i: int, hints: Hints | None = None) -> list
             break
         if not _known_header(ln, hints) or ln.x1 - ln.x0 < 0.3 * (lines[i].x1 - lines[i].x0) and len(ln.words) > 6:
             break
+        if _sentence(ln):
+            break  # "Please supply the following items …": a sentence over the table, no column label
         block.insert(0, ln)
         k -= 1
     return block
@@ -519,8 +528,9 @@ def _assign_headers(cols: list[Column], head: list[Line], buyer_words: set[str],
             pieces.setdefault(-id(c) - k, []).append(text)  # per header line: side-by-side labels
     used: dict[str, Column] = {}
     generic_cols: set[int] = set()
+    stacked = _stacked_labels(cols, head, pieces)
     for c in cols:
-        h = re.sub(r"(?<=[a-z])[-_](?=[a-z])", " ", c.header.lower())  # "Unit-price", "Our-item-#"
+        h = re.sub(r"(?<=[a-z])[-_](?=[a-z])", " ", stacked.get(id(c), c.header).lower())  # "Unit-price", "Our-item-#"
         if not h:
             continue
         role = None
@@ -585,6 +595,8 @@ def _assign_headers(cols: list[Column], head: list[Line], buyer_words: set[str],
                 prev.role = None
             elif role == "unit_price" and re.search(r"\bnet\b", h) and not re.search(r"\bnet\b", prev.header.lower()):
                 prev.role = None  # net price beats a gross/list price column
+            elif role == "unit_price" and _GROSS.search(prev.header) and not _GROSS.search(h):
+                prev.role = None  # "Rate Before Disc." then "Basic Rate": the price after the discount is the net one
             elif role == "qty" and _PER_PACK.search(prev.header) and not _PER_PACK.search(h):
                 prev.role = None  # "quantity to case" / "qty per pack" is packing, the plain quantity is ordered
             elif role == "unit_price" and "amount" not in used and _UNIT.search(prev.header) \
@@ -612,6 +624,23 @@ def _assign_headers(cols: list[Column], head: list[Line], buyer_words: set[str],
             if i + 1 < len(cols) and cols[i + 1].x0 - c.x1 < c.x0 - cols[i - 1].x1:
                 continue
             c.role = "description"
+
+
+def _stacked_labels(cols: list[Column], head: list[Line], pieces: dict[int, list[str]]) -> dict[int, str]:
+    """Headers of three or more lines that label the sub-rows of every record ("Item id / Rev No / HSN Code /
+    Delivery date", "Qty / Unit", "Rate (Rs) / per Qty"): where a column's lines name different roles each on
+    its own, the top one names the value on the item's row (a label wrapped over lines, "Rate / Before /
+    Disc.", names one role at most and is read whole)."""
+    out: dict[int, str] = {}
+    if len(head) < 3:
+        return out
+    for c in cols:
+        texts = [" ".join(pieces[-id(c) - k]) for k in range(len(head)) if pieces.get(-id(c) - k)]
+        roles = [next((r for r, rx in _ROLE_RE if rx.search(t.lower())), None) for t in texts]
+        named = [(t, r) for t, r in zip(texts, roles, strict=True) if r]
+        if len({r for _, r in named}) >= 2:
+            out[id(c)] = named[0][0]
+    return out
 
 
 def _two_tier(cols: list[Column], head: list[Line], body: list[Line], buyer_words: set[str],
@@ -657,6 +686,7 @@ _MATERIAL_TEXT = re.compile(r"\b(?:material|item|article|product)\s+(?:desc|text
                             re.IGNORECASE)
 _CURRENCIES = {"EUR", "USD", "CHF", "GBP", "INR", "AED", "SAR", "KWD", "IDR", "BRL", "MXN", "CAD", "PLN", "SEK",
                "NOK", "DKK", "CZK", "JPY", "CNY", "AUD"}
+_GROSS = re.compile(r"before\s+disc|\bgross\b|\blist\b|\bmrp\b|\bbrut|\blordo\b|\bbruto\b", re.IGNORECASE)
 _UNIT = re.compile(r"\bunit\b|/\s*unit|\beach\b|\bper\b|単価", re.IGNORECASE)
 
 
@@ -931,6 +961,17 @@ def _is_tax_row(cells: dict[str, list[Word]]) -> bool:
     return bool(text) and len(text.split()) <= 6 and bool(_TAX_ROW.match(text.replace("@", " ")))
 
 
+_TAX_RATE = re.compile(r"^(?:I|C|S|UT)?GST\b|^(?:VAT|IVA|TVA|PPN|MwSt|USt)\b", re.IGNORECASE)
+
+
+def _tax_subrow(line: Line, cells: dict[str, list[Word]]) -> bool:
+    """A record's sub-row carrying its tax ("00 | IGST 18.00% | 2,268.00" under the item, in the columns of a
+    stacked header): a phrase opening with a tax name and a rate, and no quantity on the row."""
+    if cells.get("qty") and parse_decimal(phrase_text(cells["qty"]).split()[0]) not in (None, 0):
+        return False
+    return any(_TAX_RATE.match(phrase_text(ph)) and "%" in phrase_text(ph) for ph in line.phrases)
+
+
 def _is_allowance(cells: dict[str, list[Word]]) -> bool:
     """A sub-row with no quantity whose money is negative ("1,269.12-", "(50.00)") or whose text names a
     discount ("Less …", "Discount 5%") is an allowance on the item above, not an item of its own."""
@@ -983,7 +1024,7 @@ def _rows(body: list[Line], cols: list[Column]) -> tuple[list[Row], Line | None]
             continue  # a key : value strip inside the table area ("Pedido: 455340-3  Secao: 099"), not a line item
         if _SPEC_ROW.match(ln.text):
             continue  # "Alt. 20,00 Larg. 184,00 Prof. 120,00": a dimension sub-row, neither a line nor its text
-        if _is_tax_row(cells):
+        if _is_tax_row(cells) or _tax_subrow(ln, cells):
             continue  # "VAT@5%", "IN: Integrated GST 18.00 7623.72": a tax row, not an item
         if anchors and _is_allowance(cells) and ln.page == anchors[-1].page and ln.top - max(
                 [anchors[-1].anchor.bottom] + [x.bottom for x in anchors[-1].extra]) < 2.5 * ln.height:
