@@ -38,7 +38,8 @@ LOW_CONFIDENCE = 0.6
 # sub-rows under an item that are not its description: "Colour: Red", "- BR: brand", "Note Code, Content: …"
 _SUBROW = re.compile(r"^\s*[-–•*]?\s*[A-Za-z][\w .,/()]{0,30}\s?:(?:\s|$)")
 _LEADING_CODE = re.compile(r"^(\d{6,14})\s+(?=.*[A-Za-z]{3})(\S.*)$")
-_PRICE_PER = re.compile(r"^\s*([-(]?[$€£₹]?\s?\d[\d.,' ]*)\s*/\s*(\d[\d.,]*)\s*[A-Za-z]{0,5}\s*$")
+_PRICE_PER = re.compile(r"^\s*([-(]?[$€£₹]?\s?\d[\d.,' ]*?)\s*(?:/|\bper\b|(?<=\d)per\b|\bpro\b|\bje\b)\s*(\d[\d.,]*)"
+                        r"\s*[^\W\d_]{0,6}\.?\s*$", re.IGNORECASE)  # "125.00 / 10 PC", "726,85per 100 Stck"
 # not a run inside a longer dotted number: "+33 (0)3.28.35.08.00" is a telephone number, not March 28th
 _DATE_TOKEN = re.compile(r"(?<![\d.])\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}(?![\d-]|[./]\d)")
 _EMBEDDED_IDS = [
@@ -768,7 +769,8 @@ def _line(row: Row, ctx: _Ctx, index: int) -> OrderLine | None:
             price_text, basis = per.group(1), basis or _dec(per.group(2), ctx)
         line.unit_price = _money(price_text, ctx, prefer="last")
         if line.unit_price is not None and basis and basis not in (0, 1):
-            line.unit_price = (line.unit_price / basis).quantize(line.unit_price)
+            per_unit = line.unit_price / basis  # exact where it divides ("726.85 per 100" → 7.2685)
+            line.unit_price = per_unit if per_unit * basis == line.unit_price else per_unit.quantize(Decimal("0.0001"))
             line.price_basis = format(basis, "f")
         ctx.put(f"{path}.unit_price", c["unit_price"])
     if c.get("amount"):

@@ -108,7 +108,7 @@ def _sentence(line: Line) -> bool:
     """Prose over a table ("Please supply the following items strictly …"): a long run of words or a line
     of mostly non-header words. It may name an item, but it labels no column."""
     return any(len(ph) >= 8 for ph in line.phrases) or len(line.words) >= 10 and \
-        4 * len(HEADER_WORDS.findall(line.text)) < len(line.words)
+        4 * len(HEADER_WORDS.findall(line.text)) < len(line.words) and len(line.words) >= 3 * len(line.phrases)
 
 
 def _known_header(line: Line, hints: Hints | None) -> bool:
@@ -269,6 +269,20 @@ def _unheaded_codes(cols: list[Column], body: list[Line], own: str = "customer_p
         if c.role == "description" and _VARIANT.search(c.header) and not any(
                 ch.isalpha() for v in values(c) for ch in v):
             c.role = None
+    if not any(c.role == "line_no" for c in cols) and cols and cols[0].role is None and not cols[0].header:
+        vals = values(cols[0])  # "1." "2." "3." in an unheaded first column: the line numbers
+        if len(vals) >= 2 and all(re.fullmatch(r"\d{1,3}[.)]?", v) for v in vals):
+            nums = [int(v.rstrip(".)")) for v in vals]
+            if nums == sorted(nums) and len(set(nums)) == len(nums):
+                cols[0].role = "line_no"
+    if not any(c.role == "description" for c in cols):
+        for c in cols:  # a bare "Item" header over the item's name ("JERSEY MANCHESTER UNITED"): the description
+            if c.role == own and _GENERIC_ITEM.match(c.header.strip()):
+                ws = [w for b in body for w in b.words if c.x0 - 1 <= w.xc <= c.x1 + 1]
+                if ws and sum(1 for w in ws if w.text.isalpha()) >= 0.7 * len(ws) and len(ws) >= 2 * max(
+                        1, sum(1 for b in body if any(c.x0 - 1 <= w.xc <= c.x1 + 1 for w in b.words))) * 0.75:
+                    c.role = "description"
+                    break
     if not any(c.role == "description" for c in cols):  # the widest unread text column left of the values
         text_cols = [c for c in cols if c.role is None and c.x1 <= first_value
                      and (vals := values(c)) and sum(v.isalpha() for v in vals) >= 0.6 * len(vals)]
@@ -307,7 +321,7 @@ def _numbered_items(cols: list[Column], body: list[Line]) -> None:
         if all(re.fullmatch(r"0\d{3,5}|\d{1,4}\.0{3}", v) for v in vals):
             steps_allowed: tuple[int, ...] = (1, 10)
         elif c.role and _GENERIC_ITEM.match(c.header.strip()) and all(re.fullmatch(r"\d{1,3}[.)]?", v) for v in vals):
-            steps_allowed = (1,)
+            steps_allowed = (1, 10)  # 1, 2, 3 or SAP's 10, 20, 30 under a bare "Item"
         else:
             continue
         nums = [Decimal(v.rstrip(".)")) for v in vals]
