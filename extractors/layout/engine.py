@@ -945,6 +945,9 @@ def _money(text: str, ctx: _Ctx, *, prefer: str) -> Decimal | None:
     if v is not None:
         return v
     toks = re.findall(r"[-(]?[$€£₹]?\s?\d[\d.,'’ ]*\d|\d", text)
+    priced = [t for t in toks if re.search(r"\d[.,]\d{2,}$", t.strip())]
+    if priced and len(priced) < len(toks):
+        toks = priced  # "Panel Enclosure, 7,850.000000 Ral 9003": the money token, not a number in overflowing text
     vals = [x for x in (_dec(t.strip(), ctx) for t in toks) if x is not None]
     if not vals:
         return None

@@ -222,7 +222,7 @@ STOP_LABELS = re.compile(
 
 COLUMN_ROLES: list[tuple[str, str]] = [
     ("unit_price", r"unit\s*(?:price|cost)|^(?:basic\s+|net\s+|unit\s+|item\s+)?rate\b(?!.*(?:%|tax|gst|vat))|price\s*(?:/|per|pro)?\s*(?:unit|einheit)|preis\s*(?:pro|je|/)\s*einheit|net\s+(?:unit\s+)?price|cost\s+price|ratio\s+pack\s+cost"
-                   r"|prix\s+unit|einzelpreis|^preis$|precio\s+unit|stückpreis|prijs\s+per|eenheidsprijs|単価|^rate$"
+                   r"|prix\s+unit|einzelpreis|^e\.?\s?-?\s?preis$|^preis$|precio\s+unit|stückpreis|prijs\s+per|eenheidsprijs|単価|^rate$"
                    r"|^(?:list\s+)?(?:price|cost)(?:\s*\(\w{3}\))?\W*$"
                    r"|prezzo(?:\s+unit|\s+netto|$)|pre[çc]o\s+(?:unit|l[íi]q)|valor\s+unit|^pre[çc]o$|^prezzo$"
                    r"|cena\s+(?:jedn|netto|za\s+(?:jedn|mj|ks))|cena\s*/\s*(?:mj|ks|szt|j\.?m)|jedn(?:otkov[áa])?\.?\s+cena"

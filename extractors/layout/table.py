@@ -38,6 +38,7 @@ class Column:
     right: float = 1e9
     hint: str | None = None  # id of the column_map hint that named it
     role2: str | None = None  # the role on a record's second row, under a two-tier header
+    lead: tuple[float, float] | None = None  # x-range of a line-number label sharing this column ("Sl | Description")
 
 
 @dataclass
@@ -625,6 +626,7 @@ def _assign_headers(cols: list[Column], head: list[Line], buyer_words: set[str],
         c.role = role
     if not refine:
         return
+    _lead_numbers(cols, head)
     _price_between(cols)
     _qty_before_uom(cols)
     if not any(c.role == "description" for c in cols):  # no description column: a variant column names the item
@@ -704,6 +706,24 @@ _GROSS = re.compile(r"before\s+disc|\bgross\b|\blist\b|\bmrp\b|\bbrut|\blordo\b|
 _UNIT = re.compile(r"\bunit\b|/\s*unit|\beach\b|\bper\b|単価", re.IGNORECASE)
 
 
+def _lead_numbers(cols: list[Column], head: list[Line]) -> None:
+    """"Sl | Description of Goods", "# | Descripción" over one body column (the numbers sit too close to the
+    text for a gutter): the numbers printed under the line-number label are the line numbers."""
+    if any(c.role == "line_no" for c in cols):
+        return
+    rx = dict(_ROLE_RE)["line_no"]
+    for c in cols:
+        if c.role != "description":
+            continue
+        phs = sorted((ph for ln in head for ph in ln.phrases if c.left <= (ph[0].x0 + ph[-1].x1) / 2 < c.right),
+                     key=lambda ph: ph[0].x0)
+        if len(phs) >= 2 and rx.search(phrase_text(phs[0]).lower()) and _DESC_HEAD.search(phrase_text(phs[1])):
+            c.lead = (phs[0][0].x0, phs[0][-1].x1)
+        elif len(phs) == 1 and len(phs[0]) >= 2 and rx.search(phs[0][0].text.lower()) \
+                and _DESC_HEAD.search(phrase_text(phs[0][1:])):
+            c.lead = (phs[0][0].x0, phs[0][0].x1)
+
+
 def _price_between(cols: list[Column]) -> None:
     """A headed column whose header was not understood (misread by OCR: "Einzelprefs"), sitting between
     the quantity and the amount, is the unit price when no column claimed that role."""
@@ -743,6 +763,10 @@ def _cells(line: Line, cols: list[Column], second: bool = False) -> dict[str, li
                     tol = w.height
                     if w.x1 < c.x0 - tol or w.x0 > c.x1 + tol:
                         break
+                if c.lead and not second and "line_no" not in out and re.fullmatch(r"\d{1,3}[.)]?", w.text) \
+                        and c.lead[0] - w.height <= w.xc <= c.lead[1] + w.height:
+                    out["line_no"] = [w]  # "1" under "Sl" in a "Sl Description" column
+                    break
                 if role:
                     out.setdefault(role, []).append(w)
                 break
@@ -1008,7 +1032,7 @@ def _rows(body: list[Line], cols: list[Column]) -> tuple[list[Row], Line | None]
     loose: list[Line] = []
     pending: list[Line] = []  # identity lines since the last anchor
     total_line: Line | None = None
-    roles = frozenset(c.role for c in cols if c.role)
+    roles = frozenset(c.role for c in cols if c.role) | ({"line_no"} if any(c.lead for c in cols) else set())
     col_hints = {c.role: c.hint for c in cols if c.role and c.hint}
     tiered = any(c.role2 for c in cols)
     second_rows: set[int] = set()
