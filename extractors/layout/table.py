@@ -650,6 +650,9 @@ def _stacked_labels(cols: list[Column], head: list[Line], pieces: dict[int, list
     out: dict[int, str] = {}
     if len(head) < 3:
         return out
+    top = {next((r for r, rx in _ROLE_RE if rx.search(phrase_text(ph).lower())), None) for ph in head[0].phrases}
+    if "qty" not in top or not top & {"unit_price", "amount"}:
+        return out  # the top line must be a whole header by itself (else its labels are wrapped over the lines)
     for c in cols:
         texts = [" ".join(pieces[-id(c) - k]) for k in range(len(head)) if pieces.get(-id(c) - k)]
         roles = [next((r for r, rx in _ROLE_RE if rx.search(t.lower())), None) for t in texts]
