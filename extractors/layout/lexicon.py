@@ -237,7 +237,7 @@ COLUMN_ROLES: list[tuple[str, str]] = [
             r"|no\s+of\s+ratio\s+packs|qty\s+of\s+ratio"
             r"|^q\.?\s?t[àa]\.?$|quantit[àa]|^qtde?\.?$|quantidade|ilo[śs][ćc]|^antal$|^antall$|m[äa]ngd|m[æa]ngde|^mengde$"
             r"|mno[žz]stv[íi]|^po[čc]et$|miktar|^adet$|(?:订购|采购|发注|発注|注文)数"),
-    ("uom", r"^u\s*/?\s*o?\s*m$|^uom$|^unit$|^units?\s+of\s+measure|^um$|^me$|einheit|unité|^unidad$|eenheid|単位"
+    ("uom", r"^u\s*/?\s*o?\s*m$|^uom$|^unit$|^units?\s+of\s+meas|^um$|^me$|einheit|unité|^unidad$|eenheid|単位"
             r"|^u\.\s*m\.?$|unit[àa]\s+di\s+misura|^unit[àa]$|^un(?:id)?\.?$|^unidade$|^j\.?\s?m\.?$|^jedn\.?$"
             r"|^enhe[td]$|^enh\.?$|^m\.?\s?j\.?$|^jednotka$|^birim$|单位|單位"),
     ("line_no", r"^(?:ln|ln\s*#|line|line\s*#|#\s*line|line\s+no\.?|#|no\.?|pos\.?|position|item\s*#|nr\.?|n[°º]|lfd|item\s+no\.?)$"

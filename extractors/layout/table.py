@@ -270,6 +270,13 @@ def _unheaded_codes(cols: list[Column], body: list[Line], own: str = "customer_p
         if c.role == "description" and _VARIANT.search(c.header) and not any(
                 ch.isalpha() for v in values(c) for ch in v):
             c.role = None
+    if not any(c.role == "uom" for c in cols):
+        for i, c in enumerate(cols[1:], 1):  # "46 | CSE": unit words in an unheaded column right of the quantity
+            if c.role is None and not c.header and cols[i - 1].role == "qty":
+                vals = values(c)
+                if vals and all(re.fullmatch(r"[A-Za-z]{1,4}\.?", v) for v in vals):
+                    c.role = "uom"
+                break
     if not any(c.role == "line_no" for c in cols) and cols and cols[0].role is None and not cols[0].header:
         vals = values(cols[0])  # "1." "2." "3." in an unheaded first column: the line numbers
         if len(vals) >= 2 and all(re.fullmatch(r"\d{1,3}[.)]?", v) for v in vals):
@@ -684,6 +691,7 @@ def _two_tier(cols: list[Column], head: list[Line], body: list[Line], buyer_word
         return
     # the body must alternate: a row with identity, and under it the row that completes the quantity/price
     pairs = 0
+    under: list[Line] = []
     firsts = [Column(c.x0, c.x1, role=o.role, left=c.left, right=c.right) for c, o in zip(cols, one, strict=True)]
     seconds = [Column(c.x0, c.x1, role=o.role, left=c.left, right=c.right) for c, o in zip(cols, two, strict=True)]
     for a, b in zip(body, body[1:], strict=False):
@@ -692,9 +700,20 @@ def _two_tier(cols: list[Column], head: list[Line], body: list[Line], buyer_word
         first, second = _cells(a, firsts), _cells(b, seconds)
         if any(first.get(r) for r in _IDENT) and _anchor_value(first | {r: first.get(r, []) + ws for r, ws in second.items()}):
             pairs += 1
+            under.append(b)
     if not pairs:
         return
-    for c, a, b in zip(cols, one, two, strict=True):
+    joined = [c.role for c in cols]  # the labels read whole, over both header lines
+    for c, a, b, whole in zip(cols, one, two, joined, strict=True):
+        if not a.header and not b.header and whole in ("uom", "line_no"):
+            continue  # an unheaded column the values named ("46 | CSE"): its role holds on the item's row
+        filled = sum(1 for ln in under if any(c.left <= w.xc < c.right for w in ln.words))
+        if whole and a.header and b.header and 2 * filled < len(under) and (a.role or b.role) and (
+                whole not in (a.role, b.role) or not (a.role and b.role)):
+            # "Vendor / Item #", "Unit / Price" over a column the records' second rows leave empty: one label
+            # wrapped over the two lines, not two labels
+            c.role, c.role2 = whole, None
+            continue
         c.role = a.role
         c.role2 = b.role if b.header else (a.role if a.role not in _STRICT else None)
 
