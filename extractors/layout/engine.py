@@ -777,6 +777,7 @@ def _line(row: Row, ctx: _Ctx, index: int) -> OrderLine | None:
         line.amount = _money(txt("amount"), ctx, prefer="first")
         ctx.put(f"{path}.amount", c["amount"])
     overflow = _ids(row, line, ctx, path)
+    _wrapped_codes(row, line)
     # description: the anchor's description cell plus wrapped lines, top to bottom
     pieces: list[tuple[float, list[Word]]] = []
     if c.get("description") or overflow:
@@ -860,6 +861,26 @@ def _line(row: Row, ctx: _Ctx, index: int) -> OrderLine | None:
 _CODE_TOKEN = re.compile(r"^\d{6,14}$")
 _CODE_CELL = re.compile(r"^(?=.*\d)[A-Z0-9][A-Z0-9./-]{4,}$")
 _SAP_POS = re.compile(r"^0\d{4,5}$")
+
+
+def _wrapped_codes(row: Row, line: OrderLine) -> None:
+    """An item code wrapped in its narrow cell ("IFC86/200+" over "MP", "…+MP+" over "SD"): a fragment right
+    under it, in the same cell, continues it when either side of the break is a joining character."""
+    for role in ("customer_part", "sku"):
+        code = getattr(line, role)
+        if not code or not row.cells.get(role):
+            continue
+        last = row.anchor.bottom
+        for ln, cells in zip(row.extra, row.extra_cells, strict=False):
+            ws = cells.get(role)
+            if id(ln) in row.merged or not ws or len(ws) != 1 or not 0 <= ln.top - last < 0.8 * ln.height:
+                continue
+            frag = ws[0].text
+            if not (code[-1] in "+-/_." or frag[0] in "+-/_.") or not re.fullmatch(r"[\w+\-/.]{1,12}", frag):
+                break
+            code += frag
+            last = ln.bottom
+        setattr(line, role, code)
 
 
 def _phrase_overflow(ln: Line, cells: dict[str, list[Word]]) -> list[Word]:
