@@ -221,7 +221,7 @@ STOP_LABELS = re.compile(
 # ---------------------------------------------------------------- table columns
 
 COLUMN_ROLES: list[tuple[str, str]] = [
-    ("unit_price", r"unit\s*(?:price|cost)|^(?:basic\s+|net\s+|unit\s+|item\s+)?rate\b(?!.*(?:%|tax|gst|vat))|price\s*(?:/|per|pro)?\s*(?:unit|einheit)|preis\s*(?:pro|je|/)\s*einheit|net\s+(?:unit\s+)?price|cost\s+price|ratio\s+pack\s+cost"
+    ("unit_price", r"unit\s*(?:price|cost|cst)|^(?:basic\s+|net\s+|unit\s+|item\s+)?rate\b(?!.*(?:%|tax|gst|vat))|price\s*(?:/|per|pro)?\s*(?:unit|einheit)|preis\s*(?:pro|je|/)\s*einheit|net\s+(?:unit\s+)?price|cost\s+price|ratio\s+pack\s+cost"
                    r"|prix\s+unit|einzelpreis|^e\.?\s?-?\s?preis$|^preis$|precio\s+unit|stückpreis|prijs\s+per|eenheidsprijs|単価|^rate$"
                    r"|^(?:list\s+)?(?:price|cost)(?:\s*\(\w{3}\))?\W*$"
                    r"|prezzo(?:\s+unit|\s+netto|$)|pre[çc]o\s+(?:unit|l[íi]q)|valor\s+unit|^pre[çc]o$|^prezzo$"
@@ -243,6 +243,7 @@ COLUMN_ROLES: list[tuple[str, str]] = [
     ("line_no", r"^(?:ln|ln\s*#|line|line\s*#|#\s*line|line\s+no\.?|#|no\.?|pos\.?|position|item\s*#|nr\.?|n[°º]|lfd|item\s+no\.?)$"
                 r"|^(?:page\s*-?\s*line|pg\s*-?\s*ln)$"
                 r"|^(?:s[rl]\.?|s[rl]?\.?\s?no\.?)$"  # Indian "Sr.", "Sl. No.", "S.No"
+                r"|^seq\.?(?:\s*(?:no\.?|#))?$"
                 r"|注文番号"
                 r"|^(?:riga|n\.|l\.?\s?p\.?|rad|linje|[čc]\.|po[řr]\.?|pol\.?|[řr][áa]dek|s[ıi]ra(?:\s+no)?|s\.\s?no)$"
                 r"|^(?:序号|行号|项次|行|項番|明細番号|明細)$"),
@@ -261,7 +262,7 @@ COLUMN_ROLES: list[tuple[str, str]] = [
                       r"|物料(?:编码|编号|号|代码)|^料号$"),
     # an UNQUALIFIED item-code column ("Item Code", "Product Code", "Part Number", "Codice", "Artikel-Nr.", "SKU"):
     # the issuer's own item number - the buyer's part on a PO, the seller's sku on a sales document (table.py)
-    ("item_code", r"item\s+code|^item\s*id$|product\s+(?:code|id|no)|part\s*(?:no|number|#)"
+    ("item_code", r"item\s+code|^item\s*id$|^prod\.?\s*(?:#|no\.?|code)$|^(?:piece\s+)?mark\s*(?:#|no\.?|number)$|product\s+(?:code|id|no)|part\s*(?:no|number|#)"
                   r"|sku|catalog|article|^(?:\w+\s+)?style\s*(?:#|no\.?|number)?$|artikel(?!ben[äa]mning|beskrivning|tekst)|^code$|^item$"
                   r"|mfr|model|código|art\.?\s*nr|artikelnummer"
                   r"|codice(?:\s+articolo)?|cod\.\s*art|^c[óo]d\.?$|^indeks$|kod\s+towaru|^symbol$"

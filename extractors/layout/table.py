@@ -1042,7 +1042,9 @@ def _is_allowance(cells: dict[str, list[Word]]) -> bool:
     if not money or not any(re.search(r"\d", m) for m in money):
         return False
     desc = phrase_text(cells.get("description", []))
-    return any(_NEGATIVE.search(m) for m in money) or bool(_ALLOWANCE_WORDS.match(desc))
+    first = phrase_text(next((ws for r, ws in cells.items() if r not in ("unit_price", "amount")), []))
+    return any(_NEGATIVE.search(m) for m in money) or bool(_ALLOWANCE_WORDS.match(desc)) \
+        or bool(re.match(r"^(?:allowance|discount|rebate)\b", first, re.IGNORECASE))  # "ALLOWANCE - DISC: 10.0%"
 
 
 def _rows(body: list[Line], cols: list[Column]) -> tuple[list[Row], Line | None]:
