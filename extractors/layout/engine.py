@@ -36,7 +36,11 @@ from orderflow.extractors.values import (
 
 LOW_CONFIDENCE = 0.6
 # sub-rows under an item that are not its description: "Colour: Red", "- BR: brand", "Note Code, Content: …"
-_SUBROW = re.compile(r"^\s*[-–•*]?\s*[A-Za-z][\w .,/()]{0,30}\s?:(?:\s|$)")
+_SUBROW = re.compile(r"^\s*[-–•*]?\s*[A-Za-z][\w .,/()&-]{0,30}\s?:(?:\s|$)")
+# a reference printed under the item ("_Rif. Ns. comm. C23-304-03_", "*rif. C25-365*", "Bestellnummer SDS 178",
+# "Int. Article No."): an order, drawing or cost-centre reference, not the item's name
+_REF_ROW = re.compile(r"^[\W_]{0,2}(?:rif|ref|réf|int\.?\s*article|article\s+no|bestell(?:nummer|nr)|eq-?nr"
+                      r"|kostenstelle|our\s+ref|your\s+ref|ns\.?\s+rif)\b", re.IGNORECASE)
 _LEADING_CODE = re.compile(r"^(\d{6,14})\s+(?=.*[A-Za-z]{3})(\S.*)$")
 _PRICE_PER = re.compile(r"^\s*([-(]?[$€£₹]?\s?\d[\d.,' ]*?)\s*(?:/|\bper\b|(?<=\d)per\b|\bpro\b|\bje\b)\s*(\d[\d.,]*)"
                         r"\s*[^\W\d_]{0,6}\.?\s*$", re.IGNORECASE)  # "125.00 / 10 PC", "726,85per 100 Stck"
@@ -807,6 +811,8 @@ def _line(row: Row, ctx: _Ctx, index: int) -> OrderLine | None:
         ws, codes = _code_tail(ws)
         if not _SUBROW.match(ln.text):  # "HSN: 85015210": a labelled tariff code, no item code
             tail_codes += codes
+        if ws and _REF_ROW.match(phrase_text(ws)):
+            continue
         if ws and not _SUBROW.match(phrase_text(ws)):
             pieces.append((ln.top, ws))
         elif ws:  # a labelled sub-row ("Your material number: SW-854-68") may still name an item code

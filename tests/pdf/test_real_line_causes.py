@@ -86,3 +86,12 @@ def test_an_item_code_wrapped_in_its_narrow_cell():
     assert len(wrapped) >= 8
     for g, w in wrapped:
         assert g["customer_part"] == w["customer_part"], (g, w)
+
+
+def test_reference_rows_under_the_item_are_no_description():
+    """"*rif. C25-365*", "_Rif. Ns. comm. C23-304-03_" (Italian), "W&H EQ-Nr.: 54411 (Kostenstelle 6530)"
+    (German): order, drawing and cost-centre references printed under the item are not its name."""
+    _check("deca_A000125", ("line_no", "description", "qty", "unit_price", "amount"))
+    _check("deca_A000072_whitetext", ("line_no", "description", "qty", "unit_price", "amount"))
+    got, want = _lines("bischofklein_10891037")
+    assert same("description", want[0]["description"], got[0]["description"]), got[0]["description"]
