@@ -79,6 +79,19 @@ def resolve(cols: list[_Col], value_rows: list[list[_W]]) -> bool:
         return sum(1 for row, b in zip(table, bases, strict=True)
                    if q in row and p in row and a in row and _closes(row[q], row[p], row[a], b))
 
+    def contradicted(q: int, p: int, a: int) -> int:
+        """Rows the triple fails on: a quantity over one whose product misses the amount, or a quantity of
+        one whose price is not the amount (those prove nothing when they agree)."""
+        bad = 0
+        for row, b in zip(table, bases, strict=True):
+            if q in row and p in row and a in row and row[q] and row[p] and row[a]:
+                if row[q] == 1:
+                    bad += abs(row[p] - row[a]) > max(Decimal("0.011"), abs(row[a]) * Decimal("0.005")) \
+                        and not b
+                else:
+                    bad += not _closes(row[q], row[p], row[a], b) and row[a] not in (row[q], row[p])
+        return bad
+
     idx = {c.role: i for i, c in enumerate(cand) if c.role in _MONEY_ROLES}
     current = score(idx["qty"], idx["unit_price"], idx["amount"]) if len(idx) == 3 else 0
     best, best_triple = current, None
@@ -90,6 +103,9 @@ def resolve(cols: list[_Col], value_rows: list[list[_W]]) -> bool:
         if s > best or (best_triple and s == best and a > best_triple[2]):
             best, best_triple = s, (q, p, a)
     need = max(1, (len(value_rows) + 1) // 2) if len(value_rows) <= 3 else max(2, int(0.6 * len(value_rows)))
+    if best_triple is not None and best < need and len(idx) == 3 and best >= 1 and not contradicted(*best_triple) \
+            and current == 0 and contradicted(idx["qty"], idx["unit_price"], idx["amount"]):
+        need = best  # few rows prove much (quantity 1 proves nothing), but the header's triple fails where this holds
     if best_triple is None or best < need:
         return False
     q, p, a = best_triple

@@ -36,9 +36,14 @@ from orderflow.extractors.values import (
 
 LOW_CONFIDENCE = 0.6
 # sub-rows under an item that are not its description: "Colour: Red", "- BR: brand", "Note Code, Content: …"
-_SUBROW = re.compile(r"^\s*[-–•*]?\s*[A-Za-z][\w .,/()]{0,30}\s?:(?:\s|$)")
+_SUBROW = re.compile(r"^\s*[-–•*]?\s*[A-Za-z][\w .,/()&-]{0,30}\s?:(?:\s|$)")
+# a reference printed under the item ("_Rif. Ns. comm. C23-304-03_", "*rif. C25-365*", "Bestellnummer SDS 178",
+# "Int. Article No."): an order, drawing or cost-centre reference, not the item's name
+_REF_ROW = re.compile(r"^[\W_]{0,2}(?:rif|ref|réf|int\.?\s*article|article\s+no|bestell(?:nummer|nr)|eq-?nr"
+                      r"|kostenstelle|our\s+ref|your\s+ref|ns\.?\s+rif)\b", re.IGNORECASE)
 _LEADING_CODE = re.compile(r"^(\d{6,14})\s+(?=.*[A-Za-z]{3})(\S.*)$")
-_PRICE_PER = re.compile(r"^\s*([-(]?[$€£₹]?\s?\d[\d.,' ]*)\s*/\s*(\d[\d.,]*)\s*[A-Za-z]{0,5}\s*$")
+_PRICE_PER = re.compile(r"^\s*([-(]?[$€£₹]?\s?\d[\d.,' ]*?)\s*(?:/|\bper\b|(?<=\d)per\b|\bpro\b|\bje\b)\s*(\d[\d.,]*)"
+                        r"\s*[^\W\d_]{0,6}\.?\s*$", re.IGNORECASE)  # "125.00 / 10 PC", "726,85per 100 Stck"
 # not a run inside a longer dotted number: "+33 (0)3.28.35.08.00" is a telephone number, not March 28th
 _DATE_TOKEN = re.compile(r"(?<![\d.])\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}(?![\d-]|[./]\d)")
 _EMBEDDED_IDS = [
@@ -749,9 +754,17 @@ def _line(row: Row, ctx: _Ctx, index: int) -> OrderLine | None:
         ctx.put(f"{path}.qty", c["qty"])
     if c.get("uom"):
         u = txt("uom").split()[0]
-        if u.isalpha() and len(u) <= 6:  # else ("1 ST" under "Preiseinheit") the unit printed with the quantity
+        if re.fullmatch(r"[^\W\d_]+(?:['’.][^\W\d_]*)?", u) and len(u) <= 6:  # "NOS", "NO'S", "Pcs."  # else ("1 ST" under "Preiseinheit") the unit printed with the quantity
             line.uom = u.upper()
             ctx.put(f"{path}.uom", c["uom"][:1])
+    if line.uom is None and line.qty is not None:
+        for ln, cells in zip(row.extra, row.extra_cells, strict=False):  # "30000.00" over "NOS" in the Qty/Unit
+            ws = cells.get("qty")  # cell of a stacked header: the unit printed under the quantity
+            if ws and len(ws) == 1 and re.fullmatch(r"[^\W\d_]{2,5}['’.]?[^\W\d_]?", ws[0].text) \
+                    and 0 <= ln.top - row.anchor.bottom < 1.5 * ln.height and id(ln) not in row.merged:
+                line.uom = ws[0].text.upper()
+                ctx.put(f"{path}.uom", ws)
+                break
     if c.get("unit_price"):
         price_text = txt("unit_price")
         basis = _dec(txt("price_basis"), ctx) if c.get("price_basis") else None
@@ -760,13 +773,15 @@ def _line(row: Row, ctx: _Ctx, index: int) -> OrderLine | None:
             price_text, basis = per.group(1), basis or _dec(per.group(2), ctx)
         line.unit_price = _money(price_text, ctx, prefer="last")
         if line.unit_price is not None and basis and basis not in (0, 1):
-            line.unit_price = (line.unit_price / basis).quantize(line.unit_price)
+            per_unit = line.unit_price / basis  # exact where it divides ("726.85 per 100" → 7.2685)
+            line.unit_price = per_unit if per_unit * basis == line.unit_price else per_unit.quantize(Decimal("0.0001"))
             line.price_basis = format(basis, "f")
         ctx.put(f"{path}.unit_price", c["unit_price"])
     if c.get("amount"):
         line.amount = _money(txt("amount"), ctx, prefer="first")
         ctx.put(f"{path}.amount", c["amount"])
     overflow = _ids(row, line, ctx, path)
+    _wrapped_codes(row, line)
     # description: the anchor's description cell plus wrapped lines, top to bottom
     pieces: list[tuple[float, list[Word]]] = []
     if c.get("description") or overflow:
@@ -794,7 +809,10 @@ def _line(row: Row, ctx: _Ctx, index: int) -> OrderLine | None:
         else:
             ws = [w for w in ln.words if _in_desc(w, row, desc_col)]
         ws, codes = _code_tail(ws)
-        tail_codes += codes
+        if not _SUBROW.match(ln.text):  # "HSN: 85015210": a labelled tariff code, no item code
+            tail_codes += codes
+        if ws and _REF_ROW.match(phrase_text(ws)):
+            continue
         if ws and not _SUBROW.match(phrase_text(ws)):
             pieces.append((ln.top, ws))
         elif ws:  # a labelled sub-row ("Your material number: SW-854-68") may still name an item code
@@ -817,6 +835,11 @@ def _line(row: Row, ctx: _Ctx, index: int) -> OrderLine | None:
     m = _LEADING_CODE.match(desc)
     if m and line.sku is None and line.customer_part is None and not row.roles & {"sku", "customer_part", "gtin"}:
         line.customer_part, desc = m.group(1), m.group(2)  # "01994888 SORVETE …": the buyer's code leads the cell
+    lone = c.get("description", [])
+    if len(lone) == 1 and len(pieces) > 1 and _CODE_CELL.match(lone[0].text) and line.sku is None \
+            and line.customer_part is None and not row.roles & {"sku", "customer_part", "gtin"} and desc.startswith(lone[0].text):
+        # "CO38010067" alone on the item's row, its name on the rows under it ("Item Description & Code"): the code
+        line.customer_part, desc = lone[0].text, desc[len(lone[0].text):].strip()
     if tail_codes and line.sku is None and line.customer_part is not None:
         line.sku = tail_codes[0].text  # a second code under the buyer's: the supplier's reference
         ctx.put(f"{path}.sku", tail_codes[:1])
@@ -842,7 +865,28 @@ def _line(row: Row, ctx: _Ctx, index: int) -> OrderLine | None:
 
 
 _CODE_TOKEN = re.compile(r"^\d{6,14}$")
+_CODE_CELL = re.compile(r"^(?=.*\d)[A-Z0-9][A-Z0-9./-]{4,}$")
 _SAP_POS = re.compile(r"^0\d{4,5}$")
+
+
+def _wrapped_codes(row: Row, line: OrderLine) -> None:
+    """An item code wrapped in its narrow cell ("IFC86/200+" over "MP", "…+MP+" over "SD"): a fragment right
+    under it, in the same cell, continues it when either side of the break is a joining character."""
+    for role in ("customer_part", "sku"):
+        code = getattr(line, role)
+        if not code or not row.cells.get(role):
+            continue
+        last = row.anchor.bottom
+        for ln, cells in zip(row.extra, row.extra_cells, strict=False):
+            ws = cells.get(role)
+            if id(ln) in row.merged or not ws or len(ws) != 1 or not 0 <= ln.top - last < 0.8 * ln.height:
+                continue
+            frag = ws[0].text
+            if not (code[-1] in "+-/_." or frag[0] in "+-/_.") or not re.fullmatch(r"[\w+\-/.]{1,12}", frag):
+                break
+            code += frag
+            last = ln.bottom
+        setattr(line, role, code)
 
 
 def _phrase_overflow(ln: Line, cells: dict[str, list[Word]]) -> list[Word]:
@@ -928,6 +972,9 @@ def _money(text: str, ctx: _Ctx, *, prefer: str) -> Decimal | None:
     if v is not None:
         return v
     toks = re.findall(r"[-(]?[$€£₹]?\s?\d[\d.,'’ ]*\d|\d", text)
+    priced = [t for t in toks if re.search(r"\d[.,]\d{2,}$", t.strip())]
+    if priced and len(priced) < len(toks):
+        toks = priced  # "Panel Enclosure, 7,850.000000 Ral 9003": the money token, not a number in overflowing text
     vals = [x for x in (_dec(t.strip(), ctx) for t in toks) if x is not None]
     if not vals:
         return None

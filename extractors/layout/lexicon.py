@@ -221,8 +221,8 @@ STOP_LABELS = re.compile(
 # ---------------------------------------------------------------- table columns
 
 COLUMN_ROLES: list[tuple[str, str]] = [
-    ("unit_price", r"unit\s*(?:price|cost)|price\s*(?:/|per|pro)?\s*(?:unit|einheit)|preis\s*(?:pro|je|/)\s*einheit|net\s+(?:unit\s+)?price|cost\s+price|ratio\s+pack\s+cost"
-                   r"|prix\s+unit|einzelpreis|^preis$|precio\s+unit|stückpreis|prijs\s+per|eenheidsprijs|単価|^rate$"
+    ("unit_price", r"unit\s*(?:price|cost|cst)|^(?:basic\s+|net\s+|unit\s+|item\s+)?rate\b(?!.*(?:%|tax|gst|vat))|price\s*(?:/|per|pro)?\s*(?:unit|einheit)|preis\s*(?:pro|je|/)\s*einheit|net\s+(?:unit\s+)?price|cost\s+price|ratio\s+pack\s+cost"
+                   r"|prix\s+unit|einzelpreis|^e\.?\s?-?\s?preis$|^preis$|precio\s+unit|stückpreis|prijs\s+per|eenheidsprijs|単価|^rate$"
                    r"|^(?:list\s+)?(?:price|cost)(?:\s*\(\w{3}\))?\W*$"
                    r"|prezzo(?:\s+unit|\s+netto|$)|pre[çc]o\s+(?:unit|l[íi]q)|valor\s+unit|^pre[çc]o$|^prezzo$"
                    r"|cena\s+(?:jedn|netto|za\s+(?:jedn|mj|ks))|cena\s*/\s*(?:mj|ks|szt|j\.?m)|jedn(?:otkov[áa])?\.?\s+cena"
@@ -237,15 +237,19 @@ COLUMN_ROLES: list[tuple[str, str]] = [
             r"|no\s+of\s+ratio\s+packs|qty\s+of\s+ratio"
             r"|^q\.?\s?t[àa]\.?$|quantit[àa]|^qtde?\.?$|quantidade|ilo[śs][ćc]|^antal$|^antall$|m[äa]ngd|m[æa]ngde|^mengde$"
             r"|mno[žz]stv[íi]|^po[čc]et$|miktar|^adet$|(?:订购|采购|发注|発注|注文)数"),
-    ("uom", r"^u\s*/?\s*o?\s*m$|^uom$|^unit$|^units?\s+of\s+measure|^um$|^me$|einheit|unité|^unidad$|eenheid|単位"
+    ("uom", r"^u\s*/?\s*o?\s*m$|^uom$|^unit$|^units?\s+of\s+meas|^um$|^me$|einheit|unité|^unidad$|eenheid|単位"
             r"|^u\.\s*m\.?$|unit[àa]\s+di\s+misura|^unit[àa]$|^un(?:id)?\.?$|^unidade$|^j\.?\s?m\.?$|^jedn\.?$"
             r"|^enhe[td]$|^enh\.?$|^m\.?\s?j\.?$|^jednotka$|^birim$|单位|單位"),
     ("line_no", r"^(?:ln|ln\s*#|line|line\s*#|#\s*line|line\s+no\.?|#|no\.?|pos\.?|position|item\s*#|nr\.?|n[°º]|lfd|item\s+no\.?)$"
                 r"|^(?:page\s*-?\s*line|pg\s*-?\s*ln)$"
+                r"|^(?:s[rl]\.?|s[rl]?\.?\s?no\.?)$"  # Indian "Sr.", "Sl. No.", "S.No"
+                r"|^seq\.?(?:\s*(?:no\.?|#))?$"
                 r"|注文番号"
                 r"|^(?:riga|n\.|l\.?\s?p\.?|rad|linje|[čc]\.|po[řr]\.?|pol\.?|[řr][áa]dek|s[ıi]ra(?:\s+no)?|s\.\s?no)$"
                 r"|^(?:序号|行号|项次|行|項番|明細番号|明細)$"),
     ("gtin", r"ean|gtin|upc|barcode|itf"),
+    # a tax tariff code (India's HSN/SAC, Brazil's NCM, the HS code): classifies the goods, names no item
+    ("tariff", r"^(?:hsn|sac|hsn\s*[/\\]\s*sac|hs[-\s]?code|ncm|tariff)(?:\s*(?:code|no\.?))?$"),
     # the SUPPLIER's code, qualified as such ("Vendor Item #", "Supplier ref.", "Vendor Style", "Lief.-Art",
     # "Supplier's product no."); "Your item" / "Ihre Materialnummer" are read in table.py (_YOUR_CODE)
     ("sku", r"\b(?:vend(?:or)?|supplier|lieferant(?:en)?|fournisseur|proveedor|fornitore|fornecedor|leverant[öo]r"
@@ -258,7 +262,7 @@ COLUMN_ROLES: list[tuple[str, str]] = [
                       r"|物料(?:编码|编号|号|代码)|^料号$"),
     # an UNQUALIFIED item-code column ("Item Code", "Product Code", "Part Number", "Codice", "Artikel-Nr.", "SKU"):
     # the issuer's own item number - the buyer's part on a PO, the seller's sku on a sales document (table.py)
-    ("item_code", r"item\s+code|product\s+(?:code|id|no)|part\s*(?:no|number|#)"
+    ("item_code", r"item\s+code|^item\s*id$|^prod\.?\s*(?:#|no\.?|code)$|^(?:piece\s+)?mark\s*(?:#|no\.?|number)$|product\s+(?:code|id|no)|part\s*(?:no|number|#)"
                   r"|sku|catalog|article|^(?:\w+\s+)?style\s*(?:#|no\.?|number)?$|artikel(?!ben[äa]mning|beskrivning|tekst)|^code$|^item$"
                   r"|mfr|model|código|art\.?\s*nr|artikelnummer"
                   r"|codice(?:\s+articolo)?|cod\.\s*art|^c[óo]d\.?$|^indeks$|kod\s+towaru|^symbol$"
@@ -285,7 +289,7 @@ HEADER_WORDS = re.compile(
 
 STOP_ROW = re.compile(
     r"^(?:sub\s*-?\s*totals?|totals?|grand\s+totals?|(?:order|po|purchase\s+order)\s+totals?|tax|sales\s+tax|vat|tva|mwst|iva|btw|freight|shipping|"
-    r"amount\s+due|net\s+(?:value|total|order\s+value)|balance|gesamt(?:netto|brutto)?wert|gesamt|zwischensumme|summe|sous-total|totaal|subtotaal|税抜金額|合計|小計|消費税"
+    r"amount\s+due|taxable\s+(?:amount|value|total)|net\s+(?:value|total|order\s+value)|balance|gesamt(?:netto|brutto)?wert|gesamt|zwischensumme|summe|sous-total|totaal|subtotaal|税抜金額|合計|小計|消費税"
     r"|totale|imponibile|sconto|spese\s+di\s+trasporto|icms|ipi|frete|razem|suma|og[óo][łl]em|do\s+zap[łl]aty|podatek"
     r"|summa|totalt|moms|att\s+betala|delsumma|frakt|i\s+alt|fragt|at\s+betale|sum|mva|[åa]\s+betale|celkem|dph"
     r"|mezisou[čc]et|sou[čc]et|z[áa]klad\s+dan[ěe]|k\s+[úu]hrad[ěe]|toplam|ara\s+toplam|genel\s+toplam|kdv)\b"

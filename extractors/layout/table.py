@@ -38,6 +38,7 @@ class Column:
     right: float = 1e9
     hint: str | None = None  # id of the column_map hint that named it
     role2: str | None = None  # the role on a record's second row, under a two-tier header
+    lead: tuple[float, float] | None = None  # x-range of a line-number label sharing this column ("Sl | Description")
 
 
 @dataclass
@@ -95,13 +96,20 @@ def stacked_header(lines: list[Line], i: int) -> bool:
     if i + 1 >= len(lines):
         return False
     a, b = lines[i], lines[i + 1]
-    if a.page != b.page or b.top - a.bottom > 1.2 * a.height or _values(a) or _values(b):
+    if a.page != b.page or b.top - a.bottom > 1.2 * a.height or _values(a) or _values(b) or _sentence(a):
         return False
     ha, hb = HEADER_WORDS.findall(a.text), HEADER_WORDS.findall(b.text)
     if not ha or not hb or len(ha) + len(hb) < 3 or len(a.phrases) < 2 and len(b.phrases) < 2:
         return False
     text = " ".join(phrase_text(ph) for ln in (a, b) for ph in ln.phrases)
     return any(rx.search(text) for r, rx in _ROLE_RE if r in ("qty", "unit_price", "amount"))
+
+
+def _sentence(line: Line) -> bool:
+    """Prose over a table ("Please supply the following items strictly …"): a long run of words or a line
+    of mostly non-header words. It may name an item, but it labels no column."""
+    return any(len(ph) >= 8 for ph in line.phrases) or len(line.words) >= 10 and \
+        4 * len(HEADER_WORDS.findall(line.text)) < len(line.words) and len(line.words) >= 3 * len(line.phrases)
 
 
 def _known_header(line: Line, hints: Hints | None) -> bool:
@@ -148,6 +156,8 @@ def _header_block(lines: list[Line], i: int, hints: Hints | None = None) -> list
             break
         if not _known_header(ln, hints) or ln.x1 - ln.x0 < 0.3 * (lines[i].x1 - lines[i].x0) and len(ln.words) > 6:
             break
+        if _sentence(ln):
+            break  # "Please supply the following items …": a sentence over the table, no column label
         block.insert(0, ln)
         k -= 1
     return block
@@ -260,6 +270,27 @@ def _unheaded_codes(cols: list[Column], body: list[Line], own: str = "customer_p
         if c.role == "description" and _VARIANT.search(c.header) and not any(
                 ch.isalpha() for v in values(c) for ch in v):
             c.role = None
+    if not any(c.role == "uom" for c in cols):
+        for i, c in enumerate(cols[1:], 1):  # "46 | CSE": unit words in an unheaded column right of the quantity
+            if c.role is None and not c.header and cols[i - 1].role == "qty":
+                vals = values(c)
+                if vals and all(re.fullmatch(r"[A-Za-z]{1,4}\.?", v) for v in vals):
+                    c.role = "uom"
+                break
+    if not any(c.role == "line_no" for c in cols) and cols and cols[0].role is None and not cols[0].header:
+        vals = values(cols[0])  # "1." "2." "3." in an unheaded first column: the line numbers
+        if len(vals) >= 2 and all(re.fullmatch(r"\d{1,3}[.)]?", v) for v in vals):
+            nums = [int(v.rstrip(".)")) for v in vals]
+            if nums == sorted(nums) and len(set(nums)) == len(nums):
+                cols[0].role = "line_no"
+    if not any(c.role == "description" for c in cols):
+        for c in cols:  # a bare "Item" header over the item's name ("JERSEY MANCHESTER UNITED"): the description
+            if c.role == own and _GENERIC_ITEM.match(c.header.strip()):
+                ws = [w for b in body for w in b.words if c.x0 - 1 <= w.xc <= c.x1 + 1]
+                if ws and sum(1 for w in ws if w.text.isalpha()) >= 0.7 * len(ws) and len(ws) >= 2 * max(
+                        1, sum(1 for b in body if any(c.x0 - 1 <= w.xc <= c.x1 + 1 for w in b.words))) * 0.75:
+                    c.role = "description"
+                    break
     if not any(c.role == "description" for c in cols):  # the widest unread text column left of the values
         text_cols = [c for c in cols if c.role is None and c.x1 <= first_value
                      and (vals := values(c)) and sum(v.isalpha() for v in vals) >= 0.6 * len(vals)]
@@ -298,7 +329,7 @@ def _numbered_items(cols: list[Column], body: list[Line]) -> None:
         if all(re.fullmatch(r"0\d{3,5}|\d{1,4}\.0{3}", v) for v in vals):
             steps_allowed: tuple[int, ...] = (1, 10)
         elif c.role and _GENERIC_ITEM.match(c.header.strip()) and all(re.fullmatch(r"\d{1,3}[.)]?", v) for v in vals):
-            steps_allowed = (1,)
+            steps_allowed = (1, 10)  # 1, 2, 3 or SAP's 10, 20, 30 under a bare "Item"
         else:
             continue
         nums = [Decimal(v.rstrip(".)")) for v in vals]
@@ -519,8 +550,9 @@ def _assign_headers(cols: list[Column], head: list[Line], buyer_words: set[str],
             pieces.setdefault(-id(c) - k, []).append(text)  # per header line: side-by-side labels
     used: dict[str, Column] = {}
     generic_cols: set[int] = set()
+    stacked = _stacked_labels(cols, head, pieces)
     for c in cols:
-        h = re.sub(r"(?<=[a-z])[-_](?=[a-z])", " ", c.header.lower())  # "Unit-price", "Our-item-#"
+        h = re.sub(r"(?<=[a-z])[-_](?=[a-z])", " ", stacked.get(id(c), c.header).lower())  # "Unit-price", "Our-item-#"
         if not h:
             continue
         role = None
@@ -585,6 +617,8 @@ def _assign_headers(cols: list[Column], head: list[Line], buyer_words: set[str],
                 prev.role = None
             elif role == "unit_price" and re.search(r"\bnet\b", h) and not re.search(r"\bnet\b", prev.header.lower()):
                 prev.role = None  # net price beats a gross/list price column
+            elif role == "unit_price" and _GROSS.search(prev.header) and not _GROSS.search(h):
+                prev.role = None  # "Rate Before Disc." then "Basic Rate": the price after the discount is the net one
             elif role == "qty" and _PER_PACK.search(prev.header) and not _PER_PACK.search(h):
                 prev.role = None  # "quantity to case" / "qty per pack" is packing, the plain quantity is ordered
             elif role == "unit_price" and "amount" not in used and _UNIT.search(prev.header) \
@@ -599,6 +633,7 @@ def _assign_headers(cols: list[Column], head: list[Line], buyer_words: set[str],
         c.role = role
     if not refine:
         return
+    _lead_numbers(cols, head)
     _price_between(cols)
     _qty_before_uom(cols)
     if not any(c.role == "description" for c in cols):  # no description column: a variant column names the item
@@ -612,6 +647,26 @@ def _assign_headers(cols: list[Column], head: list[Line], buyer_words: set[str],
             if i + 1 < len(cols) and cols[i + 1].x0 - c.x1 < c.x0 - cols[i - 1].x1:
                 continue
             c.role = "description"
+
+
+def _stacked_labels(cols: list[Column], head: list[Line], pieces: dict[int, list[str]]) -> dict[int, str]:
+    """Headers of three or more lines that label the sub-rows of every record ("Item id / Rev No / HSN Code /
+    Delivery date", "Qty / Unit", "Rate (Rs) / per Qty"): where a column's lines name different roles each on
+    its own, the top one names the value on the item's row (a label wrapped over lines, "Rate / Before /
+    Disc.", names one role at most and is read whole)."""
+    out: dict[int, str] = {}
+    if len(head) < 3:
+        return out
+    top = {next((r for r, rx in _ROLE_RE if rx.search(phrase_text(ph).lower())), None) for ph in head[0].phrases}
+    if "qty" not in top or not top & {"unit_price", "amount"}:
+        return out  # the top line must be a whole header by itself (else its labels are wrapped over the lines)
+    for c in cols:
+        texts = [" ".join(pieces[-id(c) - k]) for k in range(len(head)) if pieces.get(-id(c) - k)]
+        roles = [next((r for r, rx in _ROLE_RE if rx.search(t.lower())), None) for t in texts]
+        named = [(t, r) for t, r in zip(texts, roles, strict=True) if r]
+        if len({r for _, r in named}) >= 2:
+            out[id(c)] = named[0][0]
+    return out
 
 
 def _two_tier(cols: list[Column], head: list[Line], body: list[Line], buyer_words: set[str],
@@ -636,6 +691,7 @@ def _two_tier(cols: list[Column], head: list[Line], body: list[Line], buyer_word
         return
     # the body must alternate: a row with identity, and under it the row that completes the quantity/price
     pairs = 0
+    under: list[Line] = []
     firsts = [Column(c.x0, c.x1, role=o.role, left=c.left, right=c.right) for c, o in zip(cols, one, strict=True)]
     seconds = [Column(c.x0, c.x1, role=o.role, left=c.left, right=c.right) for c, o in zip(cols, two, strict=True)]
     for a, b in zip(body, body[1:], strict=False):
@@ -644,9 +700,20 @@ def _two_tier(cols: list[Column], head: list[Line], body: list[Line], buyer_word
         first, second = _cells(a, firsts), _cells(b, seconds)
         if any(first.get(r) for r in _IDENT) and _anchor_value(first | {r: first.get(r, []) + ws for r, ws in second.items()}):
             pairs += 1
+            under.append(b)
     if not pairs:
         return
-    for c, a, b in zip(cols, one, two, strict=True):
+    joined = [c.role for c in cols]  # the labels read whole, over both header lines
+    for c, a, b, whole in zip(cols, one, two, joined, strict=True):
+        if not a.header and not b.header and whole in ("uom", "line_no"):
+            continue  # an unheaded column the values named ("46 | CSE"): its role holds on the item's row
+        filled = sum(1 for ln in under if any(c.left <= w.xc < c.right for w in ln.words))
+        if whole and a.header and b.header and 2 * filled < len(under) and (a.role or b.role) and (
+                whole not in (a.role, b.role) or not (a.role and b.role)):
+            # "Vendor / Item #", "Unit / Price" over a column the records' second rows leave empty: one label
+            # wrapped over the two lines, not two labels
+            c.role, c.role2 = whole, None
+            continue
         c.role = a.role
         c.role2 = b.role if b.header else (a.role if a.role not in _STRICT else None)
 
@@ -657,7 +724,26 @@ _MATERIAL_TEXT = re.compile(r"\b(?:material|item|article|product)\s+(?:desc|text
                             re.IGNORECASE)
 _CURRENCIES = {"EUR", "USD", "CHF", "GBP", "INR", "AED", "SAR", "KWD", "IDR", "BRL", "MXN", "CAD", "PLN", "SEK",
                "NOK", "DKK", "CZK", "JPY", "CNY", "AUD"}
+_GROSS = re.compile(r"before\s+disc|\bgross\b|\blist\b|\bmrp\b|\bbrut|\blordo\b|\bbruto\b", re.IGNORECASE)
 _UNIT = re.compile(r"\bunit\b|/\s*unit|\beach\b|\bper\b|単価", re.IGNORECASE)
+
+
+def _lead_numbers(cols: list[Column], head: list[Line]) -> None:
+    """"Sl | Description of Goods", "# | Descripción" over one body column (the numbers sit too close to the
+    text for a gutter): the numbers printed under the line-number label are the line numbers."""
+    if any(c.role == "line_no" for c in cols):
+        return
+    rx = dict(_ROLE_RE)["line_no"]
+    for c in cols:
+        if c.role != "description":
+            continue
+        phs = sorted((ph for ln in head for ph in ln.phrases if c.left <= (ph[0].x0 + ph[-1].x1) / 2 < c.right),
+                     key=lambda ph: ph[0].x0)
+        if len(phs) >= 2 and rx.search(phrase_text(phs[0]).lower()) and _DESC_HEAD.search(phrase_text(phs[1])):
+            c.lead = (phs[0][0].x0, phs[0][-1].x1)
+        elif len(phs) == 1 and len(phs[0]) >= 2 and rx.search(phs[0][0].text.lower()) \
+                and _DESC_HEAD.search(phrase_text(phs[0][1:])):
+            c.lead = (phs[0][0].x0, phs[0][0].x1)
 
 
 def _price_between(cols: list[Column]) -> None:
@@ -699,6 +785,10 @@ def _cells(line: Line, cols: list[Column], second: bool = False) -> dict[str, li
                     tol = w.height
                     if w.x1 < c.x0 - tol or w.x0 > c.x1 + tol:
                         break
+                if c.lead and not second and "line_no" not in out and re.fullmatch(r"\d{1,3}[.)]?", w.text) \
+                        and c.lead[0] - w.height <= w.xc <= c.lead[1] + w.height:
+                    out["line_no"] = [w]  # "1" under "Sl" in a "Sl Description" column
+                    break
                 if role:
                     out.setdefault(role, []).append(w)
                 break
@@ -931,6 +1021,17 @@ def _is_tax_row(cells: dict[str, list[Word]]) -> bool:
     return bool(text) and len(text.split()) <= 6 and bool(_TAX_ROW.match(text.replace("@", " ")))
 
 
+_TAX_RATE = re.compile(r"^(?:I|C|S|UT)?GST\b|^(?:VAT|IVA|TVA|PPN|MwSt|USt)\b", re.IGNORECASE)
+
+
+def _tax_subrow(line: Line, cells: dict[str, list[Word]]) -> bool:
+    """A record's sub-row carrying its tax ("00 | IGST 18.00% | 2,268.00" under the item, in the columns of a
+    stacked header): a phrase opening with a tax name and a rate, and no quantity on the row."""
+    if cells.get("qty") and parse_decimal(phrase_text(cells["qty"]).split()[0]) not in (None, 0):
+        return False
+    return any(_TAX_RATE.match(phrase_text(ph)) and "%" in phrase_text(ph) for ph in line.phrases)
+
+
 def _is_allowance(cells: dict[str, list[Word]]) -> bool:
     """A sub-row with no quantity whose money is negative ("1,269.12-", "(50.00)") or whose text names a
     discount ("Less …", "Discount 5%") is an allowance on the item above, not an item of its own."""
@@ -941,7 +1042,9 @@ def _is_allowance(cells: dict[str, list[Word]]) -> bool:
     if not money or not any(re.search(r"\d", m) for m in money):
         return False
     desc = phrase_text(cells.get("description", []))
-    return any(_NEGATIVE.search(m) for m in money) or bool(_ALLOWANCE_WORDS.match(desc))
+    first = phrase_text(next((ws for r, ws in cells.items() if r not in ("unit_price", "amount")), []))
+    return any(_NEGATIVE.search(m) for m in money) or bool(_ALLOWANCE_WORDS.match(desc)) \
+        or bool(re.match(r"^(?:allowance|discount|rebate)\b", first, re.IGNORECASE))  # "ALLOWANCE - DISC: 10.0%"
 
 
 def _rows(body: list[Line], cols: list[Column]) -> tuple[list[Row], Line | None]:
@@ -953,7 +1056,7 @@ def _rows(body: list[Line], cols: list[Column]) -> tuple[list[Row], Line | None]
     loose: list[Line] = []
     pending: list[Line] = []  # identity lines since the last anchor
     total_line: Line | None = None
-    roles = frozenset(c.role for c in cols if c.role)
+    roles = frozenset(c.role for c in cols if c.role) | ({"line_no"} if any(c.lead for c in cols) else set())
     col_hints = {c.role: c.hint for c in cols if c.role and c.hint}
     tiered = any(c.role2 for c in cols)
     second_rows: set[int] = set()
@@ -983,7 +1086,7 @@ def _rows(body: list[Line], cols: list[Column]) -> tuple[list[Row], Line | None]
             continue  # a key : value strip inside the table area ("Pedido: 455340-3  Secao: 099"), not a line item
         if _SPEC_ROW.match(ln.text):
             continue  # "Alt. 20,00 Larg. 184,00 Prof. 120,00": a dimension sub-row, neither a line nor its text
-        if _is_tax_row(cells):
+        if _is_tax_row(cells) or _tax_subrow(ln, cells):
             continue  # "VAT@5%", "IN: Integrated GST 18.00 7623.72": a tax row, not an item
         if anchors and _is_allowance(cells) and ln.page == anchors[-1].page and ln.top - max(
                 [anchors[-1].anchor.bottom] + [x.bottom for x in anchors[-1].extra]) < 2.5 * ln.height:
