@@ -12,6 +12,7 @@ number. Tryton then holds exactly one sale for the order's key; the audit trail 
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -131,20 +132,26 @@ def test_csr_lead_finance_push_into_tryton(chromium, ui_tryton_app):
     fin.select_option("#override-choice", "payment_received")
     fin.fill('input[name="override_reason"]', "invoice 4471 paid today")
     fin.click("#approve-btn")
-    expect(fin.locator('[data-testid="flash"]')).to_contain_text(f"Order {order_id}: Approved and pushed", timeout=90000)
+    flash = fin.locator('[data-testid="flash"]')
+    expect(flash).to_contain_text(f"Order {order_id}: Approved and pushed", timeout=90000)
+    flashed = flash.inner_text()
 
     with services.session_factory() as s:
         row = repo.get_order(s, order_id)
         assert row.state == "pushed" and row.erp_order_id
         number, key = row.erp_order_id, row.idem_key
         trail = repo.audit_trail(s, "order", order_id)
+    assert number in flashed
     fin.goto(f"/orders/{order_id}")
     expect(fin.locator('[data-testid="erp-order-id"]')).to_have_text(f"ERP {number}")
+    expect(fin.locator('[data-testid="order-state"]')).to_have_text("pushed")
 
     # Tryton: exactly one sale for the PO's key, with that number
     Sale = Model.get("sale.sale", config=connect(cfg))
     sales = [sl for sl in Sale.find([("reference", "=", PO)]) if key_from_comment(sl.comment) == key]
     assert [sl.number for sl in sales] == [number]
+    # the price finance let through (the PO's 8.10, not the contract's 7.40) is the sale's
+    assert sorted(Decimal(ln.unit_price) for ln in sales[0].lines) == [Decimal("8.10"), Decimal("24.50")]
 
     # the audit trail: two escalations with their notes, finance's override with its codes, the push
     by_action = {}
