@@ -259,7 +259,7 @@ def fix_field(
     except InvalidField as exc:
         raise InvalidField(f"{path}: {exc}") from None
     old_value = _set_path(data, tokens, new_value, path)
-    carried = carry_amount(before, data, tokens) if old_value != new_value else None
+    carried = carry_amount(before, data, tokens, contract_price(o, path)) if old_value != new_value else None
     if isinstance(data.get("provenance"), dict) and path in data["provenance"] and old_value != new_value:
         # the CSR read it from the document: the value is no longer the engine's guess
         data["provenance"][path] = {**data["provenance"][path], "confidence": 1.0, "extractor": "review"}
@@ -278,12 +278,12 @@ def fix_field(
         before={"field": path, "value": old_value},
         after={"field": path, "value": new_value},
     )
-    if carried is not None:  # the document's amount was qty × the old price: it follows the new one
+    if carried is not None:  # the document's amount was qty × its price: it follows the contract price
         amount_path, old_amount, new_amount = carried
         repo.add_audit(s, entity="order", entity_id=o.id, action="fix", actor=user,
                        before={"field": amount_path, "value": old_amount},
                        after={"field": amount_path, "value": new_amount},
-                       reason=f"recomputed as quantity x unit price after {path} changed")
+                       reason=f"recomputed as quantity x the contract price taken for {path}")
     xref = _learn_from_fix(s, o, canonical, tokens, user)
     if old_value != new_value:
         reset_approvals(s, o, user=user, reason=f"{path} changed")
@@ -304,27 +304,39 @@ def fix_field(
     return o
 
 
-def carry_amount(before: CanonicalOrder, data: dict[str, Any], tokens: list[str | int]
+def contract_price(o: Order, path: str) -> Decimal | None:
+    """The contract price a PRICE_MISMATCH on this line's unit price suggests, or None."""
+    for issue in o.issues:
+        if issue.code == "PRICE_MISMATCH" and issue.field == path and issue.expected not in (None, ""):
+            try:
+                return Decimal(str(issue.expected))
+            except ArithmeticError:
+                return None
+    return None
+
+
+def carry_amount(before: CanonicalOrder, data: dict[str, Any], tokens: list[str | int], contract: Decimal | None
                  ) -> tuple[str, str, str] | None:
-    """A line's amount follows a corrected unit price or quantity (the contract price taken from a
-    PRICE_MISMATCH suggestion, a misread quantity): when the document's amount was that line's
-    qty × old price (``validators.totals.closing_basis``), it is recomputed with the new numbers in
-    ``data`` — otherwise ARITHMETIC would keep comparing the new price with an amount made from the
-    old one. An amount that did not close before is the document's own and stays (ARITHMETIC says so).
+    """A line's amount follows the contract price that replaced its unit price (PRICE_MISMATCH's
+    suggestion): when the document's amount was qty × the document's price
+    (``validators.totals.closing_basis``), it is recomputed with the contract price in ``data`` —
+    otherwise ARITHMETIC would compare the contract price with an amount made from the other one.
+    Any other correction keeps the amount: a corrected misread must agree with the document's amount
+    (ARITHMETIC is that cross-check), and an amount that never closed is the document's own.
     Returns (path, old amount, new amount) for the audit, or None when nothing was carried."""
-    if len(tokens) != 3 or tokens[0] != "lines" or not isinstance(tokens[1], int) or tokens[2] not in (
-            "unit_price", "qty"):
+    if contract is None or len(tokens) != 3 or tokens[0] != "lines" or not isinstance(tokens[1], int) \
+            or tokens[2] != "unit_price":
         return None
     i = tokens[1]
-    if i >= len(before.lines):
-        return None
-    basis = closing_basis(before.lines[i])
-    line = data["lines"][i]
-    if basis is None or line.get("qty") in (None, "") or line.get("unit_price") in (None, ""):
-        return None
-    old = before.lines[i].amount
+    line = data["lines"][i] if i < len(before.lines) else {}
     try:
-        new = (Decimal(str(line["qty"])) * Decimal(str(line["unit_price"])) / basis).quantize(
+        if line.get("unit_price") in (None, "") or Decimal(str(line["unit_price"])) != contract:
+            return None
+        basis = closing_basis(before.lines[i])
+        if basis is None or line.get("qty") in (None, ""):
+            return None
+        old = before.lines[i].amount
+        new = (Decimal(str(line["qty"])) * contract / basis).quantize(
             Decimal(1).scaleb(min(old.as_tuple().exponent, -2)))  # type: ignore[union-attr,arg-type]
     except ArithmeticError:
         return None

@@ -2,8 +2,8 @@
 
 A PDF line at 13.00 where the contract says 12.50 reads 20 x 13.00 = 260.00: PRICE_MISMATCH, and the
 document's arithmetic closes. Taking the contract price (the issue's suggestion) used to leave the amount
-at 260.00, so ARITHMETIC appeared (20 x 12.50 = 250.00 ≠ 260.00). The amount follows the price now,
-audited; an amount that never closed is the document's and keeps its ARITHMETIC. Real validators, a real
+at 260.00, so ARITHMETIC appeared (20 x 12.50 = 250.00 ≠ 260.00). The amount follows the contract price now,
+audited; other corrections and an amount that never closed keep the document's amount and its ARITHMETIC. Real validators, a real
 SQLite store, the review app's page.
 """
 
@@ -60,18 +60,21 @@ def test_contract_price_carries_the_amount_and_clears_no_arithmetic(store):
         assert row.state == "valid"
         fixes = [(e.before, e.after, e.reason) for e in repo.audit_trail(s, "order", order_id) if e.action == "fix"]
     assert ({"field": "lines[1].amount", "value": "260.00"}, {"field": "lines[1].amount", "value": "250.00"},
-            "recomputed as quantity x unit price after lines[1].unit_price changed") in fixes
+            "recomputed as quantity x the contract price taken for lines[1].unit_price") in fixes
 
 
-def test_a_quantity_fix_carries_the_amount_too(store):
+def test_other_corrections_keep_the_documents_amount_as_a_cross_check(store):
+    """A corrected misread (qty, or a price other than the contract's) must agree with the document's
+    amount: ARITHMETIC stays the cross-check (issue 20), the amount is not rewritten."""
     order_id = saved(store, "PO-51002", ROWS)
+    reval = make_revalidate(store.ref)
     with store.Session() as s:
-        actions.fix_field(s, order_id, "lines[0].qty", "120", user="csr1", learn=False,
-                          revalidate=make_revalidate(store.ref))
+        actions.fix_field(s, order_id, "lines[0].qty", "120", user="csr1", learn=False, revalidate=reval)
+        actions.fix_field(s, order_id, "lines[1].unit_price", "12.00", user="csr1", learn=False, revalidate=reval)
         s.commit()
-        line = repo.order_canonical(repo.get_order(s, order_id)).lines[0]
-    assert (line.qty, line.amount) == (Decimal("120"), Decimal("30.00"))
-    assert "ARITHMETIC" not in codes(store, order_id)
+        lines = repo.order_canonical(repo.get_order(s, order_id)).lines
+    assert (lines[0].amount, lines[1].amount) == (Decimal("25.00"), Decimal("260.00"))
+    assert codes(store, order_id) == ["ARITHMETIC", "ARITHMETIC", "PRICE_MISMATCH"]
 
 
 def test_an_amount_that_never_closed_stays_and_keeps_its_arithmetic(store):
