@@ -17,6 +17,7 @@ import datetime as dt
 import logging
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from pydantic import ValidationError
@@ -36,6 +37,7 @@ from orderflow.review import learning, overrides
 from orderflow.store import repository as repo
 from orderflow.store.models import Order
 from orderflow.store.types import utcnow
+from orderflow.validators.totals import closing_basis
 
 log = logging.getLogger(__name__)
 
@@ -257,6 +259,7 @@ def fix_field(
     except InvalidField as exc:
         raise InvalidField(f"{path}: {exc}") from None
     old_value = _set_path(data, tokens, new_value, path)
+    carried = carry_amount(before, data, tokens, contract_price(o, path)) if old_value != new_value else None
     if isinstance(data.get("provenance"), dict) and path in data["provenance"] and old_value != new_value:
         # the CSR read it from the document: the value is no longer the engine's guess
         data["provenance"][path] = {**data["provenance"][path], "confidence": 1.0, "extractor": "review"}
@@ -275,6 +278,12 @@ def fix_field(
         before={"field": path, "value": old_value},
         after={"field": path, "value": new_value},
     )
+    if carried is not None:  # the document's amount was qty × its price: it follows the contract price
+        amount_path, old_amount, new_amount = carried
+        repo.add_audit(s, entity="order", entity_id=o.id, action="fix", actor=user,
+                       before={"field": amount_path, "value": old_amount},
+                       after={"field": amount_path, "value": new_amount},
+                       reason=f"recomputed as quantity x the contract price taken for {path}")
     xref = _learn_from_fix(s, o, canonical, tokens, user)
     if old_value != new_value:
         reset_approvals(s, o, user=user, reason=f"{path} changed")
@@ -293,6 +302,48 @@ def fix_field(
                                     hints=bool(getattr(o, "learned", None) and o.learned.added),
                                     xref_parts={xref} if xref else set()) if reapply else []
     return o
+
+
+def contract_price(o: Order, path: str) -> Decimal | None:
+    """The contract price a PRICE_MISMATCH on this line's unit price suggests, or None."""
+    for issue in o.issues:
+        if issue.code == "PRICE_MISMATCH" and issue.field == path and issue.expected not in (None, ""):
+            try:
+                return Decimal(str(issue.expected))
+            except ArithmeticError:
+                return None
+    return None
+
+
+def carry_amount(before: CanonicalOrder, data: dict[str, Any], tokens: list[str | int], contract: Decimal | None
+                 ) -> tuple[str, str, str] | None:
+    """A line's amount follows the contract price that replaced its unit price (PRICE_MISMATCH's
+    suggestion): when the document's amount was qty × the document's price
+    (``validators.totals.closing_basis``), it is recomputed with the contract price in ``data`` —
+    otherwise ARITHMETIC would compare the contract price with an amount made from the other one.
+    Any other correction keeps the amount: a corrected misread must agree with the document's amount
+    (ARITHMETIC is that cross-check), and an amount that never closed is the document's own.
+    Returns (path, old amount, new amount) for the audit, or None when nothing was carried."""
+    if contract is None or len(tokens) != 3 or tokens[0] != "lines" or not isinstance(tokens[1], int) \
+            or tokens[2] != "unit_price":
+        return None
+    i = tokens[1]
+    line = data["lines"][i] if i < len(before.lines) else {}
+    try:
+        if line.get("unit_price") in (None, "") or Decimal(str(line["unit_price"])) != contract:
+            return None
+        basis = closing_basis(before.lines[i])
+        if basis is None or line.get("qty") in (None, ""):
+            return None
+        old = before.lines[i].amount
+        new = (Decimal(str(line["qty"])) * contract / basis).quantize(
+            Decimal(1).scaleb(min(old.as_tuple().exponent, -2)))  # type: ignore[union-attr,arg-type]
+    except ArithmeticError:
+        return None
+    if new == old:
+        return None
+    line["amount"] = str(new)
+    return f"lines[{i}].amount", format(old, "f"), format(new, "f")
 
 
 def field_error(current: CanonicalOrder, path: str, value: str | None) -> str | None:

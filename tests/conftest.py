@@ -32,6 +32,8 @@ TRYTON_FIXTURES = frozenset(
         "quotes_db",
         "stock_template",
         "stock_db",
+        "ui_samples_tryton",
+        "ui_tryton_app",
     }
 )
 

@@ -21,8 +21,8 @@ def _line_tolerance(amount: Decimal, tolerance: Decimal) -> Decimal:
     return max(tolerance, Decimal("0.02"), abs(amount) * Decimal("0.005"))
 
 
-def line_closes(line, tolerance: Decimal = Decimal("0.01")) -> bool | None:
-    """qty × unit price ≈ amount (per 1, 100, 1000 or the printed price basis); None when a number is missing."""
+def closing_basis(line, tolerance: Decimal = Decimal("0.01")) -> Decimal | None:
+    """The price basis (1, 100, 1000 or the printed one) under which qty × unit price ≈ amount, or None."""
     if line.qty is None or line.unit_price is None or line.amount is None:
         return None
     computed = line.qty * line.unit_price
@@ -35,7 +35,14 @@ def line_closes(line, tolerance: Decimal = Decimal("0.01")) -> bool | None:
                 bases.append(Decimal(m.group(0)))
         except ArithmeticError:
             pass
-    return any(abs(computed / n - line.amount) <= tol for n in bases)
+    return next((n for n in bases if abs(computed / n - line.amount) <= tol), None)
+
+
+def line_closes(line, tolerance: Decimal = Decimal("0.01")) -> bool | None:
+    """qty × unit price ≈ amount (per 1, 100, 1000 or the printed price basis); None when a number is missing."""
+    if line.qty is None or line.unit_price is None or line.amount is None:
+        return None
+    return closing_basis(line, tolerance) is not None
 
 
 def line_charges_total(order: CanonicalOrder) -> Decimal:

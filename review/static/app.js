@@ -20,11 +20,21 @@
     if (!field) return;
     var found = sourceTargets(field);
     found.forEach(function (el) { el.classList.add("active"); });
-    if (scroll && found.length) {
-      var el = found[0], pane = document.querySelector(".source");
-      var r = el.getBoundingClientRect(), p = pane.getBoundingClientRect();
-      if (r.top < p.top || r.bottom > p.bottom) el.scrollIntoView({ block: "center", behavior: "auto" });
-    }
+    if (scroll && found.length) reveal(found[0], document.querySelector(".source"));
+  }
+
+  // Scroll the source pane (only it: the form beside it stays put) so el is inside its visible part,
+  // down and across: a cell far right in a wide sheet, a segment far down. The sticky header
+  // (.srchead) covers the pane's top, so the visible part starts under it.
+  function reveal(el, pane) {
+    if (!pane || !pane.contains(el)) return;
+    var r = el.getBoundingClientRect(), p = pane.getBoundingClientRect();
+    var head = pane.querySelector(".srchead");
+    var top = p.top + pane.clientTop + (head ? head.offsetHeight : 0);
+    var bottom = p.top + pane.clientTop + pane.clientHeight;
+    var left = p.left + pane.clientLeft, right = left + pane.clientWidth;
+    if (r.top < top || r.bottom > bottom) pane.scrollTop += (r.top + r.bottom) / 2 - (top + bottom) / 2;
+    if (r.left < left || r.right > right) pane.scrollLeft += (r.left + r.right) / 2 - (left + right) / 2;
   }
 
   function fieldOf(el) {

@@ -27,7 +27,7 @@ def wait_for_images(page, timeout: float = 10.0) -> None:
 
 
 def test_csr_picks_suggested_sku_approves_and_sees_erp_number(sign_in, ui_store):
-    page = sign_in("csr1")
+    page = sign_in("csr1", width=1366, height=768)  # the README's screenshot: a common laptop screen
     order_id = ui_store.orders["glove"]
 
     # Queue: counts per code, SLA badge (received 30 h ago → late), keyboard search and open.
