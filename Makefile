@@ -28,12 +28,12 @@ system-deps:
 demo: $(BIN)/.installed
 	$(BIN)/orderflow demo
 
-# Two pytest-xdist workers (the tests that share the session's Tryton databases stay on one).
+# Two pytest-xdist workers; each test file runs whole on one worker, in file order.
 TEST_WORKERS ?= 2
 
 test: system-deps $(BIN)/.installed
 	$(BIN)/ruff check .
-	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadgroup
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

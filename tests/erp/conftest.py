@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -67,10 +68,21 @@ class PgTryton:
     database: str
     uri: str
     work_dir: Path
-    proc: subprocess.Popen
+    proc: subprocess.Popen | None
     log: Path
+    ref_file: Path
+
+    def start(self) -> None:
+        """``init_demo_database`` in its own process (trytond chooses its backend once per process)."""
+        if self.proc is None:
+            with open(self.log, "wb") as logf:
+                self.proc = subprocess.Popen(
+                    [sys.executable, "-c", _PG_INIT, str(self.work_dir / "erp"), str(self.ref_file), self.database,
+                     self.uri], stdout=logf, stderr=subprocess.STDOUT)
 
     def wait(self, timeout: float = 600) -> None:
+        self.start()
+        assert self.proc is not None
         code = self.proc.wait(timeout)
         if code != 0:
             raise RuntimeError(f"init-demo on PostgreSQL failed ({code}): {self.log.read_text()[-3000:]}")
@@ -79,8 +91,8 @@ class PgTryton:
 @pytest.fixture(scope="session", autouse=True)
 def tryton_on_postgres(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     """Start creating the PostgreSQL demo database at session start (it takes a minute) so it
-    overlaps the other tests; only when the PostgreSQL test is selected. Its own process:
-    trytond chooses its database backend once per process."""
+    overlaps the other tests; only when the PostgreSQL test is selected. Under pytest-xdist every
+    worker collects every test, so there it starts when the test asks (``wait``), on its worker only."""
     if not any(Path(str(item.fspath)).name == "test_tryton_postgres.py" for item in request.session.items):
         yield None
         return
@@ -90,11 +102,10 @@ def tryton_on_postgres(request: pytest.FixtureRequest, tmp_path_factory: pytest.
     work = tmp_path_factory.mktemp("tryton-pg")
     ref_file = work / "ref.json"
     ref_file.write_text(demo_reference().model_dump_json())
-    log = work / "init.log"
-    with open(log, "wb") as logf:
-        proc = subprocess.Popen([sys.executable, "-c", _PG_INIT, str(work / "erp"), str(ref_file), name, uri],
-                                stdout=logf, stderr=subprocess.STDOUT)
-    yield PgTryton(database=name, uri=uri, work_dir=work, proc=proc, log=log)
-    if proc.poll() is None:
-        proc.kill()
-        proc.wait(10)
+    pg_tryton = PgTryton(database=name, uri=uri, work_dir=work, proc=None, log=work / "init.log", ref_file=ref_file)
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        pg_tryton.start()
+    yield pg_tryton
+    if pg_tryton.proc is not None and pg_tryton.proc.poll() is None:
+        pg_tryton.proc.kill()
+        pg_tryton.proc.wait(10)
