@@ -734,10 +734,12 @@ def create_review_app(
         sent = escalation.latest(s, [order.id]).get(order.id)
         elsewhere = escalation.decided_elsewhere(order, user.role)  # issue 23 item 6: a credit hold is finance's
         codes = {i.code for i in order.issues if i.severity == "error"}
+        pending = pending_steps(order)
+        signs_step = bool(pending) and can_sign(user.role, pending[0])  # Approve signs a step, decides no code
         return {"send_to": escalation.targets(order, user.role), "waiting_for": escalation.waiting_for(order, sent),
                 "escalated": sent, "hide_override": bool(elsewhere) or (
                     user.role not in actions.OVERRIDE_ROLES and escalation.only_decisions(order)),
-                "approve_refused": overrides.refusal(user.role, codes) if elsewhere else None,
+                "approve_refused": overrides.refusal(user.role, codes) if elsewhere and not signs_step else None,
                 "override_reasons": overrides.REASONS}
 
     def load_order(s: Session, order_id: int) -> Order:

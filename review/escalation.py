@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, defer, selectinload
 
 from orderflow.review import actions, overrides
-from orderflow.review.auth import SIGNS, pending_steps
+from orderflow.review.auth import SIGNS, approvals_done, pending_steps
 from orderflow.store import repository as repo
 from orderflow.store.models import AuditEvent, Document, Order
 
@@ -93,11 +93,11 @@ def latest(s: Session, order_ids: list[int]) -> dict[int, Sent]:
 
 
 def waiting_for(order: Order, sent: Sent | None) -> str | None:
-    """The role an order waits for: its escalation while still in review, else a pending step."""
+    """The role an order waits for: its escalation while still in review and unsigned, else a pending step."""
     if order.state not in actions.EDITABLE_STATES:
         return None
-    if sent is not None:
-        return sent.to
+    if sent is not None and sent.to not in {a["step"] for a in approvals_done(order)}:
+        return sent.to  # sent to a role that has not signed yet (once it signs, the next step waits)
     steps = [p for p in pending_steps(order) if p in TARGETS]
     return steps[0] if steps else None
 

@@ -1,10 +1,11 @@
 """Issue 23 "Done when": one order, CSR → lead → finance, end to end in Chromium, pushed into a real Tryton.
 
 A portal order from UMBRELLA (on credit hold in samples/reference) with one line above the contract price
-arrives through the pipeline with PRICE_MISMATCH (the lead's decision) and CREDIT_HOLD (finance's,
-``review.overrides``). The CSR sends it to the lead with a note; the lead finds it under "Awaiting my
-approval", cannot release the credit hold and sends it on to finance with the price decided; finance
-overrides with a standard reason; the review app (built by ``orderflow ui``'s own ``review_app`` on an
+arrives through the pipeline with PRICE_MISMATCH and CREDIT_HOLD (finance's, ``review.overrides``), and its
+total needs the lead's then finance's approval (``approval_thresholds`` set low here). The CSR sends it to
+the lead with a note; the lead finds it under "Awaiting my approval" and signs the lead step (Approve: it
+releases no credit hold, so the order now waits for finance); finance overrides both codes with a standard
+reason and gives the final approval; the review app (built by ``orderflow ui``'s own ``review_app`` on an
 ``erp = tryton`` configuration) pushes it into a copy of the samples' Tryton database and shows the sale
 number. Tryton then holds exactly one sale for the order's key; the audit trail tells the whole story.
 """
@@ -52,7 +53,8 @@ def ui_tryton_app(ui_samples_tryton, tmp_path: Path, monkeypatch: pytest.MonkeyP
     cfg = ui_samples_tryton.copy()
     for k, v in {"ORDERFLOW_HOME": str(tmp_path / "var"), "ORDERFLOW_ERP": "tryton",
                  "ORDERFLOW_TRYTON__DATABASE": cfg.database, "ORDERFLOW_TRYTON__CONFIG_FILE": str(cfg.config_file),
-                 "ORDERFLOW_TRYTON__DATA_DIR": str(ui_samples_tryton.db_dir)}.items():
+                 "ORDERFLOW_TRYTON__DATA_DIR": str(ui_samples_tryton.db_dir),
+                 "ORDERFLOW_VALIDATION__APPROVAL_THRESHOLDS": '[["10", "lead"], ["20", "finance"]]'}.items():
         monkeypatch.setenv(k, v)
     settings = load_settings()
     services = _services(settings)
@@ -74,7 +76,8 @@ def portal_order(services) -> int:
     out = ingest_and_process(services, Envelope(data=json.dumps(doc).encode(), filename=f"{PO}.json",
                                                 channel="portal", sender="procurement@umbrella.example"))
     (order,) = out.orders
-    assert order.state == "needs_review" and set(order.issues) == {"PRICE_MISMATCH", "CREDIT_HOLD"}, order
+    assert order.state == "needs_review" and set(order.issues) == {"PRICE_MISMATCH", "CREDIT_HOLD",
+                                                                    "APPROVAL_REQUIRED"}, order
     return order.id
 
 
@@ -116,19 +119,19 @@ def test_csr_lead_finance_push_into_tryton(chromium, ui_tryton_app):
     lead.click(f'#awaiting tr[data-order-id="{order_id}"] a')
     lead.wait_for_url(f"**/orders/{order_id}")
     expect(lead.locator('[data-testid="audit"]')).to_contain_text(csr_note)
-    expect(lead.locator("#approve-btn")).to_be_disabled()
-    expect(lead.locator("#approve-refused")).to_contain_text("finance")
-    lead_note = "Price 8.10 agreed for this PO (lead); the credit hold is yours"
-    lead.fill('input[name="note"]', lead_note)
-    lead.click("#send-finance-btn")
-    lead.wait_for_url(f"{url}/")
+    assert lead.locator('input[name="override_reason"]').count() == 0  # the credit hold is not the lead's
+    expect(lead.locator("#approve-btn")).to_be_enabled()
+    expect(lead.locator("#approve-btn")).to_contain_text("Approve for lead")
+    lead.click("#approve-btn")
+    expect(lead.locator('[data-testid="flash"]')).to_contain_text(
+        "Lead approval recorded; waiting for finance approval")
     assert order_id not in awaiting_ids(lead)
 
     # finance: overrides both with a standard reason; the app pushes into Tryton and shows the sale
     fin = sign_in(chromium, url, "fin1")
     assert order_id in awaiting_ids(fin)
     fin.goto(f"/orders/{order_id}")
-    expect(fin.locator('[data-testid="audit"]')).to_contain_text(lead_note)
+    expect(fin.locator('[data-testid="audit"]')).to_contain_text(csr_note)
     fin.select_option("#override-choice", "payment_received")
     fin.fill('input[name="override_reason"]', "invoice 4471 paid today")
     fin.click("#approve-btn")
@@ -153,12 +156,13 @@ def test_csr_lead_finance_push_into_tryton(chromium, ui_tryton_app):
     # the price finance let through (the PO's 8.10, not the contract's 7.40) is the sale's
     assert sorted(Decimal(ln.unit_price) for ln in sales[0].lines) == [Decimal("8.10"), Decimal("24.50")]
 
-    # the audit trail: two escalations with their notes, finance's override with its codes, the push
+    # the audit trail: the escalation with its note, the lead's step, finance's override with its codes, the push
     by_action = {}
     for ev in trail:
         by_action.setdefault(ev.action, []).append(ev)
-    assert [(e.actor, e.after["to"], e.after["note"]) for e in by_action["escalated"]] == [
-        ("csr1", "lead", csr_note), ("lead1", "finance", lead_note)]
+    assert [(e.actor, e.after["to"], e.after["note"]) for e in by_action["escalated"]] == [("csr1", "lead", csr_note)]
+    assert [(e.actor, e.after) for e in by_action["approval_step"]] == [
+        ("lead1", {"step": "lead", "role": "lead"}), ("fin1", {"step": "finance", "role": "finance"})]
     (override,) = by_action["override"]
     assert override.actor == "fin1" and override.after["codes"] == ["CREDIT_HOLD", "PRICE_MISMATCH"]
     assert override.after["reason_key"] == "payment_received" and "invoice 4471" in override.reason
