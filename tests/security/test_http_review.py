@@ -167,12 +167,13 @@ def test_opening_a_heavy_pdf_does_not_block_other_users(review):
         return health.status_code, health_s, queue.status_code, time.monotonic() - start - health_s
 
     screen_s, (health, health_s, queue, queue_s), _, busy = while_running(open_screen, probe)
-    # what proves the point is that the screen was still being built when the others were answered;
-    # its absolute length depends on the machine (2-5 s on 2 cores)
+    # what proves the point is that the screen was still being built when both others were answered
+    # (``busy``: the probes ran one after the other and finished first); absolute seconds depend on
+    # the machine and on what else runs on it (2-5 s for the screen on 2 cores, more beside a second
+    # pytest worker), so the bounds are relative to the heavy screen
     assert busy, f"the heavy screen took {screen_s:.1f} s, done before the probes: not heavy enough"
-    assert health == 200 and health_s < 1.0, f"/healthz waited {health_s:.1f} s behind the heavy PDF"
-    assert queue == 200 and queue_s < 2.0, f"another user's queue waited {queue_s:.1f} s"
-    assert health_s < screen_s / 2
+    assert health == 200 and health_s < screen_s / 2, f"/healthz waited {health_s:.1f} s behind the heavy PDF"
+    assert queue == 200 and queue_s < screen_s, f"another user's queue waited {queue_s:.1f} s"
 
     builds = render.PNG_CACHE.builds
     png: dict[str, bytes] = {}
