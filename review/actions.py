@@ -755,13 +755,8 @@ def set_ship_policy(s: Session, order_id: int, policy: str | None, *, user: str,
     s.flush()
     canonical = repo.order_canonical(o)
     issues, resolved = revalidate(canonical, o)
-    resolved = {k: v for k, v in (resolved or {}).items() if k != "ship_policy"}
-    if policy:
-        resolved["ship_policy"] = policy
-    if accepted_of(o):
-        resolved[ACCEPTED_KEY] = accepted_of(o)
-    if picked_of(o):
-        resolved[PICKED_KEY] = picked_of(o)
+    # the new policy (stored above), what was accepted as read and the picks: keep_ship_policy's one list
+    resolved = keep_ship_policy(o, {k: v for k, v in (resolved or {}).items() if k != "ship_policy"})
     issues = apply_accepts(o, canonical, issues)
     repo.replace_issues(s, o, issues)
     repo.update_order_data(s, o, canonical, resolved=resolved)
