@@ -534,7 +534,7 @@ def line_changes(info: dict[str, Any]) -> list[LineChange]:
 
 def print_versions(console: Any, services: Services, outcomes: list[Any]) -> None:
     """For ``orderflow demo``: the version history of every order a change document touched."""
-    from orderflow.review.app import version_history
+    from orderflow.review.versions import version_history
 
     shown: set[int] = set()
     with services.session_factory() as s:

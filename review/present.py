@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from typing import Any
 
 from markupsafe import Markup
@@ -36,6 +37,20 @@ def one_per_finding(issues: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 _ISO = re.compile(r"(\d{4}-\d\d-\d\d)T(\d\d:\d\d)(:\d\d(\.\d+)?)?(\+00:00|Z)?")
+
+
+def value_text(value: Any) -> str:
+    """A value as the order form shows it and a save compares it: Decimal in plain notation (no
+    exponent), dates in ISO, enums by their value, nothing as the empty string."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if hasattr(value, "value"):
+        return str(value.value)
+    return str(value)
 
 
 def show(value: Any, limit: int = 60) -> str:

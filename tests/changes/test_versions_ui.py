@@ -10,8 +10,9 @@ from fastapi.testclient import TestClient
 from orderflow.flows.cli import _revalidator
 from orderflow.flows.pipeline import push_approved, push_in_session
 from orderflow.flows.settings import SAMPLES_DIR
-from orderflow.review.app import create_review_app, version_diff
+from orderflow.review.app import create_review_app
 from orderflow.review.auth import add_user
+from orderflow.review.versions import version_diff
 from orderflow.store import repository as repo
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
