@@ -16,7 +16,7 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.pool import NullPool, StaticPool
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -80,9 +80,9 @@ def migrate(engine: Engine, revision: str = "head") -> None:
         return
     # SQLite alters a table by rebuilding it (Alembic batch mode): with foreign keys on, dropping the
     # old table would cascade-delete every child row. The pragma only takes effect outside a transaction.
-    with _sqlite_file_lock(engine), engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-        conn.commit()
+    with _sqlite_file_lock(engine), _transactional_ddl(engine) as ddl, ddl.connect() as conn:
+        raw = conn.connection.dbapi_connection  # not through SQLAlchemy, which would begin a transaction first
+        raw.execute("PRAGMA foreign_keys=OFF")
         try:
             with conn.begin():
                 cfg.attributes["connection"] = conn
@@ -91,8 +91,29 @@ def migrate(engine: Engine, revision: str = "head") -> None:
                 if broken:
                     raise RuntimeError(f"migration left dangling foreign keys: {broken[:5]}")
         finally:
-            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
-            conn.commit()
+            raw.execute("PRAGMA foreign_keys=ON")
+
+
+@contextlib.contextmanager
+def _transactional_ddl(engine: Engine) -> Iterator[Engine]:
+    """An engine on the same SQLite file whose transactions hold DDL too. pysqlite opens a transaction
+    only before INSERT/UPDATE/DELETE, so each ``CREATE TABLE`` of a migration committed on its own:
+    a process killed half-way through the first migration left tables without a schema version,
+    and every later start failed on "table ... already exists". Here the driver's own transaction
+    handling is off and ``BEGIN IMMEDIATE`` opens each transaction: a migration lands whole or not at
+    all. (An in-memory database is one connection: it keeps its engine.)"""
+    if engine.url.database in (None, "", ":memory:"):
+        yield engine
+        return
+    ddl = create_engine(engine.url, poolclass=NullPool,
+                        connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+    event.listen(ddl, "connect", _sqlite_pragmas(wal=True))
+    event.listen(ddl, "connect", lambda dbapi_conn, _record: setattr(dbapi_conn, "isolation_level", None))
+    event.listen(ddl, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+    try:
+        yield ddl
+    finally:
+        ddl.dispose()
 
 
 @contextlib.contextmanager
