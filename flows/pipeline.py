@@ -56,7 +56,7 @@ class Services:
     auto_approve: bool = True
     push_attempts: int = 5
     push_backoff_seconds: float = 2.0
-    prefect_task_batch: int = 1  # documents (and pushes) per Prefect task run; 1 = a task per document
+    prefect_task_batch: int = 25  # documents (and pushes) per Prefect task run (settings.prefect_task_batch)
     hints_for: Callable[..., list[dict[str, Any]]] = lambda sender, data=None: []
     partners: list[Any] = field(default_factory=list)
     replies_dir: Path | None = None

@@ -64,9 +64,10 @@ def _counts(settings) -> tuple[int, int, int]:
         )
 
 
-@pytest.mark.parametrize("use_prefect", [False, True], ids=["plain", "prefect"])
+@pytest.mark.parametrize("use_prefect", [False, True], ids=["plain", "prefect-task-per-document"])
 def test_demo_states_and_idempotent_rerun(tmp_path: Path, use_prefect: bool) -> None:
-    settings = load_settings(home=tmp_path / "var")
+    # On Prefect: a task run per document (the default, 25 per run, is what the batches test drives)
+    settings = load_settings(home=tmp_path / "var", prefect_task_batch=1)
     quiet = Console(file=io.StringIO(), width=200)
     assert run_demo(settings, use_prefect=use_prefect, console=quiet) == 0
     _check_store(settings)
