@@ -1,10 +1,13 @@
 """Delivery side of the replies outbox (``store.models.PendingReply``).
 
 The push records the reply it owes (855/ORDRSP, or 865 for a change) in the transaction that moves
-the order's state; this module delivers it afterwards, and any later pass (``orderflow push``, the
-worker) delivers what a killed process left owed. Each delivery takes the row with a compare-and-set
-lease, so two processes never send the same reply; the acknowledgement itself is recorded
-(``acks.record_ack``) before the row is marked delivered, and a re-delivery finds it and sends nothing.
+the order's state, and processing records the 997/CONTRL a document owes in the transaction that
+stores its result; this module delivers them afterwards, and any later pass (``orderflow push`` /
+``process``, the worker) delivers what a killed process left owed. Each delivery takes the row with a
+compare-and-set lease, so two processes never send the same reply. An 855's acknowledgement is
+recorded (``acks.record_ack``) before the row is marked delivered, and a re-delivery finds it and
+sends nothing; a 997/CONTRL is rendered (control numbers included) when it is owed, so a re-delivery
+after a kill between the write and the mark writes the same file again, never a second interchange.
 """
 
 from __future__ import annotations
@@ -15,11 +18,14 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from orderflow.flows.checkpoints import checkpoint
 from orderflow.flows.leases import stale_after_of
 from orderflow.store.models import PendingReply
 from orderflow.store.types import utcnow
 
 log = logging.getLogger("orderflow.replies")
+
+FUNCTIONAL_ACK = "functional_ack"  # a 997/CONTRL answering a document (the other kinds answer an order)
 
 
 def owe(s: Session, order_id: int, *, kind: str, accepted: bool, actor: str, reason: str | None = None) -> int:
@@ -28,6 +34,19 @@ def owe(s: Session, order_id: int, *, kind: str, accepted: bool, actor: str, rea
     s.add(row)
     s.flush()
     return row.id
+
+
+def owe_receipt(s: Session, document_id: int, replies: list[tuple[str, str, str]], *, actor: str) -> list[int]:
+    """Record, in the transaction that stores the document's result, the 997/CONTRL it owes:
+    ``replies`` are (partner, file name, text) rendered in that transaction (``acks.functional_acks_in``)."""
+    ids = []
+    for partner, name, text in replies:
+        row = PendingReply(kind=FUNCTIONAL_ACK, document_id=document_id, accepted=True, actor=actor,
+                           partner=partner, name=name, body=text, attempts=0)
+        s.add(row)
+        s.flush()
+        ids.append(row.id)
+    return ids
 
 
 def _take(services: Any, reply_id: int) -> PendingReply | None:
@@ -49,9 +68,11 @@ def _take(services: Any, reply_id: int) -> PendingReply | None:
 
 def _send(services: Any, row: PendingReply) -> None:
     from orderflow.flows import changes
-    from orderflow.flows.pipeline import _acknowledge_order
+    from orderflow.flows.pipeline import _acknowledge_order, deliver_receipt
 
-    if row.kind == "change_ack":
+    if row.kind == FUNCTIONAL_ACK:
+        deliver_receipt(services, row.document_id, (row.partner or "unknown", row.name or "", row.body or ""))
+    elif row.kind == "change_ack":
         changes.acknowledge_change(services, row.order_id, accepted=row.accepted, reason=row.reason, strict=True)
     else:
         _acknowledge_order(services, row.order_id, accepted=row.accepted, actor=row.actor, strict=True)
@@ -85,9 +106,11 @@ def deliver(services: Any, ids: list[int] | None = None, *, limit: int = 200) ->
         try:
             _send(services, row)
         except Exception as exc:
-            log.exception("delivering reply %s for order %s failed", reply_id, row.order_id)
+            log.exception("delivering reply %s (order %s, document %s) failed", reply_id, row.order_id,
+                          row.document_id)
             _finish(services, reply_id, f"{type(exc).__name__}: {exc}")
             continue
+        checkpoint("reply_written")
         _finish(services, reply_id, None)
         sent += 1
     return sent
