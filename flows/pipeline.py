@@ -268,8 +268,7 @@ def process_document(services: Services, document_id: int, *, actor: str = "syst
         return _fail(services, outcome, f"The orders cannot be stored: {short_error(exc)}", extraction.format, actor)
     checkpoint("after_process")
     outcome.state = "processed"
-    _acknowledge_receipt(services, owed)
-    _notify_buyer(services, document_id=document_id)  # buyer mail: exception notice for orders in review
+    _acknowledge_receipt(services, owed)  # 997/CONTRL, and the buyer's exception notice for orders in review
     return outcome
 
 
@@ -311,8 +310,8 @@ def short_error(exc: BaseException) -> str:
 def _save_orders(services: Services, document_id: int, extraction: Extraction, meta: dict[str, Any],
                  outcome: DocumentOutcome, actor: str) -> list[int]:
     """Validate, route and store every order of the document in one transaction, with the 997/CONTRL
-    it owes (the replies outbox); returns the owed replies' ids."""
-    from orderflow.flows import acks, replies
+    it owes and the buyer's exception notice (the replies outbox); returns the owed replies' ids."""
+    from orderflow.flows import acks, notify, replies
 
     per_order = issues_per_order(extraction)
     with services.session_factory() as s, s.begin():
@@ -359,13 +358,15 @@ def _save_orders(services: Services, document_id: int, extraction: Extraction, m
         if extraction.metadata.get("ocr_words"):  # OCR'd pages' words: clickable in review, read by learning
             doc.meta = {**(doc.meta or {}), "ocr_words": extraction.metadata["ocr_words"]}
         owed = replies.owe_receipt(s, document_id, acks.functional_acks_in(s, extraction), actor=actor)
+        if notify.notices_due(services, doc.channel):
+            owed.append(replies.owe_notice(s, document_id, actor=actor))
         repo.mark_document(s, doc, "processed", fmt=extraction.format, actor=actor)
     return owed
 
 
 def _acknowledge_receipt(services: Services, owed: list[int]) -> None:
-    """Deliver the 997/CONTRL the processed document owes (``replies.deliver`` never raises: what
-    cannot be written now stays owed for the next pass, and never loses the order)."""
+    """Deliver the 997/CONTRL and exception notice the routed document owes (``replies.deliver`` never
+    raises: what cannot go now stays owed for the next pass, and never loses the order)."""
     from orderflow.flows import replies
 
     if owed:
@@ -453,16 +454,13 @@ def deliver_ack(services: Services, order_id: int, doc_id: int | None, reply: tu
     return True
 
 
-def _notify_buyer(services: Services, *, document_id: int | None = None, order_id: int | None = None) -> None:
-    """Mail to the buyer (flows/notify.py) when SMTP is configured; never raises."""
+def _notify_buyer(services: Services, *, order_id: int) -> None:
+    """Confirmation mail to the buyer (flows/notify.py) when SMTP is configured; never raises."""
     if getattr(services, "mailer", None) is None:
         return
     from orderflow.flows import notify
 
-    if order_id is not None:
-        notify.order_pushed(services, order_id)
-    if document_id is not None:
-        notify.document_routed(services, document_id)
+    notify.order_pushed(services, order_id)
 
 
 _ORDER_PREFIX = re.compile(r"^orders\[(\d+)\]\.?")
@@ -485,12 +483,15 @@ def issues_per_order(extraction: Extraction) -> list[list[Issue]]:
 
 
 def _fail(services: Services, outcome: DocumentOutcome, reason: str, fmt: str | None, actor: str) -> DocumentOutcome:
+    from orderflow.flows import notify, replies
+
     with services.session_factory() as s, s.begin():
         doc = repo.get_document(s, outcome.document_id)
         repo.mark_document(s, doc, "failed", reason=reason, fmt=fmt, actor=actor)
+        owed = [replies.owe_notice(s, doc.id, actor=actor)] if notify.notices_due(services, doc.channel) else []
     outcome.state = "failed"
     outcome.reason = reason
-    _notify_buyer(services, document_id=outcome.document_id)  # buyer mail: exception notice
+    _acknowledge_receipt(services, owed)  # buyer mail: exception notice
     return outcome
 
 

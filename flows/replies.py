@@ -25,7 +25,8 @@ from orderflow.store.types import utcnow
 
 log = logging.getLogger("orderflow.replies")
 
-FUNCTIONAL_ACK = "functional_ack"  # a 997/CONTRL answering a document (the other kinds answer an order)
+FUNCTIONAL_ACK = "functional_ack"  # a 997/CONTRL answering a document (order_ack/change_ack answer an order)
+EXCEPTION_NOTICE = "exception_notice"  # the buyer's mail saying their document or order needs attention
 
 
 def owe(s: Session, order_id: int, *, kind: str, accepted: bool, actor: str, reason: str | None = None) -> int:
@@ -49,6 +50,15 @@ def owe_receipt(s: Session, document_id: int, replies: list[tuple[str, str, str]
     return ids
 
 
+def owe_notice(s: Session, document_id: int, *, actor: str) -> int:
+    """Record, in the transaction that routes the document (processed or failed), that its buyer may
+    be owed an exception notice; the delivery (``notify.document_routed``) works out which are due."""
+    row = PendingReply(kind=EXCEPTION_NOTICE, document_id=document_id, accepted=False, actor=actor, attempts=0)
+    s.add(row)
+    s.flush()
+    return row.id
+
+
 def _take(services: Any, reply_id: int) -> PendingReply | None:
     now = utcnow()
     with services.session_factory() as s, s.begin():
@@ -70,7 +80,11 @@ def _send(services: Any, row: PendingReply) -> None:
     from orderflow.flows import changes
     from orderflow.flows.pipeline import _acknowledge_order, deliver_receipt
 
-    if row.kind == FUNCTIONAL_ACK:
+    if row.kind == EXCEPTION_NOTICE:
+        from orderflow.flows import notify
+
+        notify.document_routed(services, row.document_id, strict=True)
+    elif row.kind == FUNCTIONAL_ACK:
         deliver_receipt(services, row.document_id, (row.partner or "unknown", row.name or "", row.body or ""))
     elif row.kind == "change_ack":
         changes.acknowledge_change(services, row.order_id, accepted=row.accepted, reason=row.reason, strict=True)
