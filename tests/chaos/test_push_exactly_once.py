@@ -298,7 +298,8 @@ def test_an_855_owed_by_a_push_killed_after_its_commit_is_sent_once_by_the_next_
     engine = make_engine(url)
     try:
         with engine.connect() as c:
-            rows = c.execute(select(PendingReply.delivered_at, PendingReply.attempts)).all()
+            rows = c.execute(select(PendingReply.delivered_at, PendingReply.attempts)
+                             .where(PendingReply.kind == "order_ack")).all()  # the 997s have their own test
     finally:
         engine.dispose()
     assert len(rows) == 3 and all(d is not None for d, _ in rows) and sorted(n for _, n in rows) == [1, 1, 1]
