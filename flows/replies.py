@@ -12,6 +12,7 @@ after a kill between the write and the mark writes the same file again, never a 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
@@ -27,6 +28,8 @@ log = logging.getLogger("orderflow.replies")
 
 FUNCTIONAL_ACK = "functional_ack"  # a 997/CONTRL answering a document (order_ack/change_ack answer an order)
 EXCEPTION_NOTICE = "exception_notice"  # the buyer's mail saying their document or order needs attention
+RETRY_FIRST = dt.timedelta(minutes=1)
+RETRY_MAX = dt.timedelta(hours=1)
 
 
 def owe(s: Session, order_id: int, *, kind: str, accepted: bool, actor: str, reason: str | None = None) -> int:
@@ -92,10 +95,19 @@ def _send(services: Any, row: PendingReply) -> None:
         _acknowledge_order(services, row.order_id, accepted=row.accepted, actor=row.actor, strict=True)
 
 
-def _finish(services: Any, reply_id: int, error: str | None) -> None:
+def retry_delay(attempts: int) -> dt.timedelta:
+    """How long a reply that failed ``attempts`` times rests before the next pass tries it again
+    (1, 2, 4 … minutes, at most an hour), so an SMTP server or replies folder that is down is not
+    hammered, nor does every pass wait on it for every owed reply."""
+    return min(RETRY_FIRST * 2 ** max(0, attempts - 1), RETRY_MAX)
+
+
+def _finish(services: Any, reply_id: int, error: str | None, attempts: int = 1) -> None:
     values: dict[str, Any] = {"claimed_until": None, "error": error}
     if error is None:
         values["delivered_at"] = utcnow()
+    else:  # rests before the next try (``_take`` skips it until then)
+        values["claimed_until"] = utcnow() + retry_delay(attempts)
     with services.session_factory() as s, s.begin():
         s.execute(update(PendingReply).where(PendingReply.id == reply_id).values(**values)
                   .execution_options(synchronize_session=False))
@@ -103,11 +115,14 @@ def _finish(services: Any, reply_id: int, error: str | None) -> None:
 
 def deliver(services: Any, ids: list[int] | None = None, *, limit: int = 200) -> int:
     """Deliver owed replies (``ids``, or every undelivered one); returns how many went out. Never raises:
-    a reply that cannot be written stays owed, with the error, for the next pass."""
+    a reply that cannot be written stays owed, with the error, for a later pass (``retry_delay``)."""
     if ids is None:
         with services.session_factory() as s:
-            ids = list(s.scalars(select(PendingReply.id).where(PendingReply.delivered_at.is_(None))
-                                 .order_by(PendingReply.id).limit(limit)))
+            now = utcnow()
+            ids = list(s.scalars(select(PendingReply.id).where(
+                PendingReply.delivered_at.is_(None),
+                or_(PendingReply.claimed_until.is_(None), PendingReply.claimed_until < now))  # not resting
+                .order_by(PendingReply.id).limit(limit)))
     sent = 0
     for reply_id in ids:
         try:
@@ -122,7 +137,7 @@ def deliver(services: Any, ids: list[int] | None = None, *, limit: int = 200) ->
         except Exception as exc:
             log.exception("delivering reply %s (order %s, document %s) failed", reply_id, row.order_id,
                           row.document_id)
-            _finish(services, reply_id, f"{type(exc).__name__}: {exc}")
+            _finish(services, reply_id, f"{type(exc).__name__}: {exc}", row.attempts)
             continue
         checkpoint("reply_written")
         _finish(services, reply_id, None)

@@ -7,6 +7,7 @@ commit and the mail — is sent by the next pass, once."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -14,12 +15,13 @@ import time
 from pathlib import Path
 
 from conftest import BUYER
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from orderflow.flows import notify, replies
 from orderflow.flows.settings import SAMPLES_DIR
 from orderflow.intake.smtp_notify import SmtpConfig
 from orderflow.store.models import PendingReply
+from orderflow.store.types import utcnow
 
 UNKNOWN_ITEM = "acme-po-5540-unknown-item.csv"  # line 2: SKU_UNKNOWN → review → exception notice
 PACKAGE_ROOT = str(Path(os.path.abspath(notify.__file__)).parent.parent.parent)
@@ -43,6 +45,9 @@ def test_a_notice_the_smtp_server_refused_stays_owed_and_goes_once_when_it_is_ba
 
     back = dataclasses.replace(dead, mailer=notify.Mailer(SmtpConfig(
         host="127.0.0.1", port=smtp_sink.port, tls="none", sender="orders@supplier.example", timeout=10)))
+    assert replies.deliver(back) == 0  # it rests a minute before the next try
+    with back.session_factory() as s, s.begin():  # … a minute later
+        s.execute(update(PendingReply).values(claimed_until=utcnow() - dt.timedelta(seconds=1)))
     assert replies.deliver(back) == 1
     assert replies.deliver(back) == 0
     assert [rcpt for rcpt, _msg in smtp_sink.mails] == [[BUYER]]
