@@ -311,7 +311,7 @@ def _save_orders(services: Services, document_id: int, extraction: Extraction, m
                  outcome: DocumentOutcome, actor: str) -> list[int]:
     """Validate, route and store every order of the document in one transaction, with the 997/CONTRL
     it owes and the buyer's exception notice (the replies outbox); returns the owed replies' ids."""
-    from orderflow.flows import acks, notify, replies
+    from orderflow.flows import notify, replies
 
     per_order = issues_per_order(extraction)
     with services.session_factory() as s, s.begin():
@@ -357,11 +357,27 @@ def _save_orders(services: Services, document_id: int, extraction: Extraction, m
             doc.meta = {**(doc.meta or {}), "diagnostics": [d.model_dump(mode="json") for d in extraction.diagnostics]}
         if extraction.metadata.get("ocr_words"):  # OCR'd pages' words: clickable in review, read by learning
             doc.meta = {**(doc.meta or {}), "ocr_words": extraction.metadata["ocr_words"]}
-        owed = replies.owe_receipt(s, document_id, acks.functional_acks_in(s, extraction), actor=actor)
+        owed = replies.owe_receipt(s, document_id, _receipts(s, extraction, document_id), actor=actor)
         if notify.notices_due(services, doc.channel):
             owed.append(replies.owe_notice(s, document_id, actor=actor))
         repo.mark_document(s, doc, "processed", fmt=extraction.format, actor=actor)
     return owed
+
+
+def _receipts(s: Session, extraction: Extraction, document_id: int) -> list[tuple[str, str, str]]:
+    """The 997/CONTRL rendered in the processing transaction; a reply that cannot be built is logged
+    and never fails the document (a store error still aborts the transaction, for a retry)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from orderflow.flows import acks
+
+    try:
+        return acks.functional_acks_in(s, extraction)
+    except SQLAlchemyError:
+        raise
+    except Exception:
+        log.exception("building the functional acknowledgement failed for document %s", document_id)
+        return []
 
 
 def _acknowledge_receipt(services: Services, owed: list[int]) -> None:
