@@ -3,7 +3,9 @@
 Contract (paths relative to ``base_url``):
   ``POST orders`` with header ``Idempotency-Key: KEY`` and body ``{"key", "customer_id", "ship_to_id",
   "resolved_skus", "uoms", "order": <canonical order JSON>}`` → 201 ``{"id", "state"}`` when created,
-  200 (or 409) with the same shape when the key already exists.
+  200 (or 409) with the same shape when the key already exists. The server must honour the key as a
+  unique key in its own store: a second POST with it, even while the first is still being handled
+  (two orderflow processes, or a retry after a timeout), creates nothing and answers the first order.
   ``GET orders/{key}`` → ``{"key", "id", "state", "total", "shipments"}`` or 404;
   ``GET orders`` → a list of those; ``GET reference-data`` → ReferenceData JSON (404: not offered);
   ``GET customers/{id}/credit`` → ``{"exposure": "123.45"}`` (404: unknown);

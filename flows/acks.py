@@ -72,6 +72,13 @@ def _x12_partner(meta: dict[str, Any]) -> str:
 
 def functional_acks(session_factory, extraction: Extraction) -> list[tuple[str, str, str]]:
     """(partner, file name, text) for the 997 or CONTRL that answers this document, if it is EDI."""
+    with session_factory() as s, s.begin():
+        return functional_acks_in(s, extraction)
+
+
+def functional_acks_in(s: Any, extraction: Extraction) -> list[tuple[str, str, str]]:
+    """``functional_acks`` in the caller's transaction: the control numbers are taken there, so the
+    reply rendered here is owed (``replies.owe_receipt``) by the commit that stores the document's result."""
     meta = extraction.metadata.get("edi")
     if not meta:
         return []
@@ -81,16 +88,14 @@ def functional_acks(session_factory, extraction: Extraction) -> list[tuple[str, 
         partner = _x12_partner(meta)
         if not any(g for ic in meta.get("interchanges", []) for g in ic.get("groups", [])):
             return []
-        with session_factory() as s, s.begin():
-            isa = repo.next_control_number(s, partner, "isa")
-            gs = repo.next_control_number(s, partner, "gs")
+        isa = repo.next_control_number(s, partner, "isa")
+        gs = repo.next_control_number(s, partner, "gs")
         text = build_997(meta, isa_control=isa, gs_control=gs)
         return [(partner, f"997-{isa:09d}.edi", text)]
     if meta.get("standard") == "EDIFACT":
         ics = meta.get("interchanges") or []
         partner = (ics[0].get("sender") if ics else None) or "unknown"
-        with session_factory() as s, s.begin():
-            ref = repo.next_control_number(s, partner, "unb")
+        ref = repo.next_control_number(s, partner, "unb")
         text = build_contrl(meta, control_ref=ref)
         return [(partner, f"CONTRL-{ref:09d}.edi", text)]
     return []

@@ -216,6 +216,10 @@ def process(
         if push:
             push_approved(services)
             outcomes = _refresh(services, outcomes)
+        else:
+            from orderflow.flows import replies
+
+            replies.deliver(services)  # replies a killed run left owed (push_approved does it too)
     if as_json:
         _emit_json([o.as_json() for o in outcomes])
     else:

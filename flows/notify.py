@@ -3,8 +3,9 @@ order is in the ERP, and an exception notice when an emailed order needs review 
 document cannot be read.
 
 Only when SMTP is configured (``Settings.smtp`` → ``mailer(settings)`` → ``Services.mailer``).
-Every entry point here is called by the pipeline after its own work is committed and never
-raises: a mail that cannot go is logged and recorded, the order is untouched. Each notice
+Every entry point here is called after the pipeline's own work is committed and never raises
+(but for the replies outbox's ``strict`` delivery of exception notices, which keeps a notice that
+could not go owed for the next pass): a mail that cannot go is logged and recorded, the order is untouched. Each notice
 leaves an audit event (``buyer_notice``), which also stops the same notice going twice when a
 document is processed again.
 """
@@ -145,14 +146,27 @@ def order_pushed(services: Any, order_id: int) -> NoticeResult | None:
         return None
 
 
-def document_routed(services: Any, document_id: int) -> list[NoticeResult]:
+def document_routed(services: Any, document_id: int, *, strict: bool = False) -> list[NoticeResult]:
     """After processing: an exception notice to an email buyer for a failed document, or for each of
-    its orders that went to review (naming the issues in plain words)."""
+    its orders that went to review (naming the issues in plain words). ``strict`` (the replies
+    outbox): a notice that could not be sent raises, so it stays owed; the ones sent are not repeated."""
     try:
-        return _document_routed(services, document_id)
+        results = _document_routed(services, document_id)
     except Exception:
         log.exception("the buyer exception notice for document %s failed", document_id)
+        if strict:
+            raise
         return []
+    if strict and (failed := [r for r in results if not r.ok]):
+        raise OSError(f"exception notice for document {document_id} not sent: {failed[0].error}")
+    return results
+
+
+def notices_due(services: Any, channel: str | None) -> bool:
+    """Whether a document from ``channel`` may owe its buyer an exception notice (SMTP set, notices on,
+    a mail channel): the replies outbox records one in the transaction that routes the document."""
+    m = _mailer(services)
+    return m is not None and m.exception_notices and channel in EXCEPTION_CHANNELS
 
 
 def _mailer(services: Any) -> Mailer | None:

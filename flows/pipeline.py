@@ -259,7 +259,7 @@ def process_document(services: Services, document_id: int, *, actor: str = "syst
     if (why := out_of_range(extraction.orders)) is not None:
         return _fail(services, outcome, why, extraction.format, actor)
     try:
-        _save_orders(services, document_id, extraction, meta, outcome, actor)
+        owed = _save_orders(services, document_id, extraction, meta, outcome, actor)
     except Exception as exc:
         if not is_data_error(exc):
             raise  # the store is unwell (connection, lock): the document stays for a retry
@@ -268,8 +268,7 @@ def process_document(services: Services, document_id: int, *, actor: str = "syst
         return _fail(services, outcome, f"The orders cannot be stored: {short_error(exc)}", extraction.format, actor)
     checkpoint("after_process")
     outcome.state = "processed"
-    _acknowledge_receipt(services, extraction, document_id)
-    _notify_buyer(services, document_id=document_id)  # buyer mail: exception notice for orders in review
+    _acknowledge_receipt(services, owed)  # 997/CONTRL, and the buyer's exception notice for orders in review
     return outcome
 
 
@@ -309,8 +308,11 @@ def short_error(exc: BaseException) -> str:
 
 
 def _save_orders(services: Services, document_id: int, extraction: Extraction, meta: dict[str, Any],
-                 outcome: DocumentOutcome, actor: str) -> None:
-    """Validate, route and store every order of the document in one transaction."""
+                 outcome: DocumentOutcome, actor: str) -> list[int]:
+    """Validate, route and store every order of the document in one transaction, with the 997/CONTRL
+    it owes and the buyer's exception notice (the replies outbox); returns the owed replies' ids."""
+    from orderflow.flows import notify, replies
+
     per_order = issues_per_order(extraction)
     with services.session_factory() as s, s.begin():
         doc = repo.get_document(s, document_id)
@@ -355,19 +357,45 @@ def _save_orders(services: Services, document_id: int, extraction: Extraction, m
             doc.meta = {**(doc.meta or {}), "diagnostics": [d.model_dump(mode="json") for d in extraction.diagnostics]}
         if extraction.metadata.get("ocr_words"):  # OCR'd pages' words: clickable in review, read by learning
             doc.meta = {**(doc.meta or {}), "ocr_words": extraction.metadata["ocr_words"]}
+        owed = replies.owe_receipt(s, document_id, _receipts(s, extraction, document_id), actor=actor)
+        if notify.notices_due(services, doc.channel):
+            owed.append(replies.owe_notice(s, document_id, actor=actor))
         repo.mark_document(s, doc, "processed", fmt=extraction.format, actor=actor)
+    return owed
 
 
-def _acknowledge_receipt(services: Services, extraction: Extraction, document_id: int) -> None:
-    """997/CONTRL for EDI documents; a failure here is logged, never loses the order."""
+def _receipts(s: Session, extraction: Extraction, document_id: int) -> list[tuple[str, str, str]]:
+    """The 997/CONTRL rendered in the processing transaction; a reply that cannot be built is logged
+    and never fails the document (a store error still aborts the transaction, for a retry)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from orderflow.flows import acks
 
     try:
-        replies = acks.functional_acks(services.session_factory, extraction)
-        acks.send(services.replies_dir, replies, folder=_reply_folder(services, document_id, replies))
-        _upload_replies(services, document_id, replies)
+        return acks.functional_acks_in(s, extraction)
+    except SQLAlchemyError:
+        raise
     except Exception:
-        log.exception("writing the functional acknowledgement failed for document %s", document_id)
+        log.exception("building the functional acknowledgement failed for document %s", document_id)
+        return []
+
+
+def _acknowledge_receipt(services: Services, owed: list[int]) -> None:
+    """Deliver the 997/CONTRL and exception notice the routed document owes (``replies.deliver`` never
+    raises: what cannot go now stays owed for the next pass, and never loses the order)."""
+    from orderflow.flows import replies
+
+    if owed:
+        replies.deliver(services, owed)
+
+
+def deliver_receipt(services: Services, document_id: int | None, reply: tuple[str, str, str]) -> None:
+    """Write a rendered 997/CONTRL under the document's reply folder and upload it to its drop's outbox
+    (the replies outbox's delivery of a ``functional_ack``); raises when it could not be written."""
+    from orderflow.flows import acks
+
+    acks.send(services.replies_dir, [reply], folder=_reply_folder(services, document_id, [reply]))
+    _upload_replies(services, document_id, [reply])
 
 
 def _reply_folder(services: Services, document_id: int | None, replies: list[tuple[str, str, str]]) -> str | None:
@@ -442,16 +470,13 @@ def deliver_ack(services: Services, order_id: int, doc_id: int | None, reply: tu
     return True
 
 
-def _notify_buyer(services: Services, *, document_id: int | None = None, order_id: int | None = None) -> None:
-    """Mail to the buyer (flows/notify.py) when SMTP is configured; never raises."""
+def _notify_buyer(services: Services, *, order_id: int) -> None:
+    """Confirmation mail to the buyer (flows/notify.py) when SMTP is configured; never raises."""
     if getattr(services, "mailer", None) is None:
         return
     from orderflow.flows import notify
 
-    if order_id is not None:
-        notify.order_pushed(services, order_id)
-    if document_id is not None:
-        notify.document_routed(services, document_id)
+    notify.order_pushed(services, order_id)
 
 
 _ORDER_PREFIX = re.compile(r"^orders\[(\d+)\]\.?")
@@ -474,12 +499,15 @@ def issues_per_order(extraction: Extraction) -> list[list[Issue]]:
 
 
 def _fail(services: Services, outcome: DocumentOutcome, reason: str, fmt: str | None, actor: str) -> DocumentOutcome:
+    from orderflow.flows import notify, replies
+
     with services.session_factory() as s, s.begin():
         doc = repo.get_document(s, outcome.document_id)
         repo.mark_document(s, doc, "failed", reason=reason, fmt=fmt, actor=actor)
+        owed = [replies.owe_notice(s, doc.id, actor=actor)] if notify.notices_due(services, doc.channel) else []
     outcome.state = "failed"
     outcome.reason = reason
-    _notify_buyer(services, document_id=outcome.document_id)  # buyer mail: exception notice
+    _acknowledge_receipt(services, owed)  # buyer mail: exception notice
     return outcome
 
 

@@ -211,7 +211,9 @@ def process_envelopes_flow(envelopes: list[Envelope], count: int, push: bool = T
 @flow(name="push-approved", flow_run_name="push approved orders")
 def push_approved_flow() -> list[Any]:
     """Push every approved order; concurrent runs on other machines take disjoint orders."""
-    return _push_claimed_orders(_run_label())
+    pushed = _push_claimed_orders(_run_label())
+    _deliver_owed()
+    return pushed
 
 
 def _worker_run_name() -> str:
@@ -244,7 +246,15 @@ def process_documents_flow(
             counts[outcome.state if outcome.state in counts else "failed"] += 1
     if push:
         counts["pushed"] = sum(1 for p in _push_claimed_orders(name, batch) if p.ok)
+    _deliver_owed()
     return counts
+
+
+def _deliver_owed() -> None:
+    """Replies (997/CONTRL, 855/ORDRSP/865) a killed process left owed: delivered once (``flows/replies``)."""
+    from orderflow.flows import replies
+
+    replies.deliver(services())
 
 
 def _doc_label(s: Any, doc_id: int) -> tuple[str, str]:

@@ -13,7 +13,9 @@ and writing it later:
 
 Only the process whose result CAS succeeds sends the acknowledgement (855/ORDRSP/865) and the buyer's
 confirmation. The ERP call between 1 and 2 carries the idempotency key (the adapter looks it up
-first), so a push retaken after an expired lease finds the sale instead of creating a second one.
+first) and runs under a store-wide lock on that key (``store/locks.key_lock``), so a push retaken
+after an expired lease waits for the first one's lookup-then-create and then finds its sale instead
+of creating a second one.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ from orderflow.erp_push.base import PermanentERPError, PushResult, TransientERPE
 from orderflow.flows.checkpoints import checkpoint
 from orderflow.flows.leases import Heartbeat, renew_order, stale_after_of
 from orderflow.store import repository as repo
+from orderflow.store.db import engine_of
+from orderflow.store.locks import key_lock
 from orderflow.store.models import Order
 from orderflow.store.types import utcnow
 
@@ -103,12 +107,14 @@ def push_one(services: Any, order_id: int, *, actor: str = "system", token: str 
             return PushOutcome(order_id, False, error=f"order is {row.state}, not approved")
         row = repo.get_order(s, order_id)
         is_change = changes.updates_erp(row)  # a new version of a sale already in the ERP
-        call = changes.erp_call(services, row) if is_change else _create_call(services, build_push_request(row))
+        request = build_push_request(row)
+        call = changes.erp_call(services, row) if is_change else _create_call(services, request)
     checkpoint("before_push")
     result, error, kind, field = None, None, None, None
     try:
-        with Heartbeat(services.session_factory, lambda s: renew_order(s, order_id, token, stale_after), stale_after):
-            result = call()
+        with Heartbeat(services.session_factory, lambda s: renew_order(s, order_id, token, stale_after), stale_after), \
+                key_lock(engine_of(services.session_factory), request.key, timeout=stale_after.total_seconds()):
+            result = call()  # the adapter's lookup-then-create, one process at a time per key
     except Exception as exc:  # the policy decides by type; an adapter bug must not kill the caller
         kind = push_failure_kind(exc)
         field = getattr(exc, "field", None) if kind == "permanent" else None  # beside the field it concerns

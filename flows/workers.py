@@ -220,9 +220,9 @@ def process_claimed(
                 on_document(outcome)
     if push:
         report.pushes = push_pending(services, worker=worker, batch=batch)
-        from orderflow.flows import replies
+    from orderflow.flows import replies
 
-        replies.deliver(services)  # replies a killed process left owed
+    replies.deliver(services)  # replies (997/CONTRL, 855/ORDRSP/865) a killed process left owed
     log.info("worker %s: %s", worker, report.counts())
     return report
 

@@ -141,6 +141,11 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
+def engine_of(factory: sessionmaker[Session]) -> Engine:
+    """The engine a ``session_factory`` is bound to (for store-wide locks beside the sessions)."""
+    return factory.kw["bind"]
+
+
 def open_store(url: str) -> sessionmaker[Session]:
     """Engine + migrations + session factory in one call (what flows and the CLI need)."""
     engine = make_engine(url)

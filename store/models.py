@@ -168,13 +168,18 @@ class AuditEvent(Base):
 
 
 class PendingReply(Base):
-    """Transactional outbox: a reply (855/ORDRSP, 865) owed to a partner, written in the same
+    """Transactional outbox: a reply (855/ORDRSP, 865, 997/CONTRL) owed to a partner, written in the same
     transaction as the state change that causes it; delivered and retried by ``flows/replies.py``."""
 
     __tablename__ = "reply_outbox"
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(30))  # order_ack | change_ack
-    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))  # order_ack | change_ack | functional_ack
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    # functional_ack (997/CONTRL): the document it answers and the reply rendered when it was owed
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    partner: Mapped[str | None] = mapped_column(String(200))
+    name: Mapped[str | None] = mapped_column(String(200))
+    body: Mapped[str | None] = mapped_column(Text)
     accepted: Mapped[bool] = mapped_column(Boolean)
     reason: Mapped[str | None] = mapped_column(Text)
     actor: Mapped[str] = mapped_column(String(200))
