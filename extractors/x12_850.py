@@ -646,7 +646,7 @@ class X12Extractor(EdiExtractor):
         """The orders of the file one transaction set at a time; issues, diagnostics and the
         envelope go to ``out`` (complete when the iterator is done). ``release`` drops each set's
         segments once it is mapped, so a streamed interchange holds one order at a time."""
-        segs = x12.tokenize(x12.decode(data))
+        segs = x12.tokenize(x12.decode(data), lazy=True)  # element lists made a set at a time
         if not segs.items:
             out.issues.append(
                 Issue(
@@ -672,6 +672,7 @@ class X12Extractor(EdiExtractor):
             partner = hinted or self.partners.match((ic["sender"], grp["sender"])) or default_partner()
             tx["order_index"] = count
             limits.check("orders", count + 1, "The X12 file")
+            segs.split(tx["start"], len(segs.items) if tx["end"] is None else tx["end"] + 1)
             mapper = _SetMapper(segs.items, segs.raws, tx, segs.delims_at(tx["start"]), partner)
             order = mapper.run()
             order.source = Source(

@@ -162,3 +162,23 @@ def test_x12_party_and_header_provenance_are_plain_provenance():
     assert order.provenance_of("lines[0].qty") == Provenance(segment=6, extractor="x12_850")
     assert order.ship_to == Party(name="DEPOT", ids={"92": "D1"})
     assert order.currency == "EUR" and order.po_number == "P1"
+
+
+def test_x12_lazy_tokenize_splits_a_set_at_a_time_into_the_same_segments():
+    # two interchanges with their own delimiters, a lower-case tag, leading junk and a trailing segment
+    first = (
+        "REF*ZZ*junk~ISA*00*          *00*          *ZZ*B              *ZZ*S              *260101*1200*U*00401*"
+        "000000001*0*P*>~gs*PO*B*S*20260101*1200*1*X*004010~ST*850*0001~BEG*00*SA*P1**20260101~"
+        "po1*1*2*EA*3**VN*A~SE*4*0001~GE*1*1~IEA*1*000000001~"
+    )
+    second = first.replace("REF*ZZ*junk~", "").replace("*", "|").replace("~", "\n").replace("P1", "P2")
+    text = first + second + "REF|ZZ|after\n"
+    eager, lazy = x12.tokenize(text), x12.tokenize(text, lazy=True)
+    assert lazy.tags == eager.tags and lazy.raws == eager.raws and lazy.lazy and not eager.lazy
+    envelope_segments = [i for i, t in enumerate(lazy.tags) if t in ("ISA", "GS", "ST", "SE", "GE", "IEA")]
+    assert [i for i, parts in enumerate(lazy.items) if parts is not None] == envelope_segments
+    assert x12.envelope(lazy) == x12.envelope(eager)  # the envelope walk needs no other segment
+    lazy.split(0, len(lazy.items))
+    assert lazy.items == eager.items  # each interchange split with its own element separator
+    orders = X12Extractor().extract(text.encode()).orders
+    assert [o.po_number for o in orders] == ["P1", "P2"] and orders[1].lines[0].sku == "A"
