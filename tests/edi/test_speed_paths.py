@@ -43,6 +43,21 @@ def test_fast_models_equal_validated_ones():
     assert CanonicalOrder.model_validate(order.model_dump(mode="json")) == order
 
 
+def test_blank_models_equal_validated_ones_with_fresh_containers():
+    from orderflow.canonical import Address, Party, Source
+
+    assert fast.blank(CanonicalOrder) == CanonicalOrder()
+    assert fast.blank(Party, name="DEPOT") == Party(name="DEPOT")
+    assert fast.blank(Address) == Address()
+    source = dict(format="x12_850", filename="a.edi", channel="cli", control_numbers={"ST02": "1"}, index=3)
+    assert fast.blank(Source, **source) == Source(**source)
+    one, two = fast.blank(CanonicalOrder), fast.blank(CanonicalOrder)
+    one.lines.append(OrderLine())
+    one.references["x"] = "y"
+    assert two.lines == [] and two.references == {} and one.source is not two.source
+    assert fast.blank(CanonicalOrder).model_dump(mode="json") == CanonicalOrder().model_dump(mode="json")
+
+
 def test_fast_relies_on_pydantic_instance_state_it_fills():
     """``fast`` fills a model's instance state by hand (written against pydantic 2.7-2.14): exactly
     the four slots of BaseModel, no private attributes, no extra. A pydantic that adds state
@@ -53,7 +68,9 @@ def test_fast_relies_on_pydantic_instance_state_it_fills():
         "__pydantic_extra__",
         "__pydantic_private__",
     }
-    for cls in (OrderLine, Provenance):
+    from orderflow.canonical import Address, Party, Source
+
+    for cls in (OrderLine, Provenance, CanonicalOrder, Party, Address, Source):
         assert cls.__private_attributes__ == {} and cls.model_config.get("extra") == "forbid"
         reference = cls.model_construct(**dict.fromkeys(cls.model_fields))
         built = fast.one(cls, dict.fromkeys(cls.model_fields))
