@@ -186,7 +186,7 @@ class _SetMapper:
     def run(self) -> CanonicalOrder:  # noqa: C901 - one flat dispatch over segment tags
         items, raws = self.items, self.raws
         start, end = self.tx["start"], self.tx["end"]
-        order = CanonicalOrder()
+        order = fast.blank(CanonicalOrder)
         prov = order.provenance
         lines = order.lines
         line: OrderLine | None = None
@@ -379,7 +379,7 @@ class _SetMapper:
                     prov["requested_delivery_date"] = _provenance(index, 2)
             elif tag == "N1":
                 code = _g(parts, 1)
-                party = Party(name=self.text(parts, 2) or None)
+                party = fast.blank(Party, name=self.text(parts, 2) or None)
                 if _g(parts, 3) and _g(parts, 4):
                     party.ids[_g(parts, 3)] = self.text(parts, 4)
                 if line is not None:
@@ -393,10 +393,10 @@ class _SetMapper:
                 else:
                     extra_parties.append((code, party))
             elif tag in ("N2", "N3") and party is not None:
-                party.address = party.address or Address()
+                party.address = party.address or fast.blank(Address)
                 party.address.lines.extend(x for x in (self.text(parts, 1), self.text(parts, 2)) if x)
             elif tag == "N4" and party is not None:
-                party.address = party.address or Address()
+                party.address = party.address or fast.blank(Address)
                 party.address.city = _g(parts, 1) or None
                 party.address.region = _g(parts, 2) or None
                 party.address.postal_code = _g(parts, 3) or None
@@ -646,7 +646,7 @@ class X12Extractor(EdiExtractor):
         """The orders of the file one transaction set at a time; issues, diagnostics and the
         envelope go to ``out`` (complete when the iterator is done). ``release`` drops each set's
         segments once it is mapped, so a streamed interchange holds one order at a time."""
-        segs = x12.tokenize(x12.decode(data))
+        segs = x12.tokenize(x12.decode(data), lazy=True)  # element lists made a set at a time
         if not segs.items:
             out.issues.append(
                 Issue(
@@ -672,9 +672,11 @@ class X12Extractor(EdiExtractor):
             partner = hinted or self.partners.match((ic["sender"], grp["sender"])) or default_partner()
             tx["order_index"] = count
             limits.check("orders", count + 1, "The X12 file")
+            segs.split(tx["start"], len(segs.items) if tx["end"] is None else tx["end"] + 1)
             mapper = _SetMapper(segs.items, segs.raws, tx, segs.delims_at(tx["start"]), partner)
             order = mapper.run()
-            order.source = Source(
+            order.source = fast.blank(
+                Source,
                 format=fmt,
                 filename=ctx.filename,
                 channel=ctx.channel,

@@ -8,13 +8,14 @@ deferred so ``orderflow extract`` starts fast.
 from __future__ import annotations
 
 import json
-import logging
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+
+from orderflow.flows.cli_start import UsageFailure, broken_off, configure_logging, first_order, write_json
+from orderflow.flows.cli_start import read_file as _read_file
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Purchase-order intake: extract, validate, review, push.")
 queue_app = typer.Typer(no_args_is_help=True, help="The review queue.")
@@ -30,23 +31,8 @@ app.add_typer(edi_app, name="edi")
 CHANNELS = ("imap", "sftp", "folder", "portal")
 
 
-class UsageFailure(Exception):
-    """Unusable input or configuration: exit 2 with this message."""
-
-
 def _emit_json(value: Any) -> None:
     sys.stdout.write(json.dumps(value, indent=2, default=str, ensure_ascii=False) + "\n")
-
-
-def _read_file(path: Path) -> bytes:
-    if not path.exists():
-        raise UsageFailure(f"{path}: no such file")
-    if path.is_dir():
-        raise UsageFailure(f"{path}: is a directory")
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise UsageFailure(f"{path}: cannot read ({exc.strerror})") from None
 
 
 def _settings():
@@ -77,7 +63,7 @@ def extract(
                                                "(from the store ORDERFLOW_HOME / ORDERFLOW_DATABASE_URL name).")] = None,
 ) -> None:
     """Extraction only: the canonical orders found in FILE (a JSON array with --json)."""
-    from orderflow.extractors import ExtractContext, stream
+    from orderflow.extractors import ExtractContext
 
     data = _read_file(file)
     context = ExtractContext(filename=file.name)
@@ -94,20 +80,11 @@ def extract(
             raise UsageFailure(f"{file.name}: {reason}")
         _emit_json(explain_extraction(result, _settings().review_confidence))
         return
-    summary, orders = stream(data, context)
-    first = next(orders, None)
-    if first is None:  # unusable input (is_unusable) or a file without an order
-        reason = "; ".join(i.message for i in summary.issues) or "no purchase order found"
-        raise UsageFailure(f"{file.name}: {reason}")
-    if as_json:
-        from orderflow.flows.cli_json import write_orders
-
+    summary, first, orders = first_order(data, context, file.name)
+    if as_json:  # without --sender, the console script takes this path without typer (cli_start)
         del data  # the extractor holds what it still needs
-        write_orders(sys.stdout.buffer, first, orders, pretty=pretty or sys.stdout.isatty())
-        for issue in summary.issues:
-            if issue.code == "PARSE_ERROR":  # an order's bad value, or the file broke off half-way
-                typer.echo(f"{issue.severity}: {issue.code}: {issue.message}", err=True)
-        _exit_if_broken_off(summary)
+        if write_json(summary, first, orders, pretty):
+            raise typer.Exit(1)
         return
     from rich.console import Console
     from rich.table import Table
@@ -148,10 +125,8 @@ def _sender_hints(sender: str, data: bytes) -> list[dict[str, Any]]:
 
 
 def _exit_if_broken_off(summary: Any) -> None:
-    """Exit 1 when reading stopped half-way (a cap, a broken segment): the orders before it were
-    shown. Such a PARSE_ERROR names no field; one on an order's value (``orders[0].lines[2].qty``)
-    leaves the other values and orders usable, so it is reported without failing the run."""
-    if any(i.code == "PARSE_ERROR" and i.severity == "error" and not i.field for i in summary.issues):
+    """Exit 1 when reading stopped half-way (``cli_start.broken_off``)."""
+    if broken_off(summary):
         raise typer.Exit(1)
 
 
@@ -764,53 +739,9 @@ def _register_optional_commands() -> None:
 _register_optional_commands()
 
 
-class _QuietFormatter(logging.Formatter):
-    """One line per log record; tracebacks only with ORDERFLOW_DEBUG=1 (a CSR's terminal is no debugger)."""
-
-    def formatException(self, ei) -> str:  # noqa: N802 - logging's name
-        return super().formatException(ei) if os.environ.get("ORDERFLOW_DEBUG") else ""
-
-    def format(self, record: logging.LogRecord) -> str:
-        text = super().format(record)
-        if not os.environ.get("ORDERFLOW_DEBUG") and record.exc_info and record.exc_info[1] is not None:
-            exc = record.exc_info[1]
-            text = f"{text.rstrip()} ({type(exc).__name__}: {exc})"
-        return text.rstrip()
-
-
-class _JsonFormatter(logging.Formatter):
-    """One JSON object per line for log shippers (``ORDERFLOW_LOG_FORMAT=json``).
-
-    Messages carry ids, counts and codes only: prices, addresses and secrets are never logged."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        entry = {
-            "ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
-            "level": record.levelname.lower(),
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        if record.exc_info and record.exc_info[1] is not None:
-            entry["error"] = f"{type(record.exc_info[1]).__name__}: {record.exc_info[1]}"
-        return json.dumps(entry, ensure_ascii=False)
-
-
-def _configure_logging() -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    if os.environ.get("ORDERFLOW_LOG_FORMAT", "").lower() == "json":
-        handler.setFormatter(_JsonFormatter())
-    else:
-        handler.setFormatter(_QuietFormatter("orderflow: %(levelname)s: %(message)s"))
-    level = logging.DEBUG if os.environ.get("ORDERFLOW_DEBUG") else logging.WARNING
-    handler.setLevel(level)  # libraries that log INFO on their own loggers (Prefect) stay quiet too
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level)
-
-
 def main() -> None:
     """Console-script entry: turns configuration and input failures into exit 2 without a traceback."""
-    _configure_logging()
+    configure_logging()
     try:
         rc = app(standalone_mode=False)
         sys.exit(rc if isinstance(rc, int) else 0)

@@ -40,13 +40,14 @@ def check_segment_lengths(raws: list[str], first_index: int = 0) -> None:
 
 
 def split_segments(
-    text: str, segment: str, element: str, first_index: int = 0
+    text: str, segment: str, element: str, first_index: int = 0, lazy: bool = False
 ) -> tuple[list[str], list[list[str]], list[str]]:
     """``text`` (line breaks already dealt with) as segment texts, element lists and tags.
 
     Empty and whitespace-only segments are skipped, padded ones stripped, tags upper-cased;
     the clean common file takes only the fast path. ``first_index`` numbers the segments in
-    the error for an endless one.
+    the error for an endless one. ``lazy``: the element lists are left None (``split_elements``
+    makes them a range at a time), so a streamed file never holds all of them at once.
     """
     limits.check("segments", first_index + text.count(segment), "The EDI file")  # before any list is built
     raws = text.split(segment)
@@ -56,6 +57,11 @@ def split_segments(
     if any(map(str.isspace, raws)):
         raws = [r for r in raws if not r.isspace()]
     check_segment_lengths(raws, first_index)
+    if lazy:
+        tags = list(map(TAG, map(str.split, raws, repeat(element), repeat(1))))
+        if not "".join(tags).isupper():
+            tags = [t.upper() for t in tags]
+        return raws, [None] * len(raws), tags  # type: ignore[list-item]
     items = list(map(str.split, raws, repeat(element)))  # map: no bytecode per segment
     tags = list(map(TAG, items))
     if not "".join(tags).isupper():  # some tag is lower-case: rare
@@ -63,6 +69,15 @@ def split_segments(
             parts[0] = parts[0].upper()
         tags = list(map(TAG, items))
     return raws, items, tags
+
+
+def split_elements(raws: list[str], element: str) -> list[list[str]]:
+    """The element lists of ``raws`` (tags upper-cased), as ``split_segments`` makes them."""
+    items = list(map(str.split, raws, repeat(element)))
+    if not "".join(map(TAG, items)).isupper():
+        for parts in items:
+            parts[0] = parts[0].upper()
+    return items
 
 
 def to_int(value: str | None) -> int | None:

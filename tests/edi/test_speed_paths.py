@@ -43,6 +43,21 @@ def test_fast_models_equal_validated_ones():
     assert CanonicalOrder.model_validate(order.model_dump(mode="json")) == order
 
 
+def test_blank_models_equal_validated_ones_with_fresh_containers():
+    from orderflow.canonical import Address, Party, Source
+
+    assert fast.blank(CanonicalOrder) == CanonicalOrder()
+    assert fast.blank(Party, name="DEPOT") == Party(name="DEPOT")
+    assert fast.blank(Address) == Address()
+    source = dict(format="x12_850", filename="a.edi", channel="cli", control_numbers={"ST02": "1"}, index=3)
+    assert fast.blank(Source, **source) == Source(**source)
+    one, two = fast.blank(CanonicalOrder), fast.blank(CanonicalOrder)
+    one.lines.append(OrderLine())
+    one.references["x"] = "y"
+    assert two.lines == [] and two.references == {} and one.source is not two.source
+    assert fast.blank(CanonicalOrder).model_dump(mode="json") == CanonicalOrder().model_dump(mode="json")
+
+
 def test_fast_relies_on_pydantic_instance_state_it_fills():
     """``fast`` fills a model's instance state by hand (written against pydantic 2.7-2.14): exactly
     the four slots of BaseModel, no private attributes, no extra. A pydantic that adds state
@@ -53,7 +68,9 @@ def test_fast_relies_on_pydantic_instance_state_it_fills():
         "__pydantic_extra__",
         "__pydantic_private__",
     }
-    for cls in (OrderLine, Provenance):
+    from orderflow.canonical import Address, Party, Source
+
+    for cls in (OrderLine, Provenance, CanonicalOrder, Party, Address, Source):
         assert cls.__private_attributes__ == {} and cls.model_config.get("extra") == "forbid"
         reference = cls.model_construct(**dict.fromkeys(cls.model_fields))
         built = fast.one(cls, dict.fromkeys(cls.model_fields))
@@ -162,3 +179,23 @@ def test_x12_party_and_header_provenance_are_plain_provenance():
     assert order.provenance_of("lines[0].qty") == Provenance(segment=6, extractor="x12_850")
     assert order.ship_to == Party(name="DEPOT", ids={"92": "D1"})
     assert order.currency == "EUR" and order.po_number == "P1"
+
+
+def test_x12_lazy_tokenize_splits_a_set_at_a_time_into_the_same_segments():
+    # two interchanges with their own delimiters, a lower-case tag, leading junk and a trailing segment
+    first = (
+        "REF*ZZ*junk~ISA*00*          *00*          *ZZ*B              *ZZ*S              *260101*1200*U*00401*"
+        "000000001*0*P*>~gs*PO*B*S*20260101*1200*1*X*004010~ST*850*0001~BEG*00*SA*P1**20260101~"
+        "po1*1*2*EA*3**VN*A~SE*4*0001~GE*1*1~IEA*1*000000001~"
+    )
+    second = first.replace("REF*ZZ*junk~", "").replace("*", "|").replace("~", "\n").replace("P1", "P2")
+    text = first + second + "REF|ZZ|after\n"
+    eager, lazy = x12.tokenize(text), x12.tokenize(text, lazy=True)
+    assert lazy.tags == eager.tags and lazy.raws == eager.raws and lazy.lazy and not eager.lazy
+    envelope_segments = [i for i, t in enumerate(lazy.tags) if t in ("ISA", "GS", "ST", "SE", "GE", "IEA")]
+    assert [i for i, parts in enumerate(lazy.items) if parts is not None] == envelope_segments
+    assert x12.envelope(lazy) == x12.envelope(eager)  # the envelope walk needs no other segment
+    lazy.split(0, len(lazy.items))
+    assert lazy.items == eager.items  # each interchange split with its own element separator
+    orders = X12Extractor().extract(text.encode()).orders
+    assert [o.po_number for o in orders] == ["P1", "P2"] and orders[1].lines[0].sku == "A"
