@@ -1098,7 +1098,9 @@ def _rows(body: list[Line], cols: list[Column]) -> tuple[list[Row], Line | None]
         elif _anchor_value(cells):
             near = [p for p in pending if ln.top - p.bottom < 3.5 * ln.height]
             if near and any(_cells(p, cols).get(r) for p in near for r in ("line_no", "sku", "customer_part", "gtin")):
-                anchors.append(Row(ln, cells, page=ln.page, roles=roles, hints=col_hints))
+                row = Row(ln, cells, page=ln.page, roles=roles, hints=col_hints)
+                _lead_identity(row, near, cols)
+                anchors.append(row)
                 pending, total_line = [], None
             elif anchors:
                 total_line = ln  # numbers with no identity after the rows: a subtotal/carry-over row
@@ -1108,7 +1110,8 @@ def _rows(body: list[Line], cols: list[Column]) -> tuple[list[Row], Line | None]
                 pending.append(ln)
     if not anchors:
         return [], None
-    loose = _pair_line_numbers(anchors, loose, cols)
+    claimed = {id(x) for r in anchors for x in r.extra}
+    loose = _pair_line_numbers(anchors, [ln for ln in loose if id(ln) not in claimed], cols)
     for ln in loose:
         if not any(ch.isalnum() for ch in ln.text):
             continue  # a rule typed as "*****" or "-----": no row's text
@@ -1138,6 +1141,23 @@ def _rows(body: list[Line], cols: list[Column]) -> tuple[list[Row], Line | None]
             best.extra.append(ln)
             best.extra_cells.append(_cells(ln, cols))
     return anchors, total_line
+
+
+_CODE_ROLES = ("line_no", "sku", "customer_part", "gtin")
+
+
+def _lead_identity(row: Row, near: list[Line], cols: list[Column]) -> None:
+    """A record whose identity opens it and whose numbers close it (Bestell-Nr / Artikel-Nr / text on the
+    first baseline, the wrapped text under it, "16 Stück 37,68 602,88" last): the lines from the first one
+    holding a code are this record's, its codes the row's own, not wrapped text of the record above."""
+    start = next(k for k, p in enumerate(near) if any(_cells(p, cols).get(r) for r in _CODE_ROLES))
+    for p in near[start:]:
+        pc = _cells(p, cols)
+        for role in _CODE_ROLES:
+            if pc.get(role) and not row.cells.get(role):
+                row.cells[role] = list(pc[role])
+        row.extra.append(p)
+        row.extra_cells.append(pc)
 
 
 def _pair_line_numbers(anchors: list[Row], loose: list[Line], cols: list[Column]) -> list[Line]:
