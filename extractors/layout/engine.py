@@ -948,6 +948,9 @@ def _ids(row: Row, line: OrderLine, ctx: _Ctx, path: str) -> list[Word]:
             line.line_no = ws[0].text  # "00010 3448361" under "Artikel Material": SAP position, then the code
             ctx.put(f"{path}.line_no", ws[:1])
             ws = ws[1:]
+        k = next((i for i, w in enumerate(ws) if _CODE_CELL.match(w.text)), None)
+        if k and not any(ch.isdigit() for w in ws[:k] for ch in w.text) and k <= 3:
+            ws = ws[k:]  # "NEW HYDAC 0160D010BH4HC" under "Manufacturer, Part Number": the words before the code name it
         tok = ws[0].text
         if len(ws) > 1 and "description" in row.roles:
             overflow += ws[1:]  # description text overflowing into the code cell

@@ -990,6 +990,14 @@ def _take(lines: list[Line], i: int, page_h: float, hints: Hints | None = None,
         if PAGE_FOOTER.search(b.text) and (b.top > 0.85 * page_h or len(b.words) < 12):
             i += 1
             continue
+        if _is_stop(b) and not body and not any(_is_numberish(w.text) for w in b.words):
+            # "Shipping Instructions: Use UPS Account …" between the header and the first item: a note
+            # (and its wrapped lines), not the table's closing total, which carries a number
+            i += 1
+            while i < len(lines) and not any(_is_numberish(w.text) for w in lines[i].words) \
+                    and not is_header_line(lines[i], hints) and lines[i].top - lines[i - 1].bottom < lines[i].height:
+                i += 1
+            continue
         if _is_stop(b):
             return body, i + 1, "stop"
         if body and b.top - body[-1].bottom > 4 * body[-1].height:
