@@ -752,11 +752,19 @@ def _line(row: Row, ctx: _Ctx, index: int) -> OrderLine | None:
             if m.group(2):
                 line.uom = m.group(2).upper()
         ctx.put(f"{path}.qty", c["qty"])
+    spill: list[Word] = []
     if c.get("uom"):
-        u = txt("uom").split()[0]
-        if re.fullmatch(r"[^\W\d_]+(?:['’.][^\W\d_]*)?", u) and len(u) <= 6:  # "NOS", "NO'S", "Pcs."  # else ("1 ST" under "Preiseinheit") the unit printed with the quantity
+        ws = c["uom"]
+        u = ws[0].text
+        unit = [w for w in ws if re.fullmatch(r"[^\W\d_]{2,8}\.?", w.text)]
+        if len(ws) > 1 and "description" in row.roles and unit and len(unit) < len(ws) \
+                and not _UNIT_WORD.fullmatch(u):
+            # "CASA Y JARDIN 400 ML/12 Unidad": a centred description running into the unit cell; the unit
+            # is the cell's last word, the rest is description text
+            u, spill = unit[-1].text, [w for w in ws if w is not unit[-1]]
+        if re.fullmatch(r"[^\W\d_]+(?:['’.][^\W\d_]*)?", u) and len(u) <= (8 if spill else 6):  # "NOS", "NO'S", "Pcs."  # else ("1 ST" under "Preiseinheit") the unit printed with the quantity
             line.uom = u.upper()
-            ctx.put(f"{path}.uom", c["uom"][:1])
+            ctx.put(f"{path}.uom", [w for w in ws if w.text == u][:1])
     if line.uom is None and line.qty is not None:
         for ln, cells in zip(row.extra, row.extra_cells, strict=False):  # "30000.00" over "NOS" in the Qty/Unit
             ws = cells.get("qty")  # cell of a stacked header: the unit printed under the quantity
@@ -780,7 +788,7 @@ def _line(row: Row, ctx: _Ctx, index: int) -> OrderLine | None:
     if c.get("amount"):
         line.amount = _money(txt("amount"), ctx, prefer="first")
         ctx.put(f"{path}.amount", c["amount"])
-    overflow = _ids(row, line, ctx, path)
+    overflow = _ids(row, line, ctx, path) + spill
     _wrapped_codes(row, line)
     # description: the anchor's description cell plus wrapped lines, top to bottom
     pieces: list[tuple[float, list[Word]]] = []
@@ -865,6 +873,9 @@ def _line(row: Row, ctx: _Ctx, index: int) -> OrderLine | None:
 
 
 _CODE_TOKEN = re.compile(r"^\d{6,14}$")
+_UNIT_WORD = re.compile(r"(?:pcs?|pieces?|ea|each|nos?|units?|unidad(?:es)?|unid|und|stk|st|stück|pz|pzas?|kg|g|m|mm|cm|"
+                        r"l|lt|ltr|box|bx|cs|case|ctn|pk|pack|paquete|set|pair|rolls?|yds?|ft|mtr|sheets?|bags?|kit)\.?",
+                        re.IGNORECASE)
 _CODE_CELL = re.compile(r"^(?=.*\d)[A-Z0-9][A-Z0-9./-]{4,}$")
 _SAP_POS = re.compile(r"^0\d{4,5}$")
 
