@@ -36,7 +36,8 @@ from orderflow.extractors.values import (
 
 LOW_CONFIDENCE = 0.6
 # sub-rows under an item that are not its description: "Colour: Red", "- BR: brand", "Note Code, Content: …"
-_SUBROW = re.compile(r"^\s*[-–•*]?\s*[A-Za-z][\w .,/()&-]{0,30}\s?:(?:\s|$)")
+_SUBROW = re.compile(r"^\s*[-–•*]?\s*[A-Za-z][\w .,/()&-]{0,30}\s?:(?:\s|$)"
+                     r"|^\s*make\s*-\s*\w", re.IGNORECASE)  # "Make - Bharat Bijlee": the maker's sub-row
 # a reference printed under the item ("_Rif. Ns. comm. C23-304-03_", "*rif. C25-365*", "Bestellnummer SDS 178",
 # "Int. Article No."): an order, drawing or cost-centre reference, not the item's name
 _REF_ROW = re.compile(r"^[\W_]{0,2}(?:rif|ref|réf|int\.?\s*article|article\s+no|bestell(?:nummer|nr)|eq-?nr"

@@ -697,6 +697,8 @@ def _two_tier(cols: list[Column], head: list[Line], body: list[Line], buyer_word
     for a, b in zip(body, body[1:], strict=False):
         if a.page != b.page or b.top - a.bottom > 1.2 * a.height:
             continue
+        if any(STOP_ROW.match(phrase_text(ph)) for ph in a.phrases):
+            continue  # "Payment Terms … Total Basic Amount 17,500.00" over "P & F Charges": the totals box
         first, second = _cells(a, firsts), _cells(b, seconds)
         if any(first.get(r) for r in _IDENT) and _anchor_value(first | {r: first.get(r, []) + ws for r, ws in second.items()}):
             pairs += 1
@@ -1100,8 +1102,21 @@ def _rows(body: list[Line], cols: list[Column]) -> tuple[list[Row], Line | None]
                 [anchors[-1].anchor.bottom] + [x.bottom for x in anchors[-1].extra]) < 2.5 * ln.height:
             anchors[-1].allowances.append(cells)  # "Less Comp Cigs … 1,269.12-" under an item: its allowance
             continue
+        if _anchor_value(cells) and anchors and "qty" in roles and not cells.get("qty") \
+                and not cells.get("line_no") and _zero_amount(cells):
+            continue  # "P & F Charges 0.00" under the items: a charge box with nothing charged, no item
         if _anchor_value(cells) and ident:
-            anchors.append(Row(ln, cells, page=ln.page, roles=roles, hints=col_hints))
+            row = Row(ln, cells, page=ln.page, roles=roles, hints=col_hints)
+            if anchors and _split_baseline(anchors[-1], row):
+                prev = anchors.pop()  # one printed row the OCR set on two baselines a few points apart
+                merged = dict(row.cells)
+                for role, ws in prev.cells.items():  # "INR" under the rate on the quantity's baseline: the rate above
+                    merged[role] = ws + row.cells.get(role, []) if role == "description" else ws
+                row = Row(prev.anchor, merged, page=ln.page, roles=roles, hints=col_hints)
+                row.extra.append(ln)
+                row.extra_cells.append({})
+                row.merged.add(id(ln))
+            anchors.append(row)
             pending, total_line = [], None
         elif _anchor_value(cells):
             near = [p for p in pending if ln.top - p.bottom < 3.5 * ln.height]
@@ -1152,6 +1167,24 @@ def _rows(body: list[Line], cols: list[Column]) -> tuple[list[Row], Line | None]
 
 
 _CODE_ROLES = ("line_no", "sku", "customer_part", "gtin")
+
+
+def _zero_amount(cells: dict[str, list[Word]]) -> bool:
+    """The row's money is printed and is zero (amount, else price)."""
+    money = phrase_text(cells.get("amount") or cells.get("unit_price") or [])
+    return bool(money) and parse_decimal(money.split()[0]) == 0
+
+
+def _split_baseline(prev: Row, row: Row) -> bool:
+    """``prev`` is the upper half of ``row``: it touches it (no line gap), has no quantity while ``row`` has
+    one, and the two fill different value cells (the rate set a few points above the quantity)."""
+    if prev.page != row.page or prev.extra or prev.cells.get("qty") or not row.cells.get("qty"):
+        return False
+    if row.anchor.top - prev.anchor.bottom > 0.1 * row.anchor.height:
+        return False
+    shared = {r for r in set(prev.cells) & set(row.cells) - {"description"}
+              if any(ch.isdigit() for w in row.cells[r] for ch in w.text)}
+    return not shared and any(r in prev.cells for r in ("unit_price", "amount"))
 
 
 def _lead_identity(row: Row, near: list[Line], cols: list[Column]) -> None:
