@@ -324,6 +324,13 @@ def _numbered_items(cols: list[Column], body: list[Line]) -> None:
                 and any(x.role in ("sku", "customer_part") for x in cols if x is not c):
             freed, c.role = c.role, "line_no"  # one row: a bare "Item" holding "10" beside a code column counts lines
             return
+        merged_label = c.role and any(_GENERIC_ITEM.match(t.strip("()[].:")) for t in c.header.split()) \
+            and len(c.header.split()) > 1
+        nums = [v for v in vals if re.fullmatch(r"\d{1,3}", v)]  # the record's text rows hold words, not numbers
+        if merged_label and nums and c is min(cols, key=lambda x: x.x0) and len(nums) >= len(vals) / 3 \
+                and (len(nums) == 1 or not {int(b) - int(a) for a, b in zip(nums, nums[1:], strict=False)} - {1, 10}):
+            c.role = "line_no"  # "Ptda. Código / (Item) (Code)" over 10, 20, 30: two labels, the left-most holds lines
+            return
         if len(vals) < 2:
             continue
         if all(re.fullmatch(r"0\d{3,5}|\d{1,4}\.0{3}", v) for v in vals):
@@ -586,6 +593,9 @@ def _assign_headers(cols: list[Column], head: list[Line], buyer_words: set[str],
                 # "Preco | Preco TR"): the left label, when it names a price or amount alone
                 role = next((r for t in side[:1] for r, rx in _ROLE_RE if r in ("unit_price", "amount")
                              and rx.search(re.sub(r"(?<=[a-z])[-_](?=[a-z])", " ", t.lower()))), None)
+            if role is None and "(" in h and any(dict(_ROLE_RE)["uom"].search(part.strip()) for part in
+                                                 re.split(r"[()]", h) if part.strip()):
+                role = "uom"  # "Unidad (Unit)": a bilingual label, each language alone names the unit
             if role is None and re.search(r"\bitem\b", h):
                 role, generic = own, True
             if role is None and re.fullmatch(r"[a-z]{3}", h.strip()) and h.strip().upper() in _CURRENCIES:

@@ -215,3 +215,12 @@ def test_cards_with_position_numbers_and_unlabelled_text():
     for g, w in zip(got, want["lines"], strict=True):
         _same(("line_no", "customer_part", "description", "qty", "uom"), g, w)
     _same(("sku",), got[1], want["lines"][1])
+
+
+def test_merged_position_label_and_bilingual_unit_label():
+    """Sigma (Spanish/English SAP form): "Ptda. Código / (Item) (Code)" merged over one gutter column holding
+    10, 20, 30 is the position column; "Unidad (Unit)" names the unit in either language."""
+    got, want = _lines("sigma_4519750544")
+    assert len(got) == len(want) == 6
+    for g, w in zip(got, want, strict=True):
+        _same(("line_no", "qty", "uom", "unit_price", "amount"), g, w)
