@@ -106,6 +106,18 @@ def resolve(cols: list[_Col], value_rows: list[list[_W]]) -> bool:
     if best_triple is not None and best < need and len(idx) == 3 and best >= 1 and not contradicted(*best_triple) \
             and current == 0 and contradicted(idx["qty"], idx["unit_price"], idx["amount"]):
         need = best  # few rows prove much (quantity 1 proves nothing), but the header's triple fails where this holds
+    if (best_triple is None or best < need) and len(idx) < 3:
+        # the header words named part of the triple and nothing completes it; a triple that moves one of
+        # them ("EK-Preis nettoBetrag" read as the amount over the price) is taken when it closes on every
+        # value row and fails on none
+        # the header's quantity stays (5 × 24 = 120 is a pack breakdown closing on every row, not a price)
+        # and the amount is right of the price, as every form prints it
+        keep_q = idx.get("qty")
+        free = max((t for t in permutations(range(len(cand)), 3) if t[2] > t[1] and keep_q in (None, t[0])),
+                   key=lambda t: (score(*t), t[2]), default=None)
+        rows_all = sum(1 for row in table if len(row) >= 3)
+        if free is not None and score(*free) >= max(2, need) and score(*free) == rows_all and not contradicted(*free):
+            best, best_triple = score(*free), free
     if best_triple is None or best < need:
         return False
     q, p, a = best_triple

@@ -36,7 +36,8 @@ from orderflow.extractors.values import (
 
 LOW_CONFIDENCE = 0.6
 # sub-rows under an item that are not its description: "Colour: Red", "- BR: brand", "Note Code, Content: …"
-_SUBROW = re.compile(r"^\s*[-–•*]?\s*[A-Za-z][\w .,/()&-]{0,30}\s?:(?:\s|$)")
+_SUBROW = re.compile(r"^\s*[-–•*]?\s*[A-Za-z][\w .,/()&-]{0,30}\s?:(?:\s|$)"
+                     r"|^\s*make\s*-\s*\w", re.IGNORECASE)  # "Make - Bharat Bijlee": the maker's sub-row
 # a reference printed under the item ("_Rif. Ns. comm. C23-304-03_", "*rif. C25-365*", "Bestellnummer SDS 178",
 # "Int. Article No."): an order, drawing or cost-centre reference, not the item's name
 _REF_ROW = re.compile(r"^[\W_]{0,2}(?:rif|ref|réf|int\.?\s*article|article\s+no|bestell(?:nummer|nr)|eq-?nr"
@@ -752,11 +753,19 @@ def _line(row: Row, ctx: _Ctx, index: int) -> OrderLine | None:
             if m.group(2):
                 line.uom = m.group(2).upper()
         ctx.put(f"{path}.qty", c["qty"])
+    spill: list[Word] = []
     if c.get("uom"):
-        u = txt("uom").split()[0]
-        if re.fullmatch(r"[^\W\d_]+(?:['’.][^\W\d_]*)?", u) and len(u) <= 6:  # "NOS", "NO'S", "Pcs."  # else ("1 ST" under "Preiseinheit") the unit printed with the quantity
+        ws = c["uom"]
+        u = ws[0].text
+        unit = [w for w in ws if re.fullmatch(r"[^\W\d_]{2,8}\.?", w.text)]
+        if len(ws) > 1 and "description" in row.roles and unit and len(unit) < len(ws) \
+                and not _UNIT_WORD.fullmatch(u):
+            # "CASA Y JARDIN 400 ML/12 Unidad": a centred description running into the unit cell; the unit
+            # is the cell's last word, the rest is description text
+            u, spill = unit[-1].text, [w for w in ws if w is not unit[-1]]
+        if re.fullmatch(r"[^\W\d_]+(?:['’.][^\W\d_]*)?", u) and len(u) <= (8 if spill else 6):  # "NOS", "NO'S", "Pcs."  # else ("1 ST" under "Preiseinheit") the unit printed with the quantity
             line.uom = u.upper()
-            ctx.put(f"{path}.uom", c["uom"][:1])
+            ctx.put(f"{path}.uom", [w for w in ws if w.text == u][:1])
     if line.uom is None and line.qty is not None:
         for ln, cells in zip(row.extra, row.extra_cells, strict=False):  # "30000.00" over "NOS" in the Qty/Unit
             ws = cells.get("qty")  # cell of a stacked header: the unit printed under the quantity
@@ -780,7 +789,7 @@ def _line(row: Row, ctx: _Ctx, index: int) -> OrderLine | None:
     if c.get("amount"):
         line.amount = _money(txt("amount"), ctx, prefer="first")
         ctx.put(f"{path}.amount", c["amount"])
-    overflow = _ids(row, line, ctx, path)
+    overflow = _ids(row, line, ctx, path) + spill
     _wrapped_codes(row, line)
     # description: the anchor's description cell plus wrapped lines, top to bottom
     pieces: list[tuple[float, list[Word]]] = []
@@ -865,6 +874,9 @@ def _line(row: Row, ctx: _Ctx, index: int) -> OrderLine | None:
 
 
 _CODE_TOKEN = re.compile(r"^\d{6,14}$")
+_UNIT_WORD = re.compile(r"(?:pcs?|pieces?|ea|each|nos?|units?|unidad(?:es)?|unid|und|stk|st|stück|pz|pzas?|kg|g|m|mm|cm|"
+                        r"l|lt|ltr|box|bx|cs|case|ctn|pk|pack|paquete|set|pair|rolls?|yds?|ft|mtr|sheets?|bags?|kit)\.?",
+                        re.IGNORECASE)
 _CODE_CELL = re.compile(r"^(?=.*\d)[A-Z0-9][A-Z0-9./-]{4,}$")
 _SAP_POS = re.compile(r"^0\d{4,5}$")
 
@@ -948,6 +960,9 @@ def _ids(row: Row, line: OrderLine, ctx: _Ctx, path: str) -> list[Word]:
             line.line_no = ws[0].text  # "00010 3448361" under "Artikel Material": SAP position, then the code
             ctx.put(f"{path}.line_no", ws[:1])
             ws = ws[1:]
+        k = next((i for i, w in enumerate(ws) if _CODE_CELL.match(w.text)), None)
+        if k and not any(ch.isdigit() for w in ws[:k] for ch in w.text) and k <= 3:
+            ws = ws[k:]  # "NEW HYDAC 0160D010BH4HC" under "Manufacturer, Part Number": the words before the code name it
         tok = ws[0].text
         if len(ws) > 1 and "description" in row.roles:
             overflow += ws[1:]  # description text overflowing into the code cell

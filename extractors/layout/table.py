@@ -324,6 +324,13 @@ def _numbered_items(cols: list[Column], body: list[Line]) -> None:
                 and any(x.role in ("sku", "customer_part") for x in cols if x is not c):
             freed, c.role = c.role, "line_no"  # one row: a bare "Item" holding "10" beside a code column counts lines
             return
+        merged_label = c.role and any(_GENERIC_ITEM.match(t.strip("()[].:")) for t in c.header.split()) \
+            and len(c.header.split()) > 1
+        nums = [v for v in vals if re.fullmatch(r"\d{1,3}", v)]  # the record's text rows hold words, not numbers
+        if merged_label and nums and c is min(cols, key=lambda x: x.x0) and len(nums) >= len(vals) / 3 \
+                and (len(nums) == 1 or not {int(b) - int(a) for a, b in zip(nums, nums[1:], strict=False)} - {1, 10}):
+            c.role = "line_no"  # "Ptda. Código / (Item) (Code)" over 10, 20, 30: two labels, the left-most holds lines
+            return
         if len(vals) < 2:
             continue
         if all(re.fullmatch(r"0\d{3,5}|\d{1,4}\.0{3}", v) for v in vals):
@@ -586,6 +593,9 @@ def _assign_headers(cols: list[Column], head: list[Line], buyer_words: set[str],
                 # "Preco | Preco TR"): the left label, when it names a price or amount alone
                 role = next((r for t in side[:1] for r, rx in _ROLE_RE if r in ("unit_price", "amount")
                              and rx.search(re.sub(r"(?<=[a-z])[-_](?=[a-z])", " ", t.lower()))), None)
+            if role is None and "(" in h and any(dict(_ROLE_RE)["uom"].search(part.strip()) for part in
+                                                 re.split(r"[()]", h) if part.strip()):
+                role = "uom"  # "Unidad (Unit)": a bilingual label, each language alone names the unit
             if role is None and re.search(r"\bitem\b", h):
                 role, generic = own, True
             if role is None and re.fullmatch(r"[a-z]{3}", h.strip()) and h.strip().upper() in _CURRENCIES:
@@ -697,6 +707,8 @@ def _two_tier(cols: list[Column], head: list[Line], body: list[Line], buyer_word
     for a, b in zip(body, body[1:], strict=False):
         if a.page != b.page or b.top - a.bottom > 1.2 * a.height:
             continue
+        if any(STOP_ROW.match(phrase_text(ph)) for ph in a.phrases):
+            continue  # "Payment Terms … Total Basic Amount 17,500.00" over "P & F Charges": the totals box
         first, second = _cells(a, firsts), _cells(b, seconds)
         if any(first.get(r) for r in _IDENT) and _anchor_value(first | {r: first.get(r, []) + ws for r, ws in second.items()}):
             pairs += 1
@@ -990,6 +1002,14 @@ def _take(lines: list[Line], i: int, page_h: float, hints: Hints | None = None,
         if PAGE_FOOTER.search(b.text) and (b.top > 0.85 * page_h or len(b.words) < 12):
             i += 1
             continue
+        if _is_stop(b) and not body and not any(_is_numberish(w.text) for w in b.words):
+            # "Shipping Instructions: Use UPS Account …" between the header and the first item: a note
+            # (and its wrapped lines), not the table's closing total, which carries a number
+            i += 1
+            while i < len(lines) and not any(_is_numberish(w.text) for w in lines[i].words) \
+                    and not is_header_line(lines[i], hints) and lines[i].top - lines[i - 1].bottom < lines[i].height:
+                i += 1
+            continue
         if _is_stop(b):
             return body, i + 1, "stop"
         if body and b.top - body[-1].bottom > 4 * body[-1].height:
@@ -1092,13 +1112,28 @@ def _rows(body: list[Line], cols: list[Column]) -> tuple[list[Row], Line | None]
                 [anchors[-1].anchor.bottom] + [x.bottom for x in anchors[-1].extra]) < 2.5 * ln.height:
             anchors[-1].allowances.append(cells)  # "Less Comp Cigs … 1,269.12-" under an item: its allowance
             continue
+        if _anchor_value(cells) and anchors and "qty" in roles and not cells.get("qty") \
+                and not cells.get("line_no") and _zero_amount(cells):
+            continue  # "P & F Charges 0.00" under the items: a charge box with nothing charged, no item
         if _anchor_value(cells) and ident:
-            anchors.append(Row(ln, cells, page=ln.page, roles=roles, hints=col_hints))
+            row = Row(ln, cells, page=ln.page, roles=roles, hints=col_hints)
+            if anchors and _split_baseline(anchors[-1], row):
+                prev = anchors.pop()  # one printed row the OCR set on two baselines a few points apart
+                merged = dict(row.cells)
+                for role, ws in prev.cells.items():  # "INR" under the rate on the quantity's baseline: the rate above
+                    merged[role] = ws + row.cells.get(role, []) if role == "description" else ws
+                row = Row(prev.anchor, merged, page=ln.page, roles=roles, hints=col_hints)
+                row.extra.append(ln)
+                row.extra_cells.append({})
+                row.merged.add(id(ln))
+            anchors.append(row)
             pending, total_line = [], None
         elif _anchor_value(cells):
             near = [p for p in pending if ln.top - p.bottom < 3.5 * ln.height]
             if near and any(_cells(p, cols).get(r) for p in near for r in ("line_no", "sku", "customer_part", "gtin")):
-                anchors.append(Row(ln, cells, page=ln.page, roles=roles, hints=col_hints))
+                row = Row(ln, cells, page=ln.page, roles=roles, hints=col_hints)
+                _lead_identity(row, near, cols)
+                anchors.append(row)
                 pending, total_line = [], None
             elif anchors:
                 total_line = ln  # numbers with no identity after the rows: a subtotal/carry-over row
@@ -1108,7 +1143,8 @@ def _rows(body: list[Line], cols: list[Column]) -> tuple[list[Row], Line | None]
                 pending.append(ln)
     if not anchors:
         return [], None
-    loose = _pair_line_numbers(anchors, loose, cols)
+    claimed = {id(x) for r in anchors for x in r.extra}
+    loose = _pair_line_numbers(anchors, [ln for ln in loose if id(ln) not in claimed], cols)
     for ln in loose:
         if not any(ch.isalnum() for ch in ln.text):
             continue  # a rule typed as "*****" or "-----": no row's text
@@ -1138,6 +1174,41 @@ def _rows(body: list[Line], cols: list[Column]) -> tuple[list[Row], Line | None]
             best.extra.append(ln)
             best.extra_cells.append(_cells(ln, cols))
     return anchors, total_line
+
+
+_CODE_ROLES = ("line_no", "sku", "customer_part", "gtin")
+
+
+def _zero_amount(cells: dict[str, list[Word]]) -> bool:
+    """The row's money is printed and is zero (amount, else price)."""
+    money = phrase_text(cells.get("amount") or cells.get("unit_price") or [])
+    return bool(money) and parse_decimal(money.split()[0]) == 0
+
+
+def _split_baseline(prev: Row, row: Row) -> bool:
+    """``prev`` is the upper half of ``row``: it touches it (no line gap), has no quantity while ``row`` has
+    one, and the two fill different value cells (the rate set a few points above the quantity)."""
+    if prev.page != row.page or prev.extra or prev.cells.get("qty") or not row.cells.get("qty"):
+        return False
+    if row.anchor.top - prev.anchor.bottom > 0.1 * row.anchor.height:
+        return False
+    shared = {r for r in set(prev.cells) & set(row.cells) - {"description"}
+              if any(ch.isdigit() for w in row.cells[r] for ch in w.text)}
+    return not shared and any(r in prev.cells for r in ("unit_price", "amount"))
+
+
+def _lead_identity(row: Row, near: list[Line], cols: list[Column]) -> None:
+    """A record whose identity opens it and whose numbers close it (Bestell-Nr / Artikel-Nr / text on the
+    first baseline, the wrapped text under it, "16 Stück 37,68 602,88" last): the lines from the first one
+    holding a code are this record's, its codes the row's own, not wrapped text of the record above."""
+    start = next(k for k, p in enumerate(near) if any(_cells(p, cols).get(r) for r in _CODE_ROLES))
+    for p in near[start:]:
+        pc = _cells(p, cols)
+        for role in _CODE_ROLES:
+            if pc.get(role) and not row.cells.get(role):
+                row.cells[role] = list(pc[role])
+        row.extra.append(p)
+        row.extra_cells.append(pc)
 
 
 def _pair_line_numbers(anchors: list[Row], loose: list[Line], cols: list[Column]) -> list[Line]:

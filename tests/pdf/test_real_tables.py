@@ -164,3 +164,63 @@ def test_items_printed_as_key_value_cards():
     assert len(got) == len(want) == 3
     for g, w in zip(got, want, strict=True):
         _same(("customer_part", "description", "qty", "uom", "unit_price"), g, w)
+
+
+def test_record_codes_open_it_numbers_close_it_and_arithmetic_moves_a_money_role():
+    """Feldmann: "B2509-06801 | R7-000878 | 3M 9353R Splicetape" opens each record, its wrapped text follows
+    and "16 Stück 37,68 602,88" closes it: the codes are this record's, not wrapped text of the one above.
+    The stacked header "EK-Preis nettoBetrag netto" names the price column the amount; 16 × 37,68 = 602,88
+    on every row moves the amount to the column that closes the product."""
+    got, want = _lines("feldmann_B2509-068")
+    assert len(got) == len(want) == 2
+    for g, w in zip(got, want, strict=True):
+        _same(("customer_part", "qty", "uom", "unit_price", "amount"), g, w)
+    _same(("description",), got[1], want[1])
+
+
+def test_note_between_header_and_items_is_no_stop_row():
+    """Radwell: "Shipping Instructions: Use UPS Account …" printed under the item header, above the first
+    item, is a note, not the table's closing total (it carries no number); "NEW HYDAC 0160D010BH4HC" under
+    "Manufacturer, Part Number" holds the part number after the words naming it."""
+    got, want = _lines("radwell_40479801")
+    assert len(got) == len(want) == 1
+    _same(("customer_part", "description", "qty", "uom", "unit_price", "amount"), got[0], want[0])
+
+
+def test_centred_description_running_into_the_unit_cell():
+    """Quasarbizz: a centred description ("BAYGON RAID CASA Y JARDIN 400 ML/12") runs into the Unidad column's
+    gutter; the unit is the cell's unit word (Unidad, Paquete), the rest is description text."""
+    got, want = _lines("quasarbizz_oc_2025-07-24")
+    assert len(got) == len(want) == 4
+    for g, w in zip(got, want, strict=True):
+        _same(("description", "qty", "uom", "unit_price", "amount"), g, w)
+
+
+def test_scan_row_on_two_baselines_and_totals_box_under_it():
+    """Atmastco (image-only scan, OCR): the rate printed a few points above the quantity's baseline is the
+    same record; the totals box under the items ("Total Basic Amount", "P & F Charges 0.00") makes neither a
+    two-tier header nor items; the "Make - Bharat Bijlee" sub-row is no description text."""
+    result, want = extract_real("atmastco_2200000164_scan", ocr=True)
+    got = result.orders[0].to_json_dict()["lines"]
+    assert len(got) == len(want["lines"]) == 1
+    _same(("customer_part", "description", "qty", "uom", "unit_price", "amount"), got[0], want["lines"][0])
+
+
+def test_cards_with_position_numbers_and_unlabelled_text():
+    """TKM Meyer (scan, OCR): each item a card "10  Material: 753152 / Ihre Materialnr.: SDS041G / Menge: 10 ST"
+    with the position left of its first label and the item text on unlabelled lines under the card."""
+    result, want = extract_real("tkmmeyer_888056_scan", ocr=True)
+    got = result.orders[0].to_json_dict()["lines"]
+    assert len(got) == len(want["lines"]) == 3
+    for g, w in zip(got, want["lines"], strict=True):
+        _same(("line_no", "customer_part", "description", "qty", "uom"), g, w)
+    _same(("sku",), got[1], want["lines"][1])
+
+
+def test_merged_position_label_and_bilingual_unit_label():
+    """Sigma (Spanish/English SAP form): "Ptda. Código / (Item) (Code)" merged over one gutter column holding
+    10, 20, 30 is the position column; "Unidad (Unit)" names the unit in either language."""
+    got, want = _lines("sigma_4519750544")
+    assert len(got) == len(want) == 6
+    for g, w in zip(got, want, strict=True):
+        _same(("line_no", "qty", "uom", "unit_price", "amount"), g, w)
