@@ -491,6 +491,12 @@ def describe(hint: dict[str, Any], scope: str | None = None) -> str:
         return f"{who}, dates are written {'day first (31/12/2026)' if hint['day_first'] else 'month first (12/31/2026)'}."
     if kind == "number_format":
         return f"{who}, numbers use {'a decimal comma (1.234,56)' if hint['decimal_comma'] else 'a decimal point (1,234.56)'}."
+    if kind == "table_layout":
+        cols = ", ".join(f"{FIELD_WORDS.get(k, k)}" for k in hint.get("fields") or {})
+        extra = [w for w, on in (("item text carried down to the rows under it", hint.get("carry")),
+                                 ("subtotal rows skipped", hint.get("skip") == "subtotal")) if on]
+        return (f"{who}, the line table under '{str(hint.get('header'))[:40]}' is read by its learned columns "
+                f"({cols}) and record shape{'; ' + ', '.join(extra) if extra else ''}.")
     if kind == "region":
         return (f"{who}, {FIELD_WORDS.get(hint['field'], hint['field'])} is printed at a fixed spot next to "
                 f"'{hint['anchor_label']}'.")
@@ -647,7 +653,7 @@ def learn_from_version(s: Session, order: Order, paths: list[str], candidates: l
     re-extracted together with the sender's active hints; kept when the saved values of ``paths`` come
     out more often right than without them, then each is dropped again unless it helps. Never raises."""
     out = Learned()
-    if learner is None or learner.verify is None or not candidates or order.document is None:
+    if learner is None or learner.verify is None or order.document is None:
         return out
     try:
         with s.begin_nested():
@@ -685,6 +691,9 @@ def _learn_version(s: Session, order: Order, paths: list[str], candidates: list[
             fields_of.setdefault(_norm(cand.get("header")), set()).add(cand.get("field"))
     # one header claimed for two fields ("UNIT PRICE AMOUNT": two columns under one run of words) names neither
     bundle = [c for c in counts.values() if c.get("kind") != "column_map" or len(fields_of[_norm(c.get("header"))]) == 1]
+    layout = _table_layout(learner, doc, (order.canonical or {}).get("lines") or [])
+    if layout and layout not in known:
+        bundle.append(layout)
     if not bundle:
         return
     saved = order.canonical or {}
@@ -712,6 +721,13 @@ def _learn_version(s: Session, order: Order, paths: list[str], candidates: list[
     for hint in bundle:
         _store(s, hint, existing, scope=scope, tokens=tokens, record=record, order=order, path="the saved version",
                user=user, out=out)
+
+
+def _table_layout(learner: Learner, doc: Any, lines: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The saved lines' table layout on the document (``review/learn_table.py``); None when not placeable."""
+    from orderflow.review.learn_table import derive_table_layout  # noqa: PLC0415 - it imports this module
+
+    return derive_table_layout(_document_pages(learner, doc), lines)
 
 
 def _document_pages(learner: Learner, doc: Any) -> list[PageText]:

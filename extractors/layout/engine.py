@@ -25,6 +25,7 @@ from orderflow.extractors.layout import revision as R
 from orderflow.extractors.layout.hints import Hints, compile_hints
 from orderflow.extractors.layout.lexicon import ORG_HINT, PURCHASE_EVIDENCE, SALES_EVIDENCE
 from orderflow.extractors.layout.lines import Line, Word, bbox, group_lines, phrase_text, to_words
+from orderflow.extractors.layout.records import Record, read_records
 from orderflow.extractors.layout.table import Row, read_tables
 from orderflow.extractors.values import (
     ISO_CURRENCIES,
@@ -163,12 +164,22 @@ def extract_order(pages: list[PageWords], *, hints: list[dict[str, Any]] | dict[
     _revision(doc, ctx, order, heights)
     _apply_regions(doc, ctx, order, hints)
     table_of: list[int] = []
+    learned = read_records(page_lines, hints.table_layout, lambda t: _dec(t, ctx)) if hints.table_layout else []
+    free_ctx = _Ctx(extractor, decimal_comma, day_first, date_hint=hints.day_first_hint) if learned else ctx
+    free: list[OrderLine] = []
     for ti, t in enumerate(tables):
         for row in t.rows:
-            line = _line(row, ctx, len(order.lines))
+            line = _line(row, free_ctx, len(free))
             if line is not None:
-                order.lines.append(line)
+                free.append(line)
                 table_of.append(ti)
+    if learned:  # the sender's learned table layout replaces the template-free table reader
+        hid = str(hints.table_layout.get("id"))
+        order.lines = [_record_line(rec, ctx, i, hid) for i, rec in enumerate(learned)]
+        _fill_unlearned(order.lines, free, set(hints.table_layout.get("fields") or {}), ctx, free_ctx)
+        table_of = [len(tables) - 1] * len(order.lines)
+    else:
+        order.lines = free
     keep = _drop_reprinted(order.lines)
     if len(keep) < len(order.lines):
         _reindex_lines(ctx, keep)
@@ -724,6 +735,55 @@ def _join_desc(parts: list[str]) -> str:
         else:
             out = f"{out} {p}" if out else p
     return out
+
+
+def _fill_unlearned(lines: list[OrderLine], free: list[OrderLine], learned: set[str], ctx: _Ctx,
+                    free_ctx: _Ctx) -> None:
+    """Fields the learned layout has no column for (the first document printed no prices) come from the
+    template-free reader's line with the same quantity, matched in order."""
+    j = 0
+    for i, line in enumerate(lines):
+        k = next((k for k in range(j, len(free)) if free[k].qty is not None and free[k].qty == line.qty), None)
+        if k is None:
+            continue
+        j = k + 1
+        for role in ("line_no", "sku", "customer_part", "gtin", "description", "uom", "unit_price", "amount",
+                     "price_basis"):
+            if role not in learned and getattr(line, role) is None and getattr(free[k], role) is not None:
+                setattr(line, role, getattr(free[k], role))
+                if (p := free_ctx.prov.get(f"lines[{k}].{role}")) is not None:
+                    ctx.prov[f"lines[{i}].{role}"] = p
+
+
+def _record_line(rec: Record, ctx: _Ctx, index: int, hid: str) -> OrderLine:
+    """One record read by a learned ``table_layout`` hint: its fields' words as printed, each value parsed
+    as the engine parses a table cell; every value names the hint in its provenance."""
+    path, line = f"lines[{index}]", OrderLine()
+    for role in ("line_no", "sku", "customer_part", "gtin", "description"):
+        if rec.get(role):
+            setattr(line, role, phrase_text(rec[role]))
+    if rec.get("qty"):
+        m = re.match(r"^\s*([-+(]?[\d.,' ]*\d\)?)\s*(?:/\s*|\s+)?([^\W\d_]{1,5})?\b", phrase_text(rec["qty"]))
+        if m:
+            line.qty = _dec(m.group(1), ctx)
+            line.uom = m.group(2).upper() if m.group(2) else None
+    if rec.get("uom"):
+        line.uom = rec["uom"][0].text.upper()
+    if rec.get("unit_price"):
+        price_text = phrase_text(rec["unit_price"])
+        per = _PRICE_PER.match(price_text)
+        line.unit_price = _money(per.group(1) if per else price_text, ctx, prefer="last")
+        basis = _dec(per.group(2), ctx) if per else None
+        if line.unit_price is not None and basis and basis not in (0, 1):
+            per_unit = line.unit_price / basis
+            line.unit_price = per_unit if per_unit * basis == line.unit_price else per_unit.quantize(Decimal("0.0001"))
+            line.price_basis = format(basis, "f")
+    if rec.get("amount"):
+        line.amount = _money(phrase_text(rec["amount"]), ctx, prefer="first")
+    for role, words in rec.items():
+        if getattr(line, role, None) is not None:
+            ctx.put(f"{path}.{role}", words, hint=hid)
+    return line
 
 
 def _line(row: Row, ctx: _Ctx, index: int) -> OrderLine | None:
