@@ -177,9 +177,14 @@ def derive_table_layout(pages: list[PageText], lines: list[dict[str, Any]]) -> d
                                              if id(w) not in used)
     signature = sorted(k for k, v in found.items() if k != "qty" and sum(1 for b in v if b[2] == 0) == len(lines))
     hint: dict[str, Any] = {"kind": "table_layout", "header": _text(header), "anchor": "qty", "fields": fields,
+                            "header_words": [[str(w["text"]), round(float(w["x0"]), 1), round(float(w["x1"]), 1)]
+                                             for w in header],
                             "ignore": [{"x0": round(a, 1), "x1": round(b, 1), "dy": dy}
                                        for dy, boxes in sorted(ignore.items()) for a, b in _merge(boxes)],
                             "carry": sorted(carry), "signature": signature}
+    unplaced = sorted(k for k in TEXT_FIELDS + NUMBER_FIELDS if k not in found and any(ln.get(k) for ln in lines))
+    if unplaced:  # saved but not found as printed (a misread scan): the template-free reader keeps them
+        hint["unplaced"] = unplaced
     if skip:
         hint["skip"] = "subtotal"
     return hint

@@ -176,7 +176,7 @@ def extract_order(pages: list[PageWords], *, hints: list[dict[str, Any]] | dict[
     if learned:  # the sender's learned table layout replaces the template-free table reader
         hid = str(hints.table_layout.get("id"))
         order.lines = [_record_line(rec, ctx, i, hid) for i, rec in enumerate(learned)]
-        _fill_unlearned(order.lines, free, set(hints.table_layout.get("fields") or {}), ctx, free_ctx)
+        _fill_unlearned(order.lines, free, hints.table_layout, ctx, free_ctx)
         table_of = [len(tables) - 1] * len(order.lines)
     else:
         order.lines = free
@@ -737,19 +737,21 @@ def _join_desc(parts: list[str]) -> str:
     return out
 
 
-def _fill_unlearned(lines: list[OrderLine], free: list[OrderLine], learned: set[str], ctx: _Ctx,
+def _fill_unlearned(lines: list[OrderLine], free: list[OrderLine], spec: dict[str, Any], ctx: _Ctx,
                     free_ctx: _Ctx) -> None:
-    """Fields the learned layout has no column for (the first document printed no prices) come from the
-    template-free reader's line with the same quantity, matched in order."""
+    """Prices the learned layout has no column for (the first document printed none) come from the
+    template-free reader's line with the same quantity, matched in order (a text field the CSR left empty
+    stays empty); so do the fields the CSR saved but the layout could not place (``unplaced``: a misread scan)."""
+    learned = set(spec.get("fields") or {})
+    roles = ("unit_price", "amount", "price_basis", *[r for r in spec.get("unplaced") or [] if isinstance(r, str)])
     j = 0
     for i, line in enumerate(lines):
         k = next((k for k in range(j, len(free)) if free[k].qty is not None and free[k].qty == line.qty), None)
         if k is None:
             continue
         j = k + 1
-        for role in ("line_no", "sku", "customer_part", "gtin", "description", "uom", "unit_price", "amount",
-                     "price_basis"):
-            if role not in learned and getattr(line, role) is None and getattr(free[k], role) is not None:
+        for role in roles:
+            if role not in learned and getattr(line, role, None) is None and getattr(free[k], role, None) is not None:
                 setattr(line, role, getattr(free[k], role))
                 if (p := free_ctx.prov.get(f"lines[{k}].{role}")) is not None:
                     ctx.prov[f"lines[{i}].{role}"] = p

@@ -45,6 +45,37 @@ def _header_index(lines: list[Line], header: str) -> int | None:
     return None
 
 
+def _placed(spec: dict[str, Any], header: Line) -> dict[str, Any] | None:
+    """The spec with its x-ranges moved onto this page's header (a scan of the same form is shifted and
+    scaled: the header words printed in both fit x' = a·x + b); None when the header words do not fit."""
+    learned = [(str(t).lower(), (float(a) + float(b)) / 2) for t, a, b in spec.get("header_words") or []]
+    if not learned:
+        return spec
+    pairs, used = [], set()
+    for w in header.words:
+        hit = next((k for k, (t, _) in enumerate(learned) if k not in used and t == w.text.lower()), None)
+        if hit is not None:
+            used.add(hit)
+            pairs.append((learned[hit][1], w.xc))
+    if len(pairs) < 2:
+        return None
+    n = len(pairs)
+    mx, my = sum(p[0] for p in pairs) / n, sum(p[1] for p in pairs) / n
+    var = sum((p[0] - mx) ** 2 for p in pairs)
+    a = sum((p[0] - mx) * (p[1] - my) for p in pairs) / var if var else 1.0
+    b = my - a * mx
+    if not 0.8 <= a <= 1.25 or max(abs(a * x + b - y) for x, y in pairs) > 3 * TOLERANCE:
+        return None
+    if abs(a - 1) < 0.01 and abs(b) < 1:
+        return spec
+
+    def move(r: dict[str, Any]) -> dict[str, Any]:
+        return {**r, "x0": a * float(r["x0"]) + b, "x1": a * float(r["x1"]) + b}
+
+    return {**spec, "fields": {k: move(r) for k, r in spec["fields"].items()},
+            "ignore": [move(r) for r in spec.get("ignore") or []]}
+
+
 def _in_range(w: Word, r: dict[str, Any]) -> float | None:
     """Distance of the word's centre from the range (0 inside), None when beyond the tolerance."""
     x0, x1 = float(r["x0"]), float(r["x1"])
@@ -127,13 +158,14 @@ def read_records(page_lines: list[list[Line]], spec: dict[str, Any],
         return out
     for lines in page_lines:
         start = _header_index(lines, str(spec.get("header") or ""))
-        if start is None:
+        placed = _placed(spec, lines[start]) if start is not None else None
+        if start is None or placed is None:
             continue
         body = lines[start + 1:]
-        anchors = _anchors(body, spec, parse)
+        anchors = _anchors(body, placed, parse)
         if spec.get("skip") == "subtotal":
             skipped = set(anchors)
-            anchors = _skip_subtotals(body, anchors, spec, parse)
+            anchors = _skip_subtotals(body, anchors, placed, parse)
             skipped -= set(anchors)
         else:
             skipped = set()
@@ -147,7 +179,7 @@ def read_records(page_lines: list[list[Line]], spec: dict[str, Any],
             nxt = min((k for k, a in enumerate(anchors) if a > i), default=None)
             offsets = [(k, i - anchors[k]) for k in (prev, nxt) if k is not None]
             for w in ln.words:
-                hit = _assign(w, offsets, spec)
+                hit = _assign(w, offsets, placed)
                 if hit:
                     records[hit[0]].setdefault(hit[1], []).append((i, w))
         out += [{k: [w for _, w in sorted(v, key=lambda iw: (iw[0], iw[1].x0))] for k, v in rec.items()}
