@@ -199,3 +199,62 @@ def _subtotal(row: Row, before: list[dict[str, Any]], qty: dict[str, Any]) -> bo
         sums.add(acc)
     return any(_is(w, s) for w in row for s in sums
                if float(qty["x0"]) - 4 <= (float(w["x0"]) + float(w["x1"])) / 2 <= float(qty["x1"]) + 4)
+
+
+# --------------------------------------------------------------------------- party blocks
+
+PARTY_PATHS = {"buyer.name": "buyer", "supplier.name": "supplier", "ship_to.name": "ship_to",
+               "ship_to.address.text": "ship_to_address"}
+
+
+def _label_of(row: Row, run: Row) -> Row | None:
+    """The label-like phrase just left of the run on its row ("Ship to:"), if any."""
+    left = [w for w in row if float(w["x1"]) <= float(run[0]["x0"]) + 0.5 and w not in run]
+    if not left:
+        return None
+    phrase = [left[-1]]
+    for w in reversed(left[:-1]):
+        if float(phrase[0]["x0"]) - float(w["x1"]) > 8:
+            break
+        phrase.insert(0, w)
+    text = _text(phrase)
+    ok = 0 < len(phrase) <= 4 and re.search(r"[A-Za-zÀ-ÿ]{2}", text) and not re.search(r"\d", text) and len(text) <= 30
+    return phrase if ok else None
+
+
+def derive_party_regions(pages: list[PageText], saved: dict[str, Any]) -> list[dict[str, Any]]:
+    """``region`` hints for the saved parties printed as a block on page 1 (a name over its address, the
+    buyer in the letterhead): the box around the value's rows, placed from a label on one of those rows
+    ("Ship to:") or else from the page's corner. Only useful once verified (``learn_from_version``)."""
+    if not pages:
+        return []
+    page = pages[0]
+    rows = [(i, ln) for i, ln in enumerate(_lines(page.words))]
+    out = []
+    for path, fld in PARTY_PATHS.items():
+        cur: Any = saved
+        for key in path.split("."):
+            cur = cur.get(key) if isinstance(cur, dict) else None
+        if not isinstance(cur, str) or not cur.strip():
+            continue
+        spots = _find_text(rows, cur, 0)
+        if not spots or len(spots) > 6:
+            continue
+        words = [w for _, run in spots for w in run]
+        x0, x1 = min(float(w["x0"]) for w in words), max(float(w["x1"]) for w in words)
+        top, bottom = min(float(w["top"]) for w in words), max(float(w["bottom"]) for w in words)
+        label = next((lb for i, run in spots if (lb := _label_of(rows[i][1], run))), None)
+        if label is None:  # a label on the row just above or below the block's first row
+            label = next((lb for i, run in spots[:1] for j in (i - 1, i + 1) if 0 <= j < len(rows)
+                          for lb in [_label_of(rows[j][1] + run, run)] if lb and lb[0] in rows[j][1]), None)
+        hint: dict[str, Any] = {"kind": "region", "field": fld}
+        if label:
+            lx, ltop = float(label[0]["x0"]), min(float(w["top"]) for w in label)
+            hint["anchor_label"] = _text(label).strip().rstrip(":").strip()
+        else:
+            lx, ltop = 0.0, 0.0
+            hint["page"] = 1
+        hint |= {"dx": round(x0 - lx - 2, 1), "dy": round(top - ltop - 2, 1), "w": round(x1 - x0 + 4, 1),
+                 "h": round(bottom - top + 4, 1)}
+        out.append(hint)
+    return out

@@ -64,7 +64,7 @@ NUMBER_KEYS = {"declared_total", "qty", "unit_price", "amount"}
 FIELD_WORDS = {"po_number": "the PO number", "po_date": "the PO date", "delivery_date": "the delivery date",
                "payment_terms": "the payment terms", "currency": "the currency", "total": "the order total",
                "buyer": "the buyer", "supplier": "the supplier", "ship_to": "the ship-to address",
-               "bill_to": "the bill-to address", "sku": "our SKU", "customer_part": "the customer's part number",
+               "bill_to": "the bill-to address", "ship_to_address": "the ship-to address lines", "sku": "our SKU", "customer_part": "the customer's part number",
                "gtin": "the GTIN", "description": "the description", "qty": "the quantity", "uom": "the unit",
                "unit_price": "the unit price", "amount": "the line amount", "line_no": "the line number",
                "ignore": "nothing (ignored)"}
@@ -459,8 +459,10 @@ def derive_hints(pages: list[PageText], c: Correction) -> list[dict[str, Any]]:
             if head:
                 out.append({"kind": "column_map", "header": _text(head).strip(" :"), "field": m.group(2)})
         else:
-            label = _label_left(line, words) or _label_above(lines, words)
-            if label:
+            # the phrase left of the value, then the one above it: the first may be another field's value
+            # printed beside it ("Entregar en: CADI MONTERREY   dentro de los 90 días"), verifying picks
+            labels = [lb for lb in (_label_left(line, words), _label_above(lines, words)) if lb]
+            for label in labels[:1] + [lb for lb in labels[1:] if lb != labels[0]]:
                 text = _text(label).strip().rstrip(":").strip()
                 out.append({"kind": "label_alias", "field": hint_field, "label": text})
                 if hint_field in REGION_FIELDS:
@@ -498,8 +500,8 @@ def describe(hint: dict[str, Any], scope: str | None = None) -> str:
         return (f"{who}, the line table under '{str(hint.get('header'))[:40]}' is read by its learned columns "
                 f"({cols}) and record shape{'; ' + ', '.join(extra) if extra else ''}.")
     if kind == "region":
-        return (f"{who}, {FIELD_WORDS.get(hint['field'], hint['field'])} is printed at a fixed spot next to "
-                f"'{hint['anchor_label']}'.")
+        where = f"next to '{hint['anchor_label']}'" if hint.get("anchor_label") else "on page 1 (no label)"
+        return f"{who}, {FIELD_WORDS.get(hint['field'], hint['field'])} is printed at a fixed spot {where}."
     return f"{who}: {kind} hint."
 
 
@@ -691,9 +693,8 @@ def _learn_version(s: Session, order: Order, paths: list[str], candidates: list[
             fields_of.setdefault(_norm(cand.get("header")), set()).add(cand.get("field"))
     # one header claimed for two fields ("UNIT PRICE AMOUNT": two columns under one run of words) names neither
     bundle = [c for c in counts.values() if c.get("kind") != "column_map" or len(fields_of[_norm(c.get("header"))]) == 1]
-    layout = _table_layout(learner, doc, (order.canonical or {}).get("lines") or [])
-    if layout and layout not in known:
-        bundle.append(layout)
+    layout = _table_layout(learner, doc, order.canonical or {})
+    bundle += [h for h in layout if h not in known and _key(h) not in {_key(b) for b in bundle}]
     if not bundle:
         return
     saved = order.canonical or {}
@@ -723,11 +724,14 @@ def _learn_version(s: Session, order: Order, paths: list[str], candidates: list[
                user=user, out=out)
 
 
-def _table_layout(learner: Learner, doc: Any, lines: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The saved lines' table layout on the document (``review/learn_table.py``); None when not placeable."""
-    from orderflow.review.learn_table import derive_table_layout  # noqa: PLC0415 - it imports this module
+def _table_layout(learner: Learner, doc: Any, saved: dict[str, Any]) -> list[dict[str, Any]]:
+    """What the saved version's placement on the page teaches beyond single fixes (``review/learn_table.py``):
+    the line table's layout and the party blocks' regions; [] when nothing can be placed."""
+    from orderflow.review.learn_table import derive_party_regions, derive_table_layout  # noqa: PLC0415
 
-    return derive_table_layout(_document_pages(learner, doc), lines)
+    pages = _document_pages(learner, doc)
+    layout = derive_table_layout(pages, saved.get("lines") or [])
+    return ([layout] if layout else []) + derive_party_regions(pages, saved)
 
 
 def _document_pages(learner: Learner, doc: Any) -> list[PageText]:

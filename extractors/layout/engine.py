@@ -677,25 +677,38 @@ def _trim_after_legal_form(name: str) -> str:
 def _apply_regions(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, hints: Hints) -> None:
     """Region hints: the value sits in a box placed relative to an anchor label (fixed-layout forms)."""
     for r in hints.regions:
-        anchor = None
-        for ln in doc.lines:
+        anchor: list[Word] = []
+        for ln in doc.lines if r["anchor"] else ():
             for ph in ln.phrases:
                 if re.sub(r"\s+", " ", phrase_text(ph)).lower().startswith(r["anchor"]):
                     anchor = ph
                     break
             if anchor:
                 break
-        if anchor is None:
+        if not anchor and r["anchor"]:
             continue
-        x0, top = anchor[0].x0 + r["dx"], min(w.top for w in anchor) + r["dy"]
+        # no anchor label (a letterhead): the box is placed from the first page's top-left corner
+        x0 = (anchor[0].x0 if anchor else 0.0) + r["dx"]
+        top = (min(w.top for w in anchor) if anchor else 0.0) + r["dy"]
         x1, bottom = x0 + r["w"], top + r["h"]
-        page = anchor[0].page
-        words = [w for ln in doc.lines if ln.page == page for w in ln.words
-                 if x0 <= w.xc <= x1 and top <= (w.top + w.bottom) / 2 <= bottom and w not in anchor]
-        words.sort(key=lambda w: (round(w.top), w.x0))
+        page = anchor[0].page if anchor else min((ln.page for ln in doc.lines), default=1)
+        rows = [[w for w in ln.words if x0 <= w.xc <= x1 and top <= (w.top + w.bottom) / 2 <= bottom
+                 and w not in anchor] for ln in doc.lines if ln.page == page]
+        rows = [sorted(ws, key=lambda w: w.x0) for ws in rows if ws]
+        words = [w for ws in rows for w in ws]
         if not words:
             continue
         value = phrase_text(words)
+        if r["field"] in ("ship_to", "ship_to_address"):
+            party = order.ship_to or Party()
+            if r["field"] == "ship_to":
+                party.name = value
+                ctx.put("ship_to.name", words, hint=r["id"])
+            else:
+                party.address = Address(lines=[phrase_text(ws) for ws in rows], text=value)
+                ctx.put("ship_to.address", words, hint=r["id"])
+            order.ship_to = party
+            continue
         fld, hid = r["field"], r["id"]
         if fld == "po_number":
             order.po_number = value.split()[0].strip(":#")
