@@ -307,11 +307,11 @@ def _matches(path: str, printed: str, value: str) -> bool:
 
 
 def _find_value(page: PageText, path: str, value: str) -> list[list[dict[str, Any]]]:
-    """Runs of 1-6 consecutive words on a line that print the value, top to bottom."""
+    """Runs of 1-12 consecutive words on a line that print the value, top to bottom."""
     out = []
     for line in _lines(page.words):
         for i in range(len(line)):
-            for j in range(i + 1, min(i + 7, len(line) + 1)):
+            for j in range(i + 1, min(i + 13, len(line) + 1)):
                 if _matches(path, _text(line[i:j]), value):
                     out.append(line[i:j])
                     break
@@ -385,6 +385,8 @@ def _label_left(line: list[dict[str, Any]], value: list[dict[str, Any]]) -> list
     if not left:
         return None
     phrase = _phrases(left)[-1]
+    if any(str(w["text"]).endswith(":") for w in phrase[:-1]):
+        return None  # "Entregar en: CADI MONTERREY": another label with its value, not this value's label
     return phrase if _labelish(phrase) else None
 
 
