@@ -160,11 +160,14 @@ def extract_order(pages: list[PageWords], *, hints: list[dict[str, Any]] | dict[
             doc.skip.add(id(r.anchor))
             doc.skip.update(id(x) for x in r.extra)
 
+    covered: set[int] = set()
+    learned = read_records(page_lines, hints.table_layout, lambda t: _dec(t, ctx), covered) \
+        if hints.table_layout else []
+    doc.skip |= covered
     _header(doc, ctx, order, text, lh, kind)
     _revision(doc, ctx, order, heights)
     _apply_regions(doc, ctx, order, hints)
     table_of: list[int] = []
-    learned = read_records(page_lines, hints.table_layout, lambda t: _dec(t, ctx)) if hints.table_layout else []
     free_ctx = _Ctx(extractor, decimal_comma, day_first, date_hint=hints.day_first_hint) if learned else ctx
     free: list[OrderLine] = []
     for ti, t in enumerate(tables):

@@ -151,9 +151,13 @@ def _assign(word: Word, offsets: list[tuple[int, int]], spec: dict[str, Any]) ->
 
 
 def read_records(page_lines: list[list[Line]], spec: dict[str, Any],
-                 parse: Callable[[str], Decimal | None]) -> list[Record]:
-    """The line records of every page with the learned header, per the spec; [] when none is found."""
+                 parse: Callable[[str], Decimal | None], covered: set[int] | None = None) -> list[Record]:
+    """The line records of every page with the learned header, per the spec; [] when none is found.
+    ``covered`` gets the ids of the printed lines the table spans (header to the last record's learned
+    rows): item sub-rows ("PROVEEDOR: ISITA") are no header fields."""
     out: list[Record] = []
+    reach = max([int(r["dy"][1]) for r in spec.get("fields", {}).values() if isinstance(r, dict)]
+                + [int(r.get("dy", 0)) for r in spec.get("ignore") or []] + [0])
     if not isinstance(spec.get("fields"), dict) or spec.get("anchor", "qty") not in spec["fields"]:
         return out
     for lines in page_lines:
@@ -171,6 +175,13 @@ def read_records(page_lines: list[list[Line]], spec: dict[str, Any],
             skipped = set()
         if not anchors:
             continue
+        if covered is not None:
+            end = start + 1 + anchors[-1] + reach + 1
+            starts = [float(r["x0"]) for r in placed.get("ignore") or [] if int(r.get("dy", 0)) >= 1] + \
+                [float(r["x0"]) for r in placed["fields"].values() if int(r["dy"][1]) >= 1]
+            while starts and end < len(lines) and abs(lines[end].x0 - min(starts)) <= 3:
+                end += 1  # the last record's sub-rows go on from the left edge its learned sub-rows start at
+            covered.update(id(ln) for ln in lines[start:end])
         records: list[dict[str, list[tuple[int, Word]]]] = [{} for _ in anchors]
         for i, ln in enumerate(body):
             if i in skipped:
