@@ -64,7 +64,7 @@ NUMBER_KEYS = {"declared_total", "qty", "unit_price", "amount"}
 FIELD_WORDS = {"po_number": "the PO number", "po_date": "the PO date", "delivery_date": "the delivery date",
                "payment_terms": "the payment terms", "currency": "the currency", "total": "the order total",
                "buyer": "the buyer", "supplier": "the supplier", "ship_to": "the ship-to address",
-               "bill_to": "the bill-to address", "ship_to_address": "the ship-to address lines", "sku": "our SKU", "customer_part": "the customer's part number",
+               "bill_to": "the bill-to address", "sku": "our SKU", "customer_part": "the customer's part number",
                "gtin": "the GTIN", "description": "the description", "qty": "the quantity", "uom": "the unit",
                "unit_price": "the unit price", "amount": "the line amount", "line_no": "the line number",
                "ignore": "nothing (ignored)"}
@@ -503,7 +503,9 @@ def describe(hint: dict[str, Any], scope: str | None = None) -> str:
                 f"({cols}) and record shape{'; ' + ', '.join(extra) if extra else ''}.")
     if kind == "region":
         where = f"next to '{hint['anchor_label']}'" if hint.get("anchor_label") else "on page 1 (no label)"
-        return f"{who}, {FIELD_WORDS.get(hint['field'], hint['field'])} is printed at a fixed spot {where}."
+        what = {"ship_to": "the ship-to name", "ship_to_address": "the ship-to address"}.get(
+            hint["field"], FIELD_WORDS.get(hint["field"], hint["field"]))
+        return f"{who}, {what} is printed at a fixed spot {where}."
     return f"{who}: {kind} hint."
 
 
