@@ -307,11 +307,11 @@ def _matches(path: str, printed: str, value: str) -> bool:
 
 
 def _find_value(page: PageText, path: str, value: str) -> list[list[dict[str, Any]]]:
-    """Runs of 1-6 consecutive words on a line that print the value, top to bottom."""
+    """Runs of 1-12 consecutive words on a line that print the value, top to bottom."""
     out = []
     for line in _lines(page.words):
         for i in range(len(line)):
-            for j in range(i + 1, min(i + 7, len(line) + 1)):
+            for j in range(i + 1, min(i + 13, len(line) + 1)):
                 if _matches(path, _text(line[i:j]), value):
                     out.append(line[i:j])
                     break
@@ -385,6 +385,8 @@ def _label_left(line: list[dict[str, Any]], value: list[dict[str, Any]]) -> list
     if not left:
         return None
     phrase = _phrases(left)[-1]
+    if any(str(w["text"]).endswith(":") for w in phrase[:-1]):
+        return None  # "Entregar en: CADI MONTERREY": another label with its value, not this value's label
     return phrase if _labelish(phrase) else None
 
 
@@ -459,8 +461,10 @@ def derive_hints(pages: list[PageText], c: Correction) -> list[dict[str, Any]]:
             if head:
                 out.append({"kind": "column_map", "header": _text(head).strip(" :"), "field": m.group(2)})
         else:
-            label = _label_left(line, words) or _label_above(lines, words)
-            if label:
+            # the phrase left of the value, then the one above it: the first may be another field's value
+            # printed beside it ("Entregar en: CADI MONTERREY   dentro de los 90 días"), verifying picks
+            labels = [lb for lb in (_label_left(line, words), _label_above(lines, words)) if lb]
+            for label in labels[:1] + [lb for lb in labels[1:] if lb != labels[0]]:
                 text = _text(label).strip().rstrip(":").strip()
                 out.append({"kind": "label_alias", "field": hint_field, "label": text})
                 if hint_field in REGION_FIELDS:
@@ -491,9 +495,17 @@ def describe(hint: dict[str, Any], scope: str | None = None) -> str:
         return f"{who}, dates are written {'day first (31/12/2026)' if hint['day_first'] else 'month first (12/31/2026)'}."
     if kind == "number_format":
         return f"{who}, numbers use {'a decimal comma (1.234,56)' if hint['decimal_comma'] else 'a decimal point (1,234.56)'}."
+    if kind == "table_layout":
+        cols = ", ".join(f"{FIELD_WORDS.get(k, k)}" for k in hint.get("fields") or {})
+        extra = [w for w, on in (("item text carried down to the rows under it", hint.get("carry")),
+                                 ("subtotal rows skipped", hint.get("skip") == "subtotal")) if on]
+        return (f"{who}, the line table under '{str(hint.get('header'))[:40]}' is read by its learned columns "
+                f"({cols}) and record shape{'; ' + ', '.join(extra) if extra else ''}.")
     if kind == "region":
-        return (f"{who}, {FIELD_WORDS.get(hint['field'], hint['field'])} is printed at a fixed spot next to "
-                f"'{hint['anchor_label']}'.")
+        where = f"next to '{hint['anchor_label']}'" if hint.get("anchor_label") else "on page 1 (no label)"
+        what = {"ship_to": "the ship-to name", "ship_to_address": "the ship-to address"}.get(
+            hint["field"], FIELD_WORDS.get(hint["field"], hint["field"]))
+        return f"{who}, {what} is printed at a fixed spot {where}."
     return f"{who}: {kind} hint."
 
 
@@ -647,7 +659,7 @@ def learn_from_version(s: Session, order: Order, paths: list[str], candidates: l
     re-extracted together with the sender's active hints; kept when the saved values of ``paths`` come
     out more often right than without them, then each is dropped again unless it helps. Never raises."""
     out = Learned()
-    if learner is None or learner.verify is None or not candidates or order.document is None:
+    if learner is None or learner.verify is None or order.document is None:
         return out
     try:
         with s.begin_nested():
@@ -685,6 +697,8 @@ def _learn_version(s: Session, order: Order, paths: list[str], candidates: list[
             fields_of.setdefault(_norm(cand.get("header")), set()).add(cand.get("field"))
     # one header claimed for two fields ("UNIT PRICE AMOUNT": two columns under one run of words) names neither
     bundle = [c for c in counts.values() if c.get("kind") != "column_map" or len(fields_of[_norm(c.get("header"))]) == 1]
+    layout = _table_layout(learner, doc, order.canonical or {})
+    bundle += [h for h in layout if h not in known and _key(h) not in {_key(b) for b in bundle}]
     if not bundle:
         return
     saved = order.canonical or {}
@@ -712,6 +726,16 @@ def _learn_version(s: Session, order: Order, paths: list[str], candidates: list[
     for hint in bundle:
         _store(s, hint, existing, scope=scope, tokens=tokens, record=record, order=order, path="the saved version",
                user=user, out=out)
+
+
+def _table_layout(learner: Learner, doc: Any, saved: dict[str, Any]) -> list[dict[str, Any]]:
+    """What the saved version's placement on the page teaches beyond single fixes (``review/learn_table.py``):
+    the line table's layout and the party blocks' regions; [] when nothing can be placed."""
+    from orderflow.review.learn_table import derive_party_regions, derive_table_layout  # noqa: PLC0415
+
+    pages = _document_pages(learner, doc)
+    layout = derive_table_layout(pages, saved.get("lines") or [])
+    return ([layout] if layout else []) + derive_party_regions(pages, saved)
 
 
 def _document_pages(learner: Learner, doc: Any) -> list[PageText]:

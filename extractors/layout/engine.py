@@ -25,6 +25,7 @@ from orderflow.extractors.layout import revision as R
 from orderflow.extractors.layout.hints import Hints, compile_hints
 from orderflow.extractors.layout.lexicon import ORG_HINT, PURCHASE_EVIDENCE, SALES_EVIDENCE
 from orderflow.extractors.layout.lines import Line, Word, bbox, group_lines, phrase_text, to_words
+from orderflow.extractors.layout.records import Record, read_records
 from orderflow.extractors.layout.table import Row, read_tables
 from orderflow.extractors.values import (
     ISO_CURRENCIES,
@@ -160,16 +161,29 @@ def extract_order(pages: list[PageWords], *, hints: list[dict[str, Any]] | dict[
             doc.skip.add(id(r.anchor))
             doc.skip.update(id(x) for x in r.extra)
 
+    covered: set[int] = set()
+    learned = read_records(page_lines, hints.table_layout, lambda t: _dec(t, ctx), covered) \
+        if hints.table_layout else []
+    doc.skip |= covered
     _header(doc, ctx, order, text, lh, kind)
     _revision(doc, ctx, order, heights)
     _apply_regions(doc, ctx, order, hints)
     table_of: list[int] = []
+    free_ctx = _Ctx(extractor, decimal_comma, day_first, date_hint=hints.day_first_hint) if learned else ctx
+    free: list[OrderLine] = []
     for ti, t in enumerate(tables):
         for row in t.rows:
-            line = _line(row, ctx, len(order.lines))
+            line = _line(row, free_ctx, len(free))
             if line is not None:
-                order.lines.append(line)
+                free.append(line)
                 table_of.append(ti)
+    if learned:  # the sender's learned table layout replaces the template-free table reader
+        hid = str(hints.table_layout.get("id"))
+        order.lines = [_record_line(rec, ctx, i, hid) for i, rec in enumerate(learned)]
+        _fill_unlearned(order.lines, free, hints.table_layout, ctx, free_ctx)
+        table_of = [len(tables) - 1] * len(order.lines)
+    else:
+        order.lines = free
     keep = _drop_reprinted(order.lines)
     if len(keep) < len(order.lines):
         _reindex_lines(ctx, keep)
@@ -667,25 +681,38 @@ def _trim_after_legal_form(name: str) -> str:
 def _apply_regions(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, hints: Hints) -> None:
     """Region hints: the value sits in a box placed relative to an anchor label (fixed-layout forms)."""
     for r in hints.regions:
-        anchor = None
-        for ln in doc.lines:
+        anchor: list[Word] = []
+        for ln in doc.lines if r["anchor"] else ():
             for ph in ln.phrases:
                 if re.sub(r"\s+", " ", phrase_text(ph)).lower().startswith(r["anchor"]):
                     anchor = ph
                     break
             if anchor:
                 break
-        if anchor is None:
+        if not anchor and r["anchor"]:
             continue
-        x0, top = anchor[0].x0 + r["dx"], min(w.top for w in anchor) + r["dy"]
+        # no anchor label (a letterhead): the box is placed from the first page's top-left corner
+        x0 = (anchor[0].x0 if anchor else 0.0) + r["dx"]
+        top = (min(w.top for w in anchor) if anchor else 0.0) + r["dy"]
         x1, bottom = x0 + r["w"], top + r["h"]
-        page = anchor[0].page
-        words = [w for ln in doc.lines if ln.page == page for w in ln.words
-                 if x0 <= w.xc <= x1 and top <= (w.top + w.bottom) / 2 <= bottom and w not in anchor]
-        words.sort(key=lambda w: (round(w.top), w.x0))
+        page = anchor[0].page if anchor else min((ln.page for ln in doc.lines), default=1)
+        rows = [[w for w in ln.words if x0 <= w.xc <= x1 and top <= (w.top + w.bottom) / 2 <= bottom
+                 and w not in anchor] for ln in doc.lines if ln.page == page]
+        rows = [sorted(ws, key=lambda w: w.x0) for ws in rows if ws]
+        words = [w for ws in rows for w in ws]
         if not words:
             continue
         value = phrase_text(words)
+        if r["field"] in ("ship_to", "ship_to_address"):
+            party = order.ship_to or Party()
+            if r["field"] == "ship_to":
+                party.name = value
+                ctx.put("ship_to.name", words, hint=r["id"])
+            else:
+                party.address = Address(lines=[phrase_text(ws) for ws in rows], text=value)
+                ctx.put("ship_to.address", words, hint=r["id"])
+            order.ship_to = party
+            continue
         fld, hid = r["field"], r["id"]
         if fld == "po_number":
             order.po_number = value.split()[0].strip(":#")
@@ -725,6 +752,57 @@ def _join_desc(parts: list[str]) -> str:
         else:
             out = f"{out} {p}" if out else p
     return out
+
+
+def _fill_unlearned(lines: list[OrderLine], free: list[OrderLine], spec: dict[str, Any], ctx: _Ctx,
+                    free_ctx: _Ctx) -> None:
+    """Prices the learned layout has no column for (the first document printed none) come from the
+    template-free reader's line with the same quantity, matched in order (a text field the CSR left empty
+    stays empty); so do the fields the CSR saved but the layout could not place (``unplaced``: a misread scan)."""
+    learned = set(spec.get("fields") or {})
+    roles = ("unit_price", "amount", "price_basis", *[r for r in spec.get("unplaced") or [] if isinstance(r, str)])
+    j = 0
+    for i, line in enumerate(lines):
+        k = next((k for k in range(j, len(free)) if free[k].qty is not None and free[k].qty == line.qty), None)
+        if k is None:
+            continue
+        j = k + 1
+        for role in roles:
+            if role not in learned and getattr(line, role, None) is None and getattr(free[k], role, None) is not None:
+                setattr(line, role, getattr(free[k], role))
+                if (p := free_ctx.prov.get(f"lines[{k}].{role}")) is not None:
+                    ctx.prov[f"lines[{i}].{role}"] = p
+
+
+def _record_line(rec: Record, ctx: _Ctx, index: int, hid: str) -> OrderLine:
+    """One record read by a learned ``table_layout`` hint: its fields' words as printed, each value parsed
+    as the engine parses a table cell; every value names the hint in its provenance."""
+    path, line = f"lines[{index}]", OrderLine()
+    for role in ("line_no", "sku", "customer_part", "gtin", "description"):
+        if rec.get(role):
+            setattr(line, role, phrase_text(rec[role]))
+    if rec.get("qty"):
+        m = re.match(r"^\s*([-+(]?[\d.,' ]*\d\)?)\s*(?:/\s*|\s+)?([^\W\d_]{1,5})?\b", phrase_text(rec["qty"]))
+        if m:
+            line.qty = _dec(m.group(1), ctx)
+            line.uom = m.group(2).upper() if m.group(2) else None
+    if rec.get("uom"):
+        line.uom = rec["uom"][0].text.upper()
+    if rec.get("unit_price"):
+        price_text = phrase_text(rec["unit_price"])
+        per = _PRICE_PER.match(price_text)
+        line.unit_price = _money(per.group(1) if per else price_text, ctx, prefer="last")
+        basis = _dec(per.group(2), ctx) if per else None
+        if line.unit_price is not None and basis and basis not in (0, 1):
+            per_unit = line.unit_price / basis
+            line.unit_price = per_unit if per_unit * basis == line.unit_price else per_unit.quantize(Decimal("0.0001"))
+            line.price_basis = format(basis, "f")
+    if rec.get("amount"):
+        line.amount = _money(phrase_text(rec["amount"]), ctx, prefer="first")
+    for role, words in rec.items():
+        if getattr(line, role, None) is not None:
+            ctx.put(f"{path}.{role}", words, hint=hid)
+    return line
 
 
 def _line(row: Row, ctx: _Ctx, index: int) -> OrderLine | None:

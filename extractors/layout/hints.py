@@ -34,7 +34,12 @@ Kinds:
 ``region``  ``{"kind": "region", "field": "po_number", "anchor_label": "Ref.", "dx": 0, "dy": 12, "w": 120, "h": 14}``
     The value of ``field`` is the text inside the box at (dx, dy) from the top-left corner of the
     first phrase that starts with ``anchor_label``, ``w`` wide and ``h`` high, in PDF points (y down).
-    Fields: po_number, po_date, delivery_date, payment_terms, currency, total, buyer, supplier.
+    Fields: po_number, po_date, delivery_date, payment_terms, currency, total, buyer, supplier, ship_to (its
+    name), ship_to_address (the rows in the box). ``"page": 1`` without ``anchor_label``: the box is placed
+    from page 1's top-left corner (a buyer named only in the letterhead).
+``table_layout``  ``{"kind": "table_layout", "header": "...", "anchor": "qty", "fields": {...}, ...}``
+    A sender's line table read by learned column ranges and record shape instead of the template-free
+    reader (learned from a saved version; see ``extractors/layout/records.py`` for the keys).
 """
 
 from __future__ import annotations
@@ -44,7 +49,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-KINDS = {"label_alias", "column_map", "date_order", "number_format", "region"}
+KINDS = {"label_alias", "column_map", "date_order", "number_format", "region", "table_layout"}
 
 
 def load_hints_yaml(path: str | Path) -> list[dict[str, Any]]:
@@ -114,6 +119,7 @@ class Hints:
     decimal_comma: bool | None = None
     decimal_comma_hint: str | None = None
     regions: list[dict[str, Any]] = field(default_factory=list)
+    table_layout: dict[str, Any] | None = None  # the latest table_layout hint (with its "id")
 
     def column_role(self, header: str) -> tuple[str, str] | None:
         """(role, hint id) for a column header named by a column_map hint."""
@@ -161,11 +167,13 @@ def compile_hints(hints: list[dict[str, Any]] | dict[str, Any] | None) -> Hints:
             out.day_first, out.day_first_hint = h["day_first"], hid
         elif kind == "number_format" and isinstance(h.get("decimal_comma"), bool):
             out.decimal_comma, out.decimal_comma_hint = h["decimal_comma"], hid
-        elif kind == "region" and h.get("field") and h.get("anchor_label"):
+        elif kind == "table_layout" and isinstance(h.get("fields"), dict) and h.get("header"):
+            out.table_layout = {**h, "id": hid}
+        elif kind == "region" and h.get("field") and (h.get("anchor_label") or h.get("page") == 1):
             try:
                 box = {k: float(h.get(k, 0)) for k in ("dx", "dy", "w", "h")}
             except (TypeError, ValueError):
                 continue
-            out.regions.append({"field": str(h["field"]), "anchor": _norm(str(h["anchor_label"])), "id": hid,
+            out.regions.append({"field": str(h["field"]), "anchor": _norm(str(h.get("anchor_label") or "")), "id": hid,
                                 **box})
     return out
