@@ -52,6 +52,7 @@ class Doc:
     extraction: Any = None
     evidence: list[Any] = field(default_factory=list)
     labels: dict[str, int] = field(default_factory=dict)  # path → 1 right / 0 wrong (fields with a value)
+    absent: set[str] = field(default_factory=set)  # paths of absent.* entries (no value: right when gold has none)
     conf: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -127,6 +128,12 @@ def label(doc: Doc) -> None:
                 doc.labels[f"lines[{i}].{k}"] = int(gl is not None and same(k, gl.get(k), pl.get(k)))
     if order is not None:
         doc.labels["lines"] = int(len(pred["lines"]) == len(glines))
+    for ev in doc.evidence:  # a buyer / ship-to not found: right when the gold has none either
+        if ev.kind.startswith("absent."):
+            party = ev.kind.split(".", 1)[1]
+            want = gold.get(party) if party != "ship_to" else (ship.get("name") or ship.get("address"))
+            doc.labels[ev.path] = int(want in (None, ""))
+            doc.absent.add(ev.path)
 
 
 def examples(docs: list[Doc]) -> list[tuple[Any, int]]:
@@ -184,7 +191,7 @@ def evaluate(docs: list[Doc], threshold: float) -> dict[str, Any]:
     touchless = touchless_right = perfect = perfect_touchless = 0
     for d in docs:
         for path, c in d.conf.items():
-            if path in d.labels and path != "lines":
+            if path in d.labels and path != "lines" and path not in d.absent:
                 b = next(i for i in range(len(BUCKETS) - 1) if BUCKETS[i] <= c < BUCKETS[i + 1])
                 buckets[b] += 1
                 right_in[b] += d.labels[path]

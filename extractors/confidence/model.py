@@ -20,10 +20,11 @@ MODEL_PATH = Path(__file__).with_name("model.json")
 L2 = 5.0  # ridge penalty: keeps weights small where a group has few examples
 
 
-def encode(features: dict[str, float]) -> list[float]:
-    """Bias + each feature split into its evidence-for and evidence-against halves (0.5 = no evidence)."""
+def encode(features: dict[str, float], names: tuple[str, ...] | list[str] = FEATURES) -> list[float]:
+    """Bias + each feature split into its evidence-for and evidence-against halves (0.5 = no evidence).
+    ``names``: the features a model was fitted on (a model fitted before a feature existed ignores it)."""
     row = [1.0]
-    for name in FEATURES:
+    for name in names:
         x = float(features.get(name, 0.5))
         row.append(max(0.0, x - 0.5) * 2.0)
         row.append(max(0.0, 0.5 - x) * 2.0)
@@ -115,14 +116,21 @@ def prior(ev: FieldEvidence) -> float:
 
 # Hard evidence caps the learned score: too rare in the corpus for weights to learn, too clear to ignore.
 CAPS = (("second_reading", 0.0, 0.4),  # OCR of the scan reads something else than the text layer
-        ("line_arith", 0.0, 0.5))  # qty × price ≠ amount: every number of the line is in doubt
+        ("line_arith", 0.0, 0.5),  # qty × price ≠ amount: every number of the line is in doubt
+        ("valid", 0.0, 0.5),  # an item code that is a date or the line number, a "name" that is an address…
+        ("desc_clean", 0.0, 0.6))  # a description that swallowed a date, codes or another column's text
 CAPPED_GROUPS = {"line_arith": {"number"}}
+# ``valid`` caps only where a failed check was never right on the real corpus (a uom or description
+# failing it is often right: those checks are loose)
+CAPPED_KINDS = {"valid": {"sku", "customer_part", "gtin", "buyer.name", "ship_to.name", "ship_to.address"}}
 
 
 def _capped(ev: FieldEvidence, p: float) -> float:
     for name, value, cap in CAPS:
         groups = CAPPED_GROUPS.get(name)
-        if ev.features.get(name) == value and (groups is None or ev.group in groups):
+        kinds = CAPPED_KINDS.get(name)
+        if ev.features.get(name) == value and (groups is None or ev.group in groups) \
+                and (kinds is None or ev.kind in kinds):
             p = min(p, cap)
     return p
 
@@ -135,7 +143,8 @@ def predict(model: dict[str, Any] | None, ev: FieldEvidence) -> float:
     weights = group.get("weights")
     if weights is None:  # a group seen only right or only wrong: its base rate, shrunk towards 0.5
         return _capped(ev, (group.get("right", 0) + 1) / (group.get("n", 0) + 2))
-    return _capped(ev, _sigmoid(sum(w * x for w, x in zip(weights, encode(ev.features), strict=True))))
+    names = (model or {}).get("features") or FEATURES
+    return _capped(ev, _sigmoid(sum(w * x for w, x in zip(weights, encode(ev.features, names), strict=True))))
 
 
 @lru_cache(maxsize=4)

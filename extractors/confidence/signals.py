@@ -26,7 +26,11 @@ KINDS: dict[str, str] = {
     "line_no": "line_code", "sku": "line_code", "customer_part": "line_code", "gtin": "line_code",
     "description": "text", "uom": "line_code", "qty": "number", "unit_price": "number", "amount": "number",
     "requested_date": "date", "lines": "lines",
+    "absent.buyer": "absent", "absent.ship_to": "absent", "absent.po_number": "absent",
 }
+# fields a purchase order nearly always carries: their absence gets an entry of its own (path = the field,
+# kind ``absent.*``), whose confidence is P(the document really has none)
+ABSENT = {"po_number": "absent.po_number", "buyer": "absent.buyer", "ship_to": "absent.ship_to"}
 HEADER_SCALARS = ("po_number", "po_date", "requested_delivery_date", "currency", "payment_terms", "declared_total")
 PARTIES = ("buyer", "supplier", "ship_to", "bill_to")
 LINE_FIELDS = ("line_no", "sku", "customer_part", "gtin", "description", "uom", "qty", "unit_price", "amount",
@@ -35,7 +39,7 @@ LINE_NUMBERS = ("qty", "unit_price", "amount")
 
 FEATURES = ("ocr", "word_conf", "hint", "has_box", "valid", "raw_has_value", "line_arith", "line_complete",
             "doc_arith", "total_closes", "count_ok", "second_reading", "multi_line", "sheet", "doc_valid",
-            "agree")
+            "agree", "desc_clean", "label_seen")
 
 _CURRENCY_CODES = (
     "USD EUR GBP INR JPY CNY CHF CAD AUD NZD SEK NOK DKK PLN CZK HUF RON BGN HRK TRY RUB BRL MXN ARS CLP COP "
@@ -43,8 +47,13 @@ _CURRENCY_CODES = (
 _CURRENCIES = frozenset(_CURRENCY_CODES.split())
 _LEGAL = re.compile(r"\b(gmbh|ag|ltd|limited|inc|llc|l\.?l\.?c|corp|corporation|co|company|s\.?a|s\.?r\.?l|spa|"
                     r"s\.?p\.?a|b\.?v|n\.?v|pvt|private|plc|kg|oy|ab|as|srl|sas|sarl|pty|ltda|industries|group|"
-                    r"enterprises?|trading|manufacturing|services|solutions)\b\.?", re.IGNORECASE)
+                    r"enterprises?|trading|manufacturing|services|solutions|sp\.?\s?z\s?o\.?\s?o)\b\.?", re.IGNORECASE)
 _DATEISH = re.compile(r"\b\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}\b")
+_TRUNCATED = re.compile(r"[,&/(:+–-]\s*$")
+_SALUTATION = re.compile(r"^(?:mr|mrs|ms|miss|dr|herr|frau|sr|sra|m|mme)\.?\s+[A-Z]", re.IGNORECASE)
+_ADDRESS_WORDS = re.compile(r"\b(?:floor|street|road|avenue|suite|unit\s+no|p\.?\s?o\.?\s+box|stra(?:ss|ß)e|"
+                            r"str\.|postfach|rue|via|calle|rua)\b|^\d+(?:st|nd|rd|th)?\b", re.IGNORECASE)
+_CONNECTORS = frozenset({"&", "and", "und", "et", "y", "e", "-", "+"})
 _TERMS = re.compile(r"\d|net|days?|tage|giorni|d[ií]as|jours|immediate|advance|prepa|cod|c\.o\.d|cash|due|"
                     r"receipt|eom|month|zahlbar|pagamento|pago|paiement|vorkasse|skonto|credit|against",
                     re.IGNORECASE)
@@ -137,8 +146,16 @@ def validate_value(kind: str, value: Any, order: CanonicalOrder, line: Any = Non
         lower = sum(1 for w in words if w[:1].islower())
         if text.endswith(".") and not _LEGAL.search(text) or lower > max(1, len(words) // 2):
             return 0.0
+        if _TRUNCATED.search(text) or _SALUTATION.match(text):  # cut off mid-name; a person, not an organisation
+            return 0.0
+        if all(_LEGAL.fullmatch(w) or w.lower() in _CONNECTORS for w in words):  # "PRIVATE LIMITED": no name left
+            return 0.0
+        if _ADDRESS_WORDS.search(text) and not _LEGAL.search(text):  # "6TH FLOOR, UNIT NO.": an address line
+            return 0.0
         return 1.0 if _LEGAL.search(text) else 0.5
     if kind.endswith(".address"):
+        if "!" in text or sum(1 for w in text.split() if w[:1].islower() and len(w) > 3) >= 4:
+            return 0.0  # a notice or a sentence ran into the address block
         return 1.0 if re.search(r"\d", text) and re.search(r"[A-Za-z]{3}", text) and len(text) <= 250 else 0.0
     if kind == "line_no":
         return 1.0 if re.fullmatch(r"\d{1,6}(\.\d{1,3})?", text) else 0.0
@@ -163,6 +180,26 @@ def validate_value(kind: str, value: Any, order: CanonicalOrder, line: Any = Non
             return 1.0 if 0 < d < 10_000_000 else 0.0
         return 1.0 if d >= 0 else 0.5
     return 0.5
+
+
+_DESC_DATE = re.compile(r"\b\d{1,2}([./-])\d{1,2}\1(?:19|20)?\d{2}\b|\b\d{1,2}/\d{1,2}-\d{1,2}/\d{1,2}\b")
+_DECIMAL = re.compile(r"(?<![\w.,'’/])\d+(?:[.,'’]\d{3})*[.,]\d{2,3}(?![\w.,'’/])")
+
+
+def absorption(text: str) -> str | None:
+    """Why a description looks like it swallowed something else (None: it does not)."""
+    if _DESC_DATE.search(text):
+        return "date"
+    if len(_DECIMAL.findall(text)) >= 3:
+        return "numbers"
+    return None
+
+
+def description_clean(text: str) -> float:
+    """1 when the description reads as one cell's text, 0 when it absorbed a date or a run of numbers
+    (another column's cells: a delivery date, qty/price/amount). A shared tail across lines (brand, pack
+    size) was measured too and is no evidence: real descriptions share tails as often."""
+    return 0.0 if absorption(text) else 1.0
 
 
 def _norm(s: str) -> str:
@@ -238,9 +275,11 @@ def group_of(path: str) -> str:
     return "party" if k.endswith(".name") else "text"
 
 
-def evidence(order: CanonicalOrder, *, sheet: bool = False, second: dict[str, float] | None = None
-             ) -> list[FieldEvidence]:
-    """Features for every field with a value, plus the ``lines`` pseudo-field (is the line set complete?)."""
+def evidence(order: CanonicalOrder, *, sheet: bool = False, second: dict[str, float] | None = None,
+             seen: dict[str, bool] | None = None) -> list[FieldEvidence]:
+    """Features for every field with a value, plus the ``lines`` pseudo-field (is the line set complete?)
+    and an ``absent.*`` entry for a buyer or ship-to the engine did not find (``seen``: labels printed in
+    the text layer, None when there is none)."""
     second = second or {}
     arith = [line_arithmetic(ln) for ln in order.lines]
     checked = [a for a in arith if a != 0.5]
@@ -277,6 +316,8 @@ def evidence(order: CanonicalOrder, *, sheet: bool = False, second: dict[str, fl
             f["second_reading"] = second[path]
         if kind.endswith(".name"):
             f["agree"] = party_agreement(order, kind.split(".")[0])
+        if kind == "description":
+            f["desc_clean"] = description_clean(str(value))
         out.append(FieldEvidence(path, kind, f))
     known = [ev.features["valid"] for ev in out if ev.features["valid"] != 0.5]
     doc_valid = sum(known) / len(known) if known else 0.5
@@ -289,4 +330,17 @@ def evidence(order: CanonicalOrder, *, sheet: bool = False, second: dict[str, fl
              valid=1.0 if order.lines else 0.0,
              ocr=1.0 if any((p.extractor or "") == "pdf_ocr" for p in order.provenance.values()) else 0.0)
     out.append(FieldEvidence("lines", "lines", f))
+    for party, kind in ABSENT.items():
+        p = getattr(order, party)
+        if party == "po_number" and p or party != "po_number" and p is not None and (
+                p.name or (p.address is not None and p.address.text)):
+            continue
+        f = dict.fromkeys(FEATURES, 0.5)
+        f.update(doc_valid=doc_valid, doc_arith=doc_arith, total_closes=closes, sheet=1.0 if sheet else 0.0,
+                 valid=0.0)
+        if party in ("buyer", "po_number"):  # every order has them: their absence is a miss, whatever the labels say
+            f["label_seen"] = 1.0
+        elif seen is not None and party in seen:
+            f["label_seen"] = 1.0 if seen[party] else 0.0
+        out.append(FieldEvidence(party if party == "po_number" else f"{party}.name", kind, f))
     return out
