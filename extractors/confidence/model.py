@@ -118,8 +118,9 @@ def prior(ev: FieldEvidence) -> float:
 CAPS = (("second_reading", 0.0, 0.4),  # OCR of the scan reads something else than the text layer
         ("line_arith", 0.0, 0.5),  # qty × price ≠ amount: every number of the line is in doubt
         ("valid", 0.0, 0.5),  # an item code that is a date or the line number, a "name" that is an address…
-        ("desc_clean", 0.0, 0.6))  # a description that swallowed a date, codes or another column's text
-CAPPED_GROUPS = {"line_arith": {"number"}}
+        ("desc_clean", 0.0, 0.6),  # a description that swallowed a date, codes or another column's text
+        ("seq_ok", 0.0, 0.5))  # printed line numbers with a gap (10, 20, 40) or a lone line 40: rows missed
+CAPPED_GROUPS = {"line_arith": {"number"}, "seq_ok": {"lines"}}
 # ``valid`` caps only where a failed check was never right on the real corpus (a uom or description
 # failing it is often right: those checks are loose)
 CAPPED_KINDS = {"valid": {"sku", "customer_part", "gtin", "buyer.name", "ship_to.name", "ship_to.address"}}

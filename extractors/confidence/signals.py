@@ -39,7 +39,7 @@ LINE_NUMBERS = ("qty", "unit_price", "amount")
 
 FEATURES = ("ocr", "word_conf", "hint", "has_box", "valid", "raw_has_value", "line_arith", "line_complete",
             "doc_arith", "total_closes", "count_ok", "second_reading", "multi_line", "sheet", "doc_valid",
-            "agree", "desc_clean", "label_seen")
+            "agree", "desc_clean", "label_seen", "seq_ok")
 
 _CURRENCY_CODES = (
     "USD EUR GBP INR JPY CNY CHF CAD AUD NZD SEK NOK DKK PLN CZK HUF RON BGN HRK TRY RUB BRL MXN ARS CLP COP "
@@ -108,6 +108,30 @@ def total_closes(order: CanonicalOrder) -> float:
                   if c.amount is not None)
     candidates = {base, base + charges, base + line_ch, base + charges + line_ch}
     return 1.0 if any(_close(c, order.declared_total) for c in candidates) else 0.0
+
+
+def sequence_ok(order: CanonicalOrder) -> float:
+    """Printed line numbers run without a gap from the first step (1, 2, 3 / 10, 20, 30 / 132001, 132002):
+    1; a gap, or a first number past the first step (a lone line 40), means rows were missed: 0;
+    0.5 when the lines carry no plain numbers."""
+    nums: list[int] = []
+    for line in order.lines:
+        text = (line.line_no or "").strip()
+        if not re.fullmatch(r"\d{1,7}", text):
+            return 0.5
+        nums.append(int(text))
+    if not nums:
+        return 0.5
+    steps = [b - a for a, b in zip(nums, nums[1:], strict=False)]
+    if steps:
+        step = min(steps)
+        if step <= 0 or any(s != step for s in steps):
+            return 0.0
+    else:
+        step = nums[0] if nums[0] in (1, 10, 100) else 0
+        if not step:
+            return 0.0
+    return 1.0 if nums[0] <= step or nums[0] % (step * 10) in (0, 1, step) and nums[0] > 1000 else 0.0
 
 
 def count_ok(order: CanonicalOrder) -> float:
@@ -327,7 +351,7 @@ def evidence(order: CanonicalOrder, *, sheet: bool = False, second: dict[str, fl
     f.update(doc_valid=doc_valid, doc_arith=doc_arith, total_closes=closes, count_ok=cnt, sheet=1.0 if sheet else 0.0,
              line_complete=(sum(1 for ln in order.lines if ln.qty is not None and ln.description) / len(order.lines))
              if order.lines else 0.0,
-             valid=1.0 if order.lines else 0.0,
+             valid=1.0 if order.lines else 0.0, seq_ok=sequence_ok(order),
              ocr=1.0 if any((p.extractor or "") == "pdf_ocr" for p in order.provenance.values()) else 0.0)
     out.append(FieldEvidence("lines", "lines", f))
     for party, kind in ABSENT.items():
