@@ -359,6 +359,8 @@ def evidence(order: CanonicalOrder, *, sheet: bool = False, second: dict[str, fl
         if party == "po_number" and p or party != "po_number" and p is not None and (
                 p.name or (p.address is not None and p.address.text)):
             continue
+        if party == "ship_to" and sheet:  # a sheet's cells are read by their labels: no ship-to cell, no ship-to
+            continue
         f = dict.fromkeys(FEATURES, 0.5)
         f.update(doc_valid=doc_valid, doc_arith=doc_arith, total_closes=closes, sheet=1.0 if sheet else 0.0,
                  valid=0.0)
