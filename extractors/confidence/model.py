@@ -119,7 +119,8 @@ CAPS = (("second_reading", 0.0, 0.4),  # OCR of the scan reads something else th
         ("line_arith", 0.0, 0.5),  # qty × price ≠ amount: every number of the line is in doubt
         ("valid", 0.0, 0.5),  # an item code that is a date or the line number, a "name" that is an address…
         ("desc_clean", 0.0, 0.6),  # a description that swallowed a date, codes or another column's text
-        ("seq_ok", 0.0, 0.5))  # printed line numbers with a gap (10, 20, 40) or a lone line 40: rows missed
+        ("seq_ok", 0.0, 0.5),  # printed line numbers with a gap (10, 20, 40) or a lone line 40: rows missed
+        ("glyph_ok", 0.0, 0.5))  # an OCR code with 8 where its column's codes have B (0/O, 1/I, 5/S)
 CAPPED_GROUPS = {"line_arith": {"number"}, "seq_ok": {"lines"}}
 # ``valid`` caps only where a failed check was never right on the real corpus (a uom or description
 # failing it is often right: those checks are loose)

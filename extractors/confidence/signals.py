@@ -39,7 +39,7 @@ LINE_NUMBERS = ("qty", "unit_price", "amount")
 
 FEATURES = ("ocr", "word_conf", "hint", "has_box", "valid", "raw_has_value", "line_arith", "line_complete",
             "doc_arith", "total_closes", "count_ok", "second_reading", "multi_line", "sheet", "doc_valid",
-            "agree", "desc_clean", "label_seen", "seq_ok")
+            "agree", "desc_clean", "label_seen", "seq_ok", "glyph_ok")
 
 _CURRENCY_CODES = (
     "USD EUR GBP INR JPY CNY CHF CAD AUD NZD SEK NOK DKK PLN CZK HUF RON BGN HRK TRY RUB BRL MXN ARS CLP COP "
@@ -210,20 +210,51 @@ _DESC_DATE = re.compile(r"\b\d{1,2}([./-])\d{1,2}\1(?:19|20)?\d{2}\b|\b\d{1,2}/\
 _DECIMAL = re.compile(r"(?<![\w.,'’/])\d+(?:[.,'’]\d{3})*[.,]\d{2,3}(?![\w.,'’/])")
 
 
-def absorption(text: str) -> str | None:
+_PACK_TAIL = re.compile(r"\b\d+\s?[xX×]\s?\d+(?:[.,]\d+)?\s*$")  # "… 22x16": a case-pack / size cell
+
+
+def pack_column(order: CanonicalOrder) -> bool:
+    """Most descriptions (3 or more) end with a pack-size token: a Pack/Size column read into them."""
+    descs = [ln.description for ln in order.lines if ln.description]
+    hits = sum(1 for d in descs if _PACK_TAIL.search(d))
+    return hits >= 3 and hits >= 0.6 * len(descs)
+
+
+def absorption(text: str, pack: bool = False) -> str | None:
     """Why a description looks like it swallowed something else (None: it does not)."""
     if _DESC_DATE.search(text):
         return "date"
     if len(_DECIMAL.findall(text)) >= 3:
         return "numbers"
+    if pack and _PACK_TAIL.search(text):
+        return "pack column"
     return None
 
 
-def description_clean(text: str) -> float:
-    """1 when the description reads as one cell's text, 0 when it absorbed a date or a run of numbers
-    (another column's cells: a delivery date, qty/price/amount). A shared tail across lines (brand, pack
-    size) was measured too and is no evidence: real descriptions share tails as often."""
-    return 0.0 if absorption(text) else 1.0
+def description_clean(text: str, pack: bool = False) -> float:
+    """1 when the description reads as one cell's text, 0 when it absorbed a date, a run of numbers
+    (another column's cells: a delivery date, qty/price/amount) or, on most lines of the document, a
+    pack-size cell. A shared word tail across lines (a brand) was measured too and is no evidence: real
+    descriptions share tails as often."""
+    return 0.0 if absorption(text, pack) else 1.0
+
+
+# OCR glyph pairs a scan confuses: a digit in one code where another code of the column has the letter
+_CONFUSABLE = {"8": "B", "0": "OD", "1": "IL", "5": "S", "2": "Z", "6": "G"}
+
+
+def glyph_doubt(value: str, column: list[str]) -> bool:
+    """An OCR-read code with a digit where a code of the same column and length has its look-alike letter
+    (``34108`` beside ``3439B``): the scan's B/8, O/0, I/1, S/5 can have been read either way."""
+    v = value.upper()
+    for other in column:
+        o = other.upper()
+        if o == v or len(o) != len(v):
+            continue
+        if any(a in _CONFUSABLE and b in _CONFUSABLE[a] or b in _CONFUSABLE and a in _CONFUSABLE[b]
+               for a, b in zip(v, o, strict=True)):
+            return True
+    return False
 
 
 def _norm(s: str) -> str:
@@ -309,6 +340,8 @@ def evidence(order: CanonicalOrder, *, sheet: bool = False, second: dict[str, fl
     checked = [a for a in arith if a != 0.5]
     doc_arith = (sum(checked) / len(checked)) if checked else 0.5
     closes = total_closes(order)
+    pack = pack_column(order)
+    columns = {k: [str(getattr(ln, k)) for ln in order.lines if getattr(ln, k)] for k in ("sku", "customer_part")}
     cnt = count_ok(order)
     out: list[FieldEvidence] = []
     for path, (kind, value, line) in field_values(order).items():
@@ -341,7 +374,9 @@ def evidence(order: CanonicalOrder, *, sheet: bool = False, second: dict[str, fl
         if kind.endswith(".name"):
             f["agree"] = party_agreement(order, kind.split(".")[0])
         if kind == "description":
-            f["desc_clean"] = description_clean(str(value))
+            f["desc_clean"] = description_clean(str(value), pack)
+        if kind in columns and f["ocr"] == 1.0:
+            f["glyph_ok"] = 0.0 if glyph_doubt(str(value), columns[kind]) else 1.0
         out.append(FieldEvidence(path, kind, f))
     known = [ev.features["valid"] for ev in out if ev.features["valid"] != 0.5]
     doc_valid = sum(known) / len(known) if known else 0.5
