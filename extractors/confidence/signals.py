@@ -186,7 +186,7 @@ def validate_value(kind: str, value: Any, order: CanonicalOrder, line: Any = Non
     if kind in ("sku", "customer_part"):
         if line is not None and line.line_no and text == str(line.line_no).strip():
             return 0.0
-        if re.fullmatch(r"\d{1,2}", text):
+        if re.fullmatch(r"\d{1,2}", text) or len(text) <= 3:  # "10", "3M", "ATK", '40"': a fragment, no code
             return 0.0
         return 1.0 if _looks_code(text) and re.search(r"\d", text) else 0.5 if _looks_code(text) else 0.0
     if kind == "gtin":
