@@ -115,24 +115,25 @@ def prior(ev: FieldEvidence) -> float:
 
 
 # Hard evidence caps the learned score: too rare in the corpus for weights to learn, too clear to ignore.
-CAPS = (("second_reading", 0.0, 0.4),  # OCR of the scan reads something else than the text layer
-        ("line_arith", 0.0, 0.5),  # qty × price ≠ amount: every number of the line is in doubt
-        ("valid", 0.0, 0.5),  # an item code that is a date or the line number, a "name" that is an address…
-        ("desc_clean", 0.0, 0.6),  # a description that swallowed a date, codes or another column's text
-        ("seq_ok", 0.0, 0.5),  # printed line numbers with a gap (10, 20, 40) or a lone line 40: rows missed
-        ("glyph_ok", 0.0, 0.5))  # an OCR code with 8 where its column's codes have B (0/O, 1/I, 5/S)
-CAPPED_GROUPS = {"line_arith": {"number"}, "seq_ok": {"lines"}}
-# ``valid`` caps only where a failed check was never right on the real corpus (a uom or description
-# failing it is often right: those checks are loose)
-CAPPED_KINDS = {"valid": {"sku", "customer_part", "gtin", "buyer.name", "ship_to.name", "ship_to.address"}}
+# (feature, value, cap, field kinds it applies to — None: every kind). ``valid`` caps only kinds where a
+# failed check was never (or, for names without an organisation word, seldom) right on the real corpus;
+# a uom or description failing its loose check is often right.
+_CODES_AND_PARTIES = frozenset({"sku", "customer_part", "gtin", "buyer.name", "ship_to.name", "ship_to.address"})
+_NUMBERS = frozenset({"qty", "unit_price", "amount"})
+CAPS: tuple[tuple[str, float, float, frozenset[str] | None], ...] = (
+    ("second_reading", 0.0, 0.4, None),  # OCR of the scan reads something else than the text layer
+    ("line_arith", 0.0, 0.5, _NUMBERS),  # qty × price ≠ amount: every number of the line is in doubt
+    ("valid", 0.0, 0.5, _CODES_AND_PARTIES),  # an item code that is a date or "3M", a "name" that is an address
+    ("valid", 0.5, 0.75, frozenset({"buyer.name", "ship_to.name"})),  # no organisation word: 17 of 31 right
+    ("desc_clean", 0.0, 0.6, None),  # a description that swallowed a date, a run of numbers, a pack column
+    ("seq_ok", 0.0, 0.5, frozenset({"lines"})),  # printed line numbers with a gap (10, 20, 40): rows missed
+    ("glyph_ok", 0.0, 0.5, None),  # an OCR code with 8 where its column's codes have B (0/O, 1/I, 5/S)
+)
 
 
 def _capped(ev: FieldEvidence, p: float) -> float:
-    for name, value, cap in CAPS:
-        groups = CAPPED_GROUPS.get(name)
-        kinds = CAPPED_KINDS.get(name)
-        if ev.features.get(name) == value and (groups is None or ev.group in groups) \
-                and (kinds is None or ev.kind in kinds):
+    for name, value, cap, kinds in CAPS:
+        if ev.features.get(name) == value and (kinds is None or ev.kind in kinds):
             p = min(p, cap)
     return p
 
