@@ -52,6 +52,7 @@ class Doc:
     extraction: Any = None
     evidence: list[Any] = field(default_factory=list)
     labels: dict[str, int] = field(default_factory=dict)  # path → 1 right / 0 wrong (fields with a value)
+    absent: set[str] = field(default_factory=set)  # paths of absent.* entries (no value: right when gold has none)
     conf: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -109,6 +110,35 @@ def extract_raw(doc: Doc, cache: Path | None, ocr: bool) -> None:
         key.write_text(doc.extraction.model_dump_json())
 
 
+def history(docs: list[Doc], cache: Path, ocr: bool) -> list[Doc]:
+    """The same documents as earlier engines read them (their entries in the cache, other engine versions):
+    fitted on, never scored. An engine tuned on a corpus reads it better than a layout it never saw; its
+    earlier readings are what a new layout looks like, so the model learns how much to trust unfamiliar
+    readings instead of only the tuned ones."""
+    from orderflow.canonical import Extraction  # noqa: PLC0415
+    from orderflow.extractors.confidence import document_evidence  # noqa: PLC0415
+
+    now = _engine_version()
+    out: list[Doc] = []
+    for doc in docs:
+        if doc.path.suffix.lower() != ".pdf":  # sheets are read by their labelled cells, not by a tuned layout
+            continue
+        sha = hashlib.sha256(doc.path.read_bytes()).hexdigest()[:12]
+        for entry in sorted(cache.glob(f"{doc.name}.{sha}.*.{int(ocr)}.json")):
+            if entry.name.split(".")[-3] == now:
+                continue
+            past = Doc(doc.name, doc.corpus, doc.path, doc.gold)
+            try:
+                past.extraction = Extraction.model_validate_json(entry.read_text())
+            except ValueError:  # an entry an older canonical model wrote: not readable any more
+                continue
+            evs = document_evidence(past.extraction, doc.path.read_bytes(), ocr=False)
+            past.evidence = evs[0] if evs else []
+            label(past)
+            out.append(past)
+    return out
+
+
 def label(doc: Doc) -> None:
     """Right/wrong for every predicted field that bench/accuracy.py scores, and for the line set."""
     order = doc.extraction.orders[0].to_json_dict() if doc.extraction.orders else None
@@ -127,6 +157,12 @@ def label(doc: Doc) -> None:
                 doc.labels[f"lines[{i}].{k}"] = int(gl is not None and same(k, gl.get(k), pl.get(k)))
     if order is not None:
         doc.labels["lines"] = int(len(pred["lines"]) == len(glines))
+    for ev in doc.evidence:  # a buyer / ship-to not found: right when the gold has none either
+        if ev.kind.startswith("absent."):
+            party = ev.kind.split(".", 1)[1]
+            want = gold.get(party) if party != "ship_to" else (ship.get("name") or ship.get("address"))
+            doc.labels[ev.path] = int(want in (None, ""))
+            doc.absent.add(ev.path)
 
 
 def examples(docs: list[Doc]) -> list[tuple[Any, int]]:
@@ -137,8 +173,11 @@ def fold_of(template: str) -> int:
     return zlib.crc32(template.encode()) % FOLDS
 
 
-def score_out_of_fold(fit_docs: list[Doc], held: list[Doc], shipped: dict[str, Any] | None, raw: bool) -> None:
-    """Confidence per field: out-of-fold for the fitted documents, the shipped model for the hold-out."""
+def score_out_of_fold(fit_docs: list[Doc], held: list[Doc], shipped: dict[str, Any] | None, raw: bool,
+                      past: list[Doc] | None = None) -> None:
+    """Confidence per field: out-of-fold for the fitted documents, the shipped model for the hold-out
+    (``past``: earlier readings, fitted on with their template's fold, never scored)."""
+    past = past or []
     from orderflow.extractors.confidence.model import fit, predict  # noqa: PLC0415
 
     if raw:
@@ -150,7 +189,7 @@ def score_out_of_fold(fit_docs: list[Doc], held: list[Doc], shipped: dict[str, A
         test = [d for d in fit_docs if fold_of(d.template) == k]
         if not test:
             continue
-        model = fit(examples([d for d in fit_docs if fold_of(d.template) != k]))
+        model = fit(examples([d for d in fit_docs + past if fold_of(d.template) != k]))
         for d in test:
             d.conf = {ev.path: predict(model, ev) for ev in d.evidence}
     for d in held:
@@ -184,7 +223,7 @@ def evaluate(docs: list[Doc], threshold: float) -> dict[str, Any]:
     touchless = touchless_right = perfect = perfect_touchless = 0
     for d in docs:
         for path, c in d.conf.items():
-            if path in d.labels and path != "lines":
+            if path in d.labels and path != "lines" and path not in d.absent:
                 b = next(i for i in range(len(BUCKETS) - 1) if BUCKETS[i] <= c < BUCKETS[i + 1])
                 buckets[b] += 1
                 right_in[b] += d.labels[path]
@@ -264,6 +303,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-ocr", action="store_true")
     ap.add_argument("--only-cached", action="store_true", help="skip documents not in --cache yet (quick iterations)")
     ap.add_argument("--json", default=None, help="write the figures as JSON here")
+    ap.add_argument("--history", action="store_true",
+                    help="fit also on the --cache entries of earlier engine versions (the shipped model is)")
+    ap.add_argument("--shipped", action="store_true",
+                    help="score every document with the shipped model as it is (in-sample where it was fitted)")
     args = ap.parse_args(argv)
     from orderflow.extractors.confidence.model import MODEL_PATH, fit, load  # noqa: PLC0415
 
@@ -275,25 +318,31 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[{i}/{len(docs)}] {d.corpus}/{d.path.name}", file=sys.stderr, flush=True)
         extract_raw(d, args.cache, not args.no_ocr)
         label(d)
+    past: list[Doc] = []
+    if args.history and args.cache:
+        past = history([d for d in docs if d.name not in held_names], args.cache, not args.no_ocr)
+        print(f"history: {len(past)} earlier readings", file=sys.stderr)
     if args.fit:
         fit_docs = [d for d in docs if d.name not in held_names]
-        model = fit(examples(fit_docs))
+        model = fit(examples(fit_docs + past))
         model["fitted_on"] = {"documents": len(fit_docs), "templates": len({d.template for d in fit_docs}),
+                              "earlier_readings": len(past),
                               "corpora": sorted({d.corpus for d in fit_docs}), "review_confidence": args.threshold}
         MODEL_PATH.write_text(json.dumps(model, indent=1) + "\n")
-        print(f"wrote {MODEL_PATH} ({len(examples(fit_docs))} fields)", file=sys.stderr)
+        print(f"wrote {MODEL_PATH} ({len(examples(fit_docs + past))} fields)", file=sys.stderr)
     shipped = load()
     fitted_on = set(((shipped or {}).get("fitted_on") or {}).get("corpora") or [])
     # out-of-fold for what the model was fitted on; the shipped model for the rest (hold-out, other corpora)
-    fit_docs = [d for d in docs if d.name not in held_names and d.corpus in fitted_on]
+    fit_docs = [] if args.shipped else [d for d in docs if d.name not in held_names and d.corpus in fitted_on]
     held = [d for d in docs if d not in fit_docs]
-    score_out_of_fold(fit_docs, held, shipped, args.raw)
+    score_out_of_fold(fit_docs, held, shipped, args.raw, past)
     report: dict[str, Any] = {}
     for corpus in sorted({d.corpus for d in fit_docs}):
         report[f"{corpus} (out-of-fold)"] = evaluate([d for d in fit_docs if d.corpus == corpus], args.threshold)
-    for corpus in sorted({d.corpus for d in docs if d.corpus not in fitted_on}):
-        report[f"{corpus} (shipped model, not fitted on)"] = evaluate(
-            [d for d in held if d.corpus == corpus], args.threshold)
+    for corpus in sorted({d.corpus for d in docs if d.corpus not in fitted_on or args.shipped}):
+        how = "fitted on them, hold-out left out" if corpus in fitted_on else "not fitted on"
+        report[f"{corpus} (shipped model, {how})"] = evaluate(
+            [d for d in held if d.corpus == corpus and d.name not in held_names], args.threshold)
     hold = [d for d in held if d.name in held_names]
     if hold:
         report["hold-out (shipped model)"] = evaluate(hold, args.threshold)

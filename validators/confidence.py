@@ -88,6 +88,8 @@ def confirmed_by_reference(order: CanonicalOrder, result: Any, ref: Any) -> set[
     customer = ref.customer(result.customer_id) if result.customer_id else None
     if customer is not None and order.buyer is not None and same(order.buyer.name, customer.name):
         out.add("buyer.name")
+    if customer is not None and (order.buyer is None or not order.buyer.name):
+        out.add("buyer.name")  # no buyer printed, but the channel and the ERP know who ordered
     ship = next((st for st in ref.ship_tos if st.id == result.ship_to_id), None) if result.ship_to_id else None
     if ship is not None and order.ship_to is not None and same(order.ship_to.name, ship.name):
         out.update(("ship_to.name", "ship_to.address"))
@@ -98,6 +100,17 @@ def confirmed_by_reference(order: CanonicalOrder, result: Any, ref: Any) -> set[
                 and order.lines[rl.index].unit_price == rl.contract_price:
             out.add(f"lines[{rl.index}].unit_price")
     return out
+
+
+def _absent(order: CanonicalOrder, path: str) -> bool:
+    """A header field the engine found no value for (its entry is the doubt that one was missed)."""
+    if path.startswith("lines"):
+        return False
+    head, _, attr = path.partition(".")
+    value = getattr(order, head, None)
+    if attr and value is not None:
+        value = getattr(value, attr, None)
+    return value in (None, "")
 
 
 def check_confidence(order: CanonicalOrder, threshold: float, confirmed: set[str] | frozenset[str] = frozenset()
@@ -112,6 +125,9 @@ def check_confidence(order: CanonicalOrder, threshold: float, confirmed: set[str
         if path == "lines":
             msg = (f"The engine is only {prov.confidence:.0%} sure it read every line (none missed, none "
                    "invented): compare the lines with the document.")
+        elif _absent(order, path):
+            msg = (f"{path}: nothing was read, and the engine is only {prov.confidence:.0%} sure the document "
+                   "has none: read it from the document, or accept it as empty.")
         else:
             seen = f"'{prov.raw}'" if prov.raw else "This value"
             where = f" on page {prov.page}" if prov.page else ""

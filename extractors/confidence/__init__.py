@@ -44,7 +44,13 @@ def document_evidence(result: Extraction, data: bytes | None = None, *, ocr: boo
             result.metadata["second_reading"] = second
         elif isinstance(result.metadata.get("second_reading"), dict):
             second = {k: float(v) for k, v in result.metadata["second_reading"].items()}
-        out.append(evidence(order, sheet=str(fmt).startswith(SHEET_FORMATS), second=second))
+        seen = result.metadata.get("labels_seen")
+        if data is not None and fmt == "pdf_text" and "labels_seen" not in result.metadata:
+            from orderflow.extractors.confidence.textlayer import labels_seen  # noqa: PLC0415
+
+            seen = result.metadata["labels_seen"] = labels_seen(data)
+        out.append(evidence(order, sheet=str(fmt).startswith(SHEET_FORMATS), second=second,
+                            seen=seen if isinstance(seen, dict) else None))
     return out
 
 

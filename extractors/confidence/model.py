@@ -20,10 +20,11 @@ MODEL_PATH = Path(__file__).with_name("model.json")
 L2 = 5.0  # ridge penalty: keeps weights small where a group has few examples
 
 
-def encode(features: dict[str, float]) -> list[float]:
-    """Bias + each feature split into its evidence-for and evidence-against halves (0.5 = no evidence)."""
+def encode(features: dict[str, float], names: tuple[str, ...] | list[str] = FEATURES) -> list[float]:
+    """Bias + each feature split into its evidence-for and evidence-against halves (0.5 = no evidence).
+    ``names``: the features a model was fitted on (a model fitted before a feature existed ignores it)."""
     row = [1.0]
-    for name in FEATURES:
+    for name in names:
         x = float(features.get(name, 0.5))
         row.append(max(0.0, x - 0.5) * 2.0)
         row.append(max(0.0, 0.5 - x) * 2.0)
@@ -114,15 +115,25 @@ def prior(ev: FieldEvidence) -> float:
 
 
 # Hard evidence caps the learned score: too rare in the corpus for weights to learn, too clear to ignore.
-CAPS = (("second_reading", 0.0, 0.4),  # OCR of the scan reads something else than the text layer
-        ("line_arith", 0.0, 0.5))  # qty × price ≠ amount: every number of the line is in doubt
-CAPPED_GROUPS = {"line_arith": {"number"}}
+# (feature, value, cap, field kinds it applies to — None: every kind). ``valid`` caps only kinds where a
+# failed check was never (or, for names without an organisation word, seldom) right on the real corpus;
+# a uom or description failing its loose check is often right.
+_CODES_AND_PARTIES = frozenset({"sku", "customer_part", "gtin", "buyer.name", "ship_to.name", "ship_to.address"})
+_NUMBERS = frozenset({"qty", "unit_price", "amount"})
+CAPS: tuple[tuple[str, float, float, frozenset[str] | None], ...] = (
+    ("second_reading", 0.0, 0.4, None),  # OCR of the scan reads something else than the text layer
+    ("line_arith", 0.0, 0.5, _NUMBERS),  # qty × price ≠ amount: every number of the line is in doubt
+    ("valid", 0.0, 0.5, _CODES_AND_PARTIES),  # an item code that is a date or "3M", a "name" that is an address
+    ("valid", 0.5, 0.75, frozenset({"buyer.name", "ship_to.name"})),  # no organisation word: 17 of 31 right
+    ("desc_clean", 0.0, 0.6, None),  # a description that swallowed a date, a run of numbers, a pack column
+    ("seq_ok", 0.0, 0.5, frozenset({"lines"})),  # printed line numbers with a gap (10, 20, 40): rows missed
+    ("glyph_ok", 0.0, 0.5, None),  # an OCR code with 8 where its column's codes have B (0/O, 1/I, 5/S)
+)
 
 
 def _capped(ev: FieldEvidence, p: float) -> float:
-    for name, value, cap in CAPS:
-        groups = CAPPED_GROUPS.get(name)
-        if ev.features.get(name) == value and (groups is None or ev.group in groups):
+    for name, value, cap, kinds in CAPS:
+        if ev.features.get(name) == value and (kinds is None or ev.kind in kinds):
             p = min(p, cap)
     return p
 
@@ -135,7 +146,8 @@ def predict(model: dict[str, Any] | None, ev: FieldEvidence) -> float:
     weights = group.get("weights")
     if weights is None:  # a group seen only right or only wrong: its base rate, shrunk towards 0.5
         return _capped(ev, (group.get("right", 0) + 1) / (group.get("n", 0) + 2))
-    return _capped(ev, _sigmoid(sum(w * x for w, x in zip(weights, encode(ev.features), strict=True))))
+    names = (model or {}).get("features") or FEATURES
+    return _capped(ev, _sigmoid(sum(w * x for w, x in zip(weights, encode(ev.features, names), strict=True))))
 
 
 @lru_cache(maxsize=4)

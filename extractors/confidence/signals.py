@@ -26,7 +26,11 @@ KINDS: dict[str, str] = {
     "line_no": "line_code", "sku": "line_code", "customer_part": "line_code", "gtin": "line_code",
     "description": "text", "uom": "line_code", "qty": "number", "unit_price": "number", "amount": "number",
     "requested_date": "date", "lines": "lines",
+    "absent.buyer": "absent", "absent.ship_to": "absent", "absent.po_number": "absent",
 }
+# fields a purchase order nearly always carries: their absence gets an entry of its own (path = the field,
+# kind ``absent.*``), whose confidence is P(the document really has none)
+ABSENT = {"po_number": "absent.po_number", "buyer": "absent.buyer", "ship_to": "absent.ship_to"}
 HEADER_SCALARS = ("po_number", "po_date", "requested_delivery_date", "currency", "payment_terms", "declared_total")
 PARTIES = ("buyer", "supplier", "ship_to", "bill_to")
 LINE_FIELDS = ("line_no", "sku", "customer_part", "gtin", "description", "uom", "qty", "unit_price", "amount",
@@ -35,7 +39,7 @@ LINE_NUMBERS = ("qty", "unit_price", "amount")
 
 FEATURES = ("ocr", "word_conf", "hint", "has_box", "valid", "raw_has_value", "line_arith", "line_complete",
             "doc_arith", "total_closes", "count_ok", "second_reading", "multi_line", "sheet", "doc_valid",
-            "agree")
+            "agree", "desc_clean", "label_seen", "seq_ok", "glyph_ok")
 
 _CURRENCY_CODES = (
     "USD EUR GBP INR JPY CNY CHF CAD AUD NZD SEK NOK DKK PLN CZK HUF RON BGN HRK TRY RUB BRL MXN ARS CLP COP "
@@ -43,8 +47,13 @@ _CURRENCY_CODES = (
 _CURRENCIES = frozenset(_CURRENCY_CODES.split())
 _LEGAL = re.compile(r"\b(gmbh|ag|ltd|limited|inc|llc|l\.?l\.?c|corp|corporation|co|company|s\.?a|s\.?r\.?l|spa|"
                     r"s\.?p\.?a|b\.?v|n\.?v|pvt|private|plc|kg|oy|ab|as|srl|sas|sarl|pty|ltda|industries|group|"
-                    r"enterprises?|trading|manufacturing|services|solutions)\b\.?", re.IGNORECASE)
+                    r"enterprises?|trading|manufacturing|services|solutions|sp\.?\s?z\s?o\.?\s?o)\b\.?", re.IGNORECASE)
 _DATEISH = re.compile(r"\b\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}\b")
+_TRUNCATED = re.compile(r"[,&/(:+–-]\s*$")
+_SALUTATION = re.compile(r"^(?:mr|mrs|ms|miss|dr|herr|frau|sr|sra|m|mme)\.?\s+[A-Z]", re.IGNORECASE)
+_ADDRESS_WORDS = re.compile(r"\b(?:floor|street|road|avenue|suite|unit\s+no|p\.?\s?o\.?\s+box|stra(?:ss|ß)e|"
+                            r"str\.|postfach|rue|via|calle|rua)\b|^\d+(?:st|nd|rd|th)?\b", re.IGNORECASE)
+_CONNECTORS = frozenset({"&", "and", "und", "et", "y", "e", "-", "+"})
 _TERMS = re.compile(r"\d|net|days?|tage|giorni|d[ií]as|jours|immediate|advance|prepa|cod|c\.o\.d|cash|due|"
                     r"receipt|eom|month|zahlbar|pagamento|pago|paiement|vorkasse|skonto|credit|against",
                     re.IGNORECASE)
@@ -101,6 +110,30 @@ def total_closes(order: CanonicalOrder) -> float:
     return 1.0 if any(_close(c, order.declared_total) for c in candidates) else 0.0
 
 
+def sequence_ok(order: CanonicalOrder) -> float:
+    """Printed line numbers run without a gap from the first step (1, 2, 3 / 10, 20, 30 / 132001, 132002):
+    1; a gap, or a first number past the first step (a lone line 40), means rows were missed: 0;
+    0.5 when the lines carry no plain numbers."""
+    nums: list[int] = []
+    for line in order.lines:
+        text = (line.line_no or "").strip()
+        if not re.fullmatch(r"\d{1,7}", text):
+            return 0.5
+        nums.append(int(text))
+    if not nums:
+        return 0.5
+    steps = [b - a for a, b in zip(nums, nums[1:], strict=False)]
+    if steps:
+        step = min(steps)
+        if step <= 0 or any(s != step for s in steps):
+            return 0.0
+    else:
+        step = nums[0] if nums[0] in (1, 10, 100) else 0
+        if not step:
+            return 0.0
+    return 1.0 if nums[0] <= step or nums[0] % (step * 10) in (0, 1, step) and nums[0] > 1000 else 0.0
+
+
 def count_ok(order: CanonicalOrder) -> float:
     if order.declared_line_count is None:
         return 0.5
@@ -137,15 +170,23 @@ def validate_value(kind: str, value: Any, order: CanonicalOrder, line: Any = Non
         lower = sum(1 for w in words if w[:1].islower())
         if text.endswith(".") and not _LEGAL.search(text) or lower > max(1, len(words) // 2):
             return 0.0
+        if _TRUNCATED.search(text) or _SALUTATION.match(text):  # cut off mid-name; a person, not an organisation
+            return 0.0
+        if all(_LEGAL.fullmatch(w) or w.lower() in _CONNECTORS for w in words):  # "PRIVATE LIMITED": no name left
+            return 0.0
+        if _ADDRESS_WORDS.search(text) and not _LEGAL.search(text):  # "6TH FLOOR, UNIT NO.": an address line
+            return 0.0
         return 1.0 if _LEGAL.search(text) else 0.5
     if kind.endswith(".address"):
+        if "!" in text or sum(1 for w in text.split() if w[:1].islower() and len(w) > 3) >= 4:
+            return 0.0  # a notice or a sentence ran into the address block
         return 1.0 if re.search(r"\d", text) and re.search(r"[A-Za-z]{3}", text) and len(text) <= 250 else 0.0
     if kind == "line_no":
         return 1.0 if re.fullmatch(r"\d{1,6}(\.\d{1,3})?", text) else 0.0
     if kind in ("sku", "customer_part"):
         if line is not None and line.line_no and text == str(line.line_no).strip():
             return 0.0
-        if re.fullmatch(r"\d{1,2}", text):
+        if re.fullmatch(r"\d{1,2}", text) or len(text) <= 3:  # "10", "3M", "ATK", '40"': a fragment, no code
             return 0.0
         return 1.0 if _looks_code(text) and re.search(r"\d", text) else 0.5 if _looks_code(text) else 0.0
     if kind == "gtin":
@@ -163,6 +204,57 @@ def validate_value(kind: str, value: Any, order: CanonicalOrder, line: Any = Non
             return 1.0 if 0 < d < 10_000_000 else 0.0
         return 1.0 if d >= 0 else 0.5
     return 0.5
+
+
+_DESC_DATE = re.compile(r"\b\d{1,2}([./-])\d{1,2}\1(?:19|20)?\d{2}\b|\b\d{1,2}/\d{1,2}-\d{1,2}/\d{1,2}\b")
+_DECIMAL = re.compile(r"(?<![\w.,'’/])\d+(?:[.,'’]\d{3})*[.,]\d{2,3}(?![\w.,'’/])")
+
+
+_PACK_TAIL = re.compile(r"\b\d+\s?[xX×]\s?\d+(?:[.,]\d+)?\s*$")  # "… 22x16": a case-pack / size cell
+
+
+def pack_column(order: CanonicalOrder) -> bool:
+    """Most descriptions (3 or more) end with a pack-size token: a Pack/Size column read into them."""
+    descs = [ln.description for ln in order.lines if ln.description]
+    hits = sum(1 for d in descs if _PACK_TAIL.search(d))
+    return hits >= 3 and hits >= 0.6 * len(descs)
+
+
+def absorption(text: str, pack: bool = False) -> str | None:
+    """Why a description looks like it swallowed something else (None: it does not)."""
+    if _DESC_DATE.search(text):
+        return "date"
+    if len(_DECIMAL.findall(text)) >= 3:
+        return "numbers"
+    if pack and _PACK_TAIL.search(text):
+        return "pack column"
+    return None
+
+
+def description_clean(text: str, pack: bool = False) -> float:
+    """1 when the description reads as one cell's text, 0 when it absorbed a date, a run of numbers
+    (another column's cells: a delivery date, qty/price/amount) or, on most lines of the document, a
+    pack-size cell. A shared word tail across lines (a brand) was measured too and is no evidence: real
+    descriptions share tails as often."""
+    return 0.0 if absorption(text, pack) else 1.0
+
+
+# OCR glyph pairs a scan confuses: a digit in one code where another code of the column has the letter
+_CONFUSABLE = {"8": "B", "0": "OD", "1": "IL", "5": "S", "2": "Z", "6": "G"}
+
+
+def glyph_doubt(value: str, column: list[str]) -> bool:
+    """An OCR-read code with a digit where a code of the same column and length has its look-alike letter
+    (``34108`` beside ``3439B``): the scan's B/8, O/0, I/1, S/5 can have been read either way."""
+    v = value.upper()
+    for other in column:
+        o = other.upper()
+        if o == v or len(o) != len(v):
+            continue
+        if any(a in _CONFUSABLE and b in _CONFUSABLE[a] or b in _CONFUSABLE and a in _CONFUSABLE[b]
+               for a, b in zip(v, o, strict=True)):
+            return True
+    return False
 
 
 def _norm(s: str) -> str:
@@ -238,14 +330,18 @@ def group_of(path: str) -> str:
     return "party" if k.endswith(".name") else "text"
 
 
-def evidence(order: CanonicalOrder, *, sheet: bool = False, second: dict[str, float] | None = None
-             ) -> list[FieldEvidence]:
-    """Features for every field with a value, plus the ``lines`` pseudo-field (is the line set complete?)."""
+def evidence(order: CanonicalOrder, *, sheet: bool = False, second: dict[str, float] | None = None,
+             seen: dict[str, bool] | None = None) -> list[FieldEvidence]:
+    """Features for every field with a value, plus the ``lines`` pseudo-field (is the line set complete?)
+    and an ``absent.*`` entry for a buyer or ship-to the engine did not find (``seen``: labels printed in
+    the text layer, None when there is none)."""
     second = second or {}
     arith = [line_arithmetic(ln) for ln in order.lines]
     checked = [a for a in arith if a != 0.5]
     doc_arith = (sum(checked) / len(checked)) if checked else 0.5
     closes = total_closes(order)
+    pack = pack_column(order)
+    columns = {k: [str(getattr(ln, k)) for ln in order.lines if getattr(ln, k)] for k in ("sku", "customer_part")}
     cnt = count_ok(order)
     out: list[FieldEvidence] = []
     for path, (kind, value, line) in field_values(order).items():
@@ -277,6 +373,10 @@ def evidence(order: CanonicalOrder, *, sheet: bool = False, second: dict[str, fl
             f["second_reading"] = second[path]
         if kind.endswith(".name"):
             f["agree"] = party_agreement(order, kind.split(".")[0])
+        if kind == "description":
+            f["desc_clean"] = description_clean(str(value), pack)
+        if kind in columns and f["ocr"] == 1.0:
+            f["glyph_ok"] = 0.0 if glyph_doubt(str(value), columns[kind]) else 1.0
         out.append(FieldEvidence(path, kind, f))
     known = [ev.features["valid"] for ev in out if ev.features["valid"] != 0.5]
     doc_valid = sum(known) / len(known) if known else 0.5
@@ -286,7 +386,22 @@ def evidence(order: CanonicalOrder, *, sheet: bool = False, second: dict[str, fl
     f.update(doc_valid=doc_valid, doc_arith=doc_arith, total_closes=closes, count_ok=cnt, sheet=1.0 if sheet else 0.0,
              line_complete=(sum(1 for ln in order.lines if ln.qty is not None and ln.description) / len(order.lines))
              if order.lines else 0.0,
-             valid=1.0 if order.lines else 0.0,
+             valid=1.0 if order.lines else 0.0, seq_ok=sequence_ok(order),
              ocr=1.0 if any((p.extractor or "") == "pdf_ocr" for p in order.provenance.values()) else 0.0)
     out.append(FieldEvidence("lines", "lines", f))
+    for party, kind in ABSENT.items():
+        p = getattr(order, party)
+        if party == "po_number" and p or party != "po_number" and p is not None and (
+                p.name or (p.address is not None and p.address.text)):
+            continue
+        if party == "ship_to" and sheet:  # a sheet's cells are read by their labels: no ship-to cell, no ship-to
+            continue
+        f = dict.fromkeys(FEATURES, 0.5)
+        f.update(doc_valid=doc_valid, doc_arith=doc_arith, total_closes=closes, sheet=1.0 if sheet else 0.0,
+                 valid=0.0)
+        if party in ("buyer", "po_number"):  # every order has them: their absence is a miss, whatever the labels say
+            f["label_seen"] = 1.0
+        elif seen is not None and party in seen:
+            f["label_seen"] = 1.0 if seen[party] else 0.0
+        out.append(FieldEvidence(party if party == "po_number" else f"{party}.name", kind, f))
     return out

@@ -13,8 +13,10 @@ from orderflow.extractors import ExtractContext
 from orderflow.extractors.confidence.model import encode, fit, fit_logistic, load, predict
 from orderflow.extractors.confidence.signals import (
     FieldEvidence,
+    description_clean,
     evidence,
     line_arithmetic,
+    sequence_ok,
     total_closes,
     validate_value,
 )
@@ -101,3 +103,63 @@ def test_the_readers_scan_pages_are_what_a_fresh_look_finds() -> None:
         noted = PdfExtractor().extract(data, ExtractContext(filename="x.pdf"))._scanned_text_pages
         assert noted == scanned_text_pages(data) == want
         assert scanned_text_pages(data, skip={1}, known=noted) == scanned_text_pages(data, skip={1}) == []
+
+
+def test_printed_line_numbers_with_a_gap_put_the_line_set_in_doubt() -> None:
+    """Rows the table reader did not take show as a gap in the printed numbers (10, 20, 40) or a lone
+    line that is not the first step (only line 40 of five was read)."""
+    def order(*numbers: str) -> CanonicalOrder:
+        return CanonicalOrder(po_number="4500012345", buyer=Party(name="Acme Inc"), lines=[
+            OrderLine(line_no=n, sku=f"HX-{n}", description="Hex Cap Screw", qty=Decimal("2"),
+                      unit_price=Decimal("1.50"), amount=Decimal("3.00")) for n in numbers])
+    assert [sequence_ok(order(*ns)) for ns in (("10", "20", "30"), ("00010", "00020"), ("1",), ("132001", "132002"))
+            ] == [1.0, 1.0, 1.0, 1.0]
+    assert [sequence_ok(order(*ns)) for ns in (("10", "20", "40"), ("40",), ("2",))] == [0.0, 0.0, 0.0]
+    model = load()
+    conf = {ev.path: predict(model, ev) for ev in evidence(order("10", "20", "40"))}
+    assert conf["lines"] <= 0.5
+    assert {ev.path: predict(model, ev) for ev in evidence(order("10", "20", "30"))}["lines"] > 0.5
+
+
+def test_a_description_that_swallowed_a_date_or_a_run_of_numbers_is_in_doubt() -> None:
+    assert description_clean("Hex Cap Screw, 5/8-11 x 2-1/2\", 316 SS") == 1.0  # inch sizes are no dates
+    assert description_clean("MOTOR 0.5 HP / 0.37 KW 1440 RPM") == 1.0
+    assert description_clean("Servicio DBA ITMX016 15.12.2025") == 0.0  # the delivery-date column
+    assert description_clean("MOTOR ELEC 40 Generic 274398.480 0.000 24695.863") == 0.0  # the price columns
+    ev = FieldEvidence("lines[0].description", "description", {"desc_clean": 0.0, "valid": 1.0})
+    assert predict(load(), ev) <= 0.6
+
+
+def test_party_names_and_addresses_that_are_no_name_or_address() -> None:
+    order = CanonicalOrder(po_number="4500012345")
+    for name in ("PRIVATE LIMITED", "Horn & Bauer GmbH & Co. KG,", "6TH FLOOR, UNIT NO.", "Mr Bhavani Prasad"):
+        assert validate_value("buyer.name", name, order) == 0.0, name
+    assert validate_value("buyer.name", "GRAW Sp. z o.o.", order) == 1.0
+    assert validate_value("buyer.name", "Horn & Bauer GmbH & Co. KG", order) == 1.0
+    assert validate_value("ship_to.address", "Rudolphsaue 5, 34613 Schwalmstadt, Achtung Zeitfenster !!!",
+                          order) == 0.0
+    assert validate_value("ship_to.address", "Industriestrasse 1, 94357 Konzell", order) == 1.0
+    ev = FieldEvidence("lines[0].customer_part", "customer_part", {"valid": 0.0, "line_arith": 1.0})
+    assert predict(load(), ev) <= 0.5  # an item code that is a date or the line number
+
+
+def test_a_missing_po_number_buyer_or_ship_to_is_a_doubt_a_person_sees() -> None:
+    """Every PO has a number and a buyer; a ship-to label printed with no ship-to read means one was missed.
+    The absence gets a provenance entry of its own, under the threshold, named by routing."""
+    from orderflow.canonical import Extraction  # noqa: PLC0415
+    from orderflow.extractors.confidence import calibrate  # noqa: PLC0415
+    from orderflow.extractors.confidence.textlayer import labels_seen  # noqa: PLC0415
+    from orderflow.validators.confidence import check_confidence, review_fields  # noqa: PLC0415
+
+    assert labels_seen(clean_po()) == {"ship_to": True}  # "Ship To" is printed on the clean PO
+    line = OrderLine(line_no="1", sku="HX-4410", description="Hex Cap Screw", qty=Decimal("120"),
+                     unit_price=Decimal("0.85"), amount=Decimal("102.00"))
+    result = Extraction(format="pdf_text", orders=[CanonicalOrder(lines=[line])])
+    calibrate(result, clean_po(), ocr=False)
+    order = result.orders[0]
+    fields = review_fields(order, [], 0.8)
+    assert {"po_number", "buyer.name", "ship_to.name"} <= set(fields)
+    issue = next(i for i in check_confidence(order, 0.8) if i.field == "buyer.name")
+    assert "nothing was read" in issue.message
+    kinds = {ev.kind for ev in evidence(order.model_copy(update={"buyer": Party(name="Acme Inc")}))}
+    assert "absent.buyer" not in kinds and "absent.po_number" in kinds
