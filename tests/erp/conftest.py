@@ -65,26 +65,23 @@ init_demo_database(pathlib.Path(sys.argv[1]), ref, database=sys.argv[3], databas
 class PgTryton:
     """A demo Tryton database being created on PostgreSQL by a background process."""
 
+    database: str
+    uri: str
     work_dir: Path
+    proc: subprocess.Popen | None
     log: Path
     ref_file: Path
-    database: str = ""
-    uri: str = ""
-    proc: subprocess.Popen | None = None
 
-    def start(self, pg) -> None:
-        """``init_demo_database`` in its own process (trytond chooses its backend once per process),
-        on a new database of the session's PostgreSQL server ``pg``."""
+    def start(self) -> None:
+        """``init_demo_database`` in its own process (trytond chooses its backend once per process)."""
         if self.proc is None:
-            self.database = pg.create_database().rsplit("/", 1)[1]
-            self.uri = f"postgresql://postgres@127.0.0.1:{pg.port}/"
             with open(self.log, "wb") as logf:
                 self.proc = subprocess.Popen(
                     [sys.executable, "-c", _PG_INIT, str(self.work_dir / "erp"), str(self.ref_file), self.database,
                      self.uri], stdout=logf, stderr=subprocess.STDOUT)
 
-    def wait(self, pg, timeout: float = 600) -> None:
-        self.start(pg)
+    def wait(self, timeout: float = 600) -> None:
+        self.start()
         assert self.proc is not None
         code = self.proc.wait(timeout)
         if code != 0:
@@ -95,17 +92,19 @@ class PgTryton:
 def tryton_on_postgres(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     """Start creating the PostgreSQL demo database at session start (it takes a minute) so it
     overlaps the other tests; only when the PostgreSQL test is selected. Under pytest-xdist every
-    worker collects every test, so there it starts when the test asks (``wait``), on its worker
-    only, and only that worker starts a PostgreSQL server for it."""
+    worker collects every test, so there it starts when the test asks (``wait``), on its worker only."""
     if not any(Path(str(item.fspath)).name == "test_tryton_postgres.py" for item in request.session.items):
         yield None
         return
+    pg = request.getfixturevalue("postgres_server")
+    name = pg.create_database().rsplit("/", 1)[1]
+    uri = f"postgresql://postgres@127.0.0.1:{pg.port}/"
     work = tmp_path_factory.mktemp("tryton-pg")
     ref_file = work / "ref.json"
     ref_file.write_text(demo_reference().model_dump_json())
-    pg_tryton = PgTryton(work_dir=work, log=work / "init.log", ref_file=ref_file)
+    pg_tryton = PgTryton(database=name, uri=uri, work_dir=work, proc=None, log=work / "init.log", ref_file=ref_file)
     if not os.environ.get("PYTEST_XDIST_WORKER"):
-        pg_tryton.start(request.getfixturevalue("postgres_server"))
+        pg_tryton.start()
     yield pg_tryton
     if pg_tryton.proc is not None and pg_tryton.proc.poll() is None:
         pg_tryton.proc.kill()

@@ -13,8 +13,8 @@ from orderflow.erp_push.tryton import TrytonAdapter
 from orderflow.erp_push.tryton_config import TrytonConfig
 
 
-def test_init_demo_push_and_pull_on_postgresql(tryton_on_postgres, postgres_server, tmp_path: Path) -> None:
-    tryton_on_postgres.wait(postgres_server)  # init_demo_database(..., database_uri=postgresql://…), own process
+def test_init_demo_push_and_pull_on_postgresql(tryton_on_postgres, tmp_path: Path) -> None:
+    tryton_on_postgres.wait()  # init_demo_database(..., database_uri=postgresql://…) in its own process
     pg = tryton_on_postgres
     server = start_trytond(tmp_path / "server", [pg.database], database_uri=pg.uri)
     try:
