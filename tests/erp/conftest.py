@@ -23,8 +23,8 @@ from orderflow.erp_push.tryton_config import TrytonConfig  # noqa: E402
 
 @pytest.fixture(scope="session")
 def tryton_template(tmp_path_factory: pytest.TempPathFactory) -> TrytonTemplate:
-    """trytond-admin + demo data once per session (~20 s)."""
-    return build_template(tmp_path_factory.mktemp("tryton"))
+    """trytond-admin + demo data once per test run (shared by the xdist workers)."""
+    return build_template(tmp_path_factory)
 
 
 @pytest.fixture

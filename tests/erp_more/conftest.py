@@ -27,7 +27,7 @@ def settings(tmp_path: Path):
 @pytest.fixture(scope="session")
 def samples_tryton(tmp_path_factory: pytest.TempPathFactory) -> TrytonTemplate:
     """A demo Tryton database holding the samples/ catalogue (ACME, GLOBEX, FAS-100x …), built once."""
-    return build_template(tmp_path_factory.mktemp("tryton-samples"), load_reference_csv(SAMPLES_DIR / "reference"))
+    return build_template(tmp_path_factory, load_reference_csv(SAMPLES_DIR / "reference"))
 
 
 @pytest.fixture

@@ -104,6 +104,16 @@ def test_one_saved_version_onboards_the_sender(tmp_path: Path) -> None:
     assert show(home, nxt["id"])["order"]["payment_terms"] == "T/T 30 DAYS"
 
 
+@pytest.fixture(scope="module")
+def first_processed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A home whose store holds FIRST processed as order 1, no version saved. Every bad-input case
+    below must leave it exactly so (nothing half-saved), so they share it: one ``process`` run, not five."""
+    home = tmp_path_factory.mktemp("onboarding") / "home"
+    [row] = process(home, FIRST, SENDER)["orders"]
+    assert row["id"] == 1
+    return home
+
+
 @pytest.mark.parametrize(("content", "order", "needle"), [
     ('{"po_number": "A", "lines": [', "1", "not valid JSON"),
     ('["a", "b"]', "1", "one order as a JSON object"),
@@ -111,10 +121,9 @@ def test_one_saved_version_onboards_the_sender(tmp_path: Path) -> None:
     ('{"lines": [{"qty": "ten"}]}', "1", "lines[0].qty"),
     ('{"po_number": "X-1"}', "999", "order 999 does not exist"),
 ])
-def test_queue_fix_from_refuses_bad_input_clearly(tmp_path: Path, content: str, order: str, needle: str) -> None:
-    home = tmp_path / "home"
-    [row] = process(home, FIRST, SENDER)["orders"]
-    assert row["id"] == 1
+def test_queue_fix_from_refuses_bad_input_clearly(first_processed: Path, tmp_path: Path, content: str, order: str,
+                                                  needle: str) -> None:
+    home = first_processed
     bad = tmp_path / "bad.json"
     bad.write_text(content)
     res = cli(home, "queue", "fix", order, "--from", str(bad))

@@ -48,7 +48,7 @@ def acme_order(po: str, qty: str, allowance: str | None) -> dict:
 
 @pytest.fixture(scope="module")
 def samples_tryton(tmp_path_factory: pytest.TempPathFactory) -> TrytonTemplate:
-    return build_template(tmp_path_factory.mktemp("tryton-allowances"), load_reference_csv(SAMPLES_DIR / "reference"))
+    return build_template(tmp_path_factory, load_reference_csv(SAMPLES_DIR / "reference"))
 
 
 @pytest.fixture

@@ -35,12 +35,12 @@ PO = "UL-4410"
 
 @pytest.fixture(scope="session")
 def ui_samples_tryton(tmp_path_factory):
-    """The samples/ catalogue in Tryton (the template tests/erp_more builds; once per session and worker)."""
+    """The samples/ catalogue in Tryton (the template tests/erp_more builds; once per test run)."""
     from fixtures.tryton import build_template
 
     from orderflow.erp_push.reference_csv import load_reference_csv
 
-    return build_template(tmp_path_factory.mktemp("tryton-ui"), load_reference_csv(SAMPLES_DIR / "reference"))
+    return build_template(tmp_path_factory, load_reference_csv(SAMPLES_DIR / "reference"))
 
 
 @pytest.fixture
