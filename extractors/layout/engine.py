@@ -413,7 +413,7 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
         order.supplier = Party(name=sup.value)
         ctx.put("supplier.name", sup.words, hint=sup.hint)
     buyer = F.find_party(doc, "buyer")
-    if buyer and (not buyer.value or F.looks_like_person(buyer.value) and not _is_letterhead(buyer, lh)):
+    if buyer and (not buyer.value or F.is_person_block(buyer) and not _is_letterhead(buyer, lh)):
         buyer = None  # a person's name; but the letterhead's own name ("Vision Operations") is the organisation
     if buyer is None and kind == "sales":
         # a seller's document: the customer is the address block that is not the seller's, else the
@@ -441,6 +441,10 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
                 else:
                     continue
                 break
+    if buyer is None and kind != "sales":
+        buyer = F.find_party(doc, "bill_to")  # no buyer label, no letterhead: the invoice-to party orders
+        if buyer is not None and order.supplier and F.same_org(buyer.value, order.supplier.name or ""):
+            buyer = None
     if buyer and buyer.value:
         buyer = F.Found(_trim_after_legal_form(buyer.value), buyer.words, hint=buyer.hint)
         order.buyer = Party(name=buyer.value)
@@ -464,8 +468,8 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
             name, addr_lines = m[0], [m[1], *addr_lines]
         joined = ""
         for a in addr_lines:
-            if joined and re.fullmatch(r"[\d -]{4,10}|[A-Z]{1,2}\d[\w ]{2,6}", a):
-                joined += " " + a
+            if joined and (re.fullmatch(r"[\d -]{4,10}|[A-Z]{1,2}\d[\w ]{2,6}", a) or joined.endswith((",", "-", "&"))):
+                joined = joined.rstrip() + " " + a  # a postcode, or a line wrapped after its own comma or dash
             else:
                 joined = f"{joined}, {a}" if joined else a
         party = Party(name=name, address=Address(lines=addr_lines, text=joined or None) if addr_lines else None)

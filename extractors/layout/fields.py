@@ -81,9 +81,9 @@ def _match_label(pattern: re.Pattern[str], text: str, *, anywhere: bool, parens:
             return len(text), ""
     m = _rx(r"(?:[-–•]\s+)?(?:" + pattern.pattern + r")(?:(?<=[:#.])|(?![\w]))" + _SEP).match(text)
     if m:
-        t = _TRANSLATION.match(text[m.end():])
-        if t:  # "Spett.le/Esteemed", "Condizioni di pagamento/Terms of Payment": the label's translation
-            return m.end() + t.end(), ""
+        t = _TRANSLATION.match(text[m.end():]) or _PAREN_LABEL.match(text[m.end():])
+        if t:  # "Spett.le/Esteemed", "Condizioni di pagamento/Terms of Payment", "Consignee (Ship to)",
+            return m.end() + t.end(), ""  # "Supplier (Bill from)": the label's translation or alias
         return m.end(), text[m.end():]
     if anywhere:
         m = _rx(r"(?:^|[\s(])(?:" + pattern.pattern + r")\s*:\s*").search(text)
@@ -93,6 +93,7 @@ def _match_label(pattern: re.Pattern[str], text: str, *, anywhere: bool, parens:
 
 
 _TRANSLATION = re.compile(r"^\s*/\s*[^\W\d_][^\W\d_'.]*(?:\s+[^\W\d_][^\W\d_'.]*){0,3}\s*[:.]?\s*$")
+_PAREN_LABEL = re.compile(r"^\s*\(\s*[^\W\d_][^\W\d_'.]*(?:\s+[^\W\d_][^\W\d_'.]*){0,3}\s*\)\s*[:.]?\s*$")
 _KEY_ONLY = re.compile(r"[^\W\d][\w .#/&'-]{0,30}:")  # "OC #:", "Vendor Contact:": another key, no value
 _BILINGUAL_LABEL = re.compile(r"^[^\W\d_][^\W\d_ .']*\s?/\s?[^\W\d_][^\W\d_ .']*$")
 
@@ -194,7 +195,7 @@ def is_label(text: str) -> bool:
     """A known label on its own ("Ship To:", "Bill To", "Order Date:"): never another label's value."""
     t = text.strip()
     for p in _ANY_LABEL:
-        m = _rx(r"(?:" + p.pattern + r")(?![\w])\s*[:#.]*\s*$").match(t)
+        m = _rx(r"(?:" + p.pattern + r")(?![\w])\s*[:#.]*\s*(?:\([^\W\d_][^\W\d_ '.]{0,30}\)\s*:?\s*)?$").match(t)
         if m and (t.endswith(":") or len(t.split()) >= 2 or t[:1].isupper()):
             return True
     return False
@@ -290,8 +291,8 @@ def value_below(doc: Doc, line: Line, k: int) -> list[Word]:
         first = False
         for ph in nxt.phrases:
             if ph[0].x0 < label[-1].x1 + 5 and ph[-1].x1 > label[0].x0 - 5:
-                if _NON_LATIN.match(phrase_text(ph)):
-                    break  # the label's translation: the value is further down
+                if _NON_LATIN.match(phrase_text(ph)) or _PAREN_LABEL.match(phrase_text(ph)):
+                    break  # the label's translation ("(Payment Conditions)"): the value is further down
                 return ph
         i += 1
     return []
@@ -389,6 +390,12 @@ def find_party(doc: Doc, field: str) -> Found | None:
         right = value_right(doc, line, k, same)
         if right and right is not same and right[0].x0 - label[-1].x1 > 0.25 * doc.widths.get(line.page, 600):
             right = []
+        if right and right is not same and _org_below(doc, line, label, right):
+            right = []  # "Consignee (Ship to)   Dispatched through": the next cell's label; the name is below
+        if not right:
+            card = key_value_card(doc, line, k)
+            if card is not None and (field not in ("supplier", "buyer", "ship_to") or name_ok(card.value)):
+                return Found(card.value, card.words, card.lines, hint=doc.patterns(field)[pi][1])
         block: list[list[Word]] = []
         x_from = label[0].x0 - 6
         if right:
@@ -404,7 +411,10 @@ def find_party(doc: Doc, field: str) -> Found | None:
             nxt = doc.lines[i]
             if nxt.page != line.page or nxt.top - prev.bottom > 1.9 * prev.height or id(nxt) in doc.skip:
                 break
-            ws = _first_column([w for w in nxt.words if x_from <= w.x0 and w.x1 <= x_to + 4])
+            ws = _strip_translation(_first_column([w for w in nxt.words if x_from <= w.x0 and w.x1 <= x_to + 4]))
+            if not ws and any(x_from <= w.x0 and w.x1 <= x_to + 4 for w in nxt.words):
+                prev, i = nxt, i + 1  # only the label's translation on this line ("(Plant)")
+                continue
             if ws and _NON_LATIN.match(phrase_text(ws)):
                 prev, i = nxt, i + 1  # the label's translation under a bilingual card label ("VENDOR" / Arabic)
                 continue
@@ -461,6 +471,9 @@ def find_party(doc: Doc, field: str) -> Found | None:
             continue
         if field in ("supplier", "buyer", "ship_to") and not name_ok(name, lines=field == "ship_to"):
             continue  # a label, a code, a web address or an address line where the name should be
+        if len(block) >= 2 and field in ("supplier", "buyer", "ship_to") and _name_goes_on(name, phrase_text(block[1])):
+            block = [block[0] + block[1], *block[2:]]  # "INTERNATIONAL" / "DELICACIES INC": a name wrapped in a narrow cell
+            name = phrase_text(block[0])
         return Found(name, block[0], block, hint=doc.patterns(field)[pi][1])
     return Found("", [], []) if number_only else None
 
@@ -483,8 +496,9 @@ def name_ok(name: str, *, lines: bool = False) -> bool:
     if t.endswith(":") or t[:1] in "&'’,;(" and not (t[:1] == "(" and ORG_HINT.search(t)) or t[:1].islower() \
             and " " in t and t.split()[0].islower() and not ORG_HINT.search(t):
         return False
-    if is_label(t) or _NAME_KEY.fullmatch(t) or _KEY_ONLY.fullmatch(t) or re.fullmatch(r"[\w .]{1,20}#", t):
-        return False
+    if is_label(t) or _NAME_KEY.fullmatch(t) or _KEY_ONLY.fullmatch(t) or re.fullmatch(r"[\w .]{1,20}#", t) \
+            or re.fullmatch(r"[^\W\d_][\w .&/-]{0,25}\s(?:no|nr|n[°º])\.?", t, re.IGNORECASE):
+        return False  # ... or a key of its own ("Ref No", "Voucher No.")
     return lines or not (_ADDRESS_WORDS.search(t) and re.search(r"\d", t) and not ORG_HINT.search(t))
 
 
@@ -506,6 +520,111 @@ def _prose(words: list[Word]) -> bool:
     lower = sum(1 for t in toks if t[:1].islower())
     return len(toks) >= 5 and lower >= len(toks) / 2 or len(toks) >= 3 and toks[-1].endswith(".") and lower >= 2 \
         or len(toks) >= 9 and not any(c.isdigit() for t in toks for c in t) or bool(toks) and toks[0][:1] in ",;"
+
+
+_CARD_KEY = re.compile(r"^(?P<key>[^\W\d_][^\W\d_.' /-]{0,24}?)\.?\s*(?::\s*|$)(?P<rest>.*)$")
+_CARD_NAME = re.compile(r"(?:company|firm|party)(?:\s+name)?|name|firma|ragione\s+sociale|raz[ãa]o\s+social"
+                        r"|raz[óo]n\s+social|empresa|nome|soci[ée]t[ée]", re.IGNORECASE)
+_CARD_ADDRESS = re.compile(r"address|addr|adresse|anschrift|stra(?:ss|ß)e|endere[çc]o|indirizzo|direcci[óo]n|street|city"
+                           r"|town|ort|ville|cidade|citt[àa]|ciudad|bairro|state|province|zip(?:\s+code)?|post\s?code"
+                           r"|pin(?:\s?code)?|plz|cep|country|land|pays|pa[ií]s", re.IGNORECASE)
+
+
+def key_value_card(doc: Doc, line: Line, k: int) -> Found | None:
+    """A party card of key/value rows under its label (the From / To / Delivery Address cards side by side,
+    "Company: MOGLI LABS (INDIA)" / "PRIVATE LIMITED" / "Address: 777/1 …" / "City: Bhilai - 490024"): the
+    name is the Company/Name value with its wrapped rows, the address the Address/City/State/Zip values;
+    phone, mail, tax-id and attention rows are left out. None when the label has no such card under it."""
+    label = line.phrases[k]
+    prev_x1 = line.phrases[k - 1][-1].x1 if k > 0 else 0.0
+    x_from = max(prev_x1 + 3, label[0].x0 - 0.5 * (label[0].x0 - prev_x1)) if k > 0 else 0.0
+    if k + 1 < len(line.phrases):  # cards side by side under their labels: each owns up to half-way to the next
+        nxt_x0 = line.phrases[k + 1][0].x0
+        x_to = min(nxt_x0 - 3, nxt_x0 - 0.5 * (nxt_x0 - label[-1].x1))
+    else:
+        x_to = doc.widths.get(line.page, 10_000)
+    i = doc.position(line) + 1
+    prev_bottom, h = line.bottom, line.height
+    rows: list[tuple[str, list[Word], float]] = []  # (key kind, value words, value x0)
+    while i < len(doc.lines) and len(rows) < 14:
+        nxt = doc.lines[i]
+        if nxt.page != line.page or nxt.top - prev_bottom > 2.5 * h or id(nxt) in doc.skip:
+            break
+        i += 1
+        prev_bottom = nxt.bottom  # the row of cards goes on while any card has a line
+        phs = [ph for ph in nxt.phrases if x_from <= ph[0].x0 < x_to]
+        if not phs:
+            continue
+        words = [w for ph in phs for w in ph]
+        m = _CARD_KEY.match(phrase_text(phs[0]))
+        key = m.group("key").strip() if m else ""
+        kind = "name" if _CARD_NAME.fullmatch(key) else "address" if _CARD_ADDRESS.fullmatch(key) else None
+        if m and (kind or phrase_text(phs[0]).rstrip().endswith(":") or len(phs) > 1 and not m.group("rest")):
+            value = _strip_colon(words[len(key.split()):]) if m.group("rest") or len(phs) == 1 else \
+                _strip_colon([w for ph in phs[1:] for w in ph])
+            rows.append((kind or "other", value, value[0].x0 if value else 0.0))
+        elif rows and words and abs(words[0].x0 - rows[-1][2]) < 6:
+            rows[-1] = (rows[-1][0], rows[-1][1] + [Word("\n", 0, 0, 0, 0, 0)] + words, rows[-1][2])
+        else:
+            break
+    if not rows or rows[0][0] != "name" or not rows[0][1]:
+        return None
+    def split(ws: list[Word]) -> list[list[Word]]:
+        out: list[list[Word]] = [[]]
+        for w in ws:
+            if w.text == "\n":
+                out.append([])
+            else:
+                out[-1].append(w)
+        return [o for o in out if o]
+    name_rows = split(rows[0][1])
+    name_words = [w for r in name_rows for w in r]
+    addr: list[list[Word]] = []
+    for kind, value, _x in rows[1:]:
+        if kind != "address" or not value:
+            continue
+        for r in split(value):
+            t = phrase_text(r)
+            if re.search(r"[^\W\d_]{2}", t) or len(re.sub(r"\D", "", t)) >= 4:  # not a bare "22" state code
+                addr.append(r)
+    return Found(phrase_text(name_words), name_words, [name_words, *addr])
+
+
+def _org_below(doc: Doc, line: Line, label: list[Word], right: list[Word]) -> bool:
+    """Whether an organisation's name sits under a party label while the phrase right of it, a column
+    away, names none: that phrase is the label of the next cell of a boxed form (TallyPrime's
+    "Consignee (Ship to)" beside "Dispatched through")."""
+    if right[0].x0 - label[-1].x1 < 3 * max(w.height for w in label) or ORG_HINT.search(phrase_text(right)) \
+            or re.search(r"\d", phrase_text(right)):
+        return False
+    below = value_below(doc, line, line.phrases.index(label))
+    return bool(below) and below[0].x0 < right[0].x0 - 6 and bool(ORG_HINT.search(phrase_text(below))) \
+        and name_ok(phrase_text(below))
+
+
+_ENDS_IN_FORM = re.compile(r"(?:^|\s)(?:inc|llc|ltd|limited|corp|corporation|co|company|gmbh|ag|kg|sa|sas|sarl|bv|nv|plc"
+                           r"|llp|srl|spa|s\.p\.a|s\.r\.l|ltda|pvt|private\s+limited)\.?$", re.IGNORECASE)
+
+
+def _name_goes_on(name: str, nxt: str) -> bool:
+    """Whether a party's name wraps onto the next line: the first line names no legal form, the next is a few
+    words without digits that end in one ("INTERNATIONAL" / "DELICACIES INC", "MOGLI LABS (INDIA)" /
+    "PRIVATE LIMITED")."""
+    return not _LEGAL_FORM.search(name) and not re.search(r"\d", name + nxt) and len(nxt.split()) <= 4 \
+        and bool(_ENDS_IN_FORM.search(nxt.strip())) and "," not in nxt
+
+
+def _strip_translation(words: list[Word]) -> list[Word]:
+    """'(Ship to) AV GOMEZ MORIN 1111' → 'AV GOMEZ MORIN 1111': a bilingual form prints the label's
+    translation in parentheses under the label, on the block's lines."""
+    if not words or not words[0].text.startswith("("):
+        return words
+    for n, w in enumerate(words[:4]):
+        if w.text.endswith(")"):
+            if _PAREN_LABEL.match(" ".join(x.text for x in words[: n + 1])):
+                return words[n + 1:]
+            break
+    return words
 
 
 def _strip_colon(words: list[Word]) -> list[Word]:
@@ -559,6 +678,28 @@ def looks_like_person(name: str) -> bool:
     return 2 <= len(parts) <= 3 and all(p[:1].isupper() and p[1:2].islower() for p in parts)
 
 
+_DEPARTMENT_NAME = re.compile(r"^(?:accounts?\s+payable|purchasing|procurement|receiving|finance|accounting"
+                              r"|(?:[\w&]+\s+){0,2}(?:department|dept\.?))$", re.IGNORECASE)
+_CAPS_NAME = re.compile(r"[A-Z][A-Z'’-]+(?:\s+[A-Z][A-Z'’-]+){1,2}")
+
+
+def is_person_block(found: Found) -> bool:
+    """Whether a party read after a person-or-organisation label ("Buyer:", "From:", "Comprador:") names a
+    person: a name with an address under it is an organisation's block ("Wheel In Deal" over
+    "44/45 Yeshwant Stadium"); else two or three words are a person's name, in title case
+    ("Javier Quinonez") or in capitals as US retail and Brazilian forms print them ("ZOMORDAH PAPASTAVROU",
+    "ANTONIO RICARDO CONCEICAO")."""
+    lines = found.lines or []
+    if _DEPARTMENT_NAME.search(found.value):
+        return True  # "Accounts Payable" over a P.O. Box: an office of the buyer, not its name
+    if len(lines) >= 2 and any(re.search(r"\d", phrase_text(b)) and not is_phone_line(phrase_text(b)) for b in lines[1:]):
+        return False
+    name = _JOB_TITLE.sub("", found.value).strip()
+    if looks_like_person(found.value):
+        return True
+    return bool(_CAPS_NAME.fullmatch(name)) and not ORG_HINT.search(name)
+
+
 def letterhead(doc: Doc, exclude: set[str]) -> Found | None:
     """The purchasing organisation from the letterhead: the largest text near the top of page 1."""
     first = [ln for ln in doc.lines if ln.page == doc.lines[0].page] if doc.lines else []
@@ -581,8 +722,17 @@ def letterhead(doc: Doc, exclude: set[str]) -> Found | None:
                 continue  # a document title ("PURCHASE ORDER", "CHANGE ORDER", "CANCELLED"), not the buyer
             if text.lower() in exclude or _WEB.search(text):
                 continue  # "www.green-tech.co.uk" printed over the company's name
+            if not name_ok(text):
+                continue  # a label ("(Payment Conditions)", "Ref No") in a form whose name is only in the logo
             size = sum(w.height for w in ph) / len(ph)
             cands.append((size + (2 if ORG_HINT.search(text) else 0), -ln.top, text, ph))
+    heights = sorted(w.height for ln in first for w in ln.words)
+    body = heights[len(heights) // 2]
+    # in a form printed in one type size the largest text is any label or the addressee ("IDR", "CONTROL DE
+    # PROCESOS Y APLICACIONES" in the To box): a name there names a legal form or heads the page (a spool
+    # file's centred "MIDWEST FOODS DISTRIBUTION")
+    top = first[0].top
+    cands = [c for c in cands if c[0] >= 1.15 * body or ORG_HINT.search(c[2]) or -c[1] <= top + 1]
     if not cands:
         return None
     cands.sort(key=lambda c: (c[0], c[1]), reverse=True)
@@ -653,13 +803,16 @@ def address_blocks(doc: Doc, *, top_share: float = 0.45) -> list[Found]:
                 q = below[0]
                 qt = phrase_text(q)
                 if qt.rstrip().endswith(":") or _KEYVAL.search(qt) and not is_phone_line(qt) and not _ATTN.match(qt) \
+                        or re.match(r"[A-Za-z][\w .]{0,20}#\s*\S", qt) \
                         or max(w.height for w in q) > 1.5 * max(w.height for w in ph):
                     break
                 block.append(q)
                 if len(block) >= 8:
                     break
             lines = [b for b in block if not is_phone_line(phrase_text(b)) and not _ATTN.match(phrase_text(b))]
-            if len(lines) >= 2 and any(re.search(r"\d", phrase_text(b)) for b in lines[1:]):
+            if len(lines) >= 2 and any(re.search(r"\d", phrase_text(b)) for b in lines[1:]) \
+                    and name_ok(phrase_text(lines[0])) and not any(is_label(phrase_text(b)) for b in lines[1:]):
+                # not a label over its value ("Voucher No." / "1", "Start Ship" / "Date" / "9/3/2024")
                 used.update(id(b[0]) for b in block)
                 out.append(Found(phrase_text(lines[0]), lines[0], lines))
     out.sort(key=lambda f: min(w.top for w in f.words))

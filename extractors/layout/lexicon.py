@@ -150,7 +150,7 @@ FIELD_LABELS: dict[str, list[str]] = {
     ],
     "supplier": [
         r"supplier(?:\s+name)?(?!\s*(?:no|number|id|type|part|item|code|vat))",
-        r"vendor(?:\s+name)?(?!\s*(?:no|number|id|part|item|code))",
+        r"(?:primary\s+|main\s+)?vendor(?:\s+name)?(?!\s*(?:no|number|id|part|item|code))",
         r"seller|sold\s+by|lieferant|fournisseur|proveedor|leverancier|auftragnehmer",
         r"fornitore|fornecedor|dostawca|sprzedawca|leverant[öo]r|leverand[øo]r|dodavatel|tedarik[çc]i|sat[ıi]c[ıi]",
         r"(?:供应商|供貨商|供货方|供方|卖方|仕入先|発注先|納入業者)\s*[：:]?",
@@ -307,6 +307,7 @@ ORG_HINT = re.compile(
     r"private|lp|llp|group|industries|supply|solutions|services|international|trading|holdings|enterprises)\b\.?"
     r"|\bs\.r\.l\b|\bsrl\b|\bs\.p\.a\b|\bspa\b|\bltda\b|\bsp\.\s?z\s?o\.\s?o\b|\bs\.r\.o\b|\ba/s\b|\baps\b"
     r"|\boy\b|(?-i:\b(?:AB|AS|ASA)\b)(?=\s*$)|\ba\.\s?s\.(?=\s*$)|\ba\.ş\b|\bşti\b|\bsan\.\s*ve\s*tic\b"
+    r"|(?-i:^PT\.?\s+(?=[A-Z][a-z]|[A-Z]{2}))|\bTbk\b"  # Indonesia: "PT. Cybertrend Intrabuana" (Perseroan Terbatas)
     r"|株式会社|有限会社|合同会社|有限公司|公司|_",
     re.IGNORECASE,
 )

@@ -182,3 +182,47 @@ def test_a_party_name_is_never_a_web_address_nor_an_account_code():
     _check("greentech_436919", "buyer")
     _check("poliform_300000946", "supplier")
     _check("jindal_4561185506", "supplier")
+
+
+@pytest.mark.parametrize("stem", ["winners_467177", "homesense_564469", "giassi_455340-3", "sigma_4518596136"])
+def test_a_persons_name_after_the_buyer_label_is_not_the_buyer(stem):
+    """'Buyer: ZOMORDAH PAPASTAVROU' (TJX), 'Comprador:' over 'ANTONIO RICARDO CONCEICAO' (giassi) and
+    over a buyer's name and phone (sigma): a person in capitals; the buyer is the banner, letterhead or the
+    invoice-to party. TJX's media box starts at y=792, so its banner is only in the page head once word
+    positions are measured from the page's own corner."""
+    _check(stem, "buyer")
+
+
+def test_an_organisation_over_its_address_is_the_party_not_a_person():
+    """wheelindeal (TallyPrime): 'Invoice To' over 'Wheel In Deal' / '44/45 Yeshwant Stadium' is the buyer,
+    though the name reads like a person's in title case."""
+    _check("wheelindeal_1", "buyer")
+
+
+def test_a_label_with_its_translation_or_alias_in_parentheses():
+    """'Consignee (Ship to)', 'Supplier (Bill from)' beside the next cell's label ('Dispatched through'),
+    the name below (wheelindeal); 'Condiciones de Pago:' over '(Payment Conditions)' over the terms, and
+    '(Ship to)' / '(Plant)' printed on the block's rows (sigma)."""
+    _check("wheelindeal_1", "supplier", "ship_to.name", "ship_to.address")
+    _check("sigma_4518596136", "payment_terms", "ship_to.name", "ship_to.address")
+    _check("sigma_4519750544", "payment_terms")
+
+
+def test_party_cards_of_key_value_rows_side_by_side():
+    """moglix: From / To / Invoice Address / Delivery Address cards of 'Company:' / 'Address:' / 'City:' /
+    'State:' rows, the company name wrapped ('MOGLI LABS (INDIA)' / 'PRIVATE LIMITED'); cybertrend:
+    'Company : PT. Cybertrend Intrabuana' under a centred 'Ship to', phone and attention rows left out."""
+    _check("moglix_1812014", "buyer", "supplier", "ship_to.name", "ship_to.address")
+    _check("cybertrend_002-FA-PO-IX-2015", "supplier", "ship_to.name", "ship_to.address")
+
+
+def test_a_form_in_one_type_size_has_no_letterhead():
+    """cybertrend: the name is only in the logo and every line has one size, so the top line ('Ref No',
+    'IDR') is no letterhead; the buyer is the organisation of the ship-to card ('PT.' is Indonesia's
+    legal form)."""
+    _check("cybertrend_002-FA-PO-IX-2015", "buyer")
+
+
+def test_a_name_wrapped_in_a_narrow_cell_goes_on_to_its_legal_form():
+    """tjmaxx: 'Primary Vendor' over 'INTERNATIONAL' / 'DELICACIES INC'."""
+    _check("tjmaxx_044311", "supplier")
