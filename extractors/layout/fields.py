@@ -146,6 +146,16 @@ def label_hits(doc: Doc, field: str, *, rows: bool = False):
                         hit2 = _match_label(pattern, text + " " + phrase_text(below), anywhere=False)
                         if hit2 and not hit2[1].strip():
                             yield pi, line, k, []
+                    elif len(phrase) <= 2 and not any(c.isdigit() for c in text):
+                        # a column label stacked over two rows ("PO" / "Number" over "549928"): the value is
+                        # read from the label's second row
+                        nxt = _next_line(doc, line)
+                        stack = _stacked_part(nxt, phrase) if nxt is not None and nxt.top - line.bottom < line.height \
+                            else None
+                        if stack is not None:
+                            hit2 = _match_label(pattern, text + " " + phrase_text(nxt.phrases[stack]), anywhere=False)
+                            if hit2 and not hit2[1].strip() and not _match_label(pattern, text, anywhere=False):
+                                yield pi, nxt, stack, []
                     continue
                 if hit is None:
                     continue
@@ -154,7 +164,8 @@ def label_hits(doc: Doc, field: str, *, rows: bool = False):
                 yield pi, line, k, _words_after(phrase, hit[0])
 
 
-_LABEL_GOES_ON = re.compile(r"^(?:&|\+|and|und|et|y|e)(?:\s+[^\W\d_][^\W\d_.]*){1,2}\s*:?\s*$", re.IGNORECASE)
+_LABEL_GOES_ON = re.compile(r"^(?:&|\+|and|und|et|y|e)(?:\s+[^\W\d_][^\W\d_.]*){1,2}\s*:?\s*$"
+                            r"|^(?:&|and|und|et|y|e)\s+(?:conditions|bedingungen|condiciones|condizioni)\b", re.IGNORECASE)
 
 
 def _combined_match(pattern: re.Pattern[str], text: str) -> bool:
@@ -175,6 +186,17 @@ def _word_below(doc: Doc, line: Line, phrase: list[Word]) -> list[Word] | None:
     for ph in nxt.phrases:
         if abs(ph[0].x0 - phrase[0].x0) < 3 and len(ph) <= 2 and ph[-1].text.endswith(":"):
             return ph
+    return None
+
+
+def _stacked_part(nxt: Line, phrase: list[Word]) -> int | None:
+    """The index of the phrase of ``nxt`` printed right under ``phrase`` as the second row of one label: the
+    same left edge, one or two words, no digits, no colon."""
+    for j, ph in enumerate(nxt.phrases):
+        t = phrase_text(ph)
+        if abs(ph[0].x0 - phrase[0].x0) < 3 and len(ph) <= 2 and not any(c.isdigit() for c in t) \
+                and not t.endswith(":"):
+            return j
     return None
 
 
@@ -387,6 +409,11 @@ def find_party(doc: Doc, field: str) -> Found | None:
             continue  # "VENDOR INSTRUCTIONS", "Vendor Style #": a compound label, no separator before a value
         if same and _prose(same):
             continue  # "... agreed to by Buyer in a signed writing.": the word inside terms prose
+        if same and _CODE.fullmatch(phrase_text(same)) and k + 1 < len(line.phrases):
+            nxt_ph = line.phrases[k + 1]
+            named = [w for w in nxt_ph if w.text not in ("-", "–", ":")] if nxt_ph[0].text in ("-", "–", ":") else []
+            if named and nxt_ph[0].x0 - same[-1].x1 < 4 * same[-1].height and name_ok(phrase_text(named)):
+                same = named  # "Fornecedor: 11731862  - VIAREGGIO GELATOS LTDA": the account number, then the name
         right = value_right(doc, line, k, same)
         if right and right is not same and right[0].x0 - label[-1].x1 > 0.25 * doc.widths.get(line.page, 600):
             right = []
@@ -435,6 +462,10 @@ def find_party(doc: Doc, field: str) -> Found | None:
                 if _KEYVAL.search(text) or _LEADER.search(text) or any(_match_label(p, text, anywhere=False) for f in
                                                ("ship_to", "bill_to", "buyer", "supplier") for p in _PATTERNS[f]):
                     break
+                if is_label(text) or " / " in text and any(is_label(part) for part in text.split(" / ")):
+                    break  # the next field's label ("Consegna richiesta / Delivery date") under the block
+                if any(_postcode_town(phrase_text(b)) for b in block[1:]) and not _COUNTRY_LIKE.fullmatch(text):
+                    break  # after the postcode and town only a country goes on ("Achtung …!!!" is a note)
                 block.append(ws)
                 prev = nxt
             elif any(w.x0 < x_to for w in nxt.words):
@@ -442,6 +473,8 @@ def find_party(doc: Doc, field: str) -> Found | None:
                 if block:
                     break
             i += 1
+        if block and (block[0] is right or not right and block[0][0].x0 > label[-1].x1):
+            block = _rows_above(doc, line, block[0], label, x_to) + block
         block = [_strip_colon(b) for b in block]
         block = [b for b in block if b and phrase_text(b).strip(" -:")]
         if not block:
@@ -590,6 +623,55 @@ def key_value_card(doc: Doc, line: Line, k: int) -> Found | None:
     return Found(phrase_text(name_words), name_words, [name_words, *addr])
 
 
+_POSTCODE_TOWN = re.compile(r"^(?:[A-Z]{1,2}-)?\d{4,5}\s+[^\W\d_]{3}|\b[A-Z]{2}\s+\d{5}(?:-\d{4})?$")
+_STREET = re.compile(r"\b(?:blvd|boulevard|st|street|ave(?:nue)?|rd|road|dr(?:ive)?|lane|ln|way|hwy|highway|pkwy|parkway"
+                     r"|suite|ste|floor|str|stra(?:ss|ß)e|weg|gasse|platz|allee|via|viale|rue|avenida|rua|calle)\b\.?",
+                     re.IGNORECASE)
+
+
+def _postcode_town(text: str) -> bool:
+    """'34613 Schwalmstadt-Treysa', 'Dayton, OH 45414': the line that closes an address (not '3550 Mark
+    Dabling Blvd', a street with its number first)."""
+    return bool(_POSTCODE_TOWN.search(text)) and not _STREET.search(text)
+_COUNTRY_LIKE = re.compile(r"[^\W\d_][^\W\d_.'-]*(?:\s+[^\W\d_][^\W\d_.'-]*){0,2}")
+
+
+def _rows_above(doc: Doc, line: Line, first: list[Word], label: list[Word], x_to: float) -> list[list[Word]]:
+    """The rows of a block printed above its first row: a value cell centred on its label ("Ship to:"
+    beside the middle row of "UNICO GLOBAL VN CO.,LTD" / "THUONG HAMLET, TAN AN WARD, …" / "PROVINCE,
+    VIETNAM"). Only when that first row is an address line (digits or commas), each row above starts in
+    its column, sits tight on the next, nothing else is printed in the cell beside it, and the top row
+    names an organisation."""
+    t = phrase_text(first)
+    if not (re.search(r"\d", t) and re.search(r"[^\W\d_]{3}", t) or t.count(",") >= 2):
+        return []
+    row = next((ln for ln in doc.lines if ln.page == line.page and any(w is first[0] for w in ln.words)), None)
+    if row is None:
+        return []
+    x_lo = min(label[0].x0, first[0].x0) - 6
+    out: list[list[Word]] = []
+    i, below = doc.position(row) - 1, row
+    while i >= 0 and len(out) < 2:
+        up = doc.lines[i]
+        if up.page != line.page or below.top - up.bottom > 0.6 * line.height or id(up) in doc.skip:
+            break
+        if any(p[-1].x1 > label[0].x0 - 6 and p[0].x0 < first[0].x0 - 6 for p in up.phrases if p is not label):
+            break  # another key in the label's column ("VENDOR NAME" over "BUYER#"): another row of the form
+        cell = [p for p in up.phrases if x_lo <= p[0].x0 < x_to and p is not label]
+        ph = next((p for p in cell if abs(p[0].x0 - first[0].x0) <= 3), None)
+        if any(p is not ph for p in cell):
+            break
+        if ph is None:
+            below, i = up, i - 1  # the label's own row, or a row of the block beside (their lines interleave)
+            continue
+        text = phrase_text(ph)
+        if _KEYVAL.search(text) or is_label(text) or not name_ok(text):
+            break
+        out.insert(0, ph)
+        below, i = up, i - 1
+    return out if out and ORG_HINT.search(phrase_text(out[0])) else []
+
+
 def _org_below(doc: Doc, line: Line, label: list[Word], right: list[Word]) -> bool:
     """Whether an organisation's name sits under a party label while the phrase right of it, a column
     away, names none: that phrase is the label of the next cell of a boxed form (TallyPrime's
@@ -610,6 +692,8 @@ def _name_goes_on(name: str, nxt: str) -> bool:
     """Whether a party's name wraps onto the next line: the first line names no legal form, the next is a few
     words without digits that end in one ("INTERNATIONAL" / "DELICACIES INC", "MOGLI LABS (INDIA)" /
     "PRIVATE LIMITED")."""
+    if name.rstrip().endswith(",") and not re.search(r"\d", nxt) and len(nxt.split()) <= 3 and "," not in nxt:
+        return True  # "Horn & Bauer GmbH & Co. KG," / "Folientechnik": the name goes on after its comma
     return not _LEGAL_FORM.search(name) and not re.search(r"\d", name + nxt) and len(nxt.split()) <= 4 \
         and bool(_ENDS_IN_FORM.search(nxt.strip())) and "," not in nxt
 
@@ -948,4 +1032,58 @@ def combined_inline(doc: Doc, field: str) -> Found | None:
                        for p in _PATTERNS[field] for c in cands):
                     words = [w for w in ph if w.text == m.group(val)]
                     return Found(m.group(val), words or ph, label=m.group(part))
+    return None
+
+
+_RETURN_SPLIT = re.compile(r"\s+(?:[-–·•|]|/{1,2})\s+|,\s+|\s*//\s*")
+
+
+def return_address(doc: Doc) -> tuple[Found | None, Found] | None:
+    """A letter's return-address line over its window address (DIN 5008: "TKM Meyer GmbH - Postfach 12 53 -
+    22934 Bargteheide" in small print over "SDS GmbH" / "Kruppstraße 122" / "60388 Frankfurt am Main"):
+    the sender issued the order, the window block is the addressee, the supplier. Returns (the sender's
+    name when its first segment names a legal form, else None; the window block), or None."""
+    if not doc.lines:
+        return None
+    first = doc.lines[0].page
+    lines = [ln for ln in doc.lines if ln.page == first and id(ln) not in doc.skip]
+    page_h = max(max(ln.bottom for ln in lines), 400)
+    for n, ln in enumerate(lines):
+        if ln.top > 0.45 * page_h:
+            break
+        ph = ln.phrases[0]
+        text = phrase_text(ph)
+        if len(ln.phrases) > 1 and not re.search(r"\d", text):  # "Schur Star Systems GmbH   Postfach 28 36, …"
+            text += ", " + phrase_text(ln.phrases[1])
+        segs = [s.strip(" ,") for s in _RETURN_SPLIT.split(text) if s.strip(" ,")]
+        if len(segs) < 2 or not (_LEGAL_FORM.search(text) or len(segs) >= 3) \
+                or not re.search(r"(?:[A-Z]{1,2}-)?\b\d{4,5}\s+[^\W\d_]{3}|postfach|p\.?\s?o\.?\s+box", text, re.IGNORECASE):
+            continue
+        x0 = ph[0].x0
+        block: list[list[Word]] = []
+        prev = ln
+        for nxt in lines[n + 1:n + 10]:
+            if nxt.top - prev.bottom > 2.2 * max(prev.height, 6) and block:
+                break
+            q = next((p for p in nxt.phrases if abs(p[0].x0 - x0) <= 10), None)
+            if q is None:
+                if block and any(p[0].x0 < x0 + 40 for p in nxt.phrases):
+                    break
+                continue
+            qt = phrase_text(q)
+            if qt.rstrip().endswith(":") or _KEYVAL.search(qt) and not is_phone_line(qt) or is_label(qt):
+                break
+            block.append(q)
+            prev = nxt
+        block = [b for b in block if not _ATTN.match(phrase_text(b))]
+        if len(block) < 2 or not any(_postcode_town(phrase_text(b)) for b in block[1:]) \
+                or not name_ok(phrase_text(block[0])) or "/" in phrase_text(block[0]):
+            continue
+        window = Found(phrase_text(block[0]), block[0], block)
+        seg = segs[0]
+        if not _LEGAL_FORM.search(seg) or any(c.isdigit() for c in seg) or same_org(seg, window.value):
+            return None, window
+        n_words = len(seg.split())
+        words = [w for p in ln.phrases for w in p][:n_words]
+        return Found(seg, words), window
     return None

@@ -226,3 +226,49 @@ def test_a_form_in_one_type_size_has_no_letterhead():
 def test_a_name_wrapped_in_a_narrow_cell_goes_on_to_its_legal_form():
     """tjmaxx: 'Primary Vendor' over 'INTERNATIONAL' / 'DELICACIES INC'."""
     _check("tjmaxx_044311", "supplier")
+
+
+def test_a_value_cell_centred_on_its_label_starts_above_the_labels_row():
+    """unico: 'Ship to:' beside the middle row of 'UNICO GLOBAL VN CO.,LTD' / 'THUONG HAMLET, …' /
+    'PROVINCE, VIETNAM', and 'Bill to:' beside none of its cell's rows (the two cells' rows interleave);
+    '- MPO-NO: HDM-UB-12-2025-0227' is the master PO number."""
+    for stem in ("unico_HDM-UB-12-2025-0227", "unico_HDM-UB-11-2025-0291"):
+        _check(stem, "po_number", "buyer", "ship_to.name", "ship_to.address")
+
+
+@pytest.mark.parametrize("stem", ["nyco_BST026017", "hornbauer_4500205007", "tkmfrance_CF043922"])
+def test_abbreviated_and_singular_payment_term_labels(stem):
+    """'Zahlungsbeding.  : 30 Tage netto', 'Zahlungsbed.: innerhalb von 30 Tagen ohne Abzug',
+    'Condition de paiement   V30 JNET'."""
+    _check(stem, "payment_terms")
+
+
+def test_a_delivery_block_ends_at_the_next_label_or_after_its_town():
+    """poliform: 'Consegna richiesta / Delivery date' under the delivery address is the next field;
+    hornbauer: 'Achtung Zeitfensterbuchungssystem !!!' and its notes follow '34613 Schwalmstadt-Treysa',
+    and the name goes on after its comma ('Horn & Bauer GmbH & Co. KG,' / 'Folientechnik')."""
+    _check("poliform_300000946", "ship_to.name", "ship_to.address")
+    _check("hornbauer_4500205007", "ship_to.name", "ship_to.address")
+
+
+@pytest.mark.parametrize("stem", ["schmidfolien_60245", "schur_524564350"])
+def test_a_letters_return_address_line_names_the_sender_over_the_window_supplier(stem):
+    """DIN 5008 letters: 'Schmid-Folien GmbH & Co. KG - Vornerweg 3 - 87463 Dietmannsried' in small print
+    over the window address 'SDS GmbH' / 'Kruppstraße 122' / '60388 Frankfurt' (schur: the sender's name
+    and its P.O. box as two phrases): the sender is the buyer, the window block the supplier, though a
+    'Lieferant  K71827' label sits beside the window."""
+    _check(stem, "buyer", "supplier")
+
+
+def test_a_spool_forms_invoice_to_office_term_code_and_net_total():
+    """unfi: 'Please Send Invoice To: UNFI ACCOUNTS PAYABLE' names the buyer (its payables office left
+    out), 'Term' over '11530' is the payment term (the 'TERMS AND CONDITIONS LOCATED AT …' sentence is
+    not), 'Order Net $$' over the order's net total."""
+    _check("unfi_4417692", "buyer", "payment_terms", "total")
+
+
+def test_an_account_number_then_the_name_after_a_dash_names_the_supplier():
+    """condor: 'Fornecedor: 11731862  - VIAREGGIO GELATOS LTDA'; chex: 'PO' over 'Number' over '549928'
+    (a column label stacked over two rows)."""
+    _check("condor_009205753", "supplier")
+    _check("chex_549928", "po_number")
