@@ -219,6 +219,21 @@ def read_words(page: Any) -> list[dict[str, Any]]:
     return page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False, use_text_flow=flow)
 
 
+def _to_page_origin(words: list[dict[str, Any]], page: Any) -> None:
+    """Positions measured from the page's own top-left corner. A media box that does not start at 0
+    (TJX's ``[0 792 1224 1584]``) gives pdfplumber's words a top of 792 and more, so "the top 30 % of the
+    page" (letterhead, title, window) held no line at all."""
+    try:
+        dx, dy = float(page.bbox[0]), float(page.bbox[1])
+    except (AttributeError, IndexError, TypeError, ValueError):
+        return
+    if not dx and not dy:
+        return
+    for w in words:
+        w["x0"], w["x1"] = w["x0"] - dx, w["x1"] - dx
+        w["top"], w["bottom"] = w["top"] - dy, w["bottom"] - dy
+
+
 _FONT_SIZE = re.compile(rb"([\d.]+)\s+Tf")
 
 
@@ -319,6 +334,7 @@ class PdfExtractor:
                 try:
                     words = read_words(page)
                     words += _annotation_words(page)
+                    _to_page_origin(words, page)
                     width, height = float(page.width), float(page.height)
                     # before close: afterwards page.images would lay the whole page out again
                     dpi = _cover_dpi(page) if ocr is not None else None

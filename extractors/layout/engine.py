@@ -402,7 +402,8 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
         top = _top_block(doc)
         if top is not None and top.words[0] is not lh.words[0] and F.ORG_HINT.search(top.value):
             lh = top  # the sender's block at the top of the page; the letterhead candidate was the addressee
-    sup = F.find_party(doc, "supplier")
+    ret = F.return_address(doc) if kind != "sales" else None  # a letter: sender's line over the window address
+    sup = ret[1] if ret else F.find_party(doc, "supplier")
     if sup is None:
         for ln in doc.lines:
             for ph in ln.phrases:
@@ -428,8 +429,10 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
         order.supplier = Party(name=sup.value)
         ctx.put("supplier.name", sup.words, hint=sup.hint)
     buyer = F.find_party(doc, "buyer")
-    if buyer and (not buyer.value or F.looks_like_person(buyer.value) and not _is_letterhead(buyer, lh)):
+    if buyer and (not buyer.value or F.is_person_block(buyer) and not _is_letterhead(buyer, lh)):
         buyer = None  # a person's name; but the letterhead's own name ("Vision Operations") is the organisation
+    if buyer is None and ret and ret[0]:
+        buyer = ret[0]  # the sender named on its return-address line
     if buyer is None and kind == "sales":
         # a seller's document: the customer is the address block that is not the seller's, else the
         # invoice/ship-to party
@@ -456,8 +459,14 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
                 else:
                     continue
                 break
+    if buyer is None and kind != "sales":
+        buyer = F.find_party(doc, "bill_to")  # no buyer label, no letterhead: the invoice-to party orders
+        if buyer is not None and order.supplier and F.same_org(buyer.value, order.supplier.name or ""):
+            buyer = None
     if buyer and buyer.value:
-        buyer = F.Found(_trim_after_legal_form(buyer.value), buyer.words, hint=buyer.hint)
+        name = _trim_after_legal_form(buyer.value)
+        name = _OFFICE_SUFFIX.sub("", name).strip() or name  # "UNFI ACCOUNTS PAYABLE": the buyer's office
+        buyer = F.Found(name, buyer.words, hint=buyer.hint)
         order.buyer = Party(name=buyer.value)
         ctx.put("buyer.name", buyer.words, hint=buyer.hint)
     for key in ("ship_to", "bill_to"):
@@ -479,8 +488,8 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
             name, addr_lines = m[0], [m[1], *addr_lines]
         joined = ""
         for a in addr_lines:
-            if joined and re.fullmatch(r"[\d -]{4,10}|[A-Z]{1,2}\d[\w ]{2,6}", a):
-                joined += " " + a
+            if joined and (re.fullmatch(r"[\d -]{4,10}|[A-Z]{1,2}\d[\w ]{2,6}", a) or joined.endswith((",", "-", "&"))):
+                joined = joined.rstrip() + " " + a  # a postcode, or a line wrapped after its own comma or dash
             else:
                 joined = f"{joined}, {a}" if joined else a
         party = Party(name=name, address=Address(lines=addr_lines, text=joined or None) if addr_lines else None)
@@ -490,6 +499,8 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
             ctx.put(f"{key}.address", [w for b in blk.lines[1:] for w in b] or blk.lines[0], raw=joined)
 
 
+_OFFICE_SUFFIX = re.compile(r"\s+[-–]?\s*(?:accounts?\s+payable|purchasing(?:\s+dep(?:artmen)?t\.?)?|procurement"
+                            r"|einkauf|buchhaltung)$", re.IGNORECASE)
 _DEPARTMENT = re.compile(r"^(?:[\w&]+\s+){0,2}(?:depart?e?ment|dept\.?|division|abteilung)$|^(?:attn|attention)\b",
                          re.IGNORECASE)
 

@@ -81,9 +81,9 @@ def _match_label(pattern: re.Pattern[str], text: str, *, anywhere: bool, parens:
             return len(text), ""
     m = _rx(r"(?:[-–•]\s+)?(?:" + pattern.pattern + r")(?:(?<=[:#.])|(?![\w]))" + _SEP).match(text)
     if m:
-        t = _TRANSLATION.match(text[m.end():])
-        if t:  # "Spett.le/Esteemed", "Condizioni di pagamento/Terms of Payment": the label's translation
-            return m.end() + t.end(), ""
+        t = _TRANSLATION.match(text[m.end():]) or _PAREN_LABEL.match(text[m.end():])
+        if t:  # "Spett.le/Esteemed", "Condizioni di pagamento/Terms of Payment", "Consignee (Ship to)",
+            return m.end() + t.end(), ""  # "Supplier (Bill from)": the label's translation or alias
         return m.end(), text[m.end():]
     if anywhere:
         m = _rx(r"(?:^|[\s(])(?:" + pattern.pattern + r")\s*:\s*").search(text)
@@ -93,6 +93,7 @@ def _match_label(pattern: re.Pattern[str], text: str, *, anywhere: bool, parens:
 
 
 _TRANSLATION = re.compile(r"^\s*/\s*[^\W\d_][^\W\d_'.]*(?:\s+[^\W\d_][^\W\d_'.]*){0,3}\s*[:.]?\s*$")
+_PAREN_LABEL = re.compile(r"^\s*\(\s*[^\W\d_][^\W\d_'.]*(?:\s+[^\W\d_][^\W\d_'.]*){0,3}\s*\)\s*[:.]?\s*$")
 _KEY_ONLY = re.compile(r"[^\W\d][\w .#/&'-]{0,30}:")  # "OC #:", "Vendor Contact:": another key, no value
 _BILINGUAL_LABEL = re.compile(r"^[^\W\d_][^\W\d_ .']*\s?/\s?[^\W\d_][^\W\d_ .']*$")
 
@@ -145,6 +146,16 @@ def label_hits(doc: Doc, field: str, *, rows: bool = False):
                         hit2 = _match_label(pattern, text + " " + phrase_text(below), anywhere=False)
                         if hit2 and not hit2[1].strip():
                             yield pi, line, k, []
+                    elif len(phrase) <= 2 and not any(c.isdigit() for c in text):
+                        # a column label stacked over two rows ("PO" / "Number" over "549928"): the value is
+                        # read from the label's second row
+                        nxt = _next_line(doc, line)
+                        stack = _stacked_part(nxt, phrase) if nxt is not None and nxt.top - line.bottom < line.height \
+                            else None
+                        if stack is not None:
+                            hit2 = _match_label(pattern, text + " " + phrase_text(nxt.phrases[stack]), anywhere=False)
+                            if hit2 and not hit2[1].strip() and not _match_label(pattern, text, anywhere=False):
+                                yield pi, nxt, stack, []
                     continue
                 if hit is None:
                     continue
@@ -153,7 +164,8 @@ def label_hits(doc: Doc, field: str, *, rows: bool = False):
                 yield pi, line, k, _words_after(phrase, hit[0])
 
 
-_LABEL_GOES_ON = re.compile(r"^(?:&|\+|and|und|et|y|e)(?:\s+[^\W\d_][^\W\d_.]*){1,2}\s*:?\s*$", re.IGNORECASE)
+_LABEL_GOES_ON = re.compile(r"^(?:&|\+|and|und|et|y|e)(?:\s+[^\W\d_][^\W\d_.]*){1,2}\s*:?\s*$"
+                            r"|^(?:&|and|und|et|y|e)\s+(?:conditions|bedingungen|condiciones|condizioni)\b", re.IGNORECASE)
 
 
 def _combined_match(pattern: re.Pattern[str], text: str) -> bool:
@@ -177,6 +189,17 @@ def _word_below(doc: Doc, line: Line, phrase: list[Word]) -> list[Word] | None:
     return None
 
 
+def _stacked_part(nxt: Line, phrase: list[Word]) -> int | None:
+    """The index of the phrase of ``nxt`` printed right under ``phrase`` as the second row of one label: the
+    same left edge, one or two words, no digits, no colon."""
+    for j, ph in enumerate(nxt.phrases):
+        t = phrase_text(ph)
+        if abs(ph[0].x0 - phrase[0].x0) < 3 and len(ph) <= 2 and not any(c.isdigit() for c in t) \
+                and not t.endswith(":"):
+            return j
+    return None
+
+
 def _next_line(doc: Doc, line: Line) -> Line | None:
     i = doc.position(line)
     if i + 1 < len(doc.lines) and doc.lines[i + 1].page == line.page:
@@ -194,7 +217,7 @@ def is_label(text: str) -> bool:
     """A known label on its own ("Ship To:", "Bill To", "Order Date:"): never another label's value."""
     t = text.strip()
     for p in _ANY_LABEL:
-        m = _rx(r"(?:" + p.pattern + r")(?![\w])\s*[:#.]*\s*$").match(t)
+        m = _rx(r"(?:" + p.pattern + r")(?![\w])\s*[:#.]*\s*(?:\([^\W\d_][^\W\d_ '.]{0,30}\)\s*:?\s*)?$").match(t)
         if m and (t.endswith(":") or len(t.split()) >= 2 or t[:1].isupper()):
             return True
     return False
@@ -290,8 +313,8 @@ def value_below(doc: Doc, line: Line, k: int) -> list[Word]:
         first = False
         for ph in nxt.phrases:
             if ph[0].x0 < label[-1].x1 + 5 and ph[-1].x1 > label[0].x0 - 5:
-                if _NON_LATIN.match(phrase_text(ph)):
-                    break  # the label's translation: the value is further down
+                if _NON_LATIN.match(phrase_text(ph)) or _PAREN_LABEL.match(phrase_text(ph)):
+                    break  # the label's translation ("(Payment Conditions)"): the value is further down
                 return ph
         i += 1
     return []
@@ -386,9 +409,20 @@ def find_party(doc: Doc, field: str) -> Found | None:
             continue  # "VENDOR INSTRUCTIONS", "Vendor Style #": a compound label, no separator before a value
         if same and _prose(same):
             continue  # "... agreed to by Buyer in a signed writing.": the word inside terms prose
+        if same and _CODE.fullmatch(phrase_text(same)) and k + 1 < len(line.phrases):
+            nxt_ph = line.phrases[k + 1]
+            named = [w for w in nxt_ph if w.text not in ("-", "–", ":")] if nxt_ph[0].text in ("-", "–", ":") else []
+            if named and nxt_ph[0].x0 - same[-1].x1 < 4 * same[-1].height and name_ok(phrase_text(named)):
+                same = named  # "Fornecedor: 11731862  - VIAREGGIO GELATOS LTDA": the account number, then the name
         right = value_right(doc, line, k, same)
         if right and right is not same and right[0].x0 - label[-1].x1 > 0.25 * doc.widths.get(line.page, 600):
             right = []
+        if right and right is not same and _org_below(doc, line, label, right):
+            right = []  # "Consignee (Ship to)   Dispatched through": the next cell's label; the name is below
+        if not right:
+            card = key_value_card(doc, line, k)
+            if card is not None and (field not in ("supplier", "buyer", "ship_to") or name_ok(card.value)):
+                return Found(card.value, card.words, card.lines, hint=doc.patterns(field)[pi][1])
         block: list[list[Word]] = []
         x_from = label[0].x0 - 6
         if right:
@@ -404,7 +438,10 @@ def find_party(doc: Doc, field: str) -> Found | None:
             nxt = doc.lines[i]
             if nxt.page != line.page or nxt.top - prev.bottom > 1.9 * prev.height or id(nxt) in doc.skip:
                 break
-            ws = _first_column([w for w in nxt.words if x_from <= w.x0 and w.x1 <= x_to + 4])
+            ws = _strip_translation(_first_column([w for w in nxt.words if x_from <= w.x0 and w.x1 <= x_to + 4]))
+            if not ws and any(x_from <= w.x0 and w.x1 <= x_to + 4 for w in nxt.words):
+                prev, i = nxt, i + 1  # only the label's translation on this line ("(Plant)")
+                continue
             if ws and _NON_LATIN.match(phrase_text(ws)):
                 prev, i = nxt, i + 1  # the label's translation under a bilingual card label ("VENDOR" / Arabic)
                 continue
@@ -425,6 +462,10 @@ def find_party(doc: Doc, field: str) -> Found | None:
                 if _KEYVAL.search(text) or _LEADER.search(text) or any(_match_label(p, text, anywhere=False) for f in
                                                ("ship_to", "bill_to", "buyer", "supplier") for p in _PATTERNS[f]):
                     break
+                if is_label(text) or " / " in text and any(is_label(part) for part in text.split(" / ")):
+                    break  # the next field's label ("Consegna richiesta / Delivery date") under the block
+                if any(_postcode_town(phrase_text(b)) for b in block[1:]) and not _COUNTRY_LIKE.fullmatch(text):
+                    break  # after the postcode and town only a country goes on ("Achtung …!!!" is a note)
                 block.append(ws)
                 prev = nxt
             elif any(w.x0 < x_to for w in nxt.words):
@@ -432,6 +473,8 @@ def find_party(doc: Doc, field: str) -> Found | None:
                 if block:
                     break
             i += 1
+        if block and (block[0] is right or not right and block[0][0].x0 > label[-1].x1):
+            block = _rows_above(doc, line, block[0], label, x_to) + block
         block = [_strip_colon(b) for b in block]
         block = [b for b in block if b and phrase_text(b).strip(" -:")]
         if not block:
@@ -461,6 +504,9 @@ def find_party(doc: Doc, field: str) -> Found | None:
             continue
         if field in ("supplier", "buyer", "ship_to") and not name_ok(name, lines=field == "ship_to"):
             continue  # a label, a code, a web address or an address line where the name should be
+        if len(block) >= 2 and field in ("supplier", "buyer", "ship_to") and _name_goes_on(name, phrase_text(block[1])):
+            block = [block[0] + block[1], *block[2:]]  # "INTERNATIONAL" / "DELICACIES INC": a name wrapped in a narrow cell
+            name = phrase_text(block[0])
         return Found(name, block[0], block, hint=doc.patterns(field)[pi][1])
     return Found("", [], []) if number_only else None
 
@@ -483,8 +529,9 @@ def name_ok(name: str, *, lines: bool = False) -> bool:
     if t.endswith(":") or t[:1] in "&'’,;(" and not (t[:1] == "(" and ORG_HINT.search(t)) or t[:1].islower() \
             and " " in t and t.split()[0].islower() and not ORG_HINT.search(t):
         return False
-    if is_label(t) or _NAME_KEY.fullmatch(t) or _KEY_ONLY.fullmatch(t) or re.fullmatch(r"[\w .]{1,20}#", t):
-        return False
+    if is_label(t) or _NAME_KEY.fullmatch(t) or _KEY_ONLY.fullmatch(t) or re.fullmatch(r"[\w .]{1,20}#", t) \
+            or re.fullmatch(r"[^\W\d_][\w .&/-]{0,25}\s(?:no|nr|n[°º])\.?", t, re.IGNORECASE):
+        return False  # ... or a key of its own ("Ref No", "Voucher No.")
     return lines or not (_ADDRESS_WORDS.search(t) and re.search(r"\d", t) and not ORG_HINT.search(t))
 
 
@@ -506,6 +553,162 @@ def _prose(words: list[Word]) -> bool:
     lower = sum(1 for t in toks if t[:1].islower())
     return len(toks) >= 5 and lower >= len(toks) / 2 or len(toks) >= 3 and toks[-1].endswith(".") and lower >= 2 \
         or len(toks) >= 9 and not any(c.isdigit() for t in toks for c in t) or bool(toks) and toks[0][:1] in ",;"
+
+
+_CARD_KEY = re.compile(r"^(?P<key>[^\W\d_][^\W\d_.' /-]{0,24}?)\.?\s*(?::\s*|$)(?P<rest>.*)$")
+_CARD_NAME = re.compile(r"(?:company|firm|party)(?:\s+name)?|name|firma|ragione\s+sociale|raz[ãa]o\s+social"
+                        r"|raz[óo]n\s+social|empresa|nome|soci[ée]t[ée]", re.IGNORECASE)
+_CARD_ADDRESS = re.compile(r"address|addr|adresse|anschrift|stra(?:ss|ß)e|endere[çc]o|indirizzo|direcci[óo]n|street|city"
+                           r"|town|ort|ville|cidade|citt[àa]|ciudad|bairro|state|province|zip(?:\s+code)?|post\s?code"
+                           r"|pin(?:\s?code)?|plz|cep|country|land|pays|pa[ií]s", re.IGNORECASE)
+
+
+def key_value_card(doc: Doc, line: Line, k: int) -> Found | None:
+    """A party card of key/value rows under its label (the From / To / Delivery Address cards side by side,
+    "Company: MOGLI LABS (INDIA)" / "PRIVATE LIMITED" / "Address: 777/1 …" / "City: Bhilai - 490024"): the
+    name is the Company/Name value with its wrapped rows, the address the Address/City/State/Zip values;
+    phone, mail, tax-id and attention rows are left out. None when the label has no such card under it."""
+    label = line.phrases[k]
+    prev_x1 = line.phrases[k - 1][-1].x1 if k > 0 else 0.0
+    x_from = max(prev_x1 + 3, label[0].x0 - 0.5 * (label[0].x0 - prev_x1)) if k > 0 else 0.0
+    if k + 1 < len(line.phrases):  # cards side by side under their labels: each owns up to half-way to the next
+        nxt_x0 = line.phrases[k + 1][0].x0
+        x_to = min(nxt_x0 - 3, nxt_x0 - 0.5 * (nxt_x0 - label[-1].x1))
+    else:
+        x_to = doc.widths.get(line.page, 10_000)
+    i = doc.position(line) + 1
+    prev_bottom, h = line.bottom, line.height
+    rows: list[tuple[str, list[Word], float]] = []  # (key kind, value words, value x0)
+    while i < len(doc.lines) and len(rows) < 14:
+        nxt = doc.lines[i]
+        if nxt.page != line.page or nxt.top - prev_bottom > 2.5 * h or id(nxt) in doc.skip:
+            break
+        i += 1
+        prev_bottom = nxt.bottom  # the row of cards goes on while any card has a line
+        phs = [ph for ph in nxt.phrases if x_from <= ph[0].x0 < x_to]
+        if not phs:
+            continue
+        words = [w for ph in phs for w in ph]
+        m = _CARD_KEY.match(phrase_text(phs[0]))
+        key = m.group("key").strip() if m else ""
+        kind = "name" if _CARD_NAME.fullmatch(key) else "address" if _CARD_ADDRESS.fullmatch(key) else None
+        if m and (kind or phrase_text(phs[0]).rstrip().endswith(":") or len(phs) > 1 and not m.group("rest")):
+            value = _strip_colon(words[len(key.split()):]) if m.group("rest") or len(phs) == 1 else \
+                _strip_colon([w for ph in phs[1:] for w in ph])
+            rows.append((kind or "other", value, value[0].x0 if value else 0.0))
+        elif rows and words and abs(words[0].x0 - rows[-1][2]) < 6:
+            rows[-1] = (rows[-1][0], rows[-1][1] + [Word("\n", 0, 0, 0, 0, 0)] + words, rows[-1][2])
+        else:
+            break
+    if not rows or rows[0][0] != "name" or not rows[0][1]:
+        return None
+    def split(ws: list[Word]) -> list[list[Word]]:
+        out: list[list[Word]] = [[]]
+        for w in ws:
+            if w.text == "\n":
+                out.append([])
+            else:
+                out[-1].append(w)
+        return [o for o in out if o]
+    name_rows = split(rows[0][1])
+    name_words = [w for r in name_rows for w in r]
+    addr: list[list[Word]] = []
+    for kind, value, _x in rows[1:]:
+        if kind != "address" or not value:
+            continue
+        for r in split(value):
+            t = phrase_text(r)
+            if re.search(r"[^\W\d_]{2}", t) or len(re.sub(r"\D", "", t)) >= 4:  # not a bare "22" state code
+                addr.append(r)
+    return Found(phrase_text(name_words), name_words, [name_words, *addr])
+
+
+_POSTCODE_TOWN = re.compile(r"^(?:[A-Z]{1,2}-)?\d{4,5}\s+[^\W\d_]{3}|\b[A-Z]{2}\s+\d{5}(?:-\d{4})?$")
+_STREET = re.compile(r"\b(?:blvd|boulevard|st|street|ave(?:nue)?|rd|road|dr(?:ive)?|lane|ln|way|hwy|highway|pkwy|parkway"
+                     r"|suite|ste|floor|str|stra(?:ss|ß)e|weg|gasse|platz|allee|via|viale|rue|avenida|rua|calle)\b\.?",
+                     re.IGNORECASE)
+
+
+def _postcode_town(text: str) -> bool:
+    """'34613 Schwalmstadt-Treysa', 'Dayton, OH 45414': the line that closes an address (not '3550 Mark
+    Dabling Blvd', a street with its number first)."""
+    return bool(_POSTCODE_TOWN.search(text)) and not _STREET.search(text)
+_COUNTRY_LIKE = re.compile(r"[^\W\d_][^\W\d_.'-]*(?:\s+[^\W\d_][^\W\d_.'-]*){0,2}")
+
+
+def _rows_above(doc: Doc, line: Line, first: list[Word], label: list[Word], x_to: float) -> list[list[Word]]:
+    """The rows of a block printed above its first row: a value cell centred on its label ("Ship to:"
+    beside the middle row of "UNICO GLOBAL VN CO.,LTD" / "THUONG HAMLET, TAN AN WARD, …" / "PROVINCE,
+    VIETNAM"). Only when that first row is an address line (digits or commas), each row above starts in
+    its column, sits tight on the next, nothing else is printed in the cell beside it, and the top row
+    names an organisation."""
+    t = phrase_text(first)
+    if not (re.search(r"\d", t) and re.search(r"[^\W\d_]{3}", t) or t.count(",") >= 2):
+        return []
+    row = next((ln for ln in doc.lines if ln.page == line.page and any(w is first[0] for w in ln.words)), None)
+    if row is None:
+        return []
+    x_lo = min(label[0].x0, first[0].x0) - 6
+    out: list[list[Word]] = []
+    i, below = doc.position(row) - 1, row
+    while i >= 0 and len(out) < 2:
+        up = doc.lines[i]
+        if up.page != line.page or below.top - up.bottom > 0.6 * line.height or id(up) in doc.skip:
+            break
+        if any(p[-1].x1 > label[0].x0 - 6 and p[0].x0 < first[0].x0 - 6 for p in up.phrases if p is not label):
+            break  # another key in the label's column ("VENDOR NAME" over "BUYER#"): another row of the form
+        cell = [p for p in up.phrases if x_lo <= p[0].x0 < x_to and p is not label]
+        ph = next((p for p in cell if abs(p[0].x0 - first[0].x0) <= 3), None)
+        if any(p is not ph for p in cell):
+            break
+        if ph is None:
+            below, i = up, i - 1  # the label's own row, or a row of the block beside (their lines interleave)
+            continue
+        text = phrase_text(ph)
+        if _KEYVAL.search(text) or is_label(text) or not name_ok(text):
+            break
+        out.insert(0, ph)
+        below, i = up, i - 1
+    return out if out and ORG_HINT.search(phrase_text(out[0])) else []
+
+
+def _org_below(doc: Doc, line: Line, label: list[Word], right: list[Word]) -> bool:
+    """Whether an organisation's name sits under a party label while the phrase right of it, a column
+    away, names none: that phrase is the label of the next cell of a boxed form (TallyPrime's
+    "Consignee (Ship to)" beside "Dispatched through")."""
+    if right[0].x0 - label[-1].x1 < 3 * max(w.height for w in label) or ORG_HINT.search(phrase_text(right)) \
+            or re.search(r"\d", phrase_text(right)):
+        return False
+    below = value_below(doc, line, line.phrases.index(label))
+    return bool(below) and below[0].x0 < right[0].x0 - 6 and bool(ORG_HINT.search(phrase_text(below))) \
+        and name_ok(phrase_text(below))
+
+
+_ENDS_IN_FORM = re.compile(r"(?:^|\s)(?:inc|llc|ltd|limited|corp|corporation|co|company|gmbh|ag|kg|sa|sas|sarl|bv|nv|plc"
+                           r"|llp|srl|spa|s\.p\.a|s\.r\.l|ltda|pvt|private\s+limited)\.?$", re.IGNORECASE)
+
+
+def _name_goes_on(name: str, nxt: str) -> bool:
+    """Whether a party's name wraps onto the next line: the first line names no legal form, the next is a few
+    words without digits that end in one ("INTERNATIONAL" / "DELICACIES INC", "MOGLI LABS (INDIA)" /
+    "PRIVATE LIMITED")."""
+    if name.rstrip().endswith(",") and not re.search(r"\d", nxt) and len(nxt.split()) <= 3 and "," not in nxt:
+        return True  # "Horn & Bauer GmbH & Co. KG," / "Folientechnik": the name goes on after its comma
+    return not _LEGAL_FORM.search(name) and not re.search(r"\d", name + nxt) and len(nxt.split()) <= 4 \
+        and bool(_ENDS_IN_FORM.search(nxt.strip())) and "," not in nxt
+
+
+def _strip_translation(words: list[Word]) -> list[Word]:
+    """'(Ship to) AV GOMEZ MORIN 1111' → 'AV GOMEZ MORIN 1111': a bilingual form prints the label's
+    translation in parentheses under the label, on the block's lines."""
+    if not words or not words[0].text.startswith("("):
+        return words
+    for n, w in enumerate(words[:4]):
+        if w.text.endswith(")"):
+            if _PAREN_LABEL.match(" ".join(x.text for x in words[: n + 1])):
+                return words[n + 1:]
+            break
+    return words
 
 
 def _strip_colon(words: list[Word]) -> list[Word]:
@@ -559,6 +762,28 @@ def looks_like_person(name: str) -> bool:
     return 2 <= len(parts) <= 3 and all(p[:1].isupper() and p[1:2].islower() for p in parts)
 
 
+_DEPARTMENT_NAME = re.compile(r"^(?:accounts?\s+payable|purchasing|procurement|receiving|finance|accounting"
+                              r"|(?:[\w&]+\s+){0,2}(?:department|dept\.?))$", re.IGNORECASE)
+_CAPS_NAME = re.compile(r"[A-Z][A-Z'’-]+(?:\s+[A-Z][A-Z'’-]+){1,2}")
+
+
+def is_person_block(found: Found) -> bool:
+    """Whether a party read after a person-or-organisation label ("Buyer:", "From:", "Comprador:") names a
+    person: a name with an address under it is an organisation's block ("Wheel In Deal" over
+    "44/45 Yeshwant Stadium"); else two or three words are a person's name, in title case
+    ("Javier Quinonez") or in capitals as US retail and Brazilian forms print them ("ZOMORDAH PAPASTAVROU",
+    "ANTONIO RICARDO CONCEICAO")."""
+    lines = found.lines or []
+    if _DEPARTMENT_NAME.search(found.value):
+        return True  # "Accounts Payable" over a P.O. Box: an office of the buyer, not its name
+    if len(lines) >= 2 and any(re.search(r"\d", phrase_text(b)) and not is_phone_line(phrase_text(b)) for b in lines[1:]):
+        return False
+    name = _JOB_TITLE.sub("", found.value).strip()
+    if looks_like_person(found.value):
+        return True
+    return bool(_CAPS_NAME.fullmatch(name)) and not ORG_HINT.search(name)
+
+
 def letterhead(doc: Doc, exclude: set[str]) -> Found | None:
     """The purchasing organisation from the letterhead: the largest text near the top of page 1."""
     first = [ln for ln in doc.lines if ln.page == doc.lines[0].page] if doc.lines else []
@@ -581,8 +806,17 @@ def letterhead(doc: Doc, exclude: set[str]) -> Found | None:
                 continue  # a document title ("PURCHASE ORDER", "CHANGE ORDER", "CANCELLED"), not the buyer
             if text.lower() in exclude or _WEB.search(text):
                 continue  # "www.green-tech.co.uk" printed over the company's name
+            if not name_ok(text):
+                continue  # a label ("(Payment Conditions)", "Ref No") in a form whose name is only in the logo
             size = sum(w.height for w in ph) / len(ph)
             cands.append((size + (2 if ORG_HINT.search(text) else 0), -ln.top, text, ph))
+    heights = sorted(w.height for ln in first for w in ln.words)
+    body = heights[len(heights) // 2]
+    # in a form printed in one type size the largest text is any label or the addressee ("IDR", "CONTROL DE
+    # PROCESOS Y APLICACIONES" in the To box): a name there names a legal form or heads the page (a spool
+    # file's centred "MIDWEST FOODS DISTRIBUTION")
+    top = first[0].top
+    cands = [c for c in cands if c[0] >= 1.15 * body or ORG_HINT.search(c[2]) or -c[1] <= top + 1]
     if not cands:
         return None
     cands.sort(key=lambda c: (c[0], c[1]), reverse=True)
@@ -653,13 +887,16 @@ def address_blocks(doc: Doc, *, top_share: float = 0.45) -> list[Found]:
                 q = below[0]
                 qt = phrase_text(q)
                 if qt.rstrip().endswith(":") or _KEYVAL.search(qt) and not is_phone_line(qt) and not _ATTN.match(qt) \
+                        or re.match(r"[A-Za-z][\w .]{0,20}#\s*\S", qt) \
                         or max(w.height for w in q) > 1.5 * max(w.height for w in ph):
                     break
                 block.append(q)
                 if len(block) >= 8:
                     break
             lines = [b for b in block if not is_phone_line(phrase_text(b)) and not _ATTN.match(phrase_text(b))]
-            if len(lines) >= 2 and any(re.search(r"\d", phrase_text(b)) for b in lines[1:]):
+            if len(lines) >= 2 and any(re.search(r"\d", phrase_text(b)) for b in lines[1:]) \
+                    and name_ok(phrase_text(lines[0])) and not any(is_label(phrase_text(b)) for b in lines[1:]):
+                # not a label over its value ("Voucher No." / "1", "Start Ship" / "Date" / "9/3/2024")
                 used.update(id(b[0]) for b in block)
                 out.append(Found(phrase_text(lines[0]), lines[0], lines))
     out.sort(key=lambda f: min(w.top for w in f.words))
@@ -795,4 +1032,58 @@ def combined_inline(doc: Doc, field: str) -> Found | None:
                        for p in _PATTERNS[field] for c in cands):
                     words = [w for w in ph if w.text == m.group(val)]
                     return Found(m.group(val), words or ph, label=m.group(part))
+    return None
+
+
+_RETURN_SPLIT = re.compile(r"\s+(?:[-–·•|]|/{1,2})\s+|,\s+|\s*//\s*")
+
+
+def return_address(doc: Doc) -> tuple[Found | None, Found] | None:
+    """A letter's return-address line over its window address (DIN 5008: "TKM Meyer GmbH - Postfach 12 53 -
+    22934 Bargteheide" in small print over "SDS GmbH" / "Kruppstraße 122" / "60388 Frankfurt am Main"):
+    the sender issued the order, the window block is the addressee, the supplier. Returns (the sender's
+    name when its first segment names a legal form, else None; the window block), or None."""
+    if not doc.lines:
+        return None
+    first = doc.lines[0].page
+    lines = [ln for ln in doc.lines if ln.page == first and id(ln) not in doc.skip]
+    page_h = max(max(ln.bottom for ln in lines), 400)
+    for n, ln in enumerate(lines):
+        if ln.top > 0.45 * page_h:
+            break
+        ph = ln.phrases[0]
+        text = phrase_text(ph)
+        if len(ln.phrases) > 1 and not re.search(r"\d", text):  # "Schur Star Systems GmbH   Postfach 28 36, …"
+            text += ", " + phrase_text(ln.phrases[1])
+        segs = [s.strip(" ,") for s in _RETURN_SPLIT.split(text) if s.strip(" ,")]
+        if len(segs) < 2 or not (_LEGAL_FORM.search(text) or len(segs) >= 3) \
+                or not re.search(r"(?:[A-Z]{1,2}-)?\b\d{4,5}\s+[^\W\d_]{3}|postfach|p\.?\s?o\.?\s+box", text, re.IGNORECASE):
+            continue
+        x0 = ph[0].x0
+        block: list[list[Word]] = []
+        prev = ln
+        for nxt in lines[n + 1:n + 10]:
+            if nxt.top - prev.bottom > 2.2 * max(prev.height, 6) and block:
+                break
+            q = next((p for p in nxt.phrases if abs(p[0].x0 - x0) <= 10), None)
+            if q is None:
+                if block and any(p[0].x0 < x0 + 40 for p in nxt.phrases):
+                    break
+                continue
+            qt = phrase_text(q)
+            if qt.rstrip().endswith(":") or _KEYVAL.search(qt) and not is_phone_line(qt) or is_label(qt):
+                break
+            block.append(q)
+            prev = nxt
+        block = [b for b in block if not _ATTN.match(phrase_text(b))]
+        if len(block) < 2 or not any(_postcode_town(phrase_text(b)) for b in block[1:]) \
+                or not name_ok(phrase_text(block[0])) or "/" in phrase_text(block[0]):
+            continue
+        window = Found(phrase_text(block[0]), block[0], block)
+        seg = segs[0]
+        if not _LEGAL_FORM.search(seg) or any(c.isdigit() for c in seg) or same_org(seg, window.value):
+            return None, window
+        n_words = len(seg.split())
+        words = [w for p in ln.phrases for w in p][:n_words]
+        return Found(seg, words), window
     return None

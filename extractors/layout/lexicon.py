@@ -13,7 +13,7 @@ import re
 
 FIELD_LABELS: dict[str, list[str]] = {
     "po_number": [
-        r"p\.?\s?o\.?\s*(?:no|nbr|num|number|#)\.?",
+        r"(?:[a-z](?=po))?p\.?\s?o\.?\s*-?\s*(?:no|nbr|num|number|#)\.?",  # also "MPO-NO:" (master PO)
         r"p\s*/\s*o\s*(?:no|nbr|number|#)?\.?|l\.?\s?p\.?\s?o\.?\s*(?:no|nbr|number|#)?\.?|p\.?\s?o\.?(?=\s*:)",
         r"purchase\s+order\s*(?:no|number|nbr|id|#)\.?",
         r"order\s*(?:no|number|nbr|#|n[°º])\.?",
@@ -55,6 +55,7 @@ FIELD_LABELS: dict[str, list[str]] = {
     ],
     "po_date": [
         r"(?:p\.?\s?o\.?|order|purchase\s+order)\s*(?:create\s+|creation\s+|issue\s+)?date",
+        r"(?:deal\s+|document\s+)?creat(?:e|ion)\s+date|date\s+created",
         r"issued\s+(?:date|on)|date\s+of\s+issue|l\.?\s?p\.?\s?o\.?\s+date|auftragsdatum|dated",
         r"date\s+of\s+order|date\s+ordered|ordered\s+(?:on|date)",
         r"bestelldatum|best(?:ell)?[-.]\s*datum",
@@ -96,10 +97,10 @@ FIELD_LABELS: dict[str, list[str]] = {
     ],
     "payment_terms": [
         r"payment[_\s]+terms?(?:[_\s]+desc)?",
-        r"zahlungs(?:bedingung(?:en)?|kondition(?:en)?|ziel)|zahlung(?=\s*(?::|$))",
+        r"zahlungs(?:bedingung(?:en)?|beding\.|bed\.|kondition(?:en)?|ziel|vereinbarung(?:en)?)|zahlung(?=\s*(?::|$))",
         r"terms\s+of\s+payment",
         r"zahlungs(?:bedingungen|ziel)",
-        r"conditions\s+de\s+(?:paiement|r[eè]glement)|mode\s+de\s+(?:r[eè]glement|paiement)",
+        r"conditions?\s+de\s+(?:paiement|r[eè]glement)|mode\s+de\s+(?:r[eè]glement|paiement)",
         r"condiciones\s+de\s+pago|forma\s+de\s+pago",
         r"betalingsvoorwaarden|betalingstermijn",
         r"(?:condizioni|termini|modalit[àa])\s+(?:di\s+)?pagamento",
@@ -111,14 +112,14 @@ FIELD_LABELS: dict[str, list[str]] = {
         r"(?:付款|结算|付款)(?:条件|方式)\s*[：:]?",
         r"(?:お)?支払(?:い)?(?:条件|方法)\s*[：:]?",
         r"terms",
-        r"payment(?=\s*(?::|$))",
+        r"payment(?=\s*(?::|$))|term(?=\s*(?::|$))",
     ],
     "currency": [r"currency(?:\s+code)?", r"w[äa]hrung", r"devise", r"moneda", r"valuta", r"moeda", r"waluta",
                  r"m[ěe]na", r"para\s+birimi|d[öo]viz", r"(?:币种|币别|货币|通貨)\s*[：:]?"],
     "total": [
         r"grand\s+total|gesamttotal|gesamtsumme\s+brutto|bruttobetrag|total\s+ttc",
         r"total\s+gross\s+amount|gross\s+(?:amount|total|value)",
-        r"(?:po|order|purchase\s+order)\s+total",
+        r"(?:po|order|purchase\s+order)\s+total|(?:po|order)\s+net(?:\s+(?:total|value|amount))?",
         r"total\s+(?:[a-z]{3}\s+)?(?:amount|value|order\s+value|due|incl\.?.*)",
         r"total\s+net\s+value|gesamtnettowert|nettowert\s+gesamt",
         r"gesamt(?:betrag|summe|wert)?|endbetrag|endsumme",
@@ -141,7 +142,7 @@ FIELD_LABELS: dict[str, list[str]] = {
     "buyer": [
         r"buyer(?!\s*(?:contact|id|ref|req|vat|electronic))",
         r"purchaser|customer(?!\s*(?:no|number|id|part|item|p\.?\s?o|order|ref|service|care))|sold\s+to|bill\s+to"
-        r"|invoice\s+to",
+        r"|(?:please\s+)?(?:send\s+|mail\s+)?invoices?\s+to",
         r"käufer|besteller|auftraggeber|acheteur|client|comprador|cliente|koper|besteller",
         r"acquirente|committente|adquirente|zamawiaj[ąa]cy|nabywca|k[öo]pare|best[äa]llare|k[øo]ber|kj[øo]per"
         r"|odb[ěe]ratel|objednatel|kupuj[íi]c[íi]|al[ıi]c[ıi]|m[üu][şs]teri",
@@ -150,7 +151,7 @@ FIELD_LABELS: dict[str, list[str]] = {
     ],
     "supplier": [
         r"supplier(?:\s+name)?(?!\s*(?:no|number|id|type|part|item|code|vat))",
-        r"vendor(?:\s+name)?(?!\s*(?:no|number|id|part|item|code))",
+        r"(?:primary\s+|main\s+)?vendor(?:\s+name)?(?!\s*(?:no|number|id|part|item|code))",
         r"seller|sold\s+by|lieferant|fournisseur|proveedor|leverancier|auftragnehmer",
         r"fornitore|fornecedor|dostawca|sprzedawca|leverant[öo]r|leverand[øo]r|dodavatel|tedarik[çc]i|sat[ıi]c[ıi]",
         r"(?:供应商|供貨商|供货方|供方|卖方|仕入先|発注先|納入業者)\s*[：:]?",
@@ -307,6 +308,7 @@ ORG_HINT = re.compile(
     r"private|lp|llp|group|industries|supply|solutions|services|international|trading|holdings|enterprises)\b\.?"
     r"|\bs\.r\.l\b|\bsrl\b|\bs\.p\.a\b|\bspa\b|\bltda\b|\bsp\.\s?z\s?o\.\s?o\b|\bs\.r\.o\b|\ba/s\b|\baps\b"
     r"|\boy\b|(?-i:\b(?:AB|AS|ASA)\b)(?=\s*$)|\ba\.\s?s\.(?=\s*$)|\ba\.ş\b|\bşti\b|\bsan\.\s*ve\s*tic\b"
+    r"|(?-i:^PT\.?\s+(?=[A-Z][a-z]|[A-Z]{2}))|\bTbk\b"  # Indonesia: "PT. Cybertrend Intrabuana" (Perseroan Terbatas)
     r"|株式会社|有限会社|合同会社|有限公司|公司|_",
     re.IGNORECASE,
 )

@@ -182,3 +182,93 @@ def test_a_party_name_is_never_a_web_address_nor_an_account_code():
     _check("greentech_436919", "buyer")
     _check("poliform_300000946", "supplier")
     _check("jindal_4561185506", "supplier")
+
+
+@pytest.mark.parametrize("stem", ["winners_467177", "homesense_564469", "giassi_455340-3", "sigma_4518596136"])
+def test_a_persons_name_after_the_buyer_label_is_not_the_buyer(stem):
+    """'Buyer: ZOMORDAH PAPASTAVROU' (TJX), 'Comprador:' over 'ANTONIO RICARDO CONCEICAO' (giassi) and
+    over a buyer's name and phone (sigma): a person in capitals; the buyer is the banner, letterhead or the
+    invoice-to party. TJX's media box starts at y=792, so its banner is only in the page head once word
+    positions are measured from the page's own corner."""
+    _check(stem, "buyer")
+
+
+def test_an_organisation_over_its_address_is_the_party_not_a_person():
+    """wheelindeal (TallyPrime): 'Invoice To' over 'Wheel In Deal' / '44/45 Yeshwant Stadium' is the buyer,
+    though the name reads like a person's in title case."""
+    _check("wheelindeal_1", "buyer")
+
+
+def test_a_label_with_its_translation_or_alias_in_parentheses():
+    """'Consignee (Ship to)', 'Supplier (Bill from)' beside the next cell's label ('Dispatched through'),
+    the name below (wheelindeal); 'Condiciones de Pago:' over '(Payment Conditions)' over the terms, and
+    '(Ship to)' / '(Plant)' printed on the block's rows (sigma)."""
+    _check("wheelindeal_1", "supplier", "ship_to.name", "ship_to.address")
+    _check("sigma_4518596136", "payment_terms", "ship_to.name", "ship_to.address")
+    _check("sigma_4519750544", "payment_terms")
+
+
+def test_party_cards_of_key_value_rows_side_by_side():
+    """moglix: From / To / Invoice Address / Delivery Address cards of 'Company:' / 'Address:' / 'City:' /
+    'State:' rows, the company name wrapped ('MOGLI LABS (INDIA)' / 'PRIVATE LIMITED'); cybertrend:
+    'Company : PT. Cybertrend Intrabuana' under a centred 'Ship to', phone and attention rows left out."""
+    _check("moglix_1812014", "buyer", "supplier", "ship_to.name", "ship_to.address")
+    _check("cybertrend_002-FA-PO-IX-2015", "supplier", "ship_to.name", "ship_to.address")
+
+
+def test_a_form_in_one_type_size_has_no_letterhead():
+    """cybertrend: the name is only in the logo and every line has one size, so the top line ('Ref No',
+    'IDR') is no letterhead; the buyer is the organisation of the ship-to card ('PT.' is Indonesia's
+    legal form)."""
+    _check("cybertrend_002-FA-PO-IX-2015", "buyer")
+
+
+def test_a_name_wrapped_in_a_narrow_cell_goes_on_to_its_legal_form():
+    """tjmaxx: 'Primary Vendor' over 'INTERNATIONAL' / 'DELICACIES INC'."""
+    _check("tjmaxx_044311", "supplier")
+
+
+def test_a_value_cell_centred_on_its_label_starts_above_the_labels_row():
+    """unico: 'Ship to:' beside the middle row of 'UNICO GLOBAL VN CO.,LTD' / 'THUONG HAMLET, …' /
+    'PROVINCE, VIETNAM', and 'Bill to:' beside none of its cell's rows (the two cells' rows interleave);
+    '- MPO-NO: HDM-UB-12-2025-0227' is the master PO number."""
+    for stem in ("unico_HDM-UB-12-2025-0227", "unico_HDM-UB-11-2025-0291"):
+        _check(stem, "po_number", "buyer", "ship_to.name", "ship_to.address")
+
+
+@pytest.mark.parametrize("stem", ["nyco_BST026017", "hornbauer_4500205007", "tkmfrance_CF043922"])
+def test_abbreviated_and_singular_payment_term_labels(stem):
+    """'Zahlungsbeding.  : 30 Tage netto', 'Zahlungsbed.: innerhalb von 30 Tagen ohne Abzug',
+    'Condition de paiement   V30 JNET'."""
+    _check(stem, "payment_terms")
+
+
+def test_a_delivery_block_ends_at_the_next_label_or_after_its_town():
+    """poliform: 'Consegna richiesta / Delivery date' under the delivery address is the next field;
+    hornbauer: 'Achtung Zeitfensterbuchungssystem !!!' and its notes follow '34613 Schwalmstadt-Treysa',
+    and the name goes on after its comma ('Horn & Bauer GmbH & Co. KG,' / 'Folientechnik')."""
+    _check("poliform_300000946", "ship_to.name", "ship_to.address")
+    _check("hornbauer_4500205007", "ship_to.name", "ship_to.address")
+
+
+@pytest.mark.parametrize("stem", ["schmidfolien_60245", "schur_524564350"])
+def test_a_letters_return_address_line_names_the_sender_over_the_window_supplier(stem):
+    """DIN 5008 letters: 'Schmid-Folien GmbH & Co. KG - Vornerweg 3 - 87463 Dietmannsried' in small print
+    over the window address 'SDS GmbH' / 'Kruppstraße 122' / '60388 Frankfurt' (schur: the sender's name
+    and its P.O. box as two phrases): the sender is the buyer, the window block the supplier, though a
+    'Lieferant  K71827' label sits beside the window."""
+    _check(stem, "buyer", "supplier")
+
+
+def test_a_spool_forms_invoice_to_office_term_code_and_net_total():
+    """unfi: 'Please Send Invoice To: UNFI ACCOUNTS PAYABLE' names the buyer (its payables office left
+    out), 'Term' over '11530' is the payment term (the 'TERMS AND CONDITIONS LOCATED AT …' sentence is
+    not), 'Order Net $$' over the order's net total."""
+    _check("unfi_4417692", "buyer", "payment_terms", "total")
+
+
+def test_an_account_number_then_the_name_after_a_dash_names_the_supplier():
+    """condor: 'Fornecedor: 11731862  - VIAREGGIO GELATOS LTDA'; chex: 'PO' over 'Number' over '549928'
+    (a column label stacked over two rows)."""
+    _check("condor_009205753", "supplier")
+    _check("chex_549928", "po_number")
