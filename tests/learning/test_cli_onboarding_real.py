@@ -64,7 +64,7 @@ def test_one_saved_version_onboards_the_sender(tmp_path: Path) -> None:
     home = tmp_path / "home"
     want = gold(NEXT)
     before = extract(home, NEXT, SENDER)
-    assert before["po_number"] != want["po_number"]  # the label is one the engine does not know
+    assert not score_document(want, before)["perfect"]  # the engine alone misreads the sender's table
     other_before = extract(home, OTHER, STRANGER)
 
     first = process(home, FIRST, SENDER)
@@ -77,7 +77,7 @@ def test_one_saved_version_onboards_the_sender(tmp_path: Path) -> None:
     version.write_text(json.dumps(gold_version(gold(FIRST))))
     res = cli(home, "queue", "fix", str(row["id"]), "--from", str(version), "--user", "csr1")
     assert res.returncode == 0, res.stderr
-    assert "learned:" in res.stdout and "PO number" in res.stdout
+    assert "learned:" in res.stdout
     saved = show(home, row["id"])["order"]
     assert saved["po_number"] == gold(FIRST)["po_number"]
     assert len(saved["lines"]) == len(gold(FIRST)["lines"])
@@ -86,14 +86,14 @@ def test_one_saved_version_onboards_the_sender(tmp_path: Path) -> None:
     assert any(a["action"] == "fix" and a["actor"] == "csr1" for a in show(home, row["id"])["audit"])
 
     after = extract(home, NEXT, SENDER)
-    assert after["po_number"] == want["po_number"]
-    assert after["po_date"] == want["po_date"]  # "- ISSUED DATE: 12 Dec 2025": a month by name was learned too
+    assert score_document(want, after)["perfect"]  # what one saved version taught: every field right
     assert score_document(want, after)["right"] > score_document(want, before)["right"]
     [nxt] = process(home, NEXT, SENDER)["orders"]
     assert nxt["po_number"] == want["po_number"]
 
     # no leak: the same document from another sender, and another sender's own document, are untouched
-    assert extract(home, NEXT, STRANGER)["po_number"] == before["po_number"]
+    stranger = extract(home, NEXT, STRANGER)
+    assert {k: v for k, v in stranger.items() if k != "source"} == {k: v for k, v in before.items() if k != "source"}
     other_after = extract(home, OTHER, STRANGER)
     assert {k: v for k, v in other_after.items() if k != "source"} == \
         {k: v for k, v in other_before.items() if k != "source"}
@@ -111,6 +111,7 @@ def first_processed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     home = tmp_path_factory.mktemp("onboarding") / "home"
     [row] = process(home, FIRST, SENDER)["orders"]
     assert row["id"] == 1
+    (home / "processed.json").write_text(json.dumps(show(home, 1)["order"]))
     return home
 
 
@@ -130,7 +131,7 @@ def test_queue_fix_from_refuses_bad_input_clearly(first_processed: Path, tmp_pat
     assert res.returncode == 2, res.stdout + res.stderr
     assert needle in res.stderr and "Traceback" not in res.stderr
     assert len(res.stderr.strip().splitlines()) == 1
-    assert show(home, 1)["order"]["po_number"] is None  # nothing half-saved
+    assert show(home, 1)["order"] == json.loads((home / "processed.json").read_text())  # nothing half-saved
 
 
 def test_process_refuses_an_unknown_channel(tmp_path: Path) -> None:
@@ -143,15 +144,14 @@ def test_what_a_save_taught_reaches_the_senders_waiting_orders(tmp_path: Path) -
     [first] = process(home, FIRST, SENDER)["orders"]
     [waiting] = process(home, NEXT, SENDER)["orders"]
     [stranger] = process(home, NEXT, STRANGER)["orders"]  # the same file from another sender
-    assert waiting["po_number"] is None and "MISSING_FIELD" in waiting["issues"]
+    assert not score_document(gold(NEXT), show(home, waiting["id"])["order"])["perfect"]
     version = tmp_path / "final.json"
     version.write_text(json.dumps(gold_version(gold(FIRST))))
     res = cli(home, "queue", "fix", str(first["id"]), "--from", str(version))
     assert res.returncode == 0, res.stderr
     assert f"re-applied to waiting order(s) {waiting['id']}" in res.stdout
     shown = show(home, waiting["id"])
-    assert shown["order"]["po_number"] == gold(NEXT)["po_number"]
+    assert score_document(gold(NEXT), shown["order"])["perfect"]
     assert shown["order"]["source"]["sender"] == SENDER and shown["order"]["source"]["channel"] == "imap"
     assert any(a["action"] == "reextracted" for a in shown["audit"])
-    assert not any(i["code"] == "MISSING_FIELD" and i["field"] == "po_number" for i in shown["issues"])
-    assert show(home, stranger["id"])["order"]["po_number"] is None  # no leak to another sender
+    assert not score_document(gold(NEXT), show(home, stranger["id"])["order"])["perfect"]  # no leak to another sender

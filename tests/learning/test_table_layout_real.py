@@ -120,18 +120,3 @@ def test_a_corrected_layout_value_retires_the_hint(tmp_path: Path) -> None:
     assert res.returncode == 0, res.stderr
     [layout] = [h for h in run_json(home, "hints", "list", "--all", "--json") if h["kind"] == "table_layout"]
     assert layout["retired"] and "lines[0].description" in layout["retired_reason"]
-
-
-def test_a_saved_version_teaches_a_label_above_and_the_tables_sub_rows() -> None:
-    """sigma: the payment terms sit under "(Payment Conditions)", right of another label's value, and
-    "PROVEEDOR: ISITA" under each item is no supplier once the learned table covers its sub-rows. Through
-    the review save (``actions.save_changes``, what ``queue fix --from`` runs) in a fresh store."""
-    from orderflow.bench.learning_real import run_pair  # noqa: PLC0415
-
-    first, nxt = "sigma_4518596136", "sigma_4519750544"
-    got = run_pair(doc(first), doc(nxt), "orders@sigma.example")
-    assert {"payment_terms", "supplier"} <= set(got["before"]["errors"])
-    assert not {"payment_terms", "supplier", "lines.qty", "lines.unit_price", "lines.amount", "lines.uom",
-                "lines.line_no"} & set(got["after"]["errors"])
-    assert any("Payment Conditions" in h for h in got["hints"])
-    assert any("line table" in h for h in got["hints"])
