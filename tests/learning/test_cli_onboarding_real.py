@@ -6,38 +6,16 @@ sender only. Bad input to ``queue fix --from`` is a clear exit 2, never a traceb
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from fixtures.shared import CORPUS
+from fixtures.real_cli import cli, doc, gold
 
 from orderflow.bench.accuracy import score_document
 from orderflow.bench.learning_real import gold_version
 
-REAL = CORPUS / "docs" / "real" / "po"
 FIRST, NEXT, OTHER = "unico_HDM-UB-11-2025-0291", "unico_HDM-UB-12-2025-0227", "deca_A000125"
 SENDER, STRANGER = "orders@unico.example", "orders@deca.example"
-ORDERFLOW = [sys.executable, "-m", "orderflow.flows.cli"]
-
-
-def doc(stem: str) -> Path:
-    path = REAL / f"{stem}.pdf"
-    if not path.exists():
-        pytest.fail(f"the shared corpus lacks {path}")
-    return path
-
-
-def gold(stem: str) -> dict:
-    return json.loads((REAL / f"{stem}.expected.json").read_text())
-
-
-def cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "ORDERFLOW_HOME": str(home)}
-    env.pop("ORDERFLOW_DATABASE_URL", None)
-    return subprocess.run([*ORDERFLOW, *args], capture_output=True, text=True, env=env, timeout=600)
 
 
 def extract(home: Path, stem: str, sender: str) -> dict:

@@ -8,38 +8,15 @@ hint produced that the CSR corrects retires it."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-import pytest
-from fixtures.shared import CORPUS
+from fixtures.real_cli import cli, doc, gold
 
 from orderflow.bench.accuracy import LINE_KEYS, same
 from orderflow.bench.learning_real import gold_version
 
-REAL = CORPUS / "docs" / "real" / "po"
 FIRST, NEXT = "unico_HDM-UB-11-2025-0291", "unico_HDM-UB-12-2025-0227"
 SENDER, STRANGER = "orders@unico.example", "orders@other.example"
-ORDERFLOW = [sys.executable, "-m", "orderflow.flows.cli"]
-
-
-def doc(stem: str) -> Path:
-    path = REAL / f"{stem}.pdf"
-    if not path.exists():
-        pytest.fail(f"the shared corpus lacks {path}")
-    return path
-
-
-def gold(stem: str) -> dict:
-    return json.loads((REAL / f"{stem}.expected.json").read_text())
-
-
-def cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "ORDERFLOW_HOME": str(home)}
-    env.pop("ORDERFLOW_DATABASE_URL", None)
-    return subprocess.run([*ORDERFLOW, *args], capture_output=True, text=True, env=env, timeout=600)
 
 
 def run_json(home: Path, *args: str) -> object:
