@@ -29,6 +29,7 @@ from pathlib import Path
 
 from harness import PACKAGE_ROOT, make_batch
 from test_push_exactly_once import _855s, _counts, x12_batch
+from test_push_exactly_once import _env as push_env
 
 PORTAL = 24  # every 8th truncated: 3 failed documents
 X12 = 6
@@ -43,19 +44,9 @@ FIRST_CUT_WAIT = 60.0  # seconds the workers' first (aimed) runs are left to rea
 
 
 def _env(home: Path, database_url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ORDERFLOW_")}
-    env.update({
-        "PYTHONPATH": PACKAGE_ROOT,
-        "ORDERFLOW_HOME": str(home),
-        "ORDERFLOW_CONFIG": str(home / "orderflow.toml"),
-        "ORDERFLOW_DATABASE_URL": database_url,
-        "ORDERFLOW_ERP": "file",
-        "ORDERFLOW_OUTBOX_DIR": str(home / "erp-outbox"),
-        "ORDERFLOW_REPLIES_DIR": str(home / "replies"),
-        "ORDERFLOW_CLAIM_STALE_AFTER_SECONDS": str(LEASE_SECONDS),
-        "ORDERFLOW_PUSH_BACKOFF_SECONDS": "0.1",
-    })
-    return env
+    """The exactly-once test's environment, plus this run's watched folder config and short leases."""
+    return {**push_env(home, database_url), "ORDERFLOW_CONFIG": str(home / "orderflow.toml"),
+            "ORDERFLOW_CLAIM_STALE_AFTER_SECONDS": str(LEASE_SECONDS), "ORDERFLOW_PUSH_BACKOFF_SECONDS": "0.1"}
 
 
 def _config(home: Path, drop: Path) -> None:
