@@ -33,7 +33,7 @@ TEST_WORKERS ?= 2
 
 test: system-deps $(BIN)/.installed
 	$(BIN)/ruff check .
-	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile --durations=25
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

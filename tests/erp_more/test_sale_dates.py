@@ -44,7 +44,8 @@ def test_line_notes_carry_both_dates_and_the_sale_ships_from_the_earliest_promis
     assert s.shipping_date == d[3]  # the earliest promise
     s.click("confirm")  # Tryton's own rule (shipping date not before the sale date) holds
     s.reload()
-    assert s.state in ("confirmed", "processing") and s.sale_date == TODAY
+    assert s.state in ("confirmed", "processing")
+    assert s.sale_date in {TODAY, dt.date.today()}  # confirmed today (the run may have crossed midnight)
 
 
 def test_past_dates_stay_on_the_lines_but_not_on_the_sale(tryton_cfg) -> None:

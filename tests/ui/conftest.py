@@ -236,6 +236,10 @@ GLOVE_ROWS = [
 # the same unknown item under another buyer part: a cross-reference learned in one test (AC-778) must not
 # re-validate the orders other tests rely on staying in review
 OTHER_GLOVE_ROWS = [r if r[0] != "AC-778" else ("AC-779", *r[1:]) for r in GLOVE_ROWS]
+# the order a test saves with another SKU: what that teaches (its part → the SKU) must reach no other order
+# (a learned cross-reference re-validates the customer's waiting orders with that part, and the real
+# validators then resolve the glove line by its description: the order would leave the queue)
+EDIT_ROWS = [r if r[0] != "AC-778" else ("AC-780", *r[1:]) for r in GLOVE_ROWS]
 BIG_ROWS = [("AC-100", "FAS-1001", "Hex bolt M8x40", "480000", "EA", "0.25", "120000.00")]
 
 X12 = (
@@ -312,8 +316,8 @@ class UiStore:
             ok_rows = [r if r[1] != UNKNOWN_SKU else (r[0], "GLV-NIT-L", *r[2:]) for r in GLOVE_ROWS]
             ok_pdf = po_pdf("PO-48218", ok_rows)
             self.orders["pusherr"] = _save(s, ok_pdf, "PO-48218.pdf", pdf_order("PO-48218", ok_rows, ok_pdf), [])
-            edit_pdf = po_pdf("PO-48219", GLOVE_ROWS)
-            self.orders["edit"] = _save(s, edit_pdf, "PO-48219.pdf", pdf_order("PO-48219", GLOVE_ROWS, edit_pdf),
+            edit_pdf = po_pdf("PO-48219", EDIT_ROWS)
+            self.orders["edit"] = _save(s, edit_pdf, "PO-48219.pdf", pdf_order("PO-48219", EDIT_ROWS, edit_pdf),
                                         [sku_issue(1, UNKNOWN_SKU)])
             big_pdf = po_pdf("PO-48214", BIG_ROWS)
             big = pdf_order("PO-48214", BIG_ROWS, big_pdf)
