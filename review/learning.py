@@ -497,8 +497,12 @@ def describe(hint: dict[str, Any], scope: str | None = None) -> str:
         return f"{who}, numbers use {'a decimal comma (1.234,56)' if hint['decimal_comma'] else 'a decimal point (1,234.56)'}."
     if kind == "table_layout":
         cols = ", ".join(f"{FIELD_WORDS.get(k, k)}" for k in hint.get("fields") or {})
+        codes = [FIELD_WORDS.get(k, k) for k, r in (hint.get("fields") or {}).items()
+                 if isinstance(r, dict) and r.get("shape") == "code"]
         extra = [w for w, on in (("item text carried down to the rows under it", hint.get("carry")),
-                                 ("subtotal rows skipped", hint.get("skip") == "subtotal")) if on]
+                                 ("subtotal rows skipped", hint.get("skip") == "subtotal"),
+                                 (f"only codes as {' and '.join(codes)} (other text there is the description)",
+                                  codes)) if on]
         return (f"{who}, the line table under '{str(hint.get('header'))[:40]}' is read by its learned columns "
                 f"({cols}) and record shape{'; ' + ', '.join(extra) if extra else ''}.")
     if kind == "region":

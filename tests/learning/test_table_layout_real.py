@@ -155,6 +155,7 @@ def test_a_code_column_that_prints_item_text_is_read_as_the_description(tmp_path
     assert res.returncode == 0, res.stderr
     [layout] = [h for h in run_json(home, "hints", "list", "--json") if h["kind"] == "table_layout"]
     assert layout["hint"]["fields"]["customer_part"]["shape"] == "code"
+    assert "only codes as the customer's part number" in layout["description"]  # readable in `hints list/show`
 
     after = run_json(home, "extract", str(doc(nxt)), "--json", "--sender", sender)[0]
     assert score_document(want, after)["perfect"], score_document(want, after)["errors"]
