@@ -566,7 +566,8 @@ def save_changes(
         candidates += got.candidates if got else []
     if not changes:
         o = revalidate_order(s, order_id, user=user, revalidate=revalidate)
-    if len(changes) > 1:  # the whole version teaches what no single fix could (column roles together)
+    if changes:  # the whole saved version teaches what no single fix could (column roles together, the
+        # layout of a table the engine read right but will cut wrong on the next document)
         together = learning.learn_from_version(s, o, [p for p, _ in changes], candidates, user=user, learner=learner)
         learned += together.descriptions
         hints = hints or bool(together.added)

@@ -8,6 +8,9 @@ boxes give each field's x-range and the rows of a record it sits on (``dy``: ite
 numbers). Words printed on a record's rows that are no saved value become ``ignore`` boxes (order-no and
 schedule sub-rows, tax columns). A value a line repeats from the line above without printing it again is
 ``carry``; quantity rows the CSR deleted that add up the lines before them make ``skip: "subtotal"``.
+A code field (sku, customer_part) whose saved values are all one token with a digit is learned with
+``shape: "code"`` (the reader then takes other text printed there as item text). Quotes around printed
+item text are no part of it (matched and read without them).
 The hint is only kept when re-extracting the document with it gives more saved values
 (``learning.learn_from_version`` checks). Applied by ``extractors/layout/records.py``.
 """
@@ -21,6 +24,8 @@ from typing import Any
 from orderflow.review.learning import PageText, _lines, _norm, _text, _to_decimal
 
 TEXT_FIELDS = ("line_no", "sku", "customer_part", "description", "uom")
+CODE_FIELDS = ("sku", "customer_part")
+CODE = re.compile(r"[\w./#-]*\d[\w./#-]*")  # one token with a digit: an article or part number
 NUMBER_FIELDS = ("unit_price", "amount")
 MAX_RUN = 12
 
@@ -67,13 +72,23 @@ def _anchor_rows(rows: list[tuple[int, Row]], lines: list[dict[str, Any]]) -> li
     return out
 
 
+_QUOTES = re.compile(r'(^|\s)["“”„«»]+|["“”„«»]+(?=\s|$)')
+
+
+def _cmp(text: str) -> str:
+    """Text as compared with a saved value: normalised, without the quotes around printed item text
+    ('"CONSULTORIA IT-FR 27088 …' is the saved 'CONSULTORIA IT-FR 27088 …'; the reader drops them too)."""
+    return re.sub(r"\s+", " ", _QUOTES.sub(r"\1", _norm(text))).strip()
+
+
 def _runs(row: Row, value: str) -> list[Row]:
     """Runs of consecutive words of the row whose text is a whole-word part of the value."""
-    want = " " + _norm(value) + " "
+    want = " " + _cmp(value) + " "
     out = []
     for i in range(len(row)):
         for j in range(min(len(row), i + MAX_RUN), i, -1):
-            if " " + _norm(_text(row[i:j])) + " " in want:
+            got = _cmp(_text(row[i:j]))
+            if got and " " + got + " " in want:
                 out.append(row[i:j])
                 break
     return out
@@ -81,10 +96,10 @@ def _runs(row: Row, value: str) -> list[Row]:
 
 def _find_text(window: list[tuple[int, Row]], value: str, anchor: int) -> list[tuple[int, Row]] | None:
     """The rows (and runs) that print the value, top to bottom, nearest the anchor first; None if not found."""
-    want = _norm(value)
+    want = _cmp(value)
     for i, row in sorted(window, key=lambda r: abs(r[0] - anchor)):  # whole on one row
         for run in _runs(row, value):
-            if _norm(_text(run)) == want:
+            if _cmp(_text(run)) == want:
                 return [(i, run)]
     # split over rows (item text wrapped above and below the numbers): a prefix chain, top to bottom
     cands = [(i, run) for i, row in window for run in _runs(row, value)]
@@ -94,7 +109,7 @@ def _find_text(window: list[tuple[int, Row]], value: str, anchor: int) -> list[t
             return []
         for k in range(start, len(cands)):
             i, run = cands[k]
-            t = _norm(_text(run))
+            t = _cmp(_text(run))
             if pos == t or pos.startswith(t + " "):
                 rest = chain(pos[len(t):].strip(), next((m for m in range(k + 1, len(cands)) if cands[m][0] > i),
                                                         len(cands)))
@@ -161,6 +176,10 @@ def derive_table_layout(pages: list[PageText], lines: list[dict[str, Any]]) -> d
                 used.update(id(w) for w in run)
     fields = {k: {"x0": round(min(b[0] for b in v), 1), "x1": round(max(b[1] for b in v), 1),
                   "dy": [min(b[2] for b in v), max(b[2] for b in v)]} for k, v in found.items() if v}
+    for key in CODE_FIELDS:
+        values = [str(ln[key]) for ln in lines if ln.get(key) not in (None, "")]
+        if key in fields and values and all(CODE.fullmatch(v.strip()) for v in values):
+            fields[key]["shape"] = "code"
     ignore: dict[int, list[tuple[float, float]]] = {}
     skip = False
     for n, (ai, _) in enumerate(anchors):

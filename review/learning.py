@@ -497,8 +497,12 @@ def describe(hint: dict[str, Any], scope: str | None = None) -> str:
         return f"{who}, numbers use {'a decimal comma (1.234,56)' if hint['decimal_comma'] else 'a decimal point (1,234.56)'}."
     if kind == "table_layout":
         cols = ", ".join(f"{FIELD_WORDS.get(k, k)}" for k in hint.get("fields") or {})
+        codes = [FIELD_WORDS.get(k, k) for k, r in (hint.get("fields") or {}).items()
+                 if isinstance(r, dict) and r.get("shape") == "code"]
         extra = [w for w, on in (("item text carried down to the rows under it", hint.get("carry")),
-                                 ("subtotal rows skipped", hint.get("skip") == "subtotal")) if on]
+                                 ("subtotal rows skipped", hint.get("skip") == "subtotal"),
+                                 (f"only codes as {' and '.join(codes)} (other text there is the description)",
+                                  codes)) if on]
         return (f"{who}, the line table under '{str(hint.get('header'))[:40]}' is read by its learned columns "
                 f"({cols}) and record shape{'; ' + ', '.join(extra) if extra else ''}.")
     if kind == "region":
@@ -656,8 +660,11 @@ def learn_from_version(s: Session, order: Order, paths: list[str], candidates: l
     """A whole saved version teaches together what single fixes cannot: a line table whose columns were
     mis-assigned is only right once every column role is known, so each ``column_map`` alone fails its
     check. The candidates the save's fixes found on the page (one per hint key, the most frequent) are
-    re-extracted together with the sender's active hints; kept when the saved values of ``paths`` come
-    out more often right than without them, then each is dropped again unless it helps. Never raises."""
+    re-extracted together with the sender's active hints; kept when the saved version's values (every field
+    it holds, not only the changed ``paths``: a hint that fixes one field and breaks another is no gain) come
+    out more often right than without them, then each is dropped again unless it helps. A save that changed
+    one field still teaches the line table's layout: the first document may be read right where the next
+    one will not be. Never raises."""
     out = Learned()
     if learner is None or learner.verify is None or order.document is None:
         return out
@@ -702,14 +709,16 @@ def _learn_version(s: Session, order: Order, paths: list[str], candidates: list[
     if not bundle:
         return
     saved = order.canonical or {}
+    paths = sorted(set(paths) | set(saved_paths(saved)))
 
     def score(hints: list[dict[str, Any]]) -> int:
         trial = active + [{**h, "id": f"candidate-{i}", "scope": {"sender": scope}} for i, h in enumerate(hints)]
         got = learner.check(doc.data, trial, doc.sender)
         if got is None:
             return -1
+        extra = abs(len(got.get("lines") or []) - len(saved.get("lines") or []))  # lines cut wrong or missed
         return sum(1 for p in paths if _same(p, _value_at(got, p), _value_at(saved, p))
-                   or (_value_at(got, p) in (None, "") and _value_at(saved, p) in (None, "")))
+                   or (_value_at(got, p) in (None, "") and _value_at(saved, p) in (None, ""))) - extra
 
     base, best = score([]), score(bundle)
     log.debug("order %s: version candidates %s score %s vs %s without", order.id, bundle, best, base)
@@ -726,6 +735,18 @@ def _learn_version(s: Session, order: Order, paths: list[str], candidates: list[
     for hint in bundle:
         _store(s, hint, existing, scope=scope, tokens=tokens, record=record, order=order, path="the saved version",
                user=user, out=out)
+
+
+VERSION_HEADER_PATHS = ("po_number", "po_date", "requested_delivery_date", "currency", "payment_terms",
+                        "declared_total", "buyer.name", "supplier.name", "ship_to.name", "ship_to.address.text")
+VERSION_LINE_KEYS = ("line_no", "sku", "customer_part", "description", "qty", "uom", "unit_price", "amount")
+
+
+def saved_paths(saved: dict[str, Any]) -> list[str]:
+    """The paths a saved version answers: its header fields and each line's fields (empty ones too: a
+    value the CSR left empty is as much the answer as a filled one)."""
+    lines = saved.get("lines") if isinstance(saved.get("lines"), list) else []
+    return list(VERSION_HEADER_PATHS) + [f"lines[{i}].{k}" for i in range(len(lines)) for k in VERSION_LINE_KEYS]
 
 
 def _table_layout(learner: Learner, doc: Any, saved: dict[str, Any]) -> list[dict[str, Any]]:

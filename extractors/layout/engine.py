@@ -790,8 +790,8 @@ def _record_line(rec: Record, ctx: _Ctx, index: int, hid: str) -> OrderLine:
     as the engine parses a table cell; every value names the hint in its provenance."""
     path, line = f"lines[{index}]", OrderLine()
     for role in ("line_no", "sku", "customer_part", "gtin", "description"):
-        if rec.get(role):
-            setattr(line, role, phrase_text(rec[role]))
+        if rec.get(role):  # item text printed in quotes ('"CONSULTORIA … Spanish"'): the quotes are no text
+            setattr(line, role, phrase_text(rec[role]).strip().strip('"“”„«»').strip() or None)
     if rec.get("qty"):
         m = re.match(r"^\s*([-+(]?[\d.,' ]*\d\)?)\s*(?:/\s*|\s+)?([^\W\d_]{1,5})?\b", phrase_text(rec["qty"]))
         if m:

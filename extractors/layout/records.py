@@ -11,7 +11,8 @@ delivery rows), and which quantity rows are subtotals to drop (``skip: "subtotal
 Spec (the hint's keys): ``header`` (the column header row's text; the table starts below it on each
 page), ``anchor`` ("qty"), ``fields`` ({field: {"x0", "x1", "dy": [min, max]}}), ``ignore``
 ([{"x0", "x1", "dy"}]), ``carry`` ([field]), ``skip`` ("subtotal" or absent), ``signature`` (fields one of
-which a quantity row must also print to be a record). Positions are PDF points; the hint is
+which a quantity row must also print to be a record). A field may carry ``"shape": "code"`` (every saved
+value was one token with a digit): words in its range that are no code are item text (the description). Positions are PDF points; the hint is
 layout-fingerprinted, so it only meets documents of the same template.
 """
 
@@ -24,6 +25,7 @@ from typing import Any
 
 from orderflow.extractors.layout.lines import Line, Word
 
+CODE = re.compile(r"[\w./#-]*\d[\w./#-]*")  # one token with a digit (review/learn_table.py's)
 TOLERANCE = 4.0  # points a word's centre may lie outside a learned range (right-aligned numbers grow left)
 HEADER_MATCH = 0.6
 
@@ -132,7 +134,8 @@ def _skip_subtotals(body: list[Line], anchors: list[int], spec: dict[str, Any],
 
 
 def _assign(word: Word, offsets: list[tuple[int, int]], spec: dict[str, Any]) -> tuple[int, str] | None:
-    """(record, field) for a word of a row at the given (record, row offset) pairs; None: no field / ignored."""
+    """(record, field) for a word of a row at the given (record, row offset) pairs; field "" for a word in
+    an ignored box; None when it is in no learned box at all."""
     best: tuple[tuple[float, float, int], int, str | None] | None = None
     for rec, dy in offsets:
         cands: list[tuple[dict[str, Any], str | None]] = [
@@ -145,9 +148,39 @@ def _assign(word: Word, offsets: list[tuple[int, int]], spec: dict[str, Any]) ->
             key = (d, float(r["x1"]) - float(r["x0"]), abs(dy))
             if best is None or key < best[0]:
                 best = (key, rec, name)
-    if best is None or best[2] is None:
+    if best is None:
         return None
-    return best[1], best[2]
+    return best[1], best[2] or ""  # "": an ignored word of that record
+
+
+def _is_code(words: list[Word]) -> bool:
+    return len(words) == 1 and CODE.fullmatch(words[0].text) is not None
+
+
+def _text_in_code_column(rec: dict[str, list[tuple[int, Word]]], spec: dict[str, Any],
+                         loose: dict[int, list[Word]]) -> None:
+    """A field learned as a code (``shape: "code"``: every saved value one token with a digit) that prints
+    words on a row is item text there, not a code: an ERP prints an item without an article number with its
+    short text in the number's column ("Consultoría - FR 21924 -" under "Código"). Those words, and the
+    loose words running on from them on that row, become the record's description on that row."""
+    for name, r in spec["fields"].items():
+        if not isinstance(r, dict) or r.get("shape") != "code" or not rec.get(name):
+            continue
+        rows: dict[int, list[Word]] = {}
+        for i, w in rec[name]:
+            rows.setdefault(i, []).append(w)
+        for i, words in rows.items():
+            if _is_code(words):
+                continue
+            run = sorted(words, key=lambda w: w.x0)
+            for w in sorted(loose.get(i, []), key=lambda w: w.x0):
+                if w.x0 >= run[-1].x1 and w.x0 - run[-1].x1 <= 2 * w.height:
+                    run.append(w)
+            rec[name] = [(j, w) for j, w in rec[name] if j != i]
+            rec.setdefault("description", []).extend((i, w) for w in run)
+            loose[i] = [w for w in loose.get(i, []) if w not in run]
+        if not rec[name]:
+            del rec[name]
 
 
 def read_records(page_lines: list[list[Line]], spec: dict[str, Any],
@@ -183,6 +216,7 @@ def read_records(page_lines: list[list[Line]], spec: dict[str, Any],
                 end += 1  # the last record's sub-rows go on from the left edge its learned sub-rows start at
             covered.update(id(ln) for ln in lines[start:end])
         records: list[dict[str, list[tuple[int, Word]]]] = [{} for _ in anchors]
+        loose: dict[int, list[Word]] = {}  # row → its words in no learned box
         for i, ln in enumerate(body):
             if i in skipped:
                 continue
@@ -191,8 +225,12 @@ def read_records(page_lines: list[list[Line]], spec: dict[str, Any],
             offsets = [(k, i - anchors[k]) for k in (prev, nxt) if k is not None]
             for w in ln.words:
                 hit = _assign(w, offsets, placed)
-                if hit:
+                if hit is None:
+                    loose.setdefault(i, []).append(w)
+                elif hit[1]:
                     records[hit[0]].setdefault(hit[1], []).append((i, w))
+        for rec in records:
+            _text_in_code_column(rec, placed, loose)
         out += [{k: [w for _, w in sorted(v, key=lambda iw: (iw[0], iw[1].x0))] for k, v in rec.items()}
                 for rec in records]
     carry = [f for f in spec.get("carry") or [] if isinstance(f, str)]
