@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 from orderflow.canonical import CanonicalOrder, Issue, IssueCode, OrderLine, Purpose, Severity
 from orderflow.canonical.states import OrderState, can_transition
 from orderflow.erp_push.base import PermanentERPError, SupportsChanges
+from orderflow.flows.acks import CHANGE_FORMATS
 from orderflow.store import repository as repo
 from orderflow.store.types import utcnow
 
@@ -46,7 +47,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("orderflow.changes")
 
-CHANGE_FORMATS = frozenset({"x12_860", "edifact_ordchg"})
 DEFAULT_WAIT = dt.timedelta(hours=24)
 _IN_ERP = frozenset({OrderState.PUSHED.value, OrderState.ACKNOWLEDGED.value})
 _NOT_HEAD = frozenset(
@@ -508,20 +508,22 @@ def push_change(services: Services, order_id: int, *, actor: str = "system") -> 
 
 
 def acknowledge_change(services: Services, order_id: int, *, accepted: bool, reason: str | None = None,
-                       strict: bool = False) -> None:
+                       strict: bool = False, reply: tuple[str, str, str] | None = None) -> None:
     """865 / ORDRSP for a change document; a failure is logged (and raised when ``strict``: the replies
-    outbox keeps it owed), never loses the change."""
+    outbox keeps it owed), never loses the change. ``reply``: the one rendered when it was owed (the
+    replies outbox), written as is; without it the reply is rendered here."""
     from orderflow.flows import acks
 
     try:
-        with services.session_factory() as s:
-            row = repo.get_order(s, order_id)
-            info = (row.resolved or {}).get("change") or {}
-            order, erp_no = repo.order_canonical(row), row.erp_order_id or info.get("sale_ref")
-        reply = acks.change_ack(services.session_factory, order, info, accepted=accepted, erp_order_no=erp_no,
-                                reason=reason)
-        if reply is not None:
-            acks.send(services.replies_dir, [reply])
+        if reply is None:
+            with services.session_factory() as s:
+                row = repo.get_order(s, order_id)
+                info = (row.resolved or {}).get("change") or {}
+                order, erp_no = repo.order_canonical(row), row.erp_order_id or info.get("sale_ref")
+            reply = acks.change_ack(services.session_factory, order, info, accepted=accepted, erp_order_no=erp_no,
+                                    reason=reason)
+        if reply is not None and not acks.send(services.replies_dir, [reply]) and services.replies_dir is not None:
+            raise OSError(f"the change acknowledgement {reply[1]} could not be written")
     except Exception:
         log.exception("writing the change acknowledgement failed for order %s", order_id)
         if strict:

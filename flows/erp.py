@@ -352,7 +352,7 @@ def sync_statuses(services, *, send_acks: bool = True, actor: str | None = None)
 
 def _send_decision_ack(services, order_id: int, *, accepted: bool, actor: str) -> bool:
     """855/ORDRSP for the ERP's decision on an EDI order, once per (order, decision); never raises."""
-    from orderflow.flows import acks, changes
+    from orderflow.flows import acks, changes, replies
     from orderflow.flows.pipeline import deliver_ack
     from orderflow.store import repository as repo
 
@@ -364,8 +364,11 @@ def _send_decision_ack(services, order_id: int, *, accepted: bool, actor: str) -
                 return False  # a change version was answered (865/ORDRSP) when it was applied
             if acks.ack_sent(s, order_id, accepted=accepted):
                 return False  # e.g. the acceptance sent when the order was pushed
-        reply = acks.order_ack(services.session_factory, order, accepted=accepted, erp_order_no=erp_no,
-                               resolved=resolved)
+            # the acceptance owed at push and not delivered yet: this one, not a second interchange
+            reply = replies.owed_reply(s, order_id, kind=replies.ORDER_ACK, accepted=accepted)
+        if reply is None:
+            reply = acks.order_ack(services.session_factory, order, accepted=accepted, erp_order_no=erp_no,
+                                   resolved=resolved)
         if reply is None:
             return False  # not an EDI order: the buyer hears by mail or portal
         return deliver_ack(services, order_id, doc_id, reply, accepted=accepted, actor=actor)

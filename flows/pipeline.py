@@ -427,9 +427,11 @@ def _upload_replies(services: Services, document_id: int, replies: list[tuple[st
 
 
 def _acknowledge_order(services: Services, order_id: int, *, accepted: bool, actor: str = "system",
-                       strict: bool = False) -> None:
+                       strict: bool = False, reply: tuple[str, str, str] | None = None) -> None:
     """855/ORDRSP once the order is in the ERP (or rejected), once per decision; EDI orders only.
-    ``strict`` (the replies outbox): a reply that could not be written raises, so it stays owed."""
+    ``strict`` (the replies outbox): a reply that could not be written raises, so it stays owed.
+    ``reply``: the one rendered when it was owed (same control numbers on every delivery); without it
+    (a row owed before replies were rendered then) it is rendered here."""
     from orderflow.flows import acks
 
     if accepted:
@@ -441,9 +443,11 @@ def _acknowledge_order(services: Services, order_id: int, *, accepted: bool, act
             if acks.ack_sent(s, order_id, accepted=accepted):
                 return
         if order.source.format in changes.CHANGE_FORMATS:  # order changes: 865 / ORDRSP, not 855
-            changes.acknowledge_change(services, order_id, accepted=accepted, strict=strict)
+            changes.acknowledge_change(services, order_id, accepted=accepted, strict=strict, reply=reply)
             return
-        reply = acks.order_ack(services.session_factory, order, accepted=accepted, erp_order_no=erp_no, resolved=resolved)
+        if reply is None:
+            reply = acks.order_ack(services.session_factory, order, accepted=accepted, erp_order_no=erp_no,
+                                   resolved=resolved)
         if reply is not None and not deliver_ack(services, order_id, doc_id, reply, accepted=accepted, actor=actor):
             raise OSError(f"the acknowledgement {reply[1]} could not be written")
     except Exception:
@@ -455,13 +459,15 @@ def _acknowledge_order(services: Services, order_id: int, *, accepted: bool, act
 def deliver_ack(services: Services, order_id: int, doc_id: int | None, reply: tuple[str, str, str], *,
                 accepted: bool, actor: str, session: Session | None = None) -> bool:
     """Write the 855/ORDRSP, upload it to the partner's outbox, and record that it went (``session``: the
-    caller's open transaction, else a new one). False when it could not be written."""
+    caller's open transaction, else a new one). False when it could not be written. A kill between the
+    write and the record (checkpoint ``ack_written``) makes the next delivery write the same reply again."""
     from orderflow.flows import acks
 
     written = acks.send(services.replies_dir, [reply], folder=_reply_folder(services, doc_id, [reply]))
     _upload_replies(services, doc_id, [reply])
     if not written and services.replies_dir is not None:
         return False
+    checkpoint("ack_written")
     if session is not None:
         acks.record_ack(session, order_id, accepted=accepted, reply=reply, actor=actor)
     else:

@@ -157,8 +157,8 @@ def _record(services: Any, order_id: int, token: str, actor: str, *, result: Pus
             if is_change:
                 changes.supersede_previous(s, row, actor=actor)
             row.claimed_by = None
-            owed = replies.owe(s, order_id, kind="change_ack" if is_change else "order_ack", accepted=True,
-                               actor=actor)
+            owed = replies.owe_decision(s, row, kind=replies.CHANGE_ACK if is_change else replies.ORDER_ACK,
+                                        accepted=True, actor=actor)  # rendered here: one interchange
         else:
             transient = kind == "transient"
             repo.record_push_attempt(s, row, adapter=adapter, ok=False, error=error, transient=transient)
@@ -174,7 +174,8 @@ def _record(services: Any, order_id: int, token: str, actor: str, *, result: Pus
                 repo.replace_issues(s, row, [*repo.order_issues(row), issue])
                 repo.set_order_state(s, row, OrderState.NEEDS_REVIEW, actor=actor, reason=f"ERP rejected: {error}")
                 if is_change:
-                    owed = replies.owe(s, order_id, kind="change_ack", accepted=False, actor=actor, reason=error)
+                    owed = replies.owe_decision(s, row, kind=replies.CHANGE_ACK, accepted=False, actor=actor,
+                                                reason=error)
             elif attempt_no >= services.push_attempts:
                 repo.set_order_state(s, row, OrderState.FAILED, actor=actor,
                                      reason=f"dead-lettered after {attempt_no} attempts: {error}")
