@@ -309,7 +309,7 @@ def handle_change(services: Services, s: Session, doc: Any, index: int, change: 
         head = s.get(type(current), current.previous_order_id)
     else:
         head = head_version(s, first.customer_id, change.po_number, exclude_doc=doc.id)
-    common = dict(customer_id=first.customer_id, ship_to_id=first.ship_to_id, actor=actor)
+    common: dict[str, Any] = {"customer_id": first.customer_id, "ship_to_id": first.ship_to_id, "actor": actor}
     foreign = _not_entitled(s, first, change, head, exclude_doc=doc.id)
     if foreign is not None:  # a change or cancel from another customer than the original's: never applied
         info = _change_info(None, change, cid, "not_entitled")
@@ -478,6 +478,8 @@ def erp_call(services: Services, row: Any):
     from orderflow.flows.pipeline import build_push_request
 
     prev = erp_version(row)
+    if prev is None:  # the push asks only for versions that update_erp(): one has a sale
+        raise LookupError(f"order {row.id} has no earlier version in the ERP")
     request = build_push_request(row)
     sale_ref, old = prev.erp_order_id, repo.order_canonical(prev)
     apply = change_capability(services.adapter)
@@ -517,7 +519,7 @@ def acknowledge_change(services: Services, order_id: int, *, accepted: bool, rea
     try:
         if reply is None:
             with services.session_factory() as s:
-                row = repo.get_order(s, order_id)
+                row = repo.order(s, order_id)
                 info = (row.resolved or {}).get("change") or {}
                 order, erp_no = repo.order_canonical(row), row.erp_order_id or info.get("sale_ref")
             reply = acks.change_ack(services.session_factory, order, info, accepted=accepted, erp_order_no=erp_no,

@@ -298,11 +298,11 @@ def sync_statuses(services, *, send_acks: bool = True, actor: str | None = None)
                               "missing": [], "errors": []}
     with services.session_factory() as s:
         work = []
-        for state in (OrderState.PUSHED, OrderState.ACKNOWLEDGED):
-            for row in repo.orders_in_state(s, state):
-                if row.erp_order_id:
-                    first = _first_version(row)
-                    work.append((row.id, idempotency_key(first.customer_id, repo.order_canonical(first))))
+        for followed in (OrderState.PUSHED, OrderState.ACKNOWLEDGED):
+            for in_erp in repo.orders_in_state(s, followed):
+                if in_erp.erp_order_id:
+                    first = _first_version(in_erp)
+                    work.append((in_erp.id, idempotency_key(first.customer_id, repo.order_canonical(first))))
     decisions: list[tuple[int, bool]] = []
     for order_id, key in work:
         report["checked"] += 1
@@ -358,7 +358,7 @@ def _send_decision_ack(services, order_id: int, *, accepted: bool, actor: str) -
 
     try:
         with services.session_factory() as s:
-            row = repo.get_order(s, order_id)
+            row = repo.order(s, order_id)
             order, erp_no, resolved, doc_id = repo.order_canonical(row), row.erp_order_id, row.resolved, row.document_id
             if order.source.format in changes.CHANGE_FORMATS or row.purpose == "cancel":
                 return False  # a change version was answered (865/ORDRSP) when it was applied

@@ -119,7 +119,7 @@ def _take(services: Any, reply_id: int) -> PendingReply | None:
             .values(claimed_until=now + stale_after_of(services), attempts=PendingReply.attempts + 1)
             .execution_options(synchronize_session=False)
         )
-        if s.execute(stmt).rowcount != 1:
+        if repo.affected(s, stmt) != 1:
             return None
         row = s.get(PendingReply, reply_id)
         s.expunge(row)
@@ -130,12 +130,17 @@ def _send(services: Any, row: PendingReply) -> None:
     from orderflow.flows import changes
     from orderflow.flows.pipeline import _acknowledge_order, deliver_receipt
 
-    if row.kind == EXCEPTION_NOTICE:
-        from orderflow.flows import notify
+    if row.kind in (EXCEPTION_NOTICE, FUNCTIONAL_ACK):
+        if row.document_id is None:  # owe_receipt / owe_notice always name it
+            raise ValueError(f"reply {row.id} ({row.kind}) names no document")
+        if row.kind == EXCEPTION_NOTICE:
+            from orderflow.flows import notify
 
-        notify.document_routed(services, row.document_id, strict=True)
-    elif row.kind == FUNCTIONAL_ACK:
-        deliver_receipt(services, row.document_id, (row.partner or "unknown", row.name or "", row.body or ""))
+            notify.document_routed(services, row.document_id, strict=True)
+        else:
+            deliver_receipt(services, row.document_id, (row.partner or "unknown", row.name or "", row.body or ""))
+    elif row.order_id is None:  # owe / owe_decision always name it
+        raise ValueError(f"reply {row.id} ({row.kind}) names no order")
     elif row.kind == CHANGE_ACK:
         changes.acknowledge_change(services, row.order_id, accepted=row.accepted, reason=row.reason, strict=True,
                                    reply=_stored(row))
