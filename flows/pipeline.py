@@ -428,14 +428,30 @@ def _upload_replies(services: Services, document_id: int | None, replies: list[t
 
 def _acknowledge_order(services: Services, order_id: int, *, accepted: bool, actor: str = "system",
                        strict: bool = False, reply: tuple[str, str, str] | None = None) -> None:
-    """855/ORDRSP once the order is in the ERP (or rejected), once per decision; EDI orders only.
-    ``strict`` (the replies outbox): a reply that could not be written raises, so it stays owed.
-    ``reply``: the one rendered when it was owed (same control numbers on every delivery); without it
-    (a row owed before replies were rendered then) it is rendered here."""
+    """What the buyer hears once the order is in the ERP (or rejected), once per decision: the
+    855/ORDRSP of an EDI order and, on acceptance, the confirmation mail. ``strict`` (the replies
+    outbox): either one that could not go raises after the other was tried, so the reply stays owed.
+    ``reply``: the 855/ORDRSP rendered when it was owed (same control numbers on every delivery);
+    without it (a row owed before replies were rendered then) it is rendered here."""
+    failed: Exception | None = None
+    try:
+        _order_reply(services, order_id, accepted=accepted, actor=actor, strict=strict, reply=reply)
+    except Exception as exc:
+        failed = exc
+    if accepted:
+        try:
+            _notify_buyer(services, order_id=order_id, strict=strict)  # confirmation with promise dates
+        except Exception as exc:
+            failed = failed or exc
+    if failed is not None:
+        raise failed
+
+
+def _order_reply(services: Services, order_id: int, *, accepted: bool, actor: str, strict: bool,
+                 reply: tuple[str, str, str] | None) -> None:
+    """The 855/ORDRSP (865 for a change version) unless the partner was already told this decision."""
     from orderflow.flows import acks
 
-    if accepted:
-        _notify_buyer(services, order_id=order_id)  # buyer mail: confirmation with promise dates
     try:
         with services.session_factory() as s:
             row = repo.order(s, order_id)
@@ -476,13 +492,14 @@ def deliver_ack(services: Services, order_id: int, doc_id: int | None, reply: tu
     return True
 
 
-def _notify_buyer(services: Services, *, order_id: int) -> None:
-    """Confirmation mail to the buyer (flows/notify.py) when SMTP is configured; never raises."""
+def _notify_buyer(services: Services, *, order_id: int, strict: bool = False) -> None:
+    """Confirmation mail to the buyer (flows/notify.py) when SMTP is configured; raises only when
+    ``strict`` (the replies outbox keeps it owed)."""
     if getattr(services, "mailer", None) is None:
         return
     from orderflow.flows import notify
 
-    notify.order_pushed(services, order_id)
+    notify.order_pushed(services, order_id, strict=strict)
 
 
 _ORDER_PREFIX = re.compile(r"^orders\[(\d+)\]\.?")
