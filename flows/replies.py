@@ -78,13 +78,20 @@ def render_in(s: Session, row: Order, *, kind: str, accepted: bool,
         return None
 
 
-def owed_reply(s: Session, order_id: int, *, kind: str, accepted: bool) -> tuple[str, str, str] | None:
-    """The rendered reply still owed for this decision on the order, if any: a later sender of the same
-    decision (the ERP's confirmation) writes it rather than a second interchange."""
-    row = s.scalars(select(PendingReply).where(
+def owed_id(s: Session, order_id: int, *, kind: str, accepted: bool) -> int | None:
+    """The outbox row still owing this decision on the order, if any: a later sender of the same
+    decision (the ERP's confirmation) delivers it rather than a second interchange."""
+    return s.scalars(select(PendingReply.id).where(
         PendingReply.order_id == order_id, PendingReply.kind == kind, PendingReply.accepted.is_(accepted),
-        PendingReply.delivered_at.is_(None), PendingReply.body.is_not(None)).order_by(PendingReply.id)).first()
-    return (row.partner or "unknown", row.name or "", row.body or "") if row is not None else None
+        PendingReply.delivered_at.is_(None)).order_by(PendingReply.id)).first()
+
+
+def wake(s: Session, reply_id: int) -> None:
+    """A reply resting after a failed delivery (``retry_delay``) may be tried now; one a process is
+    delivering (a live lease: its error was cleared when it was taken) is left to it."""
+    s.execute(update(PendingReply)
+              .where(PendingReply.id == reply_id, PendingReply.delivered_at.is_(None), PendingReply.error.is_not(None))
+              .values(claimed_until=None).execution_options(synchronize_session=False))
 
 
 def owe_receipt(s: Session, document_id: int, replies: list[tuple[str, str, str]], *, actor: str) -> list[int]:
@@ -116,7 +123,8 @@ def _take(services: Any, reply_id: int) -> PendingReply | None:
             update(PendingReply)
             .where(PendingReply.id == reply_id, PendingReply.delivered_at.is_(None),
                    or_(PendingReply.claimed_until.is_(None), PendingReply.claimed_until < now))
-            .values(claimed_until=now + stale_after_of(services), attempts=PendingReply.attempts + 1)
+            .values(claimed_until=now + stale_after_of(services), attempts=PendingReply.attempts + 1,
+                    error=None)  # set again if this try fails: an error marks a resting row (``wake``)
             .execution_options(synchronize_session=False)
         )
         if repo.affected(s, stmt) != 1:

@@ -381,3 +381,48 @@ def test_an_855_written_but_not_recorded_is_written_again_as_the_same_interchang
     assert all(d is not None for _o, _n, d, _a in rows)
     assert set(_ack_events(url).values()) == {1} and len(_ack_events(url)) == len(pos)
     assert _counts(url)["states"] == {"pushed": len(pos)}
+
+
+def _rejections(replies: Path) -> collections.Counter:
+    """PO number → 855s that reject the order (BAK02 RJ)."""
+    out: collections.Counter = collections.Counter()
+    for p in replies.rglob("855-*"):
+        for m in re.finditer(r"BAK\*\d\d\*RJ\*([^*~]+)\*", p.read_text(errors="replace")):
+            out[m.group(1)] += 1
+    return out
+
+
+def test_an_erp_cancellation_owes_its_855_in_the_commit_that_records_it(workdir):
+    """The ERP cancels three pushed X12 orders (the file ERP's sale state). ``orderflow erp status`` is
+    killed (SIGKILL) after the commit that sends them back to review and before any rejection went out:
+    the 855s were owed in that commit, so the next ``orderflow push`` sends one rejection per order, and
+    another ``erp status`` sends nothing more."""
+    import json
+
+    home = workdir / "home"
+    home.mkdir()
+    url = f"sqlite:///{home / 'orderflow.db'}"
+    (home / "inbox").mkdir()
+    pos = x12_batch(home / "inbox", 3)
+    env = _env(home, url)
+    _ingest(env, home / "inbox")
+    _push_runs(env, home, pos, n=1)  # pushed and accepted: one 855 each
+    for sale in (home / "erp-outbox").glob("*.json"):
+        data = json.loads(sale.read_text())
+        sale.write_text(json.dumps({**data, "state": "cancelled"}))
+
+    killed = subprocess.Popen(
+        [sys.executable, "-m", "fixtures.crash_at", "before_reply:1", "orderflow.flows.cli", "erp", "status"],
+        env={**env, "PYTHONPATH": os.pathsep.join((PACKAGE_ROOT, str(Path(__file__).resolve().parents[1])))},
+        cwd=env["ORDERFLOW_HOME"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _out, err = killed.communicate(timeout=300)
+    assert killed.returncode == -9, err[-800:]
+    assert _counts(url)["states"] == {"needs_review": len(pos)} and _rejections(home / "replies") == {}
+
+    for args in (("push",), ("erp", "status")):  # the owed rejections go with the next pass; then nothing more
+        p = _orderflow(env, *args)
+        _out, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err[-800:]
+        assert _rejections(home / "replies") == {po: 1 for po in pos}
+        assert _855s(home / "replies") == {po: 2 for po in pos}  # the acceptance at push, then the rejection
+    assert _ack_events(url) == {i: 2 for i in _ack_events(url)} and len(_ack_events(url)) == len(pos)
