@@ -1,7 +1,7 @@
 """Delivery side of the replies outbox (``store.models.PendingReply``).
 
 The push records the reply it owes (855/ORDRSP, or 865 for a change) in the transaction that moves
-the order's state, and processing records the 997/CONTRL a document owes in the transaction that
+the order's state (so does ``erp status`` for a decision the ERP made later), and processing records the 997/CONTRL a document owes in the transaction that
 stores its result; this module delivers them afterwards, and any later pass (``orderflow push`` /
 ``process``, the worker) delivers what a killed process left owed. Each delivery takes the row with a
 compare-and-set lease, so two processes never send the same reply. Every EDI reply is rendered
