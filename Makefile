@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 APT_PACKAGES := postgresql dovecot-imapd openssh-server tesseract-ocr tesseract-ocr-eng poppler-utils chromium
 export OMP_THREAD_LIMIT ?= 1
 
-.PHONY: demo test lint stress bench system-deps venv clean
+.PHONY: demo test lint typecheck stress bench system-deps venv clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,12 +31,18 @@ demo: $(BIN)/.installed
 # Two pytest-xdist workers; each test file runs whole on one worker, in file order.
 TEST_WORKERS ?= 2
 
-test: system-deps $(BIN)/.installed
+test: system-deps $(BIN)/.installed typecheck
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadfile --durations=25
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
+
+# mypy on the product packages ([tool.mypy] in pyproject.toml); the root is the orderflow package,
+# so mypy reads it through a link named orderflow. Incremental cache in var/mypy-cache.
+typecheck: $(BIN)/.installed
+	@mkdir -p var/typecheck && ln -sfn $(CURDIR) var/typecheck/orderflow
+	$(BIN)/mypy
 
 stress: system-deps $(BIN)/.installed
 	ORDERFLOW_STRESS=1 $(BIN)/pytest -q tests/chaos tests/fuzz tests/bombs

@@ -79,8 +79,8 @@ def parse_bounded_decimal(text: str | int | Decimal) -> Decimal:
         return check_bounded(text)
     if isinstance(text, bool) or not isinstance(text, (str, int)):
         raise DecimalBoundsError(f"{_show(repr(text))} is not a number")
-    raw = str(text).strip() if isinstance(text, str) else None
-    if raw is not None:
+    if isinstance(text, str):
+        raw = text.strip()
         if len(raw) > MAX_TEXT_CHARS:
             raise DecimalBoundsError(
                 f"{_show(raw)} is {len(raw):,} characters long; amounts and quantities take {BOUNDS_TEXT}"

@@ -68,7 +68,7 @@ class _Row:
     def _fail(self, column: str, message: str) -> ReferenceCsvError:
         return ReferenceCsvError(self.file, message, self.lineno, column)
 
-    def str(self, column: str, required: bool = False) -> str | None:
+    def text(self, column: str, required: bool = False) -> str | None:
         value = (self.data.get(column) or "").strip()
         if not value:
             if required:
@@ -77,12 +77,12 @@ class _Row:
         return value
 
     def req(self, column: str) -> str:
-        value = self.str(column, required=True)
+        value = self.text(column, required=True)
         assert value is not None
         return value
 
     def dec(self, column: str, required: bool = False, positive: bool = False) -> Decimal | None:
-        raw = self.str(column, required)
+        raw = self.text(column, required)
         if raw is None:
             return None
         try:
@@ -98,7 +98,7 @@ class _Row:
         return value
 
     def int(self, column: str) -> int | None:
-        raw = self.str(column)
+        raw = self.text(column)
         if raw is None:
             return None
         try:
@@ -106,8 +106,8 @@ class _Row:
         except ValueError:
             raise self._fail(column, f"'{raw}' is not a whole number") from None
 
-    def bool(self, column: str, default: bool) -> bool:
-        raw = self.str(column)
+    def flag(self, column: str, default: bool) -> bool:
+        raw = self.text(column)
         if raw is None:
             return default
         low = raw.lower()
@@ -118,7 +118,7 @@ class _Row:
         raise self._fail(column, f"'{raw}' is not true/false")
 
     def date(self, column: str) -> dt.date | None:
-        raw = self.str(column)
+        raw = self.text(column)
         if raw is None:
             return None
         try:
@@ -127,7 +127,7 @@ class _Row:
             raise self._fail(column, f"'{raw}' is not a date (YYYY-MM-DD)") from None
 
     def datetime(self, column: str) -> dt.datetime | None:
-        raw = self.str(column)
+        raw = self.text(column)
         if raw is None:
             return None
         try:
@@ -137,11 +137,11 @@ class _Row:
         return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
     def list(self, column: str) -> list[str]:
-        raw = self.str(column)
+        raw = self.text(column)
         return [p.strip() for p in raw.split("|") if p.strip()] if raw else []
 
     def uom(self, column: str, required: bool = False, default: str | None = None) -> str | None:
-        raw = self.str(column, required)
+        raw = self.text(column, required)
         if raw is None:
             return default
         code = normalize_uom(raw)
@@ -219,16 +219,16 @@ def load_reference_csv(folder: Path) -> ReferenceData:
         base = r.uom("base_uom", default="EA") or "EA"
         items.append(
             _build(
-                r, Item, sku=r.req("sku"), description=r.str("description") or "", gtin=r.str("gtin"),
+                r, Item, sku=r.req("sku"), description=r.text("description") or "", gtin=r.text("gtin"),
                 base_uom=base, sellable_uoms=sellable or [base], case_pack=r.dec("case_pack", positive=True),
-                min_order_qty=r.dec("min_order_qty"), active=r.bool("active", True),
+                min_order_qty=r.dec("min_order_qty"), active=r.flag("active", True),
                 lead_time_days=r.int("lead_time_days"),
             )
         )
 
     conversions = [
         _build(
-            r, UomConversion, sku=r.str("sku"), from_uom=r.uom("from_uom", True), to_uom=r.uom("to_uom", True),
+            r, UomConversion, sku=r.text("sku"), from_uom=r.uom("from_uom", True), to_uom=r.uom("to_uom", True),
             factor=r.dec("factor", True, positive=True),
         )
         for r in _rows(folder, "uom_conversions.csv", ["from_uom", "to_uom", "factor"], False)
@@ -240,20 +240,20 @@ def load_reference_csv(folder: Path) -> ReferenceData:
         _unique(r, seen, r.req("id"), "id")
         customers.append(
             _build(
-                r, Customer, id=r.req("id"), name=r.req("name"), parent_id=r.str("parent_id"),
+                r, Customer, id=r.req("id"), name=r.req("name"), parent_id=r.text("parent_id"),
                 email_domains=[d.lower() for d in r.list("email_domains")],
                 emails=[e.lower() for e in r.list("emails")], edi_ids=r.list("edi_ids"),
-                currency=(r.str("currency") or "USD").upper(), active=r.bool("active", True),
-                ship_policy=r.str("ship_policy") or "partial",
+                currency=(r.text("currency") or "USD").upper(), active=r.flag("active", True),
+                ship_policy=r.text("ship_policy") or "partial",
             )
         )
 
     ship_tos = []
     for r in _rows(folder, "ship_tos.csv", ["customer_id", "id", "name"], False):
-        lines = [v for v in (r.str("address1"), r.str("address2")) if v]
+        lines = [v for v in (r.text("address1"), r.text("address2")) if v]
         address = Address(
-            lines=lines, city=r.str("city"), region=r.str("region"), postal_code=r.str("postal_code"),
-            country=r.str("country"),
+            lines=lines, city=r.text("city"), region=r.text("region"), postal_code=r.text("postal_code"),
+            country=r.text("country"),
         )
         ship_tos.append(
             _build(r, ShipTo, customer_id=r.req("customer_id"), id=r.req("id"), name=r.req("name"),
@@ -263,8 +263,8 @@ def load_reference_csv(folder: Path) -> ReferenceData:
     xrefs = [
         _build(
             r, CrossReference, customer_id=r.req("customer_id"), customer_part=r.req("customer_part"),
-            sku=r.req("sku"), uom=r.uom("uom"), source=r.str("source") or "erp",
-            created_by=r.str("created_by"), created_at=r.datetime("created_at"),
+            sku=r.req("sku"), uom=r.uom("uom"), source=r.text("source") or "erp",
+            created_by=r.text("created_by"), created_at=r.datetime("created_at"),
         )
         for r in _rows(folder, "cross_references.csv", ["customer_id", "customer_part", "sku"], False)
     ]
@@ -278,7 +278,7 @@ def load_reference_csv(folder: Path) -> ReferenceData:
             _build(
                 r, PriceAgreement, id=r.req("id"), customer_id=r.req("customer_id"), sku=r.req("sku"),
                 price=r.dec("price", True), uom=r.uom("uom", default="EA"),
-                currency=(r.str("currency") or "USD").upper(), min_qty=r.dec("min_qty") or Decimal(0),
+                currency=(r.text("currency") or "USD").upper(), min_qty=r.dec("min_qty") or Decimal(0),
                 valid_from=valid_from, valid_to=valid_to,
             )
         )
@@ -287,19 +287,19 @@ def load_reference_csv(folder: Path) -> ReferenceData:
         _build(
             r, CreditRecord, customer_id=r.req("customer_id"), limit=r.dec("limit", True),
             open_receivables=r.dec("open_receivables") or Decimal(0), open_orders=r.dec("open_orders") or Decimal(0),
-            hold=r.bool("hold", False), as_of=r.datetime("as_of"),
+            hold=r.flag("hold", False), as_of=r.datetime("as_of"),
         )
         for r in _rows(folder, "credit.csv", ["customer_id", "limit"], False)
     ]
 
     stock = [
-        _build(r, StockRecord, sku=r.req("sku"), warehouse=r.str("warehouse") or "MAIN",
+        _build(r, StockRecord, sku=r.req("sku"), warehouse=r.text("warehouse") or "MAIN",
                on_hand=r.dec("on_hand") or Decimal(0), committed=r.dec("committed") or Decimal(0))
         for r in _rows(folder, "stock.csv", ["sku"], False)
     ]
 
     incoming = [
-        _build(r, IncomingSupply, sku=r.req("sku"), warehouse=r.str("warehouse") or "MAIN",
+        _build(r, IncomingSupply, sku=r.req("sku"), warehouse=r.text("warehouse") or "MAIN",
                qty=r.dec("qty", True), expected_date=r.date("expected_date"))
         for r in _rows(folder, "incoming.csv", ["sku", "qty", "expected_date"], False)
     ]
@@ -321,7 +321,7 @@ def load_reference_csv(folder: Path) -> ReferenceData:
         days = r.int("days")
         if days is None or days < 0:
             raise ReferenceCsvError(r.file, "days must be a whole number of days, 0 or more", r.lineno, "days")
-        lead_times.append(_build(r, CustomerLeadTime, customer_id=r.req("customer_id"), sku=r.str("sku"), days=days))
+        lead_times.append(_build(r, CustomerLeadTime, customer_id=r.req("customer_id"), sku=r.text("sku"), days=days))
 
     return ReferenceData(
         items=items, uom_conversions=conversions, customers=customers, ship_tos=ship_tos,

@@ -97,14 +97,14 @@ def _rebuild(adapter: Any, sale: Any, request: PushRequest) -> None:
             raise PermanentERPError(f"line {label}: quantity missing or not positive")
         product = adapter._product(sku, label)
         code = (request.uoms[i] if i < len(request.uoms) else None) or normalize_uom(line.uom)
-        specs.append((line, product, adapter._unit(product, sku, code, label)))
+        specs.append((line, line.qty, product, adapter._unit(product, sku, code, label)))
     for old in list(sale.lines):
         sale.lines.remove(old)
-    for line, product, unit in specs:
+    for line, qty, product, unit in specs:
         new = sale.lines.new()
         new.product = product
         new.unit = unit
-        new.quantity = tryton_quantity(line.qty)
+        new.quantity = tryton_quantity(qty)
         if line.unit_price is not None:
             new.unit_price = line.unit_price
         if line.description:

@@ -66,7 +66,8 @@ def _remote_login(cfg: TrytonConfig) -> Any:
     url = remote_url(cfg)
     server = xmlrpc.client.ServerProxy(url, allow_none=True, use_builtin_types=True,
                                        transport=_TimeoutTransport(cfg.timeout))
-    user_id, session, _ = server.common.db.login(cfg.user, {"password": cfg.password or ""})
+    reply: Any = server.common.db.login(cfg.user, {"password": cfg.password or ""})  # XML-RPC data
+    user_id, session, _ = reply
     token = base64.b64encode(f"{cfg.user}:{user_id}:{session}".encode()).decode("ascii")
     # ServerProxy ignores ``headers`` when given a transport: the transport carries them.
     return XmlrpcConfig(url, transport=_TimeoutTransport(cfg.timeout, [("Authorization", f"Session {token}")]))

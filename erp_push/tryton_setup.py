@@ -54,7 +54,7 @@ def create_database(config_file: Path, database: str, *, admin_password: str,
             proc = subprocess.run(cmd, env=env, stdout=log, stderr=subprocess.STDOUT if log_file else subprocess.PIPE,
                                   timeout=600, check=False)
         finally:
-            if log_file:
+            if not isinstance(log, int):  # our log file, not DEVNULL
                 log.close()
     finally:
         os.unlink(pw.name)

@@ -272,9 +272,9 @@ def _header(order: CanonicalOrder, r: int, text: Any, prov: Any, day_first: bool
         prov(order, "payment_terms", r, "payment_terms")
     name, addr = text(r, "ship_to"), text(r, "ship_to_address")
     if name and not addr and ("," in name or "\n" in name):
-        name, addr = split_party(name)  # type: ignore[assignment]
+        name, addr = split_party(name)
     elif addr and not name:
-        name, addr = split_party(addr)  # type: ignore[assignment]
+        name, addr = split_party(addr)
     if name or addr:
         order.ship_to = Party(name=name or None, address=Address(text=" ".join(addr.split())) if addr else None)
         if text(r, "ship_to"):

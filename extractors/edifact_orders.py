@@ -268,24 +268,24 @@ class _MessageMapper:
                     else:
                         ld["price_basis"] = q
             elif tag == "MOA":
-                q, amount = val(parts, 1, 0), self.num(val(parts, 1, 1), index, 1)
-                if amount is None:
+                q, money = val(parts, 1, 0), self.num(val(parts, 1, 1), index, 1)
+                if money is None:
                     continue
                 if charge is not None and q in ("8", "23", "204", "25"):
-                    charge.amount = amount
+                    charge.amount = money
                 elif line is not None and not in_summary and q == "146":
                     # MOA 146 is the unit price (5025), not a line amount; a PRI price wins
                     if line.unit_price is None:
-                        line.unit_price = amount
+                        line.unit_price = money
                 elif line is not None and not in_summary and q in ("203", "66"):
                     if q == "203" or line.amount is None:
-                        line.amount = amount
+                        line.amount = money
                 elif (
                     (line is None or in_summary)
                     and q in _TOTAL_MOA
                     and (order.declared_total is None or q in ("86", "128"))
                 ):
-                    order.declared_total = amount
+                    order.declared_total = money
                     prov["declared_total"] = self.prov(index, 1)
             elif tag == "ALC":
                 flag = val(parts, 1)
@@ -418,7 +418,7 @@ class _MessageMapper:
             ident, typ = self.val(parts, 3, 0), self.val(parts, 3, 1)
         if ident:
             ids[typ or "LIN"] = ident
-        values = {
+        values: dict[str, Any] = {
             "line_no": line_no or None,
             "qty": None,
             "uom": None,

@@ -68,9 +68,9 @@ def estimate_skew(image) -> float:
     ink = small.point(lambda v: 255 if v < 140 else 0).convert("L")  # text white on black
 
     def sharpness(angle: float) -> float:
-        rot = ink.rotate(angle, resample=Image.NEAREST, expand=False, fillcolor=0)
+        rot = ink.rotate(angle, resample=Image.Resampling.NEAREST, expand=False, fillcolor=0)
         w = rot.width
-        rows = rot.resize((1, rot.height), Image.BOX).getdata()  # row means
+        rows = rot.resize((1, rot.height), Image.Resampling.BOX).getdata()  # row means
         del w
         vals = list(rows)
         return float(sum((vals[i + 1] - vals[i]) ** 2 for i in range(len(vals) - 1)))
@@ -286,7 +286,7 @@ def _second_pass(image, words: list[dict], scale: float) -> list[dict]:
             continue
         crop = image.crop(box).filter(ImageFilter.MedianFilter(3))
         cut = _otsu(crop.histogram())
-        crop = crop.resize((crop.width * 2, crop.height * 2), Image.LANCZOS)
+        crop = crop.resize((crop.width * 2, crop.height * 2), Image.Resampling.LANCZOS)
         crops.append((kind, ws, box, crop.point([255 if v > cut else 0 for v in range(256)])))
     if not crops:
         return words
@@ -350,7 +350,7 @@ def ocr_page(pdf_bytes: bytes, page_index: int, *, dpi: int = 300) -> OcrPage:
     width, height = image.width / scale, image.height / scale
     angle = estimate_skew(image)
     if abs(angle) >= 0.05:
-        image = image.rotate(angle, resample=Image.BICUBIC, expand=False, fillcolor=255)
+        image = image.rotate(angle, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=255)
     grey = image
     image = clean_image(image)
     data = _tesseract(image, round(scale * 72))
@@ -363,9 +363,9 @@ def ocr_page(pdf_bytes: bytes, page_index: int, *, dpi: int = 300) -> OcrPage:
         text = clean_token(raw or "")
         if not text or conf < 0 or (len(text) == 1 and conf < MIN_SINGLE_CONF):
             continue
-        left, top, w, h = (float(data[k][i]) for k in ("left", "top", "width", "height"))
-        words.append({"text": text, "x0": left / scale, "x1": (left + w) / scale, "top": top / scale,
-                      "bottom": (top + h) / scale, "conf": round(conf, 1),
+        left, top, box_w, box_h = (float(data[k][i]) for k in ("left", "top", "width", "height"))
+        words.append({"text": text, "x0": left / scale, "x1": (left + box_w) / scale, "top": top / scale,
+                      "bottom": (top + box_h) / scale, "conf": round(conf, 1),
                       "_line": (data["block_num"][i], data["par_num"][i], data["line_num"][i])})
     words = _second_pass(grey, words, scale)
     _normalise_lines(words)

@@ -120,7 +120,7 @@ def _is_white(color: Any) -> bool:
 
 def _dark_boxes(page: Any) -> list[tuple[float, float, float, float]]:
     """Filled shapes in a visible colour (a table header band): white text on them is printed, not hidden."""
-    out = []
+    out: list[tuple[float, float, float, float]] = []
     try:
         shapes = list(page.rects) + [c for c in page.curves if c.get("fill")]
     except Exception:  # a broken path must not lose the page's text
@@ -188,9 +188,9 @@ def _blank_overprint(chars: list[dict[str, Any]]) -> set[int]:
             continue
         xc, top = (float(c["x0"]) + float(c["x1"])) / 2, round(float(c["top"]))
         for t in (top - 1, top, top + 1):
-            v = rows.get(t)
-            k = bisect.bisect_right(v, (xc, 1e9)) - 1 if v else -1
-            if k >= 0 and v[k][0] < xc < v[k][1]:  # type: ignore[index]
+            spans = rows.get(t)
+            k = bisect.bisect_right(spans, (xc, 1e9)) - 1 if spans else -1
+            if spans and k >= 0 and spans[k][0] < xc < spans[k][1]:
                 over.add(i)
                 break
     return over if len(over) >= 50 and len(over) > 0.05 * len(chars) else set()

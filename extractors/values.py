@@ -252,7 +252,8 @@ def parse_price_per(text: str) -> Decimal | None:
     if price is None or per is None or per == 0:
         return None
     value = (price / per).normalize()
-    if value.as_tuple().exponent > -2:
+    exponent = value.as_tuple().exponent  # an int for a finite value
+    if isinstance(exponent, int) and exponent > -2:
         value = value.quantize(Decimal("0.01"))
     return value
 

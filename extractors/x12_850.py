@@ -296,7 +296,7 @@ class _SetMapper:
                 desc = parts[5].strip() if len(parts) > 5 else ""
                 if rep and rep in desc:
                     desc = desc.split(rep)[0]
-                if line is not None and desc:
+                if line is not None and line_dict is not None and desc:
                     if not pid_desc:
                         # the first PID of the line: its description (over a PO1 PD text)
                         line_dict["description"] = desc  # hot path: skip pydantic's __setattr__
@@ -413,10 +413,10 @@ class _SetMapper:
                 line = None
             elif tag == "AMT":
                 q = _g(parts, 1)
-                v = self.num(parts, 2, index, "declared_total")
-                if v is not None and q in ("TT", "1", "GV") and (amt is None or q == "TT"):
-                    amt = (q, v)
-                    order.declared_total = v
+                total = self.num(parts, 2, index, "declared_total")
+                if total is not None and q in ("TT", "1", "GV") and (amt is None or q == "TT"):
+                    amt = (q, total)
+                    order.declared_total = total
                     prov["declared_total"] = _provenance(index, 2)
         if line_segs:
             prov["lines"] = column(_PROV_TEMPLATE, line_segs)
@@ -590,6 +590,7 @@ class _SetMapper:
                 )
         if amt is not None:
             qual, declared = amt
+            computed: Decimal | None
             if qual == "1":
                 computed = sum(
                     (

@@ -24,6 +24,7 @@ from orderflow.store import repository as repo
 log = logging.getLogger("orderflow.acks")
 
 ACK_ACTION = "erp_ack"  # audit action: one 855/ORDRSP sent for a decision on the order
+CHANGE_FORMATS = frozenset({"x12_860", "edifact_ordchg"})  # order changes: answered by an 865/ORDRSP, not an 855
 
 
 def ack_sent(s: Any, order_id: int, *, accepted: bool) -> bool:
@@ -109,7 +110,23 @@ def order_ack(
     erp_order_no: str | None,
     resolved: dict[str, Any] | None = None,
 ) -> tuple[str, str, str] | None:
-    """(partner, file name, text) for the 855 / ORDRSP that tells the buyer what we decided.
+    """``order_ack_in`` in a transaction of its own (the control numbers are taken there)."""
+    with session_factory() as s, s.begin():
+        return order_ack_in(s, order, accepted=accepted, erp_order_no=erp_order_no, resolved=resolved)
+
+
+def order_ack_in(
+    s: Any,
+    order: CanonicalOrder,
+    *,
+    accepted: bool,
+    erp_order_no: str | None,
+    resolved: dict[str, Any] | None = None,
+    reason: str | None = None,
+) -> tuple[str, str, str] | None:
+    """(partner, file name, text) for the 855 / ORDRSP that tells the buyer what we decided, its control
+    numbers taken in the caller's transaction: the push renders it in the transaction that moves the
+    order to ``pushed`` (``replies.owe``), so a re-delivery writes the same interchange again.
 
     With ``resolved`` (the order's stored validation payload) each line says what availability
     found: accepted (IA), date rescheduled (DR), backordered with its date (IB), quantity changed
@@ -117,22 +134,20 @@ def order_ack(
     """
     from orderflow.intake.replies import build_855, build_ordrsp
 
-    if order.source.format in ("x12_860", "edifact_ordchg"):  # order changes: 865 / ORDRSP
+    if order.source.format in CHANGE_FORMATS:  # order changes: 865 / ORDRSP
         info = (resolved or {}).get("change") or {}
-        return change_ack(session_factory, order, info, accepted=accepted, erp_order_no=erp_order_no)
+        return change_ack_in(s, order, info, accepted=accepted, erp_order_no=erp_order_no, reason=reason)
     plans = line_plans(order, resolved, accepted=accepted)
     pid = order.source.partner_ids
     if order.source.format == "x12_850":
         partner = pid.get("ISA06") or pid.get("GS02") or "unknown"
-        with session_factory() as s, s.begin():
-            isa = repo.next_control_number(s, partner, "isa")
-            gs = repo.next_control_number(s, partner, "gs")
+        isa = repo.next_control_number(s, partner, "isa")
+        gs = repo.next_control_number(s, partner, "gs")
         text = build_855(order, [p.x12 for p in plans], isa_control=isa, gs_control=gs, erp_order_no=erp_order_no)
         return partner, f"855-{_safe(order.po_number or 'po')}-{isa:09d}.edi", add_x12_ship_now(text, plans)
     if order.source.format == "edifact_orders":
         partner = pid.get("UNB02") or "unknown"
-        with session_factory() as s, s.begin():
-            ref = repo.next_control_number(s, partner, "unb")
+        ref = repo.next_control_number(s, partner, "unb")
         text = build_ordrsp(order, [p.edifact for p in plans], control_ref=ref, document_number=erp_order_no)
         return partner, f"ORDRSP-{_safe(order.po_number or 'po')}-{ref:09d}.edi", add_edifact_backorders(text, plans)
     return None
@@ -323,7 +338,22 @@ def change_ack(
     erp_order_no: str | None,
     reason: str | None = None,
 ) -> tuple[str, str, str] | None:
-    """(partner, file name, text) for the 865 / ORDRSP that answers a change document.
+    """``change_ack_in`` in a transaction of its own (the control numbers are taken there)."""
+    with session_factory() as s, s.begin():
+        return change_ack_in(s, order, info, accepted=accepted, erp_order_no=erp_order_no, reason=reason)
+
+
+def change_ack_in(
+    s: Any,
+    order: CanonicalOrder,
+    info: dict[str, Any],
+    *,
+    accepted: bool,
+    erp_order_no: str | None,
+    reason: str | None = None,
+) -> tuple[str, str, str] | None:
+    """(partner, file name, text) for the 865 / ORDRSP that answers a change document, its control
+    numbers taken in the caller's transaction (the push's, when the reply is owed).
 
     ``order`` is the stored new version, ``info`` its ``resolved["change"]`` (the change document's
     own order and what became of each changed line). ``accepted=False`` (the ERP refused the
@@ -336,7 +366,7 @@ def change_ack(
     else:  # no record of the change document: report the lines the change touched (they keep their code)
         raw = order.model_copy(update={"lines": [ln for ln in order.lines if ln.change_code]})
     fmt = raw.source.format
-    if fmt not in ("x12_860", "edifact_ordchg"):
+    if fmt not in CHANGE_FORMATS:
         return None
     if info.get("mode") == "cancel" or raw.purpose.value == "cancel":
         raw = raw.model_copy(update={"lines": [ln.model_copy(update={"change_code": "DI"}) for ln in order.lines]})
@@ -357,14 +387,12 @@ def change_ack(
     pid = raw.source.partner_ids
     if fmt == "x12_860":
         partner = pid.get("ISA06") or pid.get("GS02") or "unknown"
-        with session_factory() as s, s.begin():
-            isa = repo.next_control_number(s, partner, "isa")
-            gs = repo.next_control_number(s, partner, "gs")
+        isa = repo.next_control_number(s, partner, "isa")
+        gs = repo.next_control_number(s, partner, "gs")
         text = build_865(raw, statuses, isa_control=isa, gs_control=gs, reasons=reasons, erp_order_no=erp_order_no)
         return partner, f"865-{_safe(raw.po_number or 'po')}-{isa:09d}.edi", text
     partner = pid.get("UNB02") or "unknown"
-    with session_factory() as s, s.begin():
-        ref = repo.next_control_number(s, partner, "unb")
+    ref = repo.next_control_number(s, partner, "unb")
     if all(st.status == "IR" for st in statuses) and statuses:
         function = "27"
     elif all(st.status != "IR" for st in statuses):

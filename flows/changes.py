@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 from orderflow.canonical import CanonicalOrder, Issue, IssueCode, OrderLine, Purpose, Severity
 from orderflow.canonical.states import OrderState, can_transition
 from orderflow.erp_push.base import PermanentERPError, SupportsChanges
+from orderflow.flows.acks import CHANGE_FORMATS
 from orderflow.store import repository as repo
 from orderflow.store.types import utcnow
 
@@ -46,7 +47,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("orderflow.changes")
 
-CHANGE_FORMATS = frozenset({"x12_860", "edifact_ordchg"})
 DEFAULT_WAIT = dt.timedelta(hours=24)
 _IN_ERP = frozenset({OrderState.PUSHED.value, OrderState.ACKNOWLEDGED.value})
 _NOT_HEAD = frozenset(
@@ -309,7 +309,7 @@ def handle_change(services: Services, s: Session, doc: Any, index: int, change: 
         head = s.get(type(current), current.previous_order_id)
     else:
         head = head_version(s, first.customer_id, change.po_number, exclude_doc=doc.id)
-    common = dict(customer_id=first.customer_id, ship_to_id=first.ship_to_id, actor=actor)
+    common: dict[str, Any] = {"customer_id": first.customer_id, "ship_to_id": first.ship_to_id, "actor": actor}
     foreign = _not_entitled(s, first, change, head, exclude_doc=doc.id)
     if foreign is not None:  # a change or cancel from another customer than the original's: never applied
         info = _change_info(None, change, cid, "not_entitled")
@@ -478,6 +478,8 @@ def erp_call(services: Services, row: Any):
     from orderflow.flows.pipeline import build_push_request
 
     prev = erp_version(row)
+    if prev is None:  # the push asks only for versions that update_erp(): one has a sale
+        raise LookupError(f"order {row.id} has no earlier version in the ERP")
     request = build_push_request(row)
     sale_ref, old = prev.erp_order_id, repo.order_canonical(prev)
     apply = change_capability(services.adapter)
@@ -508,20 +510,22 @@ def push_change(services: Services, order_id: int, *, actor: str = "system") -> 
 
 
 def acknowledge_change(services: Services, order_id: int, *, accepted: bool, reason: str | None = None,
-                       strict: bool = False) -> None:
+                       strict: bool = False, reply: tuple[str, str, str] | None = None) -> None:
     """865 / ORDRSP for a change document; a failure is logged (and raised when ``strict``: the replies
-    outbox keeps it owed), never loses the change."""
+    outbox keeps it owed), never loses the change. ``reply``: the one rendered when it was owed (the
+    replies outbox), written as is; without it the reply is rendered here."""
     from orderflow.flows import acks
 
     try:
-        with services.session_factory() as s:
-            row = repo.get_order(s, order_id)
-            info = (row.resolved or {}).get("change") or {}
-            order, erp_no = repo.order_canonical(row), row.erp_order_id or info.get("sale_ref")
-        reply = acks.change_ack(services.session_factory, order, info, accepted=accepted, erp_order_no=erp_no,
-                                reason=reason)
-        if reply is not None:
-            acks.send(services.replies_dir, [reply])
+        if reply is None:
+            with services.session_factory() as s:
+                row = repo.order(s, order_id)
+                info = (row.resolved or {}).get("change") or {}
+                order, erp_no = repo.order_canonical(row), row.erp_order_id or info.get("sale_ref")
+            reply = acks.change_ack(services.session_factory, order, info, accepted=accepted, erp_order_no=erp_no,
+                                    reason=reason)
+        if reply is not None and not acks.send(services.replies_dir, [reply]) and services.replies_dir is not None:
+            raise OSError(f"the change acknowledgement {reply[1]} could not be written")
     except Exception:
         log.exception("writing the change acknowledgement failed for order %s", order_id)
         if strict:

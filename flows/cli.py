@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -319,7 +319,7 @@ def queue_list(
     services = _services()
     with services.session_factory() as s:
         rows = repo.list_queue(s, channel=channel, customer=customer, code=code)
-        items = [
+        items: list[dict[str, Any]] = [
             {
                 "id": r.id,
                 "document": (r.document.meta or {}).get("filename") if r.document else None,
@@ -352,7 +352,7 @@ def queue_failed(as_json: Annotated[bool, typer.Option("--json")] = False) -> No
 
     services = _services()
     with services.session_factory() as s:
-        items = [{"document_id": d.id, "filename": d.filename, "channel": d.channel, "sender": d.sender,
+        items: list[dict[str, Any]] = [{"document_id": d.id, "filename": d.filename, "channel": d.channel, "sender": d.sender,
                   "received_at": d.received_at.isoformat() if d.received_at else None, "format": d.format,
                   "reason": d.reason} for d in repo.failed_documents(s)]
     if as_json:
@@ -617,7 +617,7 @@ def poll(
 
     settings = _settings()
     services = _services()
-    outcomes = []
+    outcomes: list[Any] = []
     errors = 0
     for kind, configs in (("imap", settings.imap), ("sftp", settings.sftp), ("folder", settings.folders)):
         for cfg in configs:
@@ -739,7 +739,7 @@ def _register_optional_commands() -> None:
 _register_optional_commands()
 
 
-def main() -> None:
+def main() -> NoReturn:
     """Console-script entry: turns configuration and input failures into exit 2 without a traceback."""
     configure_logging()
     try:

@@ -9,7 +9,7 @@ import typer
 
 
 def register(app: typer.Typer) -> None:
-    erp_app = next(g.typer_instance for g in app.registered_groups if g.name == "erp")
+    erp_app = next(g.typer_instance for g in app.registered_groups if g.name == "erp" and g.typer_instance)
 
     @erp_app.command("init-demo")
     def init_demo_cmd() -> None:

@@ -149,7 +149,7 @@ def users_remove(username: str) -> None:
 def register(app: typer.Typer) -> None:
     """Add the commands to the ``users`` group of ``app`` (found on ``app``: under ``python -m`` the
     CLI module runs as ``__main__`` and a fresh import would hold another group)."""
-    users_app = next(g.typer_instance for g in app.registered_groups if g.name == "users")
+    users_app = next(g.typer_instance for g in app.registered_groups if g.name == "users" and g.typer_instance)
     users_app.command("add")(users_add)
     users_app.command("list")(users_list)
     users_app.command("passwd")(users_passwd)

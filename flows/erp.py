@@ -285,7 +285,8 @@ def sync_statuses(services, *, send_acks: bool = True, actor: str | None = None)
     (confirmed/processing/done) moves the order from pushed to acknowledged; a sale cancelled in the
     ERP (when we did not ask for a cancellation) sends the order back to review with ERP_REJECTED.
     Each such decision is answered to EDI partners with an 855/ORDRSP, at most once per decision
-    (``erp_ack`` audit events). Errors on one order are reported and do not stop the others.
+    (``erp_ack`` audit events), owed in the replies outbox in the transaction that records it and
+    delivered after. Errors on one order are reported and do not stop the others.
     """
     from orderflow.canonical import Issue, IssueCode
     from orderflow.canonical.states import OrderState
@@ -298,12 +299,12 @@ def sync_statuses(services, *, send_acks: bool = True, actor: str | None = None)
                               "missing": [], "errors": []}
     with services.session_factory() as s:
         work = []
-        for state in (OrderState.PUSHED, OrderState.ACKNOWLEDGED):
-            for row in repo.orders_in_state(s, state):
-                if row.erp_order_id:
-                    first = _first_version(row)
-                    work.append((row.id, idempotency_key(first.customer_id, repo.order_canonical(first))))
-    decisions: list[tuple[int, bool]] = []
+        for followed in (OrderState.PUSHED, OrderState.ACKNOWLEDGED):
+            for in_erp in repo.orders_in_state(s, followed):
+                if in_erp.erp_order_id:
+                    first = _first_version(in_erp)
+                    work.append((in_erp.id, idempotency_key(first.customer_id, repo.order_canonical(first))))
+    decisions: list[int] = []  # the replies outbox rows the ERP's decisions owe
     for order_id, key in work:
         report["checked"] += 1
         try:
@@ -335,7 +336,8 @@ def sync_statuses(services, *, send_acks: bool = True, actor: str | None = None)
                 repo.set_order_state(s, row, OrderState.ACKNOWLEDGED, actor=actor, action="erp_accepted",
                                      reason=_status_text(snapshot))
                 report["acknowledged"].append(order_id)
-                decisions.append((order_id, True))
+                if send_acks and (owed := _owe_decision_ack(s, row, accepted=True, actor=actor)) is not None:
+                    decisions.append(owed)
             elif state in CANCELLED_STATES and not expected_cancel:
                 message = f"The ERP cancelled sale {status.erp_order_id}; decide with the buyer what happens next."
                 issue = Issue(code=IssueCode.ERP_REJECTED, message=message, rule="erp_status")
@@ -343,35 +345,36 @@ def sync_statuses(services, *, send_acks: bool = True, actor: str | None = None)
                 repo.set_order_state(s, row, OrderState.NEEDS_REVIEW, actor=actor, action="erp_rejected",
                                      reason=_status_text(snapshot))
                 report["rejected"].append(order_id)
-                decisions.append((order_id, False))
-    if send_acks:
-        for order_id, accepted in decisions:
-            report["acks"] += int(_send_decision_ack(services, order_id, accepted=accepted, actor=actor))
+                if send_acks and (owed := _owe_decision_ack(s, row, accepted=False, actor=actor)) is not None:
+                    decisions.append(owed)
+    if decisions:  # owed in the decisions' commits: a kill now leaves them to the next pass
+        from orderflow.flows import replies
+        from orderflow.flows.checkpoints import checkpoint
+
+        checkpoint("before_reply")
+        report["acks"] = replies.deliver(services, decisions)
     return report
 
 
-def _send_decision_ack(services, order_id: int, *, accepted: bool, actor: str) -> bool:
-    """855/ORDRSP for the ERP's decision on an EDI order, once per (order, decision); never raises."""
-    from orderflow.flows import acks, changes
-    from orderflow.flows.pipeline import deliver_ack
+def _owe_decision_ack(s: Any, row: Any, *, accepted: bool, actor: str) -> int | None:
+    """In the transaction that records the ERP's decision: the outbox row of the 855/ORDRSP that tells
+    an EDI partner, at most once per (order, decision). An acceptance still owed from the push (its
+    delivery failed and rests) is woken rather than rendered again; None when nothing is owed."""
+    from orderflow.flows import acks, replies
     from orderflow.store import repository as repo
 
-    try:
-        with services.session_factory() as s:
-            row = repo.get_order(s, order_id)
-            order, erp_no, resolved, doc_id = repo.order_canonical(row), row.erp_order_id, row.resolved, row.document_id
-            if order.source.format in changes.CHANGE_FORMATS or row.purpose == "cancel":
-                return False  # a change version was answered (865/ORDRSP) when it was applied
-            if acks.ack_sent(s, order_id, accepted=accepted):
-                return False  # e.g. the acceptance sent when the order was pushed
-        reply = acks.order_ack(services.session_factory, order, accepted=accepted, erp_order_no=erp_no,
-                               resolved=resolved)
-        if reply is None:
-            return False  # not an EDI order: the buyer hears by mail or portal
-        return deliver_ack(services, order_id, doc_id, reply, accepted=accepted, actor=actor)
-    except Exception:
-        log.exception("sending the ERP decision acknowledgement failed for order %s", order_id)
-        return False
+    if repo.order_canonical(row).source.format in acks.CHANGE_FORMATS or row.purpose == "cancel":
+        return None  # a change version was answered (865/ORDRSP) when it was applied
+    if acks.ack_sent(s, row.id, accepted=accepted):
+        return None  # e.g. the acceptance sent when the order was pushed
+    waiting = replies.owed_id(s, row.id, kind=replies.ORDER_ACK, accepted=accepted)
+    if waiting is not None:
+        replies.wake(s, waiting)
+        return waiting
+    reply = replies.render_in(s, row, kind=replies.ORDER_ACK, accepted=accepted)
+    if reply is None:
+        return None  # not an EDI order: the buyer hears by mail or portal
+    return replies.owe(s, row.id, kind=replies.ORDER_ACK, accepted=accepted, actor=actor, reply=reply)
 
 
 def expire_waiting_changes(services, hours: float, *, actor: str = "system") -> list[int]:

@@ -19,6 +19,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from orderflow.canonical.states import DocumentState
+from orderflow.store import repository as repo
 from orderflow.store.models import Document, Order
 from orderflow.store.types import utcnow
 
@@ -45,7 +46,7 @@ def renew_documents(s: Session, ids: Iterable[int], worker: str) -> int:
         .values(claimed_at=now)
         .execution_options(synchronize_session=False)
     )
-    return s.execute(stmt).rowcount
+    return repo.affected(s, stmt)
 
 
 def renew_order(s: Session, order_id: int, token: str, stale_after: dt.timedelta) -> int:
@@ -56,7 +57,7 @@ def renew_order(s: Session, order_id: int, token: str, stale_after: dt.timedelta
         .values(claim_expires_at=utcnow() + stale_after)
         .execution_options(synchronize_session=False)
     )
-    return s.execute(stmt).rowcount
+    return repo.affected(s, stmt)
 
 
 class Heartbeat:

@@ -137,13 +137,20 @@ def buyer_address(channel: str | None, sender: str | None, order: CanonicalOrder
 # --------------------------------------------------------------------------- hooks (never raise)
 
 
-def order_pushed(services: Any, order_id: int) -> NoticeResult | None:
-    """After the ERP push: confirm to an email / portal buyer with each line's promise date."""
+def order_pushed(services: Any, order_id: int, *, strict: bool = False) -> NoticeResult | None:
+    """After the ERP push: confirm to an email / portal buyer with each line's promise date. ``strict``
+    (the replies outbox): a confirmation that could not be sent raises, so it stays owed; one already
+    sent (audited ``buyer_notice``) is not repeated."""
     try:
-        return _order_pushed(services, order_id)
+        result = _order_pushed(services, order_id)
     except Exception:
         log.exception("the buyer confirmation for order %s failed", order_id)
+        if strict:
+            raise
         return None
+    if strict and result is not None and not result.ok:
+        raise OSError(f"the buyer confirmation for order {order_id} was not sent: {result.error}")
+    return result
 
 
 def document_routed(services: Any, document_id: int, *, strict: bool = False) -> list[NoticeResult]:

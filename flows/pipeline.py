@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -167,7 +167,7 @@ class StoreReservations:
 
 
 def validate_order(
-    services: Services, s: Session, order: CanonicalOrder, *, document_id: int, extra_issues: list[Issue] = (),
+    services: Services, s: Session, order: CanonicalOrder, *, document_id: int, extra_issues: Sequence[Issue] = (),
     ship_policy: str | None = None, picked: dict[str, str] | None = None,
 ) -> ValidationResult:
     """Validate against the snapshot; duplicates are looked up in the store first.
@@ -315,7 +315,7 @@ def _save_orders(services: Services, document_id: int, extraction: Extraction, m
 
     per_order = issues_per_order(extraction)
     with services.session_factory() as s, s.begin():
-        doc = repo.get_document(s, document_id)
+        doc = repo.document(s, document_id)
         for index, order in enumerate(extraction.orders):
             channel_source(order, doc, meta, extraction.format)
             current = next((o for o in doc.orders if o.doc_index == index), None)
@@ -409,9 +409,9 @@ def _reply_folder(services: Services, document_id: int | None, replies: list[tup
         return acks.reply_folder(doc.meta if doc is not None else None, replies[0][0])
 
 
-def _upload_replies(services: Services, document_id: int, replies: list[tuple[str, str, str]]) -> None:
+def _upload_replies(services: Services, document_id: int | None, replies: list[tuple[str, str, str]]) -> None:
     """Replies to a document that came by SFTP also go to that drop's outbox."""
-    if not replies or not services.reply_sinks:
+    if not replies or not services.reply_sinks or document_id is None:
         return
     with services.session_factory() as s:
         doc = repo.get_document(s, document_id)
@@ -427,23 +427,43 @@ def _upload_replies(services: Services, document_id: int, replies: list[tuple[st
 
 
 def _acknowledge_order(services: Services, order_id: int, *, accepted: bool, actor: str = "system",
-                       strict: bool = False) -> None:
-    """855/ORDRSP once the order is in the ERP (or rejected), once per decision; EDI orders only.
-    ``strict`` (the replies outbox): a reply that could not be written raises, so it stays owed."""
+                       strict: bool = False, reply: tuple[str, str, str] | None = None) -> None:
+    """What the buyer hears once the order is in the ERP (or rejected), once per decision: the
+    855/ORDRSP of an EDI order and, on acceptance, the confirmation mail. ``strict`` (the replies
+    outbox): either one that could not go raises after the other was tried, so the reply stays owed.
+    ``reply``: the 855/ORDRSP rendered when it was owed (same control numbers on every delivery);
+    without it (a row owed before replies were rendered then) it is rendered here."""
+    failed: Exception | None = None
+    try:
+        _order_reply(services, order_id, accepted=accepted, actor=actor, strict=strict, reply=reply)
+    except Exception as exc:
+        failed = exc
+    if accepted:
+        try:
+            _notify_buyer(services, order_id=order_id, strict=strict)  # confirmation with promise dates
+        except Exception as exc:
+            failed = failed or exc
+    if failed is not None:
+        raise failed
+
+
+def _order_reply(services: Services, order_id: int, *, accepted: bool, actor: str, strict: bool,
+                 reply: tuple[str, str, str] | None) -> None:
+    """The 855/ORDRSP (865 for a change version) unless the partner was already told this decision."""
     from orderflow.flows import acks
 
-    if accepted:
-        _notify_buyer(services, order_id=order_id)  # buyer mail: confirmation with promise dates
     try:
         with services.session_factory() as s:
-            row = repo.get_order(s, order_id)
+            row = repo.order(s, order_id)
             order, erp_no, resolved, doc_id = repo.order_canonical(row), row.erp_order_id, row.resolved, row.document_id
             if acks.ack_sent(s, order_id, accepted=accepted):
                 return
         if order.source.format in changes.CHANGE_FORMATS:  # order changes: 865 / ORDRSP, not 855
-            changes.acknowledge_change(services, order_id, accepted=accepted, strict=strict)
+            changes.acknowledge_change(services, order_id, accepted=accepted, strict=strict, reply=reply)
             return
-        reply = acks.order_ack(services.session_factory, order, accepted=accepted, erp_order_no=erp_no, resolved=resolved)
+        if reply is None:
+            reply = acks.order_ack(services.session_factory, order, accepted=accepted, erp_order_no=erp_no,
+                                   resolved=resolved)
         if reply is not None and not deliver_ack(services, order_id, doc_id, reply, accepted=accepted, actor=actor):
             raise OSError(f"the acknowledgement {reply[1]} could not be written")
     except Exception:
@@ -455,13 +475,15 @@ def _acknowledge_order(services: Services, order_id: int, *, accepted: bool, act
 def deliver_ack(services: Services, order_id: int, doc_id: int | None, reply: tuple[str, str, str], *,
                 accepted: bool, actor: str, session: Session | None = None) -> bool:
     """Write the 855/ORDRSP, upload it to the partner's outbox, and record that it went (``session``: the
-    caller's open transaction, else a new one). False when it could not be written."""
+    caller's open transaction, else a new one). False when it could not be written. A kill between the
+    write and the record (checkpoint ``ack_written``) makes the next delivery write the same reply again."""
     from orderflow.flows import acks
 
     written = acks.send(services.replies_dir, [reply], folder=_reply_folder(services, doc_id, [reply]))
     _upload_replies(services, doc_id, [reply])
     if not written and services.replies_dir is not None:
         return False
+    checkpoint("ack_written")
     if session is not None:
         acks.record_ack(session, order_id, accepted=accepted, reply=reply, actor=actor)
     else:
@@ -470,13 +492,14 @@ def deliver_ack(services: Services, order_id: int, doc_id: int | None, reply: tu
     return True
 
 
-def _notify_buyer(services: Services, *, order_id: int) -> None:
-    """Confirmation mail to the buyer (flows/notify.py) when SMTP is configured; never raises."""
+def _notify_buyer(services: Services, *, order_id: int, strict: bool = False) -> None:
+    """Confirmation mail to the buyer (flows/notify.py) when SMTP is configured; raises only when
+    ``strict`` (the replies outbox keeps it owed)."""
     if getattr(services, "mailer", None) is None:
         return
     from orderflow.flows import notify
 
-    notify.order_pushed(services, order_id)
+    notify.order_pushed(services, order_id, strict=strict)
 
 
 _ORDER_PREFIX = re.compile(r"^orders\[(\d+)\]\.?")
@@ -487,11 +510,12 @@ def issues_per_order(extraction: Extraction) -> list[list[Issue]]:
     anything else concerns the whole document and goes to every order."""
     out: list[list[Issue]] = [[] for _ in extraction.orders]
     for issue in extraction.issues:
-        m = _ORDER_PREFIX.match(issue.field or "")
+        field = issue.field or ""
+        m = _ORDER_PREFIX.match(field)
         if m:
             index = int(m.group(1))
             if index < len(out):
-                out[index].append(issue.model_copy(update={"field": issue.field[m.end():] or None}))
+                out[index].append(issue.model_copy(update={"field": field[m.end():] or None}))
             continue
         for bucket in out:
             bucket.append(issue)
@@ -502,7 +526,7 @@ def _fail(services: Services, outcome: DocumentOutcome, reason: str, fmt: str | 
     from orderflow.flows import notify, replies
 
     with services.session_factory() as s, s.begin():
-        doc = repo.get_document(s, outcome.document_id)
+        doc = repo.document(s, outcome.document_id)
         repo.mark_document(s, doc, "failed", reason=reason, fmt=fmt, actor=actor)
         owed = [replies.owe_notice(s, doc.id, actor=actor)] if notify.notices_due(services, doc.channel) else []
     outcome.state = "failed"
@@ -516,7 +540,7 @@ def ingest_and_process(services: Services, envelope: Envelope, *, force: bool = 
     doc_id, created = ingest(services, envelope)
     if not created and not force:
         with services.session_factory() as s:
-            doc = repo.get_document(s, doc_id)
+            doc = repo.document(s, doc_id)
             if doc.state in ("processed", "failed"):
                 return existing_outcome(s, doc, duplicate=True)
     return process_safely(services, doc_id)
@@ -557,7 +581,7 @@ def _order_outcome(row: Any) -> OrderOutcome:
 def idempotency_key(customer_id: str | None, order: CanonicalOrder) -> str:
     """(customer, po_number, purpose, revision): the key the ERP push checks first — the store's own
     ``order_key``, so the ERP and the store never disagree on it ("?" stands for a missing part)."""
-    return repo.order_key(customer_id or "?", order.po_number or "?", str(order.purpose), order.revision)
+    return repo.key_of(customer_id or "?", order.po_number or "?", str(order.purpose), order.revision)
 
 
 @dataclass
@@ -614,7 +638,7 @@ def push_in_session(services: Services, s: Session, row: Any) -> str:
     order_id = row.id
     s.rollback()
     outcome = push_order(services, order_id, actor="review")
-    if outcome.ok:
+    if outcome.ok and outcome.erp_order_id:
         return outcome.erp_order_id
     if outcome.skipped:
         raise TransientERPError(f"the order is being pushed by another process ({outcome.error})")
@@ -694,7 +718,7 @@ def resume_pending(services: Services, *, worker: str = "resume", stale_after: d
     from orderflow.flows.leases import stale_after_of
 
     stale_after = stale_after_of(services) if stale_after is None else stale_after
-    outcomes = []
+    outcomes: list[DocumentOutcome] = []
     while True:
         with services.session_factory() as s, s.begin():
             ids = [d.id for d in repo.claim_documents(s, worker=worker, limit=20, stale_after=stale_after)]

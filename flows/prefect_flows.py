@@ -8,6 +8,7 @@ failure to retry.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from typing import Any
 
 from orderflow.canonical import Envelope
@@ -151,7 +152,7 @@ def _push_claimed_orders(worker: str, batch: int = 10) -> list[Any]:
     from orderflow.flows.workers import claim_orders
 
     size = _task_batch()
-    out = []
+    out: list[Any] = []
     while ids := claim_orders(services(), worker=worker, batch=max(batch, size)):
         if size == 1:
             out.extend(push_order_task(oid, worker) for oid in ids)
@@ -190,7 +191,7 @@ def process_envelopes_flow(envelopes: list[Envelope], count: int, push: bool = T
         svc = services()
         doc_id, created = ingest(svc, env)  # a plain call: the process step is the task
         with svc.session_factory() as s:
-            doc = repo.get_document(s, doc_id)
+            doc = repo.document(s, doc_id)
             if not created and doc.state in ("processed", "failed"):
                 done.append((doc_id, True))
                 continue
@@ -277,7 +278,8 @@ def poll_channel_flow(kind: str, name: str, push: bool = True) -> dict[str, Any]
     from orderflow.flows.workers import claim_document_ids
 
     settings = load_settings()
-    configs = {"imap": settings.imap, "sftp": settings.sftp, "folder": settings.folders}[kind]
+    by_kind: dict[str, Sequence[Any]] = {"imap": settings.imap, "sftp": settings.sftp, "folder": settings.folders}
+    configs = by_kind[kind]
     config = next((c for c in configs if c.name == name), None)
     if config is None:
         raise ValueError(f"no {kind} channel named {name!r} in the configuration")

@@ -69,7 +69,7 @@ def take_claim(s: Session, order_id: int, token: str, stale_after: dt.timedelta)
         .values(claimed_by=token, claim_expires_at=now + stale_after)
         .execution_options(synchronize_session=False)
     )
-    return s.execute(stmt).rowcount == 1
+    return repo.affected(s, stmt) == 1
 
 
 def _hold_for_result(s: Session, order_id: int, token: str) -> bool:
@@ -81,7 +81,7 @@ def _hold_for_result(s: Session, order_id: int, token: str) -> bool:
         .values(claim_expires_at=None)
         .execution_options(synchronize_session=False)
     )
-    return s.execute(stmt).rowcount == 1
+    return repo.affected(s, stmt) == 1
 
 
 def push_one(services: Any, order_id: int, *, actor: str = "system", token: str | None = None,
@@ -105,7 +105,7 @@ def push_one(services: Any, order_id: int, *, actor: str = "system", token: str 
             if row.state == OrderState.APPROVED:
                 return PushOutcome(order_id, False, error=f"being pushed by {row.claimed_by}", skipped=True)
             return PushOutcome(order_id, False, error=f"order is {row.state}, not approved")
-        row = repo.get_order(s, order_id)
+        row = repo.order(s, order_id)
         is_change = changes.updates_erp(row)  # a new version of a sale already in the ERP
         request = build_push_request(row)
         call = changes.erp_call(services, row) if is_change else _create_call(services, request)
@@ -143,7 +143,7 @@ def _record(services: Any, order_id: int, token: str, actor: str, *, result: Pus
     owed: int | None = None
     with services.session_factory() as s, s.begin():
         ours = _hold_for_result(s, order_id, token)
-        row = repo.get_order(s, order_id)
+        row = repo.order(s, order_id)
         if result is not None:
             repo.record_push_attempt(s, row, adapter=adapter, ok=True, erp_order_id=result.erp_order_id)
             if not ours:  # our lease was retaken: the other push (same key) records the state
@@ -157,8 +157,8 @@ def _record(services: Any, order_id: int, token: str, actor: str, *, result: Pus
             if is_change:
                 changes.supersede_previous(s, row, actor=actor)
             row.claimed_by = None
-            owed = replies.owe(s, order_id, kind="change_ack" if is_change else "order_ack", accepted=True,
-                               actor=actor)
+            owed = replies.owe_decision(s, row, kind=replies.CHANGE_ACK if is_change else replies.ORDER_ACK,
+                                        accepted=True, actor=actor)  # rendered here: one interchange
         else:
             transient = kind == "transient"
             repo.record_push_attempt(s, row, adapter=adapter, ok=False, error=error, transient=transient)
@@ -174,7 +174,8 @@ def _record(services: Any, order_id: int, token: str, actor: str, *, result: Pus
                 repo.replace_issues(s, row, [*repo.order_issues(row), issue])
                 repo.set_order_state(s, row, OrderState.NEEDS_REVIEW, actor=actor, reason=f"ERP rejected: {error}")
                 if is_change:
-                    owed = replies.owe(s, order_id, kind="change_ack", accepted=False, actor=actor, reason=error)
+                    owed = replies.owe_decision(s, row, kind=replies.CHANGE_ACK, accepted=False, actor=actor,
+                                                reason=error)
             elif attempt_no >= services.push_attempts:
                 repo.set_order_state(s, row, OrderState.FAILED, actor=actor,
                                      reason=f"dead-lettered after {attempt_no} attempts: {error}")

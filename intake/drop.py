@@ -54,13 +54,18 @@ class DropSettings(Protocol):
 
     @property
     def label(self) -> str: ...
-
-    inbound: str
-    archive: str
-    failed: str
-    settle_seconds: float
-    empty_grace_seconds: float
-    max_files: int
+    @property
+    def inbound(self) -> str: ...
+    @property
+    def archive(self) -> str: ...
+    @property
+    def failed(self) -> str: ...
+    @property
+    def settle_seconds(self) -> float: ...
+    @property
+    def empty_grace_seconds(self) -> float: ...
+    @property
+    def max_files(self) -> int: ...
 
 
 @dataclass(frozen=True)

@@ -130,7 +130,7 @@ def _take_part(part: Message, index: int, out: MailSplit) -> None:
         out.ignored.append(raw_name or f"inline {ctype}")
         return
     data = part.get_payload(decode=True)
-    if data is None:
+    if not isinstance(data, bytes):  # decode=True gives the bytes, or None
         out.defects.append(f"part {index} ({ctype}) has no decodable payload")
         return
     if is_body and ctype.startswith("text/"):

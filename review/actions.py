@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -193,12 +193,9 @@ def claim(s: Session, order_id: int, user: str, minutes: int = 15) -> Order:
         Order.claim_expires_at.is_(None),
         Order.claim_expires_at <= now,
     )
-    won = s.execute(
-        update(Order)
-        .where(Order.id == order_id, free)
-        .values(claimed_by=user, claim_expires_at=until)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    won = repo.affected(s, update(Order).where(Order.id == order_id, free)
+                        .values(claimed_by=user, claim_expires_at=until)
+                        .execution_options(synchronize_session=False))
     s.refresh(o)
     if not won:
         raise ClaimedByOther(o.id, o.claimed_by or "someone", o.claim_expires_at or now)
@@ -541,7 +538,7 @@ def set_line_count(s: Session, order_id: int, count: int, *, user: str) -> Order
 
 
 def save_changes(
-    s: Session, order_id: int, changes: list[Change], *, user: str, revalidate: Revalidate,
+    s: Session, order_id: int, changes: Sequence[Change], *, user: str, revalidate: Revalidate,
     learner: learning.Learner | None = None, evidence: dict[str, dict[str, Any] | None] | None = None,
     line_count: int | None = None,
 ) -> tuple[Order, list[str]]:
@@ -561,8 +558,8 @@ def save_changes(
         got = getattr(o, "learned", None)
         learned += got.descriptions if got else []
         hints = hints or bool(got and got.added)
-        if getattr(o, "taught_xref", None):
-            xref_parts.add(o.taught_xref)
+        if taught := getattr(o, "taught_xref", None):
+            xref_parts.add(taught)
         candidates += got.candidates if got else []
     if not changes:
         o = revalidate_order(s, order_id, user=user, revalidate=revalidate)
@@ -786,7 +783,8 @@ def _learn_from_fix(
     s: Session, o: Order, canonical: CanonicalOrder, tokens: list[str | int], user: str
 ) -> str | None:
     """A SKU set on a line with the customer's part teaches a cross-reference; returns that part."""
-    if len(tokens) != 3 or tokens[0] != "lines" or tokens[2] != "sku" or not o.customer_id:
+    if len(tokens) != 3 or tokens[0] != "lines" or not isinstance(tokens[1], int) or tokens[2] != "sku" \
+            or not o.customer_id:
         return None
     line = canonical.lines[tokens[1]]
     if not line.customer_part or not line.sku:

@@ -90,21 +90,25 @@ def create_review_app(
     return app
 
 
-async def _sign_in_first(request: Request, exc: SignInFirst) -> Response:
+# Starlette types a handler as taking any Exception; each is registered for one class, which it asserts.
+async def _sign_in_first(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, SignInFirst)
     if request.headers.get("hx-request"):
         return Response(status_code=204, headers={"HX-Redirect": exc.url})
     return RedirectResponse(exc.url, status_code=303)
 
 
-async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
     back = request.headers.get("referer") if request.method == "POST" else "/"
     return web_context(request).page(request, "error.html", {
         "status": exc.status_code, "title": ERROR_TITLES.get(exc.status_code, "Error"), "message": exc.detail,
         "back": back}, status=exc.status_code)
 
 
-async def _bad_request(request: Request, exc: RequestValidationError) -> Response:
+async def _bad_request(request: Request, exc: Exception) -> Response:
     """A path id out of range (``/orders/<24 digits>``) is a page that does not exist, not a crash."""
+    assert isinstance(exc, RequestValidationError)
     in_path = all((e.get("loc") or ("",))[0] == "path" for e in exc.errors())
     status = 404 if in_path else 422
     message = "No such page." if in_path else "; ".join(

@@ -140,7 +140,7 @@ def close_web_session(session: Session, raw: str | None) -> None:
 
 def close_user_sessions(session: Session, username: str) -> int:
     """Revoke every session of a user (account disabled, password reset). Caller commits."""
-    return session.execute(delete(WebSession).where(WebSession.username == username)).rowcount or 0
+    return repo.affected(session, delete(WebSession).where(WebSession.username == username))
 
 
 # ------------------------------------------------------------------ sign-in throttling

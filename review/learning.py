@@ -298,10 +298,10 @@ def _matches(path: str, printed: str, value: str) -> bool:
                                               or _named_date(printed) is not None)
     if key in NUMBER_KEYS:
         try:
-            want = Decimal(value)
+            amount = Decimal(value)
         except InvalidOperation:
             return False
-        return any(_to_decimal(printed, decimal_comma=c) == want for c in (False, True)) and \
+        return any(_to_decimal(printed, decimal_comma=c) == amount for c in (False, True)) and \
             bool(re.fullmatch(r"[-(]?[$€£]?[\d.,' ]+\)?", printed.strip()))
     return _norm(printed) == _norm(value)
 
@@ -444,7 +444,7 @@ def derive_hints(pages: list[PageText], c: Correction) -> list[dict[str, Any]]:
     if c.click:
         page = next((p for p in pages if p.number == int(c.click.get("page") or 1)), None)
         words = _at_click(page, c.click) if page else []
-        if words:
+        if page is not None and words:
             spots.append((page, words))
     for p in pages:
         for ws in _find_value(p, c.path, str(c.new)):
@@ -541,9 +541,10 @@ class Learner:
         return self._memo((hashlib.sha256(data).hexdigest(), "words"), lambda: self.read_words(data))
 
     def check(self, data: bytes, hints: list[dict[str, Any]], sender: str | None) -> dict[str, Any] | None:
-        assert self.verify is not None
+        verify = self.verify
+        assert verify is not None
         key = (hashlib.sha256(data).hexdigest(), repr((sorted(repr(sorted(h.items())) for h in hints), sender)))
-        return self._memo(key, lambda: self.verify(data, hints, sender))
+        return self._memo(key, lambda: verify(data, hints, sender))
 
 
 @dataclass
@@ -613,8 +614,8 @@ def _learn(s: Session, order: Order, before: CanonicalOrder, path: str, old: Any
     line0 = next((p for k, p in before.provenance.items() if k.startswith("lines[0].") and p.bbox), None)
     c = Correction(path=path, old=old, new=new, sender=doc.sender if doc else None,
                    raw=prov.raw if prov else None, page=prov.page if prov else None,
-                   bbox=tuple(prov.bbox) if prov and prov.bbox else None,
-                   first_row_top=line0.bbox[1] if line0 else None,
+                   bbox=prov.bbox if prov else None,
+                   first_row_top=line0.bbox[1] if line0 and line0.bbox else None,
                    click=evidence.get("click") if isinstance(evidence.get("click"), dict) else None,
                    produced_by=prov.hint if prov else None)
     retired = note_correction_of(s, c.produced_by, user=user, order_id=order.id, path=path)
@@ -639,15 +640,16 @@ def _learn(s: Session, order: Order, before: CanonicalOrder, path: str, old: Any
         bundles += [[cand, order_hint] for cand in candidates]
     chosen = bundles[0]
     if learner.verify is not None:
-        chosen = None
+        verified: list[dict[str, Any]] | None = None
         for bundle in bundles:
             trial = [{**h, "id": f"candidate-{i}", "scope": {"sender": scope}} for i, h in enumerate(bundle)]
             got = learner.check(doc.data, trial, c.sender)
             if got is not None and _value_at(got, path) is not None and _same(path, _value_at(got, path), new):
-                chosen = bundle
+                verified = bundle
                 break
-        if chosen is None:
+        if verified is None:
             return
+        chosen = verified
     existing = [r for r in repo.extraction_hints(s, sender_scope=scope)
                 if similarity((r.payload or {}).get("layout") or [], tokens) >= learner.min_similarity or not tokens]
     for hint in chosen:
@@ -695,13 +697,13 @@ def _learn_version(s: Session, order: Order, paths: list[str], candidates: list[
             continue
         text = repr(sorted(cand.items()))
         tally[text] = tally.get(text, 0) + 1
-        best = counts.get(_key(cand))
-        if best is None or tally[text] > tally[repr(sorted(best.items()))]:
+        leader = counts.get(_key(cand))
+        if leader is None or tally[text] > tally[repr(sorted(leader.items()))]:
             counts[_key(cand)] = cand
     fields_of: dict[str, set[str]] = {}
     for cand in counts.values():
         if cand.get("kind") == "column_map":
-            fields_of.setdefault(_norm(cand.get("header")), set()).add(cand.get("field"))
+            fields_of.setdefault(_norm(cand.get("header")), set()).add(cand["field"])  # every column_map names one
     # one header claimed for two fields ("UNIT PRICE AMOUNT": two columns under one run of words) names neither
     bundle = [c for c in counts.values() if c.get("kind") != "column_map" or len(fields_of[_norm(c.get("header"))]) == 1]
     layout = _table_layout(learner, doc, order.canonical or {})
@@ -727,9 +729,9 @@ def _learn_version(s: Session, order: Order, paths: list[str], candidates: list[
     for hint in list(bundle):
         if len(bundle) > 1:
             without = [h for h in bundle if h is not hint]
-            got = score(without)
-            if got >= best:
-                bundle, best = without, got
+            points = score(without)
+            if points >= best:
+                bundle, best = without, points
     record = {"field": "version", "wrong": None, "right": None, "sender": doc.sender, "document_id": doc.id,
               "raw": None, "click": None}
     for hint in bundle:

@@ -65,6 +65,13 @@ def order_version(order: Order) -> str:
 
 
 
+def _at(path: str, *, nested: bool = False) -> Callable[[str], bool]:
+    """Whether an issue's field is ``path`` (``nested``: or a field under it)."""
+    if nested:
+        return lambda f: f == path or f.startswith((f"{path}.", f"{path}["))
+    return lambda f: f == path
+
+
 def _issue_view(row: Any) -> dict[str, Any]:
     def show(v: Any) -> str:
         return v if isinstance(v, str) else json.dumps(v, default=str)
@@ -239,7 +246,7 @@ def order_context(s: Session, order: Order, user: CurrentUser,
     for path, label, typ in HEADER_FIELDS:
         header.append({"path": path, "label": label, "value": values[path], "type": typ,
                        "choices": ["original", "change", "cancel"] if path == "purpose" else None,
-                       "issues": take(lambda f, p=path: f == p)})
+                       "issues": take(_at(path))})
     parties = []
     for key, label in PARTIES:
         party = getattr(co, key)
@@ -247,12 +254,12 @@ def order_context(s: Session, order: Order, user: CurrentUser,
             "key": key, "label": label, "name_path": f"{key}.name", "name": values[f"{key}.name"],
             "address_path": f"{key}.address.text", "address": values[f"{key}.address.text"],
             "ids": ", ".join(f"{k}:{v}" for k, v in (party.ids if party else {}).items()),
-            "issues": take(lambda f, k=key: f == k or f.startswith((f"{k}.", f"{k}["))),
+            "issues": take(_at(key, nested=True)),
         })
     lines, found = [], present.resolved_lines(order.resolved)
     for n in range(len(co.lines)):
         prefix = f"lines[{n}]"
-        line_issues = take(lambda f, p=prefix: f == p or f.startswith((f"{p}.", f"{p}[")))
+        line_issues = take(_at(prefix, nested=True))
         bad = {i["field"] for i in line_issues if i["severity"] == "error"}
         warn = {i["field"] for i in line_issues}
         cells = [{"key": col, "path": f"{prefix}.{col}", "value": values[f"{prefix}.{col}"],

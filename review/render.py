@@ -76,7 +76,7 @@ def page_sizes(data: bytes, kind: str) -> list[tuple[float, float]]:
 
         pdf = pdfium.PdfDocument(data)
         try:
-            return [tuple(pdf[i].get_size()) for i in range(len(pdf))]  # type: ignore[misc]
+            return [tuple(pdf[i].get_size()) for i in range(len(pdf))]
         finally:
             pdf.close()
     from PIL import Image
@@ -372,8 +372,8 @@ def edi_segments(
     for n in range(lines):
         for name in _LINE_FIELDS:
             path = f"lines[{n}].{name}"
-            if path not in provenance and (prov := field_provenance(provenance, path)) is not None:
-                mark(prov.segment, path)
+            if path not in provenance and (found := field_provenance(provenance, path)) is not None:
+                mark(found.segment, path)
     for diag in diagnostics or []:
         pos = (diag.get("position") or {}).get("segment")
         if isinstance(pos, int) and 0 <= pos < len(segs):

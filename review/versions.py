@@ -38,15 +38,15 @@ def version_diff(old: CanonicalOrder, new: CanonicalOrder) -> list[dict[str, str
     before = {ln.line_no or str(i + 1): ln for i, ln in enumerate(old.lines)}
     after = {ln.line_no or str(i + 1): ln for i, ln in enumerate(new.lines)}
     for no in [*before, *(n for n in after if n not in before)]:
-        a, b = before.get(no), after.get(no)
+        was, now = before.get(no), after.get(no)
         brief = lambda ln: f"{_text(ln.qty)} {ln.uom or ''} {ln.sku or ln.customer_part or ''} @ {_text(ln.unit_price)}"  # noqa: E731
-        if b is None:
-            out.append({"field": f"line {no}", "old": brief(a), "new": "removed"})
-        elif a is None:
-            out.append({"field": f"line {no}", "old": "added", "new": brief(b)})
+        if now is None:
+            out.append({"field": f"line {no}", "old": brief(was), "new": "removed"})
+        elif was is None:
+            out.append({"field": f"line {no}", "old": "added", "new": brief(now)})
         else:
             for col in _VERSION_LINE_COLS:
-                x, y = _text(getattr(a, col)), _text(getattr(b, col))
+                x, y = _text(getattr(was, col)), _text(getattr(now, col))
                 if x != y:
                     out.append({"field": f"line {no} {col}", "old": x, "new": y})
     return out

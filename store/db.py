@@ -35,7 +35,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         }
         if memory:
             opts["poolclass"] = StaticPool
-        else:
+        elif u.database:
             Path(u.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(u, **{**opts, **kwargs})
         event.listen(engine, "connect", _sqlite_pragmas(wal=not memory))
@@ -82,6 +82,8 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     # old table would cascade-delete every child row. The pragma only takes effect outside a transaction.
     with _sqlite_file_lock(engine), _transactional_ddl(engine) as ddl, ddl.connect() as conn:
         raw = conn.connection.dbapi_connection  # not through SQLAlchemy, which would begin a transaction first
+        if raw is None:  # a live pooled connection always has one
+            raise RuntimeError("the SQLite connection has no driver connection")
         raw.execute("PRAGMA foreign_keys=OFF")
         try:
             with conn.begin():

@@ -6,7 +6,7 @@ Alembic (``store/migrations``) creates these tables; keep the migrations and thi
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Boolean,
@@ -75,6 +75,10 @@ class Order(Base):
 
     __tablename__ = "orders"
     __table_args__ = (UniqueConstraint("document_id", "doc_index", name="uq_orders_document_index"),)
+    if TYPE_CHECKING:  # not columns: what a review action did, set on the loaded row for its caller
+        learned: Any  # review.learning.Learned of the last fix, or None
+        taught_xref: str | None  # the customer part a fix taught a cross-reference for
+        requeued: list[int]  # waiting orders the correction re-validated
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
     doc_index: Mapped[int] = mapped_column(Integer, default=0)

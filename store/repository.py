@@ -10,9 +10,9 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from email.utils import parseaddr
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, CursorResult, Executable, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -36,6 +36,12 @@ from orderflow.store.models import (
 from orderflow.store.types import utcnow
 
 
+def affected(s: Session, stmt: Executable) -> int:
+    """How many rows an UPDATE / DELETE changed: the compare-and-sets read it. ``Session.execute`` is
+    typed as returning a plain ``Result``; for DML it is a ``CursorResult``, which has the count."""
+    return cast(CursorResult[Any], s.execute(stmt)).rowcount
+
+
 class StoreError(Exception):
     """Base class of store errors; the message is meant for a person."""
 
@@ -53,6 +59,11 @@ def order_key(customer_id: str | None, po_number: str | None, purpose: str, revi
     """The idempotency key (customer, PO, purpose, revision); None while customer or PO is unknown."""
     if not customer_id or not po_number:
         return None
+    return key_of(customer_id, po_number, purpose, revision)
+
+
+def key_of(customer_id: str, po_number: str, purpose: str, revision: int) -> str:
+    """The key's text for parts that are all known (``order_key`` when they may not be)."""
     return f"{customer_id}|{po_number}|{purpose}|{revision}"
 
 
@@ -136,6 +147,14 @@ def get_document(s: Session, doc_id: int) -> Document | None:
     return s.get(Document, doc_id)
 
 
+def document(s: Session, doc_id: int) -> Document:
+    """The document, for a caller that holds its id from the store: a missing one is a LookupError."""
+    doc = s.get(Document, doc_id)
+    if doc is None:
+        raise LookupError(f"document {doc_id} not found")
+    return doc
+
+
 def find_document(s: Session, sha256: str, account: str | None = None) -> Document | None:
     """The document with these bytes (from ``account`` when given; else the first one stored)."""
     q = select(Document).where(Document.sha256 == sha256)
@@ -160,7 +179,7 @@ def claim_documents(
     left in ``processing`` by a worker that died longer ago than that.
     """
     now = utcnow()
-    cond = Document.state.in_(list(states))
+    cond: ColumnElement[bool] = Document.state.in_(list(states))
     if stale_after is not None:
         cond = cond | (
             (Document.state == DocumentState.PROCESSING.value) & (Document.claimed_at < now - stale_after)
@@ -413,6 +432,14 @@ def get_order(s: Session, order_id: int, *, for_update: bool = False) -> Order |
     return s.get(Order, order_id)
 
 
+def order(s: Session, order_id: int) -> Order:
+    """The order, for a caller that holds its id from the store: a missing one is a LookupError."""
+    row = s.get(Order, order_id)
+    if row is None:
+        raise LookupError(f"order {order_id} not found")
+    return row
+
+
 def find_orders(
     s: Session, *, customer_id: str | None, po_number: str, exclude_id: int | None = None
 ) -> list[Order]:
@@ -508,7 +535,9 @@ def order_issues(order: Order) -> list[Issue]:
 
 def order_history(s: Session, order: Order) -> list[Order]:
     """This order and its earlier revisions, newest first (follows ``previous_order_id``)."""
-    chain, seen, cur = [], set(), order
+    chain: list[Order] = []
+    seen: set[int] = set()
+    cur: Order | None = order
     while cur is not None and cur.id not in seen:
         chain.append(cur)
         seen.add(cur.id)

@@ -82,7 +82,9 @@ def confirmed_by_reference(order: CanonicalOrder, result: Any, ref: Any) -> set[
     from rapidfuzz import fuzz  # noqa: PLC0415
 
     def same(a: str | None, b: str | None) -> bool:
-        return bool(a and b) and fuzz.token_set_ratio(a.lower(), b.lower()) >= 90
+        if not a or not b:
+            return False
+        return fuzz.token_set_ratio(a.lower(), b.lower()) >= 90
 
     out: set[str] = set()
     customer = ref.customer(result.customer_id) if result.customer_id else None

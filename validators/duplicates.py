@@ -16,7 +16,7 @@ RULE = "duplicates"
 LIVE_STATES = frozenset({*(s.value for s in OPEN_STATES), OrderState.PUSHED.value, OrderState.ACKNOWLEDGED.value})
 
 
-def _same(existing: ExistingOrder, customer_id: str, po: str, own_id: str | None) -> bool:
+def _same(existing: ExistingOrder, customer_id: str, po: str, own_id: int | str | None) -> bool:
     return (
         existing.customer_id == customer_id
         and norm_code(existing.po_number) == po

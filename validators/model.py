@@ -76,7 +76,7 @@ class ExistingOrder:
     customer_id: str | None
     po_number: str | None
     state: str
-    order_id: str | None = None
+    order_id: int | str | None = None  # the store id (tests: any label)
     purpose: str = "original"
 
 
@@ -94,7 +94,7 @@ class ValidationContext:
     partner_ids: dict[str, str] = field(default_factory=dict)
     existing_orders: list[ExistingOrder] = field(default_factory=list)
     live_credit: Callable[[str], Decimal | None] | None = None
-    order_id: str | None = None  # this order's own id, so it is not its own duplicate
+    order_id: int | str | None = None  # this order's own id, so it is not its own duplicate
     price_overrides: set[int] = field(default_factory=set)  # line indexes whose PO price a CSR accepted
     approvals_granted: list[str] = field(default_factory=list)  # roles that already approved
     customer_id: str | None = None  # set by a CSR in review: skips customer resolution

@@ -114,18 +114,20 @@ def validate(
         issues += ship.issues
 
     default_lines = [ResolvedLine(index=i, line_no=line.line_no) for i, line in enumerate(order.lines)]
-    lines, sku_issues = _guard("sku", issues, lambda: resolve_skus(order, ref, cid, config), (default_lines, []))
+    none: list[Issue] = []  # a guarded rule that failed adds only its RULE_ERROR
+    lines, sku_issues = _guard("sku", issues, lambda: resolve_skus(order, ref, cid, config), (default_lines, none))
     result.lines = lines
     issues += sku_issues
     issues += _guard("uom", issues, lambda: check_uoms(order, lines, ref, config), [])
     issues += _guard("pricing", issues, lambda: check_prices(order, lines, ref, cid, ctx, config), [])
-    quote_issues, quoted = _guard("quotes", issues, lambda: check_quotes(order, lines, ref, cid, config), ([], set()))
+    unquoted: set[int] = set()
+    quote_issues, quoted = _guard("quotes", issues, lambda: check_quotes(order, lines, ref, cid, config), (none, unquoted))
     if quoted:  # a valid quote prices these lines: contract-price findings no longer apply
         issues[:] = [i for i in issues if not (i.rule == "pricing" and _line_index(i.field) in quoted)]
     issues += quote_issues
     issues += _guard("availability", issues, lambda: check_availability(order, lines, ref, cid, ctx, config), [])
     issues += [i.model_copy(update={"severity": Severity(config.arithmetic_severity)}) for i in
-               _guard("totals", issues, lambda: check_totals(order, config.total_tolerance), [])]
+               _guard("totals", issues, lambda: check_totals(order, config.total_tolerance), none)]
     issues += _guard("confidence", issues, lambda: check_confidence(
         order, config.review_confidence, confirmed_by_reference(order, result, ref)), [])
     result.order_total = order_total(order, lines)
@@ -134,8 +136,9 @@ def validate(
     issues += _guard("charges", issues, lambda: check_charges(order, config), [])
     issues += _guard("credit", issues, lambda: check_credit(order, total, ref, cid, ctx, config), [])
     issues += _guard("duplicates", issues, lambda: check_duplicates(order, cid, ctx), [])
+    no_roles: list[str] = []
     roles, approval_issues = _guard(
-        "approvals", issues, lambda: required_approvals(total, lines, ctx, config), ([], [])
+        "approvals", issues, lambda: required_approvals(total, lines, ctx, config), (no_roles, none)
     )
     result.approvals_required = roles
     issues += approval_issues

@@ -54,8 +54,8 @@ def check_totals(order: CanonicalOrder, tolerance: Decimal = Decimal("0.01"), se
                  ) -> list[Issue]:
     issues: list[Issue] = []
     for i, line in enumerate(order.lines):
-        if line_closes(line, tolerance) is not False:
-            continue
+        if line_closes(line, tolerance) is not False or line.qty is None or line.unit_price is None:
+            continue  # closes, or cannot be checked
         computed = line.qty * line.unit_price
         issues.append(make_issue(
             IssueCode.ARITHMETIC,

@@ -100,12 +100,14 @@ def total_closes(order: CanonicalOrder) -> float:
         return 0.5
     amounts = [ln.amount if ln.amount is not None else (ln.qty * ln.unit_price if ln.qty is not None
                and ln.unit_price is not None else None) for ln in order.lines]
-    if any(a is None for a in amounts):
-        return 0.5 if any(a is not None for a in amounts) else 0.5
-    base = sum(amounts, Decimal(0))
-    charges = sum((-c.amount if c.kind == "allowance" else c.amount) for c in order.charges if c.amount is not None)
-    line_ch = sum((-c.amount if c.kind == "allowance" else c.amount) for ln in order.lines for c in ln.charges
-                  if c.amount is not None)
+    known = [a for a in amounts if a is not None]
+    if len(known) != len(amounts):
+        return 0.5
+    base = sum(known, Decimal(0))
+    charges = sum(((-c.amount if c.kind == "allowance" else c.amount) for c in order.charges
+                   if c.amount is not None), Decimal(0))
+    line_ch = sum(((-c.amount if c.kind == "allowance" else c.amount) for ln in order.lines for c in ln.charges
+                   if c.amount is not None), Decimal(0))
     candidates = {base, base + charges, base + line_ch, base + charges + line_ch}
     return 1.0 if any(_close(c, order.declared_total) for c in candidates) else 0.0
 
@@ -358,8 +360,8 @@ def evidence(order: CanonicalOrder, *, sheet: bool = False, second: dict[str, fl
         else:
             f["ocr"], f["hint"], f["has_box"], f["word_conf"] = 0.0, 0.0, 0.0, 0.5
         f["valid"] = validate_value(kind, value, order, line)
-        if line is not None:
-            idx = int(re.match(r"^lines\[(\d+)\]", path).group(1))
+        if line is not None and (at := re.match(r"^lines\[(\d+)\]", path)) is not None:
+            idx = int(at.group(1))
             f["line_arith"] = arith[idx]
             present = [getattr(line, k) is not None for k in ("qty", "unit_price", "amount", "description")]
             f["line_complete"] = sum(present) / len(present)

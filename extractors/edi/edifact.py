@@ -108,7 +108,7 @@ def tokenize(text: str) -> Segments:
     out = Segments()
     seps = out.seps
     if text.startswith("UNA") and len(text) >= 9:
-        c, e, d, r, rep, s = text[3:9]
+        c, e, d, r, rep, s = tuple(text[3:9])  # the six service characters
         seps.component, seps.element, seps.decimal, seps.segment = c, e, d, s
         seps.release = r if r not in (" ", "") else ""
         seps.repetition = rep if rep != " " else ""

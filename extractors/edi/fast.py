@@ -23,7 +23,7 @@ set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 def one(cls: type, values: dict[str, Any], fields: set[str] | None = None) -> Any:
     """One model from a complete dict of typed values (``fields``: its fields-set, shared or not)."""
-    obj = _new(cls)
+    obj: Any = _new(cls)
     set_dict(obj, values)
     set_fields(obj, set(values) if fields is None else fields)
     set_extra(obj, None)
@@ -35,7 +35,7 @@ def many(cls: type, values: list[dict[str, Any]], fields: set[str]) -> list[Any]
     """Models from complete value dicts, sharing one fields-set that already holds every field name
     (pydantic only ever adds names to it, so sharing changes nothing)."""
     n = len(values)
-    objs = list(map(_new, repeat(cls, n)))
+    objs: list[Any] = list(map(_new, repeat(cls, n)))
     deque(map(set_dict, objs, values), 0)
     deque(map(set_fields, objs, repeat(fields, n)), 0)
     deque(map(set_extra, objs, repeat(None, n)), 0)

@@ -42,6 +42,7 @@ class TradingPartner:
 
     def qualifiers(self, standard: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
         """(sku, customer_part, gtin) qualifier priority lists for X12 or EDIFACT."""
+        base: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
         if standard == "X12":
             base = (X12_SKU, X12_CUSTOMER_PART, X12_GTIN)
         else:

@@ -237,7 +237,7 @@ def _tokenize(text: str, lazy: bool) -> Segments:
         out.delimiters.append((0, delims))
         _split(text, delims, out, lazy)
         return out
-    pos = m.start()
+    pos: int | None = m.start()
     if text[:pos].strip():
         out.diagnostics.append(
             Diagnostic(

@@ -9,6 +9,7 @@ numbers: the (qty, price, amount) triple whose product closes on the most rows i
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from itertools import permutations
 from typing import Protocol
@@ -29,8 +30,10 @@ class _Col(Protocol):
 
 
 class _W(Protocol):
-    text: str
-    xc: float
+    @property
+    def text(self) -> str: ...
+    @property
+    def xc(self) -> float: ...
 
 
 def cell_number(words: list[_W]) -> Decimal | None:
@@ -56,7 +59,7 @@ def _closes(q: Decimal, p: Decimal, a: Decimal, basis: Decimal | None) -> bool:
     return any(abs(calc / n - a) <= tol for n in {Decimal(1), Decimal(100), Decimal(1000), basis or Decimal(1)} if n)
 
 
-def resolve(cols: list[_Col], value_rows: list[list[_W]]) -> bool:
+def resolve(cols: Sequence[_Col], value_rows: Sequence[Sequence[_W]]) -> bool:
     """Re-assign qty / unit_price / amount when another triple of numeric columns closes qty × price =
     amount on more rows than the header words' choice. Returns True when roles changed."""
     cand = [c for c in cols if c.role in _FREE_ROLES and not _TAXISH.search(getattr(c, "header", "") or "")]

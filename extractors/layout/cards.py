@@ -102,6 +102,7 @@ def wrapped_text(card_lines: list[Line], all_lines: list[Line], cells: dict[str,
     description's wrapped rows."""
     desc = cells.get("description")
     out: list[Line] = []
+    anchor: Line | None
     if not desc:
         # no description label: the unlabelled lines under the card's last label, starting in the labels'
         # column ("Menge: 10 ST" over "End Seal Square / Vierkantdichtung …") are its text

@@ -126,19 +126,19 @@ def extract_order(pages: list[PageWords], *, hints: list[dict[str, Any]] | dict[
         all_words += ws
         page_lines.append(group_lines(ws, p.number))
         widths[p.number], heights[p.number], extractor[p.number] = p.width, p.height, p.extractor
-    hints = compile_hints(hints)
+    compiled = compile_hints(hints)
     text = "\n".join(ln.text for lines in page_lines for ln in lines)
-    day_first = hints.day_first
+    day_first = compiled.day_first
     if day_first is None:
         country = _issuer_country(page_lines, heights) or ("US" if "$" in text else None)
         day_first = guess_day_first(_DATE_TOKEN.findall(text), country=country)
-    decimal_comma = hints.decimal_comma if hints.decimal_comma is not None else _decimal_comma(all_words)
+    decimal_comma = compiled.decimal_comma if compiled.decimal_comma is not None else _decimal_comma(all_words)
     if day_first is None and decimal_comma:
         day_first = True  # "04/09/25" beside "1.234,50": the decimal-comma countries all write the day first
-    ctx = _Ctx(extractor, decimal_comma, day_first, date_hint=hints.day_first_hint)
+    ctx = _Ctx(extractor, decimal_comma, day_first, date_hint=compiled.day_first_hint)
     issues: list[Issue] = []
     order = CanonicalOrder()
-    doc = F.Doc([ln for lines in page_lines for ln in lines], widths, set(), extra_labels=hints.labels)
+    doc = F.Doc([ln for lines in page_lines for ln in lines], widths, set(), extra_labels=compiled.labels)
 
     buyer_first = F.find_party(doc, "buyer")
     buyer_words = set()
@@ -153,7 +153,7 @@ def extract_order(pages: list[PageWords], *, hints: list[dict[str, Any]] | dict[
                       and not ORG_HINT.fullmatch(w)} - buyer_words if supplier else set()
     supplier_words -= {"the", "and", "supply", "international", "company", "industries", "group", "solutions"}
     kind = doc_kind(doc)
-    tables = read_tables(page_lines, heights, buyer_words, hints, kind, supplier_words)
+    tables = read_tables(page_lines, heights, buyer_words, compiled, kind, supplier_words)
     for t in tables:
         for ln in t.header_lines:
             doc.skip.add(id(ln))
@@ -162,14 +162,14 @@ def extract_order(pages: list[PageWords], *, hints: list[dict[str, Any]] | dict[
             doc.skip.update(id(x) for x in r.extra)
 
     covered: set[int] = set()
-    learned = read_records(page_lines, hints.table_layout, lambda t: _dec(t, ctx), covered) \
-        if hints.table_layout else []
+    learned = read_records(page_lines, compiled.table_layout, lambda t: _dec(t, ctx), covered) \
+        if compiled.table_layout else []
     doc.skip |= covered
     _header(doc, ctx, order, text, lh, kind)
     _revision(doc, ctx, order, heights)
-    _apply_regions(doc, ctx, order, hints)
+    _apply_regions(doc, ctx, order, compiled)
     table_of: list[int] = []
-    free_ctx = _Ctx(extractor, decimal_comma, day_first, date_hint=hints.day_first_hint) if learned else ctx
+    free_ctx = _Ctx(extractor, decimal_comma, day_first, date_hint=compiled.day_first_hint) if learned else ctx
     free: list[OrderLine] = []
     for ti, t in enumerate(tables):
         for row in t.rows:
@@ -177,10 +177,10 @@ def extract_order(pages: list[PageWords], *, hints: list[dict[str, Any]] | dict[
             if line is not None:
                 free.append(line)
                 table_of.append(ti)
-    if learned:  # the sender's learned table layout replaces the template-free table reader
-        hid = str(hints.table_layout.get("id"))
+    if learned and compiled.table_layout:  # the sender's learned table layout replaces the template-free reader
+        hid = str(compiled.table_layout.get("id"))
         order.lines = [_record_line(rec, ctx, i, hid) for i, rec in enumerate(learned)]
-        _fill_unlearned(order.lines, free, hints.table_layout, ctx, free_ctx)
+        _fill_unlearned(order.lines, free, compiled.table_layout, ctx, free_ctx)
         table_of = [len(tables) - 1] * len(order.lines)
     else:
         order.lines = free
@@ -482,10 +482,10 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
             if not re.search(r"\d", head) and re.search(r"\d", rest):
                 # "Feldmann Verpackungen, Meteorstraße 10-18, D-59590 Geseke": name and address on one line
                 name, addr_lines = head.strip(), [rest.strip()]
-        m = re.split(r"\s+[—–]\s+|\s+-\s+", name, maxsplit=1)
-        if len(m) == 2 and (not addr_lines or re.match(r"\d", m[1])):
+        split = re.split(r"\s+[—–]\s+|\s+-\s+", name, maxsplit=1)
+        if len(split) == 2 and (not addr_lines or re.match(r"\d", split[1])):
             # "REDLINE-HOU — 8300 Market Street": the name, then the address starting on the same line
-            name, addr_lines = m[0], [m[1], *addr_lines]
+            name, addr_lines = split[0], [split[1], *addr_lines]
         joined = ""
         for a in addr_lines:
             if joined and (re.fullmatch(r"[\d -]{4,10}|[A-Z]{1,2}\d[\w ]{2,6}", a) or joined.endswith((",", "-", "&"))):
@@ -954,8 +954,8 @@ def _line(row: Row, ctx: _Ctx, index: int) -> OrderLine | None:
         v = _money(phrase_text(money), ctx, prefer="first")
         if v is None:
             continue
-        desc = phrase_text(cells.get("description", [])) or None
-        line.charges.append(Charge(kind="allowance", description=desc, amount=abs(v)))
+        what = phrase_text(cells.get("description", [])) or None
+        line.charges.append(Charge(kind="allowance", description=what, amount=abs(v)))
         ctx.put(f"{path}.charges[{k}].amount", money)
     if line.qty is None and line.amount is None and line.unit_price is None:
         return None

@@ -152,7 +152,7 @@ def label_hits(doc: Doc, field: str, *, rows: bool = False):
                         nxt = _next_line(doc, line)
                         stack = _stacked_part(nxt, phrase) if nxt is not None and nxt.top - line.bottom < line.height \
                             else None
-                        if stack is not None:
+                        if nxt is not None and stack is not None:
                             hit2 = _match_label(pattern, text + " " + phrase_text(nxt.phrases[stack]), anywhere=False)
                             if hit2 and not hit2[1].strip() and not _match_label(pattern, text, anywhere=False):
                                 yield pi, nxt, stack, []
@@ -907,11 +907,12 @@ def sentence_block(doc: Doc, found: Found) -> Found | None:
     """A value printed as sentences under its own ``Label:`` ("TERMS:" over "Your bank acct. will be
     debited on / Discount allowance is 3.65% / …"): the left-aligned lines that go on until one ends
     with a full stop. None when the value is a short phrase or sits beside its label."""
-    if not found.words or not (found.label or "").rstrip().endswith(":"):
+    label = found.label or ""
+    if not found.words or not label.rstrip().endswith(":"):
         return None
     w0 = found.words[0]
     line = next((ln for ln in doc.lines if any(w is w0 for w in ln.words)), None)
-    if line is None or found.label in line.text:
+    if line is None or label in line.text:
         return None
     x0 = w0.x0
     first = _first_column([w for w in line.words if w.x0 >= x0 - 2])
@@ -1028,7 +1029,7 @@ def combined_inline(doc: Doc, field: str) -> Found | None:
             head = " ".join(m.group("l1").split()[:-1])
             for part, val, cands in (("l1", "v1", [m.group("l1")]),
                                      ("l2", "v2", [m.group("l2"), f"{head} {m.group('l2')}".strip()])):
-                if any(_match_label(p, c, anywhere=False) is not None and not _match_label(p, c, anywhere=False)[1]
+                if any((hit := _match_label(p, c, anywhere=False)) is not None and not hit[1]
                        for p in _PATTERNS[field] for c in cands):
                     words = [w for w in ph if w.text == m.group(val)]
                     return Found(m.group(val), words or ph, label=m.group(part))

@@ -322,7 +322,7 @@ def _numbered_items(cols: list[Column], body: list[Line]) -> None:
         vals = _column_values(c, body)
         if len(vals) == 1 and c.role and _GENERIC_ITEM.match(c.header.strip()) and re.fullmatch(r"0*\d{1,3}", vals[0]) \
                 and any(x.role in ("sku", "customer_part") for x in cols if x is not c):
-            freed, c.role = c.role, "line_no"  # one row: a bare "Item" holding "10" beside a code column counts lines
+            c.role = "line_no"  # one row: a bare "Item" holding "10" beside a code column counts lines
             return
         merged_label = c.role and any(_GENERIC_ITEM.match(t.strip("()[].:")) for t in c.header.split()) \
             and len(c.header.split()) > 1
@@ -339,8 +339,8 @@ def _numbered_items(cols: list[Column], body: list[Line]) -> None:
             steps_allowed = (1, 10)  # 1, 2, 3 or SAP's 10, 20, 30 under a bare "Item"
         else:
             continue
-        nums = [Decimal(v.rstrip(".)")) for v in vals]
-        steps = {b - a for a, b in zip(nums, nums[1:], strict=False)}
+        numbers = [Decimal(v.rstrip(".)")) for v in vals]
+        steps = {b - a for a, b in zip(numbers, numbers[1:], strict=False)}
         if len(steps) == 1 and next(iter(steps)) in steps_allowed:
             freed, c.role = c.role, "line_no"
             if freed:
@@ -716,18 +716,18 @@ def _two_tier(cols: list[Column], head: list[Line], body: list[Line], buyer_word
     if not pairs:
         return
     joined = [c.role for c in cols]  # the labels read whole, over both header lines
-    for c, a, b, whole in zip(cols, one, two, joined, strict=True):
-        if not a.header and not b.header and whole in ("uom", "line_no"):
+    for c, top, low, whole in zip(cols, one, two, joined, strict=True):
+        if not top.header and not low.header and whole in ("uom", "line_no"):
             continue  # an unheaded column the values named ("46 | CSE"): its role holds on the item's row
         filled = sum(1 for ln in under if any(c.left <= w.xc < c.right for w in ln.words))
-        if whole and a.header and b.header and 2 * filled < len(under) and (a.role or b.role) and (
-                whole not in (a.role, b.role) or not (a.role and b.role)):
+        if whole and top.header and low.header and 2 * filled < len(under) and (top.role or low.role) and (
+                whole not in (top.role, low.role) or not (top.role and low.role)):
             # "Vendor / Item #", "Unit / Price" over a column the records' second rows leave empty: one label
             # wrapped over the two lines, not two labels
             c.role, c.role2 = whole, None
             continue
-        c.role = a.role
-        c.role2 = b.role if b.header else (a.role if a.role not in _STRICT else None)
+        c.role = top.role
+        c.role2 = low.role if low.header else (top.role if top.role not in _STRICT else None)
 
 
 _YOUR_CODE = re.compile(r"\byour\s+(?:item|part|article|material|art)|\bihre?\s+(?:material|artikel|art|nummer|nr)"

@@ -164,7 +164,7 @@ class _Builder:
         amount = self.number(cell("amount"))
         desc_cell = cell("description")
         desc = clean_description(desc_cell.text) if desc_cell else None
-        codes = {f: cell(f).text for f in ("sku", "customer_part", "gtin", "line_no") if cell(f) is not None}
+        codes = {f: got.text for f in ("sku", "customer_part", "gtin", "line_no") if (got := cell(f)) is not None}
         if qty is None and not (desc and (price is not None or amount is not None)) and not (
             qty is None and codes.get("sku") and amount is not None
         ):

@@ -127,7 +127,7 @@ class _Parser:
             if tok and tok[0] == "range":
                 self.take()
                 c0, r0, c1, r1 = range_boundaries(tok[1].replace("$", ""))
-                vals = [self.get(r - 1, c - 1) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)]  # type: ignore[operator]
+                vals = [self.get(r - 1, c - 1) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)]
                 out.append([v for v in vals if v is not None])
             else:
                 out.append([self.expr()])

@@ -88,10 +88,10 @@ def infer_table(sheet: Sheet, decimal_comma: bool | None = None) -> Table | None
                 best = (key, a, b, c)
         if best is None:
             return None
-        _, qa, pb, ac = best
-        put("qty", qa)
-        put("unit_price", pb)
-        put("amount", ac)
+        _, qty_col, price_col, amount_col = best
+        put("qty", qty_col)
+        put("unit_price", price_col)
+        put("amount", amount_col)
     elif len(numeric) == 2:
         a, b = numeric
         ints = {x: sum(1 for r in rows if (_num(sheet.get(r, x), decimal_comma) or Decimal("0.5")) % 1 == 0)

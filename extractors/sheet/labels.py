@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -225,9 +226,11 @@ VETOES: dict[str, tuple[str, ...]] = {
 }
 
 _NORM = re.compile(r"[^a-z0-9\u3040-\u30ff\u3400-\u9fff]+")  # CJK (kana, ideographs) kept
-_ACCENTS = str.maketrans("áàâäãéèêëíìîïóòôöõúùûüñçß", "aaaaaeeeeiiiiooooouuuuncs")
-_ACCENTS.update(str.maketrans("łśćżźńąęěřčůšžýňťďşğıøåőűÿ", "lsczznaeercuszyntdsgioaouy"))
-_ACCENTS.update(str.maketrans({"æ": "ae", "\u0307": ""}))  # "İ".lower() is "i" + a combining dot
+_ACCENTS: dict[int, Any] = {  # str.translate table: code point -> replacement
+    **str.maketrans("áàâäãéèêëíìîïóòôöõúùûüñçß", "aaaaaeeeeiiiiooooouuuuncs"),
+    **str.maketrans("łśćżźńąęěřčůšžýňťďşğıøåőűÿ", "lsczznaeercuszyntdsgioaouy"),
+    **str.maketrans({"æ": "ae", "\u0307": ""}),  # "İ".lower() is "i" + a combining dot
+}
 
 
 # "(incl. GST)", "(excl. VAT)", "(Cases)", "(each)": qualifiers that do not change what a column is.

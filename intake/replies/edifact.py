@@ -160,7 +160,7 @@ def build_ordrsp(
         body.append(Segment("CUX", ["2", order.currency, "9"]))
     for line, status in zip(order.lines, statuses, strict=True):
         item = next(((v, q) for q, v in line.ids.items() if q in ("EN", "SRV", "UP")), None)
-        lin = [status.line_no, _LIN_ACTION.get(status.status, "3")]
+        lin: list[str | list[str]] = [status.line_no, _LIN_ACTION.get(status.status, "3")]  # a composite as a list
         if item:
             lin.append([item[0], item[1]])
         body.append(Segment("LIN", *lin))

@@ -412,7 +412,7 @@ def build_865(
         )
         if status.status == "IR" and reasons.get(status.line_no):
             segs.append(_seg("MSG", reasons[status.line_no][:264]))
-        ack = ["ACK", status.status]
+        ack: list[Any] = ["ACK", status.status]  # _seg formats each element
         if status.qty is not None:
             ack += [status.qty, status.uom or line.uom or "EA"]
             hash_total += status.qty

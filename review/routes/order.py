@@ -208,7 +208,8 @@ def claim(request: Request, web: Web, order_id: OrderId, form: FormData = Depend
             return web.refuse(request, order_id, user, f"Not claimed: {exc}", review_error(exc))
         until = order.claim_expires_at
     if wants_json:
-        return JSONResponse({"ok": True, "until": until.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")})
+        return JSONResponse({"ok": True, "until": until.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+                             if until is not None else None})
     return web.back_to(order_id)
 
 

@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from harness import PACKAGE_ROOT, REPO, make_batch
@@ -211,7 +212,6 @@ def test_a_live_worker_renews_its_claim_and_a_dead_ones_lapses(workdir):
     """The heartbeat keeps a 1-second lease alive for 3 seconds of work; once it stops, the lease
     lapses and another worker takes the document."""
     import datetime as dt
-    import time
 
     from orderflow.flows.leases import Heartbeat, renew_documents
     from orderflow.store import repository as repo
@@ -274,15 +274,61 @@ def test_a_killed_writers_temp_file_is_cleaned_by_the_next_write(workdir):
 # --------------------------------------------------------------------------- the replies outbox
 
 
-def test_an_855_owed_by_a_push_killed_after_its_commit_is_sent_once_by_the_next_run(workdir):
-    """``orderflow push`` killed (SIGKILL) right after the commit that moved the order to ``pushed``
-    and before its 855 went out: the reply was owed in that same transaction, so the next run sends
-    it; a third run sends nothing more. Every X12 order ends with exactly one 855."""
+def _killed_push(env: dict[str, str], spec: str) -> None:
+    """``orderflow push`` with a power cut (SIGKILL) at the named checkpoint hit."""
+    killed = subprocess.Popen(
+        [sys.executable, "-m", "fixtures.crash_at", spec, "orderflow.flows.cli", "push"],
+        env={**env, "PYTHONPATH": os.pathsep.join((PACKAGE_ROOT, str(Path(__file__).resolve().parents[1])))},
+        cwd=env["ORDERFLOW_HOME"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _out, err = killed.communicate(timeout=300)
+    assert killed.returncode == -9, err[-800:]
+
+
+def _order_ack_rows(url: str) -> list[tuple]:
+    """(order id, file name, delivered at, attempts) of every 855/ORDRSP owed (the 997s have their own test)."""
     from sqlalchemy import select
 
     from orderflow.store.db import make_engine
     from orderflow.store.models import PendingReply
 
+    engine = make_engine(url)
+    try:
+        with engine.connect() as c:
+            return c.execute(select(PendingReply.order_id, PendingReply.name, PendingReply.delivered_at,
+                                    PendingReply.attempts).where(PendingReply.kind == "order_ack")).all()
+    finally:
+        engine.dispose()
+
+
+def _ack_events(url: str) -> collections.Counter:
+    """Order id → ``erp_ack`` audit events (one per 855 the partner was told of)."""
+    from sqlalchemy import select
+
+    from orderflow.store.db import make_engine
+    from orderflow.store.models import AuditEvent
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as c:
+            return collections.Counter(int(i) for (i,) in c.execute(
+                select(AuditEvent.entity_id).where(AuditEvent.entity == "order", AuditEvent.action == "erp_ack")))
+    finally:
+        engine.dispose()
+
+
+def _push_runs(env: dict[str, str], home: Path, pos: list[str], n: int = 2) -> None:
+    """``n`` plain ``orderflow push`` runs; after each, every X12 order has exactly one 855."""
+    for _ in range(n):
+        p = _orderflow(env, "push")
+        _out, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err[-800:]
+        assert _855s(home / "replies") == {po: 1 for po in pos}
+
+
+def test_an_855_owed_by_a_push_killed_after_its_commit_is_sent_once_by_the_next_run(workdir):
+    """``orderflow push`` killed (SIGKILL) right after the commit that moved the order to ``pushed``
+    and before its 855 went out: the reply was owed in that same transaction, so the next run sends
+    it; a third run sends nothing more. Every X12 order ends with exactly one 855."""
     home = workdir / "home"
     home.mkdir()
     url = f"sqlite:///{home / 'orderflow.db'}"
@@ -291,25 +337,92 @@ def test_an_855_owed_by_a_push_killed_after_its_commit_is_sent_once_by_the_next_
     env = _env(home, url)
     _ingest(env, home / "inbox")
 
-    killed = subprocess.Popen(  # `orderflow push` with a power cut at its first owed reply
-        [sys.executable, "-m", "fixtures.crash_at", "before_reply:1", "orderflow.flows.cli", "push"],
-        env={**env, "PYTHONPATH": os.pathsep.join((PACKAGE_ROOT, str(Path(__file__).resolve().parents[1])))},
-        cwd=env["ORDERFLOW_HOME"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    killed.communicate(timeout=300)
-    assert killed.returncode == -9
+    _killed_push(env, "before_reply:1")  # a power cut at its first owed reply
     after_kill = _counts(url)
     assert sum(after_kill["pushed"].values()) == 1 and _855s(home / "replies") == {}
+    (owed,) = _order_ack_rows(url)  # rendered in the pushed commit: its file name is already known
+    assert owed[1].startswith("855-") and owed[2] is None
 
-    for _ in range(2):
-        p = _orderflow(env, "push")
+    _push_runs(env, home, pos)
+    rows = _order_ack_rows(url)
+    assert len(rows) == 3 and all(d is not None for _o, _n, d, _a in rows) and sorted(a for *_r, a in rows) == [1, 1, 1]
+    assert owed[1] in {p.name for p in (home / "replies").rglob("855-*")}  # the one owed, not a new one
+
+
+def test_an_855_written_but_not_recorded_is_written_again_as_the_same_interchange(workdir):
+    """``orderflow push`` killed (SIGKILL) after the first 855's file was written and before its
+    ``erp_ack`` was recorded (checkpoint ``ack_written``). The 855 was rendered, control numbers and
+    all, in the commit that moved the order to ``pushed``, so the next run writes the same file again:
+    one 855 per order, the same ISA/GS control numbers, one ``erp_ack`` each. (Rendered at delivery,
+    the next run took new control numbers and the partner got a second 855 for the order.)"""
+    home = workdir / "home"
+    home.mkdir()
+    url = f"sqlite:///{home / 'orderflow.db'}"
+    (home / "inbox").mkdir()
+    pos = x12_batch(home / "inbox", 3)
+    # the killed run's reply lease lapses after a second, not the default minutes
+    env = {**_env(home, url), "ORDERFLOW_CLAIM_STALE_AFTER_SECONDS": "1"}
+    _ingest(env, home / "inbox")
+
+    _killed_push(env, "ack_written:1")
+    time.sleep(1.2)
+    files = [p for p in (home / "replies").rglob("855-*") if p.is_file()]
+    assert len(files) == 1 and _ack_events(url) == {}  # written, not recorded
+    [written] = files
+    body = written.read_text()
+    isa13 = re.search(r"ISA(?:\*[^*]*){12}\*(\d{9})\*", body).group(1)
+    assert written.name.endswith(f"-{isa13}.edi")
+
+    _push_runs(env, home, pos)
+    assert written.read_text() == body  # same file, same control numbers
+    assert len([p for p in (home / "replies").rglob("855-*") if p.is_file()]) == len(pos)
+    rows = _order_ack_rows(url)
+    assert sorted(a for *_r, a in rows) == [1, 1, 2]  # the killed delivery was taken again
+    assert all(d is not None for _o, _n, d, _a in rows)
+    assert set(_ack_events(url).values()) == {1} and len(_ack_events(url)) == len(pos)
+    assert _counts(url)["states"] == {"pushed": len(pos)}
+
+
+def _rejections(replies: Path) -> collections.Counter:
+    """PO number → 855s that reject the order (BAK02 RJ)."""
+    out: collections.Counter = collections.Counter()
+    for p in replies.rglob("855-*"):
+        for m in re.finditer(r"BAK\*\d\d\*RJ\*([^*~]+)\*", p.read_text(errors="replace")):
+            out[m.group(1)] += 1
+    return out
+
+
+def test_an_erp_cancellation_owes_its_855_in_the_commit_that_records_it(workdir):
+    """The ERP cancels three pushed X12 orders (the file ERP's sale state). ``orderflow erp status`` is
+    killed (SIGKILL) after the commit that sends them back to review and before any rejection went out:
+    the 855s were owed in that commit, so the next ``orderflow push`` sends one rejection per order, and
+    another ``erp status`` sends nothing more."""
+    import json
+
+    home = workdir / "home"
+    home.mkdir()
+    url = f"sqlite:///{home / 'orderflow.db'}"
+    (home / "inbox").mkdir()
+    pos = x12_batch(home / "inbox", 3)
+    env = _env(home, url)
+    _ingest(env, home / "inbox")
+    _push_runs(env, home, pos, n=1)  # pushed and accepted: one 855 each
+    for sale in (home / "erp-outbox").glob("*.json"):
+        data = json.loads(sale.read_text())
+        sale.write_text(json.dumps({**data, "state": "cancelled"}))
+
+    killed = subprocess.Popen(
+        [sys.executable, "-m", "fixtures.crash_at", "before_reply:1", "orderflow.flows.cli", "erp", "status"],
+        env={**env, "PYTHONPATH": os.pathsep.join((PACKAGE_ROOT, str(Path(__file__).resolve().parents[1])))},
+        cwd=env["ORDERFLOW_HOME"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _out, err = killed.communicate(timeout=300)
+    assert killed.returncode == -9, err[-800:]
+    assert _counts(url)["states"] == {"needs_review": len(pos)} and _rejections(home / "replies") == {}
+
+    for args in (("push",), ("erp", "status")):  # the owed rejections go with the next pass; then nothing more
+        p = _orderflow(env, *args)
         _out, err = p.communicate(timeout=300)
         assert p.returncode == 0, err[-800:]
-        assert _855s(home / "replies") == {po: 1 for po in pos}
-    engine = make_engine(url)
-    try:
-        with engine.connect() as c:
-            rows = c.execute(select(PendingReply.delivered_at, PendingReply.attempts)
-                             .where(PendingReply.kind == "order_ack")).all()  # the 997s have their own test
-    finally:
-        engine.dispose()
-    assert len(rows) == 3 and all(d is not None for d, _ in rows) and sorted(n for _, n in rows) == [1, 1, 1]
+        assert _rejections(home / "replies") == {po: 1 for po in pos}
+        assert _855s(home / "replies") == {po: 2 for po in pos}  # the acceptance at push, then the rejection
+    assert _ack_events(url) == {i: 2 for i in _ack_events(url)} and len(_ack_events(url)) == len(pos)

@@ -28,10 +28,10 @@ PACKAGE_ROOT = str(Path(os.path.abspath(notify.__file__)).parent.parent.parent)
 TESTS = str(Path(__file__).resolve().parents[1])
 
 
-def _owed(services) -> list[tuple[str | None, str | None]]:
+def _owed(services, kind: str = replies.EXCEPTION_NOTICE) -> list[tuple[str | None, str | None]]:
     with services.session_factory() as s:
         return [(r.delivered_at and "sent", r.error) for r in
-                s.scalars(select(PendingReply).where(PendingReply.kind == replies.EXCEPTION_NOTICE))]
+                s.scalars(select(PendingReply).where(PendingReply.kind == kind))]
 
 
 def test_a_notice_the_smtp_server_refused_stays_owed_and_goes_once_when_it_is_back(
@@ -93,3 +93,31 @@ def test_a_notice_owed_by_a_worker_killed_after_routing_is_sent_once_by_the_next
                            capture_output=True, text=True, timeout=300)
         assert p.returncode == 0, p.stderr[-800:]
         assert [rcpt for rcpt, _msg in smtp_sink.mails] == [[BUYER]]
+
+
+SHORT_PO = "acme-portal-PO-9017-backorder.json"  # approved at once; its buyer is confirmed by mail
+
+
+def test_a_confirmation_the_smtp_server_refused_stays_owed_and_goes_once_when_it_is_back(
+        services_with, smtp_sink, submit_sample, closed_port):
+    """The confirmation rides on the order's outbox row (owed in the ``pushed`` commit): a confirmation
+    the SMTP server refused keeps the row owed, with the reason, and goes once the server is back."""
+    from orderflow.flows.pipeline import push_approved
+
+    dead = services_with(notify.Mailer(SmtpConfig(host="127.0.0.1", port=closed_port, tls="none",
+                                                  sender="orders@supplier.example", timeout=2)))
+    out = submit_sample(dead, SHORT_PO)
+    assert [p.ok for p in push_approved(dead)] == [True] and smtp_sink.mails == []  # pushed all the same
+    [(sent, error)] = _owed(dead, replies.ORDER_ACK)
+    assert sent is None and "not sent" in error
+
+    back = dataclasses.replace(dead, mailer=notify.Mailer(SmtpConfig(
+        host="127.0.0.1", port=smtp_sink.port, tls="none", sender="orders@supplier.example", timeout=10)))
+    assert replies.deliver(back) == 0  # it rests a minute before the next try
+    with back.session_factory() as s, s.begin():  # … a minute later
+        s.execute(update(PendingReply).values(claimed_until=utcnow() - dt.timedelta(seconds=1)))
+    assert replies.deliver(back) == 1
+    assert replies.deliver(back) == 0
+    assert [rcpt for rcpt, _msg in smtp_sink.mails] == [[BUYER]]
+    assert "PO-9017" in smtp_sink.mails[0][1]["Subject"] and out.orders[0].state == "approved"
+    assert _owed(back, replies.ORDER_ACK) == [("sent", None)]

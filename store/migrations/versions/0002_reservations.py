@@ -41,7 +41,7 @@ def upgrade() -> None:
     reservations = sa.table("reservations", sa.column("order_id", sa.Integer()), sa.column("sku", sa.String()),
                             sa.column("qty", sa.String()))
     bind = op.get_bind()
-    rows = []
+    rows: list[dict[str, object]] = []
     for order_id, resolved in bind.execute(sa.select(orders.c.id, orders.c.resolved).where(
             orders.c.resolved.is_not(None))):
         rows.extend({"order_id": order_id, "sku": sku, "qty": str(qty)}
