@@ -747,7 +747,8 @@ VERSION_LINE_KEYS = ("line_no", "sku", "customer_part", "description", "qty", "u
 def saved_paths(saved: dict[str, Any]) -> list[str]:
     """The paths a saved version answers: its header fields and each line's fields (empty ones too: a
     value the CSR left empty is as much the answer as a filled one)."""
-    lines = saved.get("lines") if isinstance(saved.get("lines"), list) else []
+    got = saved.get("lines")
+    lines = got if isinstance(got, list) else []
     return list(VERSION_HEADER_PATHS) + [f"lines[{i}].{k}" for i in range(len(lines)) for k in VERSION_LINE_KEYS]
 
 

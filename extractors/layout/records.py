@@ -234,8 +234,8 @@ def read_records(page_lines: list[list[Line]], spec: dict[str, Any],
         out += [{k: [w for _, w in sorted(v, key=lambda iw: (iw[0], iw[1].x0))] for k, v in rec.items()}
                 for rec in records]
     carry = [f for f in spec.get("carry") or [] if isinstance(f, str)]
-    for prev_rec, rec in zip(out, out[1:], strict=False):
+    for prev_rec, this_rec in zip(out, out[1:], strict=False):
         for f in carry:
-            if not rec.get(f) and prev_rec.get(f):
-                rec[f] = list(prev_rec[f])
+            if not this_rec.get(f) and prev_rec.get(f):
+                this_rec[f] = list(prev_rec[f])
     return out
