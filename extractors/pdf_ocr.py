@@ -7,9 +7,13 @@ Rendering is bounded in pixels so an oversized page cannot exhaust memory or tim
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import math
 import os
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +21,7 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # tesseract is ~4x faster single
 
 MAX_PIXELS = 14_000_000  # ~A4 at 300 dpi is 8.7 Mpx; larger pages are rendered at a lower dpi
 MAX_SKEW = 3.0  # degrees searched either way
+CACHED_PAGES = 24  # OCR'd pages kept per process (a few kB of words each)
 
 
 def _page(pdf_bytes: bytes, page_index: int):  # -> (PdfDocument, PdfPage)
@@ -335,7 +340,30 @@ def _second_pass(image, words: list[dict], scale: float) -> list[dict]:
     return words
 
 
+_cache: OrderedDict[tuple[bytes, int, int], OcrPage] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
 def ocr_page(pdf_bytes: bytes, page_index: int, *, dpi: int = 300) -> OcrPage:
+    """One page's OCR, from a small per-process cache of the pages last read (keyed by the bytes' hash):
+    the same scan is read again and again in one process — the extractor, then learning scoring its
+    candidate hints on a saved version, re-applying them to waiting orders — and OCR is seconds a page
+    where everything else is milliseconds. Callers get their own copy of the words."""
+    key = (hashlib.blake2b(pdf_bytes, digest_size=16).digest(), page_index, dpi)
+    with _cache_lock:
+        page = _cache.get(key)
+        if page is not None:
+            _cache.move_to_end(key)
+    if page is None:
+        page = _read_page(pdf_bytes, page_index, dpi=dpi)
+        with _cache_lock:
+            _cache[key] = page
+            while len(_cache) > CACHED_PAGES:
+                _cache.popitem(last=False)
+    return dataclasses.replace(page, words=[dict(w) for w in page.words])
+
+
+def _read_page(pdf_bytes: bytes, page_index: int, *, dpi: int = 300) -> OcrPage:
     """OCR one page: render, straighten, clean, tesseract, token cleanup, a second look at doubtful numbers.
 
     Words are in pdfplumber's format (``text, x0, x1, top, bottom`` in points, plus ``conf``)

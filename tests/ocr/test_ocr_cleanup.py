@@ -79,3 +79,27 @@ def test_provenance_boxes_point_at_the_scanned_page():
     assert all(abs(a - b) < 0.5 for a, b in zip(got, expect, strict=True)), (got, expect)
     assert abs(got[1] - word["top"]) > 0.5  # it moved: the straightened box is not what the UI draws
     assert [str(ln.amount) for ln in order.lines] == ["294.00", "90.00", "30.00", "55.00", "474.00"]
+
+
+def test_a_page_read_again_in_one_process_is_not_ocrd_again(monkeypatch):
+    """Learning re-extracts a scan to score its candidate hints; each read ran tesseract again (seconds a
+    page). The words come from a small cache keyed by the bytes; each caller gets its own copy."""
+    from test_ocr_words import _scan, _text_pdf
+
+    from orderflow.extractors import pdf_ocr
+
+    reads: list[int] = []
+    real = pdf_ocr._read_page
+    monkeypatch.setattr(pdf_ocr, "_read_page", lambda data, index, dpi=300: reads.append(index) or real(data, index, dpi=dpi))
+    scan = _scan(_text_pdf())
+    first = pdf_ocr.ocr_page(scan, 0)
+    first.words[0]["text"] = "changed by a caller"
+    again = pdf_ocr.ocr_page(scan, 0)
+    assert reads == [0]
+    assert again.words[0]["text"] != "changed by a caller" and len(again.words) == len(first.words) > 20
+    assert extract(scan, ExtractContext(filename="scan.pdf")).orders[0].po_number == "4500123987"
+    assert reads == [0]  # the extractor's read came from the cache too
+    other = _scan(_text_pdf(), angle=0.5)
+    assert other != scan
+    pdf_ocr.ocr_page(other, 0)
+    assert reads == [0, 0]  # other bytes are read
