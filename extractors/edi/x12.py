@@ -13,9 +13,8 @@ import functools
 import re
 from dataclasses import dataclass, field
 from itertools import compress, count
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from orderflow.canonical import Diagnostic
 from orderflow.extractors.edi.common import TAG as _TAG
 from orderflow.extractors.edi.common import (
     diag,
@@ -25,6 +24,9 @@ from orderflow.extractors.edi.common import (
     to_int,
     utf8_or_latin1,
 )
+
+if TYPE_CHECKING:  # made on a fault only (``common.diag``): a clean file never loads pydantic
+    from orderflow.canonical import Diagnostic
 
 _ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 # Separators may be control characters (\x1c-\x1f, common in VICS/retail files), which Python's
@@ -239,6 +241,8 @@ def _tokenize(text: str, lazy: bool) -> Segments:
         return out
     pos = m.start()
     if text[:pos].strip():
+        from orderflow.canonical import Diagnostic  # noqa: PLC0415 - a fault: pydantic only now
+
         out.diagnostics.append(
             Diagnostic(
                 code="LEADING_GARBAGE",
@@ -250,6 +254,8 @@ def _tokenize(text: str, lazy: bool) -> Segments:
     while pos is not None:
         found = _isa_delimiters(text, pos)
         if found is None:
+            from orderflow.canonical import Diagnostic  # noqa: PLC0415 - a fault: pydantic only now
+
             out.diagnostics.append(
                 Diagnostic(
                     code="ISA_TRUNCATED",
