@@ -99,6 +99,14 @@ def _learn_decimals(parts: list[str], cache: dict[str, Decimal]) -> None:
                 cache[text] = value
 
 
+def _pick(ids: dict[str, str], qualifiers: tuple[str, ...]) -> str | None:
+    """The id of the first qualifier, in priority order, that ``ids`` has."""
+    for q in qualifiers:
+        if q in ids:
+            return ids[q]
+    return None
+
+
 class SetMapper:
     """Maps the segments of one transaction set; collects segment errors for the 997."""
 
@@ -176,6 +184,7 @@ class SetMapper:
         line: dict[str, Any] | None = None
         rep = self.rep
         sku_q, part_q, gtin_q = self.sku_q, self.part_q, self.gtin_q
+        sku0, part0, gtin0 = (q[0] if q else None for q in (sku_q, part_q, gtin_q))
         decimals = _DECIMALS
         if len(decimals) > 50_000:  # bounded: a file of all-different prices must not grow it forever
             decimals.clear()
@@ -192,7 +201,7 @@ class SetMapper:
         # read from it) and ``lines.description`` (the PID a line's description came from)
         line_segs: list[int | None] = []
         desc_segs: list[int | None] = []
-        pid_desc = ""  # "PID" + PID01 of the PID the line's description came from ("": none yet)
+        pid_kind: str | None = None  # PID01 of the PID the line's description came from (None: none yet)
         stop = end if end is not None else len(items)
         for index in range(start + 1, stop):
             parts = items[index]
@@ -205,36 +214,24 @@ class SetMapper:
                 if (
                     tag == "PO1"
                     and len(parts) >= 8
+                    and "" not in parts  # no empty id, qualifier, line number, unit, basis, qty or price
                     and " " not in raw
                     and raw.isprintable()
                     and not (rep and rep in raw)
-                    and "" not in (keys := parts[6::2])
-                    and "" not in (vals := parts[7::2])
-                    and parts[1]
-                    and parts[3]
-                    and parts[5]
-                    and ((qty := decimals.get(qty_raw := parts[2])) is not None or not qty_raw)
-                    and ((price := decimals.get(price_raw := parts[4])) is not None or not price_raw)
+                    and (qty := decimals.get(parts[2])) is not None
+                    and (price := decimals.get(parts[4])) is not None
                 ):
-                    if len(keys) > len(vals):
-                        keys.pop()
-                    ids = dict(zip(keys, vals, strict=False))
-                    sku = part = gtin = None
-                    for q in sku_q:
-                        if q in ids:
-                            sku = ids[q]
-                            break
-                    for q in part_q:
-                        if q in ids:
-                            part = ids[q]
-                            break
-                    for q in gtin_q:
-                        if q in ids:
-                            gtin = ids[q]
-                            break
+                    ids = dict(zip(parts[6::2], parts[7::2], strict=False))  # an odd last qualifier is dropped
+                    # the first qualifier in priority order the line has (nearly always the first)
+                    if (sku := ids.get(sku0)) is None:
+                        sku = _pick(ids, sku_q)
+                    if (part := ids.get(part0)) is None:
+                        part = _pick(ids, part_q)
+                    if (gtin := ids.get(gtin0)) is None:
+                        gtin = _pick(ids, gtin_q)
                     line = line_template.copy()  # every other field is None
                     if "PD" in ids:  # product description as a PO1 id: the description until a PID says otherwise
-                        line["description"] = ids["PD"] or None
+                        line["description"] = ids["PD"]
                     line["line_no"] = parts[1]
                     line["qty"] = qty
                     line["uom"] = parts[3]
@@ -253,7 +250,7 @@ class SetMapper:
                 lines.append(line)
                 line_segs.append(index)
                 desc_segs.append(None)
-                pid_desc = ""
+                pid_kind = None
                 if len(lines) > max_lines:
                     raise limits.over_cap("lines", f"Transaction set {self.tx['control']}")
                 party = None
@@ -262,12 +259,12 @@ class SetMapper:
                 if rep and rep in desc:
                     desc = desc.split(rep)[0]
                 if line is not None and desc:
-                    if not pid_desc:
+                    if pid_kind is None:
                         # the first PID of the line: its description (over a PO1 PD text)
                         line["description"] = desc
-                        pid_desc = "PID" + parts[1]  # PID01: F free-form, S structured, X both
+                        pid_kind = parts[1]  # PID01: F free-form, S structured, X both
                         desc_segs[-1] = index
-                    elif "PID" + parts[1] == pid_desc:  # a description spread over several PIDs of one kind
+                    elif parts[1] == pid_kind:  # a description spread over several PIDs of one kind
                         line["description"] = f"{line['description']} {desc}"
                     else:  # another kind (a structured PID after the free-form one)
                         line["notes"].append(desc)
@@ -613,7 +610,9 @@ def read_orders(
     diagnostics and metadata (the metadata dict is completed when the iterator is done: 997
     statuses, skipped sets). ``release`` drops each set's segments once it is mapped, so a
     streamed interchange holds one order at a time."""
-    segs = x12.tokenize(x12.decode(data), lazy=True)  # element lists made a set at a time
+    # streamed: element lists made a set at a time (a third of the peak memory); else all at once
+    # (one pass, no tags pass apart: the caller keeps every order anyway)
+    segs = x12.tokenize(x12.decode(data), lazy=release)
     if not segs.items:
         found(segs.diagnostics, {})
         issue(
