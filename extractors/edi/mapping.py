@@ -208,5 +208,7 @@ def order_model(d: dict[str, Any]) -> CanonicalOrder:
         if d[key] is not None:
             d[key] = _party(d[key])
     d["source"] = fast.one(Source, d["source"], _SOURCE_FIELDS)
-    d["provenance"] = {k: prov_model(v) for k, v in d["provenance"].items()}
+    prov = d["provenance"]
+    blank = _PROV_BLANK
+    d["provenance"] = dict(zip(prov, fast.many(Provenance, [blank | e for e in prov.values()], PROV_FIELDS), strict=True))
     return fast.one(CanonicalOrder, d, _ORDER_FIELDS)

@@ -224,8 +224,14 @@ def tokenize(text: str, lazy: bool = False) -> Segments:
     out.lazy = lazy
     if lazy:
         items, raws = out.items, out.raws
-        for index in compress(count(), map(_ENVELOPE_TAGS.__contains__, out.tags)):
-            items[index] = split_elements([raws[index]], out.delims_at(index).element)[0]
+        envelope = list(compress(count(), map(_ENVELOPE_TAGS.__contains__, out.tags)))
+        if len(out.delimiters) <= 1:  # one interchange (or none): one separator, one split call
+            split = split_elements([raws[index] for index in envelope], out.delims_at(0).element)
+            for index, parts in zip(envelope, split, strict=True):
+                items[index] = parts
+        else:
+            for index in envelope:
+                items[index] = split_elements([raws[index]], out.delims_at(index).element)[0]
     return out
 
 

@@ -642,7 +642,7 @@ def read_orders(
         segs.split(tx["start"], len(segs.items) if tx["end"] is None else tx["end"] + 1)
         mapper = SetMapper(segs.items, segs.raws, tx, segs.delims_at(tx["start"]), partner)
         order = mapper.run()
-        order["source"] = shapes.source(
+        order["source"].update(
             channel=channel,
             format=fmt,
             filename=filename,
