@@ -93,6 +93,10 @@ HOSTILE = {
         "CTT*1*2",
     ),
     "no order": _x12("BEG*00*SA*P1**20260101").replace(b"ST*850", b"ST*810"),
+    "crlf, bom, latin-1": b"\xef\xbb\xbf" + _x12("BEG*00*SA*P1**20260101", "PO1*1*2*EA*3*PE*VN*A1", "PID*F****caf\xe9").replace(b"~\n", b"~\r\n").replace("caf\xe9".encode(), b"caf\xe9"),
+    "truncated": _x12("BEG*00*SA*P1**20260101", "PO1*1*2*EA*3*PE*VN*A1").split(b"SE*")[0],
+    "two interchanges": _x12("BEG*00*SA*P1**20260101", "PO1*1*2*EA*3*PE*VN*A1") + _x12("BEG*00*SA*P2**20260101").replace(b"*", b"|"),
+    "lower-case tags and a 860": _x12("bch*04*SA*P1*1*3*20260101", "poc*1*CA*5*0*EA*2*PE*VN*A1", "ctt*1"),
     "over the lines cap": b"",  # filled in the test (the cap is lowered there)
 }
 
