@@ -31,9 +31,15 @@ def _dumps(order: dict[str, Any]) -> bytes:
     try:
         return order_bytes(order)
     except (TypeError, ValueError):  # what orjson refuses (an int past 64 bits): pydantic writes it
+        from decimal import Decimal  # noqa: PLC0415
+
         from orderflow.canonical import order_json  # noqa: PLC0415
         from orderflow.extractors.edi.mapping import order_model  # noqa: PLC0415
 
+        for line in order["lines"]:  # the wire mapper's JSON text of a number back to its Decimal
+            for key in ("qty", "unit_price"):
+                if type(line[key]) is str:
+                    line[key] = Decimal(line[key])
         return order_json(order_model(order))
 
 
@@ -61,6 +67,7 @@ def extract_x12(data: bytes, name: str, out: BinaryIO) -> tuple[int, list[dict[s
         issue=issues.append,
         found=found,
         release=True,
+        wire=True,
     )
 
     def guarded() -> Iterator[dict[str, Any]]:

@@ -198,11 +198,15 @@ def _split(chunk: str, delims: Delimiters, out: Segments, lazy: bool = False) ->
         chunk = chunk.replace("\n", "")
     elif "\n" in chunk or "\r" in chunk:
         chunk = chunk.replace("\r", "")
-        ended, breaks = chunk.count(seg + "\n"), chunk.count("\n")
-        if breaks > ended and ended * 2 > breaks:
-            # one segment a line: a line break missing its terminator still ends the segment
-            chunk = _bare_break(seg, delims.element).sub(seg, chunk)
-        chunk = chunk.replace("\n", "")
+        folded = chunk.replace(seg + "\n", seg)
+        if "\n" not in folded:  # the common file: every line break follows a terminator
+            chunk = folded
+        else:
+            ended, breaks = chunk.count(seg + "\n"), chunk.count("\n")
+            if breaks > ended and ended * 2 > breaks:
+                # one segment a line: a line break missing its terminator still ends the segment
+                chunk = _bare_break(seg, delims.element).sub(seg, chunk)
+            chunk = chunk.replace("\n", "")
     raws, items, tags = split_segments(chunk, seg, delims.element, len(out.raws), lazy)
     out.tags.extend(tags)
     if out.items:

@@ -84,8 +84,11 @@ def column(segments: list[int | None], element: int | None = None) -> dict[str, 
 
 
 # Element text -> Decimal for quantities and prices already seen: Decimals are immutable, and
-# order files repeat the same few quantities and prices, so a dict hit replaces a parse.
+# order files repeat the same few quantities and prices, so a dict hit replaces a parse. Beside
+# it the same numbers as JSON text (``format(d, "f")``, what ``BoundedDecimal`` writes) for the
+# wire path; both hold the same keys.
 _DECIMALS: dict[str, Decimal] = {}
+_JSON_NUMBERS: dict[str, str] = {}
 
 
 def _learn_decimals(parts: list[str], cache: dict[str, Decimal]) -> None:
@@ -97,6 +100,7 @@ def _learn_decimals(parts: list[str], cache: dict[str, Decimal]) -> None:
             value = to_decimal(text)  # finite and inside the bounds, or None
             if value is not None:
                 cache[text] = value
+                _JSON_NUMBERS[text] = format(value, "f")
 
 
 def _pick(ids: dict[str, str], qualifiers: tuple[str, ...]) -> str | None:
@@ -117,7 +121,9 @@ class SetMapper:
         tx: dict[str, Any],
         delims: x12.Delimiters,
         partner: TradingPartner,
+        wire: bool = False,
     ) -> None:
+        self.wire = wire  # extract --json: clean lines' numbers as JSON text, no cross-checks
         self.items = items
         self.raws = raws
         self.tx = tx
@@ -188,6 +194,7 @@ class SetMapper:
         decimals = _DECIMALS
         if len(decimals) > 50_000:  # bounded: a file of all-different prices must not grow it forever
             decimals.clear()
+            _JSON_NUMBERS.clear()
         max_lines = limits.cap("lines")
         line_template = _LINE_TEMPLATE
         party: dict[str, Any] | None = None
@@ -204,7 +211,9 @@ class SetMapper:
         pid_kind: str | None = None  # PID01 of the PID the line's description came from (None: none yet)
         stop = end if end is not None else len(items)
         # bound methods fetched once: the loop runs per segment (a few % of the mapping)
-        number, new_line = decimals.get, line_template.copy
+        # the wire path writes a clean line's quantity and price as the JSON text the Decimal
+        # would give (orjson then calls no formatter for them): one lookup either way
+        number, new_line = (_JSON_NUMBERS if self.wire else decimals).get, line_template.copy
         add_line, add_line_seg, add_desc_seg = lines.append, line_segs.append, desc_segs.append
         for index in range(start + 1, stop):
             parts = items[index]
@@ -399,7 +408,8 @@ class SetMapper:
                 {"tag": "BEG" if self.tx["id"] != "860" else "BCH", "position": 2, "code": "3"}
             )
         try:
-            self._checks(order, qty_hash, amt)
+            if not self.wire:  # their issues (counts, totals) are no part of extract --json's output
+                self._checks(order, qty_hash, amt)
         except ArithmeticError:  # absurd exponents (1E+999999) overflow the sums: skip the cross-checks
             pass
         return order
@@ -606,13 +616,17 @@ def read_orders(
     issue: Callable[[Issue], None],
     found: Callable[[list[Any], dict[str, Any]], None],
     release: bool = False,
+    wire: bool = False,
 ) -> Iterator[dict[str, Any]]:
     """The orders of the file as dicts, one transaction set at a time.
 
     ``issue`` is called with each issue as it is found, ``found`` once with the envelope's
     diagnostics and metadata (the metadata dict is completed when the iterator is done: 997
     statuses, skipped sets). ``release`` drops each set's segments once it is mapped, so a
-    streamed interchange holds one order at a time."""
+    streamed interchange holds one order at a time. ``wire`` (``extract --json``, written by
+    orjson and dropped): a clean line's quantity and price come as their JSON text, and the
+    cross-checks (line count, quantity hash, totals: issues that command does not print) are
+    skipped."""
     # streamed: element lists made a set at a time (a third of the peak memory); else all at once
     # (one pass, no tags pass apart: the caller keeps every order anyway)
     segs = x12.tokenize(x12.decode(data), lazy=release)
@@ -640,7 +654,7 @@ def read_orders(
         tx["order_index"] = count
         limits.check("orders", count + 1, "The X12 file")
         segs.split(tx["start"], len(segs.items) if tx["end"] is None else tx["end"] + 1)
-        mapper = SetMapper(segs.items, segs.raws, tx, segs.delims_at(tx["start"]), partner)
+        mapper = SetMapper(segs.items, segs.raws, tx, segs.delims_at(tx["start"]), partner, wire)
         order = mapper.run()
         order["source"].update(
             channel=channel,
