@@ -173,7 +173,7 @@ _PARTY_FIELDS = set(Party.model_fields)
 _ADDRESS_FIELDS = set(Address.model_fields)
 _CHARGE_FIELDS = set(Charge.model_fields)
 _SOURCE_FIELDS = set(Source.model_fields)
-_PROV_BLANK = dict.fromkeys(Provenance.model_fields)
+_PROV_BLANK = {name: f.default for name, f in Provenance.model_fields.items()}  # confidence 1.0, the rest None
 
 
 def _party(d: dict[str, Any] | None) -> Party | None:

@@ -85,3 +85,4 @@ def test_an_order_built_from_the_mapper_dicts_equals_the_validated_order():
     assert isinstance(built.lines[0].charges[0], Charge) and isinstance(built.ship_to.address, Address)
     assert built.provenance["po_number"] == Provenance(segment=3, element=3, extractor="x12_850")
     assert prov_model({"segments": [1, None], "confidence": 1.0, "extractor": "x"}) == Provenance(segments=[1, None], extractor="x")
+    assert prov_model({"segment": 2}) == Provenance(segment=2)  # the members left out take the model's defaults
