@@ -16,6 +16,7 @@ from typing import Annotated, Any
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, TypeAdapter, field_serializer
 
+from orderflow.canonical import shapes
 from orderflow.canonical.bounded import BoundedDecimal
 
 SCHEMA_VERSION = "1"
@@ -165,19 +166,7 @@ class CanonicalOrder(_Model):
 
     def computed_total(self) -> Decimal | None:
         """Sum of line amounts (or qty × price) plus charges; None when no line has money."""
-        total = Decimal(0)
-        seen = False
-        for line in self.lines:
-            if line.amount is not None:
-                total += line.amount
-                seen = True
-            elif line.qty is not None and line.unit_price is not None:
-                total += line.qty * line.unit_price
-                seen = True
-        for charge in self.charges:
-            if charge.amount is not None:
-                total += -charge.amount if charge.kind == "allowance" else charge.amount
-        return total if seen else None
+        return shapes.computed_total(list(map(_LINE_DICT, self.lines)), list(map(_LINE_DICT, self.charges)))
 
     def provenance_of(self, path: str) -> Provenance | None:
         """The provenance of the value at ``path`` (exact entry, else its line entry)."""
@@ -191,6 +180,18 @@ class CanonicalOrder(_Model):
 # without their null members. ``provenance`` is the last field, so the order without it and the
 # provenance map are serialised apart and joined.
 assert list(CanonicalOrder.model_fields)[-1] == "provenance"
+# the plain dict shapes the EDI mappers fill (``canonical.shapes``) are these models' fields, in order
+for _model, _fields in (
+    (CanonicalOrder, shapes.ORDER_FIELDS),
+    (OrderLine, shapes.LINE_FIELDS),
+    (Party, shapes.PARTY_FIELDS),
+    (Address, shapes.ADDRESS_FIELDS),
+    (Charge, shapes.CHARGE_FIELDS),
+    (Source, shapes.SOURCE_FIELDS),
+    (Provenance, shapes.PROVENANCE_FIELDS),
+):
+    assert tuple(_model.model_fields) == _fields, _model
+assert SCHEMA_VERSION == shapes.SCHEMA_VERSION
 _PROVENANCE_MAP = TypeAdapter(dict[str, Provenance])
 _WITHOUT_PROVENANCE = {"provenance"}
 _FIELDS = list(CanonicalOrder.model_fields)

@@ -8,9 +8,10 @@ raises for bad input: it returns a PARSE_ERROR issue with a reason a CSR can rea
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from orderflow.canonical import Extraction
+if TYPE_CHECKING:  # annotations only: this module loads without pydantic (the EDI wire path)
+    from orderflow.canonical import Extraction
 
 
 class ExtractionError(Exception):

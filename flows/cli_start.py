@@ -66,9 +66,15 @@ def write_json(summary: Any, first: Any, orders: Iterator[Any], pretty: bool) ->
 
 def extract_json(file: Path, pretty: bool) -> int:
     """``orderflow extract FILE --json`` without ``--sender`` / ``--explain``."""
+    data = read_file(file)
+    if not pretty and not sys.stdout.isatty():
+        from orderflow.flows.cli_wire import extract_x12, report
+
+        done = extract_x12(data, file.name, sys.stdout.buffer)  # X12 without pydantic
+        if done is not None:
+            return report(done[1])
     from orderflow.extractors import ExtractContext
 
-    data = read_file(file)
     summary, first, orders = first_order(data, ExtractContext(filename=file.name), file.name)
     del data  # the extractor holds what it still needs
     return write_json(summary, first, orders, pretty)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from imapclient import IMAPClient
 from imapclient.exceptions import LoginError
@@ -133,7 +134,7 @@ def envelopes_for(
     split: MailSplit, raw: bytes, uid: int, received: dt.datetime, meta: dict
 ) -> tuple[list[Envelope], bool]:
     """The envelopes to commit for one mail, and whether the mail as a whole failed."""
-    common = dict(
+    common: dict[str, Any] = dict(
         channel="imap",
         sender=split.sender,
         subject=split.subject,

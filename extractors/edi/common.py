@@ -8,15 +8,19 @@ written once here. Splitting stays whole-list C-speed work (``str.split``, ``map
 
 from __future__ import annotations
 
+from decimal import Decimal
 from itertools import repeat
 from operator import itemgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from orderflow.canonical import Diagnostic
 from orderflow.extractors import limits
+
+if TYPE_CHECKING:
+    from orderflow.canonical import Diagnostic
 
 MAX_SEGMENT_CHARS = 100_000  # real segments are under a few hundred characters
 TAG = itemgetter(0)
+_CENT = Decimal("0.01")
 
 
 def utf8_or_latin1(data: bytes) -> str:
@@ -89,6 +93,10 @@ def to_int(value: str | None) -> int | None:
 
 
 def diag(code: str, message: str, syntax_code: str, level: str = "error", **position: Any) -> Diagnostic:
+    """An envelope fault as a ``Diagnostic`` (pydantic is imported here, on a fault only: the
+    clean file's wire path never loads it)."""
+    from orderflow.canonical import Diagnostic  # noqa: PLC0415
+
     return Diagnostic(code=code, message=message, level=level, position=position, syntax_code=syntax_code)
 
 
@@ -104,3 +112,55 @@ def flag(
     """Record an envelope fault: ``syntax_code`` on the node (what the 997/CONTRL reports) and a diagnostic."""
     node["errors"].append(syntax_code)
     diags.append(diag(code, message, syntax_code, level, **position))
+
+
+# Per-order issues in plain dicts (``Issue(**d)`` makes the model): the X12 wire path reports them
+# without pydantic; ``mapping`` wraps the same words for the model path.
+def line_count_issue(order_index: int, segment: str, declared: int, actual: int, rule: str) -> dict[str, Any]:
+    return {
+        "code": "LINE_COUNT_MISMATCH",
+        "severity": "warning",
+        "field": f"orders[{order_index}].declared_line_count",
+        "message": f"{segment} says {declared} lines, the order has {actual}.",
+        "expected": declared,
+        "actual": actual,
+        "rule": rule,
+    }
+
+
+def total_mismatch_issue(
+    order_index: int, segment: str, declared: Decimal, computed: Decimal, rule: str
+) -> dict[str, Any] | None:
+    """TOTAL_MISMATCH when the declared total and the lines differ by more than a cent, else None."""
+    if abs(computed - declared) <= _CENT:
+        return None
+    return {
+        "code": "TOTAL_MISMATCH",
+        "severity": "warning",
+        "field": f"orders[{order_index}].declared_total",
+        "message": f"{segment} says {declared}, the lines add up to {computed}.",
+        "expected": str(declared),
+        "actual": str(computed),
+        "rule": rule,
+    }
+
+
+def envelope_issue(
+    order_index: int, unit: str, errors: list[str], missing_code: str, rule: str
+) -> dict[str, Any] | None:
+    """The envelope faults of one message / transaction set as an issue on its order (None: no faults).
+
+    A missing trailer (``missing_code``) means the content may be cut short: an error; any other
+    fault is a warning, since the content was read anyway.
+    """
+    if not errors:
+        return None
+    level = "error" if missing_code in errors else "warning"
+    consequence = "it may be truncated." if level == "error" else "the content was read anyway."
+    return {
+        "code": "ENVELOPE",
+        "severity": level,
+        "field": f"orders[{order_index}].source",
+        "message": f"{unit} has envelope errors (codes {', '.join(errors)}); {consequence}",
+        "rule": rule,
+    }

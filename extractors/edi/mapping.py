@@ -13,9 +13,21 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
-from orderflow.canonical import CanonicalOrder, Extraction, Issue, IssueCode, Provenance, Severity
+from orderflow.canonical import (
+    Address,
+    CanonicalOrder,
+    Charge,
+    Extraction,
+    Issue,
+    IssueCode,
+    OrderLine,
+    Party,
+    Provenance,
+    Purpose,
+    Source,
+)
 from orderflow.extractors.base import ExtractContext, ExtractionError
-from orderflow.extractors.edi import fast
+from orderflow.extractors.edi import common, fast
 from orderflow.extractors.edi.partners import PartnerDirectory
 from orderflow.extractors.edi.values import no_gc
 
@@ -70,53 +82,23 @@ def nonempty(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
 
 
 def line_count_issue(order_index: int, segment: str, declared: int, actual: int, rule: str) -> Issue:
-    return Issue(
-        code=IssueCode.LINE_COUNT_MISMATCH,
-        severity=Severity.WARNING,
-        field=f"orders[{order_index}].declared_line_count",
-        message=f"{segment} says {declared} lines, the order has {actual}.",
-        expected=declared,
-        actual=actual,
-        rule=rule,
-    )
+    return Issue(**common.line_count_issue(order_index, segment, declared, actual, rule))
 
 
 def total_mismatch_issue(
     order_index: int, segment: str, declared: Decimal, computed: Decimal, rule: str
 ) -> Issue | None:
     """TOTAL_MISMATCH when the declared total and the lines differ by more than a cent, else None."""
-    if abs(computed - declared) <= Decimal("0.01"):
-        return None
-    return Issue(
-        code=IssueCode.TOTAL_MISMATCH,
-        severity=Severity.WARNING,
-        field=f"orders[{order_index}].declared_total",
-        message=f"{segment} says {declared}, the lines add up to {computed}.",
-        expected=str(declared),
-        actual=str(computed),
-        rule=rule,
-    )
+    found = common.total_mismatch_issue(order_index, segment, declared, computed, rule)
+    return None if found is None else Issue(**found)
 
 
 def envelope_issue(
     order_index: int, unit: str, errors: list[str], missing_code: str, rule: str
 ) -> Issue | None:
-    """The envelope faults of one message / transaction set as an issue on its order (None: no faults).
-
-    A missing trailer (``missing_code``) means the content may be cut short: an error; any other
-    fault is a warning, since the content was read anyway.
-    """
-    if not errors:
-        return None
-    level = Severity.ERROR if missing_code in errors else Severity.WARNING
-    consequence = "it may be truncated." if level == Severity.ERROR else "the content was read anyway."
-    return Issue(
-        code=IssueCode.ENVELOPE,
-        severity=level,
-        field=f"orders[{order_index}].source",
-        message=f"{unit} has envelope errors (codes {', '.join(errors)}); {consequence}",
-        rule=rule,
-    )
+    """The envelope faults of one message / transaction set as an issue on its order (None: no faults)."""
+    found = common.envelope_issue(order_index, unit, errors, missing_code, rule)
+    return None if found is None else Issue(**found)
 
 
 def release_segments(items: list[Any], raws: list[Any], start: int, end: int | None) -> None:
@@ -181,3 +163,52 @@ class EdiExtractor:
         self, data: bytes, ctx: ExtractContext, out: Extraction, release: bool = False
     ) -> Iterator[CanonicalOrder]:
         raise NotImplementedError
+
+
+# The models of a dict-shaped order (``canonical.shapes``), built without validation: the values
+# are typed already, the keys are the models' fields (``canonical.order`` asserts it).
+_ORDER_FIELDS = set(CanonicalOrder.model_fields)
+_LINE_FIELDS = set(OrderLine.model_fields)
+_PARTY_FIELDS = set(Party.model_fields)
+_ADDRESS_FIELDS = set(Address.model_fields)
+_CHARGE_FIELDS = set(Charge.model_fields)
+_SOURCE_FIELDS = set(Source.model_fields)
+_PROV_BLANK = {name: f.default for name, f in Provenance.model_fields.items()}  # confidence 1.0, the rest None
+
+
+def _party(d: dict[str, Any] | None) -> Party | None:
+    if d is None:
+        return None
+    if d["address"] is not None:
+        d["address"] = fast.one(Address, d["address"], _ADDRESS_FIELDS)
+    return fast.one(Party, d, _PARTY_FIELDS)
+
+
+def _charges(charges: list[dict[str, Any]]) -> list[Charge]:
+    return fast.many(Charge, charges, _CHARGE_FIELDS) if charges else []
+
+
+def prov_model(entry: dict[str, Any]) -> Provenance:
+    """A ``Provenance`` from an entry that names only its members that are not None."""
+    values = _PROV_BLANK.copy()
+    values.update(entry)
+    return fast.one(Provenance, values, PROV_FIELDS)
+
+
+def order_model(d: dict[str, Any]) -> CanonicalOrder:
+    """The ``CanonicalOrder`` of a dict-shaped order (consumed: its dicts become the models')."""
+    lines = d["lines"]
+    for line in lines:
+        if line["charges"]:
+            line["charges"] = _charges(line["charges"])
+    d["lines"] = fast.many(OrderLine, lines, _LINE_FIELDS)
+    d["charges"] = _charges(d["charges"])
+    d["purpose"] = Purpose(d["purpose"])
+    for key in ("buyer", "supplier", "bill_to", "ship_to"):
+        if d[key] is not None:
+            d[key] = _party(d[key])
+    d["source"] = fast.one(Source, d["source"], _SOURCE_FIELDS)
+    prov = d["provenance"]
+    blank = _PROV_BLANK
+    d["provenance"] = dict(zip(prov, fast.many(Provenance, [blank | e for e in prov.values()], PROV_FIELDS), strict=True))
+    return fast.one(CanonicalOrder, d, _ORDER_FIELDS)

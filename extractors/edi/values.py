@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-from orderflow.canonical import DecimalBoundsError, bounded_or_none, check_bounded
+from orderflow.canonical.bounds import DecimalBoundsError, bounded_or_none, check_bounded
 
 _SHORT = 14  # "0." and 12 decimals, or 14 integer digits: inside the bounds whatever the digits
 

@@ -13,9 +13,8 @@ import functools
 import re
 from dataclasses import dataclass, field
 from itertools import compress, count
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from orderflow.canonical import Diagnostic
 from orderflow.extractors.edi.common import TAG as _TAG
 from orderflow.extractors.edi.common import (
     diag,
@@ -25,6 +24,9 @@ from orderflow.extractors.edi.common import (
     to_int,
     utf8_or_latin1,
 )
+
+if TYPE_CHECKING:  # made on a fault only (``common.diag``): a clean file never loads pydantic
+    from orderflow.canonical import Diagnostic
 
 _ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 # Separators may be control characters (\x1c-\x1f, common in VICS/retail files), which Python's
@@ -196,11 +198,15 @@ def _split(chunk: str, delims: Delimiters, out: Segments, lazy: bool = False) ->
         chunk = chunk.replace("\n", "")
     elif "\n" in chunk or "\r" in chunk:
         chunk = chunk.replace("\r", "")
-        ended, breaks = chunk.count(seg + "\n"), chunk.count("\n")
-        if breaks > ended and ended * 2 > breaks:
-            # one segment a line: a line break missing its terminator still ends the segment
-            chunk = _bare_break(seg, delims.element).sub(seg, chunk)
-        chunk = chunk.replace("\n", "")
+        folded = chunk.replace(seg + "\n", seg)
+        if "\n" not in folded:  # the common file: every line break follows a terminator
+            chunk = folded
+        else:
+            ended, breaks = chunk.count(seg + "\n"), chunk.count("\n")
+            if breaks > ended and ended * 2 > breaks:
+                # one segment a line: a line break missing its terminator still ends the segment
+                chunk = _bare_break(seg, delims.element).sub(seg, chunk)
+            chunk = chunk.replace("\n", "")
     raws, items, tags = split_segments(chunk, seg, delims.element, len(out.raws), lazy)
     out.tags.extend(tags)
     if out.items:
@@ -222,8 +228,14 @@ def tokenize(text: str, lazy: bool = False) -> Segments:
     out.lazy = lazy
     if lazy:
         items, raws = out.items, out.raws
-        for index in compress(count(), map(_ENVELOPE_TAGS.__contains__, out.tags)):
-            items[index] = split_elements([raws[index]], out.delims_at(index).element)[0]
+        envelope = list(compress(count(), map(_ENVELOPE_TAGS.__contains__, out.tags)))
+        if len(out.delimiters) <= 1:  # one interchange (or none): one separator, one split call
+            split = split_elements([raws[index] for index in envelope], out.delims_at(0).element)
+            for index, parts in zip(envelope, split, strict=True):
+                items[index] = parts
+        else:
+            for index in envelope:
+                items[index] = split_elements([raws[index]], out.delims_at(index).element)[0]
     return out
 
 
@@ -239,6 +251,8 @@ def _tokenize(text: str, lazy: bool) -> Segments:
         return out
     pos: int | None = m.start()
     if text[:pos].strip():
+        from orderflow.canonical import Diagnostic  # noqa: PLC0415 - a fault: pydantic only now
+
         out.diagnostics.append(
             Diagnostic(
                 code="LEADING_GARBAGE",
@@ -250,6 +264,8 @@ def _tokenize(text: str, lazy: bool) -> Segments:
     while pos is not None:
         found = _isa_delimiters(text, pos)
         if found is None:
+            from orderflow.canonical import Diagnostic  # noqa: PLC0415 - a fault: pydantic only now
+
             out.diagnostics.append(
                 Diagnostic(
                     code="ISA_TRUNCATED",
