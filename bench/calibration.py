@@ -321,7 +321,9 @@ def main(argv: list[str] | None = None) -> int:
     past: list[Doc] = []
     if args.history and args.cache:
         past = history([d for d in docs if d.name not in held_names], args.cache, not args.no_ocr)
-        print(f"history: {len(past)} earlier readings", file=sys.stderr)
+        print(f"history: {len(past)} earlier readings" + (
+            "" if past else " (the cache holds only this engine's readings: --history adds nothing; README says how "
+                            "to add an earlier engine's)"), file=sys.stderr)
     if args.fit:
         fit_docs = [d for d in docs if d.name not in held_names]
         model = fit(examples(fit_docs + past))

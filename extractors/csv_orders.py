@@ -23,6 +23,7 @@ from orderflow.canonical import (
     Provenance,
     Severity,
 )
+from orderflow.canonical.tax import tax_rate_between
 from orderflow.extractors import limits
 from orderflow.extractors.base import ExtractContext
 from orderflow.extractors.sheet.build import clean_description, decimal_comma_of
@@ -306,7 +307,7 @@ def _checks(order: CanonicalOrder) -> list[Issue]:
     amounts = [ln.amount for ln in order.lines if ln.amount is not None]
     if order.declared_total is not None and amounts and len(amounts) == len(order.lines):
         s = sum(amounts, Decimal(0))
-        if abs(s - order.declared_total) > Decimal("0.05"):
+        if abs(s - order.declared_total) > Decimal("0.05") and not tax_rate_between(s, order.declared_total):
             out.append(Issue(
                 code=IssueCode.TOTAL_MISMATCH, severity=Severity.WARNING, field="declared_total",
                 message=(f"PO {order.po_number}: sum of line amounts {s.normalize():f} differs from the "

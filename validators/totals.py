@@ -3,7 +3,8 @@
 Issue 20: these block (``ValidationConfig.arithmetic_severity``, "error" by default). On the real
 corpus a line whose qty × price ≈ amount closes has right numbers 45 times in 46; one that does not
 close is a misread far more often than a buyer's typo, so the order goes to a person, not the ERP.
-A price per 100 or per 1000 (or the line's own price basis) is no mismatch.
+A price per 100 or per 1000 (or the line's own price basis) is no mismatch, nor a printed total that is
+the lines plus one standard tax rate (``canonical/tax.py``: the gross total of a GST/VAT order).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 from decimal import Decimal
 
 from orderflow.canonical import CanonicalOrder, Issue, IssueCode
+from orderflow.canonical.tax import tax_rate_between, total_tolerance
 from orderflow.validators.model import fmt, make_issue
 
 RULE = "totals"
@@ -74,8 +76,10 @@ def check_totals(order: CanonicalOrder, tolerance: Decimal = Decimal("0.01"), se
         computed_total = order.computed_total()
         if computed_total is not None:
             with_line_charges = computed_total + line_charges_total(order)
-            tol = max(tolerance, abs(order.declared_total) * Decimal("0.0005"))
-            if min(abs(computed_total - order.declared_total), abs(with_line_charges - order.declared_total)) > tol:
+            tol = total_tolerance(order.declared_total, tolerance)
+            sums = (computed_total, with_line_charges)
+            if min(abs(s - order.declared_total) for s in sums) > tol \
+                    and not any(tax_rate_between(s, order.declared_total, tolerance) for s in sums):
                 issues.append(make_issue(
                     IssueCode.TOTAL_MISMATCH,
                     f"The document total is {fmt(order.declared_total)} but the lines add up to "

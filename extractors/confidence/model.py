@@ -124,7 +124,9 @@ CAPS: tuple[tuple[str, float, float, frozenset[str] | None], ...] = (
     ("second_reading", 0.0, 0.4, None),  # OCR of the scan reads something else than the text layer
     ("line_arith", 0.0, 0.5, _NUMBERS),  # qty × price ≠ amount: every number of the line is in doubt
     ("valid", 0.0, 0.5, _CODES_AND_PARTIES),  # an item code that is a date or "3M", a "name" that is an address
-    ("valid", 0.5, 0.75, frozenset({"buyer.name", "ship_to.name"})),  # no organisation word: 17 of 31 right
+    # no organisation word: 17 of 31 right on the 2026-12-07 engine, 37 of 41 on today's; lifting the cap sent
+    # wrong documents touchless out-of-fold (a buyer "Uellow" for "Uellow W.L.L"), 6 of 9 without earlier readings
+    ("valid", 0.5, 0.75, frozenset({"buyer.name", "ship_to.name"})),
     ("desc_clean", 0.0, 0.6, None),  # a description that swallowed a date, a run of numbers, a pack column
     ("seq_ok", 0.0, 0.5, frozenset({"lines"})),  # printed line numbers with a gap (10, 20, 40): rows missed
     ("glyph_ok", 0.0, 0.5, None),  # an OCR code with 8 where its column's codes have B (0/O, 1/I, 5/S)

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from orderflow.canonical import CanonicalOrder
+from orderflow.canonical.tax import tax_rate_between
 from orderflow.canonical.uom import normalize_uom
 
 # field kind → model group; the kinds share features but not weights
@@ -47,7 +48,9 @@ _CURRENCY_CODES = (
 _CURRENCIES = frozenset(_CURRENCY_CODES.split())
 _LEGAL = re.compile(r"\b(gmbh|ag|ltd|limited|inc|llc|l\.?l\.?c|corp|corporation|co|company|s\.?a|s\.?r\.?l|spa|"
                     r"s\.?p\.?a|b\.?v|n\.?v|pvt|private|plc|kg|oy|ab|as|srl|sas|sarl|pty|ltda|industries|group|"
-                    r"enterprises?|trading|manufacturing|services|solutions|sp\.?\s?z\s?o\.?\s?o)\b\.?", re.IGNORECASE)
+                    r"enterprises?|trading|manufacturing|services|solutions|sp\.?\s?z\s?o\.?\s?o|"
+                    r"llp|w\.?l\.?l|pte|bhd|sdn|tbk|s\.?a\.?s|(?-i:SE|O[UÜ]|PT|S\.?L|K\.?K|L\.?P))\b\.?|株式会社|有限会社",
+                    re.IGNORECASE)
 _DATEISH = re.compile(r"\b\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}\b")
 _TRUNCATED = re.compile(r"[,&/(:+–-]\s*$")
 _SALUTATION = re.compile(r"^(?:mr|mrs|ms|miss|dr|herr|frau|sr|sra|m|mme)\.?\s+[A-Z]", re.IGNORECASE)
@@ -95,7 +98,8 @@ def line_arithmetic(line: Any) -> float:
 
 
 def total_closes(order: CanonicalOrder) -> float:
-    """1 when Σ line amounts (± charges, ± line charges) ≈ the declared total, 0 when not, 0.5 unknown."""
+    """1 when Σ line amounts (± charges, ± line charges) ≈ the declared total, or that sum plus one standard
+    tax rate (a gross GST/VAT total), 0 when not, 0.5 unknown."""
     if order.declared_total is None or not order.lines:
         return 0.5
     amounts = [ln.amount if ln.amount is not None else (ln.qty * ln.unit_price if ln.qty is not None
@@ -109,7 +113,8 @@ def total_closes(order: CanonicalOrder) -> float:
     line_ch = sum(((-c.amount if c.kind == "allowance" else c.amount) for ln in order.lines for c in ln.charges
                    if c.amount is not None), Decimal(0))
     candidates = {base, base + charges, base + line_ch, base + charges + line_ch}
-    return 1.0 if any(_close(c, order.declared_total) for c in candidates) else 0.0
+    return 1.0 if any(_close(c, order.declared_total) or tax_rate_between(c, order.declared_total)
+                      for c in candidates) else 0.0
 
 
 def sequence_ok(order: CanonicalOrder) -> float:

@@ -20,6 +20,7 @@ from orderflow.canonical import (
     Purpose,
     Severity,
 )
+from orderflow.canonical.tax import tax_rate_between
 from orderflow.extractors.layout import fields as F
 from orderflow.extractors.layout import revision as R
 from orderflow.extractors.layout.hints import Hints, compile_hints
@@ -1103,7 +1104,8 @@ def _checks(order: CanonicalOrder, ctx: _Ctx) -> list[Issue]:
             for ch in line.charges:
                 if ch.amount is not None:
                     computed += -ch.amount if ch.kind == "allowance" else ch.amount
-    if order.declared_total is not None and computed is not None and computed != order.declared_total:
+    if order.declared_total is not None and computed is not None and computed != order.declared_total \
+            and not tax_rate_between(computed, order.declared_total):  # a gross total: the lines plus GST/VAT
         issues.append(Issue(code=IssueCode.TOTAL_MISMATCH, severity=Severity.WARNING, field="declared_total",
                             message=f"The lines add up to {computed} but the document's total is "
                                     f"{order.declared_total} (lines[*].amount vs declared_total).",

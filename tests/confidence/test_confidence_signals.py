@@ -51,6 +51,7 @@ def test_line_arithmetic_and_total() -> None:
     order = CanonicalOrder(lines=[ok, per_100], declared_total=Decimal("162.00"))
     assert total_closes(order) == 1.0
     assert total_closes(order.model_copy(update={"declared_total": Decimal("170")})) == 0.0
+    assert total_closes(order.model_copy(update={"declared_total": Decimal("191.16")})) == 1.0  # + 18% GST
 
 
 def test_value_type_validation() -> None:
@@ -58,6 +59,12 @@ def test_value_type_validation() -> None:
     assert validate_value("buyer.name", "Acme Fasteners Inc", order) == 1.0
     assert validate_value("buyer.name", "03/14/2026", order) == 0.0
     assert validate_value("buyer.name", "PO 4500012345", order) == 0.0
+    # legal forms beyond GmbH/Ltd: an LLP, a Gulf W.L.L., an Indonesian PT, a Japanese 株式会社, a European SE
+    for name in ("ESBEE ELECTROTECH LLP", "Uellow W.L.L", "PT. Cybertrend Intrabuana", "Demo Customer 株式会社",
+                 "Bischof + Klein SE & Co. KG"):
+        assert validate_value("buyer.name", name, order) == 1.0, name
+    assert validate_value("buyer.name", "Uellow", order) == 0.5  # no organisation word: no evidence either way
+    assert validate_value("ship_to.name", "Se Habla Espanol", order) == 0.5  # "se" is a word, not "SE"
     assert validate_value("supplier.name", "in a signed writing.", order) == 0.0
     assert validate_value("sku", "10", order, order.lines[0]) == 0.0  # the line number read as the item code
     assert validate_value("sku", "HX-4410", order, order.lines[0]) == 1.0

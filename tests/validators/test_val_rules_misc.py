@@ -44,6 +44,19 @@ def test_totals_arithmetic_and_counts():
     assert (issues[2].expected, issues[2].actual) == ("76.00", "9.50")
 
 
+def test_a_gross_total_with_one_standard_tax_rate_closes():
+    """Lines 98,600.00 and a printed grand total 116,348.00 (18% GST, not itemised): the document's
+    arithmetic closes; 117,000.00 is no standard rate and still is a mismatch."""
+    lines = (line(qty=10, unit_price="8500", amount="85000.00", sku="A"),
+             line(qty=4, unit_price="3400", amount="13600.00", sku="B"))
+    assert check_totals(acme_order(*lines, declared_total=Decimal("116348.00"))) == []
+    assert check_totals(acme_order(*lines, declared_total=Decimal("108460.00"))) == []  # 10%
+    [issue] = check_totals(acme_order(*lines, declared_total=Decimal("117000.00")))
+    assert (issue.code, issue.expected, issue.actual) == ("TOTAL_MISMATCH", "98600.00", "117000.00")
+    [issue] = check_totals(acme_order(*lines, declared_total=Decimal("83810.00")))  # less than the lines
+    assert issue.code == "TOTAL_MISMATCH"
+
+
 def test_approvals_two_steps_in_sequence():
     cfg, ctx = ValidationConfig(), ValidationContext()
     assert required_approvals(Decimal("25000"), [], ctx, cfg) == ([], [])
