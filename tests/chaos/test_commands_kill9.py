@@ -235,8 +235,4 @@ def test_production_commands_killed_at_random_sqlite(workdir):
     home.mkdir()
     assert_nothing_lost_nothing_twice(run_chaos(home, f"sqlite:///{home / 'orderflow.db'}", seed=41))
 
-
-def test_production_commands_killed_at_random_postgres(workdir, postgres_server):
-    home = workdir / "home"
-    home.mkdir()
-    assert_nothing_lost_nothing_twice(run_chaos(home, postgres_server.create_database(), seed=42))
+# PostgreSQL: test_commands_kill9_tryton.py (the same run, pushing to a real Tryton over HTTP)
