@@ -904,6 +904,8 @@ def _line(row: Row, ctx: _Ctx, index: int) -> OrderLine | None:
             continue  # a record's second row: its cells are already the row's
         if "description" in row.roles:
             ws = _phrase_overflow(ln, cells)
+            if ws and _other_fields_row(ln, cells, desc_col, row):
+                continue  # "?AU 7/21-8/31 N TOP HOW 38-A" begun in the pack column: a schedule sub-row, no text
         else:
             ws = [w for w in ln.words if _in_desc(w, row, desc_col)]
         ws, codes = _code_tail(ws)
@@ -1003,6 +1005,22 @@ def _phrase_overflow(ln: Line, cells: dict[str, list[Word]]) -> list[Word]:
         if any(id(w) in mine for w in ph):
             out += [w for w in ph if id(w) not in mine and id(w) not in held]
     return sorted(out, key=lambda w: w.x0)
+
+
+def _other_fields_row(ln: Line, cells: dict[str, list[Word]], desc_col: list[Word] | None, row: Row) -> bool:
+    """A sub-row whose text begins in a column left of the item's description (a delivery schedule, a
+    minimum-order note printed from the pack column on) is no wrapped description: wrapped text starts at
+    the description's own left edge. Only when the item's row prints its description itself."""
+    if not desc_col or id(ln) in row.merged:
+        return False
+    own = [w for w in desc_col if abs(w.top - row.anchor.top) < 0.5 * w.height]
+    if not own:
+        return False
+    left = min(w.x0 for w in own)
+    first = ln.words[0]
+    held = {id(w) for r in ("line_no", "sku", "customer_part", "gtin") for w in cells.get(r, [])}
+    code = id(first) in held and any(ch.isdigit() for ch in first.text)  # a code wrapped in its own cell
+    return first.x0 < left - 2 * first.height and not code
 
 
 def _code_tail(ws: list[Word]) -> tuple[list[Word], list[Word]]:

@@ -1108,6 +1108,8 @@ def _rows(body: list[Line], cols: list[Column]) -> tuple[list[Row], Line | None]
             continue  # "Alt. 20,00 Larg. 184,00 Prof. 120,00": a dimension sub-row, neither a line nor its text
         if _is_tax_row(cells) or _tax_subrow(ln, cells):
             continue  # "VAT@5%", "IN: Integrated GST 18.00 7623.72": a tax row, not an item
+        if anchors and _net_row(anchors[-1], ln, cells):
+            continue  # "ALLOWANCE - DISC: 10.0% … 1.35 12.15 1,458.00": the record's net price and value
         if anchors and _is_allowance(cells) and ln.page == anchors[-1].page and ln.top - max(
                 [anchors[-1].anchor.bottom] + [x.bottom for x in anchors[-1].extra]) < 2.5 * ln.height:
             anchors[-1].allowances.append(cells)  # "Less Comp Cigs … 1,269.12-" under an item: its allowance
@@ -1177,6 +1179,33 @@ def _rows(body: list[Line], cols: list[Column]) -> tuple[list[Row], Line | None]
 
 
 _CODE_ROLES = ("line_no", "sku", "customer_part", "gtin")
+
+
+def _net_row(row: Row, ln: Line, cells: dict[str, list[Word]]) -> bool:
+    """A sub-row right under an item that prints no line value of its own, carrying the value the item's
+    quantity closes with one of the sub-row's prices (qty × net price = amount: the net price after an
+    allowance, printed under the gross one): those are the item's price and amount. The sub-row is merged
+    into the record; returns False (nothing changed) when the arithmetic does not close."""
+    if ln.page != row.page or row.cells.get("amount") or not cells.get("amount") or not row.cells.get("qty"):
+        return False
+    if ln.top - max([row.anchor.bottom] + [x.bottom for x in row.extra]) > 1.5 * ln.height:
+        return False
+    if cells.get("qty") and arithmetic.cell_number(cells["qty"]):
+        return False  # a quantity of its own: an item, not the record's second row
+    q, a = arithmetic.cell_number(row.cells["qty"]), arithmetic.cell_number(cells["amount"])
+    if not q or not a or q == 1:
+        return False
+    amount = {id(w) for w in cells["amount"]}
+    tol = max(Decimal("0.011"), abs(a) * Decimal("0.001"))
+    for w in ln.words:
+        p = arithmetic.cell_number([w]) if id(w) not in amount and re.search(r"\d[.,]\d", w.text) else None
+        if p and abs(q * p - a) <= tol:
+            row.cells["unit_price"], row.cells["amount"] = [w], list(cells["amount"])
+            row.extra.append(ln)
+            row.extra_cells.append({})
+            row.merged.add(id(ln))
+            return True
+    return False
 
 
 def _zero_amount(cells: dict[str, list[Word]]) -> bool:

@@ -224,3 +224,21 @@ def test_merged_position_label_and_bilingual_unit_label():
     assert len(got) == len(want) == 6
     for g, w in zip(got, want, strict=True):
         _same(("line_no", "qty", "uom", "unit_price", "amount"), g, w)
+
+
+def test_schedule_subrows_are_no_text_and_the_net_row_completes_the_record():
+    """Cause "record segmentation" (multi-row records): UNFI prints each item's delivery schedule on rows
+    begun in the pack column ("?AU 7/21-8/31 N TOP  HOW 38-A"), left of where the item's description
+    starts: no wrapped text. The row under an item with no line value ("ALLOWANCE - DISC: … 1.35 12.15
+    1,458.00") carries its net price and value: qty × 12.15 = 1,458.00 closes, so they are the record's."""
+    got, want = _lines("unfi_4417692")
+    assert len(got) == len(want) == 5
+    assert "HOW" not in got[0]["description"] and "?AU" not in got[0]["description"]
+    assert "MIN 50" not in got[0]["description"]
+    for g, w in zip(got[:2], want[:2], strict=True):
+        _same(("qty", "unit_price", "amount"), g, w)
+    assert (Decimal(got[0]["unit_price"]), Decimal(got[0]["amount"])) == (Decimal("12.15"), Decimal("1458.00"))
+    for g, w in zip(got, want, strict=True):
+        _same(("line_no", "qty", "unit_price", "amount"), g, w)
+    got, want = _lines("sigma_4518596136")  # a consulting PO's labelled sub-rows begin at the page's left edge
+    _same(("description", "qty", "unit_price", "amount"), got[0], want[0])
