@@ -19,6 +19,8 @@ from orderflow.extractors.values import parse_decimal
 
 _ROLE_RE = [(role, re.compile(p, re.IGNORECASE)) for role, p in COLUMN_ROLES]
 _ROLE_RE.insert(0, ("uom", re.compile(r"\b(?:q\s?ty|quantity)\s+unit$", re.IGNORECASE)))
+# the brand printed in a column of its own ("Brand | Product Description"): an attribute, never the item's name
+_ROLE_RE.insert(0, ("brand", re.compile(r"^(?:brand|marke|marca|marque)(?:\s+name)?$", re.IGNORECASE)))
 _ROLE_RE.insert(0, ("price_basis", re.compile(r"base\s+q\s?ty|^per$|price\s+unit$|preiseinheit|^pe$", re.IGNORECASE)))
 _NUMERIC = re.compile(r"^[-+(]?[$€£₹¥]?\s?[\d.,'’ ]*\d[)]?(?:\s?[A-Za-z]{0,3})?$")
 _BREAKUP = re.compile(r"break\s*-?\s*up|breakdown", re.IGNORECASE)
@@ -411,6 +413,19 @@ def _units_not_quantities(cols: list[Column], body: list[Line]) -> None:
         return
 
 
+def _sizes_not_units(cols: list[Column], body: list[Line]) -> None:
+    """A unit column whose cells print a number with the unit ("7.9 FZ" under "Pack U/M": the pack's size)
+    holds no order unit: the quantity's unit is a word alone."""
+    for c in cols:
+        if c.role != "uom":
+            continue
+        rows = [[w.text for w in b.words if c.left <= w.xc < c.right] for b in body
+                if sum(1 for w in b.words if _is_numberish(w.text)) >= 2]
+        cells = [ws for ws in rows if ws]
+        if len(cells) >= 2 and sum(1 for ws in cells if any(ch.isdigit() for t in ws for ch in t)) >= 0.8 * len(cells):
+            c.role = None
+
+
 def _codes_not_names(cols: list[Column], body: list[Line], own: str = "customer_part") -> None:
     """A bare "Product" header is read as the item's name; when its values are codes (``AB-100``) and an
     unread column beside it holds words, the codes are the issuer's item number (``own``) and the words the
@@ -494,7 +509,7 @@ def _header_pieces(head: list[Line], cols: list[Column], near_flag: list[bool] |
             for w in ph:
                 wh = overlapping(w.x0, w.x1)
                 if len(wh) > 1:
-                    wh = [min(wh, key=lambda c: abs((c.x0 + c.x1) / 2 - w.xc))]
+                    wh = [min(wh, key=lambda c: (-round(min(c.x1, w.x1) - max(c.x0, w.x0)), abs((c.x0 + c.x1) / 2 - w.xc)))]
                 picks.append(wh[0] if wh else _near(cols, w.x0, w.x1, w.height))
             for k, w in enumerate(ph):  # a word of a multi-column phrase over no column: the nearest one
                 col = picks[k] or min(cols, key=lambda c: max(c.x0 - w.x1, w.x0 - c.x1))
@@ -527,6 +542,44 @@ def _split_by_header(cols: list[Column], head: list[Line]) -> list[Column]:
                 out += [Column(c.x0, cut - 1), Column(cut + 1, c.x1)]
                 continue
         out.append(c)
+    return out
+
+
+def _label_role(text: str) -> str | None:
+    t = re.sub(r"(?<=[a-z])[-_](?=[a-z])", " ", text.lower()).strip()
+    return next((r for r, rx in _ROLE_RE if rx.search(t)), None)
+
+
+def _split_at_labels(cols: list[Column], head: list[Line], body: list[Line]) -> list[Column]:
+    """A text column under two labels naming different roles ("Brand | Product Description": ``CUCAMO
+    PESTO,GENOVESE`` one phrase on every row, the word gap too narrow for a gutter) is split at the word gap
+    nearest the right label's left edge, when no word of the rows straddles it: header-cell extents are
+    column boundaries even where the values nearly touch."""
+    out: list[Column] = []
+    rows = [ln for ln in body if sum(1 for w in ln.words if _is_numberish(w.text)) >= 2]
+    edge = min((ln.x0 for ln in rows), default=0.0)
+    rows = [ln for ln in rows if ln.x0 < edge + 2 * ln.height]  # item rows open at the table's left edge; the
+    # indented sub-rows under them (an allowance, a schedule) may run across the columns
+    for c in cols:
+        labels = sorted((ph for ln in head for ph in ln.phrases if c.x0 <= (ph[0].x0 + ph[-1].x1) / 2 <= c.x1),
+                        key=lambda ph: ph[0].x0)
+        ws = [w for ln in rows for w in ln.words if c.x0 - 1 <= w.xc <= c.x1 + 1]
+        cut = None
+        for a, b in zip(labels, labels[1:], strict=False):
+            ra, rb = _label_role(phrase_text(a)), _label_role(phrase_text(b))
+            if not ra or not rb or ra == rb or "brand" not in (ra, rb) or b[0].x0 - a[-1].x1 < 0.5 * b[0].height:
+                continue
+            h = b[0].height
+            gaps = [x for x in range(int(a[-1].x1), int(b[0].x0 + h) + 1)
+                    if not any(w.x0 < x < w.x1 for w in ws)]
+            left = [w for w in ws if w.x1 <= (gaps[-1] if gaps else 0)]
+            if gaps and left and len(left) < len(ws):
+                cut = max(gaps)
+                break
+        if cut is None or not ws:
+            out.append(c)
+            continue
+        out += [Column(c.x0, cut - 1), Column(cut + 1, c.x1)]
     return out
 
 
@@ -882,7 +935,8 @@ def read_tables(pages: list[list[Line]], heights: dict[int, float], buyer_words:
             if head and seen_cols and _same_header(_signature(head), seen_sig):
                 cols = [replace(c) for c in seen_cols]  # the page's repeated header: the columns read before
             elif head:
-                cols = _split_by_header(_text_columns(_gutters(body, head), body, head), head)
+                cols = _split_at_labels(_split_by_header(_text_columns(_gutters(body, head), body, head), head), head,
+                                        body)
                 _assign_headers(cols, head, buyer_words, hints, own=own, supplier_words=sw)
                 _unheaded_codes(cols, body, own)
                 _codes_not_line_numbers(cols, body, own)
@@ -891,6 +945,7 @@ def read_tables(pages: list[list[Line]], heights: dict[int, float], buyer_words:
                 _barcodes_are_barcodes(cols, body)
                 _dates_not_values(cols, body)
                 _units_not_quantities(cols, body)
+                _sizes_not_units(cols, body)
                 _two_tier(cols, head, body, buyer_words, hints, own, sw)
                 arithmetic.resolve(cols, [ln.words for ln in body if not _is_stop(ln)
                                           and sum(1 for w in ln.words if _is_numberish(w.text)) >= 3])

@@ -242,3 +242,13 @@ def test_schedule_subrows_are_no_text_and_the_net_row_completes_the_record():
         _same(("line_no", "qty", "unit_price", "amount"), g, w)
     got, want = _lines("sigma_4518596136")  # a consulting PO's labelled sub-rows begin at the page's left edge
     _same(("description", "qty", "unit_price", "amount"), got[0], want[0])
+
+
+def test_brand_column_split_from_the_description_by_its_label():
+    """Cause "column boundaries": "Brand | Product Description" over ``CUCAMO PESTO,GENOVESE`` (one phrase on
+    every item row, the word gap too narrow for a gutter): the header labels' extents split the column, the
+    brand is no part of the item's name; a "Pack U/M" cell holding a size ("7.9 FZ") is no order unit."""
+    got, want = _lines("unfi_4417692")
+    assert [g["description"] for g in got] == [w["description"] for w in want] == [
+        "PESTO,GENOVESE", "PESTO,SUNDRIED TOMAT", "RICE,ABORIO", "ARTICHOKE HEART,MARI", "ARTICHOKES,WHL,MARIN"]
+    assert all(g.get("uom") is None for g in got)
