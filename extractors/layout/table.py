@@ -274,7 +274,8 @@ def _unheaded_codes(cols: list[Column], body: list[Line], own: str = "customer_p
             c.role = None
     if not any(c.role == "uom" for c in cols):
         for i, c in enumerate(cols[1:], 1):  # "46 | CSE": unit words in an unheaded column right of the quantity
-            if c.role is None and not c.header and cols[i - 1].role == "qty":
+            # (or under a label read as nothing else: "Einh", a second "Units" beside "Quantity")
+            if c.role is None and _label_role(c.header) in (None, "qty", "uom") and cols[i - 1].role == "qty":
                 vals = values(c)
                 if vals and all(re.fullmatch(r"[A-Za-z]{1,4}\.?", v) for v in vals):
                     c.role = "uom"

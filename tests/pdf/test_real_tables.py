@@ -252,3 +252,16 @@ def test_brand_column_split_from_the_description_by_its_label():
     assert [g["description"] for g in got] == [w["description"] for w in want] == [
         "PESTO,GENOVESE", "PESTO,SUNDRIED TOMAT", "RICE,ABORIO", "ARTICHOKE HEART,MARI", "ARTICHOKES,WHL,MARIN"]
     assert all(g.get("uom") is None for g in got)
+
+
+def test_unit_words_right_of_the_quantity_under_any_unit_label():
+    """Cause "column roles from header words only": the column right of the quantity whose cells are unit
+    words is the unit of measure under a label the lexicon reads as a second quantity ("Quantity | Units":
+    ``kg``, ``x``) or not at all (German "Menge | Einh": ``rol``)."""
+    got, want = _lines("phoenix_PX0924-163")
+    assert [g["uom"].lower() for g in got] == [w["uom"] for w in want] == ["kg", "x"]
+    for g, w in zip(got, want, strict=True):
+        _same(("qty", "unit_price", "amount"), g, w)
+    got, want = _lines("nyco_BST026017")
+    assert got[0]["uom"].lower() == want[0]["uom"] == "rol"
+    _same(("line_no", "qty", "unit_price", "amount"), got[0], want[0])
