@@ -16,8 +16,9 @@ from typing import Protocol
 from orderflow.extractors.values import parse_decimal
 
 _TOKEN = re.compile(r"\d[\d.,'’]*\d|\d")
-_TAXISH = re.compile(r"%|\b(?:tax|vat|gst|igst|cgst|sgst|mwst|ust|iva|tva|ppn|disc|discount|rabatt|sconto|remise)",
-                    re.IGNORECASE)  # a rate column (amount × 5 % = tax) closes a product that is no line
+_TAXISH = re.compile(r"%|\b(?:tax(?!able)|vat|gst|igst|cgst|sgst|mwst|ust|iva|tva|ppn|disc|discount|rabatt|sconto|remise)",
+                    re.IGNORECASE)  # a rate column (amount × 5 % = tax) closes a product that is no line; India's
+# "Taxable Value" is the pre-tax line value
 _MONEY_ROLES = ("qty", "unit_price", "amount")
 _FREE_ROLES = (None, "qty", "unit_price", "amount")
 
@@ -59,7 +60,10 @@ def _closes(q: Decimal, p: Decimal, a: Decimal, basis: Decimal | None) -> bool:
 def resolve(cols: list[_Col], value_rows: list[list[_W]]) -> bool:
     """Re-assign qty / unit_price / amount when another triple of numeric columns closes qty × price =
     amount on more rows than the header words' choice. Returns True when roles changed."""
-    cand = [c for c in cols if c.role in _FREE_ROLES and not _TAXISH.search(getattr(c, "header", "") or "")]
+    # a column the header words gave a money role stays a candidate ("Rate / Item Discount": a price whose
+    # label ran on over the discount column beside it)
+    cand = [c for c in cols if c.role in _FREE_ROLES
+            and (c.role in _MONEY_ROLES or not _TAXISH.search(getattr(c, "header", "") or ""))]
     if len(cand) < 3 or not value_rows:
         return False
     basis_col = next((c for c in cols if c.role == "price_basis"), None)

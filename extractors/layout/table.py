@@ -552,36 +552,81 @@ def _label_role(text: str) -> str | None:
 
 
 def _split_at_labels(cols: list[Column], head: list[Line], body: list[Line]) -> list[Column]:
-    """A text column under two labels naming different roles ("Brand | Product Description": ``CUCAMO
-    PESTO,GENOVESE`` one phrase on every row, the word gap too narrow for a gutter) is split at the word gap
-    nearest the right label's left edge, when no word of the rows straddles it: header-cell extents are
-    column boundaries even where the values nearly touch."""
-    out: list[Column] = []
+    """Header-cell extents are column boundaries even where the values nearly touch. A column under two
+    labels side by side is split between them when the item rows' words part cleanly under each: numbers
+    ("Rate | Dis. %" over ``80750 -5.00%``, "HSN / Quantity" over ``84311090 6.000`` on a cramped scan, "Menge |
+    Preis/PE" whose gutter a totals row bridges), or a brand and the item's name ("Brand | Product
+    Description" over ``CUCAMO PESTO,GENOVESE``, one phrase on every row)."""
     rows = [ln for ln in body if sum(1 for w in ln.words if _is_numberish(w.text)) >= 2]
     edge = min((ln.x0 for ln in rows), default=0.0)
     rows = [ln for ln in rows if ln.x0 < edge + 2 * ln.height]  # item rows open at the table's left edge; the
-    # indented sub-rows under them (an allowance, a schedule) may run across the columns
-    for c in cols:
-        labels = sorted((ph for ln in head for ph in ln.phrases if c.x0 <= (ph[0].x0 + ph[-1].x1) / 2 <= c.x1),
-                        key=lambda ph: ph[0].x0)
-        ws = [w for ln in rows for w in ln.words if c.x0 - 1 <= w.xc <= c.x1 + 1]
-        cut = None
-        for a, b in zip(labels, labels[1:], strict=False):
-            ra, rb = _label_role(phrase_text(a)), _label_role(phrase_text(b))
-            if not ra or not rb or ra == rb or "brand" not in (ra, rb) or b[0].x0 - a[-1].x1 < 0.5 * b[0].height:
-                continue
-            h = b[0].height
-            gaps = [x for x in range(int(a[-1].x1), int(b[0].x0 + h) + 1)
-                    if not any(w.x0 < x < w.x1 for w in ws)]
-            left = [w for w in ws if w.x1 <= (gaps[-1] if gaps else 0)]
-            if gaps and left and len(left) < len(ws):
-                cut = max(gaps)
-                break
-        if cut is None or not ws:
+    # indented sub-rows under them (an allowance, a schedule, a tax line) may run across the columns
+    out: list[Column] = []
+    todo = list(cols)
+    while todo:
+        c = todo.pop(0)
+        cut = _label_cut(c, head, rows)
+        if cut is None:
             out.append(c)
-            continue
-        out += [Column(c.x0, cut - 1), Column(cut + 1, c.x1)]
+        else:
+            out.append(Column(c.x0, cut - 1))
+            todo.insert(0, Column(cut + 1, c.x1))
     return out
+
+
+def _number_cell(text: str) -> bool:
+    """A number, an amount or a percentage ("-5.00%") printed in a value cell."""
+    return _is_numberish(text) or bool(re.fullmatch(r"[-+]?\d[\d.,]*\s?%", text))
+
+
+def _label_cut(c: Column, head: list[Line], rows: list[Line]) -> float | None:
+    """Where to split ``c`` between two of its header labels (see ``_split_at_labels``), else None."""
+    units: list[list[Word]] = []  # the labels over c: phrases, or the words of a phrase running past c
+    for ln in head:
+        for ph in ln.phrases:
+            h = ph[0].height
+            if c.x0 - h <= ph[0].x0 and ph[-1].x1 <= c.x1 + h or not any(w.x1 > c.x1 + h or w.x0 < c.x0 - h
+                                                                          for w in ph):
+                if c.x0 <= (ph[0].x0 + ph[-1].x1) / 2 <= c.x1:
+                    units.append(ph)
+            else:
+                units += [[w] for w in ph if c.x0 <= w.xc <= c.x1]
+    groups: list[list[float]] = []  # x-extents of the labels over c, labels stacked over each other joined
+    for ph in sorted(units, key=lambda ph: ph[0].x0):
+        if groups and ph[0].x0 < groups[-1][1]:
+            groups[-1][1] = max(groups[-1][1], ph[-1].x1)
+            groups[-1][2] += 1
+            groups[-1][3] = groups[-1][3] or ph[0].height
+        else:
+            groups.append([ph[0].x0, ph[-1].x1, 1, ph[0].height])
+    texts = [" ".join(phrase_text(ph) for ph in units if g[0] <= (ph[0].x0 + ph[-1].x1) / 2 <= g[1]) for g in groups]
+    per_row = [[w for w in ln.words if c.x0 - 1 <= w.xc <= c.x1 + 1] for ln in rows]
+    per_row = [ws for ws in per_row if ws]
+    for k in range(len(groups) - 1):
+        a, b = groups[k], groups[k + 1]
+        if b[0] - a[1] < 0.5 * b[3]:
+            continue
+        ra, rb = _label_role(texts[k]), _label_role(texts[k + 1])
+        if ra is not None and ra == rb:
+            continue
+        brand = "brand" in (ra, rb) and ra is not None and rb is not None
+        left_ws, right_ws, both = [], [], 0
+        for ws in per_row:
+            lw = [w for w in ws if max(a[0] - w.xc, w.xc - a[1], 0) < max(b[0] - w.xc, w.xc - b[1], 0)]
+            rw = [w for w in ws if w not in lw]
+            if lw and rw:  # rows with words under one label only (a requisition sub-row) tell nothing
+                left_ws += lw
+                right_ws += rw
+                both += 1
+        if not left_ws or not right_ws or 2 * both < len(per_row):
+            continue
+        if not brand and not (all(_number_cell(w.text) for w in left_ws)
+                              and all(_number_cell(w.text) for w in right_ws)):
+            continue
+        lo, hi = max(w.x1 for w in left_ws), min(w.x0 for w in right_ws)
+        if lo < hi:
+            return (lo + hi) / 2
+    return None
 
 
 def _other(own: str) -> str:

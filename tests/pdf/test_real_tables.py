@@ -265,3 +265,18 @@ def test_unit_words_right_of_the_quantity_under_any_unit_label():
     got, want = _lines("nyco_BST026017")
     assert got[0]["uom"].lower() == want[0]["uom"] == "rol"
     _same(("line_no", "qty", "unit_price", "amount"), got[0], want[0])
+
+
+def test_cramped_value_columns_split_under_their_labels_and_taxable_value_is_the_amount():
+    """Cause "column boundaries" on cramped scans: two labels side by side over one gutter column ("HSN / SAC |
+    Quantity" over ``84311090 6.000``, "Rate | Dis. Amount/%" over ``80750 -5.00%``) split it where the item
+    rows' numbers part under each; the arithmetic then finds the pre-tax "Taxable Value" as the line amount
+    (6 × 78,000 = 468,000), with the price column whose label ran on over the discount still a candidate."""
+    result, want = extract_real("modularcranes_MCMC-547-25-26_scan", ocr=True)
+    got = result.orders[0].to_json_dict()["lines"]
+    assert len(got) == len(want["lines"]) == 1
+    _same(("qty", "unit_price", "amount"), got[0], want["lines"][0])
+    result, want = extract_real("hira_8500000322_scan", ocr=True)
+    got = result.orders[0].to_json_dict()["lines"]
+    assert [Decimal(g["unit_price"]) for g in got] == [Decimal(w["unit_price"]) for w in want["lines"]] \
+        == [Decimal("80750"), Decimal("9400")]
