@@ -75,6 +75,7 @@ class _Ctx:
     day_first: bool | None
     prov: dict[str, Provenance] = field(default_factory=dict)
     date_hint: str | None = None  # id of the date_order hint, named on the dates it resolved
+    whole_money: bool = False  # the order's currency has no minor unit (IDR, JPY…): "900.000" groups thousands
 
     def put(self, path: str, words: list[Word], raw: str | None = None, confidence: float | None = None,
             hint: str | None = None) -> None:
@@ -166,10 +167,12 @@ def extract_order(pages: list[PageWords], *, hints: list[dict[str, Any]] | dict[
         if hints.table_layout else []
     doc.skip |= covered
     _header(doc, ctx, order, text, lh, kind)
+    ctx.whole_money = order.currency in _WHOLE_CURRENCIES
     _revision(doc, ctx, order, heights)
     _apply_regions(doc, ctx, order, hints)
     table_of: list[int] = []
-    free_ctx = _Ctx(extractor, decimal_comma, day_first, date_hint=hints.day_first_hint) if learned else ctx
+    free_ctx = _Ctx(extractor, decimal_comma, day_first, date_hint=hints.day_first_hint,
+                    whole_money=ctx.whole_money) if learned else ctx
     free: list[OrderLine] = []
     for ti, t in enumerate(tables):
         for row in t.rows:
@@ -1087,7 +1090,13 @@ def _in_desc(w: Word, row: Row, desc_col: list[Word] | None) -> bool:
     return True
 
 
+_WHOLE_CURRENCIES = {"IDR", "JPY", "KRW", "VND", "CLP", "ISK", "PYG", "UGX", "XOF", "XAF"}
+_GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+(?![\d.,])")
+
+
 def _money(text: str, ctx: _Ctx, *, prefer: str) -> Decimal | None:
+    if ctx.whole_money and not re.search(r"\d,\d", text):
+        text = _GROUPED.sub(lambda m: m.group(0).replace(".", ""), text)  # "Rp. 900.000": nine hundred thousand
     if ctx.decimal_comma is False and re.fullmatch(r"\s*[-(]?[$€£₹]?\s?\d{1,3},\d{2}\s*\)?-?\s*", text):
         text = text.replace(",", ".")  # "132,20" among dot-decimal prices: a misread point, not thousands
     v = _dec(text, ctx)

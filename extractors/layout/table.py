@@ -282,7 +282,9 @@ def _unheaded_codes(cols: list[Column], body: list[Line], own: str = "customer_p
                 break
     if not any(c.role == "line_no" for c in cols) and cols and cols[0].role is None and not cols[0].header:
         vals = values(cols[0])  # "1." "2." "3." in an unheaded first column: the line numbers
-        if len(vals) >= 2 and all(re.fullmatch(r"\d{1,3}[.)]?", v) for v in vals):
+        if vals == ["1"] or vals == ["1."]:
+            cols[0].role = "line_no"  # one item, numbered 1 in a narrow column of its own
+        elif len(vals) >= 2 and all(re.fullmatch(r"\d{1,3}[.)]?", v) for v in vals):
             nums = [int(v.rstrip(".)")) for v in vals]
             if nums == sorted(nums) and len(set(nums)) == len(nums):
                 cols[0].role = "line_no"
@@ -290,7 +292,14 @@ def _unheaded_codes(cols: list[Column], body: list[Line], own: str = "customer_p
         for c in cols:  # a bare "Item" header over the item's name ("JERSEY MANCHESTER UNITED"): the description
             if c.role == own and _GENERIC_ITEM.match(c.header.strip()):
                 ws = [w for b in body for w in b.words if c.x0 - 1 <= w.xc <= c.x1 + 1]
-                if ws and sum(1 for w in ws if w.text.isalpha()) >= 0.7 * len(ws) and len(ws) >= 2 * max(
+                cells = [[w for w in b.words if c.x0 - 1 <= w.xc <= c.x1 + 1] for b in body
+                         if sum(1 for w in b.words if _is_numberish(w.text)) >= 2]
+                cells = [cell for cell in cells if cell]
+                # words without a digit on most item rows ("ATK", "HOISTING MOTOR") name the item: codes hold digits
+                named = bool(cells) and 2 * sum(1 for cell in cells if not any(
+                    ch.isdigit() for w in cell for ch in w.text)) >= len(cells) and any(
+                    any(ch.isalpha() for ch in w.text) for cell in cells for w in cell)
+                if named or ws and sum(1 for w in ws if w.text.isalpha()) >= 0.7 * len(ws) and len(ws) >= 2 * max(
                         1, sum(1 for b in body if any(c.x0 - 1 <= w.xc <= c.x1 + 1 for w in b.words))) * 0.75:
                     c.role = "description"
                     break

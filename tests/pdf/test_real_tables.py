@@ -280,3 +280,13 @@ def test_cramped_value_columns_split_under_their_labels_and_taxable_value_is_the
     got = result.orders[0].to_json_dict()["lines"]
     assert [Decimal(g["unit_price"]) for g in got] == [Decimal(w["unit_price"]) for w in want["lines"]] \
         == [Decimal("80750"), Decimal("9400")]
+
+
+def test_item_column_of_words_is_the_name_and_whole_currency_groups_thousands():
+    """Causes "column roles from header words only" and "value parsing": a bare "Item" column holding words
+    without digits ("ATK") names the item when no column is headed as its description; in rupiah, which has
+    no minor unit, "Rp. 900.000" is nine hundred thousand, not 900."""
+    got, want = _lines("cybertrend_002-FA-PO-IX-2015")
+    assert len(got) == len(want) == 1
+    _same(("line_no", "customer_part", "description", "qty", "uom", "unit_price", "amount"), got[0], want[0])
+    assert Decimal(got[0]["amount"]) == Decimal("900000")
