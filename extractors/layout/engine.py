@@ -1022,7 +1022,8 @@ def _other_fields_row(ln: Line, cells: dict[str, list[Word]], desc_col: list[Wor
     left = min(w.x0 for w in own)
     first = ln.words[0]
     held = {id(w) for r in ("line_no", "sku", "customer_part", "gtin") for w in cells.get(r, [])}
-    code = id(first) in held and any(ch.isdigit() for ch in first.text)  # a code wrapped in its own cell
+    code = id(first) in held and any(ch.isdigit() for ch in first.text) \
+        and bool(re.fullmatch(r"[A-Za-z0-9][\w./-]{3,}", first.text))  # a code wrapped in its own cell; "50%" is none
     return first.x0 < left - 2 * first.height and not code
 
 

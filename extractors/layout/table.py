@@ -629,8 +629,12 @@ def _label_cut(c: Column, head: list[Line], rows: list[Line]) -> float | None:
                 both += 1
         if not left_ws or not right_ws or 2 * both < len(per_row):
             continue
-        if not brand and not (all(_number_cell(w.text) for w in left_ws)
-                              and all(_number_cell(w.text) for w in right_ws)):
+        numbers = all(_number_cell(w.text) for w in left_ws) and all(_number_cell(w.text) for w in right_ws)
+        # "Item No. | Description" over ``120GS1016 GT Economy Landscape Seed``: one code, then the words
+        coded = ra in ("line_no", "item_code", "customer_part", "sku", "gtin") and rb == "description" \
+            and len(left_ws) == both and all(any(ch.isdigit() for ch in w.text) for w in left_ws) \
+            and sum(1 for w in right_ws if any(ch.isalpha() for ch in w.text)) >= 0.6 * len(right_ws)
+        if not (brand or numbers or coded):
             continue
         lo, hi = max(w.x1 for w in left_ws), min(w.x0 for w in right_ws)
         if lo < hi:

@@ -290,3 +290,14 @@ def test_item_column_of_words_is_the_name_and_whole_currency_groups_thousands():
     assert len(got) == len(want) == 1
     _same(("line_no", "customer_part", "description", "qty", "uom", "unit_price", "amount"), got[0], want[0])
     assert Decimal(got[0]["amount"]) == Decimal("900000")
+
+
+def test_code_and_name_under_two_labels_of_one_column():
+    """Cause "column boundaries": "Item No. | Description" over ``120GS1016 GT Economy Landscape Seed (20kg)``
+    (no gutter between the code and the words) is split between the labels: the code is the buyer's item
+    number, the words the description; the seed-mix rows under it ("50% PRG Adagio"), begun left of the
+    description, are no part of it."""
+    got, want = _lines("greentech_436919")
+    assert len(got) == len(want) == 1
+    _same(("line_no", "customer_part", "description", "qty", "unit_price", "amount"), got[0], want[0])
+    assert got[0]["customer_part"] == "120GS1016"
