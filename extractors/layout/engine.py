@@ -887,7 +887,7 @@ def _line(row: Row, ctx: _Ctx, index: int) -> OrderLine | None:
     pieces: list[tuple[float, list[Word]]] = []
     if c.get("description") or overflow:
         # a record's second row (two-tier header) follows the first: row first, then left to right
-        pieces.append((row.anchor.top, sorted(overflow + c.get("description", []),
+        pieces.append((row.anchor.top, sorted(overflow + c.get("description", []) + _unread_run_on(row),
                                               key=lambda w: (w.top > row.anchor.bottom - 0.3 * w.height, w.x0))))
     desc_col = c.get("description")
     tail_codes: list[Word] = []
@@ -1010,6 +1010,17 @@ def _phrase_overflow(ln: Line, cells: dict[str, list[Word]]) -> list[Word]:
     return sorted(out, key=lambda w: w.x0)
 
 
+def _unread_run_on(row: Row) -> list[Word]:
+    """Words of the item row's description phrase that run on into a column no role reads ("… ALMOND
+    STUFFED | DATES gf" under "Pack/Size"): the rest of the name, not lost."""
+    own = row.cells.get("description", [])
+    mine = {id(w) for w in own}
+    roled = {id(w) for ws in row.cells.values() for w in ws}
+    end = max((w.x1 for w in own), default=1e9)
+    return [w for ph in row.anchor.phrases if any(id(w) in mine for w in ph) for w in ph
+            if id(w) not in roled and w.x0 >= end]
+
+
 def _other_fields_row(ln: Line, cells: dict[str, list[Word]], desc_col: list[Word] | None, row: Row) -> bool:
     """A sub-row whose text begins in a column left of the item's description (a delivery schedule, a
     minimum-order note printed from the pack column on) is no wrapped description: wrapped text starts at
@@ -1076,7 +1087,10 @@ def _ids(row: Row, line: OrderLine, ctx: _Ctx, path: str) -> list[Word]:
             ws = ws[k:]  # "NEW HYDAC 0160D010BH4HC" under "Manufacturer, Part Number": the words before the code name it
         tok = ws[0].text
         if len(ws) > 1 and "description" in row.roles:
-            overflow += ws[1:]  # description text overflowing into the code cell
+            # description text overflowing into the code cell, on the code's own baseline (a two-tier record's
+            # second row prints other fields there: "26800 | KITCHEN & LOVE" under "Item # | Brand Name")
+            second = {id(w) for ln in row.extra if id(ln) in row.merged for w in ln.words}
+            overflow += [w for w in ws[1:] if abs(w.top - ws[0].top) < 0.5 * w.height and id(w) not in second]
         if any(ch.isdigit() for ch in tok) or len(tok) >= 3:
             setattr(line, role, tok)
             ctx.put(f"{path}.{role}", ws[:1])

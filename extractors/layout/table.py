@@ -509,6 +509,8 @@ def _header_pieces(head: list[Line], cols: list[Column], near_flag: list[bool] |
             hits = overlapping(ph[0].x0, ph[-1].x1)
             if len(hits) > 1 and _JOINED_LABEL.search(phrase_text(ph)):
                 hits = hits[:1]  # "Preis / Einheit", "Price per Unit": one label over a value and its basis
+            elif len(hits) > 1 and _label_role(phrase_text(ph)) == "brand":  # "Brand Name": one label, not a
+                hits = [max(hits, key=lambda c: min(c.x1, ph[-1].x1) - max(c.x0, ph[0].x0))]  # brand and a "Name"
             if len(hits) <= 1:
                 target = hits[0] if hits else _near(cols, ph[0].x0, ph[-1].x1, ph[0].height)
                 if target is not None:

@@ -301,3 +301,15 @@ def test_code_and_name_under_two_labels_of_one_column():
     assert len(got) == len(want) == 1
     _same(("line_no", "customer_part", "description", "qty", "unit_price", "amount"), got[0], want[0])
     assert got[0]["customer_part"] == "120GS1016"
+
+
+def test_two_tier_record_name_runs_on_and_brand_row_is_no_text():
+    """Cause "record segmentation" (two-row descriptions): Chex prints the item's name on the record's first
+    row, running on past its cell into the unread "Pack/Size" column ("… ALMOND STUFFED | DATES gf"), and the
+    brand under it ("26800 | KITCHEN & LOVE | 22x16" under "Item # | Brand Name | Ti/Hi"): the name is
+    whole, the brand row gives the buyer's item number and no text."""
+    got, want = _lines("chex_549928")
+    assert len(got) == len(want) == 24
+    for g, w in zip(got, want, strict=True):
+        _same(("sku", "customer_part", "description", "qty", "uom", "unit_price", "amount"), g, w)
+    assert got[0]["description"] == "* DRK CHOC ALMOND STUFFED DATES gf"
