@@ -1017,8 +1017,13 @@ def _unread_run_on(row: Row) -> list[Word]:
     mine = {id(w) for w in own}
     roled = {id(w) for ws in row.cells.values() for w in ws}
     end = max((w.x1 for w in own), default=1e9)
-    return [w for ph in row.anchor.phrases if any(id(w) in mine for w in ph) for w in ph
-            if id(w) not in roled and w.x0 >= end]
+    out: list[Word] = []
+    for w in sorted((w for ph in row.anchor.phrases if any(id(w) in mine for w in ph) for w in ph
+                     if id(w) not in roled and w.x0 >= end), key=lambda w: w.x0):
+        if any(ch.isdigit() for ch in w.text):
+            break  # a pack size, a date or a code printed next ("PT 500ML CX/00012", "22.09.2025"): no name
+        out.append(w)
+    return out
 
 
 def _other_fields_row(ln: Line, cells: dict[str, list[Word]], desc_col: list[Word] | None, row: Row) -> bool:

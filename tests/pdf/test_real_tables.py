@@ -313,3 +313,16 @@ def test_two_tier_record_name_runs_on_and_brand_row_is_no_text():
     for g, w in zip(got, want, strict=True):
         _same(("sku", "customer_part", "description", "qty", "uom", "unit_price", "amount"), g, w)
     assert got[0]["description"] == "* DRK CHOC ALMOND STUFFED DATES gf"
+
+
+def test_name_run_on_stops_at_a_pack_size_or_date():
+    """The item's name running on past its cell stops at the first word with a digit: a pack cell ("PT 500ML
+    CX/00012", Giassi) or a delivery date ("22.09.2025", Schmid) printed next to it names no item."""
+    got, want = _lines("giassi_455340-3")
+    assert len(got) == len(want) == 65
+    assert all("500ML" not in (g["description"] or "") for g in got)
+    for g, w in zip(got, want, strict=True):
+        _same(("description",), g, w)
+    got, want = _lines("schmidfolien_60245")
+    for g, w in zip(got, want, strict=True):
+        _same(("description", "qty", "unit_price", "amount"), g, w)
