@@ -171,8 +171,10 @@ def _gutters(body: list[Line], head: list[Line]) -> list[Column]:
     x_max = max(w.x1 for ln in body + head for w in ln.words)
     size = int(x_max - x_min) + 3
     cover = [0] * size
-    rows = [ln for ln in body if sum(1 for w in ln.words if _is_numberish(w.text)) >= 2
-            and not _KEYVAL.match(ln.text) and len(_LABELS.findall(ln.text)) < 2 and not _SPEC_ROW.match(ln.text)] or body
+    rows = [_after_label(ln) if _KEYVAL.match(ln.text) and len(_LABELS.findall(ln.text)) < 2 else ln for ln in body
+            if sum(1 for w in ln.words if _is_numberish(w.text)) >= 2 and len(_LABELS.findall(ln.text)) < 2
+            and not _SPEC_ROW.match(ln.text)]
+    rows = [ln for ln in rows if ln is not None] or body
     # a dimension sub-row inside the description cell ("60 x 0,20 x 007 x 1,3mm", indented, no value out at
     # the right of the table) has numbers too, and would bridge the gutters between the columns
     reach = x_min + 0.75 * (x_max - x_min)
@@ -198,6 +200,18 @@ def _gutters(body: list[Line], head: list[Line]) -> list[Column]:
             cols.append(Column(start + x_min, x - 1 + x_min))
             start = None
     return _merge_text_runs(cols, rows)
+
+
+def _after_label(ln: Line) -> Line | None:
+    """A record's second row opened by a labelled value ("Date de livraison: 09.10.2025 | 234 PCE EUR 3,85
+    900,90"): its words after that phrase still show where the value columns are; the label is no column."""
+    if len(ln.phrases) < 2:
+        return None
+    first = {id(w) for w in ln.phrases[0]}
+    rest = [w for w in ln.words if id(w) not in first]
+    if sum(1 for w in rest if _is_numberish(w.text)) < 2:
+        return None
+    return Line(rest, ln.page, ln.index, ln.phrases[1:])
 
 
 def _text_columns(cols: list[Column], body: list[Line], head: list[Line]) -> list[Column]:
@@ -345,7 +359,9 @@ def _numbered_items(cols: list[Column], body: list[Line]) -> None:
             return
         if len(vals) < 2:
             continue
-        if all(re.fullmatch(r"0\d{3,5}|\d{1,4}\.0{3}", v) for v in vals):
+        sap = [v for v in vals if re.fullmatch(r"0\d{3,5}|\d{1,4}\.0{3}", v)]
+        if len(sap) >= 2 and all(v in sap or not any(ch.isdigit() for ch in v) for v in vals):
+            vals = sap  # "00010" … "00020" with a label word of each record's sub-row ("Date de livraison")
             steps_allowed: tuple[int, ...] = (1, 10)
         elif c.role and _GENERIC_ITEM.match(c.header.strip()) and all(re.fullmatch(r"\d{1,3}[.)]?", v) for v in vals):
             steps_allowed = (1, 10)  # 1, 2, 3 or SAP's 10, 20, 30 under a bare "Item"
@@ -940,12 +956,17 @@ def _anchor_value(cells: dict[str, list[Word]]) -> bool:
     return False
 
 
+# closing rows the lexicon's STOP_ROW leaves out: French "Montant total H.T", German "Gesamtsumme Netto",
+# "Mehrwertsteuer 19,00 %", "Endsumme", "Nettosumme"
+_STOP_MORE = re.compile(r"^(?:montant\s+total|gesamtsumme|mehrwertsteuer|endsumme|nettosumme|warenwert)\b", re.IGNORECASE)
+
+
 def _is_stop(line: Line) -> bool:
     """A subtotal/tax/total row (or 'Total:' label) ends the table body."""
     texts = [phrase_text(p) for p in line.phrases]
     if not texts:
         return False
-    if STOP_ROW.match(texts[0]) or STOP_ROW.match(texts[0].split(":")[0]):
+    if STOP_ROW.match(texts[0]) or STOP_ROW.match(texts[0].split(":")[0]) or _STOP_MORE.match(texts[0]):
         return True
     # right-aligned 'Subtotal $x' with nothing in the left columns
     return len(texts) <= 3 and any(STOP_ROW.match(t) for t in texts) and not _is_numberish(texts[0])
@@ -1306,16 +1327,18 @@ def _net_row(row: Row, ln: Line, cells: dict[str, list[Word]]) -> bool:
         return False
     if ln.top - max([row.anchor.bottom] + [x.bottom for x in row.extra]) > 1.5 * ln.height:
         return False
-    if cells.get("qty") and arithmetic.cell_number(cells["qty"]):
-        return False  # a quantity of its own: an item, not the record's second row
     q, a = arithmetic.cell_number(row.cells["qty"]), arithmetic.cell_number(cells["amount"])
-    if not q or not a or q == 1:
+    if cells.get("qty") and arithmetic.cell_number(cells["qty"]) not in (None, q):
+        return False  # a quantity of its own: an item, not the record's second row (which may repeat it)
+    if not q or not a:
         return False
+    repeated = bool(cells.get("qty")) and arithmetic.cell_number(cells["qty"]) == q
     amount = {id(w) for w in cells["amount"]}
     tol = max(Decimal("0.011"), abs(a) * Decimal("0.001"))
     for w in ln.words:
         p = arithmetic.cell_number([w]) if id(w) not in amount and re.search(r"\d[.,]\d", w.text) else None
-        if p and abs(q * p - a) <= tol:
+        # one piece proves nothing by arithmetic (price = amount): the row must repeat the quantity
+        if p and abs(q * p - a) <= tol and (q != 1 or repeated):
             row.cells["unit_price"], row.cells["amount"] = [w], list(cells["amount"])
             row.extra.append(ln)
             row.extra_cells.append({})

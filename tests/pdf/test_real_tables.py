@@ -326,3 +326,16 @@ def test_name_run_on_stops_at_a_pack_size_or_date():
     got, want = _lines("schmidfolien_60245")
     for g, w in zip(got, want, strict=True):
         _same(("description", "qty", "unit_price", "amount"), g, w)
+
+
+def test_sap_record_values_on_its_labelled_second_row():
+    """Cause "record segmentation" (a record over several baselines): a French SAP order prints position,
+    text, quantity and unit on the item's row, and "Date de livraison: 09.10.2025 | 234 PCE EUR 3,85 900,90"
+    under it. The labelled second row still shows the price and amount columns; it repeats the quantity and
+    completes the record (for one piece too, where no product can prove it); "Montant total H.T" closes the
+    table; 00010 / 00020 over the records' label words are the positions."""
+    got, want = _lines("amcorfr_4500292519_vector")
+    assert len(got) == len(want) == 2
+    for g, w in zip(got, want, strict=True):
+        _same(("line_no", "qty", "uom", "unit_price", "amount"), g, w)
+    assert [Decimal(g["amount"]) for g in got] == [Decimal("900.90"), Decimal("45.00")]
