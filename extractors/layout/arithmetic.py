@@ -130,3 +130,12 @@ def resolve(cols: list[_Col], value_rows: list[list[_W]]) -> bool:
             c.role = None
     cand[q].role, cand[p].role, cand[a].role = "qty", "unit_price", "amount"
     return True
+
+
+def whole_qty(price: list[_W], amount: list[_W]) -> Decimal | None:
+    """amount ÷ price when it is a whole number of at least 2 (the quantity an OCR lost from its cell)."""
+    p, a = cell_number(price), cell_number(amount)
+    if not p or not a or p <= 0 or a <= 0:
+        return None
+    q = a / p
+    return q if q == q.to_integral_value() and q >= 2 else None

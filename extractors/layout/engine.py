@@ -20,6 +20,7 @@ from orderflow.canonical import (
     Purpose,
     Severity,
 )
+from orderflow.extractors.layout import arithmetic
 from orderflow.extractors.layout import fields as F
 from orderflow.extractors.layout import revision as R
 from orderflow.extractors.layout.hints import Hints, compile_hints
@@ -962,6 +963,12 @@ def _line(row: Row, ctx: _Ctx, index: int) -> OrderLine | None:
         desc = phrase_text(cells.get("description", [])) or None
         line.charges.append(Charge(kind="allowance", description=desc, amount=abs(v)))
         ctx.put(f"{path}.charges[{k}].amount", money)
+    if line.qty is None and c.get("qty") and line.unit_price and line.amount:
+        q = arithmetic.whole_qty(c.get("unit_price", []), c.get("amount", []))
+        if q is not None and q * line.unit_price == line.amount:
+            line.qty = q  # the scan lost the quantity's digits ("NOS" of "5 NOS"): amount ÷ price
+            if line.uom is None and re.fullmatch(r"[^\W\d_]{1,5}\.?", qty_text.strip()):
+                line.uom = qty_text.strip().upper()
     if line.qty is None and line.amount is None and line.unit_price is None:
         return None
     return line

@@ -1254,7 +1254,7 @@ def _rows(body: list[Line], cols: list[Column]) -> tuple[list[Row], Line | None]
         if _anchor_value(cells) and anchors and "qty" in roles and not cells.get("qty") \
                 and not cells.get("line_no") and _zero_amount(cells):
             continue  # "P & F Charges 0.00" under the items: a charge box with nothing charged, no item
-        if _anchor_value(cells) and ident:
+        if (_anchor_value(cells) or _qty_unread(cells)) and ident:
             row = Row(ln, cells, page=ln.page, roles=roles, hints=col_hints)
             if anchors and _split_baseline(anchors[-1], row):
                 prev = anchors.pop()  # one printed row the OCR set on two baselines a few points apart
@@ -1316,6 +1316,14 @@ def _rows(body: list[Line], cols: list[Column]) -> tuple[list[Row], Line | None]
 
 
 _CODE_ROLES = ("line_no", "sku", "customer_part", "gtin")
+
+
+def _qty_unread(cells: dict[str, list[Word]]) -> bool:
+    """A numbered item row whose quantity cell holds no readable number (a scan's OCR kept "NOS" of "5 NOS")
+    but whose price divides its amount into a whole quantity: the row is an item (``arithmetic.whole_qty``)."""
+    if not cells.get("line_no") or not cells.get("qty") or arithmetic.cell_number(cells["qty"]) is not None:
+        return False
+    return arithmetic.whole_qty(cells.get("unit_price", []), cells.get("amount", [])) is not None
 
 
 def _net_row(row: Row, ln: Line, cells: dict[str, list[Word]]) -> bool:

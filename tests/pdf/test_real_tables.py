@@ -340,3 +340,13 @@ def test_sap_record_values_on_its_labelled_second_row():
     for g, w in zip(got, want, strict=True):
         _same(("line_no", "qty", "uom", "unit_price", "amount"), g, w)
     assert [Decimal(g["amount"]) for g in got] == [Decimal("900.90"), Decimal("45.00")]
+
+
+def test_quantity_lost_by_the_ocr_comes_from_amount_over_price():
+    """Cause "text layer" on scans: the OCR kept "NOS" of "5 NOS"; the numbered row still prices 16,000.00
+    for 80,000.00, so it is an item of five, not wrapped text of the row above."""
+    result, want = extract_real("topper_TWF-STORE-PO-067_scan", ocr=True)
+    got = result.orders[0].to_json_dict()["lines"]
+    assert len(got) == len(want["lines"]) == 2
+    _same(("line_no", "qty", "uom", "unit_price", "amount"), got[1], want["lines"][1])
+    assert Decimal(got[1]["qty"]) == 5
