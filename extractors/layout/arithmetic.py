@@ -17,8 +17,9 @@ from typing import Protocol
 from orderflow.extractors.values import parse_decimal
 
 _TOKEN = re.compile(r"\d[\d.,'’]*\d|\d")
-_TAXISH = re.compile(r"%|\b(?:tax|vat|gst|igst|cgst|sgst|mwst|ust|iva|tva|ppn|disc|discount|rabatt|sconto|remise)",
-                    re.IGNORECASE)  # a rate column (amount × 5 % = tax) closes a product that is no line
+_TAXISH = re.compile(r"%|\b(?:tax(?!able)|vat|gst|igst|cgst|sgst|mwst|ust|iva|tva|ppn|disc|discount|rabatt|sconto|remise)",
+                    re.IGNORECASE)  # a rate column (amount × 5 % = tax) closes a product that is no line; India's
+# "Taxable Value" is the pre-tax line value
 _MONEY_ROLES = ("qty", "unit_price", "amount")
 _FREE_ROLES = (None, "qty", "unit_price", "amount")
 
@@ -36,7 +37,7 @@ class _W(Protocol):
     def xc(self) -> float: ...
 
 
-def cell_number(words: list[_W]) -> Decimal | None:
+def cell_number(words: Sequence[_W]) -> Decimal | None:
     """The first number printed in a cell ("48 CS", "$12.15", "2.150 KD", "16Stück"); None when the cell
     holds no number or holds a date/code (letters glued in front of the digits)."""
     text = " ".join(w.text for w in words).strip()
@@ -62,7 +63,10 @@ def _closes(q: Decimal, p: Decimal, a: Decimal, basis: Decimal | None) -> bool:
 def resolve(cols: Sequence[_Col], value_rows: Sequence[Sequence[_W]]) -> bool:
     """Re-assign qty / unit_price / amount when another triple of numeric columns closes qty × price =
     amount on more rows than the header words' choice. Returns True when roles changed."""
-    cand = [c for c in cols if c.role in _FREE_ROLES and not _TAXISH.search(getattr(c, "header", "") or "")]
+    # a column the header words gave a money role stays a candidate ("Rate / Item Discount": a price whose
+    # label ran on over the discount column beside it)
+    cand = [c for c in cols if c.role in _FREE_ROLES
+            and (c.role in _MONEY_ROLES or not _TAXISH.search(getattr(c, "header", "") or ""))]
     if len(cand) < 3 or not value_rows:
         return False
     basis_col = next((c for c in cols if c.role == "price_basis"), None)
@@ -129,3 +133,12 @@ def resolve(cols: Sequence[_Col], value_rows: Sequence[Sequence[_W]]) -> bool:
             c.role = None
     cand[q].role, cand[p].role, cand[a].role = "qty", "unit_price", "amount"
     return True
+
+
+def whole_qty(price: Sequence[_W], amount: Sequence[_W]) -> Decimal | None:
+    """amount ÷ price when it is a whole number of at least 2 (the quantity an OCR lost from its cell)."""
+    p, a = cell_number(price), cell_number(amount)
+    if not p or not a or p <= 0 or a <= 0:
+        return None
+    q = a / p
+    return q if q == q.to_integral_value() and q >= 2 else None

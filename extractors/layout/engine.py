@@ -21,6 +21,7 @@ from orderflow.canonical import (
     Severity,
 )
 from orderflow.canonical.tax import tax_rate_between
+from orderflow.extractors.layout import arithmetic
 from orderflow.extractors.layout import fields as F
 from orderflow.extractors.layout import revision as R
 from orderflow.extractors.layout.hints import Hints, compile_hints
@@ -76,6 +77,7 @@ class _Ctx:
     day_first: bool | None
     prov: dict[str, Provenance] = field(default_factory=dict)
     date_hint: str | None = None  # id of the date_order hint, named on the dates it resolved
+    whole_money: bool = False  # the order's currency has no minor unit (IDR, JPY…): "900.000" groups thousands
 
     def put(self, path: str, words: list[Word], raw: str | None = None, confidence: float | None = None,
             hint: str | None = None) -> None:
@@ -167,10 +169,12 @@ def extract_order(pages: list[PageWords], *, hints: list[dict[str, Any]] | dict[
         if compiled.table_layout else []
     doc.skip |= covered
     _header(doc, ctx, order, text, lh, kind)
+    ctx.whole_money = order.currency in _WHOLE_CURRENCIES
     _revision(doc, ctx, order, heights)
     _apply_regions(doc, ctx, order, compiled)
     table_of: list[int] = []
-    free_ctx = _Ctx(extractor, decimal_comma, day_first, date_hint=compiled.day_first_hint) if learned else ctx
+    free_ctx = _Ctx(extractor, decimal_comma, day_first, date_hint=compiled.day_first_hint,
+                    whole_money=ctx.whole_money) if learned else ctx
     free: list[OrderLine] = []
     for ti, t in enumerate(tables):
         for row in t.rows:
@@ -885,7 +889,7 @@ def _line(row: Row, ctx: _Ctx, index: int) -> OrderLine | None:
     pieces: list[tuple[float, list[Word]]] = []
     if c.get("description") or overflow:
         # a record's second row (two-tier header) follows the first: row first, then left to right
-        pieces.append((row.anchor.top, sorted(overflow + c.get("description", []),
+        pieces.append((row.anchor.top, sorted(overflow + c.get("description", []) + _unread_run_on(row),
                                               key=lambda w: (w.top > row.anchor.bottom - 0.3 * w.height, w.x0))))
     desc_col = c.get("description")
     tail_codes: list[Word] = []
@@ -905,6 +909,8 @@ def _line(row: Row, ctx: _Ctx, index: int) -> OrderLine | None:
             continue  # a record's second row: its cells are already the row's
         if "description" in row.roles:
             ws = _phrase_overflow(ln, cells)
+            if ws and _other_fields_row(ln, cells, desc_col, row):
+                continue  # "?AU 7/21-8/31 N TOP HOW 38-A" begun in the pack column: a schedule sub-row, no text
         else:
             ws = [w for w in ln.words if _in_desc(w, row, desc_col)]
         ws, codes = _code_tail(ws)
@@ -958,6 +964,12 @@ def _line(row: Row, ctx: _Ctx, index: int) -> OrderLine | None:
         what = phrase_text(cells.get("description", [])) or None
         line.charges.append(Charge(kind="allowance", description=what, amount=abs(v)))
         ctx.put(f"{path}.charges[{k}].amount", money)
+    if line.qty is None and c.get("qty") and line.unit_price and line.amount:
+        q = arithmetic.whole_qty(c.get("unit_price", []), c.get("amount", []))
+        if q is not None and q * line.unit_price == line.amount:
+            line.qty = q  # the scan lost the quantity's digits ("NOS" of "5 NOS"): amount ÷ price
+            if line.uom is None and re.fullmatch(r"[^\W\d_]{1,5}\.?", qty_text.strip()):
+                line.uom = qty_text.strip().upper()
     if line.qty is None and line.amount is None and line.unit_price is None:
         return None
     return line
@@ -1004,6 +1016,39 @@ def _phrase_overflow(ln: Line, cells: dict[str, list[Word]]) -> list[Word]:
         if any(id(w) in mine for w in ph):
             out += [w for w in ph if id(w) not in mine and id(w) not in held]
     return sorted(out, key=lambda w: w.x0)
+
+
+def _unread_run_on(row: Row) -> list[Word]:
+    """Words of the item row's description phrase that run on into a column no role reads ("… ALMOND
+    STUFFED | DATES gf" under "Pack/Size"): the rest of the name, not lost."""
+    own = row.cells.get("description", [])
+    mine = {id(w) for w in own}
+    roled = {id(w) for ws in row.cells.values() for w in ws}
+    end = max((w.x1 for w in own), default=1e9)
+    out: list[Word] = []
+    for w in sorted((w for ph in row.anchor.phrases if any(id(w) in mine for w in ph) for w in ph
+                     if id(w) not in roled and w.x0 >= end), key=lambda w: w.x0):
+        if any(ch.isdigit() for ch in w.text):
+            break  # a pack size, a date or a code printed next ("PT 500ML CX/00012", "22.09.2025"): no name
+        out.append(w)
+    return out
+
+
+def _other_fields_row(ln: Line, cells: dict[str, list[Word]], desc_col: list[Word] | None, row: Row) -> bool:
+    """A sub-row whose text begins in a column left of the item's description (a delivery schedule, a
+    minimum-order note printed from the pack column on) is no wrapped description: wrapped text starts at
+    the description's own left edge. Only when the item's row prints its description itself."""
+    if not desc_col or id(ln) in row.merged:
+        return False
+    own = [w for w in desc_col if abs(w.top - row.anchor.top) < 0.5 * w.height]
+    if not own:
+        return False
+    left = min(w.x0 for w in own)
+    first = ln.words[0]
+    held = {id(w) for r in ("line_no", "sku", "customer_part", "gtin") for w in cells.get(r, [])}
+    code = id(first) in held and any(ch.isdigit() for ch in first.text) \
+        and bool(re.fullmatch(r"[A-Za-z0-9][\w./-]{3,}", first.text))  # a code wrapped in its own cell; "50%" is none
+    return first.x0 < left - 2 * first.height and not code
 
 
 def _code_tail(ws: list[Word]) -> tuple[list[Word], list[Word]]:
@@ -1055,7 +1100,10 @@ def _ids(row: Row, line: OrderLine, ctx: _Ctx, path: str) -> list[Word]:
             ws = ws[k:]  # "NEW HYDAC 0160D010BH4HC" under "Manufacturer, Part Number": the words before the code name it
         tok = ws[0].text
         if len(ws) > 1 and "description" in row.roles:
-            overflow += ws[1:]  # description text overflowing into the code cell
+            # description text overflowing into the code cell, on the code's own baseline (a two-tier record's
+            # second row prints other fields there: "26800 | KITCHEN & LOVE" under "Item # | Brand Name")
+            second = {id(w) for ln in row.extra if id(ln) in row.merged for w in ln.words}
+            overflow += [w for w in ws[1:] if abs(w.top - ws[0].top) < 0.5 * w.height and id(w) not in second]
         if any(ch.isdigit() for ch in tok) or len(tok) >= 3:
             setattr(line, role, tok)
             ctx.put(f"{path}.{role}", ws[:1])
@@ -1070,7 +1118,13 @@ def _in_desc(w: Word, row: Row, desc_col: list[Word] | None) -> bool:
     return True
 
 
+_WHOLE_CURRENCIES = {"IDR", "JPY", "KRW", "VND", "CLP", "ISK", "PYG", "UGX", "XOF", "XAF"}
+_GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+(?![\d.,])")
+
+
 def _money(text: str, ctx: _Ctx, *, prefer: str) -> Decimal | None:
+    if ctx.whole_money and not re.search(r"\d,\d", text):
+        text = _GROUPED.sub(lambda m: m.group(0).replace(".", ""), text)  # "Rp. 900.000": nine hundred thousand
     if ctx.decimal_comma is False and re.fullmatch(r"\s*[-(]?[$€£₹]?\s?\d{1,3},\d{2}\s*\)?-?\s*", text):
         text = text.replace(",", ".")  # "132,20" among dot-decimal prices: a misread point, not thousands
     v = _dec(text, ctx)

@@ -19,6 +19,8 @@ from orderflow.extractors.values import parse_decimal
 
 _ROLE_RE = [(role, re.compile(p, re.IGNORECASE)) for role, p in COLUMN_ROLES]
 _ROLE_RE.insert(0, ("uom", re.compile(r"\b(?:q\s?ty|quantity)\s+unit$", re.IGNORECASE)))
+# the brand printed in a column of its own ("Brand | Product Description"): an attribute, never the item's name
+_ROLE_RE.insert(0, ("brand", re.compile(r"^(?:brand|marke|marca|marque)(?:\s+name)?$", re.IGNORECASE)))
 _ROLE_RE.insert(0, ("price_basis", re.compile(r"base\s+q\s?ty|^per$|price\s+unit$|preiseinheit|^pe$", re.IGNORECASE)))
 _NUMERIC = re.compile(r"^[-+(]?[$€£₹¥]?\s?[\d.,'’ ]*\d[)]?(?:\s?[A-Za-z]{0,3})?$")
 _BREAKUP = re.compile(r"break\s*-?\s*up|breakdown", re.IGNORECASE)
@@ -169,8 +171,10 @@ def _gutters(body: list[Line], head: list[Line]) -> list[Column]:
     x_max = max(w.x1 for ln in body + head for w in ln.words)
     size = int(x_max - x_min) + 3
     cover = [0] * size
-    rows = [ln for ln in body if sum(1 for w in ln.words if _is_numberish(w.text)) >= 2
-            and not _KEYVAL.match(ln.text) and len(_LABELS.findall(ln.text)) < 2 and not _SPEC_ROW.match(ln.text)] or body
+    picked = [_after_label(ln) if _KEYVAL.match(ln.text) and len(_LABELS.findall(ln.text)) < 2 else ln for ln in body
+              if sum(1 for w in ln.words if _is_numberish(w.text)) >= 2 and len(_LABELS.findall(ln.text)) < 2
+              and not _SPEC_ROW.match(ln.text)]
+    rows: list[Line] = [ln for ln in picked if ln is not None] or body
     # a dimension sub-row inside the description cell ("60 x 0,20 x 007 x 1,3mm", indented, no value out at
     # the right of the table) has numbers too, and would bridge the gutters between the columns
     reach = x_min + 0.75 * (x_max - x_min)
@@ -196,6 +200,18 @@ def _gutters(body: list[Line], head: list[Line]) -> list[Column]:
             cols.append(Column(start + x_min, x - 1 + x_min))
             start = None
     return _merge_text_runs(cols, rows)
+
+
+def _after_label(ln: Line) -> Line | None:
+    """A record's second row opened by a labelled value ("Date de livraison: 09.10.2025 | 234 PCE EUR 3,85
+    900,90"): its words after that phrase still show where the value columns are; the label is no column."""
+    if len(ln.phrases) < 2:
+        return None
+    first = {id(w) for w in ln.phrases[0]}
+    rest = [w for w in ln.words if id(w) not in first]
+    if sum(1 for w in rest if _is_numberish(w.text)) < 2:
+        return None
+    return Line(rest, ln.page, ln.index, ln.phrases[1:])
 
 
 def _text_columns(cols: list[Column], body: list[Line], head: list[Line]) -> list[Column]:
@@ -272,14 +288,17 @@ def _unheaded_codes(cols: list[Column], body: list[Line], own: str = "customer_p
             c.role = None
     if not any(c.role == "uom" for c in cols):
         for i, c in enumerate(cols[1:], 1):  # "46 | CSE": unit words in an unheaded column right of the quantity
-            if c.role is None and not c.header and cols[i - 1].role == "qty":
+            # (or under a label read as nothing else: "Einh", a second "Units" beside "Quantity")
+            if c.role is None and _label_role(c.header) in (None, "qty", "uom") and cols[i - 1].role == "qty":
                 vals = values(c)
                 if vals and all(re.fullmatch(r"[A-Za-z]{1,4}\.?", v) for v in vals):
                     c.role = "uom"
                 break
     if not any(c.role == "line_no" for c in cols) and cols and cols[0].role is None and not cols[0].header:
         vals = values(cols[0])  # "1." "2." "3." in an unheaded first column: the line numbers
-        if len(vals) >= 2 and all(re.fullmatch(r"\d{1,3}[.)]?", v) for v in vals):
+        if vals == ["1"] or vals == ["1."]:
+            cols[0].role = "line_no"  # one item, numbered 1 in a narrow column of its own
+        elif len(vals) >= 2 and all(re.fullmatch(r"\d{1,3}[.)]?", v) for v in vals):
             nums = [int(v.rstrip(".)")) for v in vals]
             if nums == sorted(nums) and len(set(nums)) == len(nums):
                 cols[0].role = "line_no"
@@ -287,7 +306,14 @@ def _unheaded_codes(cols: list[Column], body: list[Line], own: str = "customer_p
         for c in cols:  # a bare "Item" header over the item's name ("JERSEY MANCHESTER UNITED"): the description
             if c.role == own and _GENERIC_ITEM.match(c.header.strip()):
                 ws = [w for b in body for w in b.words if c.x0 - 1 <= w.xc <= c.x1 + 1]
-                if ws and sum(1 for w in ws if w.text.isalpha()) >= 0.7 * len(ws) and len(ws) >= 2 * max(
+                cells = [[w for w in b.words if c.x0 - 1 <= w.xc <= c.x1 + 1] for b in body
+                         if sum(1 for w in b.words if _is_numberish(w.text)) >= 2]
+                cells = [cell for cell in cells if cell]
+                # words without a digit on most item rows ("ATK", "HOISTING MOTOR") name the item: codes hold digits
+                named = bool(cells) and 2 * sum(1 for cell in cells if not any(
+                    ch.isdigit() for w in cell for ch in w.text)) >= len(cells) and any(
+                    any(ch.isalpha() for ch in w.text) for cell in cells for w in cell)
+                if named or ws and sum(1 for w in ws if w.text.isalpha()) >= 0.7 * len(ws) and len(ws) >= 2 * max(
                         1, sum(1 for b in body if any(c.x0 - 1 <= w.xc <= c.x1 + 1 for w in b.words))) * 0.75:
                     c.role = "description"
                     break
@@ -333,7 +359,9 @@ def _numbered_items(cols: list[Column], body: list[Line]) -> None:
             return
         if len(vals) < 2:
             continue
-        if all(re.fullmatch(r"0\d{3,5}|\d{1,4}\.0{3}", v) for v in vals):
+        sap = [v for v in vals if re.fullmatch(r"0\d{3,5}|\d{1,4}\.0{3}", v)]
+        if len(sap) >= 2 and all(v in sap or not any(ch.isdigit() for ch in v) for v in vals):
+            vals = sap  # "00010" … "00020" with a label word of each record's sub-row ("Date de livraison")
             steps_allowed: tuple[int, ...] = (1, 10)
         elif c.role and _GENERIC_ITEM.match(c.header.strip()) and all(re.fullmatch(r"\d{1,3}[.)]?", v) for v in vals):
             steps_allowed = (1, 10)  # 1, 2, 3 or SAP's 10, 20, 30 under a bare "Item"
@@ -411,6 +439,19 @@ def _units_not_quantities(cols: list[Column], body: list[Line]) -> None:
         return
 
 
+def _sizes_not_units(cols: list[Column], body: list[Line]) -> None:
+    """A unit column whose cells print a number with the unit ("7.9 FZ" under "Pack U/M": the pack's size)
+    holds no order unit: the quantity's unit is a word alone."""
+    for c in cols:
+        if c.role != "uom":
+            continue
+        rows = [[w.text for w in b.words if c.left <= w.xc < c.right] for b in body
+                if sum(1 for w in b.words if _is_numberish(w.text)) >= 2]
+        cells = [ws for ws in rows if ws]
+        if len(cells) >= 2 and sum(1 for ws in cells if any(ch.isdigit() for t in ws for ch in t)) >= 0.8 * len(cells):
+            c.role = None
+
+
 def _codes_not_names(cols: list[Column], body: list[Line], own: str = "customer_part") -> None:
     """A bare "Product" header is read as the item's name; when its values are codes (``AB-100``) and an
     unread column beside it holds words, the codes are the issuer's item number (``own``) and the words the
@@ -484,6 +525,8 @@ def _header_pieces(head: list[Line], cols: list[Column], near_flag: list[bool] |
             hits = overlapping(ph[0].x0, ph[-1].x1)
             if len(hits) > 1 and _JOINED_LABEL.search(phrase_text(ph)):
                 hits = hits[:1]  # "Preis / Einheit", "Price per Unit": one label over a value and its basis
+            elif len(hits) > 1 and _label_role(phrase_text(ph)) == "brand":  # "Brand Name": one label, not a
+                hits = [max(hits, key=lambda c: min(c.x1, ph[-1].x1) - max(c.x0, ph[0].x0))]  # brand and a "Name"
             if len(hits) <= 1:
                 target = hits[0] if hits else _near(cols, ph[0].x0, ph[-1].x1, ph[0].height)
                 if target is not None:
@@ -494,7 +537,7 @@ def _header_pieces(head: list[Line], cols: list[Column], near_flag: list[bool] |
             for w in ph:
                 wh = overlapping(w.x0, w.x1)
                 if len(wh) > 1:
-                    wh = [min(wh, key=lambda c: abs((c.x0 + c.x1) / 2 - w.xc))]
+                    wh = [min(wh, key=lambda c: (-round(min(c.x1, w.x1) - max(c.x0, w.x0)), abs((c.x0 + c.x1) / 2 - w.xc)))]
                 picks.append(wh[0] if wh else _near(cols, w.x0, w.x1, w.height))
             for k, w in enumerate(ph):  # a word of a multi-column phrase over no column: the nearest one
                 col = picks[k] or min(cols, key=lambda c: max(c.x0 - w.x1, w.x0 - c.x1))
@@ -528,6 +571,93 @@ def _split_by_header(cols: list[Column], head: list[Line]) -> list[Column]:
                 continue
         out.append(c)
     return out
+
+
+def _label_role(text: str) -> str | None:
+    t = re.sub(r"(?<=[a-z])[-_](?=[a-z])", " ", text.lower()).strip()
+    return next((r for r, rx in _ROLE_RE if rx.search(t)), None)
+
+
+def _split_at_labels(cols: list[Column], head: list[Line], body: list[Line]) -> list[Column]:
+    """Header-cell extents are column boundaries even where the values nearly touch. A column under two
+    labels side by side is split between them when the item rows' words part cleanly under each: numbers
+    ("Rate | Dis. %" over ``80750 -5.00%``, "HSN / Quantity" over ``84311090 6.000`` on a cramped scan, "Menge |
+    Preis/PE" whose gutter a totals row bridges), or a brand and the item's name ("Brand | Product
+    Description" over ``CUCAMO PESTO,GENOVESE``, one phrase on every row)."""
+    rows = [ln for ln in body if sum(1 for w in ln.words if _is_numberish(w.text)) >= 2]
+    edge = min((ln.x0 for ln in rows), default=0.0)
+    rows = [ln for ln in rows if ln.x0 < edge + 2 * ln.height]  # item rows open at the table's left edge; the
+    # indented sub-rows under them (an allowance, a schedule, a tax line) may run across the columns
+    out: list[Column] = []
+    todo = list(cols)
+    while todo:
+        c = todo.pop(0)
+        cut = _label_cut(c, head, rows)
+        if cut is None:
+            out.append(c)
+        else:
+            out.append(Column(c.x0, cut - 1))
+            todo.insert(0, Column(cut + 1, c.x1))
+    return out
+
+
+def _number_cell(text: str) -> bool:
+    """A number, an amount or a percentage ("-5.00%") printed in a value cell."""
+    return _is_numberish(text) or bool(re.fullmatch(r"[-+]?\d[\d.,]*\s?%", text))
+
+
+def _label_cut(c: Column, head: list[Line], rows: list[Line]) -> float | None:
+    """Where to split ``c`` between two of its header labels (see ``_split_at_labels``), else None."""
+    units: list[list[Word]] = []  # the labels over c: phrases, or the words of a phrase running past c
+    for ln in head:
+        for ph in ln.phrases:
+            h = ph[0].height
+            if c.x0 - h <= ph[0].x0 and ph[-1].x1 <= c.x1 + h or not any(w.x1 > c.x1 + h or w.x0 < c.x0 - h
+                                                                          for w in ph):
+                if c.x0 <= (ph[0].x0 + ph[-1].x1) / 2 <= c.x1:
+                    units.append(ph)
+            else:
+                units += [[w] for w in ph if c.x0 <= w.xc <= c.x1]
+    groups: list[list[float]] = []  # x-extents of the labels over c, labels stacked over each other joined
+    for ph in sorted(units, key=lambda ph: ph[0].x0):
+        if groups and ph[0].x0 < groups[-1][1]:
+            groups[-1][1] = max(groups[-1][1], ph[-1].x1)
+            groups[-1][2] += 1
+            groups[-1][3] = groups[-1][3] or ph[0].height
+        else:
+            groups.append([ph[0].x0, ph[-1].x1, 1, ph[0].height])
+    texts = [" ".join(phrase_text(ph) for ph in units if g[0] <= (ph[0].x0 + ph[-1].x1) / 2 <= g[1]) for g in groups]
+    per_row = [[w for w in ln.words if c.x0 - 1 <= w.xc <= c.x1 + 1] for ln in rows]
+    per_row = [ws for ws in per_row if ws]
+    for k in range(len(groups) - 1):
+        a, b = groups[k], groups[k + 1]
+        if b[0] - a[1] < 0.5 * b[3]:
+            continue
+        ra, rb = _label_role(texts[k]), _label_role(texts[k + 1])
+        if ra is not None and ra == rb:
+            continue
+        brand = "brand" in (ra, rb) and ra is not None and rb is not None
+        left_ws, right_ws, both = [], [], 0
+        for ws in per_row:
+            lw = [w for w in ws if max(a[0] - w.xc, w.xc - a[1], 0) < max(b[0] - w.xc, w.xc - b[1], 0)]
+            rw = [w for w in ws if w not in lw]
+            if lw and rw:  # rows with words under one label only (a requisition sub-row) tell nothing
+                left_ws += lw
+                right_ws += rw
+                both += 1
+        if not left_ws or not right_ws or 2 * both < len(per_row):
+            continue
+        numbers = all(_number_cell(w.text) for w in left_ws) and all(_number_cell(w.text) for w in right_ws)
+        # "Item No. | Description" over ``120GS1016 GT Economy Landscape Seed``: one code, then the words
+        coded = ra in ("line_no", "item_code", "customer_part", "sku", "gtin") and rb == "description" \
+            and len(left_ws) == both and all(any(ch.isdigit() for ch in w.text) for w in left_ws) \
+            and sum(1 for w in right_ws if any(ch.isalpha() for ch in w.text)) >= 0.6 * len(right_ws)
+        if not (brand or numbers or coded):
+            continue
+        lo, hi = max(w.x1 for w in left_ws), min(w.x0 for w in right_ws)
+        if lo < hi:
+            return (lo + hi) / 2
+    return None
 
 
 def _other(own: str) -> str:
@@ -826,12 +956,17 @@ def _anchor_value(cells: dict[str, list[Word]]) -> bool:
     return False
 
 
+# closing rows the lexicon's STOP_ROW leaves out: French "Montant total H.T", German "Gesamtsumme Netto",
+# "Mehrwertsteuer 19,00 %", "Endsumme", "Nettosumme"
+_STOP_MORE = re.compile(r"^(?:montant\s+total|gesamtsumme|mehrwertsteuer|endsumme|nettosumme|warenwert)\b", re.IGNORECASE)
+
+
 def _is_stop(line: Line) -> bool:
     """A subtotal/tax/total row (or 'Total:' label) ends the table body."""
     texts = [phrase_text(p) for p in line.phrases]
     if not texts:
         return False
-    if STOP_ROW.match(texts[0]) or STOP_ROW.match(texts[0].split(":")[0]):
+    if STOP_ROW.match(texts[0]) or STOP_ROW.match(texts[0].split(":")[0]) or _STOP_MORE.match(texts[0]):
         return True
     # right-aligned 'Subtotal $x' with nothing in the left columns
     return len(texts) <= 3 and any(STOP_ROW.match(t) for t in texts) and not _is_numberish(texts[0])
@@ -882,7 +1017,8 @@ def read_tables(pages: list[list[Line]], heights: dict[int, float], buyer_words:
             if head and seen_cols and _same_header(_signature(head), seen_sig):
                 cols = [replace(c) for c in seen_cols]  # the page's repeated header: the columns read before
             elif head:
-                cols = _split_by_header(_text_columns(_gutters(body, head), body, head), head)
+                cols = _split_at_labels(_split_by_header(_text_columns(_gutters(body, head), body, head), head), head,
+                                        body)
                 _assign_headers(cols, head, buyer_words, hints, own=own, supplier_words=sw)
                 _unheaded_codes(cols, body, own)
                 _codes_not_line_numbers(cols, body, own)
@@ -891,6 +1027,7 @@ def read_tables(pages: list[list[Line]], heights: dict[int, float], buyer_words:
                 _barcodes_are_barcodes(cols, body)
                 _dates_not_values(cols, body)
                 _units_not_quantities(cols, body)
+                _sizes_not_units(cols, body)
                 _two_tier(cols, head, body, buyer_words, hints, own, sw)
                 arithmetic.resolve(cols, [ln.words for ln in body if not _is_stop(ln)
                                           and sum(1 for w in ln.words if _is_numberish(w.text)) >= 3])
@@ -1108,6 +1245,8 @@ def _rows(body: list[Line], cols: list[Column]) -> tuple[list[Row], Line | None]
             continue  # "Alt. 20,00 Larg. 184,00 Prof. 120,00": a dimension sub-row, neither a line nor its text
         if _is_tax_row(cells) or _tax_subrow(ln, cells):
             continue  # "VAT@5%", "IN: Integrated GST 18.00 7623.72": a tax row, not an item
+        if anchors and _net_row(anchors[-1], ln, cells):
+            continue  # "ALLOWANCE - DISC: 10.0% … 1.35 12.15 1,458.00": the record's net price and value
         if anchors and _is_allowance(cells) and ln.page == anchors[-1].page and ln.top - max(
                 [anchors[-1].anchor.bottom] + [x.bottom for x in anchors[-1].extra]) < 2.5 * ln.height:
             anchors[-1].allowances.append(cells)  # "Less Comp Cigs … 1,269.12-" under an item: its allowance
@@ -1115,7 +1254,7 @@ def _rows(body: list[Line], cols: list[Column]) -> tuple[list[Row], Line | None]
         if _anchor_value(cells) and anchors and "qty" in roles and not cells.get("qty") \
                 and not cells.get("line_no") and _zero_amount(cells):
             continue  # "P & F Charges 0.00" under the items: a charge box with nothing charged, no item
-        if _anchor_value(cells) and ident:
+        if (_anchor_value(cells) or _qty_unread(cells)) and ident:
             row = Row(ln, cells, page=ln.page, roles=roles, hints=col_hints)
             if anchors and _split_baseline(anchors[-1], row):
                 prev = anchors.pop()  # one printed row the OCR set on two baselines a few points apart
@@ -1177,6 +1316,43 @@ def _rows(body: list[Line], cols: list[Column]) -> tuple[list[Row], Line | None]
 
 
 _CODE_ROLES = ("line_no", "sku", "customer_part", "gtin")
+
+
+def _qty_unread(cells: dict[str, list[Word]]) -> bool:
+    """A numbered item row whose quantity cell holds no readable number (a scan's OCR kept "NOS" of "5 NOS")
+    but whose price divides its amount into a whole quantity: the row is an item (``arithmetic.whole_qty``)."""
+    if not cells.get("line_no") or not cells.get("qty") or arithmetic.cell_number(cells["qty"]) is not None:
+        return False
+    return arithmetic.whole_qty(cells.get("unit_price", []), cells.get("amount", [])) is not None
+
+
+def _net_row(row: Row, ln: Line, cells: dict[str, list[Word]]) -> bool:
+    """A sub-row right under an item that prints no line value of its own, carrying the value the item's
+    quantity closes with one of the sub-row's prices (qty × net price = amount: the net price after an
+    allowance, printed under the gross one): those are the item's price and amount. The sub-row is merged
+    into the record; returns False (nothing changed) when the arithmetic does not close."""
+    if ln.page != row.page or row.cells.get("amount") or not cells.get("amount") or not row.cells.get("qty"):
+        return False
+    if ln.top - max([row.anchor.bottom] + [x.bottom for x in row.extra]) > 1.5 * ln.height:
+        return False
+    q, a = arithmetic.cell_number(row.cells["qty"]), arithmetic.cell_number(cells["amount"])
+    if cells.get("qty") and arithmetic.cell_number(cells["qty"]) not in (None, q):
+        return False  # a quantity of its own: an item, not the record's second row (which may repeat it)
+    if not q or not a:
+        return False
+    repeated = bool(cells.get("qty")) and arithmetic.cell_number(cells["qty"]) == q
+    amount = {id(w) for w in cells["amount"]}
+    tol = max(Decimal("0.011"), abs(a) * Decimal("0.001"))
+    for w in ln.words:
+        p = arithmetic.cell_number([w]) if id(w) not in amount and re.search(r"\d[.,]\d", w.text) else None
+        # one piece proves nothing by arithmetic (price = amount): the row must repeat the quantity
+        if p and abs(q * p - a) <= tol and (q != 1 or repeated):
+            row.cells["unit_price"], row.cells["amount"] = [w], list(cells["amount"])
+            row.extra.append(ln)
+            row.extra_cells.append({})
+            row.merged.add(id(ln))
+            return True
+    return False
 
 
 def _zero_amount(cells: dict[str, list[Word]]) -> bool:

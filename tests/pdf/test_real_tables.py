@@ -224,3 +224,129 @@ def test_merged_position_label_and_bilingual_unit_label():
     assert len(got) == len(want) == 6
     for g, w in zip(got, want, strict=True):
         _same(("line_no", "qty", "uom", "unit_price", "amount"), g, w)
+
+
+def test_schedule_subrows_are_no_text_and_the_net_row_completes_the_record():
+    """Cause "record segmentation" (multi-row records): UNFI prints each item's delivery schedule on rows
+    begun in the pack column ("?AU 7/21-8/31 N TOP  HOW 38-A"), left of where the item's description
+    starts: no wrapped text. The row under an item with no line value ("ALLOWANCE - DISC: … 1.35 12.15
+    1,458.00") carries its net price and value: qty × 12.15 = 1,458.00 closes, so they are the record's."""
+    got, want = _lines("unfi_4417692")
+    assert len(got) == len(want) == 5
+    assert "HOW" not in got[0]["description"] and "?AU" not in got[0]["description"]
+    assert "MIN 50" not in got[0]["description"]
+    for g, w in zip(got[:2], want[:2], strict=True):
+        _same(("qty", "unit_price", "amount"), g, w)
+    assert (Decimal(got[0]["unit_price"]), Decimal(got[0]["amount"])) == (Decimal("12.15"), Decimal("1458.00"))
+    for g, w in zip(got, want, strict=True):
+        _same(("line_no", "qty", "unit_price", "amount"), g, w)
+    got, want = _lines("sigma_4518596136")  # a consulting PO's labelled sub-rows begin at the page's left edge
+    _same(("description", "qty", "unit_price", "amount"), got[0], want[0])
+
+
+def test_brand_column_split_from_the_description_by_its_label():
+    """Cause "column boundaries": "Brand | Product Description" over ``CUCAMO PESTO,GENOVESE`` (one phrase on
+    every item row, the word gap too narrow for a gutter): the header labels' extents split the column, the
+    brand is no part of the item's name; a "Pack U/M" cell holding a size ("7.9 FZ") is no order unit."""
+    got, want = _lines("unfi_4417692")
+    assert [g["description"] for g in got] == [w["description"] for w in want] == [
+        "PESTO,GENOVESE", "PESTO,SUNDRIED TOMAT", "RICE,ABORIO", "ARTICHOKE HEART,MARI", "ARTICHOKES,WHL,MARIN"]
+    assert all(g.get("uom") is None for g in got)
+
+
+def test_unit_words_right_of_the_quantity_under_any_unit_label():
+    """Cause "column roles from header words only": the column right of the quantity whose cells are unit
+    words is the unit of measure under a label the lexicon reads as a second quantity ("Quantity | Units":
+    ``kg``, ``x``) or not at all (German "Menge | Einh": ``rol``)."""
+    got, want = _lines("phoenix_PX0924-163")
+    assert [g["uom"].lower() for g in got] == [w["uom"] for w in want] == ["kg", "x"]
+    for g, w in zip(got, want, strict=True):
+        _same(("qty", "unit_price", "amount"), g, w)
+    got, want = _lines("nyco_BST026017")
+    assert got[0]["uom"].lower() == want[0]["uom"] == "rol"
+    _same(("line_no", "qty", "unit_price", "amount"), got[0], want[0])
+
+
+def test_cramped_value_columns_split_under_their_labels_and_taxable_value_is_the_amount():
+    """Cause "column boundaries" on cramped scans: two labels side by side over one gutter column ("HSN / SAC |
+    Quantity" over ``84311090 6.000``, "Rate | Dis. Amount/%" over ``80750 -5.00%``) split it where the item
+    rows' numbers part under each; the arithmetic then finds the pre-tax "Taxable Value" as the line amount
+    (6 × 78,000 = 468,000), with the price column whose label ran on over the discount still a candidate."""
+    result, want = extract_real("modularcranes_MCMC-547-25-26_scan", ocr=True)
+    got = result.orders[0].to_json_dict()["lines"]
+    assert len(got) == len(want["lines"]) == 1
+    _same(("qty", "unit_price", "amount"), got[0], want["lines"][0])
+    result, want = extract_real("hira_8500000322_scan", ocr=True)
+    got = result.orders[0].to_json_dict()["lines"]
+    assert [Decimal(g["unit_price"]) for g in got] == [Decimal(w["unit_price"]) for w in want["lines"]] \
+        == [Decimal("80750"), Decimal("9400")]
+
+
+def test_item_column_of_words_is_the_name_and_whole_currency_groups_thousands():
+    """Causes "column roles from header words only" and "value parsing": a bare "Item" column holding words
+    without digits ("ATK") names the item when no column is headed as its description; in rupiah, which has
+    no minor unit, "Rp. 900.000" is nine hundred thousand, not 900."""
+    got, want = _lines("cybertrend_002-FA-PO-IX-2015")
+    assert len(got) == len(want) == 1
+    _same(("line_no", "customer_part", "description", "qty", "uom", "unit_price", "amount"), got[0], want[0])
+    assert Decimal(got[0]["amount"]) == Decimal("900000")
+
+
+def test_code_and_name_under_two_labels_of_one_column():
+    """Cause "column boundaries": "Item No. | Description" over ``120GS1016 GT Economy Landscape Seed (20kg)``
+    (no gutter between the code and the words) is split between the labels: the code is the buyer's item
+    number, the words the description; the seed-mix rows under it ("50% PRG Adagio"), begun left of the
+    description, are no part of it."""
+    got, want = _lines("greentech_436919")
+    assert len(got) == len(want) == 1
+    _same(("line_no", "customer_part", "description", "qty", "unit_price", "amount"), got[0], want[0])
+    assert got[0]["customer_part"] == "120GS1016"
+
+
+def test_two_tier_record_name_runs_on_and_brand_row_is_no_text():
+    """Cause "record segmentation" (two-row descriptions): Chex prints the item's name on the record's first
+    row, running on past its cell into the unread "Pack/Size" column ("… ALMOND STUFFED | DATES gf"), and the
+    brand under it ("26800 | KITCHEN & LOVE | 22x16" under "Item # | Brand Name | Ti/Hi"): the name is
+    whole, the brand row gives the buyer's item number and no text."""
+    got, want = _lines("chex_549928")
+    assert len(got) == len(want) == 24
+    for g, w in zip(got, want, strict=True):
+        _same(("sku", "customer_part", "description", "qty", "uom", "unit_price", "amount"), g, w)
+    assert got[0]["description"] == "* DRK CHOC ALMOND STUFFED DATES gf"
+
+
+def test_name_run_on_stops_at_a_pack_size_or_date():
+    """The item's name running on past its cell stops at the first word with a digit: a pack cell ("PT 500ML
+    CX/00012", Giassi) or a delivery date ("22.09.2025", Schmid) printed next to it names no item."""
+    got, want = _lines("giassi_455340-3")
+    assert len(got) == len(want) == 65
+    assert all("500ML" not in (g["description"] or "") for g in got)
+    for g, w in zip(got, want, strict=True):
+        _same(("description",), g, w)
+    got, want = _lines("schmidfolien_60245")
+    for g, w in zip(got, want, strict=True):
+        _same(("description", "qty", "unit_price", "amount"), g, w)
+
+
+def test_sap_record_values_on_its_labelled_second_row():
+    """Cause "record segmentation" (a record over several baselines): a French SAP order prints position,
+    text, quantity and unit on the item's row, and "Date de livraison: 09.10.2025 | 234 PCE EUR 3,85 900,90"
+    under it. The labelled second row still shows the price and amount columns; it repeats the quantity and
+    completes the record (for one piece too, where no product can prove it); "Montant total H.T" closes the
+    table; 00010 / 00020 over the records' label words are the positions."""
+    result, gold = extract_real("amcorfr_4500292519_vector", ocr=True)  # text drawn as vectors: read by OCR
+    got, want = result.orders[0].to_json_dict()["lines"], gold["lines"]
+    assert len(got) == len(want) == 2
+    for g, w in zip(got, want, strict=True):
+        _same(("line_no", "qty", "uom", "unit_price", "amount"), g, w)
+    assert [Decimal(g["amount"]) for g in got] == [Decimal("900.90"), Decimal("45.00")]
+
+
+def test_quantity_lost_by_the_ocr_comes_from_amount_over_price():
+    """Cause "text layer" on scans: the OCR kept "NOS" of "5 NOS"; the numbered row still prices 16,000.00
+    for 80,000.00, so it is an item of five, not wrapped text of the row above."""
+    result, want = extract_real("topper_TWF-STORE-PO-067_scan", ocr=True)
+    got = result.orders[0].to_json_dict()["lines"]
+    assert len(got) == len(want["lines"]) == 2
+    _same(("line_no", "qty", "uom", "unit_price", "amount"), got[1], want["lines"][1])
+    assert Decimal(got[1]["qty"]) == 5
