@@ -71,6 +71,9 @@ class Doc:
         return extra + [(p, None) for p in _PATTERNS[name]]
 
 
+_GLYPH = r"[▌▐█■□▪▫►▶▸●◆◇★☐➢➤]"  # a decorative mark before a label ("▌Total Amount :")
+
+
 def _match_label(pattern: re.Pattern[str], text: str, *, anywhere: bool, parens: bool = False
                  ) -> tuple[int, str] | None:
     """(end of label in text, rest) when the phrase starts with the label (or has 'label:' inside);
@@ -79,7 +82,7 @@ def _match_label(pattern: re.Pattern[str], text: str, *, anywhere: bool, parens:
         inner = _match_label(pattern, text[1:-1], anywhere=False)  # "(Purchase Order)" over "4519750544"
         if inner is not None and not inner[1].strip():
             return len(text), ""
-    m = _rx(r"(?:[-–•]\s+)?(?:" + pattern.pattern + r")(?:(?<=[:#.])|(?![\w]))" + _SEP).match(text)
+    m = _rx(r"(?:[-–•]\s+|" + _GLYPH + r"\s*)?(?:" + pattern.pattern + r")(?:(?<=[:#.])|(?![\w]))" + _SEP).match(text)
     if m:
         t = _TRANSLATION.match(text[m.end():]) or _PAREN_LABEL.match(text[m.end():])
         if t:  # "Spett.le/Esteemed", "Condizioni di pagamento/Terms of Payment", "Consignee (Ship to)",
@@ -320,6 +323,38 @@ def value_below(doc: Doc, line: Line, k: int) -> list[Word]:
     return []
 
 
+def _overlaps(a: list[Word], b: list[Word]) -> bool:
+    return a[0].x0 < b[-1].x1 + 3 and a[-1].x1 > b[0].x0 - 3
+
+
+def sub_grid(doc: Doc, line: Line, k: int) -> list[Word]:
+    """A label over a grid of its own sub-labels ("PAYMENT TERMS" over "Days | From | Due" over "60 | F"):
+    each sub-label with the value under it ("Days 60 From F"). The grid owns the line up to the label's
+    neighbours; the row of sub-labels is two or more short word cells, one under the label, and every value
+    in the span sits under one of them. Lines with nothing in the span are passed over."""
+    label = line.phrases[k]
+    lo = line.phrases[k - 1][-1].x1 + 3 if k > 0 else 0.0
+    hi = line.phrases[k + 1][0].x0 - 3 if k + 1 < len(line.phrases) else float("inf")
+    nxt = _next_line(doc, line)
+    if nxt is None or nxt.top - line.bottom > 2.5 * line.height or id(nxt) in doc.skip:
+        return []
+    heads = [ph for ph in nxt.phrases if lo <= ph[0].x0 and ph[-1].x1 <= hi]
+    if len(heads) < 2 or not any(_overlaps(ph, label) for ph in heads) \
+            or any(len(ph) > 2 or re.search(r"\d", phrase_text(ph)) or phrase_text(ph).endswith(":") for ph in heads):
+        return []
+    i = doc.position(nxt) + 1
+    while i < len(doc.lines) and doc.lines[i].page == line.page and doc.lines[i].top - nxt.bottom < 3 * nxt.height:
+        vals = [ph for ph in doc.lines[i].phrases if lo <= ph[0].x0 and ph[-1].x1 <= hi]
+        if not vals:
+            i += 1
+            continue
+        pairs = [(h, next((v for v in vals if _overlaps(v, h)), None)) for h in heads]
+        if sum(1 for _, v in pairs if v is not None) != len(vals) or id(doc.lines[i]) in doc.skip:
+            return []
+        return [w for h, v in pairs if v is not None for w in (*h, *v)]
+    return []
+
+
 def find_simple(doc: Doc, field: str, accept, *, below: bool = True, last: bool = False) -> Found | None:
     """First (or last) label hit whose value passes ``accept`` (returns the cleaned value or None)."""
     best_pi, chosen = None, None
@@ -328,7 +363,7 @@ def find_simple(doc: Doc, field: str, accept, *, below: bool = True, last: bool 
             break
         cands = [value_right(doc, line, k, same)]
         if below:
-            cands.append(value_below(doc, line, k))
+            cands += [sub_grid(doc, line, k), value_below(doc, line, k)]
         if same:
             cands.insert(1, right_phrase(doc, line, k))
         label = phrase_text(line.phrases[k])
@@ -401,6 +436,9 @@ def find_party(doc: Doc, field: str) -> Found | None:
         label = line.phrases[k]
         if same and _PARTY_REST.fullmatch(phrase_text(same).strip()):
             same = []  # "Vendor Address:" / "Supplier details": still the party's label, its block is below
+        elif same and phrase_text(same).rstrip().endswith(":") and not re.search(r"\d", phrase_text(same)) \
+                and len(same) <= 6:
+            same = []  # "CONSIGNEE & TAX INVOICE (GSTIN) TO:": the label goes on to its colon, the block is below
         if same and _LABEL_REST.match(phrase_text(same)):
             continue  # "Vendor Ref", "Buyer Tel": another label that starts with the party's word
         if same and len(same) <= 2 and not ORG_HINT.search(phrase_text(same)) \
@@ -436,7 +474,10 @@ def find_party(doc: Doc, field: str) -> Found | None:
         i = doc.position(line) + 1
         while i < len(doc.lines) and len(block) < 8:
             nxt = doc.lines[i]
-            if nxt.page != line.page or nxt.top - prev.bottom > 1.9 * prev.height or id(nxt) in doc.skip:
+            # under the label, its own size or the block's, not its line's median: a tiny return-address line
+            # may share the label's baseline, and a label is often printed smaller than the block it heads
+            prev_h = max(prev.height, max(w.height for w in label), nxt.height) if prev is line else prev.height
+            if nxt.page != line.page or nxt.top - prev.bottom > 1.9 * prev_h or id(nxt) in doc.skip:
                 break
             ws = _strip_translation(_first_column([w for w in nxt.words if x_from <= w.x0 and w.x1 <= x_to + 4]))
             if not ws and any(x_from <= w.x0 and w.x1 <= x_to + 4 for w in nxt.words):
@@ -843,7 +884,8 @@ def _legal_form_below(lines: list[Line], ph: list[Word]) -> list[Word] | None:
     return None
 
 
-_PHONE_LINE = re.compile(r"^(?:(?:tel|phone|fax|mobile|t|p|f)\b[.:]?\s*)?\+?[\d\s().\-/]{7,}$", re.IGNORECASE)
+_PHONE_LINE = re.compile(r"^(?:(?:tel|phone|fax|mobile|t|p|f)\b\.?(?:\s*(?:no|nr|number)\b\.?)?\s*[.:]?[\s:-]*)?"
+                         r"\+?[\d\s().\-/]{7,}$", re.IGNORECASE)  # also "Tel No.:06761-264191-95"
 
 
 _ATTN = re.compile(r"^(?:attn|attention|z\.?\s?hd\.?|c/o)\b", re.IGNORECASE)  # an addressee line inside a block

@@ -135,7 +135,8 @@ FIELD_LABELS: dict[str, list[str]] = {
         r"genel\s+toplam|toplam\s+tutar|toplam",
         r"(?:价税合计|总计|总金额|订单总额|合计金额|合计)\s*[：:]?",
         r"totale(?!\s+(?:imponibile|iva|netto|merce|righe|quantit))",
-        r"total(?!\s+(?:qty|quantity|units?|pcs|pieces|weight|cartons|cases|items|lines)\b)",
+        r"total(?!\s+(?:qty|quantity|units?|pcs|pieces|weight|cartons|cases|items|lines|tax|vat|tva|iva|gst|[csi]gst"
+        r"|mwst|ust|discount)\b)",  # never a count, nor the tax or discount alone ("Total Tax : AED 24.80")
         r"total\s+amount\s+without\s+vat|total\s+ht|税抜金額|net\s+total|subtotal|sub-total",
         r"(?:totale\s+)?imponibile|warto[śs][ćc]\s+netto|ara\s+toplam|小计\s*[：:]?|小計\s*[：:]?",
     ],

@@ -272,3 +272,29 @@ def test_an_account_number_then_the_name_after_a_dash_names_the_supplier():
     (a column label stacked over two rows)."""
     _check("condor_009205753", "supplier")
     _check("chex_549928", "po_number")
+
+
+def test_a_label_printed_smaller_than_its_block_still_heads_it():
+    """'Lieferadresse' (7 pt) on the baseline of a 6 pt return-address line, over a 9 pt block: the gap
+    under the label is measured in the block's size, not the line's median."""
+    _check("schur_524564350", "ship_to.name", "ship_to.address")
+
+
+def test_a_label_running_on_to_its_colon_has_its_block_below():
+    """'CONSIGNEE & TAX INVOICE (GSTIN) TO:': the words after the party word are the label's, the block
+    under it is the ship-to; its 'Tel No.:06761-…' row is a phone line, not the address."""
+    _check("jindal_4561185506", "ship_to.name", "ship_to.address")
+
+
+@pytest.mark.parametrize("stem", ["homesense_564469", "winners_467177"])
+def test_a_label_over_a_grid_of_sub_labels_reads_each_sub_label_with_its_value(stem):
+    """TJX 'PAYMENT TERMS' over 'Days | From | Due' over '60 | F': 'Days 60 From F', not the first
+    sub-label."""
+    _check(stem, "payment_terms")
+
+
+@pytest.mark.parametrize("stem", ["encom_UP1-102217", "promesser_CF00003657"])
+def test_the_tax_total_is_not_the_order_total(stem):
+    """'Total Tax : AED 24.80' / 'Total TVA 0,00' are the tax; a decorative mark before the label
+    ('▌Total Amount :') does not hide the order's total."""
+    _check(stem, "total")
