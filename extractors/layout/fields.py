@@ -51,6 +51,7 @@ class Doc:
     lines: list[Line]  # all pages, in reading order
     widths: dict[int, float]
     skip: set[int]  # id() of lines that are table headers/rows (not header-field sources)
+    stacked: set[int] = field(default_factory=set)  # id() of a party label's first word whose label goes on below
     extra_labels: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # hint labels: (regex, id)
     _at: dict[int, int] = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -158,7 +159,13 @@ def label_hits(doc: Doc, field: str, *, rows: bool = False):
                         if stack is not None:
                             hit2 = _match_label(pattern, text + " " + phrase_text(nxt.phrases[stack]), anywhere=False)
                             if hit2 and not hit2[1].strip() and not _match_label(pattern, text, anywhere=False):
-                                yield pi, nxt, stack, []
+                                if field in _PARTIES and k + 1 < len(line.phrases) \
+                                        and line.phrases[k + 1][0].x0 - phrase[-1].x1 < 0.25 * doc.widths.get(line.page, 600):
+                                    # "Ship" / "to" beside its block: the block starts on the label's first row
+                                    doc.stacked.add(id(phrase[0]))
+                                    yield pi, line, k, []
+                                else:
+                                    yield pi, nxt, stack, []
                     continue
                 if hit is None:
                     continue
@@ -192,12 +199,16 @@ def _word_below(doc: Doc, line: Line, phrase: list[Word]) -> list[Word] | None:
     return None
 
 
+_PARTIES = ("ship_to", "bill_to", "buyer", "supplier")
+
+
 def _stacked_part(nxt: Line, phrase: list[Word]) -> int | None:
     """The index of the phrase of ``nxt`` printed right under ``phrase`` as the second row of one label: the
-    same left edge, one or two words, no digits, no colon."""
+    same left edge (or centred under it: "Ship" / "to"), one or two words, no digits, no colon."""
     for j, ph in enumerate(nxt.phrases):
         t = phrase_text(ph)
-        if abs(ph[0].x0 - phrase[0].x0) < 3 and len(ph) <= 2 and not any(c.isdigit() for c in t) \
+        inside = ph[0].x0 >= phrase[0].x0 - 1 and ph[-1].x1 <= phrase[-1].x1 + 1
+        if (abs(ph[0].x0 - phrase[0].x0) < 3 or inside) and len(ph) <= 2 and not any(c.isdigit() for c in t) \
                 and not t.endswith(":"):
             return j
     return None
@@ -237,6 +248,8 @@ def _header_row(doc: Doc, line: Line, label: list[Word], right: list[Word]) -> b
     """Side-by-side labels ("Payment Terms   Freight Terms" over "Net 30   Due"): each label owns the
     text below it, so the phrase right of a label is not its value. A key/value grid ("PO No.: 1" over
     "Date: 2") has labels below the labels and does not count."""
+    if id(label[0]) in doc.stacked:
+        return False  # "Ship" / "to": what is under the label is the label's second row, not its value
     if phrase_text(label).rstrip().endswith(":") or re.search(r"\d", phrase_text(right)) \
             or phrase_text(right).startswith(":"):
         return False  # ... or a value printed after its own colon ("Vendor Name   : ACME LLC")  # a label with a colon, or a right phrase holding a number ("May 15, 2026"): a value
@@ -466,7 +479,8 @@ def find_party(doc: Doc, field: str) -> Found | None:
         if right:
             x_to = _right_limit(doc, line, right[-1])
             block.append(right)
-            x_from = min(x_from, right[0].x0 - 6)
+            # a label stacked over two rows beside its block ("Ship" / "to"): the block is right of the label
+            x_from = right[0].x0 - 6 if id(label[0]) in doc.stacked else min(x_from, right[0].x0 - 6)
         else:
             x_to = _right_limit(doc, line, label[-1])
             x_from = _centred_column(doc, line, k, x_from)
@@ -850,7 +864,8 @@ def letterhead(doc: Doc, exclude: set[str]) -> Found | None:
             if not name_ok(text):
                 continue  # a label ("(Payment Conditions)", "Ref No") in a form whose name is only in the logo
             size = sum(w.height for w in ph) / len(ph)
-            cands.append((size + (2 if ORG_HINT.search(text) else 0), -ln.top, text, ph))
+            heads = ln is first[0] and _heads_address(first, ln, ph)
+            cands.append((size + (2 if ORG_HINT.search(text) or heads else 0), -ln.top, text, ph))
     heights = sorted(w.height for ln in first for w in ln.words)
     body = heights[len(heights) // 2]
     # in a form printed in one type size the largest text is any label or the addressee ("IDR", "CONTROL DE
@@ -866,6 +881,16 @@ def letterhead(doc: Doc, exclude: set[str]) -> Found | None:
     if form:
         return Found(f"{text} {phrase_text(form)}", ph + form)
     return Found(text, ph)
+
+
+def _heads_address(lines: list[Line], line: Line, ph: list[Word]) -> bool:
+    """Whether a phrase opening the page is the first row of its own address block (the next row starts
+    under it and holds a number): the sender's name over its street, a letterhead however plain its type."""
+    i = lines.index(line)
+    if i + 1 >= len(lines) or lines[i + 1].top - line.bottom > line.height:
+        return False
+    nxt = next((q for q in lines[i + 1].phrases if abs(q[0].x0 - ph[0].x0) < 3), None)
+    return nxt is not None and bool(re.search(r"\d", phrase_text(nxt)))
 
 
 _FORM_ONLY = re.compile(r"^(?:incorporated|inc\.?|limited|ltd\.?|llc|corp(?:oration)?\.?|gmbh|ag|s\.?a\.?|plc)$", re.IGNORECASE)
@@ -998,6 +1023,9 @@ def boxed_date(doc: Doc, field: str) -> Found | None:
 _FOOTER_SPLIT = re.compile(r"\s+[·•|–]\s+|\s*[·•|]\s*|,\s+(?=\D)")
 
 
+_ON_BEHALF = re.compile(r"^(?:for\s+and\s+on\s+behalf\s+of|on\s+behalf\s+of|for)\s+", re.IGNORECASE)
+
+
 def footer_org(doc: Doc, *, share: float = 0.82) -> Found | None:
     """The issuer's legal name from the foot of page 1 ("Feldmann Verpackungen Vertriebs-GmbH & Co. KG ·
     Meteorstraße 10-18 · …", "Etimark AG"): letters print their company name, seat and register there.
@@ -1013,7 +1041,10 @@ def footer_org(doc: Doc, *, share: float = 0.82) -> Found | None:
         for ph in ln.phrases:
             text = phrase_text(ph)
             seg = _FOOTER_SPLIT.split(text)[0].strip(" ,")
-            if not seg or any(c.isdigit() for c in seg) or ":" in seg or "@" in seg or len(seg) > 70 \
+            signed = _ON_BEHALF.match(seg)
+            if signed:  # "FOR UELLOW W.L.L" over the signature: the company, not "FOR"
+                ph, seg = ph[len(signed.group(0).split()):], seg[signed.end():]
+            if not seg or not ph or any(c.isdigit() for c in seg) or ":" in seg or "@" in seg or len(seg) > 70 \
                     or len(seg.split()) > 8 or _TITLE.search(seg) or not _LEGAL_FORM.search(seg):
                 continue
             n = len(seg.split())
@@ -1022,7 +1053,8 @@ def footer_org(doc: Doc, *, share: float = 0.82) -> Found | None:
 
 
 _LEGAL_FORM = re.compile(r"\b(?:inc|llc|ltd|limited|corp|corporation|gmbh|ag|kg|se|sa|sas|sarl|s\.a|bv|b\.v|nv|plc|pvt"
-                         r"|llp|srl|s\.r\.l|s\.p\.a|spa|ltda|sp\.\s?z\s?o\.\s?o|s\.r\.o|a/s|oy|ab)\b\.?", re.IGNORECASE)
+                         r"|llp|srl|s\.r\.l|s\.p\.a|spa|ltda|sp\.\s?z\s?o\.\s?o|s\.r\.o|a/s|oy|ab|w\.?l\.?l|l\.l\.c|k\.s\.c)\b\.?",
+                         re.IGNORECASE)  # Gulf forms too: "Uellow W.L.L", "… L.L.C", "… K.S.C"
 
 
 def same_org(a: str, b: str) -> bool:

@@ -148,7 +148,7 @@ FIELD_LABELS: dict[str, list[str]] = {
         r"acquirente|committente|adquirente|zamawiaj[ąa]cy|nabywca|k[öo]pare|best[äa]llare|k[øo]ber|kj[øo]per"
         r"|odb[ěe]ratel|objednatel|kupuj[íi]c[íi]|al[ıi]c[ıi]|m[üu][şs]teri",
         r"(?:采购方|买方|需方|订货方|発注者|注文者|購入者)\s*[：:]?",
-        r"from(?=\s*[,:]?\s*$)",  # the sender card of a To/From pair
+        r"from(?=\s*[,:]?\s*$)|order\s+by(?=\s*:?\s*$)",  # the sender card of a To/From (Order By / Order To) pair
     ],
     "supplier": [
         r"supplier(?:\s+name)?(?!\s*(?:no|number|id|type|part|item|code|vat))",
@@ -156,7 +156,7 @@ FIELD_LABELS: dict[str, list[str]] = {
         r"seller|sold\s+by|lieferant|fournisseur|proveedor|leverancier|auftragnehmer",
         r"fornitore|fornecedor|dostawca|sprzedawca|leverant[öo]r|leverand[øo]r|dodavatel|tedarik[çc]i|sat[ıi]c[ıi]",
         r"(?:供应商|供貨商|供货方|供方|卖方|仕入先|発注先|納入業者)\s*[：:]?",
-        r"spett\.?\s?(?:le|li)|messrs\.?|to(?=\s*[,:]?\s*$)",  # the addressee card: "Spett.le", "Messrs", "To,"
+        r"spett\.?\s?(?:le|li)|messrs\.?|to(?=\s*[,:]?\s*$)|order\s+to(?=\s*:?\s*$)",  # the addressee card: "Spett.le", "Messrs", "To,"
     ],
     "ship_to": [
         r"(?:invoic(?:e|ing)|billing)\s+(?:and|&)\s+shipping\s+address",
@@ -308,7 +308,7 @@ ORG_HINT = re.compile(
     r"\b(?:inc|llc|ltd|limited|corp|corporation|co|company|gmbh|ag|kg|sa|sas|sarl|s\.a|bv|b\.v|nv|plc|pvt|"
     r"private|lp|llp|group|industries|supply|solutions|services|international|trading|holdings|enterprises)\b\.?"
     r"|\bs\.r\.l\b|\bsrl\b|\bs\.p\.a\b|\bspa\b|\bltda\b|\bsp\.\s?z\s?o\.\s?o\b|\bs\.r\.o\b|\ba/s\b|\baps\b"
-    r"|\boy\b|(?-i:\b(?:AB|AS|ASA)\b)(?=\s*$)|\ba\.\s?s\.(?=\s*$)|\ba\.ş\b|\bşti\b|\bsan\.\s*ve\s*tic\b"
+    r"|\boy\b|\bw\.?l\.?l\b|\bl\.l\.c\b|\bk\.s\.c\b|(?-i:\b(?:AB|AS|ASA)\b)(?=\s*$)|\ba\.\s?s\.(?=\s*$)|\ba\.ş\b|\bşti\b|\bsan\.\s*ve\s*tic\b"
     r"|(?-i:^PT\.?\s+(?=[A-Z][a-z]|[A-Z]{2}))|\bTbk\b"  # Indonesia: "PT. Cybertrend Intrabuana" (Perseroan Terbatas)
     r"|株式会社|有限会社|合同会社|有限公司|公司|_",
     re.IGNORECASE,

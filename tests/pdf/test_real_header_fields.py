@@ -298,3 +298,39 @@ def test_the_tax_total_is_not_the_order_total(stem):
     """'Total Tax : AED 24.80' / 'Total TVA 0,00' are the tax; a decorative mark before the label
     ('▌Total Amount :') does not hide the order's total."""
     _check(stem, "total")
+
+
+@pytest.mark.parametrize("stem", ["nassau_2246085", "nassauwest_13514"])
+def test_a_party_label_stacked_over_two_rows_beside_its_block(stem):
+    """'Ship' / 'to' printed over two rows left of the block: the block starts on the label's first row
+    ('NASSAU CANDY' is no column label over '2305 LINCOLN AVENUE')."""
+    _check(stem, "ship_to.name", "ship_to.address")
+
+
+@pytest.mark.parametrize("stem", ["nassau_2246085", "greentech_436919"])
+def test_a_ship_to_block_that_opens_with_its_address_has_no_name(stem):
+    """'300 DUFFY AVENUE' / 'HICKSVILLE, NY 11801', 'Del. Address: Rabbit Hill Business Park' / 'Great
+    North Road': the whole block is the address."""
+    _check(stem, "ship_to.name", "ship_to.address")
+
+
+def test_the_name_over_its_own_street_at_the_page_top_is_the_letterhead():
+    """A form in one type size: 'NASSAU CANDY WEST-SSF' over '2305 LINCOLN AVENUE' opens the page and is the
+    buyer, not the addressee 'KITCHENS & LOVE LLC' though that one names a legal form."""
+    _check("nassauwest_13514", "buyer", "supplier")
+
+
+def test_order_by_and_order_to_cards_name_buyer_and_supplier():
+    """'Order By' / 'Order To' over 'Coma' / 'Adadeh': the sender and the addressee cards."""
+    _check("coma_A00002", "buyer", "supplier")
+
+
+def test_a_buyer_card_naming_the_letterhead_without_its_legal_form_takes_the_full_name():
+    """'BUYER' card 'Uellow' under the letterhead 'Uellow W.L.L' (a Gulf legal form; the signature's
+    'FOR UELLOW W.L.L' names the company, not 'FOR')."""
+    _check("uellow_P00342", "buyer")
+
+
+def test_a_currency_written_as_its_name():
+    """'Valuta / Currency' over 'EURO'."""
+    _check("sozzi_205", "currency")
