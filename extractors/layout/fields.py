@@ -490,7 +490,8 @@ def find_party(doc: Doc, field: str) -> Found | None:
             nxt = doc.lines[i]
             # under the label, its own size or the block's, not its line's median: a tiny return-address line
             # may share the label's baseline, and a label is often printed smaller than the block it heads
-            prev_h = max(prev.height, max(w.height for w in label), nxt.height) if prev is line else prev.height
+            col_h = max([w.height for w in nxt.words if x_from <= w.x0 and w.x1 <= x_to + 4], default=nxt.height)
+            prev_h = max(prev.height, max(w.height for w in label), col_h) if prev is line else prev.height
             if nxt.page != line.page or nxt.top - prev.bottom > 1.9 * prev_h or id(nxt) in doc.skip:
                 break
             ws = _strip_translation(_first_column([w for w in nxt.words if x_from <= w.x0 and w.x1 <= x_to + 4]))
@@ -579,7 +580,7 @@ def name_ok(name: str, *, lines: bool = False) -> bool:
     address line ("6TH FLOOR, UNIT NO."). ``lines``: the name may run on into the address on its line
     ("REDLINE-HOU — 8300 Market Street"), as ship-to blocks print it."""
     t = name.strip()
-    if len(re.findall(r"[^\W\d_]", t)) < 2 or _WEB.search(t) or _CODE.fullmatch(t) or re.match(r"\d{4,}\s", t) and not lines:
+    if not re.search(r"[^\W\d_]{2}", t) or _WEB.search(t) or _CODE.fullmatch(t) or re.match(r"\d{4,}\s", t) and not lines:
         return False  # ... or a postcode and town ("22040 LURAGO D'ERBA CO")
     if t.endswith(":") or t[:1] in "&'’,;(" and not (t[:1] == "(" and ORG_HINT.search(t)) or t[:1].islower() \
             and " " in t and t.split()[0].islower() and not ORG_HINT.search(t):
@@ -1044,7 +1045,7 @@ def footer_org(doc: Doc, *, share: float = 0.82) -> Found | None:
             signed = _ON_BEHALF.match(seg)
             if signed:  # "FOR UELLOW W.L.L" over the signature: the company, not "FOR"
                 ph, seg = ph[len(signed.group(0).split()):], seg[signed.end():]
-            if not seg or not ph or any(c.isdigit() for c in seg) or ":" in seg or "@" in seg or len(seg) > 70 \
+            if not seg or not ph or not re.search(r"[^\W\d_]{2}", seg) or any(c.isdigit() for c in seg) or ":" in seg or "@" in seg or len(seg) > 70 \
                     or len(seg.split()) > 8 or _TITLE.search(seg) or not _LEGAL_FORM.search(seg):
                 continue
             n = len(seg.split())

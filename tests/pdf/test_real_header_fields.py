@@ -334,3 +334,9 @@ def test_a_buyer_card_naming_the_letterhead_without_its_legal_form_takes_the_ful
 def test_a_currency_written_as_its_name():
     """'Valuta / Currency' over 'EURO'."""
     _check("sozzi_205", "currency")
+
+
+def test_an_abbreviation_is_no_legal_name_and_a_big_name_under_to_is_the_supplier():
+    """phoenix: 'Delivery Date: A.S.A.P.' at the page foot is no company ('S.A' inside an abbreviation), so
+    the letterhead stays the buyer; 'To:' over 'ATR' printed large further down names the supplier."""
+    _check("phoenix_PX0924-163", "buyer", "supplier")
