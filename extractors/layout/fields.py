@@ -513,9 +513,15 @@ def find_party(doc: Doc, field: str) -> Found | None:
             if ws and block and len(block) == 1 and right and phrase_text(block[0]).count(",") >= 2 \
                     and re.search(r"\d", phrase_text(block[0])):
                 break  # a whole address on the label's line ("Lieferadresse: Etimark AG, Oberer Weg 3, CH-9472 Grabs")
+            part = _ADDRESS_KEY.match(phrase_text(ws)) if ws and block else None
+            if part:  # "City : RAIPUR, 493211" / "State : CHHATTISGARH": the address goes on after its key
+                ws = _words_after(ws, part.end())
+                if not re.search(r"[^\W\d_]{2}|\d{4}", phrase_text(ws)):
+                    prev, i = nxt, i + 1  # "State : 22": a state code, no part of the address text
+                    continue
             if ws:
                 text = phrase_text(ws)
-                if _KEYVAL.search(text) or _LEADER.search(text) or any(_match_label(p, text, anywhere=False) for f in
+                if not part and _KEYVAL.search(text) or _LEADER.search(text) or any(_match_label(p, text, anywhere=False) for f in
                                                ("ship_to", "bill_to", "buyer", "supplier") for p in _PATTERNS[f]):
                     break
                 if is_label(text) or " / " in text and any(is_label(part) for part in text.split(" / ")):
@@ -679,6 +685,8 @@ def key_value_card(doc: Doc, line: Line, k: int) -> Found | None:
     return Found(phrase_text(name_words), name_words, [name_words, *addr])
 
 
+_ADDRESS_KEY = re.compile(r"^(?:city|town|state|province|district|zip(?:\s*code)?|pin(?:\s*code)?|post(?:al)?\s*code"
+                          r"|country)\s*:\s*(?=\S)", re.IGNORECASE)
 _POSTCODE_TOWN = re.compile(r"^(?:[A-Z]{1,2}-)?\d{4,5}\s+[^\W\d_]{3}|\b[A-Z]{2}\s+\d{5}(?:-\d{4})?$")
 _STREET = re.compile(r"\b(?:blvd|boulevard|st|street|ave(?:nue)?|rd|road|dr(?:ive)?|lane|ln|way|hwy|highway|pkwy|parkway"
                      r"|suite|ste|floor|str|stra(?:ss|ß)e|weg|gasse|platz|allee|via|viale|rue|avenida|rua|calle)\b\.?",

@@ -340,3 +340,9 @@ def test_an_abbreviation_is_no_legal_name_and_a_big_name_under_to_is_the_supplie
     """phoenix: 'Delivery Date: A.S.A.P.' at the page foot is no company ('S.A' inside an abbreviation), so
     the letterhead stays the buyer; 'To:' over 'ATR' printed large further down names the supplier."""
     _check("phoenix_PX0924-163", "buyer", "supplier")
+
+
+def test_address_keys_inside_a_party_block_continue_the_address():
+    """'Delivery/ Shipping Address:' over the name, the street, 'City : RAIPUR, 493211' and 'State :
+    CHHATTISGARH': the keys' values go on with the address (a bare state code 'State : 22' does not)."""
+    _check("hindustandhaatu_HDL-PO-PP-25-26-03-000050", "ship_to.name", "ship_to.address")
