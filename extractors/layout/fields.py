@@ -547,6 +547,8 @@ def find_party(doc: Doc, field: str) -> Found | None:
             # a To card of key/value rows ("Name   S.R.ENGINEERING", "address  …"): the name is the value
             row = next((ln for ln in doc.lines if any(w is block[0][0] for w in ln.words)), None)
             val = next((ph for ph in (row.phrases if row else []) if ph[0].x0 > block[0][-1].x1 + 2), None)
+            if val is None and len(block) > 1 and name_ok(phrase_text(block[1])):
+                val = block.pop(1)  # "Firma" over "DS Smith Packaging Arnstadt GmbH": the name is under its key
             if val is None:
                 continue
             block[0] = _strip_colon(val)

@@ -50,7 +50,7 @@ FIELD_LABELS: dict[str, list[str]] = {
         r"(?:采购|采購)?(?:订单|訂單|采购单)(?:编号|号码|号)\s*[：:]?",
         r"(?:注文|発注|注文書)(?:番号|no\.?)\s*[：:]?",
         r"num(?:ero|éro)?\.?(?=\s*(?::|$))",  # "Numero" over "A 000072" beside "Documento / Ordine Fornitore"
-        r"n[or]?[.°º](?=\s|:|$)|nr(?=\s*(?::|$))",  # a bare "No. P00342", "N. 300 000 946", "Nr." beside the title
+        r"n[or]?[.°º](?=\s|:|$)|nr(?=\s*(?::|$))|nummer(?=\s*(?::|$))",  # ... "Nummer  888056 / 19.09.2025"  # a bare "No. P00342", "N. 300 000 946", "Nr." beside the title
         r"order",
     ],
     "po_date": [
@@ -162,7 +162,7 @@ FIELD_LABELS: dict[str, list[str]] = {
         r"(?:invoic(?:e|ing)|billing)\s+(?:and|&)\s+shipping\s+address",
         r"ship[\s-]*to(?:\s+(?:address|location))?(?!\s*(?:code|id|vat|electronic))",
         r"(?:please\s+)?deliver(?:y)?\s+to(?:\s+address)?|del(?:ivery|\.)?\s+address|shipping\s+address|consignee",
-        r"lieferung\s+f[üu]r|anlieferadresse|anlieferung\s+an|warenempf[äa]nger|lieferadresse|lieferanschrift|(?:bitte\s+)?liefern\s+sie\s+an|adresse\s+de\s+livraison|livrer\s+[àa]|direcci[oó]n\s+de\s+entrega",
+        r"lieferung\s+f[üu]r|empfangsstelle|anlieferadresse|anlieferung\s+an|warenempf[äa]nger|lieferadresse|lieferanschrift|(?:bitte\s+)?liefern\s+sie\s+an|adresse\s+de\s+livraison|livrer\s+[àa]|direcci[oó]n\s+de\s+entrega",
         r"enviar\s+a|entregar\s+en|afleveradres|leveringsadres",
         r"(?:indirizzo|luogo)\s+di\s+consegna|destinazione\s+merce|consegnare\s+a|consegna(?=\s*(?::|$))",
         r"(?:endere[çc]o|local)\s+de\s+entrega|entregar\s+(?:em|no|na)",

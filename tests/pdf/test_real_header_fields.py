@@ -346,3 +346,9 @@ def test_address_keys_inside_a_party_block_continue_the_address():
     """'Delivery/ Shipping Address:' over the name, the street, 'City : RAIPUR, 493211' and 'State :
     CHHATTISGARH': the keys' values go on with the address (a bare state code 'State : 22' does not)."""
     _check("hindustandhaatu_HDL-PO-PP-25-26-03-000050", "ship_to.name", "ship_to.address")
+
+
+def test_a_name_key_alone_on_its_row_has_the_name_under_it():
+    """SAP forms: 'Empfangsstelle:' (or 'Bitte liefern Sie an:') over 'Firma' over 'Bischof + Klein SE & Co.
+    KG' and the address: the name is under its key."""
+    _check("bischofklein_10891037", "ship_to.name", "ship_to.address")
