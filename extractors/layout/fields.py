@@ -124,6 +124,7 @@ def label_hits(doc: Doc, field: str, *, rows: bool = False):
     ``rows``: also a label opening a line the table reader took ("Gesamtbetrag   1.178,88" under the
     last item), the way a totals row closes a table."""
     texts: dict[int, list[str]] = {}  # the phrases' texts, joined once for all the field's patterns
+    trans: dict[tuple[int, int], str | None] = {}  # a short label's translation under it, looked up once
     for pi, (pattern, _hid) in enumerate(doc.patterns(field)):
         for line in doc.lines:
             in_table = id(line) in doc.skip
@@ -143,6 +144,14 @@ def label_hits(doc: Doc, field: str, *, rows: bool = False):
                 if hit is None and _combined_match(pattern, text):
                     yield pi, line, k, []
                     continue
+                if hit is None and len(phrase) <= 3 and ":" not in text.rstrip(" :"):
+                    key = (id(line), k)
+                    if key not in trans:
+                        trans[key] = _translation_below(doc, line, phrase)
+                    tr = trans[key]
+                    if tr is not None and (m := _match_label(pattern, tr, anywhere=False)) is not None and not m[1].strip():
+                        yield pi, line, k, []  # "A:" over "(To)": the label's translation names the field
+                        continue
                 if hit is None and k + 1 <= len(line.phrases):
                     # label wrapped onto the next line ("Payment" / "Terms:")
                     below = _word_below(doc, line, phrase)
@@ -187,6 +196,19 @@ def _combined_match(pattern: re.Pattern[str], text: str) -> bool:
     head = " ".join(m.group(1).split()[:-1])
     return any(_rx(r"(?:" + pattern.pattern + r")\s*[:.]?").fullmatch(c)
                for c in (m.group(2), f"{head} {m.group(2)}".strip()))
+
+
+def _translation_below(doc: Doc, line: Line, phrase: list[Word]) -> str | None:
+    """The text inside a parenthesised translation printed right under a short label ("A:" over "(To)",
+    "FECHA" over "(Date)"), None when there is none."""
+    nxt = _next_line(doc, line)
+    if nxt is None or nxt.top - line.bottom > 1.5 * line.height:
+        return None
+    for ph in nxt.phrases:
+        t = phrase_text(ph)
+        if abs(ph[0].x0 - phrase[0].x0) < 3 and _PAREN_LABEL.match(t):
+            return t.strip().rstrip(":.").strip("() ")
+    return None
 
 
 def _word_below(doc: Doc, line: Line, phrase: list[Word]) -> list[Word] | None:
@@ -442,10 +464,23 @@ def _right_limit(doc: Doc, line: Line, after: Word) -> float:
     return doc.widths.get(line.page, 10_000)
 
 
+def _header_zone_first(doc: Doc, hits):
+    """Label hits above the line table first, then the others: a party label in the header zone beats one
+    under the table ("PROVEEDOR: ISITA" in an item's text), whatever the labels' order of preference."""
+    first_row = next((i for i, ln in enumerate(doc.lines) if id(ln) in doc.skip), len(doc.lines))
+    later = []
+    for h in hits:
+        if doc.position(h[1]) < first_row:
+            yield h
+        else:
+            later.append(h)
+    yield from later
+
+
 def find_party(doc: Doc, field: str) -> Found | None:
     """A party block: name (right of the label or first line below) + address lines below it."""
     number_only = False
-    for pi, line, k, same in label_hits(doc, field):
+    for pi, line, k, same in _header_zone_first(doc, label_hits(doc, field)):
         label = line.phrases[k]
         if same and _PARTY_REST.fullmatch(phrase_text(same).strip()):
             same = []  # "Vendor Address:" / "Supplier details": still the party's label, its block is below

@@ -352,3 +352,11 @@ def test_a_name_key_alone_on_its_row_has_the_name_under_it():
     """SAP forms: 'Empfangsstelle:' (or 'Bitte liefern Sie an:') over 'Firma' over 'Bischof + Klein SE & Co.
     KG' and the address: the name is under its key."""
     _check("bischofklein_10891037", "ship_to.name", "ship_to.address")
+
+
+@pytest.mark.parametrize("stem", ["sigma_4519750544", "sigma_4518596136"])
+def test_a_party_label_in_the_header_zone_beats_one_in_an_items_text(stem):
+    """'A:' over its translation '(To)' beside 'CONTROL DE PROCESOS Y APLICACIONES' names the supplier;
+    'PROVEEDOR: ISITA' printed in an item's text under the table does not, though 'proveedor' is the
+    stronger label; 'Entregar en: CORPORATIVO' over '(Ship to)' keeps its own value."""
+    _check(stem, "supplier", "ship_to.name", "ship_to.address")
