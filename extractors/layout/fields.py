@@ -616,6 +616,9 @@ _ADDRESS_WORDS = re.compile(r"\b(?:floor|street|road|avenue|suite|unit\s+no|p\.?
                             r"|plot\s+no)\b", re.IGNORECASE)
 
 
+_ABBREVIATION = re.compile(r"(?:[^\W\d_]\.){2,}[^\W\d_]?\.?")  # "A.S.A.P.": one dotted abbreviation, no name
+
+
 def name_ok(name: str, *, lines: bool = False) -> bool:
     """Whether a party block's first line can be an organisation's (or person's) name: not a web or mail
     address, not an account code ("F00008300"), not a label or a label's remainder ("Company", "(Buyer)",
@@ -623,7 +626,7 @@ def name_ok(name: str, *, lines: bool = False) -> bool:
     address line ("6TH FLOOR, UNIT NO."). ``lines``: the name may run on into the address on its line
     ("REDLINE-HOU — 8300 Market Street"), as ship-to blocks print it."""
     t = name.strip()
-    if not re.search(r"[^\W\d_]{2}", t) or _WEB.search(t) or _CODE.fullmatch(t) or re.match(r"\d{4,}\s", t) and not lines:
+    if len(re.findall(r"[^\W\d_]", t)) < 2 or _ABBREVIATION.fullmatch(t) or _WEB.search(t) or _CODE.fullmatch(t) or re.match(r"\d{4,}\s", t) and not lines:
         return False  # ... or a postcode and town ("22040 LURAGO D'ERBA CO")
     if t.endswith(":") or t[:1] in "&'’,;(" and not (t[:1] == "(" and ORG_HINT.search(t)) or t[:1].islower() \
             and " " in t and t.split()[0].islower() and not ORG_HINT.search(t):
@@ -1090,7 +1093,7 @@ def footer_org(doc: Doc, *, share: float = 0.82) -> Found | None:
             signed = _ON_BEHALF.match(seg)
             if signed:  # "FOR UELLOW W.L.L" over the signature: the company, not "FOR"
                 ph, seg = ph[len(signed.group(0).split()):], seg[signed.end():]
-            if not seg or not ph or not re.search(r"[^\W\d_]{2}", seg) or any(c.isdigit() for c in seg) or ":" in seg or "@" in seg or len(seg) > 70 \
+            if not seg or not ph or _ABBREVIATION.fullmatch(seg) or any(c.isdigit() for c in seg) or ":" in seg or "@" in seg or len(seg) > 70 \
                     or len(seg.split()) > 8 or _TITLE.search(seg) or not _LEGAL_FORM.search(seg):
                 continue
             n = len(seg.split())

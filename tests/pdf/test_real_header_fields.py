@@ -340,6 +340,7 @@ def test_an_abbreviation_is_no_legal_name_and_a_big_name_under_to_is_the_supplie
     """phoenix: 'Delivery Date: A.S.A.P.' at the page foot is no company ('S.A' inside an abbreviation), so
     the letterhead stays the buyer; 'To:' over 'ATR' printed large further down names the supplier."""
     _check("phoenix_PX0924-163", "buyer", "supplier")
+    _check("bebitalia_20250006705-3", "supplier")  # 'L.S. S.R.L.': initials and a legal form are a name
 
 
 def test_address_keys_inside_a_party_block_continue_the_address():
