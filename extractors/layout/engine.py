@@ -355,7 +355,7 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
             return None  # "Condizioni Pagamento" under "Pagamento": the next label, not the value
         return v
 
-    f = F.find_simple(doc, "payment_terms", terms_ok)
+    f = F.find_simple(doc, "payment_terms", terms_ok, run_on=True)
     if f:
         f = F.sentence_block(doc, f) or f
         order.payment_terms = f.value

@@ -390,15 +390,36 @@ def sub_grid(doc: Doc, line: Line, k: int) -> list[Word]:
     return []
 
 
-def find_simple(doc: Doc, field: str, accept, *, below: bool = True, last: bool = False) -> Found | None:
-    """First (or last) label hit whose value passes ``accept`` (returns the cleaned value or None)."""
+def _run_on(doc: Doc, line: Line, words: list[Word]) -> list[Word]:
+    """A value under its label that goes on in the next phrases of its row ("30 Tage | ohne Abzug"): word
+    phrases without figures, a few type sizes apart, under no other label of the label's row."""
+    row = next((ln for ln in doc.lines[doc.position(line) + 1:] if any(w is words[0] for w in ln.words)), None)
+    if row is None:
+        return words
+    out = list(words)
+    for ph in row.phrases:
+        if ph[0].x0 <= out[-1].x1:
+            continue
+        t = phrase_text(ph)
+        if ph[0].x0 - out[-1].x1 > 6 * max(w.height for w in out) or re.search(r"\d", t) or is_label(t) \
+                or any(_overlaps(ph, lp) for lp in line.phrases):
+            break
+        out += ph
+    return out
+
+
+def find_simple(doc: Doc, field: str, accept, *, below: bool = True, last: bool = False,
+                run_on: bool = False) -> Found | None:
+    """First (or last) label hit whose value passes ``accept`` (returns the cleaned value or None).
+    ``run_on``: a value under its label takes the word phrases after it on its row (payment terms)."""
     best_pi, chosen = None, None
     for pi, line, k, same in label_hits(doc, field):
         if best_pi is not None and pi != best_pi:
             break
         cands = [value_right(doc, line, k, same)]
         if below:
-            cands += [sub_grid(doc, line, k), value_below(doc, line, k)]
+            under = value_below(doc, line, k)
+            cands += [sub_grid(doc, line, k), _run_on(doc, line, under) if run_on and under else under]
         if same:
             cands.insert(1, right_phrase(doc, line, k))
         label = phrase_text(line.phrases[k])

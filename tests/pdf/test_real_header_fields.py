@@ -361,3 +361,9 @@ def test_a_party_label_in_the_header_zone_beats_one_in_an_items_text(stem):
     'PROVEEDOR: ISITA' printed in an item's text under the table does not, though 'proveedor' is the
     stronger label; 'Entregar en: CORPORATIVO' over '(Ship to)' keeps its own value."""
     _check(stem, "supplier", "ship_to.name", "ship_to.address")
+
+
+def test_payment_terms_under_their_label_go_on_in_the_next_phrases_of_the_row():
+    """'Zahlungsvereinbarungen:' over '30 Tage   ohne Abzug   7.658,09 EUR': the terms are '30 Tage ohne
+    Abzug', the figure after them is not part of them."""
+    _check("schmidfolien_60245", "payment_terms")
