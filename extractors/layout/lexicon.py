@@ -154,7 +154,7 @@ FIELD_LABELS: dict[str, list[str]] = {
         r"supplier(?:\s+name)?(?!\s*(?:no|number|id|type|part|item|code|vat))",
         r"(?:primary\s+|main\s+)?vendor(?:\s+name)?(?!\s*(?:no|number|id|part|item|code))",
         r"seller|sold\s+by|lieferant|fournisseur|proveedor|leverancier|auftragnehmer",
-        r"fornitore|fornecedor|dostawca|sprzedawca|leverant[öo]r|leverand[øo]r|dodavatel|tedarik[çc]i|sat[ıi]c[ıi]",
+        r"fornitore|fornecedor|destinat[áa]rio(?=\s*:)|dostawca|sprzedawca|leverant[öo]r|leverand[øo]r|dodavatel|tedarik[çc]i|sat[ıi]c[ıi]",
         r"(?:供应商|供貨商|供货方|供方|卖方|仕入先|発注先|納入業者)\s*[：:]?",
         r"spett\.?\s?(?:le|li)|messrs\.?|to(?=\s*[,:]?\s*$)|order\s+to(?=\s*:?\s*$)",  # the addressee card: "Spett.le", "Messrs", "To,"
     ],

@@ -367,3 +367,9 @@ def test_payment_terms_under_their_label_go_on_in_the_next_phrases_of_the_row():
     """'Zahlungsvereinbarungen:' over '30 Tage   ohne Abzug   7.658,09 EUR': the terms are '30 Tage ohne
     Abzug', the figure after them is not part of them."""
     _check("schmidfolien_60245", "payment_terms")
+
+
+def test_an_emitente_destinatario_card_names_the_supplier():
+    """Brazilian 'Emitente : GIASSI …' / 'Destinatario: VIAREGGIO …' cards: the addressee of a PO is the
+    supplier."""
+    _check("giassi_455340-3", "buyer", "supplier")
