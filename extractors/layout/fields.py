@@ -408,6 +408,15 @@ def _run_on(doc: Doc, line: Line, words: list[Word]) -> list[Word]:
     return out
 
 
+def _under_words(doc: Doc, line: Line, label: list[Word]) -> list[Word]:
+    """The words right under a label that shares its phrase with other labels (a fixed-pitch print's "Ord
+    Date Pck Date ETA Date" over "07/25/25 08/04/25 08/07/25"): those overlapping the label's own words."""
+    nxt = _next_line(doc, line)
+    if not label or nxt is None or nxt.top - line.bottom > 1.5 * line.height or id(nxt) in doc.skip:
+        return []
+    return [w for w in nxt.words if w.x0 < label[-1].x1 + 2 and w.x1 > label[0].x0 - 2]
+
+
 def find_simple(doc: Doc, field: str, accept, *, below: bool = True, last: bool = False,
                 run_on: bool = False) -> Found | None:
     """First (or last) label hit whose value passes ``accept`` (returns the cleaned value or None).
@@ -422,6 +431,8 @@ def find_simple(doc: Doc, field: str, accept, *, below: bool = True, last: bool 
             cands += [sub_grid(doc, line, k), _run_on(doc, line, under) if run_on and under else under]
         if same:
             cands.insert(1, right_phrase(doc, line, k))
+            if below:
+                cands.append(_under_words(doc, line, [w for w in line.phrases[k] if w.x1 <= same[0].x0 + 1]))
         label = phrase_text(line.phrases[k])
         for words in cands:
             if not words:

@@ -54,7 +54,7 @@ FIELD_LABELS: dict[str, list[str]] = {
         r"order",
     ],
     "po_date": [
-        r"(?:p\.?\s?o\.?|order|purchase\s+order)\s*(?:create\s+|creation\s+|issue\s+)?date",
+        r"(?:p\.?\s?o\.?|order|ord\.?|purchase\s+order)\s*(?:create\s+|creation\s+|issue\s+)?date",
         r"(?:deal\s+|document\s+)?creat(?:e|ion)\s+date|date\s+created",
         r"issued\s+(?:date|on)|date\s+of\s+issue|l\.?\s?p\.?\s?o\.?\s+date|auftragsdatum|dated",
         r"date\s+of\s+order|date\s+ordered|ordered\s+(?:on|date)",

@@ -373,3 +373,9 @@ def test_an_emitente_destinatario_card_names_the_supplier():
     """Brazilian 'Emitente : GIASSI …' / 'Destinatario: VIAREGGIO …' cards: the addressee of a PO is the
     supplier."""
     _check("giassi_455340-3", "buyer", "supplier")
+
+
+def test_a_label_sharing_its_phrase_with_other_labels_reads_the_words_under_it():
+    """A fixed-pitch print: 'Ord Date Pck Date ETA Date …' over '07/25/25 08/04/25 08/07/25 235': the date
+    under 'Ord Date' is the PO date."""
+    _check("unfi_4417692", "po_date")
