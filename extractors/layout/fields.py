@@ -559,7 +559,9 @@ def find_party(doc: Doc, field: str) -> Found | None:
             # may share the label's baseline, and a label is often printed smaller than the block it heads
             col_h = max([w.height for w in nxt.words if x_from <= w.x0 and w.x1 <= x_to + 4], default=nxt.height)
             prev_h = max(prev.height, max(w.height for w in label), col_h) if prev is line else prev.height
-            if nxt.page != line.page or nxt.top - prev.bottom > 1.9 * prev_h or id(nxt) in doc.skip:
+            # a label alone on its line may stand a blank row or two above its block ("Adresse de livraison")
+            gap = 3.2 if prev is line and not block and len(line.phrases) == 1 else 1.9
+            if nxt.page != line.page or nxt.top - prev.bottom > gap * prev_h or id(nxt) in doc.skip:
                 break
             ws = _strip_translation(_first_column([w for w in nxt.words if x_from <= w.x0 and w.x1 <= x_to + 4]))
             if not ws and any(x_from <= w.x0 and w.x1 <= x_to + 4 for w in nxt.words):
@@ -588,7 +590,7 @@ def find_party(doc: Doc, field: str) -> Found | None:
                     continue
             if ws:
                 text = phrase_text(ws)
-                if not part and _KEYVAL.search(text) or _LEADER.search(text) or any(_match_label(p, text, anywhere=False) for f in
+                if not part and _KEYVAL.search(text) and not _ADDRESS_PART.match(text) or _LEADER.search(text) or any(_match_label(p, text, anywhere=False) for f in
                                                ("ship_to", "bill_to", "buyer", "supplier") for p in _PATTERNS[f]):
                     break
                 if is_label(text) or " / " in text and any(is_label(part) for part in text.split(" / ")):
@@ -759,6 +761,8 @@ def key_value_card(doc: Doc, line: Line, k: int) -> Found | None:
 
 _ADDRESS_KEY = re.compile(r"^(?:city|town|state|province|district|zip(?:\s*code)?|pin(?:\s*code)?|post(?:al)?\s*code"
                           r"|country)\s*:\s*(?=\S)", re.IGNORECASE)
+_ADDRESS_PART = re.compile(r"^(?:vill(?:age)?|post|p\.\s?o|dist(?:rict)?|tehsil|taluka|mandal)\s*[:.]\s*\S",
+                           re.IGNORECASE)  # "VILL: SARAIPALI, POST: GERWANI,": address text that carries its keys
 _POSTCODE_TOWN = re.compile(r"^(?:[A-Z]{1,2}-)?\d{4,5}\s+[^\W\d_]{3}|\b[A-Z]{2}\s+\d{5}(?:-\d{4})?$")
 _STREET = re.compile(r"\b(?:blvd|boulevard|st|street|ave(?:nue)?|rd|road|dr(?:ive)?|lane|ln|way|hwy|highway|pkwy|parkway"
                      r"|suite|ste|floor|str|stra(?:ss|ß)e|weg|gasse|platz|allee|via|viale|rue|avenida|rua|calle)\b\.?",

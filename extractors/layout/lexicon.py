@@ -161,7 +161,7 @@ FIELD_LABELS: dict[str, list[str]] = {
     "ship_to": [
         r"(?:invoic(?:e|ing)|billing)\s+(?:and|&)\s+shipping\s+address",
         r"ship[\s-]*to(?:\s+(?:address|location))?(?!\s*(?:code|id|vat|electronic))",
-        r"(?:please\s+)?deliver(?:y)?\s+to(?:\s+address)?|del(?:ivery|\.)?\s+address|shipping\s+address|consignee",
+        r"(?:please\s+)?deliver(?:y)?\s+to(?:\s+address)?|del(?:ivery|\.)?\s+address|ship(?:ping|ment)\s+address|consignee",
         r"lieferung\s+f[üu]r|empfangsstelle|anlieferadresse|anlieferung\s+an|warenempf[äa]nger|lieferadresse|lieferanschrift|(?:bitte\s+)?liefern\s+sie\s+an|adresse\s+de\s+livraison|livrer\s+[àa]|direcci[oó]n\s+de\s+entrega",
         r"enviar\s+a|entregar\s+en|afleveradres|leveringsadres",
         r"(?:indirizzo|luogo)\s+di\s+consegna|destinazione\s+merce|consegnare\s+a|consegna(?=\s*(?::|$))",

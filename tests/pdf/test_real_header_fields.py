@@ -379,3 +379,10 @@ def test_a_label_sharing_its_phrase_with_other_labels_reads_the_words_under_it()
     """A fixed-pitch print: 'Ord Date Pck Date ETA Date …' over '07/25/25 08/04/25 08/07/25 235': the date
     under 'Ord Date' is the PO date."""
     _check("unfi_4417692", "po_date")
+
+
+@pytest.mark.parametrize("stem", ["tkmfrance_CF043922", "rupanadham_SRSPL-DRI-25-26-0274"])
+def test_ship_to_blocks_under_a_lone_label_with_address_keys_in_their_text(stem):
+    """'Adresse de livraison' alone on its line, a blank row above its block; 'SHIPMENT ADDRESS' over a block
+    whose street line carries its own keys ('VILL: SARAIPALI, POST: GERWANI,'), kept whole."""
+    _check(stem, "ship_to.name", "ship_to.address")
