@@ -163,7 +163,7 @@ def label_hits(doc: Doc, field: str, *, rows: bool = False):
                         # a column label stacked over two rows ("PO" / "Number" over "549928"): the value is
                         # read from the label's second row
                         nxt = _next_line(doc, line)
-                        stack = _stacked_part(nxt, phrase) if nxt is not None and nxt.top - line.bottom < line.height \
+                        stack = _stacked_part(nxt, phrase, centred=field in _PARTIES) if nxt is not None and nxt.top - line.bottom < line.height \
                             else None
                         if stack is not None:
                             hit2 = _match_label(pattern, text + " " + phrase_text(nxt.phrases[stack]), anywhere=False)
@@ -224,12 +224,13 @@ def _word_below(doc: Doc, line: Line, phrase: list[Word]) -> list[Word] | None:
 _PARTIES = ("ship_to", "bill_to", "buyer", "supplier")
 
 
-def _stacked_part(nxt: Line, phrase: list[Word]) -> int | None:
+def _stacked_part(nxt: Line, phrase: list[Word], *, centred: bool = False) -> int | None:
     """The index of the phrase of ``nxt`` printed right under ``phrase`` as the second row of one label: the
-    same left edge (or centred under it: "Ship" / "to"), one or two words, no digits, no colon."""
+    same left edge (a party label's also centred under it: "Ship" / "to"), one or two words, no digits, no
+    colon."""
     for j, ph in enumerate(nxt.phrases):
         t = phrase_text(ph)
-        inside = ph[0].x0 >= phrase[0].x0 - 1 and ph[-1].x1 <= phrase[-1].x1 + 1
+        inside = centred and ph[0].x0 >= phrase[0].x0 - 1 and ph[-1].x1 <= phrase[-1].x1 + 1
         if (abs(ph[0].x0 - phrase[0].x0) < 3 or inside) and len(ph) <= 2 and not any(c.isdigit() for c in t) \
                 and not t.endswith(":"):
             return j
