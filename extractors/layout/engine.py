@@ -487,24 +487,25 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
             if not re.search(r"\d", head) and re.search(r"\d", rest):
                 # "Feldmann Verpackungen, Meteorstraße 10-18, D-59590 Geseke": name and address on one line
                 name, addr_lines = head.strip(), [rest.strip()]
-        m = re.split(r"\s+[—–]\s+|\s+-\s+", name, maxsplit=1)
-        if len(m) == 2 and (not addr_lines or re.match(r"\d", m[1])):
+        split = re.split(r"\s+[—–]\s+|\s+-\s+", name, maxsplit=1)
+        if len(split) == 2 and (not addr_lines or re.match(r"\d", split[1])):
             # "REDLINE-HOU — 8300 Market Street": the name, then the address starting on the same line
-            name, addr_lines = m[0], [m[1], *addr_lines]
+            name, addr_lines = split[0], [split[1], *addr_lines]
+        party_name: str | None = name
         if key == "ship_to" and _address_line(name):
-            name, addr_lines = None, [name, *addr_lines]  # "300 DUFFY AVENUE" / "HICKSVILLE, NY 11801": no name
+            party_name, addr_lines = None, [name, *addr_lines]  # "300 DUFFY AVENUE" / "HICKSVILLE, NY 11801": no name
         joined = ""
         for a in addr_lines:
             if joined and (re.fullmatch(r"[\d -]{4,10}|[A-Z]{1,2}\d[\w ]{2,6}", a) or joined.endswith((",", "-", "&"))):
                 joined = joined.rstrip() + " " + a  # a postcode, or a line wrapped after its own comma or dash
             else:
                 joined = f"{joined}, {a}" if joined else a
-        party = Party(name=name, address=Address(lines=addr_lines, text=joined or None) if addr_lines else None)
+        party = Party(name=party_name, address=Address(lines=addr_lines, text=joined or None) if addr_lines else None)
         setattr(order, key, party)
-        if name is not None:
+        if party_name is not None:
             ctx.put(f"{key}.name", blk.lines[0], hint=blk.hint)
         if addr_lines:
-            rows = blk.lines if name is None else blk.lines[1:]
+            rows = blk.lines if party_name is None else blk.lines[1:]
             ctx.put(f"{key}.address", [w for b in rows for w in b] or blk.lines[0], raw=joined)
 
 
