@@ -360,7 +360,7 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
             return None  # "Condizioni Pagamento" under "Pagamento": the next label, not the value
         return v
 
-    f = F.find_simple(doc, "payment_terms", terms_ok)
+    f = F.find_simple(doc, "payment_terms", terms_ok, run_on=True)
     if f:
         f = F.sentence_block(doc, f) or f
         order.payment_terms = f.value
@@ -368,6 +368,8 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
 
     def cur_ok(val: str, words: list[Word]) -> str | None:
         tok = val.strip().split()[0].upper() if val.strip() else ""
+        if tok in ("EURO", "EUROS"):
+            return "EUR"  # "Valuta / Currency" over "EURO": the currency's name, not its code
         return tok if tok in ISO_CURRENCIES else detect_currency(val)
 
     f = F.find_simple(doc, "currency", cur_ok)
@@ -468,6 +470,9 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
         buyer = F.find_party(doc, "bill_to")  # no buyer label, no letterhead: the invoice-to party orders
         if buyer is not None and order.supplier and F.same_org(buyer.value, order.supplier.name or ""):
             buyer = None
+    if buyer and buyer.value and lh is not None and lh.value.lower().startswith(buyer.value.lower() + " ") \
+            and F._LEGAL_FORM.search(lh.value[len(buyer.value):]):
+        buyer = F.Found(lh.value, buyer.words, hint=buyer.hint)  # "Uellow" in the card, "Uellow W.L.L" on top
     if buyer and buyer.value:
         name = _trim_after_legal_form(buyer.value)
         name = _OFFICE_SUFFIX.sub("", name).strip() or name  # "UNFI ACCOUNTS PAYABLE": the buyer's office
@@ -491,17 +496,34 @@ def _header(doc: F.Doc, ctx: _Ctx, order: CanonicalOrder, text: str, lh: F.Found
         if len(split) == 2 and (not addr_lines or re.match(r"\d", split[1])):
             # "REDLINE-HOU — 8300 Market Street": the name, then the address starting on the same line
             name, addr_lines = split[0], [split[1], *addr_lines]
+        party_name: str | None = name
+        if key == "ship_to" and _address_line(name):
+            party_name, addr_lines = None, [name, *addr_lines]  # "300 DUFFY AVENUE" / "HICKSVILLE, NY 11801": no name
         joined = ""
         for a in addr_lines:
             if joined and (re.fullmatch(r"[\d -]{4,10}|[A-Z]{1,2}\d[\w ]{2,6}", a) or joined.endswith((",", "-", "&"))):
                 joined = joined.rstrip() + " " + a  # a postcode, or a line wrapped after its own comma or dash
             else:
                 joined = f"{joined}, {a}" if joined else a
-        party = Party(name=name, address=Address(lines=addr_lines, text=joined or None) if addr_lines else None)
+        party = Party(name=party_name, address=Address(lines=addr_lines, text=joined or None) if addr_lines else None)
         setattr(order, key, party)
-        ctx.put(f"{key}.name", blk.lines[0], hint=blk.hint)
+        if party_name is not None:
+            ctx.put(f"{key}.name", blk.lines[0], hint=blk.hint)
         if addr_lines:
-            ctx.put(f"{key}.address", [w for b in blk.lines[1:] for w in b] or blk.lines[0], raw=joined)
+            rows = blk.lines if party_name is None else blk.lines[1:]
+            ctx.put(f"{key}.address", [w for b in rows for w in b] or blk.lines[0], raw=joined)
+
+
+_PLACE = re.compile(r"^\d+[A-Z]?(?:-\d+)?\s+[^\W\d_]{2,}|\b(?:business|industrial|trading|retail|technology|science)\s+"
+                    r"(?:park|estate|centre|center|area)\b", re.IGNORECASE)
+
+
+def _address_line(text: str) -> bool:
+    """A ship-to block that opens with its address, not a name: a house number and a street ("300 DUFFY
+    AVENUE"), or a business park ("Rabbit Hill Business Park"), with no organisation word."""
+    if F.ORG_HINT.search(text):
+        return False
+    return bool(_PLACE.search(text)) and (not text[:1].isdigit() or bool(F._STREET.search(text)))
 
 
 _OFFICE_SUFFIX = re.compile(r"\s+[-–]?\s*(?:accounts?\s+payable|purchasing(?:\s+dep(?:artmen)?t\.?)?|procurement"

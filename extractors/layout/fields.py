@@ -51,6 +51,7 @@ class Doc:
     lines: list[Line]  # all pages, in reading order
     widths: dict[int, float]
     skip: set[int]  # id() of lines that are table headers/rows (not header-field sources)
+    stacked: set[int] = field(default_factory=set)  # id() of a party label's first word whose label goes on below
     extra_labels: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # hint labels: (regex, id)
     _at: dict[int, int] = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -71,6 +72,9 @@ class Doc:
         return extra + [(p, None) for p in _PATTERNS[name]]
 
 
+_GLYPH = r"[▌▐█■□▪▫►▶▸●◆◇★☐➢➤]"  # a decorative mark before a label ("▌Total Amount :")
+
+
 def _match_label(pattern: re.Pattern[str], text: str, *, anywhere: bool, parens: bool = False
                  ) -> tuple[int, str] | None:
     """(end of label in text, rest) when the phrase starts with the label (or has 'label:' inside);
@@ -79,7 +83,7 @@ def _match_label(pattern: re.Pattern[str], text: str, *, anywhere: bool, parens:
         inner = _match_label(pattern, text[1:-1], anywhere=False)  # "(Purchase Order)" over "4519750544"
         if inner is not None and not inner[1].strip():
             return len(text), ""
-    m = _rx(r"(?:[-–•]\s+)?(?:" + pattern.pattern + r")(?:(?<=[:#.])|(?![\w]))" + _SEP).match(text)
+    m = _rx(r"(?:[-–•]\s+|" + _GLYPH + r"\s*)?(?:" + pattern.pattern + r")(?:(?<=[:#.])|(?![\w]))" + _SEP).match(text)
     if m:
         t = _TRANSLATION.match(text[m.end():]) or _PAREN_LABEL.match(text[m.end():])
         if t:  # "Spett.le/Esteemed", "Condizioni di pagamento/Terms of Payment", "Consignee (Ship to)",
@@ -120,6 +124,7 @@ def label_hits(doc: Doc, field: str, *, rows: bool = False):
     ``rows``: also a label opening a line the table reader took ("Gesamtbetrag   1.178,88" under the
     last item), the way a totals row closes a table."""
     texts: dict[int, list[str]] = {}  # the phrases' texts, joined once for all the field's patterns
+    trans: dict[tuple[int, int], str | None] = {}  # a short label's translation under it, looked up once
     for pi, (pattern, _hid) in enumerate(doc.patterns(field)):
         for line in doc.lines:
             in_table = id(line) in doc.skip
@@ -139,6 +144,14 @@ def label_hits(doc: Doc, field: str, *, rows: bool = False):
                 if hit is None and _combined_match(pattern, text):
                     yield pi, line, k, []
                     continue
+                if hit is None and len(phrase) <= 3 and ":" not in text.rstrip(" :"):
+                    key = (id(line), k)
+                    if key not in trans:
+                        trans[key] = _translation_below(doc, line, phrase)
+                    tr = trans[key]
+                    if tr is not None and (m := _match_label(pattern, tr, anywhere=False)) is not None and not m[1].strip():
+                        yield pi, line, k, []  # "A:" over "(To)": the label's translation names the field
+                        continue
                 if hit is None and k + 1 <= len(line.phrases):
                     # label wrapped onto the next line ("Payment" / "Terms:")
                     below = _word_below(doc, line, phrase)
@@ -150,12 +163,18 @@ def label_hits(doc: Doc, field: str, *, rows: bool = False):
                         # a column label stacked over two rows ("PO" / "Number" over "549928"): the value is
                         # read from the label's second row
                         nxt = _next_line(doc, line)
-                        stack = _stacked_part(nxt, phrase) if nxt is not None and nxt.top - line.bottom < line.height \
+                        stack = _stacked_part(nxt, phrase, centred=field in _PARTIES) if nxt is not None and nxt.top - line.bottom < line.height \
                             else None
                         if nxt is not None and stack is not None:
                             hit2 = _match_label(pattern, text + " " + phrase_text(nxt.phrases[stack]), anywhere=False)
                             if hit2 and not hit2[1].strip() and not _match_label(pattern, text, anywhere=False):
-                                yield pi, nxt, stack, []
+                                if field in _PARTIES and k + 1 < len(line.phrases) \
+                                        and line.phrases[k + 1][0].x0 - phrase[-1].x1 < 0.25 * doc.widths.get(line.page, 600):
+                                    # "Ship" / "to" beside its block: the block starts on the label's first row
+                                    doc.stacked.add(id(phrase[0]))
+                                    yield pi, line, k, []
+                                else:
+                                    yield pi, nxt, stack, []
                     continue
                 if hit is None:
                     continue
@@ -179,6 +198,19 @@ def _combined_match(pattern: re.Pattern[str], text: str) -> bool:
                for c in (m.group(2), f"{head} {m.group(2)}".strip()))
 
 
+def _translation_below(doc: Doc, line: Line, phrase: list[Word]) -> str | None:
+    """The text inside a parenthesised translation printed right under a short label ("A:" over "(To)",
+    "FECHA" over "(Date)"), None when there is none."""
+    nxt = _next_line(doc, line)
+    if nxt is None or nxt.top - line.bottom > 1.5 * line.height:
+        return None
+    for ph in nxt.phrases:
+        t = phrase_text(ph)
+        if abs(ph[0].x0 - phrase[0].x0) < 3 and _PAREN_LABEL.match(t):
+            return t.strip().rstrip(":.").strip("() ")
+    return None
+
+
 def _word_below(doc: Doc, line: Line, phrase: list[Word]) -> list[Word] | None:
     nxt = _next_line(doc, line)
     if nxt is None:
@@ -189,12 +221,17 @@ def _word_below(doc: Doc, line: Line, phrase: list[Word]) -> list[Word] | None:
     return None
 
 
-def _stacked_part(nxt: Line, phrase: list[Word]) -> int | None:
+_PARTIES = ("ship_to", "bill_to", "buyer", "supplier")
+
+
+def _stacked_part(nxt: Line, phrase: list[Word], *, centred: bool = False) -> int | None:
     """The index of the phrase of ``nxt`` printed right under ``phrase`` as the second row of one label: the
-    same left edge, one or two words, no digits, no colon."""
+    same left edge (a party label's also centred under it: "Ship" / "to"), one or two words, no digits, no
+    colon."""
     for j, ph in enumerate(nxt.phrases):
         t = phrase_text(ph)
-        if abs(ph[0].x0 - phrase[0].x0) < 3 and len(ph) <= 2 and not any(c.isdigit() for c in t) \
+        inside = centred and ph[0].x0 >= phrase[0].x0 - 1 and ph[-1].x1 <= phrase[-1].x1 + 1
+        if (abs(ph[0].x0 - phrase[0].x0) < 3 or inside) and len(ph) <= 2 and not any(c.isdigit() for c in t) \
                 and not t.endswith(":"):
             return j
     return None
@@ -234,6 +271,8 @@ def _header_row(doc: Doc, line: Line, label: list[Word], right: list[Word]) -> b
     """Side-by-side labels ("Payment Terms   Freight Terms" over "Net 30   Due"): each label owns the
     text below it, so the phrase right of a label is not its value. A key/value grid ("PO No.: 1" over
     "Date: 2") has labels below the labels and does not count."""
+    if id(label[0]) in doc.stacked:
+        return False  # "Ship" / "to": what is under the label is the label's second row, not its value
     if phrase_text(label).rstrip().endswith(":") or re.search(r"\d", phrase_text(right)) \
             or phrase_text(right).startswith(":"):
         return False  # ... or a value printed after its own colon ("Vendor Name   : ACME LLC")  # a label with a colon, or a right phrase holding a number ("May 15, 2026"): a value
@@ -320,17 +359,81 @@ def value_below(doc: Doc, line: Line, k: int) -> list[Word]:
     return []
 
 
-def find_simple(doc: Doc, field: str, accept, *, below: bool = True, last: bool = False) -> Found | None:
-    """First (or last) label hit whose value passes ``accept`` (returns the cleaned value or None)."""
+def _overlaps(a: list[Word], b: list[Word]) -> bool:
+    return a[0].x0 < b[-1].x1 + 3 and a[-1].x1 > b[0].x0 - 3
+
+
+def sub_grid(doc: Doc, line: Line, k: int) -> list[Word]:
+    """A label over a grid of its own sub-labels ("PAYMENT TERMS" over "Days | From | Due" over "60 | F"):
+    each sub-label with the value under it ("Days 60 From F"). The grid owns the line up to the label's
+    neighbours; the row of sub-labels is two or more short word cells, one under the label, and every value
+    in the span sits under one of them. Lines with nothing in the span are passed over."""
+    label = line.phrases[k]
+    lo = line.phrases[k - 1][-1].x1 + 3 if k > 0 else 0.0
+    hi = line.phrases[k + 1][0].x0 - 3 if k + 1 < len(line.phrases) else float("inf")
+    nxt = _next_line(doc, line)
+    if nxt is None or nxt.top - line.bottom > 2.5 * line.height or id(nxt) in doc.skip:
+        return []
+    heads = [ph for ph in nxt.phrases if lo <= ph[0].x0 and ph[-1].x1 <= hi]
+    if len(heads) < 2 or not any(_overlaps(ph, label) for ph in heads) \
+            or any(len(ph) > 2 or re.search(r"\d", phrase_text(ph)) or phrase_text(ph).endswith(":") for ph in heads):
+        return []
+    i = doc.position(nxt) + 1
+    while i < len(doc.lines) and doc.lines[i].page == line.page and doc.lines[i].top - nxt.bottom < 3 * nxt.height:
+        vals = [ph for ph in doc.lines[i].phrases if lo <= ph[0].x0 and ph[-1].x1 <= hi]
+        if not vals:
+            i += 1
+            continue
+        pairs = [(h, next((v for v in vals if _overlaps(v, h)), None)) for h in heads]
+        if sum(1 for _, v in pairs if v is not None) != len(vals) or id(doc.lines[i]) in doc.skip:
+            return []
+        return [w for h, v in pairs if v is not None for w in (*h, *v)]
+    return []
+
+
+def _run_on(doc: Doc, line: Line, words: list[Word]) -> list[Word]:
+    """A value under its label that goes on in the next phrases of its row ("30 Tage | ohne Abzug"): word
+    phrases without figures, a few type sizes apart, under no other label of the label's row."""
+    row = next((ln for ln in doc.lines[doc.position(line) + 1:] if any(w is words[0] for w in ln.words)), None)
+    if row is None:
+        return words
+    out = list(words)
+    for ph in row.phrases:
+        if ph[0].x0 <= out[-1].x1:
+            continue
+        t = phrase_text(ph)
+        if ph[0].x0 - out[-1].x1 > 6 * max(w.height for w in out) or re.search(r"\d", t) or is_label(t) \
+                or any(_overlaps(ph, lp) for lp in line.phrases):
+            break
+        out += ph
+    return out
+
+
+def _under_words(doc: Doc, line: Line, label: list[Word]) -> list[Word]:
+    """The words right under a label that shares its phrase with other labels (a fixed-pitch print's "Ord
+    Date Pck Date ETA Date" over "07/25/25 08/04/25 08/07/25"): those overlapping the label's own words."""
+    nxt = _next_line(doc, line)
+    if not label or nxt is None or nxt.top - line.bottom > 1.5 * line.height or id(nxt) in doc.skip:
+        return []
+    return [w for w in nxt.words if w.x0 < label[-1].x1 + 2 and w.x1 > label[0].x0 - 2]
+
+
+def find_simple(doc: Doc, field: str, accept, *, below: bool = True, last: bool = False,
+                run_on: bool = False) -> Found | None:
+    """First (or last) label hit whose value passes ``accept`` (returns the cleaned value or None).
+    ``run_on``: a value under its label takes the word phrases after it on its row (payment terms)."""
     best_pi, chosen = None, None
     for pi, line, k, same in label_hits(doc, field):
         if best_pi is not None and pi != best_pi:
             break
         cands = [value_right(doc, line, k, same)]
         if below:
-            cands.append(value_below(doc, line, k))
+            under = value_below(doc, line, k)
+            cands += [sub_grid(doc, line, k), _run_on(doc, line, under) if run_on and under else under]
         if same:
             cands.insert(1, right_phrase(doc, line, k))
+            if below:
+                cands.append(_under_words(doc, line, [w for w in line.phrases[k] if w.x1 <= same[0].x0 + 1]))
         label = phrase_text(line.phrases[k])
         for words in cands:
             if not words:
@@ -394,13 +497,29 @@ def _right_limit(doc: Doc, line: Line, after: Word) -> float:
     return doc.widths.get(line.page, 10_000)
 
 
+def _header_zone_first(doc: Doc, hits):
+    """Label hits above the line table first, then the others: a party label in the header zone beats one
+    under the table ("PROVEEDOR: ISITA" in an item's text), whatever the labels' order of preference."""
+    first_row = next((i for i, ln in enumerate(doc.lines) if id(ln) in doc.skip), len(doc.lines))
+    later = []
+    for h in hits:
+        if doc.position(h[1]) < first_row:
+            yield h
+        else:
+            later.append(h)
+    yield from later
+
+
 def find_party(doc: Doc, field: str) -> Found | None:
     """A party block: name (right of the label or first line below) + address lines below it."""
     number_only = False
-    for pi, line, k, same in label_hits(doc, field):
+    for pi, line, k, same in _header_zone_first(doc, label_hits(doc, field)):
         label = line.phrases[k]
         if same and _PARTY_REST.fullmatch(phrase_text(same).strip()):
             same = []  # "Vendor Address:" / "Supplier details": still the party's label, its block is below
+        elif same and phrase_text(same).rstrip().endswith(":") and not re.search(r"\d", phrase_text(same)) \
+                and len(same) <= 6:
+            same = []  # "CONSIGNEE & TAX INVOICE (GSTIN) TO:": the label goes on to its colon, the block is below
         if same and _LABEL_REST.match(phrase_text(same)):
             continue  # "Vendor Ref", "Buyer Tel": another label that starts with the party's word
         if same and len(same) <= 2 and not ORG_HINT.search(phrase_text(same)) \
@@ -428,7 +547,8 @@ def find_party(doc: Doc, field: str) -> Found | None:
         if right:
             x_to = _right_limit(doc, line, right[-1])
             block.append(right)
-            x_from = min(x_from, right[0].x0 - 6)
+            # a label stacked over two rows beside its block ("Ship" / "to"): the block is right of the label
+            x_from = right[0].x0 - 6 if id(label[0]) in doc.stacked else min(x_from, right[0].x0 - 6)
         else:
             x_to = _right_limit(doc, line, label[-1])
             x_from = _centred_column(doc, line, k, x_from)
@@ -436,7 +556,13 @@ def find_party(doc: Doc, field: str) -> Found | None:
         i = doc.position(line) + 1
         while i < len(doc.lines) and len(block) < 8:
             nxt = doc.lines[i]
-            if nxt.page != line.page or nxt.top - prev.bottom > 1.9 * prev.height or id(nxt) in doc.skip:
+            # under the label, its own size or the block's, not its line's median: a tiny return-address line
+            # may share the label's baseline, and a label is often printed smaller than the block it heads
+            col_h = max([w.height for w in nxt.words if x_from <= w.x0 and w.x1 <= x_to + 4], default=nxt.height)
+            prev_h = max(prev.height, max(w.height for w in label), col_h) if prev is line else prev.height
+            # a label alone on its line may stand a blank row or two above its block ("Adresse de livraison")
+            gap = 3.2 if prev is line and not block and len(line.phrases) == 1 else 1.9
+            if nxt.page != line.page or nxt.top - prev.bottom > gap * prev_h or id(nxt) in doc.skip:
                 break
             ws = _strip_translation(_first_column([w for w in nxt.words if x_from <= w.x0 and w.x1 <= x_to + 4]))
             if not ws and any(x_from <= w.x0 and w.x1 <= x_to + 4 for w in nxt.words):
@@ -457,9 +583,15 @@ def find_party(doc: Doc, field: str) -> Found | None:
             if ws and block and len(block) == 1 and right and phrase_text(block[0]).count(",") >= 2 \
                     and re.search(r"\d", phrase_text(block[0])):
                 break  # a whole address on the label's line ("Lieferadresse: Etimark AG, Oberer Weg 3, CH-9472 Grabs")
+            part = _ADDRESS_KEY.match(phrase_text(ws)) if ws and block else None
+            if part:  # "City : RAIPUR, 493211" / "State : CHHATTISGARH": the address goes on after its key
+                ws = _words_after(ws, part.end())
+                if not re.search(r"[^\W\d_]{2}|\d{4}", phrase_text(ws)):
+                    prev, i = nxt, i + 1  # "State : 22": a state code, no part of the address text
+                    continue
             if ws:
                 text = phrase_text(ws)
-                if _KEYVAL.search(text) or _LEADER.search(text) or any(_match_label(p, text, anywhere=False) for f in
+                if not part and _KEYVAL.search(text) and not _ADDRESS_PART.match(text) or _LEADER.search(text) or any(_match_label(p, text, anywhere=False) for f in
                                                ("ship_to", "bill_to", "buyer", "supplier") for p in _PATTERNS[f]):
                     break
                 if is_label(text) or " / " in text and any(is_label(part) for part in text.split(" / ")):
@@ -485,6 +617,8 @@ def find_party(doc: Doc, field: str) -> Found | None:
             # a To card of key/value rows ("Name   S.R.ENGINEERING", "address  …"): the name is the value
             row = next((ln for ln in doc.lines if any(w is block[0][0] for w in ln.words)), None)
             val = next((ph for ph in (row.phrases if row else []) if ph[0].x0 > block[0][-1].x1 + 2), None)
+            if val is None and len(block) > 1 and name_ok(phrase_text(block[1])):
+                val = block.pop(1)  # "Firma" over "DS Smith Packaging Arnstadt GmbH": the name is under its key
             if val is None:
                 continue
             block[0] = _strip_colon(val)
@@ -517,6 +651,9 @@ _ADDRESS_WORDS = re.compile(r"\b(?:floor|street|road|avenue|suite|unit\s+no|p\.?
                             r"|plot\s+no)\b", re.IGNORECASE)
 
 
+_ABBREVIATION = re.compile(r"(?:[^\W\d_]\.){2,}[^\W\d_]?\.?")  # "A.S.A.P.": one dotted abbreviation, no name
+
+
 def name_ok(name: str, *, lines: bool = False) -> bool:
     """Whether a party block's first line can be an organisation's (or person's) name: not a web or mail
     address, not an account code ("F00008300"), not a label or a label's remainder ("Company", "(Buyer)",
@@ -524,7 +661,7 @@ def name_ok(name: str, *, lines: bool = False) -> bool:
     address line ("6TH FLOOR, UNIT NO."). ``lines``: the name may run on into the address on its line
     ("REDLINE-HOU — 8300 Market Street"), as ship-to blocks print it."""
     t = name.strip()
-    if len(re.findall(r"[^\W\d_]", t)) < 2 or _WEB.search(t) or _CODE.fullmatch(t) or re.match(r"\d{4,}\s", t) and not lines:
+    if len(re.findall(r"[^\W\d_]", t)) < 2 or _ABBREVIATION.fullmatch(t) or _WEB.search(t) or _CODE.fullmatch(t) or re.match(r"\d{4,}\s", t) and not lines:
         return False  # ... or a postcode and town ("22040 LURAGO D'ERBA CO")
     if t.endswith(":") or t[:1] in "&'’,;(" and not (t[:1] == "(" and ORG_HINT.search(t)) or t[:1].islower() \
             and " " in t and t.split()[0].islower() and not ORG_HINT.search(t):
@@ -623,6 +760,10 @@ def key_value_card(doc: Doc, line: Line, k: int) -> Found | None:
     return Found(phrase_text(name_words), name_words, [name_words, *addr])
 
 
+_ADDRESS_KEY = re.compile(r"^(?:city|town|state|province|district|zip(?:\s*code)?|pin(?:\s*code)?|post(?:al)?\s*code"
+                          r"|country)\s*:\s*(?=\S)", re.IGNORECASE)
+_ADDRESS_PART = re.compile(r"^(?:vill(?:age)?|post|p\.\s?o|dist(?:rict)?|tehsil|taluka|mandal)\s*[:.]\s*\S",
+                           re.IGNORECASE)  # "VILL: SARAIPALI, POST: GERWANI,": address text that carries its keys
 _POSTCODE_TOWN = re.compile(r"^(?:[A-Z]{1,2}-)?\d{4,5}\s+[^\W\d_]{3}|\b[A-Z]{2}\s+\d{5}(?:-\d{4})?$")
 _STREET = re.compile(r"\b(?:blvd|boulevard|st|street|ave(?:nue)?|rd|road|dr(?:ive)?|lane|ln|way|hwy|highway|pkwy|parkway"
                      r"|suite|ste|floor|str|stra(?:ss|ß)e|weg|gasse|platz|allee|via|viale|rue|avenida|rua|calle)\b\.?",
@@ -809,7 +950,8 @@ def letterhead(doc: Doc, exclude: set[str]) -> Found | None:
             if not name_ok(text):
                 continue  # a label ("(Payment Conditions)", "Ref No") in a form whose name is only in the logo
             size = sum(w.height for w in ph) / len(ph)
-            cands.append((size + (2 if ORG_HINT.search(text) else 0), -ln.top, text, ph))
+            heads = ln is first[0] and _heads_address(first, ln, ph)
+            cands.append((size + (2 if ORG_HINT.search(text) or heads else 0), -ln.top, text, ph))
     heights = sorted(w.height for ln in first for w in ln.words)
     body = heights[len(heights) // 2]
     # in a form printed in one type size the largest text is any label or the addressee ("IDR", "CONTROL DE
@@ -825,6 +967,16 @@ def letterhead(doc: Doc, exclude: set[str]) -> Found | None:
     if form:
         return Found(f"{text} {phrase_text(form)}", ph + form)
     return Found(text, ph)
+
+
+def _heads_address(lines: list[Line], line: Line, ph: list[Word]) -> bool:
+    """Whether a phrase opening the page is the first row of its own address block (the next row starts
+    under it and holds a number): the sender's name over its street, a letterhead however plain its type."""
+    i = lines.index(line)
+    if i + 1 >= len(lines) or lines[i + 1].top - line.bottom > line.height:
+        return False
+    nxt = next((q for q in lines[i + 1].phrases if abs(q[0].x0 - ph[0].x0) < 3), None)
+    return nxt is not None and bool(re.search(r"\d", phrase_text(nxt)))
 
 
 _FORM_ONLY = re.compile(r"^(?:incorporated|inc\.?|limited|ltd\.?|llc|corp(?:oration)?\.?|gmbh|ag|s\.?a\.?|plc)$", re.IGNORECASE)
@@ -843,7 +995,8 @@ def _legal_form_below(lines: list[Line], ph: list[Word]) -> list[Word] | None:
     return None
 
 
-_PHONE_LINE = re.compile(r"^(?:(?:tel|phone|fax|mobile|t|p|f)\b[.:]?\s*)?\+?[\d\s().\-/]{7,}$", re.IGNORECASE)
+_PHONE_LINE = re.compile(r"^(?:(?:tel|phone|fax|mobile|t|p|f)\b\.?(?:\s*(?:no|nr|number)\b\.?)?\s*[.:]?[\s:-]*)?"
+                         r"\+?[\d\s().\-/]{7,}$", re.IGNORECASE)  # also "Tel No.:06761-264191-95"
 
 
 _ATTN = re.compile(r"^(?:attn|attention|z\.?\s?hd\.?|c/o)\b", re.IGNORECASE)  # an addressee line inside a block
@@ -957,6 +1110,9 @@ def boxed_date(doc: Doc, field: str) -> Found | None:
 _FOOTER_SPLIT = re.compile(r"\s+[·•|–]\s+|\s*[·•|]\s*|,\s+(?=\D)")
 
 
+_ON_BEHALF = re.compile(r"^(?:for\s+and\s+on\s+behalf\s+of|on\s+behalf\s+of|for)\s+", re.IGNORECASE)
+
+
 def footer_org(doc: Doc, *, share: float = 0.82) -> Found | None:
     """The issuer's legal name from the foot of page 1 ("Feldmann Verpackungen Vertriebs-GmbH & Co. KG ·
     Meteorstraße 10-18 · …", "Etimark AG"): letters print their company name, seat and register there.
@@ -972,7 +1128,10 @@ def footer_org(doc: Doc, *, share: float = 0.82) -> Found | None:
         for ph in ln.phrases:
             text = phrase_text(ph)
             seg = _FOOTER_SPLIT.split(text)[0].strip(" ,")
-            if not seg or any(c.isdigit() for c in seg) or ":" in seg or "@" in seg or len(seg) > 70 \
+            signed = _ON_BEHALF.match(seg)
+            if signed:  # "FOR UELLOW W.L.L" over the signature: the company, not "FOR"
+                ph, seg = ph[len(signed.group(0).split()):], seg[signed.end():]
+            if not seg or not ph or _ABBREVIATION.fullmatch(seg) or any(c.isdigit() for c in seg) or ":" in seg or "@" in seg or len(seg) > 70 \
                     or len(seg.split()) > 8 or _TITLE.search(seg) or not _LEGAL_FORM.search(seg):
                 continue
             n = len(seg.split())
@@ -981,7 +1140,8 @@ def footer_org(doc: Doc, *, share: float = 0.82) -> Found | None:
 
 
 _LEGAL_FORM = re.compile(r"\b(?:inc|llc|ltd|limited|corp|corporation|gmbh|ag|kg|se|sa|sas|sarl|s\.a|bv|b\.v|nv|plc|pvt"
-                         r"|llp|srl|s\.r\.l|s\.p\.a|spa|ltda|sp\.\s?z\s?o\.\s?o|s\.r\.o|a/s|oy|ab)\b\.?", re.IGNORECASE)
+                         r"|llp|srl|s\.r\.l|s\.p\.a|spa|ltda|sp\.\s?z\s?o\.\s?o|s\.r\.o|a/s|oy|ab|w\.?l\.?l|l\.l\.c|k\.s\.c)\b\.?",
+                         re.IGNORECASE)  # Gulf forms too: "Uellow W.L.L", "… L.L.C", "… K.S.C"
 
 
 def same_org(a: str, b: str) -> bool:

@@ -50,11 +50,11 @@ FIELD_LABELS: dict[str, list[str]] = {
         r"(?:采购|采購)?(?:订单|訂單|采购单)(?:编号|号码|号)\s*[：:]?",
         r"(?:注文|発注|注文書)(?:番号|no\.?)\s*[：:]?",
         r"num(?:ero|éro)?\.?(?=\s*(?::|$))",  # "Numero" over "A 000072" beside "Documento / Ordine Fornitore"
-        r"n[or]?[.°º](?=\s|:|$)|nr(?=\s*(?::|$))",  # a bare "No. P00342", "N. 300 000 946", "Nr." beside the title
+        r"n[or]?[.°º](?=\s|:|$)|nr(?=\s*(?::|$))|nummer(?=\s*(?::|$))",  # ... "Nummer  888056 / 19.09.2025"  # a bare "No. P00342", "N. 300 000 946", "Nr." beside the title
         r"order",
     ],
     "po_date": [
-        r"(?:p\.?\s?o\.?|order|purchase\s+order)\s*(?:create\s+|creation\s+|issue\s+)?date",
+        r"(?:p\.?\s?o\.?|order|ord\.?|purchase\s+order)\s*(?:create\s+|creation\s+|issue\s+)?date",
         r"(?:deal\s+|document\s+)?creat(?:e|ion)\s+date|date\s+created",
         r"issued\s+(?:date|on)|date\s+of\s+issue|l\.?\s?p\.?\s?o\.?\s+date|auftragsdatum|dated",
         r"date\s+of\s+order|date\s+ordered|ordered\s+(?:on|date)",
@@ -135,7 +135,8 @@ FIELD_LABELS: dict[str, list[str]] = {
         r"genel\s+toplam|toplam\s+tutar|toplam",
         r"(?:价税合计|总计|总金额|订单总额|合计金额|合计)\s*[：:]?",
         r"totale(?!\s+(?:imponibile|iva|netto|merce|righe|quantit))",
-        r"total(?!\s+(?:qty|quantity|units?|pcs|pieces|weight|cartons|cases|items|lines)\b)",
+        r"total(?!\s+(?:qty|quantity|units?|pcs|pieces|weight|cartons|cases|items|lines|tax|vat|tva|iva|gst|[csi]gst"
+        r"|mwst|ust|discount)\b)",  # never a count, nor the tax or discount alone ("Total Tax : AED 24.80")
         r"total\s+amount\s+without\s+vat|total\s+ht|税抜金額|net\s+total|subtotal|sub-total",
         r"(?:totale\s+)?imponibile|warto[śs][ćc]\s+netto|ara\s+toplam|小计\s*[：:]?|小計\s*[：:]?",
     ],
@@ -147,21 +148,21 @@ FIELD_LABELS: dict[str, list[str]] = {
         r"acquirente|committente|adquirente|zamawiaj[ąa]cy|nabywca|k[öo]pare|best[äa]llare|k[øo]ber|kj[øo]per"
         r"|odb[ěe]ratel|objednatel|kupuj[íi]c[íi]|al[ıi]c[ıi]|m[üu][şs]teri",
         r"(?:采购方|买方|需方|订货方|発注者|注文者|購入者)\s*[：:]?",
-        r"from(?=\s*[,:]?\s*$)",  # the sender card of a To/From pair
+        r"from(?=\s*[,:]?\s*$)|order\s+by(?=\s*:?\s*$)",  # the sender card of a To/From (Order By / Order To) pair
     ],
     "supplier": [
         r"supplier(?:\s+name)?(?!\s*(?:no|number|id|type|part|item|code|vat))",
         r"(?:primary\s+|main\s+)?vendor(?:\s+name)?(?!\s*(?:no|number|id|part|item|code))",
         r"seller|sold\s+by|lieferant|fournisseur|proveedor|leverancier|auftragnehmer",
-        r"fornitore|fornecedor|dostawca|sprzedawca|leverant[öo]r|leverand[øo]r|dodavatel|tedarik[çc]i|sat[ıi]c[ıi]",
+        r"fornitore|fornecedor|destinat[áa]rio(?=\s*:)|dostawca|sprzedawca|leverant[öo]r|leverand[øo]r|dodavatel|tedarik[çc]i|sat[ıi]c[ıi]",
         r"(?:供应商|供貨商|供货方|供方|卖方|仕入先|発注先|納入業者)\s*[：:]?",
-        r"spett\.?\s?(?:le|li)|messrs\.?|to(?=\s*[,:]?\s*$)",  # the addressee card: "Spett.le", "Messrs", "To,"
+        r"spett\.?\s?(?:le|li)|messrs\.?|to(?=\s*[,:]?\s*$)|order\s+to(?=\s*:?\s*$)",  # the addressee card: "Spett.le", "Messrs", "To,"
     ],
     "ship_to": [
         r"(?:invoic(?:e|ing)|billing)\s+(?:and|&)\s+shipping\s+address",
         r"ship[\s-]*to(?:\s+(?:address|location))?(?!\s*(?:code|id|vat|electronic))",
-        r"(?:please\s+)?deliver(?:y)?\s+to(?:\s+address)?|del(?:ivery|\.)?\s+address|shipping\s+address|consignee",
-        r"lieferung\s+f[üu]r|anlieferadresse|anlieferung\s+an|warenempf[äa]nger|lieferadresse|lieferanschrift|(?:bitte\s+)?liefern\s+sie\s+an|adresse\s+de\s+livraison|livrer\s+[àa]|direcci[oó]n\s+de\s+entrega",
+        r"(?:please\s+)?deliver(?:y)?\s+to(?:\s+address)?|del(?:ivery|\.)?\s+address|ship(?:ping|ment)\s+address|consignee",
+        r"lieferung\s+f[üu]r|empfangsstelle|anlieferadresse|anlieferung\s+an|warenempf[äa]nger|lieferadresse|lieferanschrift|(?:bitte\s+)?liefern\s+sie\s+an|adresse\s+de\s+livraison|livrer\s+[àa]|direcci[oó]n\s+de\s+entrega",
         r"enviar\s+a|entregar\s+en|afleveradres|leveringsadres",
         r"(?:indirizzo|luogo)\s+di\s+consegna|destinazione\s+merce|consegnare\s+a|consegna(?=\s*(?::|$))",
         r"(?:endere[çc]o|local)\s+de\s+entrega|entregar\s+(?:em|no|na)",
@@ -307,7 +308,7 @@ ORG_HINT = re.compile(
     r"\b(?:inc|llc|ltd|limited|corp|corporation|co|company|gmbh|ag|kg|sa|sas|sarl|s\.a|bv|b\.v|nv|plc|pvt|"
     r"private|lp|llp|group|industries|supply|solutions|services|international|trading|holdings|enterprises)\b\.?"
     r"|\bs\.r\.l\b|\bsrl\b|\bs\.p\.a\b|\bspa\b|\bltda\b|\bsp\.\s?z\s?o\.\s?o\b|\bs\.r\.o\b|\ba/s\b|\baps\b"
-    r"|\boy\b|(?-i:\b(?:AB|AS|ASA)\b)(?=\s*$)|\ba\.\s?s\.(?=\s*$)|\ba\.ş\b|\bşti\b|\bsan\.\s*ve\s*tic\b"
+    r"|\boy\b|\bw\.?l\.?l\b|\bl\.l\.c\b|\bk\.s\.c\b|(?-i:\b(?:AB|AS|ASA)\b)(?=\s*$)|\ba\.\s?s\.(?=\s*$)|\ba\.ş\b|\bşti\b|\bsan\.\s*ve\s*tic\b"
     r"|(?-i:^PT\.?\s+(?=[A-Z][a-z]|[A-Z]{2}))|\bTbk\b"  # Indonesia: "PT. Cybertrend Intrabuana" (Perseroan Terbatas)
     r"|株式会社|有限会社|合同会社|有限公司|公司|_",
     re.IGNORECASE,

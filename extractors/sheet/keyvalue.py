@@ -17,12 +17,14 @@ from orderflow.extractors.layout import revision as R
 from orderflow.extractors.sheet.grid import Sheet, cell_ref
 from orderflow.extractors.sheet.labels import HEADER_FIELDS, label_score
 
-_SEP = re.compile(r"^(?P<label>[^:#=\n]{1,40}?)\s*(?::|#|=|\bno\.)\s*(?P<value>.*)$", re.I | re.S)
+_SEP = re.compile(r"^(?P<label>[^:#=\n]{1,40}?)\s*(?::-?|#|=|\bno\.|\s[-–]\s)\s*(?P<value>.*)$", re.I | re.S)
+# also "Date :-" (a colon-dash) and "Payment Terms - As decided …" (a dash between spaces)
 ID_LINE = re.compile(
     r"^\s*(gstin|gst|pan|cin|tel|phone|ph|fax|mobile|contact|e-?mail|email|vat|tin|state code|fssai|website|www)\b",
     re.I,
 )
 EMAIL = re.compile(r"^\S+@\S+\.\S+$")
+_SALUTATION = re.compile(r"^(?:m/s\.?|messrs\.?)\s*", re.I)
 LABEL_PREFIX = re.compile(r"^\s*(address|addr|state|city|location|name)\s*:\s*", re.I)
 
 
@@ -214,6 +216,8 @@ def clean_lines(text: str) -> list[str]:
 def split_party(text: str) -> tuple[str | None, str | None]:
     """(name, one-line address) of a party block: first line is the name; one line splits at its first comma."""
     lines = clean_lines(text)
+    if lines:
+        lines[0] = _SALUTATION.sub("", lines[0]).strip() or lines[0]  # "M/s. xyz pvt ltd": the name after M/s.
     if not lines:
         return None, None
     if len(lines) == 1:

@@ -204,7 +204,10 @@ for _field, _words in _MORE_LANGUAGES.items():
 
 # Labels that name the field although they hold one of its veto words: the flat-file (SPS/EDI 850 export)
 # "PO Line #" is the line number, not a PO reference.
-EXACT: dict[str, str] = {"po line no": "line_no", "po line": "line_no", "po line number": "line_no"}
+EXACT: dict[str, str] = {"po line no": "line_no", "po line": "line_no", "po line number": "line_no",
+                         # a letter's To / From cards ("To," over the supplier, "From," over the buyer)
+                         "to": "supplier", "from": "buyer", "order to": "supplier", "order by": "buyer",
+                         "messrs": "supplier"}
 
 # Words that disqualify a label for a field (the label names something else).
 VETOES: dict[str, tuple[str, ...]] = {

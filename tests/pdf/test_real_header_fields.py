@@ -272,3 +272,117 @@ def test_an_account_number_then_the_name_after_a_dash_names_the_supplier():
     (a column label stacked over two rows)."""
     _check("condor_009205753", "supplier")
     _check("chex_549928", "po_number")
+
+
+def test_a_label_printed_smaller_than_its_block_still_heads_it():
+    """'Lieferadresse' (7 pt) on the baseline of a 6 pt return-address line, over a 9 pt block: the gap
+    under the label is measured in the block's size, not the line's median."""
+    _check("schur_524564350", "ship_to.name", "ship_to.address")
+
+
+def test_a_label_running_on_to_its_colon_has_its_block_below():
+    """'CONSIGNEE & TAX INVOICE (GSTIN) TO:': the words after the party word are the label's, the block
+    under it is the ship-to; its 'Tel No.:06761-…' row is a phone line, not the address."""
+    _check("jindal_4561185506", "ship_to.name", "ship_to.address")
+
+
+@pytest.mark.parametrize("stem", ["homesense_564469", "winners_467177"])
+def test_a_label_over_a_grid_of_sub_labels_reads_each_sub_label_with_its_value(stem):
+    """TJX 'PAYMENT TERMS' over 'Days | From | Due' over '60 | F': 'Days 60 From F', not the first
+    sub-label."""
+    _check(stem, "payment_terms")
+
+
+@pytest.mark.parametrize("stem", ["encom_UP1-102217", "promesser_CF00003657"])
+def test_the_tax_total_is_not_the_order_total(stem):
+    """'Total Tax : AED 24.80' / 'Total TVA 0,00' are the tax; a decorative mark before the label
+    ('▌Total Amount :') does not hide the order's total."""
+    _check(stem, "total")
+
+
+@pytest.mark.parametrize("stem", ["nassau_2246085", "nassauwest_13514"])
+def test_a_party_label_stacked_over_two_rows_beside_its_block(stem):
+    """'Ship' / 'to' printed over two rows left of the block: the block starts on the label's first row
+    ('NASSAU CANDY' is no column label over '2305 LINCOLN AVENUE')."""
+    _check(stem, "ship_to.name", "ship_to.address")
+
+
+@pytest.mark.parametrize("stem", ["nassau_2246085", "greentech_436919"])
+def test_a_ship_to_block_that_opens_with_its_address_has_no_name(stem):
+    """'300 DUFFY AVENUE' / 'HICKSVILLE, NY 11801', 'Del. Address: Rabbit Hill Business Park' / 'Great
+    North Road': the whole block is the address."""
+    _check(stem, "ship_to.name", "ship_to.address")
+
+
+def test_the_name_over_its_own_street_at_the_page_top_is_the_letterhead():
+    """A form in one type size: 'NASSAU CANDY WEST-SSF' over '2305 LINCOLN AVENUE' opens the page and is the
+    buyer, not the addressee 'KITCHENS & LOVE LLC' though that one names a legal form."""
+    _check("nassauwest_13514", "buyer", "supplier")
+
+
+def test_order_by_and_order_to_cards_name_buyer_and_supplier():
+    """'Order By' / 'Order To' over 'Coma' / 'Adadeh': the sender and the addressee cards."""
+    _check("coma_A00002", "buyer", "supplier")
+
+
+def test_a_buyer_card_naming_the_letterhead_without_its_legal_form_takes_the_full_name():
+    """'BUYER' card 'Uellow' under the letterhead 'Uellow W.L.L' (a Gulf legal form; the signature's
+    'FOR UELLOW W.L.L' names the company, not 'FOR')."""
+    _check("uellow_P00342", "buyer")
+
+
+def test_a_currency_written_as_its_name():
+    """'Valuta / Currency' over 'EURO'."""
+    _check("sozzi_205", "currency")
+
+
+def test_an_abbreviation_is_no_legal_name_and_a_big_name_under_to_is_the_supplier():
+    """phoenix: 'Delivery Date: A.S.A.P.' at the page foot is no company ('S.A' inside an abbreviation), so
+    the letterhead stays the buyer; 'To:' over 'ATR' printed large further down names the supplier."""
+    _check("phoenix_PX0924-163", "buyer", "supplier")
+    _check("bebitalia_20250006705-3", "supplier")  # 'L.S. S.R.L.': initials and a legal form are a name
+
+
+def test_address_keys_inside_a_party_block_continue_the_address():
+    """'Delivery/ Shipping Address:' over the name, the street, 'City : RAIPUR, 493211' and 'State :
+    CHHATTISGARH': the keys' values go on with the address (a bare state code 'State : 22' does not)."""
+    _check("hindustandhaatu_HDL-PO-PP-25-26-03-000050", "ship_to.name", "ship_to.address")
+
+
+def test_a_name_key_alone_on_its_row_has_the_name_under_it():
+    """SAP forms: 'Empfangsstelle:' (or 'Bitte liefern Sie an:') over 'Firma' over 'Bischof + Klein SE & Co.
+    KG' and the address: the name is under its key."""
+    _check("bischofklein_10891037", "ship_to.name", "ship_to.address")
+
+
+@pytest.mark.parametrize("stem", ["sigma_4519750544", "sigma_4518596136"])
+def test_a_party_label_in_the_header_zone_beats_one_in_an_items_text(stem):
+    """'A:' over its translation '(To)' beside 'CONTROL DE PROCESOS Y APLICACIONES' names the supplier;
+    'PROVEEDOR: ISITA' printed in an item's text under the table does not, though 'proveedor' is the
+    stronger label; 'Entregar en: CORPORATIVO' over '(Ship to)' keeps its own value."""
+    _check(stem, "supplier", "ship_to.name", "ship_to.address")
+
+
+def test_payment_terms_under_their_label_go_on_in_the_next_phrases_of_the_row():
+    """'Zahlungsvereinbarungen:' over '30 Tage   ohne Abzug   7.658,09 EUR': the terms are '30 Tage ohne
+    Abzug', the figure after them is not part of them."""
+    _check("schmidfolien_60245", "payment_terms")
+
+
+def test_an_emitente_destinatario_card_names_the_supplier():
+    """Brazilian 'Emitente : GIASSI …' / 'Destinatario: VIAREGGIO …' cards: the addressee of a PO is the
+    supplier."""
+    _check("giassi_455340-3", "buyer", "supplier")
+
+
+def test_a_label_sharing_its_phrase_with_other_labels_reads_the_words_under_it():
+    """A fixed-pitch print: 'Ord Date Pck Date ETA Date …' over '07/25/25 08/04/25 08/07/25 235': the date
+    under 'Ord Date' is the PO date."""
+    _check("unfi_4417692", "po_date")
+
+
+@pytest.mark.parametrize("stem", ["tkmfrance_CF043922", "rupanadham_SRSPL-DRI-25-26-0274"])
+def test_ship_to_blocks_under_a_lone_label_with_address_keys_in_their_text(stem):
+    """'Adresse de livraison' alone on its line, a blank row above its block; 'SHIPMENT ADDRESS' over a block
+    whose street line carries its own keys ('VILL: SARAIPALI, POST: GERWANI,'), kept whole."""
+    _check(stem, "ship_to.name", "ship_to.address")

@@ -28,3 +28,17 @@ def test_flat_file_party_columns_terms_and_total(stem):
     wrong = {k: (gold.get(k), got.get(k)) for k in keys if not same(k, gold.get(k), got.get(k))}
     assert not wrong, wrong
 
+
+
+def test_a_sheet_letter_with_to_and_from_cards():
+    """herapheri: 'To,' over 'M/s. xyz pvt ltd' (the supplier, without its salutation) and 'From,' over the
+    buyer; 'Date :-' beside its date cell; 'Payment Terms - As decided by …' in one note cell."""
+    stem = "herapheri_60"
+    assert stem not in holdout_stems()
+    gold = json.loads((REAL / f"{stem}.expected.json").read_text())
+    doc = REAL / f"{stem}.xlsx"
+    result = extract(doc.read_bytes(), ExtractContext(filename=doc.name, ocr=False))
+    got = predicted_dict(result.orders[0].to_json_dict())
+    keys = ("po_number", "po_date", "buyer", "supplier", "payment_terms")
+    wrong = {k: (gold.get(k), got.get(k)) for k in keys if not same(k, gold.get(k), got.get(k))}
+    assert not wrong, wrong
