@@ -99,43 +99,6 @@ def test_a_corrected_layout_value_retires_the_hint(tmp_path: Path) -> None:
     assert layout["retired"] and "lines[0].description" in layout["retired_reason"]
 
 
-def test_a_save_of_one_field_still_teaches_the_table_that_hides_a_supplier(tmp_path: Path) -> None:
-    """sigma: the engine reads the first document right but one description, so the CSR's save changes one
-    field; that save still teaches the line table (its item sub-rows). On the next document, 'PROVEEDOR:
-    ISITA' under each item is then no supplier — for that sender only."""
-    first, nxt, sender = "sigma_4518596136", "sigma_4519750544", "orders@sigma.example"
-    home = tmp_path / "home"
-    want = gold(nxt)
-    before = run_json(home, "extract", str(doc(nxt)), "--json", "--sender", sender)[0]
-    assert before["supplier"]["name"] == "ISITA"  # an item sub-row read as the supplier
-
-    [row] = run_json(home, "process", str(doc(first)), "--sender", sender, "--json", "--no-push")[0]["orders"]
-    version = tmp_path / "final.json"
-    version.write_text(json.dumps(gold_version(gold(first))))
-    res = cli(home, "queue", "fix", str(row["id"]), "--from", str(version), "--user", "csr1")
-    assert res.returncode == 0, res.stderr
-    assert "line table" in res.stdout
-    audit = run_json(home, "queue", "show", str(row["id"]))["audit"]
-    assert [a["after"]["field"] for a in audit if a["action"] == "fix"] == ["lines[0].description"]  # one field changed
-
-    [layout] = [h for h in run_json(home, "hints", "list", "--json") if h["kind"] == "table_layout"]
-    shown = cli(home, "hints", "show", str(layout["id"]))
-    assert shown.returncode == 0 and "line table" in shown.stdout  # readable
-
-    after = run_json(home, "extract", str(doc(nxt)), "--json", "--sender", sender)[0]
-    assert after["supplier"]["name"] == want["supplier"]
-    assert [ln["qty"] for ln in after["lines"]] == [ln["qty"] for ln in want["lines"]]
-    assert [ln["amount"] for ln in after["lines"]] == [ln["amount"] for ln in want["lines"]]
-    stranger = run_json(home, "extract", str(doc(nxt)), "--json", "--sender", STRANGER)[0]
-    assert stranger["supplier"]["name"] == "ISITA"  # no leak to another sender
-
-    # undo: the hint deleted, the next document is read as before
-    assert cli(home, "hints", "delete", str(layout["id"])).returncode == 0
-    undone = run_json(home, "extract", str(doc(nxt)), "--json", "--sender", sender)[0]
-    assert not [h for h in run_json(home, "hints", "list", "--json") if h["kind"] == "table_layout"]
-    assert undone["lines"] == before["lines"]
-
-
 def test_a_code_column_that_prints_item_text_is_read_as_the_description(tmp_path: Path) -> None:
     """sigma the other way round: the saved version puts a part number ('ITMX016') under 'Código' and the
     quoted item text on the row below. The sender's next document prints an item without a part number,
@@ -145,8 +108,8 @@ def test_a_code_column_that_prints_item_text_is_read_as_the_description(tmp_path
     first, nxt, sender = "sigma_4519750544", "sigma_4518596136", "orders@sigma.example"
     home = tmp_path / "home"
     want = gold(nxt)
-    before = run_json(home, "extract", str(doc(nxt)), "--json", "--sender", sender)[0]
-    assert before["lines"][0]["description"] != want["lines"][0]["description"]  # runs on into the sub-rows
+    # the template-free reader now reads this one right alone (a name that runs on into an unread column
+    # stops at the first word with a digit); the learned code column must keep it right, and reads it
 
     [row] = run_json(home, "process", str(doc(first)), "--sender", sender, "--json", "--no-push")[0]["orders"]
     version = tmp_path / "final.json"
