@@ -439,6 +439,25 @@ def _units_not_quantities(cols: list[Column], body: list[Line]) -> None:
         return
 
 
+def _brand_alone_is_the_name(cols: list[Column], body: list[Line]) -> None:
+    """A Brand column beside a description column is an attribute of the item; when no other column names
+    the item in words ("CASES | NUMBER | BRAND | SIZE | QUANTITY": "MARL LT REG 100 HP" under BRAND, "20"
+    under SIZE) the brand is how the item is named."""
+    def wordy(c: Column) -> bool:
+        cells = [[w.text for w in b.words if c.left <= w.xc < c.right] for b in body
+                 if sum(1 for w in b.words if _is_numberish(w.text)) >= 2]
+        cells = [ws for ws in cells if ws]
+        return bool(cells) and sum(1 for ws in cells if any(ch.isalpha() for t in ws for ch in t)) >= 0.5 * len(cells)
+
+    brand = next((c for c in cols if c.role == "brand"), None)
+    if brand is None or any(c.role == "description" and wordy(c) for c in cols) or not wordy(brand):
+        return
+    for c in cols:
+        if c.role == "description":
+            c.role = None
+    brand.role = "description"
+
+
 def _sizes_not_units(cols: list[Column], body: list[Line]) -> None:
     """A unit column whose cells print a number with the unit ("7.9 FZ" under "Pack U/M": the pack's size)
     holds no order unit: the quantity's unit is a word alone."""
@@ -1020,6 +1039,7 @@ def read_tables(pages: list[list[Line]], heights: dict[int, float], buyer_words:
                 cols = _split_at_labels(_split_by_header(_text_columns(_gutters(body, head), body, head), head), head,
                                         body)
                 _assign_headers(cols, head, buyer_words, hints, own=own, supplier_words=sw)
+                _brand_alone_is_the_name(cols, body)
                 _unheaded_codes(cols, body, own)
                 _codes_not_line_numbers(cols, body, own)
                 _numbered_items(cols, body)
