@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 from orderflow.extractors.base import ExtractContext, ExtractionError
+from orderflow.flows.cli_start import UsageFailure  # stdlib-only module: no circle
 
 
 def _parse_error(exc: Exception) -> dict[str, Any]:
@@ -80,8 +81,6 @@ def extract_x12(data: bytes, name: str, out: BinaryIO) -> tuple[int, list[dict[s
     first = next(stream, None)
     if first is None:
         reason = "; ".join(i["message"] for i in issues) or "no purchase order found"
-        from orderflow.flows.cli_start import UsageFailure  # noqa: PLC0415
-
         raise UsageFailure(f"{name}: {reason}")
     write = out.write
     write(b"[\n")
